@@ -1,0 +1,133 @@
+import CYAML
+
+/// Reads YAML into `Node`s through libyaml's event API. Tags are kept as written (`!Ref`); a plain
+/// scalar gets its YAML 1.1 meaning, a quoted one is a string; aliases are expanded. Errors carry
+/// libyaml's line and column.
+public enum Parser {
+    public static func parse(_ text: String) throws -> Node {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { throw YAMLError("libyaml: cannot initialize the parser") }
+        defer { yaml_parser_delete(&parser) }
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { buffer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var builder = TreeBuilder()
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else { throw parserError(parser) }
+                defer { yaml_event_delete(&event) }
+                if event.type == YAML_STREAM_END_EVENT { break }
+                try builder.handle(event)
+            }
+            guard let root = builder.documents.first else { return .null }
+            return root
+        }
+    }
+
+    private static func parserError(_ parser: yaml_parser_t) -> YAMLError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        let context = parser.context.map { String(cString: $0) + ": " } ?? ""
+        let mark = parser.problem_mark
+        return YAMLError(context + problem, line: mark.line + 1, column: mark.column + 1)
+    }
+}
+
+private struct TreeBuilder {
+    enum Open {
+        case sequence(items: [Node], tag: String?, anchor: String?)
+        case mapping(entries: [Node.Entry], pendingKey: String?, tag: String?, anchor: String?, line: Int, column: Int)
+    }
+
+    var stack: [Open] = []
+    var documents: [Node] = []
+    var anchors: [String: Node] = [:]
+
+    mutating func handle(_ event: yaml_event_t) throws {
+        let line = event.start_mark.line + 1
+        let column = event.start_mark.column + 1
+        switch event.type {
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+            let tag = data.tag.map { String(cString: $0) }
+            let plain = data.style == YAML_PLAIN_SCALAR_STYLE
+            try add(Node.scalar(Self.scalar(text, tag: tag, plain: plain)), anchor: data.anchor, line: line, column: column)
+        case YAML_SEQUENCE_START_EVENT:
+            let data = event.data.sequence_start
+            stack.append(.sequence(items: [], tag: Self.keptTag(data.tag), anchor: data.anchor.map { String(cString: $0) }))
+        case YAML_MAPPING_START_EVENT:
+            let data = event.data.mapping_start
+            stack.append(.mapping(entries: [], pendingKey: nil, tag: Self.keptTag(data.tag),
+                                  anchor: data.anchor.map { String(cString: $0) }, line: line, column: column))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let open = stack.popLast() else { throw YAMLError("unbalanced collection end", line: line, column: column) }
+            switch open {
+            case .sequence(let items, let tag, let anchor):
+                try add(.sequence(items, tag: tag), anchorName: anchor, line: line, column: column)
+            case .mapping(let entries, _, let tag, let anchor, _, _):
+                try add(.mapping(entries, tag: tag), anchorName: anchor, line: line, column: column)
+            }
+        case YAML_ALIAS_EVENT:
+            let name = String(cString: event.data.alias.anchor)
+            guard let target = anchors[name] else {
+                throw YAMLError("alias *\(name) refers to no anchor", line: line, column: column)
+            }
+            try add(target, anchorName: nil, line: line, column: column)
+        default:
+            break
+        }
+    }
+
+    private mutating func add(_ node: Node, anchor: UnsafeMutablePointer<UInt8>?, line: Int, column: Int) throws {
+        try add(node, anchorName: anchor.map { String(cString: $0) }, line: line, column: column)
+    }
+
+    private mutating func add(_ node: Node, anchorName: String?, line: Int, column: Int) throws {
+        if let anchorName { anchors[anchorName] = node }
+        guard let top = stack.popLast() else {
+            documents.append(node)
+            return
+        }
+        switch top {
+        case .sequence(var items, let tag, let anchor):
+            items.append(node)
+            stack.append(.sequence(items: items, tag: tag, anchor: anchor))
+        case .mapping(var entries, let pendingKey, let tag, let anchor, let mapLine, let mapColumn):
+            if let pendingKey {
+                entries.append(Node.Entry(pendingKey, node))
+                stack.append(.mapping(entries: entries, pendingKey: nil, tag: tag, anchor: anchor, line: mapLine, column: mapColumn))
+            } else {
+                guard case .scalar(let key) = node else {
+                    throw YAMLError("a mapping key must be a scalar", line: line, column: column)
+                }
+                if entries.contains(where: { $0.key == key.text }) {
+                    throw YAMLError("duplicate mapping key '\(key.text)'", line: line, column: column)
+                }
+                stack.append(.mapping(entries: entries, pendingKey: key.text, tag: tag, anchor: anchor, line: mapLine, column: mapColumn))
+            }
+        }
+    }
+
+    private static let coreTagPrefix = "tag:yaml.org,2002:"
+
+    /// Core-schema tags (`!!str`, `!!map`) say what the node already is; other tags are kept.
+    private static func keptTag(_ pointer: UnsafeMutablePointer<UInt8>?) -> String? {
+        guard let pointer else { return nil }
+        let tag = String(cString: pointer)
+        return tag.hasPrefix(coreTagPrefix) || tag == "!" ? nil : tag
+    }
+
+    private static func scalar(_ text: String, tag: String?, plain: Bool) -> Scalar {
+        guard let tag else {
+            return Scalar(text, kind: plain ? PlainScalarResolver.kind(of: text) : .string)
+        }
+        switch tag {
+        case coreTagPrefix + "str", "!": return Scalar(text, kind: .string)
+        case coreTagPrefix + "int": return Scalar(text, kind: .int)
+        case coreTagPrefix + "float": return Scalar(text, kind: .float)
+        case coreTagPrefix + "bool": return Scalar(text, kind: .bool)
+        case coreTagPrefix + "null": return Scalar(text, kind: .null)
+        default: return Scalar(text, kind: .string, tag: tag)
+        }
+    }
+}
