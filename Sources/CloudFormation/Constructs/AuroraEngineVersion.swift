@@ -1,0 +1,43 @@
+/// An aurora-postgresql engine version and what Serverless v2 can do with it (facts from the Aurora
+/// release notes, see `shared/reference/cloudformation.md`).
+public struct AuroraEngineVersion: Sendable, Equatable, Comparable, CustomStringConvertible {
+    public let major: Int
+    public let minor: Int
+
+    /// Parses `16.6`; nil for anything else.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]), major > 0, minor >= 0 else { return nil }
+        self.major = major
+        self.minor = minor
+    }
+
+    public init(major: Int, minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    public var description: String { "\(major).\(minor)" }
+
+    public static func < (a: Self, b: Self) -> Bool { (a.major, a.minor) < (b.major, b.minor) }
+
+    /// Majors this generator knows the Serverless v2 limits of.
+    public static let supportedMajors = 13...17
+
+    private static let minimums: [Int: (dataAPI: Int, scaleToZero: Int, maxCapacity256: Int)] = [
+        13: (11, 15, 13), 14: (8, 12, 10), 15: (3, 7, 5), 16: (1, 3, 1), 17: (4, 4, 4),
+    ]
+
+    /// The first version of this major with the Data API on Serverless v2.
+    public var dataAPIMinimum: AuroraEngineVersion? { Self.minimums[major].map { .init(major: major, minor: $0.dataAPI) } }
+    /// The first version of this major that can scale to 0 ACU (auto-pause).
+    public var scaleToZeroMinimum: AuroraEngineVersion? { Self.minimums[major].map { .init(major: major, minor: $0.scaleToZero) } }
+    /// The largest MaxCapacity this version accepts.
+    public var maximumCapacity: Double {
+        guard let row = Self.minimums[major] else { return 128 }
+        return minor >= row.maxCapacity256 ? 256 : 128
+    }
+
+    /// The DB cluster parameter group family.
+    public var parameterGroupFamily: String { "aurora-postgresql\(major)" }
+}

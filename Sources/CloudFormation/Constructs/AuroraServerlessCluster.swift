@@ -1,0 +1,167 @@
+/// An Aurora Serverless v2 PostgreSQL cluster with the Data API on, done the way careful engineers
+/// do it by hand: credentials generated into a Secrets Manager secret (never in the template) and
+/// attached to the cluster, storage and secret encrypted with a customer key, TLS enforced, IAM
+/// authentication, PostgreSQL logs exported, enhanced monitoring, a snapshot kept on delete or
+/// replace, and a security group that admits nobody until a grant adds a rule.
+public struct AuroraServerlessCluster: StackContent {
+    public struct Settings: Sendable {
+        public var engineVersion: String
+        public var capacity: ServerlessCapacity
+        public var databaseName: String
+        public var masterUsername = "chatadmin"
+        public var deletionProtection: Bool
+        public var backupRetentionDays: Int
+        public var readers = 0
+        public var port = 5432
+
+        public init(engineVersion: String, capacity: ServerlessCapacity, databaseName: String,
+                    deletionProtection: Bool, backupRetentionDays: Int) {
+            self.engineVersion = engineVersion
+            self.capacity = capacity
+            self.databaseName = databaseName
+            self.deletionProtection = deletionProtection
+            self.backupRetentionDays = backupRetentionDays
+        }
+    }
+
+    public let settings: Settings
+    public let location: SourceLocation
+    public let secret: Secret
+    public let subnetGroup: DBSubnetGroup
+    public let securityGroup: SecurityGroup
+    public let parameterGroup: DBClusterParameterGroup
+    public let monitoringRole: Role
+    public let cluster: DBCluster
+    public let instances: [DBInstance]
+    public let secretAttachment: SecretTargetAttachment
+    /// The customer key encrypting storage, the secret and Performance Insights.
+    public let key: EncryptionKey
+
+    public init(_ logicalId: String, _ settings: Settings, network: PrivateNetwork, key: EncryptionKey,
+                fileID: String = #fileID, line: Int = #line) {
+        self.settings = settings
+        self.key = key
+        location = SourceLocation(file: fileID, line: line)
+        let version = AuroraEngineVersion(settings.engineVersion)
+        secret = Secret("\(logicalId)Secret") {
+            $0.description = .sub("Master credentials of the ${AWS::StackName} Aurora cluster")
+            $0.kmsKeyId = key.arn
+            $0.generateSecretString = [
+                "SecretStringTemplate": .string(#"{"username":"\#(settings.masterUsername)"}"#),
+                "GenerateStringKey": "password",
+                "PasswordLength": 30,
+                "ExcludeCharacters": #""@/\' "#,
+            ]
+        }.retention(onDelete: .delete)
+        subnetGroup = DBSubnetGroup("\(logicalId)SubnetGroup") {
+            $0.dbSubnetGroupDescription = .sub("Private subnets of the ${AWS::StackName} Aurora cluster")
+            $0.subnetIds = network.subnetIds
+        }
+        securityGroup = SecurityGroup("\(logicalId)SecurityGroup") {
+            $0.groupDescription = "Aurora cluster; ingress only from grants"
+            $0.vpcId = network.vpcId
+            $0.securityGroupEgress = [SecurityGroup.noOutboundTraffic]
+        }
+        parameterGroup = DBClusterParameterGroup("\(logicalId)ParameterGroup") {
+            $0.description = .sub("TLS-only connections for the ${AWS::StackName} Aurora cluster")
+            $0.family = .string(version?.parameterGroupFamily ?? "aurora-postgresql\(settings.engineVersion)")
+            $0.parameters = ["rds.force_ssl": "1"]
+        }
+        monitoringRole = Role("\(logicalId)MonitoringRole") {
+            $0.description = "Enhanced monitoring of the Aurora cluster"
+            $0.assumeRolePolicyDocument = PolicyDocument {
+                Statement(principal: Statement.service("monitoring.rds.amazonaws.com"), actions: ["sts:AssumeRole"])
+            }
+            $0.managedPolicyArns = [Role.managedPolicy("service-role/AmazonRDSEnhancedMonitoringRole")]
+        }
+        let secretRef = secret
+        cluster = DBCluster(logicalId) {
+            $0.engine = "aurora-postgresql"
+            $0.engineVersion = .string(settings.engineVersion)
+            $0.databaseName = .string(settings.databaseName)
+            $0.masterUsername = secretRef.resolve(jsonKey: "username")
+            $0.masterUserPassword = secretRef.resolve(jsonKey: "password")
+            $0.enableHttpEndpoint = true
+            $0.serverlessV2ScalingConfiguration = settings.capacity.value
+            $0.storageEncrypted = true
+            $0.kmsKeyId = key.arn
+            $0.port = .int(settings.port)
+            $0.dbSubnetGroupName = .intrinsic(.ref("\(logicalId)SubnetGroup"))
+            $0.vpcSecurityGroupIds = [.intrinsic(.getAtt("\(logicalId)SecurityGroup", attribute: "GroupId"))]
+            $0.dbClusterParameterGroupName = .intrinsic(.ref("\(logicalId)ParameterGroup"))
+            $0.deletionProtection = .bool(settings.deletionProtection)
+            $0.backupRetentionPeriod = .int(settings.backupRetentionDays)
+            $0.preferredBackupWindow = "03:00-04:00"
+            $0.preferredMaintenanceWindow = "sun:04:30-sun:05:30"
+            $0.enableCloudwatchLogsExports = ["postgresql"]
+            $0.enableIAMDatabaseAuthentication = true
+            $0.copyTagsToSnapshot = true
+            $0.autoMinorVersionUpgrade = true
+        }.retention(onDelete: .snapshot)
+        instances = (0...max(settings.readers, 0)).map { index in
+            DBInstance(index == 0 ? "\(logicalId)Writer" : "\(logicalId)Reader\(index)") {
+                $0.dbInstanceClass = "db.serverless"
+                $0.engine = "aurora-postgresql"
+                $0.dbClusterIdentifier = .intrinsic(.ref(logicalId))
+                $0.publiclyAccessible = false
+                $0.autoMinorVersionUpgrade = true
+                $0.monitoringInterval = 60
+                $0.monitoringRoleArn = .intrinsic(.getAtt("\(logicalId)MonitoringRole", attribute: "Arn"))
+                $0.enablePerformanceInsights = true
+                $0.performanceInsightsKMSKeyId = key.arn
+                $0.performanceInsightsRetentionPeriod = 7
+            }.retention(onDelete: .delete)
+        }
+        secretAttachment = SecretTargetAttachment("\(logicalId)SecretAttachment") {
+            $0.secretId = secretRef.ref
+            $0.targetId = .intrinsic(.ref(logicalId))
+            $0.targetType = "AWS::RDS::DBCluster"
+        }
+    }
+
+    public var logicalId: String { cluster.logicalId }
+    /// The cluster ARN, what `rds-data` calls name as `resourceArn`.
+    public var arn: Value { cluster.arn }
+    /// The secret's ARN (`Ref` of a secret), what `rds-data` calls name as `secretArn`.
+    public var secretArn: Value { secret.ref }
+    public var endpointAddress: Value { cluster.endpointAddress }
+    public var endpointPort: Value { cluster.endpointPort }
+    public var securityGroupId: Value { securityGroup.groupId }
+
+    public var elements: [StackElement] {
+        let resources: [any Resource] = [secret, subnetGroup, securityGroup, parameterGroup, monitoringRole, cluster]
+        return resources.flatMap(\.elements)
+            + instances.flatMap(\.elements) + secretAttachment.elements
+    }
+
+    public var diagnostics: [SynthError] {
+        let subject = "AuroraServerlessCluster \"\(cluster.logicalId)\""
+        func error(_ message: String) -> SynthError { SynthError(location: location.description, subject: subject, message: message) }
+        guard let version = AuroraEngineVersion(settings.engineVersion) else {
+            return [error("engineVersion \"\(settings.engineVersion)\" is not MAJOR.MINOR; use an aurora-postgresql version such as \"16.6\"")]
+        }
+        guard AuroraEngineVersion.supportedMajors.contains(version.major), let dataAPI = version.dataAPIMinimum else {
+            return [error("aurora-postgresql \(version) has no Serverless v2 Data API; use major 13–17 (for example \"16.6\")")]
+        }
+        var errors: [SynthError] = []
+        if version < dataAPI {
+            errors.append(error("the Data API on Serverless v2 needs aurora-postgresql ≥ \(dataAPI) (got \(version)); raise engineVersion"))
+        }
+        errors += settings.capacity.problems(on: version).map(error)
+        if !(1...35).contains(settings.backupRetentionDays) {
+            errors.append(error("backupRetentionDays \(settings.backupRetentionDays) is outside 1–35 days"))
+        }
+        if !TemplateValidator.isValidDatabaseName(settings.databaseName) {
+            errors.append(error("databaseName \"\(settings.databaseName)\" must start with a letter and hold 1–63 letters, digits or underscores"))
+        }
+        return errors
+    }
+}
+
+extension TemplateValidator {
+    static func isValidDatabaseName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, name.utf8.count <= 63 else { return false }
+        let isLetter = { (c: UInt8) in (65...90).contains(c) || (97...122).contains(c) }
+        return isLetter(first) && name.utf8.allSatisfy { isLetter($0) || (48...57).contains($0) || $0 == 95 }
+    }
+}

@@ -1,0 +1,38 @@
+/// A customer managed KMS key with rotation on, administered by the account, and usable by the AWS
+/// services named (CloudWatch Logs needs its own statement to encrypt a log group).
+public struct EncryptionKey: StackContent {
+    public enum ServiceUse: Sendable { case cloudWatchLogs }
+
+    public let key: Key
+    public let alias: Alias
+
+    public init(_ logicalId: String, description: String, alias: Value, allowing services: [ServiceUse] = []) {
+        key = Key(logicalId) {
+            $0.description = .string(description)
+            $0.enableKeyRotation = true
+            $0.pendingWindowInDays = 30
+            $0.keyPolicy = PolicyDocument {
+                Statement(sid: "AccountAdministersKey", principal: ["AWS": .sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")],
+                          actions: ["kms:*"], resources: ["*"])
+                for service in services {
+                    switch service {
+                    case .cloudWatchLogs:
+                        Statement(
+                            sid: "CloudWatchLogsEncryptsLogGroups",
+                            principal: ["Service": .sub("logs.${AWS::Region}.amazonaws.com")],
+                            actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                            resources: ["*"],
+                            condition: ["ArnLike": ["kms:EncryptionContext:aws:logs:arn": .sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*")]])
+                    }
+                }
+            }
+        }.retention(onDelete: .retain)
+        self.alias = Alias("\(logicalId)Alias") {
+            $0.aliasName = alias
+            $0.targetKeyId = .intrinsic(.ref(logicalId))
+        }
+    }
+
+    public var arn: Value { key.arn }
+    public var elements: [StackElement] { key.elements + alias.elements }
+}

@@ -1,0 +1,56 @@
+/// A VPC with private subnets only, one per availability zone, each with its own route table. No
+/// internet or NAT gateway: what runs here reaches AWS services through interface endpoints.
+public struct PrivateNetwork: StackContent {
+    public let vpc: VPC
+    public let subnets: [Subnet]
+    public let routeTables: [RouteTable]
+    public let associations: [SubnetRouteTableAssociation]
+    public let location: SourceLocation
+    private let zoneCount: Int
+
+    public init(_ logicalId: String, cidr: String, zones: Int, fileID: String = #fileID, line: Int = #line) {
+        location = SourceLocation(file: fileID, line: line)
+        zoneCount = zones
+        vpc = VPC(logicalId) {
+            $0.cidrBlock = .string(cidr)
+            $0.enableDnsSupport = true
+            $0.enableDnsHostnames = true
+            $0.tags = ["Name": .sub("${AWS::StackName}-\(logicalId)")]
+        }
+        let count = max(zones, 0)
+        subnets = (0..<count).map { index in
+            Subnet("\(logicalId)PrivateSubnet\(index + 1)") {
+                $0.vpcId = .intrinsic(.ref(logicalId))
+                $0.availabilityZone = .select(index, .availabilityZones)
+                $0.cidrBlock = .select(index, .cidr(.intrinsic(.getAtt(logicalId, attribute: "CidrBlock")), count: count, cidrBits: 8))
+                $0.mapPublicIpOnLaunch = false
+                $0.tags = ["Name": .sub("${AWS::StackName}-private-\(index + 1)")]
+            }
+        }
+        routeTables = (0..<count).map { index in
+            RouteTable("\(logicalId)PrivateRouteTable\(index + 1)") {
+                $0.vpcId = .intrinsic(.ref(logicalId))
+                $0.tags = ["Name": .sub("${AWS::StackName}-private-\(index + 1)")]
+            }
+        }
+        associations = (0..<count).map { index in
+            SubnetRouteTableAssociation("\(logicalId)PrivateSubnet\(index + 1)RouteTable") {
+                $0.subnetId = .intrinsic(.ref("\(logicalId)PrivateSubnet\(index + 1)"))
+                $0.routeTableId = .intrinsic(.ref("\(logicalId)PrivateRouteTable\(index + 1)"))
+            }
+        }
+    }
+
+    public var vpcId: Value { vpc.ref }
+    public var subnetIds: Value { .list(subnets.map(\.ref)) }
+
+    public var elements: [StackElement] {
+        vpc.elements + subnets.flatMap(\.elements) + routeTables.flatMap(\.elements) + associations.flatMap(\.elements)
+    }
+
+    public var diagnostics: [SynthError] {
+        guard zoneCount < 2 || zoneCount > 6 else { return [] }
+        return [SynthError(location: location.description, subject: "PrivateNetwork \"\(vpc.logicalId)\"",
+                           message: "zones must be 2–6 (got \(zoneCount)); Aurora's DB subnet group needs subnets in at least two availability zones")]
+    }
+}

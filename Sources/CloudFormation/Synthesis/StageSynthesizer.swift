@@ -1,0 +1,71 @@
+/// Synthesizes one stage: collects construct diagnostics, wires cross-stack references into
+/// exports and imports, orders the stacks for deployment and validates every template.
+public enum StageSynthesizer {
+    public static func synthesize(app: App, stage: StageDefinition) throws(SynthErrors) -> [SynthesizedStack] {
+        let stacks = stage.build()
+        var errors = stacks.flatMap { stack in
+            stack.diagnostics.map { error in
+                var error = error
+                error.subject = "stack \"\(stack.name)\": \(error.subject)"
+                return error
+            }
+        }
+        var seen = Set<String>()
+        for stack in stacks where !seen.insert(stack.name).inserted {
+            errors.append(SynthError(subject: "stage \"\(stage.name)\"", message: "stack \"\(stack.name)\" is declared twice"))
+        }
+        guard errors.isEmpty else { throw SynthErrors(errors) }
+
+        let deployNames = stacks.map { "\(app.name)-\(stage.name)-\($0.name)" }
+        var linked = CrossStackLinker(stacks: stacks.map { ($0.name, $0.template) }, deployNames: deployNames)
+        linked.link()
+        errors += linked.errors
+        let order: [Int]
+        switch DeployOrder.sort(count: stacks.count, dependencies: linked.dependencies) {
+        case .success(let sorted): order = sorted
+        case .failure(let cycle):
+            let names = (cycle + [cycle[0]]).map { stacks[$0].name }.joined(separator: " → ")
+            errors.append(SynthError(subject: "stage \"\(stage.name)\"",
+                                     message: "stacks refer to each other in a cycle (\(names)); move the shared resource into one of them"))
+            order = Array(stacks.indices)
+        }
+        for (index, stack) in stacks.enumerated() {
+            errors += TemplateValidator.validate(linked.templates[index], stack: stack.name)
+        }
+        guard errors.isEmpty else { throw SynthErrors(errors) }
+        return order.map { index in
+            SynthesizedStack(
+                name: stacks[index].name, deployName: deployNames[index], template: linked.templates[index],
+                dependencies: linked.dependencies[index].sorted().map { stacks[$0].name })
+        }
+    }
+}
+
+/// Stable topological order: among stacks that are ready, the one declared first goes first.
+enum DeployOrder {
+    enum Result { case success([Int]), failure(cycle: [Int]) }
+
+    static func sort(count: Int, dependencies: [Set<Int>]) -> Result {
+        var placed: [Int] = []
+        var done = Set<Int>()
+        while placed.count < count {
+            guard let next = (0..<count).first(where: { !done.contains($0) && dependencies[$0].isSubset(of: done) }) else {
+                return .failure(cycle: findCycle(dependencies: dependencies, excluding: done))
+            }
+            placed.append(next)
+            done.insert(next)
+        }
+        return .success(placed)
+    }
+
+    private static func findCycle(dependencies: [Set<Int>], excluding done: Set<Int>) -> [Int] {
+        // Every remaining stack depends on a remaining stack, so walking dependencies must revisit one.
+        var path: [Int] = []
+        var current = (0..<dependencies.count).first { !done.contains($0) } ?? 0
+        while !path.contains(current) {
+            path.append(current)
+            current = dependencies[current].subtracting(done).min() ?? current
+        }
+        return Array(path[path.firstIndex(of: current)!...]).reversed()
+    }
+}

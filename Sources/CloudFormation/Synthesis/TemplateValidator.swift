@@ -1,0 +1,115 @@
+/// Checks a template's names and references before it is written: every logical ID valid and unique,
+/// every `Ref`, `GetAtt`, `Sub` placeholder, `DependsOn`, condition and mapping pointing at something
+/// that exists. Cross-stack references have already become imports by the time this runs.
+public enum TemplateValidator {
+    /// CloudFormation's limit on resources in one template.
+    public static let maximumResources = 500
+
+    public static func validate(_ template: Template, stack: String) -> [SynthError] {
+        var errors: [SynthError] = []
+        let subject = "stack \"\(stack)\""
+        func report(_ what: String, _ message: String) {
+            errors.append(SynthError(subject: "\(subject): \(what)", message: message))
+        }
+
+        let resourceIds = template.resources.map(\.logicalId)
+        let parameterNames = template.parameters.map(\.name)
+        let conditions = Set(template.conditions.map(\.name))
+        let mappings = Set(template.mappings.map(\.name))
+        let resources = Set(resourceIds)
+        let parameters = Set(parameterNames)
+
+        for (kind, names) in [("resource or parameter", resourceIds + parameterNames), ("output", template.outputs.map(\.name)),
+                              ("condition", template.conditions.map(\.name)), ("mapping", template.mappings.map(\.name))] {
+            var seen = Set<String>()
+            for name in names {
+                if !isValidLogicalId(name) {
+                    report("\(kind) \"\(name)\"", "a logical ID must be 1–255 ASCII letters and digits; rename it")
+                }
+                if !seen.insert(name).inserted {
+                    report("\(kind) \"\(name)\"", "declared twice; give each \(kind) its own logical ID")
+                }
+            }
+        }
+        if template.resources.count > maximumResources {
+            report("resources", "\(template.resources.count) resources exceed CloudFormation's limit of \(maximumResources); split the stack")
+        }
+
+        func check(_ value: Value, in what: String) {
+            for reference in value.references {
+                let target = reference.target
+                switch reference.kind {
+                case .getAtt:
+                    if !resources.contains(target) {
+                        report(what, "GetAtt \(target).\(reference.attribute ?? "") refers to no resource named \"\(target)\"" + hint(target, among: resources))
+                    }
+                case .ref, .sub:
+                    let known = resources.contains(target) || Pseudo.names.contains(target)
+                        || (parameters.contains(target) && reference.attribute == nil)
+                    if !known {
+                        let form = reference.kind == .ref ? "Ref \(target)" : "${\(reference.attribute.map { "\(target).\($0)" } ?? target)} in Fn::Sub"
+                        report(what, "\(form) refers to no resource, parameter or pseudo parameter named \"\(target)\"" + hint(target, among: resources.union(parameters)))
+                    }
+                }
+            }
+            for name in value.conditionNames where !conditions.contains(name) {
+                report(what, "condition \"\(name)\" is not declared" + hint(name, among: conditions))
+            }
+            for name in value.mappingNames where !mappings.contains(name) {
+                report(what, "mapping \"\(name)\" is not declared" + hint(name, among: mappings))
+            }
+        }
+
+        for resource in template.resources {
+            let what = "resource \"\(resource.logicalId)\""
+            check(.object(resource.properties), in: what)
+            check(.object(resource.attributes.metadata), in: what)
+            for dependency in resource.attributes.dependsOn where !resources.contains(dependency) {
+                report(what, "DependsOn \"\(dependency)\" names no resource in this stack" + hint(dependency, among: resources))
+            }
+            if let condition = resource.attributes.condition, !conditions.contains(condition) {
+                report(what, "condition \"\(condition)\" is not declared" + hint(condition, among: conditions))
+            }
+        }
+        for output in template.outputs {
+            let what = "output \"\(output.name)\""
+            check(output.value, in: what)
+            if let exportName = output.exportName { check(exportName, in: what) }
+            if let condition = output.condition, !conditions.contains(condition) {
+                report(what, "condition \"\(condition)\" is not declared")
+            }
+        }
+        for condition in template.conditions {
+            check(condition.expression, in: "condition \"\(condition.name)\"")
+        }
+        return errors
+    }
+
+    static func isValidLogicalId(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 255 && name.utf8.allSatisfy { (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
+    }
+
+    /// "; did you mean \"ChatDB\"?" when a declared name differs only in case or by one edit.
+    static func hint(_ name: String, among candidates: Set<String>) -> String {
+        let lowered = name.lowercased()
+        let close = candidates.sorted().first { candidate in
+            candidate.lowercased() == lowered || editDistance(candidate, name) <= 2
+        }
+        return close.map { "; did you mean \"\($0)\"?" } ?? ""
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

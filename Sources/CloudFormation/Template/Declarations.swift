@@ -1,0 +1,68 @@
+/// A template parameter. `ref` is how other values use it.
+public struct Parameter: StackContent, Equatable {
+    public var name: String
+    public var type: String
+    public var description: String?
+    public var defaultValue: Value?
+    public var allowedValues: [Value] = []
+    public var allowedPattern: String?
+    public var noEcho = false
+
+    public init(_ name: String, type: String = "String", description: String? = nil, default defaultValue: Value? = nil,
+                allowedValues: [Value] = [], allowedPattern: String? = nil, noEcho: Bool = false) {
+        self.name = name
+        self.type = type
+        self.description = description
+        self.defaultValue = defaultValue
+        self.allowedValues = allowedValues
+        self.allowedPattern = allowedPattern
+        self.noEcho = noEcho
+    }
+
+    public var ref: Value { .intrinsic(.ref(name)) }
+    public var elements: [StackElement] { [.parameter(self)] }
+}
+
+/// A template output, optionally exported for other stacks.
+public struct Output: StackContent, Equatable {
+    public var name: String
+    public var value: Value
+    public var description: String?
+    public var exportName: Value?
+    public var condition: String?
+
+    public init(_ name: String, _ value: Value, description: String? = nil, exportName: Value? = nil) {
+        self.name = name
+        self.value = value
+        self.description = description
+        self.exportName = exportName
+    }
+
+    public var elements: [StackElement] { [.output(self)] }
+}
+
+/// A named condition (`Conditions:` section), used by `Value.if` and `Resource.condition(_:)`.
+public struct ConditionDeclaration: StackContent, Equatable {
+    public var name: String
+    public var expression: Value
+
+    public init(_ name: String, _ expression: Value) {
+        self.name = name
+        self.expression = expression
+    }
+
+    public var elements: [StackElement] { [.condition(self)] }
+}
+
+/// A `Mappings:` entry: top-level key → second-level key → value.
+public struct MappingDeclaration: StackContent, Equatable {
+    public var name: String
+    public var entries: [Field]
+
+    public init(_ name: String, _ entries: [Field]) {
+        self.name = name
+        self.entries = entries
+    }
+
+    public var elements: [StackElement] { [.mapping(self)] }
+}

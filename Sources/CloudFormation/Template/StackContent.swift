@@ -1,0 +1,39 @@
+/// What a stack is made of. Resources, parameters, outputs and conditions are elements; a construct
+/// is content that expands to several elements and can report mistakes in how it was configured.
+public enum StackElement: Sendable {
+    case resource(any Resource)
+    case parameter(Parameter)
+    case output(Output)
+    case condition(ConditionDeclaration)
+    case mapping(MappingDeclaration)
+}
+
+public protocol StackContent: Sendable {
+    var elements: [StackElement] { get }
+    /// Configuration mistakes found when the content was declared, reported at synth time.
+    var diagnostics: [SynthError] { get }
+}
+
+extension StackContent {
+    public var diagnostics: [SynthError] { [] }
+}
+
+@resultBuilder
+public enum StackBuilder {
+    public static func buildExpression(_ content: any StackContent) -> [any StackContent] { [content] }
+    public static func buildExpression(_ contents: [any StackContent]) -> [any StackContent] { contents }
+    public static func buildBlock(_ parts: [any StackContent]...) -> [any StackContent] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [any StackContent]?) -> [any StackContent] { part ?? [] }
+    public static func buildEither(first part: [any StackContent]) -> [any StackContent] { part }
+    public static func buildEither(second part: [any StackContent]) -> [any StackContent] { part }
+    public static func buildArray(_ parts: [[any StackContent]]) -> [any StackContent] { parts.flatMap { $0 } }
+}
+
+/// A group of elements declared together, for constructs built from smaller pieces.
+public struct ContentGroup: StackContent {
+    public var contents: [any StackContent]
+    public init(@StackBuilder _ build: () -> [any StackContent]) { contents = build() }
+    public init(_ contents: [any StackContent]) { self.contents = contents }
+    public var elements: [StackElement] { contents.flatMap(\.elements) }
+    public var diagnostics: [SynthError] { contents.flatMap(\.diagnostics) }
+}

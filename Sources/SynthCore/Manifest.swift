@@ -1,0 +1,50 @@
+import CloudFormation
+
+/// `out/<stage>/manifest.json`: the stacks in deploy order with their CloudFormation names,
+/// template files, dependencies, parameters and outputs — what a deploy script walks.
+enum Manifest {
+    static func json(app: App, stage: String, stacks: [SynthesizedStack]) -> JSON {
+        .object([
+            ("app", .string(app.name)),
+            ("stage", .string(stage)),
+            ("stacks", .array(stacks.map { stack in
+                .object([
+                    ("name", .string(stack.name)),
+                    ("stackName", .string(stack.deployName)),
+                    ("template", .string("\(stack.name).yaml")),
+                    ("dependsOn", .array(stack.dependencies.map(JSON.string))),
+                    ("capabilities", .array(capabilities(stack.template).map(JSON.string))),
+                    ("parameters", .array(stack.template.parameters.map(parameter))),
+                    ("outputs", .array(stack.template.outputs.map(output))),
+                ])
+            })),
+        ])
+    }
+
+    /// IAM resources need CAPABILITY_IAM at deploy time.
+    static func capabilities(_ template: Template) -> [String] {
+        template.resources.contains { $0.resourceType.hasPrefix("AWS::IAM::") } ? ["CAPABILITY_IAM"] : []
+    }
+
+    static func parameter(_ parameter: Parameter) -> JSON {
+        var entries: [(String, JSON)] = [("name", .string(parameter.name)), ("type", .string(parameter.type))]
+        if let value = parameter.defaultValue, let text = plain(value) { entries.append(("default", .string(text))) }
+        if let description = parameter.description { entries.append(("description", .string(description))) }
+        return .object(entries)
+    }
+
+    static func output(_ output: Output) -> JSON {
+        var entries: [(String, JSON)] = [("name", .string(output.name))]
+        if let description = output.description { entries.append(("description", .string(description))) }
+        if let export = output.exportName, let text = plain(export) { entries.append(("export", .string(text))) }
+        return .object(entries)
+    }
+
+    static func plain(_ value: Value) -> String? {
+        switch value {
+        case .string(let text), .number(let text): text
+        case .bool(let flag): flag ? "true" : "false"
+        default: nil
+        }
+    }
+}

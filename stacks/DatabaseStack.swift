@@ -1,0 +1,29 @@
+import CloudFormation
+
+/// The database stack: a private network in two zones and the Aurora Serverless v2 cluster with
+/// the Data API, its secret and its key.
+public struct DatabaseStack {
+    public let network: PrivateNetwork
+    public let key: EncryptionKey
+    public let cluster: AuroraServerlessCluster
+    public let stack: Stack
+
+    public static let databaseName = "chat"
+
+    public init(_ stage: StageSettings) {
+        network = PrivateNetwork("Network", cidr: stage.networkCidr, zones: 2)
+        key = EncryptionKey("DatabaseKey", description: "Encrypts the chat database, its secret and its insights",
+                            alias: .sub("alias/${AWS::StackName}-database"))
+        var settings = AuroraServerlessCluster.Settings(
+            engineVersion: stage.engineVersion, capacity: stage.capacity, databaseName: Self.databaseName,
+            deletionProtection: stage.deletionProtection, backupRetentionDays: stage.backupRetentionDays)
+        settings.readers = stage.readers
+        cluster = AuroraServerlessCluster("ChatDB", settings, network: network, key: key)
+        let (network, key, cluster) = (network, key, cluster)
+        stack = Stack("database", description: "Chat storage: Aurora Serverless v2 PostgreSQL with the Data API (\(stage.name))") {
+            network
+            key
+            cluster
+        }
+    }
+}

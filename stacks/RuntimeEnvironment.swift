@@ -1,0 +1,14 @@
+/// The environment variables the chat Lambda gets, named once here: the templates set them and the
+/// runtime reads them through the contract synth generates from this list.
+public enum RuntimeEnvironment {
+    /// `aurora_data_api` or `postgres` (`DatabaseBackend`).
+    public static let backendType = "MEMORY_BACKEND_TYPE"
+    public static let clusterArn = "DB_CLUSTER_ARN"
+    public static let secretArn = "DB_SECRET_ARN"
+    public static let databaseName = "DB_NAME"
+    /// Only on the `postgres` backend.
+    public static let host = "DB_HOST"
+    public static let port = "DB_PORT"
+
+    public static let all = [backendType, clusterArn, secretArn, databaseName, host, port]
+}

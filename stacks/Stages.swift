@@ -1,0 +1,59 @@
+import CloudFormation
+
+/// How the chat Lambda reaches Aurora. The raw values are what the runtime reads from
+/// `MEMORY_BACKEND_TYPE`.
+public enum DatabaseBackend: String, Sendable {
+    /// HTTPS to the RDS Data API: no VPC, no NAT gateway, no VPC endpoints.
+    case dataAPI = "aurora_data_api"
+    /// A PostgreSQL connection from inside the VPC.
+    case postgres = "postgres"
+}
+
+/// Everything that differs between stages, in one place. Add a stage by adding a value to `all`.
+public struct StageSettings: Sendable {
+    public var name: String
+    public var backend: DatabaseBackend
+    public var engineVersion = "16.10"
+    public var capacity: ServerlessCapacity
+    public var deletionProtection: Bool
+    public var backupRetentionDays: Int
+    public var logRetentionDays: Int
+    public var reservedConcurrency: Int
+    public var readers = 0
+    /// Dimension of the embedding vectors (Amazon Titan Text Embeddings v2: 1024).
+    public var embeddingDimension = 1024
+    public var networkCidr = "10.40.0.0/16"
+
+    public static let dev = StageSettings(
+        name: "dev", backend: .dataAPI,
+        capacity: ServerlessCapacity(minimum: 0, maximum: 4, secondsUntilAutoPause: 1800),
+        deletionProtection: false, backupRetentionDays: 1, logRetentionDays: 14, reservedConcurrency: 5)
+
+    public static let staging = StageSettings(
+        name: "staging", backend: .postgres,
+        capacity: ServerlessCapacity(minimum: 0.5, maximum: 8),
+        deletionProtection: true, backupRetentionDays: 7, logRetentionDays: 30, reservedConcurrency: 20,
+        networkCidr: "10.41.0.0/16")
+
+    public static let prod = StageSettings(
+        name: "prod", backend: .postgres,
+        capacity: ServerlessCapacity(minimum: 1, maximum: 32),
+        deletionProtection: true, backupRetentionDays: 30, logRetentionDays: 365, reservedConcurrency: 100,
+        readers: 1, networkCidr: "10.42.0.0/16")
+
+    public static let all = [dev, staging, prod]
+
+    init(name: String, backend: DatabaseBackend, capacity: ServerlessCapacity, deletionProtection: Bool,
+         backupRetentionDays: Int, logRetentionDays: Int, reservedConcurrency: Int, readers: Int = 0,
+         networkCidr: String = "10.40.0.0/16") {
+        self.name = name
+        self.backend = backend
+        self.capacity = capacity
+        self.deletionProtection = deletionProtection
+        self.backupRetentionDays = backupRetentionDays
+        self.logRetentionDays = logRetentionDays
+        self.reservedConcurrency = reservedConcurrency
+        self.readers = readers
+        self.networkCidr = networkCidr
+    }
+}
