@@ -4,6 +4,9 @@ public struct App: Sendable {
     /// Prefix of every deployed stack name: `<name>-<stage>-<stack>`.
     public var name: String
     public var stages: [StageDefinition]
+    /// CloudFormation deploys at most 500 resources per template; benchmarks raise it to measure
+    /// larger synthetic templates.
+    public var maximumResourcesPerStack = TemplateValidator.maximumResources
 
     public init(name: String, stages: [StageDefinition]) {
         self.name = name

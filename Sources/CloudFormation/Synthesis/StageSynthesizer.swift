@@ -30,7 +30,7 @@ public enum StageSynthesizer {
             order = Array(stacks.indices)
         }
         for (index, stack) in stacks.enumerated() {
-            errors += TemplateValidator.validate(linked.templates[index], stack: stack.name)
+            errors += TemplateValidator.validate(linked.templates[index], stack: stack.name, resourceLimit: app.maximumResourcesPerStack)
         }
         guard errors.isEmpty else { throw SynthErrors(errors) }
         return order.map { index in

@@ -5,7 +5,7 @@ public enum TemplateValidator {
     /// CloudFormation's limit on resources in one template.
     public static let maximumResources = 500
 
-    public static func validate(_ template: Template, stack: String) -> [SynthError] {
+    public static func validate(_ template: Template, stack: String, resourceLimit: Int = maximumResources) -> [SynthError] {
         var errors: [SynthError] = []
         let subject = "stack \"\(stack)\""
         func report(_ what: String, _ message: String) {
@@ -31,8 +31,8 @@ public enum TemplateValidator {
                 }
             }
         }
-        if template.resources.count > maximumResources {
-            report("resources", "\(template.resources.count) resources exceed CloudFormation's limit of \(maximumResources); split the stack")
+        if template.resources.count > resourceLimit {
+            report("resources", "\(template.resources.count) resources exceed the limit of \(resourceLimit) per template; split the stack")
         }
 
         func check(_ value: Value, in what: String) {

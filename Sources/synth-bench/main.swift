@@ -1,0 +1,95 @@
+import CloudFormation
+import Foundation
+import Stacks
+import SynthCore
+
+// Benchmarks for the synth path, run as `swift run -c release synth-bench`:
+//   1. every stage synthesized and rendered in-process (target < 10 ms),
+//   2. a generated 1,000-resource template synthesized and rendered (target < 100 ms),
+//   3. the whole `synth --all` process, start-up included (target < 20 ms), when the release
+//      `synth` binary sits next to this one.
+
+func measure(_ label: String, iterations: Int, target: Double, _ body: () throws -> Void) rethrows {
+    try body()  // warm-up
+    var samples: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<iterations {
+        let elapsed = try clock.measure(body)
+        samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3)
+    }
+    samples.sort()
+    let p50 = samples[samples.count / 2]
+    let p95 = samples[min(samples.count - 1, Int(Double(samples.count) * 0.95))]
+    let verdict = p50 < target ? "ok" : "OVER TARGET"
+    print(String(format: "%-44@ p50 %8.3f ms   p95 %8.3f ms   target < %.0f ms   %@", label as NSString, p50, p95, target, verdict as NSString))
+}
+
+/// A stack of `count` resources of the kinds the chat stacks use, wired to each other by references.
+func largeStack(count: Int) -> Stack {
+    Stack("large", description: "\(count) generated resources") {
+        for index in 0..<(count / 4) {
+            Role("Role\(index)") {
+                $0.assumeRolePolicyDocument = PolicyDocument {
+                    Statement(principal: Statement.service("lambda.amazonaws.com"), actions: ["sts:AssumeRole"])
+                }
+                $0.managedPolicyArns = [Role.managedPolicy("service-role/AWSLambdaBasicExecutionRole")]
+            }
+            Policy("Policy\(index)") {
+                $0.policyName = .string("policy-\(index)")
+                $0.roles = [.intrinsic(.ref("Role\(index)"))]
+                $0.policyDocument = PolicyDocument {
+                    Statement(sid: "Logs", actions: ["logs:PutLogEvents"], resources: [.intrinsic(.getAtt("Logs\(index)", attribute: "Arn"))])
+                }
+            }
+            LogGroup("Logs\(index)") { $0.retentionInDays = 14 }.retention(onDelete: .delete)
+            SecurityGroup("Group\(index)") {
+                $0.groupDescription = .sub("group \(index) of ${AWS::StackName}")
+                $0.tags = ["Name": .string("group-\(index)"), "Index": .string(String(index))]
+            }
+        }
+    }
+}
+
+let synthesizer = Synthesizer(app: chatApp)
+print("synth benchmarks (\(ProcessInfo.processInfo.processorCount) cores)")
+try measure("all stages in-process (synthesize + render)", iterations: 200, target: 10) {
+    for stage in chatApp.stages { _ = try synthesizer.artifacts(for: stage) }
+}
+
+var large = App(name: "bench", stages: [StageDefinition("bench") { [largeStack(count: 1000)] }])
+large.maximumResourcesPerStack = 1000
+let largeStage = large.stages[0]
+let resources = try StageSynthesizer.synthesize(app: large, stage: largeStage)[0].template.resources.count
+try measure("\(resources)-resource template (synthesize + render)", iterations: 30, target: 100) {
+    let stacks = try StageSynthesizer.synthesize(app: large, stage: largeStage)
+    _ = try TemplateRenderer.yaml(stacks[0].template)
+}
+
+let synthBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("synth")
+if FileManager.default.isExecutableFile(atPath: synthBinary.path) {
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("synth-bench-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    // posix_spawn directly: Foundation's Process adds tens of milliseconds of its own per launch.
+    try measure("`synth --all` process (start-up included)", iterations: 30, target: 20) {
+        let status = try spawnAndWait(synthBinary.path, ["--all", "--output-dir", output])
+        guard status == 0 else { throw SynthCommandError("synth --all exited \(status)") }
+    }
+} else {
+    print("`synth --all` process: \(synthBinary.path) not built; run `swift build -c release --product synth` first")
+}
+
+/// Runs a program with stdout sent to /dev/null and returns its exit status.
+func spawnAndWait(_ path: String, _ arguments: [String]) throws -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let result = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    guard result == 0 else { throw SynthCommandError("cannot start \(path): error \(result)") }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    return (status >> 8) & 0xff
+}

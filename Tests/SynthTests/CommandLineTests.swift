@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// The `synth` executable as a user runs it.
+@Suite struct CommandLineTests {
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/synth")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw CommandLineFailure(description: "\(binary.path) is missing: run `swift build` before `swift test`")
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: SynthCheckTests.repositoryRoot)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    struct CommandLineFailure: Error, CustomStringConvertible { var description: String }
+
+    @Test func unknownStageFailsAndListsTheKnownOnes() throws {
+        let result = try Self.run(["qa"])
+        #expect(result.status != 0)
+        #expect(result.output.contains(#"unknown stage "qa"; known stages: dev, staging, prod"#), "\(result.output)")
+    }
+
+    @Test(arguments: [[], ["generate"], ["list"], ["check"]])
+    func everyCommandHasHelp(_ command: [String]) throws {
+        let result = try Self.run(command + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("USAGE:"), "\(result.output)")
+    }
+
+    @Test func listShowsDeployOrder() throws {
+        let result = try Self.run(["list"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("dev: chat-dev-database → chat-dev-app"), "\(result.output)")
+    }
+
+    @Test func checkPassesOnTheCommittedOutput() throws {
+        let result = try Self.run(["check"])
+        #expect(result.status == 0, "\(result.output)")
+    }
+}

@@ -1,0 +1,65 @@
+import CloudFormation
+import Foundation
+import Stacks
+import SynthCore
+import Testing
+
+@Suite struct SynthCheckTests {
+    static var repositoryRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func outputIsByteIdenticalAcrossRuns() throws {
+        let synthesizer = Synthesizer(app: chatApp)
+        for stage in chatApp.stages {
+            #expect(try synthesizer.artifacts(for: stage) == synthesizer.artifacts(for: stage))
+        }
+    }
+
+    @Test func writeThenCheckIsCleanAndWritingAgainChangesNothing() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let synthesizer = Synthesizer(app: chatApp)
+        for stage in chatApp.stages { try synthesizer.write(stage, to: directory) }
+        #expect(try synthesizer.staleFiles(in: directory).isEmpty)
+        for stage in chatApp.stages { #expect(try synthesizer.write(stage, to: directory).isEmpty) }
+    }
+
+    @Test func checkNamesOutdatedMissingAndUnexpectedFiles() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let synthesizer = Synthesizer(app: chatApp)
+        for stage in chatApp.stages { try synthesizer.write(stage, to: directory) }
+        try "edited by hand\n".write(toFile: directory + "/dev/app.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: directory + "/prod/manifest.json")
+        try "x".write(toFile: directory + "/staging/old.yaml", atomically: true, encoding: .utf8)
+        let stale = try synthesizer.staleFiles(in: directory).map(\.description)
+        #expect(stale == [
+            "dev/app.yaml: differs from what the stacks produce",
+            "prod/manifest.json: missing",
+            "staging/old.yaml: is not produced by any stage",
+        ])
+    }
+
+    /// The committed out/ against the stacks with one setting changed: what CI sees when someone edits
+    /// a stack and forgets to re-run synth.
+    @Test func editingAStackWithoutSynthesizingMakesTheCommittedOutputStale() throws {
+        var devSettings = StageSettings.dev
+        devSettings.capacity = ServerlessCapacity(minimum: 0, maximum: 8, secondsUntilAutoPause: 1800)
+        let settings = devSettings
+        var edited = chatApp
+        edited.stages[0] = StageDefinition("dev") {
+            let database = DatabaseStack(settings)
+            return [database.stack, AppStack(settings, database: database).stack]
+        }
+        let out = Self.repositoryRoot + "/out"
+        #expect(try Synthesizer(app: chatApp).staleFiles(in: out).isEmpty, "out/ is stale: run swift run synth --all")
+        #expect(try Synthesizer(app: edited).staleFiles(in: out).map(\.path) == ["dev/database.yaml"])
+    }
+}

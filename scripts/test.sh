@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs what it needs (scripts/bootstrap.sh), builds, runs
+# `swift test`, checks that out/ is what the stacks produce, and lints every template with
+# cfn-lint (zero errors, zero warnings) and checkov (zero failed checks).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "bootstrap"
+scripts/bootstrap.sh
+
+step "swift build"
+swift build
+
+step "swift test"
+swift test
+
+step "synth check"
+.build/debug/synth check
+
+templates=(out/*/*.yaml)
+[ -e "${templates[0]}" ] || { echo "no templates under out/: run swift run synth --all" >&2; exit 1; }
+
+step "cfn-lint (${#templates[@]} templates)"
+# cfn-lint's exit code is a bitmask: any error (2) or warning (4) fails.
+.venv/bin/cfn-lint --format parseable -- "${templates[@]}"
+echo "cfn-lint: 0 errors, 0 warnings in ${#templates[@]} templates"
+
+step "checkov"
+report="$(mktemp)"
+trap 'rm -f "$report"' EXIT
+set +e
+.venv/bin/checkov -d out --framework cloudformation --skip-download --compact --quiet > "$report" 2>&1
+status=$?
+set -e
+cat "$report"
+passed=$(sed -n 's/.*Passed checks: \([0-9]*\).*/\1/p' "$report" | head -1)
+if [ "$status" -ne 0 ] || [ -z "$passed" ] || [ "$passed" -eq 0 ]; then
+  echo "checkov failed (exit $status) or checked nothing" >&2
+  exit 1
+fi
+echo "checkov: $passed passed, 0 failed"
