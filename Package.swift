@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "synth", targets: ["synth"]),
         .library(name: "CloudFormation", targets: ["CloudFormation"]),
         .library(name: "YAML", targets: ["YAML"]),
+        .library(name: "SQLSchema", targets: ["SQLSchema"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,9 +22,10 @@ let package = Package(
         ),
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "CloudFormation", dependencies: ["YAML"]),
-        .target(name: "SynthCore", dependencies: ["CloudFormation", "YAML"]),
-        // This project's own infrastructure, written with the DSL.
-        .target(name: "Stacks", dependencies: ["CloudFormation"], path: "stacks"),
+        .target(name: "SQLSchema"),
+        .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "YAML"]),
+        // This project's own infrastructure and database schema, written with the DSLs.
+        .target(name: "Stacks", dependencies: ["CloudFormation", "SQLSchema", "SynthCore"], path: "stacks"),
         .executableTarget(
             name: "synth",
             dependencies: [
@@ -35,5 +37,8 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "YAML"]),
+        .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
+        // Shared by every test suite that needs a real PostgreSQL.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
     ]
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: installs what it needs (scripts/bootstrap.sh), builds, runs
-# `swift test`, checks that out/ is what the stacks produce, and lints every template with
-# cfn-lint (zero errors, zero warnings) and checkov (zero failed checks).
+# The whole test suite, as CI runs it: installs what it needs (scripts/bootstrap.sh), starts a
+# throwaway PostgreSQL with pgvector (scripts/postgres.sh), builds, runs `swift test`, checks that
+# out/ is what the stacks produce, and lints every template with cfn-lint (zero errors, zero
+# warnings) and checkov (zero failed checks). The PostgreSQL is stopped on exit, pass or fail.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -10,6 +11,10 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "bootstrap"
 scripts/bootstrap.sh
+
+step "test PostgreSQL"
+scripts/postgres.sh start
+trap 'scripts/postgres.sh stop' EXIT
 
 step "swift build"
 swift build
@@ -30,7 +35,7 @@ echo "cfn-lint: 0 errors, 0 warnings in ${#templates[@]} templates"
 
 step "checkov"
 report="$(mktemp)"
-trap 'rm -f "$report"' EXIT
+trap 'rm -f "$report"; scripts/postgres.sh stop' EXIT
 set +e
 .venv/bin/checkov -d out --framework cloudformation --skip-download --compact --quiet > "$report" 2>&1
 status=$?

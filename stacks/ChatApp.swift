@@ -1,4 +1,5 @@
 import CloudFormation
+import SynthCore
 
 /// The chat application: every stage builds the database stack, then the app stack on top of it.
 public let chatApp = App(name: "chat", stages: StageSettings.all.map { settings in
@@ -8,3 +9,11 @@ public let chatApp = App(name: "chat", stages: StageSettings.all.map { settings 
         return [database.stack, app.stack]
     }
 })
+
+/// What `synth` writes: the stacks above and each stage's database schema.
+public let chatProject = SynthProject(
+    app: chatApp,
+    schemas: Dictionary(uniqueKeysWithValues: StageSettings.all.map { settings in
+        (settings.name, { @Sendable in ChatSchema.schema(embeddingDimension: settings.embeddingDimension) })
+    })
+)

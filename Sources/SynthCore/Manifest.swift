@@ -3,10 +3,12 @@ import CloudFormation
 /// `out/<stage>/manifest.json`: the stacks in deploy order with their CloudFormation names,
 /// template files, dependencies, parameters and outputs — what a deploy script walks.
 enum Manifest {
-    static func json(app: App, stage: String, stacks: [SynthesizedStack]) -> JSON {
-        .object([
-            ("app", .string(app.name)),
-            ("stage", .string(stage)),
+    static func json(app: App, stage: String, stacks: [SynthesizedStack], schemaFingerprint: String?) -> JSON {
+        var entries: [(String, JSON)] = [("app", .string(app.name)), ("stage", .string(stage))]
+        if let schemaFingerprint {
+            entries.append(("schema", .object([("file", .string("schema.sql")), ("fingerprint", .string(schemaFingerprint))])))
+        }
+        return .object(entries + [
             ("stacks", .array(stacks.map { stack in
                 .object([
                     ("name", .string(stack.name)),

@@ -50,7 +50,7 @@ func largeStack(count: Int) -> Stack {
     }
 }
 
-let synthesizer = Synthesizer(app: chatApp)
+let synthesizer = Synthesizer(project: chatProject)
 print("synth benchmarks (\(ProcessInfo.processInfo.processorCount) cores)")
 try measure("all stages in-process (synthesize + render)", iterations: 200, target: 10) {
     for stage in chatApp.stages { _ = try synthesizer.artifacts(for: stage) }

@@ -23,7 +23,7 @@ struct OutputOptions: ParsableArguments {
     var outputDirectory = "out"
 }
 
-let synthesizer = Synthesizer(app: chatApp)
+let synthesizer = Synthesizer(project: chatProject)
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(

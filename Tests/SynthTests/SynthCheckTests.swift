@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func outputIsByteIdenticalAcrossRuns() throws {
-        let synthesizer = Synthesizer(app: chatApp)
+        let synthesizer = Synthesizer(project: chatProject)
         for stage in chatApp.stages {
             #expect(try synthesizer.artifacts(for: stage) == synthesizer.artifacts(for: stage))
         }
@@ -25,7 +25,7 @@ import Testing
     @Test func writeThenCheckIsCleanAndWritingAgainChangesNothing() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let synthesizer = Synthesizer(app: chatApp)
+        let synthesizer = Synthesizer(project: chatProject)
         for stage in chatApp.stages { try synthesizer.write(stage, to: directory) }
         #expect(try synthesizer.staleFiles(in: directory).isEmpty)
         for stage in chatApp.stages { #expect(try synthesizer.write(stage, to: directory).isEmpty) }
@@ -34,7 +34,7 @@ import Testing
     @Test func checkNamesOutdatedMissingAndUnexpectedFiles() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let synthesizer = Synthesizer(app: chatApp)
+        let synthesizer = Synthesizer(project: chatProject)
         for stage in chatApp.stages { try synthesizer.write(stage, to: directory) }
         try "edited by hand\n".write(toFile: directory + "/dev/app.yaml", atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(atPath: directory + "/prod/manifest.json")
@@ -59,7 +59,7 @@ import Testing
             return [database.stack, AppStack(settings, database: database).stack]
         }
         let out = Self.repositoryRoot + "/out"
-        #expect(try Synthesizer(app: chatApp).staleFiles(in: out).isEmpty, "out/ is stale: run swift run synth --all")
-        #expect(try Synthesizer(app: edited).staleFiles(in: out).map(\.path) == ["dev/database.yaml"])
+        #expect(try Synthesizer(project: chatProject).staleFiles(in: out).isEmpty, "out/ is stale: run swift run synth --all")
+        #expect(try Synthesizer(project: SynthProject(app: edited, schemas: chatProject.schemas)).staleFiles(in: out).map(\.path) == ["dev/database.yaml"])
     }
 }

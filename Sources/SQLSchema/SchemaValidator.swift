@@ -1,0 +1,118 @@
+/// Finds mistakes in a schema declaration before any SQL is written: bad or duplicate names,
+/// references to columns or tables that do not exist, indexes on the wrong column types, vector
+/// dimensions outside what pgvector stores or indexes.
+public enum SchemaValidator {
+    /// pgvector stores `vector` up to 16,000 dimensions; HNSW indexes `vector` up to 2,000 and `halfvec` up to 4,000.
+    public static let maximumVectorDimension = 16_000
+    public static let maximumIndexedVectorDimension = 2_000
+    public static let maximumIndexedHalfvecDimension = 4_000
+
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var subject: String
+        public var message: String
+        public var description: String { "\(subject): \(message)" }
+    }
+
+    public static func problems(in schema: Schema) -> [Problem] {
+        var problems: [Problem] = []
+        func report(_ subject: String, _ message: String) { problems.append(Problem(subject: subject, message: message)) }
+
+        for name in schema.extensions {
+            if let problem = Identifier.problem(with: name) { report("extension \"\(name)\"", "the name \(problem)") }
+        }
+        var relationNames = Set<String>()
+        for table in schema.tables {
+            let subject = "table \"\(table.name)\""
+            if let problem = Identifier.problem(with: table.name) { report(subject, "the name \(problem)") }
+            if table.name == SchemaRenderer.versionTable { report(subject, "\(SchemaRenderer.versionTable) is reserved for the applied fingerprints; rename the table") }
+            if !relationNames.insert(table.name).inserted { report(subject, "declared twice; table and index names share one namespace") }
+
+            var columnNames = Set<String>()
+            for column in table.columns {
+                let columnSubject = "column \"\(table.name).\(column.name)\""
+                if let problem = Identifier.problem(with: column.name) { report(columnSubject, "the name \(problem)") }
+                if !columnNames.insert(column.name).inserted { report(columnSubject, "declared twice") }
+                switch column.type {
+                case .vector(let dimension), .halfvec(let dimension):
+                    if dimension < 1 || dimension > maximumVectorDimension {
+                        report(columnSubject, "dimension \(dimension) is outside 1–16,000, the range pgvector stores")
+                    }
+                case .generatedTSVector(let config, let sources):
+                    if Identifier.problem(with: config) != nil || !Identifier.isBare(config) {
+                        report(columnSubject, "text search configuration \"\(config)\" must be a plain lower-case name such as english or simple")
+                    }
+                    if sources.isEmpty { report(columnSubject, "a generated tsvector needs at least one source column") }
+                    for source in sources {
+                        if !"ABCD".contains(source.weight) { report(columnSubject, "weight '\(source.weight)' of \(source.column) must be A, B, C or D") }
+                        guard let sourceColumn = table.column(source.column) else {
+                            report(columnSubject, "source column \"\(source.column)\" is not a column of \(table.name)")
+                            continue
+                        }
+                        if !sourceColumn.type.isText { report(columnSubject, "source column \"\(source.column)\" is not text") }
+                    }
+                default: break
+                }
+            }
+
+            func checkColumns(_ names: [String], _ what: String) {
+                if names.isEmpty { report(subject, "\(what) lists no columns") }
+                for name in names where table.column(name) == nil {
+                    report(subject, "\(what) names column \"\(name)\", which \(table.name) does not have")
+                }
+            }
+            if !table.primaryKey.isEmpty { checkColumns(table.primaryKey, "the primary key") }
+            for unique in table.uniques { checkColumns(unique, "a unique constraint") }
+            for check in table.checks {
+                if let problem = Identifier.problem(with: check.name) { report(subject, "check \"\(check.name)\": the name \(problem)") }
+            }
+            for key in table.foreignKeys {
+                checkColumns(key.columns, "a foreign key")
+                guard let target = schema.table(key.table) else {
+                    report(subject, "a foreign key references table \"\(key.table)\", which the schema does not declare")
+                    continue
+                }
+                for name in key.referencedColumns where target.column(name) == nil {
+                    report(subject, "a foreign key references \"\(key.table).\(name)\", which does not exist")
+                }
+                if key.columns.count != key.referencedColumns.count {
+                    report(subject, "a foreign key pairs \(key.columns.count) columns with \(key.referencedColumns.count)")
+                }
+            }
+
+            for index in table.indexes {
+                let indexSubject = "index \"\(index.name)\" on \(table.name)"
+                if let problem = Identifier.problem(with: index.name) { report(indexSubject, "the name \(problem)") }
+                if !relationNames.insert(index.name).inserted { report(indexSubject, "the name is already used by another table or index") }
+                let missing = index.columns.filter { table.column($0) == nil }
+                for name in missing { report(indexSubject, "names column \"\(name)\", which \(table.name) does not have") }
+                if index.columns.isEmpty { report(indexSubject, "lists no columns") }
+                guard missing.isEmpty, let first = index.columns.first, let column = table.column(first) else { continue }
+                switch index.method {
+                case .btree: break
+                case .arrayGIN:
+                    if column.type != .textArray { report(indexSubject, "an array GIN index needs an array column; \(first) is not one") }
+                case .fullText:
+                    if case .generatedTSVector = column.type {} else { report(indexSubject, "full-text GIN needs a tsvector column; \(first) is not one") }
+                case .trigramGIN, .trigramGiST:
+                    if !column.type.isText { report(indexSubject, "a trigram index needs a text column; \(first) is not text") }
+                    if !schema.extensions.contains("pg_trgm") { report(indexSubject, "trigram operator classes need the pg_trgm extension; add it to the schema") }
+                case .hnsw(_, _, let m, let efConstruction):
+                    if !schema.extensions.contains("vector") { report(indexSubject, "HNSW needs the vector extension; add it to the schema") }
+                    if !(2...100).contains(m) { report(indexSubject, "m \(m) is outside pgvector's 2–100") }
+                    if efConstruction < 4 || efConstruction > 1000 || efConstruction < 2 * m {
+                        report(indexSubject, "ef_construction \(efConstruction) must be 4–1,000 and at least 2 × m (\(2 * m))")
+                    }
+                    switch column.type {
+                    case .vector(let dimension) where dimension > maximumIndexedVectorDimension:
+                        report(indexSubject, "HNSW indexes vector columns of at most 2,000 dimensions; \(first) has \(dimension): declare it halfvec(\(dimension)) (up to 4,000) or use a smaller embedding")
+                    case .halfvec(let dimension) where dimension > maximumIndexedHalfvecDimension:
+                        report(indexSubject, "HNSW indexes halfvec columns of at most 4,000 dimensions; \(first) has \(dimension)")
+                    case .vector, .halfvec: break
+                    default: report(indexSubject, "HNSW needs a vector or halfvec column; \(first) is neither")
+                    }
+                }
+            }
+        }
+        return problems
+    }
+}

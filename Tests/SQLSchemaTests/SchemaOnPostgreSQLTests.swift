@@ -1,0 +1,80 @@
+import Foundation
+import SQLSchema
+import Stacks
+import Testing
+import TestSupport
+
+/// The generated schema.sql on a real PostgreSQL 18 with pgvector and pg_trgm.
+@Suite(.serialized) struct SchemaOnPostgreSQLTests {
+    static let schemaFile = TestPostgres.repositoryRoot.appendingPathComponent("out/dev/schema.sql").path
+    static let expectedFingerprint = SchemaRenderer.fingerprint(ChatSchema.schema(embeddingDimension: StageSettings.dev.embeddingDimension))
+
+    @Test func appliesOnAnEmptyDatabaseThenAgainWithoutChangeAndRecordsItsFingerprint() throws {
+        let database = try TestPostgres.server().createDatabase(prefix: "schema")
+        defer { database.drop() }
+        try database.runFile(Self.schemaFile)
+        let tables = try database.run("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
+        #expect(tables.trimmingCharacters(in: .whitespacesAndNewlines) == "bot_vectors,chat_history,conversation_vectors,conversations,schema_version")
+        let before = try database.schemaDump()
+
+        try database.runFile(Self.schemaFile)
+        #expect(try database.schemaDump() == before)
+        let versions = try database.run("SELECT fingerprint FROM schema_version").split(separator: "\n").map(String.init)
+        #expect(versions == [Self.expectedFingerprint])
+        #expect(try String(contentsOfFile: Self.schemaFile, encoding: .utf8).contains("-- fingerprint: \(Self.expectedFingerprint)\n"))
+    }
+
+    @Test func constraintsHoldOnTheRealDatabase() throws {
+        let database = try TestPostgres.server().createDatabase(prefix: "schema")
+        defer { database.drop() }
+        try database.runFile(Self.schemaFile)
+        let conversation = "11111111-1111-1111-1111-111111111111"
+        try database.run("INSERT INTO conversations (conversation_id, owner_id) VALUES ('\(conversation)', 'u1')")
+        try database.run("INSERT INTO chat_history (conversation_id, seq, role, content, client_message_id) VALUES ('\(conversation)', 1, 'user', 'hi', 'm1')")
+        #expect(throws: TestPostgres.PSQLFailure.self) {
+            try database.run("INSERT INTO chat_history (conversation_id, seq, role, content, client_message_id) VALUES ('\(conversation)', 2, 'user', 'again', 'm1')")
+        }
+        #expect(throws: TestPostgres.PSQLFailure.self) {
+            try database.run("INSERT INTO chat_history (conversation_id, seq, role, content, client_message_id) VALUES ('\(conversation)', 3, 'robot', 'x', 'm3')")
+        }
+        try database.run("DELETE FROM conversations WHERE conversation_id = '\(conversation)'")
+        #expect(try database.run("SELECT count(*) FROM chat_history").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
+    /// With a few thousand bots and statistics, the planner picks each index family for the query
+    /// shape it exists for.
+    @Test func searchQueriesUseTheirIndexes() throws {
+        let database = try TestPostgres.server().createDatabase(prefix: "plans")
+        defer { database.drop() }
+        try database.runFile(Self.schemaFile)
+        let dimension = StageSettings.dev.embeddingDimension
+        try database.run("""
+            INSERT INTO bot_vectors (bot_id, owner_id, title, description, instruction, visibility, embedding)
+            SELECT 'bot-' || i, 'user-' || (i % 50),
+              (ARRAY['travel','cooking','finance','legal','medical','music','sports','coding','gardening','history'])[1 + i % 10]
+                || ' ' || substr(md5(i::text), 1, 8),
+              'helps with ' || (ARRAY['flights','recipes','taxes','contracts','symptoms','chords','training','swift','roses','empires'])[1 + i % 10]
+                || ' and ' || substr(md5('d' || i), 1, 10),
+              repeat('Answer briefly and cite your sources. ', 20) || i,
+              (ARRAY['private','shared','public'])[1 + i % 3],
+              (SELECT array_agg(random() - 0.5 + i * 0 + g * 0)::vector(\(dimension)) FROM generate_series(1, \(dimension)) AS g)
+            FROM generate_series(1, 3000) AS i;
+            ANALYZE bot_vectors;
+            """)
+        let probe = try database.run("SELECT title || '|' || description FROM bot_vectors WHERE bot_id = 'bot-1238'")
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").map(String.init)
+        let title = probe[0], uniqueWord = String(probe[1].split(separator: " ").last ?? "")
+        let typo = title.replacingOccurrences(of: "ening", with: "ning")
+
+        let knn = try database.run("EXPLAIN SELECT bot_id FROM bot_vectors ORDER BY embedding <=> (SELECT embedding FROM bot_vectors WHERE bot_id = 'bot-7') LIMIT 10")
+        #expect(knn.contains("Index Scan using bot_vectors_embedding_idx"), "\(knn)")
+
+        let fullText = try database.run("EXPLAIN SELECT bot_id FROM bot_vectors WHERE tsv @@ websearch_to_tsquery('english', 'roses \(uniqueWord)')")
+        #expect(fullText.contains("Bitmap Index Scan on bot_vectors_tsv_idx"), "\(fullText)")
+
+        let fuzzy = try database.run("EXPLAIN SELECT bot_id FROM bot_vectors WHERE title % '\(typo)'")
+        #expect(fuzzy.contains("bot_vectors_title_trgm_idx"), "\(fuzzy)")
+        let found = try database.run("SELECT bot_id FROM bot_vectors WHERE title % '\(typo)'")
+        #expect(found.contains("bot-1238"), "typo \(typo) of \(title) found \(found)")
+    }
+}

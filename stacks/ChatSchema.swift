@@ -1,0 +1,78 @@
+import SQLSchema
+
+/// The chat database: history and per-conversation metadata, and the search tables that replace
+/// the OpenSearch bot store (pgvector embeddings, weighted full-text, trigram titles). Title
+/// trigram indexes are GiST: hybrid search ranks by trigram distance (`<->`), which GIN cannot order by.
+public enum ChatSchema {
+    public static let roles = ["user", "assistant", "system", "tool"]
+    public static let visibilities = ["private", "shared", "public"]
+
+    /// HNSW indexes `vector` up to 2,000 dimensions; larger embeddings are stored as `halfvec`.
+    static func embedding(_ dimension: Int) -> ColumnType {
+        dimension <= SchemaValidator.maximumIndexedVectorDimension ? .vector(dimension: dimension) : .halfvec(dimension: dimension)
+    }
+
+    public static func schema(embeddingDimension: Int) -> Schema {
+        Schema(extensions: ["vector", "pg_trgm"]) {
+            Table("conversations") {
+                Column("conversation_id", .uuid).primaryKey()
+                Column("owner_id", .text).notNull()
+                Column("bot_id", .text)
+                Column("title", .text).notNull().default(.emptyText)
+                Column("metadata", .jsonb).notNull().default(.emptyJSONObject)
+                // The last sequence number handed out; appends lock this row to number messages in order.
+                Column("last_seq", .bigint).notNull().default(.integer(0))
+                Column("created_at", .timestamptz).notNull().default(.now)
+                Column("updated_at", .timestamptz).notNull().default(.now)
+                Index.btree("conversations_owner_updated_idx", "owner_id", .desc("updated_at"))
+            }
+            Table("chat_history") {
+                Column("conversation_id", .uuid).notNull().references("conversations", "conversation_id", onDelete: .cascade)
+                Column("seq", .bigint).notNull()
+                Column("role", .text).notNull()
+                Column("content", .text).notNull()
+                // Chosen by the client, so a retried append is recognised and not stored twice.
+                Column("client_message_id", .text).notNull()
+                Column("created_at", .timestamptz).notNull().default(.now)
+                TableElement.primaryKey("conversation_id", "seq")
+                TableElement.unique("conversation_id", "client_message_id")
+                Check("chat_history_role_check", "role IN (\(roles.map { "'\($0)'" }.joined(separator: ", ")))")
+                Check("chat_history_seq_check", "seq > 0")
+            }
+            Table("bot_vectors") {
+                Column("bot_id", .text).primaryKey()
+                Column("owner_id", .text).notNull()
+                Column("title", .text).notNull()
+                Column("description", .text).notNull().default(.emptyText)
+                Column("instruction", .text).notNull().default(.emptyText)
+                Column("visibility", .text).notNull().default(.sql("'private'"))
+                // Users a `shared` bot is shared with.
+                Column("shared_with", .textArray).notNull().default(.sql("'{}'::text[]"))
+                Column("embedding", embedding(embeddingDimension)).notNull()
+                Column("tsv", .generatedTSVector(config: "english", sources: [.init("title", weight: "A"), .init("description", weight: "B")]))
+                Column("updated_at", .timestamptz).notNull().default(.now)
+                Check("bot_vectors_visibility_check", "visibility IN (\(visibilities.map { "'\($0)'" }.joined(separator: ", ")))")
+                Index("bot_vectors_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64))
+                Index("bot_vectors_tsv_idx", .fullText("tsv"))
+                Index("bot_vectors_title_trgm_idx", .trigramGiST("title"))
+                Index.btree("bot_vectors_owner_idx", "owner_id")
+                Index.btree("bot_vectors_visibility_idx", "visibility")
+                Index("bot_vectors_shared_with_idx", .arrayGIN("shared_with"))
+            }
+            Table("conversation_vectors") {
+                Column("conversation_id", .uuid).primaryKey().references("conversations", "conversation_id", onDelete: .cascade)
+                Column("user_id", .text).notNull()
+                Column("bot_id", .text)
+                Column("title", .text).notNull().default(.emptyText)
+                Column("excerpt", .text).notNull().default(.emptyText)
+                Column("embedding", embedding(embeddingDimension)).notNull()
+                Column("tsv", .generatedTSVector(config: "english", sources: [.init("title", weight: "A"), .init("excerpt", weight: "B")]))
+                Column("updated_at", .timestamptz).notNull().default(.now)
+                Index("conversation_vectors_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64))
+                Index("conversation_vectors_tsv_idx", .fullText("tsv"))
+                Index("conversation_vectors_title_trgm_idx", .trigramGiST("title"))
+                Index.btree("conversation_vectors_user_idx", "user_id", .desc("updated_at"))
+            }
+        }
+    }
+}
