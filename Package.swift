@@ -6,12 +6,18 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "synth", targets: ["synth"]),
+        .executable(name: "data-api-local", targets: ["data-api-local"]),
         .library(name: "CloudFormation", targets: ["CloudFormation"]),
         .library(name: "YAML", targets: ["YAML"]),
         .library(name: "SQLSchema", targets: ["SQLSchema"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.30.0"),
     ],
     targets: [
         // The system libyaml (Debian libyaml-dev); the YAML target is the only one that sees it.
@@ -34,6 +40,24 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "synth-bench", dependencies: ["SynthCore", "Stacks", "CloudFormation"]),
+
+        // The RDS Data API: wire format, SigV4, and the local endpoint over PostgreSQL.
+        .target(name: "DataAPIWire"),
+        .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "DataAPILocal",
+            dependencies: [
+                "DataAPIWire", "AWSSigV4",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "data-api-local",
+            dependencies: ["DataAPILocal", "Stacks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "YAML"]),

@@ -8,7 +8,7 @@
 #   scripts/postgres.sh stop    stop it and delete its data directory
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-state="$root/.build/test-postgres.env"
+state="${POSTGRES_STATE_FILE:-$root/.build/test-postgres.env}"
 user=chatpg
 
 as_server_user() {

@@ -1,0 +1,36 @@
+import DataAPIWire
+import PostgresNIO
+
+/// An error as the Data API reports it: a code (which decides the HTTP status and the exception
+/// botocore raises) and a message.
+public struct DataAPIError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: DataAPIErrorCode
+    public var message: String
+
+    public init(_ code: DataAPIErrorCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    static func badRequest(_ message: String) -> DataAPIError { DataAPIError(.badRequest, message) }
+
+    /// A PostgreSQL error: `DatabaseErrorException` with the server's message and SQLSTATE, as the
+    /// service words it; a cancelled statement is a timeout; a broken connection is unavailability.
+    static func from(_ error: any Error) -> DataAPIError {
+        if let error = error as? DataAPIError { return error }
+        if let error = error as? PSQLError {
+            if let info = error.serverInfo, let state = info[.sqlState] {
+                if state == "57014" { return DataAPIError(.statementTimeout, "Request timed out") }
+                let message = info[.message] ?? "database error"
+                var text = "ERROR: \(message)"
+                if let detail = info[.detail] { text += "\n  Detail: \(detail)" }
+                if let position = info[.position] { text += "\n  Position: \(position)" }
+                return DataAPIError(.databaseError, "\(text); SQLState: \(state)")
+            }
+            return DataAPIError(.databaseUnavailable, "The database is unavailable: \(error.code)")
+        }
+        return DataAPIError(.internalServerError, "\(error)")
+    }
+}

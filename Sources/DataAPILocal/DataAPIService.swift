@@ -1,0 +1,232 @@
+import DataAPIWire
+import Logging
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// The five Data API operations over PostgreSQL. Calls outside a transaction autocommit on a pooled
+/// connection of the requested database; a transaction pins a connection of its own.
+public final class DataAPIService: Sendable {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        public var username: String
+        public var password: String?
+        /// Used when a request names no `database`.
+        public var defaultDatabase: String
+        /// When set, only these ARNs are accepted.
+        public var resourceArn: String?
+        public var secretArn: String?
+        /// Idle time after which an open transaction is rolled back (3 minutes on AWS).
+        public var transactionIdleTimeout: Duration = .seconds(180)
+        /// The service's call timeout; longer statements fail with StatementTimeoutException.
+        public var statementTimeout: Duration = .seconds(45)
+        public var maximumConnections = 16
+
+        public init(host: String, port: Int, username: String, password: String?, defaultDatabase: String) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.defaultDatabase = defaultDatabase
+        }
+    }
+
+    let settings: Settings
+    let logger: Logger
+    let transactions = TransactionRegistry()
+    let resume: ResumeSimulator?
+    private let pools: Mutex<[String: PostgresClient]> = Mutex([:])
+    private let poolTasks: Mutex<[Task<Void, Never>]> = Mutex([])
+    private var runner: StatementRunner { StatementRunner(logger: logger) }
+
+    public init(settings: Settings, resume: (pauseAfter: Duration, duration: Duration)? = nil, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+        self.resume = resume.map { ResumeSimulator(pauseAfter: $0.pauseAfter, resumeDuration: $0.duration) }
+    }
+
+    // MARK: Operations
+
+    public func execute(_ request: ExecuteStatementRequest) async throws(DataAPIError) -> ExecuteStatementResponse {
+        try checkArns(request.resourceArn, request.secretArn)
+        if request.formatRecordsAs == .json && request.includeResultMetadata == true {
+            // The service allows both; metadata is then left out, as formattedRecords carries the names.
+        }
+        let prepared = try StatementRunner.prepare(sql: request.sql, parameters: request.parameters ?? [])
+        let options = StatementRunner.ResponseOptions(
+            includeMetadata: request.includeResultMetadata ?? false, formatAsJSON: request.formatRecordsAs == .json,
+            resultSetOptions: request.resultSetOptions ?? ResultSetOptions())
+        if let id = request.transactionId {
+            return try await inTransaction(id) { connection in
+                let raw = try await self.runner.run(prepared, on: connection)
+                return try await self.runner.response(raw, request: options, on: connection)
+            }
+        }
+        try await admit()
+        return try await withPooledConnection(database: request.database) { connection in
+            let raw = try await self.runner.run(prepared, on: connection)
+            return try await self.runner.response(raw, request: options, on: connection)
+        }
+    }
+
+    public func batchExecute(_ request: BatchExecuteStatementRequest) async throws(DataAPIError) -> BatchExecuteStatementResponse {
+        try checkArns(request.resourceArn, request.secretArn)
+        let sets = request.parameterSets ?? []
+        let prepared = try (sets.isEmpty ? [[]] : sets).map { parameters throws(DataAPIError) in
+            try StatementRunner.prepare(sql: request.sql, parameters: parameters)
+        }
+        // All parameter sets run in one transaction, so a failing set leaves nothing behind.
+        let body: @Sendable (PostgresConnection) async throws -> BatchExecuteStatementResponse = { connection in
+            var results: [UpdateResult] = []
+            for statement in prepared {
+                _ = try await self.runner.run(statement, on: connection)
+                results.append(UpdateResult(generatedFields: []))
+            }
+            return BatchExecuteStatementResponse(updateResults: results)
+        }
+        if let id = request.transactionId { return try await inTransaction(id, body) }
+        try await admit()
+        return try await withPooledConnection(database: request.database) { connection in
+            try await connection.query("BEGIN", logger: self.logger)
+            do {
+                let response = try await body(connection)
+                try await connection.query("COMMIT", logger: self.logger)
+                return response
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                throw error
+            }
+        }
+    }
+
+    public func beginTransaction(_ request: BeginTransactionRequest) async throws(DataAPIError) -> BeginTransactionResponse {
+        try checkArns(request.resourceArn, request.secretArn)
+        try await admit()
+        do {
+            let connection = try await connect(database: request.database ?? settings.defaultDatabase)
+            do {
+                try await connection.query("BEGIN", logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            return BeginTransactionResponse(transactionId: await transactions.add(connection))
+        } catch {
+            throw DataAPIError.from(error)
+        }
+    }
+
+    public func commitTransaction(_ request: EndTransactionRequest) async throws(DataAPIError) -> EndTransactionResponse {
+        try checkArns(request.resourceArn, request.secretArn)
+        try await end(request.transactionId, with: "COMMIT")
+        return EndTransactionResponse(transactionStatus: "Transaction Committed")
+    }
+
+    public func rollbackTransaction(_ request: EndTransactionRequest) async throws(DataAPIError) -> EndTransactionResponse {
+        try checkArns(request.resourceArn, request.secretArn)
+        try await end(request.transactionId, with: "ROLLBACK")
+        return EndTransactionResponse(transactionStatus: "Rollback Complete")
+    }
+
+    // MARK: Lifecycle
+
+    /// Rolls back transactions idle past the limit, until cancelled.
+    public func reapIdleTransactions() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            for connection in await transactions.expired(idleLongerThan: settings.transactionIdleTimeout) {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                try? await connection.close()
+                logger.info("rolled back a transaction idle for more than \(settings.transactionIdleTimeout)")
+            }
+        }
+    }
+
+    public func shutdown() async {
+        for connection in await transactions.removeAll() {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            try? await connection.close()
+        }
+        for task in poolTasks.withLock({ $0 }) { task.cancel() }
+    }
+
+    // MARK: Helpers
+
+    private func checkArns(_ resourceArn: String, _ secretArn: String) throws(DataAPIError) {
+        for (name, value) in [("resourceArn", resourceArn), ("secretArn", secretArn)] where value.count < 11 || value.count > 100 {
+            throw .badRequest("1 validation error detected: Value '\(value)' at '\(name)' failed to satisfy constraint: Member must have length between 11 and 100")
+        }
+        if let expected = settings.resourceArn, resourceArn != expected {
+            throw DataAPIError(.notFound, "DB cluster \(resourceArn) not found")
+        }
+        if let expected = settings.secretArn, secretArn != expected {
+            throw DataAPIError(.secretsError, "Secrets Manager can't find the specified secret. (Service: SecretsManager, Status Code: 400, Error Code: ResourceNotFoundException)")
+        }
+    }
+
+    private func admit() async throws(DataAPIError) {
+        guard let resume else { return }
+        try await resume.admit()
+    }
+
+    private func inTransaction<T: Sendable>(_ id: String, _ body: @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
+        let connection = try await transactions.acquire(id)
+        do {
+            let result = try await body(connection)
+            await transactions.release(id)
+            await resume?.touch()
+            return result
+        } catch {
+            await transactions.release(id)
+            throw DataAPIError.from(error)
+        }
+    }
+
+    private func end(_ id: String, with command: String) async throws(DataAPIError) {
+        let connection = try await transactions.remove(id)
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: command), logger: logger)
+            try? await connection.close()
+            await resume?.touch()
+        } catch {
+            try? await connection.close()
+            throw DataAPIError.from(error)
+        }
+    }
+
+    private func withPooledConnection<T: Sendable>(database: String?, _ body: @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
+        let name = database ?? settings.defaultDatabase
+        guard name.count <= 64, !name.isEmpty else { throw .badRequest("Database name must be 1–64 characters") }
+        do {
+            return try await pool(for: name).withConnection(body)
+        } catch {
+            throw DataAPIError.from(error)
+        }
+    }
+
+    private func pool(for database: String) -> PostgresClient {
+        pools.withLock { pools in
+            if let existing = pools[database] { return existing }
+            var configuration = PostgresClient.Configuration(host: settings.host, port: settings.port, username: settings.username,
+                                                             password: settings.password, database: database, tls: .disable)
+            configuration.options.maximumConnections = settings.maximumConnections
+            configuration.options.additionalStartupParameters = startupParameters
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            pools[database] = client
+            poolTasks.withLock { $0.append(Task { await client.run() }) }
+            return client
+        }
+    }
+
+    private var startupParameters: [(String, String)] {
+        [("statement_timeout", String(settings.statementTimeout.components.seconds * 1000)), ("TimeZone", "UTC")]
+    }
+
+    private func connect(database: String) async throws -> PostgresConnection {
+        var configuration = PostgresConnection.Configuration(host: settings.host, port: settings.port, username: settings.username,
+                                                             password: settings.password, database: database, tls: .disable)
+        configuration.options.additionalStartupParameters = startupParameters
+        return try await PostgresConnection.connect(configuration: configuration, id: Int.random(in: 1...Int(Int32.max)), logger: logger)
+    }
+}

@@ -1,0 +1,174 @@
+import AWSSigV4
+import ArgumentParser
+import DataAPILocal
+import Foundation
+import Logging
+import Stacks
+
+@main
+struct DataAPILocalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data-api-local",
+        abstract: "Serve the RDS Data API on loopback against PostgreSQL, for development and tests.",
+        discussion: """
+            Point any Data API client at it: `aws rds-data execute-statement --endpoint-url http://127.0.0.1:8080 …`
+            or boto3's `endpoint_url`, with any credentials (checked only with --verify-signatures).
+            Without --database-url (or DATABASE_URL) it starts a throwaway PostgreSQL with pgvector and pg_trgm,
+            applies out/<stage>/schema.sql, and stops it on exit.
+            """
+    )
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(name: .customLong("database-url"), help: "postgresql://user:password@host:port/database (or env DATABASE_URL).")
+    var databaseURL: String?
+    @Option(name: .customLong("resource-arn"), help: "Accept only this cluster ARN.") var resourceArn: String?
+    @Option(name: .customLong("secret-arn"), help: "Accept only this secret ARN.") var secretArn: String?
+    @Flag(name: .customLong("verify-signatures"), help: "Require SigV4 signatures (service rds-data) made with the keys below.")
+    var verifySignatures = false
+    @Option(name: .customLong("access-key-id")) var accessKeyId = "AKIDLOCAL"
+    @Option(name: .customLong("secret-access-key")) var secretAccessKey = "local-secret-access-key"
+    @Option(name: .customLong("auto-pause-after"), help: "Simulate auto-pause after this many idle seconds.")
+    var autoPauseAfter: Double?
+    @Option(name: .customLong("resume-seconds"), help: "How long a simulated resume lasts.") var resumeSeconds: Double = 15
+    @Option(name: .customLong("transaction-idle-timeout"), help: "Seconds before an idle transaction is rolled back.")
+    var transactionIdleTimeout: Double = 180
+    @Option(help: "Stage whose out/<stage>/schema.sql a throwaway database gets.") var stage = "dev"
+
+    func run() async throws {
+        var logger = Logger(label: "data-api-local")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        var throwaway: ThrowawayPostgres?
+        let url: DatabaseURL
+        if let text = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] {
+            url = try DatabaseURL(text)
+        } else {
+            let started = try ThrowawayPostgres.start(schemaFile: "out/\(stage)/schema.sql")
+            throwaway = started
+            url = started.url
+        }
+        defer { throwaway?.stop() }
+
+        var settings = DataAPIService.Settings(host: url.host, port: url.port, username: url.username, password: url.password,
+                                               defaultDatabase: url.database)
+        settings.resourceArn = resourceArn
+        settings.secretArn = secretArn
+        settings.transactionIdleTimeout = .milliseconds(Int(transactionIdleTimeout * 1000))
+        let resume = autoPauseAfter.map { (pauseAfter: Duration.milliseconds(Int($0 * 1000)), duration: Duration.milliseconds(Int(resumeSeconds * 1000))) }
+        let service = DataAPIService(settings: settings, resume: resume, logger: logger)
+        let credentials = AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey)
+        let verifier = verifySignatures ? SignatureVerifier(credentials: credentials, service: "rds-data") : nil
+        let server = DataAPIServer(service: service, verifier: verifier, logger: logger)
+
+        printEnvironment(database: url)
+        let reaper = Task { await service.reapIdleTransactions() }
+        try await server.application(host: host, port: port).runService()
+        reaper.cancel()
+        await service.shutdown()
+    }
+
+    /// What a runtime (or the AWS CLI) needs to use this endpoint.
+    func printEnvironment(database: DatabaseURL) {
+        let lines = [
+            "\(RuntimeEnvironment.backendType)=\(DatabaseBackend.dataAPI.rawValue)",
+            "\(RuntimeEnvironment.dataAPIEndpoint)=http://\(host):\(port)",
+            "\(RuntimeEnvironment.clusterArn)=\(resourceArn ?? "arn:aws:rds:us-east-1:000000000000:cluster:local")",
+            "\(RuntimeEnvironment.secretArn)=\(secretArn ?? "arn:aws:secretsmanager:us-east-1:000000000000:secret:local")",
+            "\(RuntimeEnvironment.databaseName)=\(database.database)",
+            "AWS_REGION=us-east-1",
+            "AWS_ACCESS_KEY_ID=\(accessKeyId)",
+            "AWS_SECRET_ACCESS_KEY=\(secretAccessKey)",
+        ]
+        print("data-api-local: listening on http://\(host):\(port), database \(database.redacted)")
+        for line in lines { print("export \(line)") }
+        fflush(nil)
+    }
+}
+
+struct DatabaseURL {
+    var host: String
+    var port: Int
+    var username: String
+    var password: String?
+    var database: String
+
+    init(_ text: String) throws {
+        guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+              let host = components.host else {
+            throw ValidationError("--database-url must look like postgresql://user:password@host:5432/database (got \(text))")
+        }
+        self.host = host
+        port = components.port ?? 5432
+        username = components.user ?? "postgres"
+        password = components.password
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        database = path.isEmpty ? username : path
+    }
+
+    init(host: String, port: Int, username: String, database: String) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.database = database
+    }
+
+    var redacted: String { "postgresql://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)" }
+}
+
+/// A PostgreSQL of its own, through the project's scripts/postgres.sh, with the stage's schema applied.
+struct ThrowawayPostgres {
+    let stateFile: String
+    let url: DatabaseURL
+
+    static func start(schemaFile: String) throws -> ThrowawayPostgres {
+        let script = "scripts/postgres.sh"
+        guard FileManager.default.isExecutableFile(atPath: script), FileManager.default.fileExists(atPath: schemaFile) else {
+            throw ValidationError("without --database-url, run from the repository root (needs \(script) and \(schemaFile)); or pass --database-url")
+        }
+        let stateFile = FileManager.default.temporaryDirectory.appendingPathComponent("data-api-local-\(getpid()).env").path
+        try run("/bin/bash", [script, "start"], environment: ["POSTGRES_STATE_FILE": stateFile])
+        let state = try String(contentsOfFile: stateFile, encoding: .utf8)
+        var values: [String: String] = [:]
+        for line in state.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { values[parts[0]] = parts[1] }
+        }
+        guard let port = values["TEST_POSTGRES_PORT"].flatMap(Int.init), let bin = values["TEST_POSTGRES_BIN"] else {
+            throw ValidationError("scripts/postgres.sh did not report a port")
+        }
+        let postgres = ThrowawayPostgres(stateFile: stateFile, url: DatabaseURL(host: "127.0.0.1", port: port, username: "postgres", database: "postgres"))
+        do {
+            try run(bin + "/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres",
+                                    "-d", "postgres", "-f", schemaFile])
+        } catch {
+            postgres.stop()
+            throw error
+        }
+        return postgres
+    }
+
+    func stop() {
+        try? Self.run("/bin/bash", ["scripts/postgres.sh", "stop"], environment: ["POSTGRES_STATE_FILE": stateFile])
+    }
+
+    /// posix_spawn and waitpid directly: Foundation's Process waits on a run loop that an async
+    /// `main` never runs.
+    private static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, nil, nil, argv, envp)
+        guard spawned == 0 else { throw ValidationError("cannot start \(executable): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitCode = (status >> 8) & 0xFF
+        guard status & 0x7F == 0, exitCode == 0 else {
+            throw ValidationError("\(executable) \(arguments.joined(separator: " ")) failed (status \(status))")
+        }
+    }
+}
