@@ -58,10 +58,12 @@ let package = Package(
             name: "data-api-local",
             dependencies: ["DataAPILocal", "Stacks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "YAML"]),
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
+        .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),
         // Shared by every test suite that needs a real PostgreSQL.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ]

@@ -125,18 +125,19 @@ public struct SigV4: Sendable {
         return out
     }
 
-    /// The path with `.`/`..` segments and repeated slashes removed, each segment percent-encoded.
+    /// The path as sent, with `.`/`..` segments and repeated slashes removed, each segment
+    /// percent-encoded once more (so `%20` on the wire signs as `%2520`, as botocore and AWS do
+    /// for every service but S3).
     static func canonicalURI(_ path: String) -> String {
-        let decoded = PercentEncoding.decode(path)
         var segments: [Substring] = []
-        for segment in decoded.split(separator: "/", omittingEmptySubsequences: true) {
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
             switch segment {
             case ".": continue
             case "..": _ = segments.popLast()
             default: segments.append(segment)
             }
         }
-        let trailingSlash = decoded.hasSuffix("/") && !segments.isEmpty
+        let trailingSlash = path.hasSuffix("/") && !segments.isEmpty
         let encoded = segments.map { PercentEncoding.encode(String($0)) }.joined(separator: "/")
         return "/" + encoded + (trailingSlash ? "/" : "")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import YAML
+import TestSupport
 
 /// Every generated string, written by the emitter, must read back as the same string: through this
 /// project's parser and through PyYAML with CloudFormation's tags registered, which is how

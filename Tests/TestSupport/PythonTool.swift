@@ -2,23 +2,19 @@ import Foundation
 
 /// Runs a script from `scripts/` with the project's virtualenv Python. A missing virtualenv is a
 /// failure that says how to create it, never a skipped test.
-enum PythonTool {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum PythonTool {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    static func run(script: String, arguments: [String]) throws -> (status: Int32, output: String) {
-        let python = repositoryRoot.appendingPathComponent(".venv/bin/python")
+    public static func run(script: String, arguments: [String]) throws -> (status: Int32, output: String) {
+        let python = TestPostgres.repositoryRoot.appendingPathComponent(".venv/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
             throw Failure(description: "\(python.path) is missing: run scripts/bootstrap.sh (or scripts/test.sh) to create the virtualenv")
         }
         let process = Process()
         process.executableURL = python
-        process.arguments = [repositoryRoot.appendingPathComponent("scripts/\(script)").path] + arguments
+        process.arguments = [TestPostgres.repositoryRoot.appendingPathComponent("scripts/\(script)").path] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
