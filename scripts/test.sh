@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what it needs (scripts/bootstrap.sh), starts a
-# throwaway PostgreSQL with pgvector (scripts/postgres.sh), builds, runs `swift test`, checks that
+# throwaway PostgreSQL with pgvector (scripts/postgres.sh), builds, runs `swift test` and the boto3
+# suite against data-api-local (Tests/DataAPIClients), checks that
 # out/ is what the stacks produce, and lints every template with cfn-lint (zero errors, zero
 # warnings) and checkov (zero failed checks). The PostgreSQL is stopped on exit, pass or fail.
 set -euo pipefail
@@ -21,6 +22,9 @@ swift build
 
 step "swift test"
 swift test
+
+step "Data API clients (boto3) against data-api-local"
+.venv/bin/python -m pytest Tests/DataAPIClients -q -p no:cacheprovider
 
 step "synth check"
 .build/debug/synth check

@@ -22,15 +22,25 @@ public struct DataAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         if let error = error as? DataAPIError { return error }
         if let error = error as? PSQLError {
             if let info = error.serverInfo, let state = info[.sqlState] {
-                if state == "57014" { return DataAPIError(.statementTimeout, "Request timed out") }
-                let message = info[.message] ?? "database error"
-                var text = "ERROR: \(message)"
-                if let detail = info[.detail] { text += "\n  Detail: \(detail)" }
-                if let position = info[.position] { text += "\n  Position: \(position)" }
-                return DataAPIError(.databaseError, "\(text); SQLState: \(state)")
+                return database(state: state, message: info[.message], detail: info[.detail], position: info[.position])
             }
             return DataAPIError(.databaseUnavailable, "The database is unavailable: \(error.code)")
         }
+        // The callback-style query API reports server errors in its older error type.
+        if case PostgresError.server(let server) = error, let state = server.fields[.sqlState] {
+            return database(state: state, message: server.fields[.message], detail: server.fields[.detail], position: server.fields[.position])
+        }
+        if case PostgresError.connectionClosed = error {
+            return DataAPIError(.databaseUnavailable, "The database connection closed")
+        }
         return DataAPIError(.internalServerError, "\(error)")
+    }
+
+    private static func database(state: String, message: String?, detail: String?, position: String?) -> DataAPIError {
+        if state == "57014" { return DataAPIError(.statementTimeout, "Request timed out") }
+        var text = "ERROR: \(message ?? "database error")"
+        if let detail { text += "\n  Detail: \(detail)" }
+        if let position { text += "\n  Position: \(position)" }
+        return DataAPIError(.databaseError, "\(text); SQLState: \(state)")
     }
 }

@@ -60,7 +60,10 @@ struct ResultDecoding {
         var values: [Field] = []
         for _ in 0..<count {
             let length = buffer.readInteger(as: Int32.self) ?? -1
-            let slice = length < 0 ? nil : buffer.readSlice(length: Int(length))
+            // botocore cannot read a null inside a typed list, so the service cannot send one.
+            guard length >= 0, let slice = buffer.readSlice(length: Int(length)) else {
+                throw Unsupported(message: "Arrays with NULL elements are not supported.")
+            }
             values.append(try field(slice, type: element))
         }
         switch values.first(where: { $0 != .null }) {
