@@ -55,6 +55,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The runtime: chat history and search over the Data API or PostgreSQL. It depends on the
+        // contract synth generates (Generated/ChatContract.swift), never on the DSL.
+        .target(
+            name: "ChatRuntime",
+            dependencies: [
+                "DataAPIWire", "AWSSigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "data-api-bench",
             dependencies: [

@@ -10,10 +10,11 @@ public let chatApp = App(name: "chat", stages: StageSettings.all.map { settings 
     }
 })
 
-/// What `synth` writes: the stacks above and each stage's database schema.
+/// What `synth` writes: the stacks above, each stage's database schema, and the runtime's contract.
 public let chatProject = SynthProject(
     app: chatApp,
     schemas: Dictionary(uniqueKeysWithValues: StageSettings.all.map { settings in
         (settings.name, { @Sendable in ChatSchema.schema(embeddingDimension: settings.embeddingDimension) })
-    })
+    }),
+    generatedSources: RuntimeContract.sources
 )

@@ -11,6 +11,10 @@ public struct DataAPIServer: Sendable {
     /// The service accepts requests up to 4 MiB.
     public static let maximumRequestBytes = 4 << 20
 
+    // Shared: JSONEncoder and JSONDecoder are safe to use from many requests at once.
+    nonisolated(unsafe) static let encoder = JSONEncoder()
+    nonisolated(unsafe) static let decoder = JSONDecoder()
+
     public let service: DataAPIService
     public let verifier: SignatureVerifier?
     public let logger: Logger
@@ -55,7 +59,7 @@ public struct DataAPIServer: Sendable {
             if let verifier { try verify(request, body: bytes, with: verifier) }
             let input = try decode(Input.self, from: bytes)
             let output = try await operation(input)
-            return jsonResponse(.ok, try JSONEncoder().encode(output), headers: [:])
+            return jsonResponse(.ok, try Self.encoder.encode(output), headers: [:])
         } catch let error as DataAPIError {
             return errorResponse(error)
         } catch {
@@ -82,7 +86,7 @@ public struct DataAPIServer: Sendable {
 
     private func decode<Input: Decodable>(_ type: Input.Type, from bytes: [UInt8]) throws(DataAPIError) -> Input {
         do {
-            return try JSONDecoder().decode(Input.self, from: Data(bytes))
+            return try Self.decoder.decode(Input.self, from: Data(bytes))
         } catch DecodingError.keyNotFound(let key, let context) {
             let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
             throw .badRequest("1 validation error detected: Value null at '\(path)' failed to satisfy constraint: Member must not be null")
@@ -107,7 +111,7 @@ public struct DataAPIServer: Sendable {
 
     func errorResponse(_ error: DataAPIError) -> Response {
         logger.debug("\(error.code.rawValue): \(error.message)")
-        let body = (try? JSONEncoder().encode(ErrorBody(message: error.message, code: error.code.rawValue))) ?? Data()
+        let body = (try? Self.encoder.encode(ErrorBody(message: error.message, code: error.code.rawValue))) ?? Data()
         var headers = HTTPFields()
         headers[HTTPField.Name("x-amzn-ErrorType")!] = error.code.rawValue
         return jsonResponse(HTTPResponse.Status(code: error.code.httpStatus), body, headers: headers)

@@ -10,17 +10,26 @@ import Foundation
 public struct Artifact: Sendable, Equatable {
     public var path: String
     public var contents: String
+
+    public init(path: String, contents: String) {
+        self.path = path
+        self.contents = contents
+    }
 }
 
-/// What `synth` renders: the CloudFormation app and each stage's database schema.
+/// What `synth` renders: the CloudFormation app, each stage's database schema, and source files
+/// generated into the package (paths relative to its root) for the code that must agree with them.
 public struct SynthProject: Sendable {
     public var app: App
     /// The database schema of each stage, by stage name.
     public var schemas: [String: @Sendable () -> Schema]
+    public var generatedSources: @Sendable () throws -> [Artifact]
 
-    public init(app: App, schemas: [String: @Sendable () -> Schema] = [:]) {
+    public init(app: App, schemas: [String: @Sendable () -> Schema] = [:],
+                generatedSources: @escaping @Sendable () throws -> [Artifact] = { [] }) {
         self.app = app
         self.schemas = schemas
+        self.generatedSources = generatedSources
     }
 }
 
@@ -92,6 +101,32 @@ public struct Synthesizer: Sendable {
             changed.append("\(stage.name)/\(name) (removed)")
         }
         return changed.sorted()
+    }
+
+    /// Writes the generated sources under the package root; returns the paths that changed.
+    @discardableResult
+    public func writeGeneratedSources(packageRoot: String = ".") throws -> [String] {
+        var changed: [String] = []
+        for artifact in try project.generatedSources() {
+            let path = packageRoot + "/" + artifact.path
+            let bytes = Data(artifact.contents.utf8)
+            guard FileManager.default.contents(atPath: path) != bytes else { continue }
+            let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try bytes.write(to: URL(fileURLWithPath: path))
+            changed.append(artifact.path)
+        }
+        return changed
+    }
+
+    /// Generated sources under the package root that differ from what synth would write now.
+    public func staleGeneratedSources(packageRoot: String = ".") throws -> [StaleFile] {
+        try project.generatedSources().compactMap { artifact in
+            guard let bytes = FileManager.default.contents(atPath: packageRoot + "/" + artifact.path) else {
+                return StaleFile(path: artifact.path, reason: .missing)
+            }
+            return bytes == Data(artifact.contents.utf8) ? nil : StaleFile(path: artifact.path, reason: .outdated)
+        }
     }
 
     /// Every file under `outputDirectory` that differs from what synth would write now, is missing, or

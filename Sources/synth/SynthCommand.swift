@@ -52,6 +52,8 @@ struct Generate: ParsableCommand {
             let summary = changed.isEmpty ? "up to date" : "wrote " + changed.joined(separator: ", ")
             print("\(stage.name): \(summary)")
         }
+        let sources = try reported { try synthesizer.writeGeneratedSources() }
+        if !sources.isEmpty { print("generated: wrote " + sources.joined(separator: ", ")) }
     }
 }
 
@@ -74,14 +76,20 @@ struct Check: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let stale = try reported { try synthesizer.staleFiles(in: output.outputDirectory) }
+        let stale = try reported {
+            try synthesizer.staleFiles(in: output.outputDirectory).map { file in
+                var file = file
+                file.path = "\(output.outputDirectory)/\(file.path)"
+                return file
+            } + synthesizer.staleGeneratedSources()
+        }
         guard stale.isEmpty else {
-            printError("synth check: \(stale.count) file(s) under \(output.outputDirectory)/ are stale:")
-            for file in stale { printError("  \(output.outputDirectory)/\(file)") }
+            printError("synth check: \(stale.count) generated file(s) are stale:")
+            for file in stale { printError("  \(file)") }
             printError("run `swift run synth --all` and commit the result")
             throw ExitCode.failure
         }
-        print("synth check: \(output.outputDirectory)/ is up to date for \(synthesizer.stageNames.joined(separator: ", "))")
+        print("synth check: \(output.outputDirectory)/ and the generated sources are up to date for \(synthesizer.stageNames.joined(separator: ", "))")
     }
 }
 
