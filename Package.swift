@@ -84,6 +84,10 @@ let package = Package(
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),
+        .testTarget(name: "ChatRuntimeTests", dependencies: [
+            "ChatRuntime", "TestSupport", "AWSSigV4",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         // Shared by every test suite that needs a real PostgreSQL.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ]

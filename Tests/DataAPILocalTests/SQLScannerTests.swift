@@ -1,5 +1,6 @@
 import Testing
 @testable import DataAPILocal
+import DataAPIWire
 
 @Suite struct SQLScannerTests {
     func rewrite(_ sql: String) throws -> SQLScanner.Rewritten { try SQLScanner.rewrite(sql) }

@@ -1,3 +1,6 @@
+// Named `:parameters` are the Data API's placeholder syntax; the local endpoint and the runtime's
+// PostgreSQL backend both turn them into positions with this scanner.
+
 /// Reads SQL the way PostgreSQL's lexer does, enough to find what the Data API cares about: named
 /// `:parameters` (rewritten to `$1`, `$2`, …) and statement separators, while leaving string literals
 /// (standard, `E'…'` escapes, `$tag$…$tag$`), quoted identifiers, comments and `::` casts alone.

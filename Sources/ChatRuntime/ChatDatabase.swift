@@ -1,0 +1,44 @@
+import AsyncHTTPClient
+import Logging
+
+/// The runtime assembled from configuration: the executor for the chosen backend and the stores on it.
+public struct ChatDatabase: Sendable {
+    public let executor: any SQLExecutor
+    public let history: ChatHistoryStore
+    public let search: SearchStore
+    public let migrator: SchemaMigrator
+
+    public init(executor: any SQLExecutor, embedder: any Embedder) throws {
+        self.executor = executor
+        history = ChatHistoryStore(executor: executor)
+        search = try SearchStore(executor: executor, embedder: embedder)
+        migrator = SchemaMigrator(executor: executor)
+    }
+
+    /// Connects as `configuration` says. On `postgres` without DATABASE_URL the credentials come from
+    /// the cluster secret (Secrets Manager; `AWS_ENDPOINT_URL_SECRETS_MANAGER` overrides its endpoint)
+    /// and the connection uses TLS.
+    public static func connect(_ configuration: RuntimeConfiguration, embedder: any Embedder,
+                               environment: [String: String] = [:], logger: Logger) async throws -> ChatDatabase {
+        let executor: any SQLExecutor
+        switch configuration.backend {
+        case .dataAPI(let endpoint):
+            executor = DataAPIExecutor(endpoint: endpoint, region: configuration.region, clusterArn: configuration.clusterArn,
+                                       secretArn: configuration.secretArn, database: configuration.databaseName,
+                                       credentials: configuration.credentials, logger: logger)
+        case .postgres(let host, let port, let databaseURL):
+            if let databaseURL {
+                executor = try PostgresExecutor(try PostgresExecutor.Endpoint(url: databaseURL), logger: logger)
+            } else {
+                let secrets = SecretsManagerClient(region: configuration.region, credentials: configuration.credentials,
+                                                   endpoint: environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"])
+                let secret = try await secrets.databaseSecret(arn: configuration.secretArn)
+                let endpoint = PostgresExecutor.Endpoint(
+                    host: host ?? secret.host ?? "", port: secret.port ?? port, username: secret.username, password: secret.password,
+                    database: configuration.databaseName, tls: true)
+                executor = try PostgresExecutor(endpoint, logger: logger)
+            }
+        }
+        return try ChatDatabase(executor: executor, embedder: embedder)
+    }
+}

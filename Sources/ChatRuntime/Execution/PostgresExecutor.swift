@@ -1,0 +1,170 @@
+import DataAPIWire
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Runs SQL on PostgreSQL through a postgres-nio connection pool, with the same `:named`
+/// parameters the Data API takes (rewritten to `$n` by the shared scanner).
+public final class PostgresExecutor: SQLExecutor, Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    private let runTask: Task<Void, Never>
+
+    public struct Endpoint: Sendable {
+        public var host: String
+        public var port: Int
+        public var username: String
+        public var password: String?
+        public var database: String
+        public var tls: Bool
+
+        public init(host: String, port: Int, username: String, password: String?, database: String, tls: Bool) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.database = database
+            self.tls = tls
+        }
+
+        /// `postgresql://user:password@host:port/database`, without TLS (local use).
+        public init(url: String) throws {
+            guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+                  let host = components.host else {
+                throw RuntimeConfiguration.Invalid(variable: "DATABASE_URL", problem: "must look like postgresql://user:password@host:5432/database")
+            }
+            let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+            self.init(host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+                      password: components.password, database: path.isEmpty ? "postgres" : path, tls: false)
+        }
+    }
+
+    public init(_ endpoint: Endpoint, maximumConnections: Int = 10, logger: Logger) throws {
+        let tls: PostgresClient.Configuration.TLS = endpoint.tls ? .require(.makeClientConfiguration()) : .disable
+        var configuration = PostgresClient.Configuration(host: endpoint.host, port: endpoint.port, username: endpoint.username,
+                                                         password: endpoint.password, database: endpoint.database, tls: tls)
+        configuration.options.maximumConnections = maximumConnections
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        runTask = Task { await client.run() }
+    }
+
+    deinit { runTask.cancel() }
+
+    public func execute(_ statement: SQLStatement) async throws -> SQLResult {
+        try await client.withConnection { connection in
+            try await ConnectionExecutor(connection: connection, logger: self.logger).execute(statement)
+        }
+    }
+
+    public func batch(_ sql: String, _ parameterSets: [[String: SQLValue]]) async throws {
+        try await transaction { executor in try await executor.batch(sql, parameterSets) }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let executor = ConnectionExecutor(connection: connection, logger: self.logger)
+            _ = try await executor.run("BEGIN")
+            do {
+                let result = try await body(executor)
+                _ = try await executor.run("COMMIT")
+                return result
+            } catch {
+                _ = try? await executor.run("ROLLBACK")
+                throw error
+            }
+        }
+    }
+}
+
+/// One pinned connection, already inside the caller's transaction.
+struct ConnectionExecutor: SQLExecutor {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func execute(_ statement: SQLStatement) async throws -> SQLResult {
+        let rewritten = try SQLScanner.rewrite(statement.sql)
+        var bindings = PostgresBindings(capacity: rewritten.names.count)
+        for name in rewritten.names {
+            guard let value = statement.parameters[name] else {
+                throw SQLExecutionError.statement(message: "no value for parameter :\(name)", sqlState: nil)
+            }
+            try Self.bind(value, into: &bindings)
+        }
+        return try await run(rewritten.sql, bindings)
+    }
+
+    func batch(_ sql: String, _ parameterSets: [[String: SQLValue]]) async throws {
+        for parameters in parameterSets { _ = try await execute(SQLStatement(sql, parameters)) }
+    }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await body(self)
+    }
+
+    func run(_ sql: String, _ bindings: PostgresBindings = PostgresBindings()) async throws -> SQLResult {
+        do {
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            var result: [[SQLValue]] = []
+            for try await row in rows { result.append(try row.map(Self.value)) }
+            return SQLResult(rows: result, updatedCount: Int64(result.count))
+        } catch let error as PSQLError {
+            throw Self.translate(error)
+        }
+    }
+
+    static func translate(_ error: PSQLError) -> SQLExecutionError {
+        if let info = error.serverInfo, let state = info[.sqlState] {
+            return .statement(message: info[.message] ?? "database error", sqlState: state)
+        }
+        return .unavailable("\(error.code)")
+    }
+
+    static func bind(_ value: SQLValue, into bindings: inout PostgresBindings) throws {
+        switch value {
+        case .null: bindings.appendNull()
+        case .bool(let flag): bindings.append(flag)
+        case .int(let number): bindings.append(number)
+        case .double(let number): bindings.append(number)
+        case .text(let text): try bindings.append(TypedText(text: text, psqlType: .varchar))
+        case .bytes(let bytes): bindings.append(ByteBuffer(bytes: bytes))
+        case .uuid(let text): try bindings.append(TypedText(text: text, psqlType: .uuid))
+        case .timestamp(let text): try bindings.append(TypedText(text: text, psqlType: .timestamp))
+        case .json(let text): try bindings.append(TypedText(text: text, psqlType: .jsonb))
+        case .decimal(let text): try bindings.append(TypedText(text: text, psqlType: .numeric))
+        }
+    }
+
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard var bytes = cell.bytes else { return .null }
+        switch cell.dataType {
+        case .bool: return .bool(bytes.readInteger(as: UInt8.self) == 1)
+        case .int2: return .int(Int64(bytes.readInteger(as: Int16.self) ?? 0))
+        case .int4: return .int(Int64(bytes.readInteger(as: Int32.self) ?? 0))
+        case .int8: return .int(bytes.readInteger(as: Int64.self) ?? 0)
+        case .float4: return .double(Double(Float(bitPattern: bytes.readInteger(as: UInt32.self) ?? 0)))
+        case .float8: return .double(Double(bitPattern: bytes.readInteger(as: UInt64.self) ?? 0))
+        case .text, .varchar, .name, .bpchar, .json: return .text(bytes.readString(length: bytes.readableBytes) ?? "")
+        case .jsonb:
+            _ = bytes.readInteger(as: UInt8.self)
+            return .text(bytes.readString(length: bytes.readableBytes) ?? "")
+        case .uuid: return .text(try cell.decode(UUID.self).uuidString.lowercased())
+        case .bytea: return .bytes(bytes.readBytes(length: bytes.readableBytes) ?? [])
+        default:
+            throw SQLExecutionError.unsupportedValue("column \(cell.columnName) has type \(cell.dataType); cast it to text, int8, float8 or bool in SQL")
+        }
+    }
+}
+
+/// A string sent in PostgreSQL's text format with a declared type (`uuid`, `jsonb`, …).
+struct TypedText: PostgresThrowingDynamicTypeEncodable {
+    var text: String
+    var psqlType: PostgresDataType
+    var psqlFormat: PostgresFormat { .text }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) throws {
+        byteBuffer.writeString(text)
+    }
+}

@@ -1,0 +1,68 @@
+import AWSSigV4
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Reads a Secrets Manager secret (GetSecretValue, SigV4-signed JSON 1.1), for the database
+/// credentials the postgres backend connects with.
+public struct SecretsManagerClient: Sendable {
+    public let endpoint: String
+    let signer: SigV4
+    let credentials: AWSCredentials
+    let http: HTTPClient
+
+    /// `endpoint` overrides AWS's (the SDKs' `AWS_ENDPOINT_URL_SECRETS_MANAGER`), e.g. moto on loopback.
+    public init(region: String, credentials: AWSCredentials, endpoint: String? = nil, http: HTTPClient = .shared) {
+        self.endpoint = endpoint ?? "https://secretsmanager.\(region).amazonaws.com"
+        signer = SigV4(service: "secretsmanager", region: region)
+        self.credentials = credentials
+        self.http = http
+    }
+
+    /// The cluster secret's JSON, as the SecretTargetAttachment completes it.
+    public struct DatabaseSecret: Decodable, Sendable, Equatable {
+        public var username: String
+        public var password: String
+        public var host: String?
+        public var port: Int?
+        public var dbname: String?
+    }
+
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    public func databaseSecret(arn: String) async throws -> DatabaseSecret {
+        let text = try await secretString(arn: arn)
+        do {
+            return try JSONDecoder().decode(DatabaseSecret.self, from: Data(text.utf8))
+        } catch {
+            throw Failure(description: "secret \(arn) is not the JSON of a database secret (username, password, host, port, dbname)")
+        }
+    }
+
+    public func secretString(arn: String) async throws -> String {
+        guard let url = URL(string: endpoint), let host = url.host else { throw Failure(description: "invalid Secrets Manager endpoint \(endpoint)") }
+        let payload = Array(try JSONEncoder().encode(["SecretId": arn]))
+        let headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "secretsmanager.GetSecretValue"),
+            ("Host", url.port.map { "\(host):\($0)" } ?? host),
+        ]
+        var request = HTTPClientRequest(url: endpoint + "/")
+        request.method = .POST
+        for (name, value) in headers where name != "Host" { request.headers.add(name: name, value: value) }
+        let signing = SigningRequest(method: "POST", path: "/", headers: headers, body: payload)
+        for (name, value) in signer.sign(signing, credentials: credentials, amzDate: AMZDate.now()) { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: payload))
+        let response = try await http.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else {
+            throw Failure(description: "GetSecretValue \(arn) failed with HTTP \(response.status.code): \(String(buffer: body))")
+        }
+        struct Answer: Decodable { var SecretString: String? }
+        guard let secret = try JSONDecoder().decode(Answer.self, from: Data(body.readableBytesView)).SecretString else {
+            throw Failure(description: "secret \(arn) has no SecretString")
+        }
+        return secret
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+/// Bot and conversation search, replacing the OpenSearch bot store: one SQL statement ranks
+/// candidates three ways — pgvector cosine KNN (HNSW), weighted full-text (GIN) and title trigram
+/// distance (GiST) — and fuses the rankings with Reciprocal Rank Fusion, filtered to what the user
+/// may see.
+public struct SearchStore: Sendable {
+    typealias Bots = ChatContract.BotVectors
+    typealias Conversations = ChatContract.ConversationVectors
+
+    public let executor: any SQLExecutor
+    public let embedder: any Embedder
+    /// RRF's constant: a hit at rank r adds 1 / (k + r).
+    static let fusionConstant = 60
+
+    public init(executor: any SQLExecutor, embedder: any Embedder) throws {
+        guard embedder.dimension == Bots.embeddingDimension else {
+            throw ChatStoreError.wrongDimension(expected: Bots.embeddingDimension, got: embedder.dimension)
+        }
+        self.executor = executor
+        self.embedder = embedder
+    }
+
+    // MARK: Bots
+
+    /// Creates or replaces a bot's search entry (what the bot repository does on create and update).
+    public func upsert(_ bot: Bot) async throws {
+        try Validate.id(bot.botId, "botId")
+        try Validate.id(bot.ownerId, "ownerId")
+        guard !bot.title.isEmpty else { throw ChatStoreError.invalid("title must not be empty") }
+        for user in bot.sharedWith { try Validate.id(user, "sharedWith entry") }
+        let embedding = try await embedder.vectorLiteral(bot.title + "\n" + bot.description)
+        let shared = String(decoding: try JSONEncoder().encode(bot.sharedWith), as: UTF8.self)
+        let result = try await executor.execute(SQLStatement("""
+            INSERT INTO \(Bots.table) (\(Bots.botId), \(Bots.ownerId), \(Bots.title), \(Bots.description), \(Bots.instruction),
+                                      \(Bots.visibility), \(Bots.sharedWith), \(Bots.embedding), \(Bots.updatedAt))
+            VALUES (:bot, :owner, :title, :description, :instruction, :visibility,
+                    ARRAY(SELECT jsonb_array_elements_text(CAST(:shared AS jsonb))), CAST(:embedding AS \(Bots.embeddingType)), now())
+            ON CONFLICT (\(Bots.botId)) DO UPDATE SET
+              \(Bots.title) = EXCLUDED.\(Bots.title), \(Bots.description) = EXCLUDED.\(Bots.description),
+              \(Bots.instruction) = EXCLUDED.\(Bots.instruction), \(Bots.visibility) = EXCLUDED.\(Bots.visibility),
+              \(Bots.sharedWith) = EXCLUDED.\(Bots.sharedWith), \(Bots.embedding) = EXCLUDED.\(Bots.embedding), \(Bots.updatedAt) = now()
+            WHERE \(Bots.table).\(Bots.ownerId) = EXCLUDED.\(Bots.ownerId)
+            RETURNING \(Bots.botId)
+            """, ["bot": .text(bot.botId), "owner": .text(bot.ownerId), "title": .text(bot.title), "description": .text(bot.description),
+                  "instruction": .text(bot.instruction), "visibility": .text(bot.visibility.rawValue), "shared": .text(shared),
+                  "embedding": .text(embedding)]))
+        guard !result.rows.isEmpty else { throw ChatStoreError.forbidden("bot \(bot.botId) belongs to another user") }
+    }
+
+    /// Removes a bot of `ownerId` from search; false when there was none.
+    @discardableResult
+    public func deleteBot(_ botId: String, ownerId: String) async throws -> Bool {
+        try Validate.id(botId, "botId")
+        try Validate.id(ownerId, "ownerId")
+        let result = try await executor.execute(SQLStatement(
+            "DELETE FROM \(Bots.table) WHERE \(Bots.botId) = :bot AND \(Bots.ownerId) = :owner RETURNING \(Bots.botId)",
+            ["bot": .text(botId), "owner": .text(ownerId)]))
+        return !result.rows.isEmpty
+    }
+
+    /// Bots `user` may see (their own, shared with them, public), best first.
+    public func searchBots(_ query: String, user: String, limit: Int) async throws -> [BotHit] {
+        try Validate.id(user, "user")
+        try Validate.limit(limit)
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
+        let visible = "(b.\(Bots.ownerId) = :user OR b.\(Bots.visibility) = 'public' OR (b.\(Bots.visibility) = 'shared' AND b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)]))"
+        let sql = Self.hybrid(table: Bots.table, id: Bots.botId, filter: visible, embeddingType: Bots.embeddingType,
+                              select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)")
+        let result = try await executor.execute(SQLStatement(sql, try await parameters(query, user: user, limit: limit)))
+        return result.rows.map { row in
+            BotHit(botId: row[0].text ?? "", ownerId: row[1].text ?? "", title: row[2].text ?? "", description: row[3].text ?? "",
+                   visibility: row[4].text ?? "", score: row[5].double ?? 0)
+        }
+    }
+
+    // MARK: Conversations
+
+    /// Creates or replaces a conversation's search entry.
+    public func upsert(_ summary: ConversationSummary) async throws {
+        try Validate.uuid(summary.conversationId, "conversationId")
+        try Validate.id(summary.userId, "userId")
+        if let bot = summary.botId { try Validate.id(bot, "botId") }
+        let embedding = try await embedder.vectorLiteral(summary.title + "\n" + summary.excerpt)
+        let result = try await executor.execute(SQLStatement("""
+            INSERT INTO \(Conversations.table) (\(Conversations.conversationId), \(Conversations.userId), \(Conversations.botId),
+                                               \(Conversations.title), \(Conversations.excerpt), \(Conversations.embedding), \(Conversations.updatedAt))
+            VALUES (:conversation, :user, :bot, :title, :excerpt, CAST(:embedding AS \(Conversations.embeddingType)), now())
+            ON CONFLICT (\(Conversations.conversationId)) DO UPDATE SET
+              \(Conversations.botId) = EXCLUDED.\(Conversations.botId), \(Conversations.title) = EXCLUDED.\(Conversations.title),
+              \(Conversations.excerpt) = EXCLUDED.\(Conversations.excerpt), \(Conversations.embedding) = EXCLUDED.\(Conversations.embedding),
+              \(Conversations.updatedAt) = now()
+            WHERE \(Conversations.table).\(Conversations.userId) = EXCLUDED.\(Conversations.userId)
+            RETURNING \(Conversations.conversationId)::text
+            """, ["conversation": .uuid(summary.conversationId), "user": .text(summary.userId),
+                  "bot": summary.botId.map(SQLValue.text) ?? .null, "title": .text(summary.title),
+                  "excerpt": .text(summary.excerpt), "embedding": .text(embedding)]))
+        guard !result.rows.isEmpty else { throw ChatStoreError.forbidden("conversation \(summary.conversationId) belongs to another user") }
+    }
+
+    /// One user's conversations, best first.
+    public func searchConversations(_ query: String, user: String, limit: Int) async throws -> [ConversationHit] {
+        try Validate.id(user, "user")
+        try Validate.limit(limit)
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
+        let sql = Self.hybrid(table: Conversations.table, id: Conversations.conversationId, filter: "b.\(Conversations.userId) = :user",
+                              embeddingType: Conversations.embeddingType,
+                              select: "b.\(Conversations.conversationId)::text, b.\(Conversations.botId), b.\(Conversations.title), b.\(Conversations.excerpt)")
+        let result = try await executor.execute(SQLStatement(sql, try await parameters(query, user: user, limit: limit)))
+        return result.rows.map { row in
+            ConversationHit(conversationId: row[0].text ?? "", botId: row[1].text, title: row[2].text ?? "", excerpt: row[3].text ?? "",
+                            score: row[4].double ?? 0)
+        }
+    }
+
+    // MARK: The hybrid query
+
+    private func parameters(_ query: String, user: String, limit: Int) async throws -> [String: SQLValue] {
+        ["query": .text(query), "user": .text(user), "limit": .int(Int64(limit)),
+         "candidates": .int(Int64(max(limit * 4, 40))), "embedding": .text(try await embedder.vectorLiteral(query))]
+    }
+
+    /// Each ranking is an index-ordered `LIMIT :candidates` scan (HNSW `<=>`, GIN `@@`, GiST `<->`),
+    /// numbered afterwards so the ordering stays on the index; RRF adds up 1 / (60 + rank).
+    static func hybrid(table: String, id: String, filter: String, embeddingType: String, select: String) -> String {
+        let tsv = ChatContract.BotVectors.tsv, title = ChatContract.BotVectors.title, embedding = ChatContract.BotVectors.embedding
+        return """
+            WITH q AS (SELECT CAST(:embedding AS \(embeddingType)) AS v, websearch_to_tsquery('english', :query) AS tsq),
+            knn AS (
+              SELECT id, row_number() OVER (ORDER BY distance) AS rank FROM (
+                SELECT b.\(id) AS id, b.\(embedding) <=> q.v AS distance FROM \(table) b, q
+                WHERE \(filter) ORDER BY b.\(embedding) <=> q.v LIMIT :candidates) AS nearest),
+            fts AS (
+              SELECT id, row_number() OVER (ORDER BY relevance DESC) AS rank FROM (
+                SELECT b.\(id) AS id, ts_rank_cd(b.\(tsv), q.tsq) AS relevance FROM \(table) b, q
+                WHERE b.\(tsv) @@ q.tsq AND \(filter) ORDER BY relevance DESC LIMIT :candidates) AS matching),
+            fuzzy AS (
+              SELECT id, row_number() OVER (ORDER BY distance) AS rank FROM (
+                SELECT b.\(id) AS id, b.\(title) <-> CAST(:query AS text) AS distance FROM \(table) b
+                WHERE b.\(title) % CAST(:query AS text) AND \(filter) ORDER BY b.\(title) <-> CAST(:query AS text) LIMIT :candidates) AS similar),
+            fused AS (
+              SELECT id, sum(1.0 / (\(fusionConstant) + rank))::float8 AS score
+              FROM (SELECT * FROM knn UNION ALL SELECT * FROM fts UNION ALL SELECT * FROM fuzzy) AS rankings GROUP BY id)
+            SELECT \(select), fused.score FROM fused JOIN \(table) b ON b.\(id) = fused.id
+            ORDER BY fused.score DESC, b.\(id) LIMIT :limit
+            """
+    }
+}
