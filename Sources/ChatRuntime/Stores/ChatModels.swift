@@ -74,6 +74,20 @@ public struct BotHit: Codable, Sendable, Equatable {
     public var visibility: String
     /// Reciprocal Rank Fusion score of the vector, full-text and trigram rankings.
     public var score: Double
+    public var ranks: HitRanks
+}
+
+/// Where a hit placed in each ranking (1 = first), nil where that ranking did not find it.
+public struct HitRanks: Codable, Sendable, Equatable {
+    public var vector: Int64?
+    public var text: Int64?
+    public var title: Int64?
+
+    public init(vector: Int64?, text: Int64?, title: Int64?) {
+        self.vector = vector
+        self.text = text
+        self.title = title
+    }
 }
 
 public struct ConversationSummary: Codable, Sendable, Equatable {
@@ -98,6 +112,7 @@ public struct ConversationHit: Codable, Sendable, Equatable {
     public var title: String
     public var excerpt: String
     public var score: Double
+    public var ranks: HitRanks
 }
 
 /// Bad input, refused before the database is touched; or a conflict the stores detect.

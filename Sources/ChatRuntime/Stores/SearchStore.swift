@@ -70,7 +70,7 @@ public struct SearchStore: Sendable {
         let result = try await executor.execute(SQLStatement(sql, try await parameters(query, user: user, limit: limit)))
         return result.rows.map { row in
             BotHit(botId: row[0].text ?? "", ownerId: row[1].text ?? "", title: row[2].text ?? "", description: row[3].text ?? "",
-                   visibility: row[4].text ?? "", score: row[5].double ?? 0)
+                   visibility: row[4].text ?? "", score: row[5].double ?? 0, ranks: Self.ranks(row, from: 6))
         }
     }
 
@@ -109,11 +109,15 @@ public struct SearchStore: Sendable {
         let result = try await executor.execute(SQLStatement(sql, try await parameters(query, user: user, limit: limit)))
         return result.rows.map { row in
             ConversationHit(conversationId: row[0].text ?? "", botId: row[1].text, title: row[2].text ?? "", excerpt: row[3].text ?? "",
-                            score: row[4].double ?? 0)
+                            score: row[4].double ?? 0, ranks: Self.ranks(row, from: 5))
         }
     }
 
     // MARK: The hybrid query
+
+    static func ranks(_ row: [SQLValue], from index: Int) -> HitRanks {
+        HitRanks(vector: row[index].int, text: row[index + 1].int, title: row[index + 2].int)
+    }
 
     private func parameters(_ query: String, user: String, limit: Int) async throws -> [String: SQLValue] {
         ["query": .text(query), "user": .text(user), "limit": .int(Int64(limit)),
@@ -127,21 +131,25 @@ public struct SearchStore: Sendable {
         return """
             WITH q AS (SELECT CAST(:embedding AS \(embeddingType)) AS v, websearch_to_tsquery('english', :query) AS tsq),
             knn AS (
-              SELECT id, row_number() OVER (ORDER BY distance) AS rank FROM (
+              SELECT id, 'vector' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
                 SELECT b.\(id) AS id, b.\(embedding) <=> q.v AS distance FROM \(table) b, q
                 WHERE \(filter) ORDER BY b.\(embedding) <=> q.v LIMIT :candidates) AS nearest),
             fts AS (
-              SELECT id, row_number() OVER (ORDER BY relevance DESC) AS rank FROM (
+              SELECT id, 'text' AS source, row_number() OVER (ORDER BY relevance DESC) AS rank FROM (
                 SELECT b.\(id) AS id, ts_rank_cd(b.\(tsv), q.tsq) AS relevance FROM \(table) b, q
                 WHERE b.\(tsv) @@ q.tsq AND \(filter) ORDER BY relevance DESC LIMIT :candidates) AS matching),
             fuzzy AS (
-              SELECT id, row_number() OVER (ORDER BY distance) AS rank FROM (
+              SELECT id, 'title' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
                 SELECT b.\(id) AS id, b.\(title) <-> CAST(:query AS text) AS distance FROM \(table) b
-                WHERE b.\(title) % CAST(:query AS text) AND \(filter) ORDER BY b.\(title) <-> CAST(:query AS text) LIMIT :candidates) AS similar),
+                WHERE b.\(title) % CAST(:query AS text) AND \(filter) ORDER BY b.\(title) <-> CAST(:query AS text) LIMIT :candidates) AS close_titles),
             fused AS (
-              SELECT id, sum(1.0 / (\(fusionConstant) + rank))::float8 AS score
+              SELECT id, sum(1.0 / (\(fusionConstant) + rank))::float8 AS score,
+                     min(rank) FILTER (WHERE source = 'vector')::int8 AS vector_rank,
+                     min(rank) FILTER (WHERE source = 'text')::int8 AS text_rank,
+                     min(rank) FILTER (WHERE source = 'title')::int8 AS title_rank
               FROM (SELECT * FROM knn UNION ALL SELECT * FROM fts UNION ALL SELECT * FROM fuzzy) AS rankings GROUP BY id)
-            SELECT \(select), fused.score FROM fused JOIN \(table) b ON b.\(id) = fused.id
+            SELECT \(select), fused.score, fused.vector_rank, fused.text_rank, fused.title_rank
+            FROM fused JOIN \(table) b ON b.\(id) = fused.id
             ORDER BY fused.score DESC, b.\(id) LIMIT :limit
             """
     }

@@ -1,0 +1,95 @@
+import ChatRuntime
+import Testing
+
+/// Search quality on a generated corpus: each ranking finds what only it can find, and the
+/// visibility filter holds. The same assertions on both backends.
+@Suite(.serialized) struct SearchStoreTests {
+    static let topics = ["travel", "cooking", "finance", "legal", "medical", "music", "sports", "coding", "gardening", "history"]
+
+    static func corpus() -> [Bot] {
+        var bots: [Bot] = []
+        for index in 0..<240 {
+            let topic = topics[index % topics.count]
+            bots.append(Bot(botId: "bot-\(index)", ownerId: "owner-\(index % 7)", title: "\(topic) helper \(index)",
+                            description: "Answers everyday \(topic) questions, case \(index).", visibility: .public))
+        }
+        // Found by a typo in its title (trigram), by a keyword only its description has (full text),
+        // and by meaning alone (the vector index).
+        bots.append(Bot(botId: "typo-target", ownerId: "owner-1", title: "Kubernetes Whisperer", description: "cluster operations", visibility: .public))
+        bots.append(Bot(botId: "keyword-target", ownerId: "owner-2", title: "Night Owl", description: "explains the zymurgy of homebrewing", visibility: .public))
+        bots.append(Bot(botId: "semantic-target", ownerId: "owner-3", title: "Wanderlust", description: "plans vacation getaways and itinerary stops", visibility: .public))
+        bots.append(Bot(botId: "private-bot", ownerId: "alice", title: "Alice private zymurgy notes", description: "zymurgy zymurgy", visibility: .private))
+        bots.append(Bot(botId: "shared-bot", ownerId: "alice", title: "Alice shared zymurgy notes", description: "zymurgy for friends",
+                        visibility: .shared, sharedWith: ["bob"]))
+        return bots
+    }
+
+    static func seeded(_ kind: BackendKind) async throws -> Harness {
+        let harness = try await Harness.make(kind)
+        for bot in corpus() { try await harness.chat.search.upsert(bot) }
+        return harness
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func eachRankingFindsWhatOnlyItCanFind(_ kind: BackendKind) async throws {
+        let harness = try await Self.seeded(kind)
+        defer { harness.close() }
+        let search = harness.chat.search
+        // A typo no word matches: the title trigram ranking puts it first.
+        let typo = try await search.searchBots("Kubernets Wisperer", user: "carol", limit: 5)
+        #expect(typo.first?.botId == "typo-target", "\(typo.map(\.botId))")
+        #expect(typo.first?.ranks.title == 1 && typo.first?.ranks.text == nil)
+        // A word only in one description: full text finds it, the title ranking does not.
+        let keyword = try await search.searchBots("zymurgy", user: "carol", limit: 5)
+        #expect(keyword.first?.botId == "keyword-target", "\(keyword.map(\.botId))")
+        #expect(keyword.first?.ranks.text == 1 && keyword.first?.ranks.title == nil)
+        // No shared word or title: only the vector ranking (related words embed nearby) finds it.
+        let meaning = try await search.searchBots("holiday trip", user: "carol", limit: 5)
+        #expect(meaning.first?.botId == "semantic-target", "\(meaning.map(\.botId))")
+        #expect(meaning.first?.ranks == HitRanks(vector: 1, text: nil, title: nil))
+        #expect(meaning.allSatisfy { $0.score > 0 })
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func usersSeeTheirOwnSharedAndPublicBotsOnly(_ kind: BackendKind) async throws {
+        let harness = try await Self.seeded(kind)
+        defer { harness.close() }
+        let search = harness.chat.search
+        let carol = Set(try await search.searchBots("zymurgy notes", user: "carol", limit: 20).map(\.botId))
+        let bob = Set(try await search.searchBots("zymurgy notes", user: "bob", limit: 20).map(\.botId))
+        let alice = Set(try await search.searchBots("zymurgy notes", user: "alice", limit: 20).map(\.botId))
+        #expect(!carol.contains("private-bot") && !carol.contains("shared-bot") && carol.contains("keyword-target"))
+        #expect(bob.contains("shared-bot") && !bob.contains("private-bot"))
+        #expect(alice.contains("shared-bot") && alice.contains("private-bot"))
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func updatesAndDeletesChangeWhatIsFound(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind)
+        defer { harness.close() }
+        let search = harness.chat.search
+        try await search.upsert(Bot(botId: "b1", ownerId: "alice", title: "Recipe Muse", description: "baking bread", visibility: .public))
+        #expect(try await search.searchBots("bread", user: "bob", limit: 3).map(\.botId) == ["b1"])
+        try await search.upsert(Bot(botId: "b1", ownerId: "alice", title: "Recipe Muse", description: "grilling fish", visibility: .private))
+        #expect(try await search.searchBots("bread", user: "bob", limit: 3).isEmpty)
+        await #expect(throws: ChatStoreError.forbidden("bot b1 belongs to another user")) {
+            try await search.upsert(Bot(botId: "b1", ownerId: "mallory", title: "stolen"))
+        }
+        #expect(try await search.deleteBot("b1", ownerId: "alice"))
+        #expect(try await search.searchBots("fish", user: "alice", limit: 3).isEmpty)
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func conversationSearchIsPerUser(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind)
+        defer { harness.close() }
+        let search = harness.chat.search
+        let mine = newConversationId(), theirs = newConversationId()
+        for (id, user) in [(mine, "alice"), (theirs, "bob")] {
+            try await harness.chat.history.upsert(Conversation(conversationId: id, ownerId: user))
+            try await search.upsert(ConversationSummary(conversationId: id, userId: user, title: "Trip to Hội An", excerpt: "lanterns and tailors"))
+        }
+        let hits = try await search.searchConversations("Hoi An lanterns", user: "alice", limit: 5)
+        #expect(hits.map(\.conversationId) == [mine])
+    }
+}
