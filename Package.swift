@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "synth", targets: ["synth"]),
         .executable(name: "data-api-local", targets: ["data-api-local"]),
+        .executable(name: "chat-store", targets: ["chat-store"]),
         .library(name: "CloudFormation", targets: ["CloudFormation"]),
         .library(name: "YAML", targets: ["YAML"]),
         .library(name: "SQLSchema", targets: ["SQLSchema"]),
@@ -65,6 +66,10 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .executableTarget(
+            name: "chat-store",
+            dependencies: ["ChatRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "data-api-bench",

@@ -1,0 +1,169 @@
+import ArgumentParser
+import ChatRuntime
+import Foundation
+import Logging
+
+/// The operator CLI over the runtime, configured by the same environment variables the Lambda gets.
+@main
+struct ChatStoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat-store",
+        abstract: "Chat history and bot/conversation search on Aurora, over the Data API or PostgreSQL.",
+        discussion: """
+            Configured like the Lambda: \(ChatContract.Environment.backendType) (\(ChatContract.Backend.dataAPI) or \(ChatContract.Backend.postgres)), \
+            \(ChatContract.Environment.clusterArn), \(ChatContract.Environment.secretArn), \(ChatContract.Environment.databaseName), AWS_REGION, \
+            AWS credentials; \(ChatContract.Environment.dataAPIEndpoint) points at data-api-local, DATABASE_URL at a local PostgreSQL. \
+            Embeddings come from the local deterministic embedder unless EMBEDDER=bedrock. Output is JSON.
+            """,
+        subcommands: [Migrate.self, Append.self, History.self, UpsertConversation.self, DeleteConversation.self,
+                      UpsertBot.self, DeleteBot.self, SearchBots.self, IndexConversation.self, SearchConversations.self]
+    )
+}
+
+/// Opens the database the environment describes; prints configuration errors naming the variable.
+func openDatabase(checkSchema: Bool = true) async throws -> ChatDatabase {
+    var logger = Logger(label: "chat-store")
+    logger.logLevel = .error
+    let environment = ProcessInfo.processInfo.environment
+    let configuration: RuntimeConfiguration
+    do {
+        configuration = try RuntimeConfiguration.fromEnvironment(environment)
+    } catch {
+        throw ValidationError("configuration: \(error)")
+    }
+    let dimension = ChatContract.BotVectors.embeddingDimension
+    let embedder: any Embedder = environment["EMBEDDER"] == "bedrock"
+        ? try BedrockEmbedder(region: configuration.region, credentials: configuration.credentials, dimension: dimension)
+        : LocalEmbedder(dimension: dimension)
+    let database = try await ChatDatabase.connect(configuration, embedder: embedder, environment: environment, logger: logger)
+    if checkSchema {
+        do {
+            try await database.migrator.checkDatabase()
+        } catch let mismatch as SchemaMigrator.Mismatch {
+            throw ValidationError(mismatch.description)
+        }
+    }
+    return database
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// JSON from a file, `-` for standard input, or the argument itself when it starts with `{` or `[`.
+func jsonData(_ source: String) throws -> Data {
+    if source == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+    if source.hasPrefix("{") || source.hasPrefix("[") { return Data(source.utf8) }
+    return try Data(contentsOf: URL(fileURLWithPath: source))
+}
+
+func readJSON<T: Decodable>(_ type: T.Type, from source: String) throws -> T {
+    try decodeJSON(type, from: try jsonData(source), source: source)
+}
+
+func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, source: String) throws -> T {
+    do {
+        return try JSONDecoder().decode(T.self, from: data)
+    } catch {
+        throw ValidationError("could not read \(T.self) from \(source == "-" ? "standard input" : source): \(error)")
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply the schema this build carries and record its fingerprint.")
+    func run() async throws {
+        let database = try await openDatabase(checkSchema: false)
+        try await database.migrator.migrate()
+        try printJSON(["fingerprint": ChatContract.Schema.fingerprint])
+    }
+}
+
+struct Append: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Append messages (a JSON object or array of {clientMessageId, role, content}).")
+    @Option(help: "Conversation UUID.") var conversation: String
+    @Option(help: "The conversation's owner.") var owner: String
+    @Argument(help: "JSON, a file, or - for standard input.") var messages: String
+
+    func run() async throws {
+        let data = try jsonData(messages)
+        let parsed: [NewMessage]
+        if let list = try? JSONDecoder().decode([NewMessage].self, from: data) {
+            parsed = list
+        } else {
+            parsed = [try decodeJSON(NewMessage.self, from: data, source: messages)]
+        }
+        try printJSON(try await openDatabase().history.append(parsed, to: conversation, ownerId: owner))
+    }
+}
+
+struct History: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "A conversation's messages in order.")
+    @Option(help: "Conversation UUID.") var conversation: String
+    @Option(help: "Only the newest N messages.") var newest: Int?
+    func run() async throws { try printJSON(try await openDatabase().history.history(of: conversation, newest: newest)) }
+}
+
+struct UpsertConversation: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or update a conversation's metadata ({conversationId, ownerId, botId, title, metadata}).")
+    @Argument(help: "JSON, a file, or - for standard input.") var conversation: String
+    func run() async throws {
+        let value = try readJSON(Conversation.self, from: conversation)
+        let database = try await openDatabase()
+        try await database.history.upsert(value)
+        try printJSON(try await database.history.conversation(value.conversationId))
+    }
+}
+
+struct DeleteConversation: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete a conversation with its messages.")
+    @Option(help: "Conversation UUID.") var conversation: String
+    @Option(help: "The conversation's owner.") var owner: String
+    func run() async throws {
+        try printJSON(["deleted": try await openDatabase().history.delete(conversation, ownerId: owner)])
+    }
+}
+
+struct UpsertBot: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or replace a bot's search entry ({botId, ownerId, title, description, instruction, visibility, sharedWith}).")
+    @Argument(help: "JSON, a file, or - for standard input.") var bot: String
+    func run() async throws {
+        let value = try readJSON(Bot.self, from: bot)
+        try await openDatabase().search.upsert(value)
+        try printJSON(["upserted": value.botId])
+    }
+}
+
+struct DeleteBot: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove a bot from search.")
+    @Option var bot: String
+    @Option var owner: String
+    func run() async throws { try printJSON(["deleted": try await openDatabase().search.deleteBot(bot, ownerId: owner)]) }
+}
+
+struct SearchBots: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Hybrid search over the bots a user may see.")
+    @Option var user: String
+    @Option var limit = 10
+    @Argument var query: String
+    func run() async throws { try printJSON(try await openDatabase().search.searchBots(query, user: user, limit: limit)) }
+}
+
+struct IndexConversation: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or replace a conversation's search entry ({conversationId, userId, botId, title, excerpt}).")
+    @Argument(help: "JSON, a file, or - for standard input.") var summary: String
+    func run() async throws {
+        let value = try readJSON(ConversationSummary.self, from: summary)
+        try await openDatabase().search.upsert(value)
+        try printJSON(["indexed": value.conversationId])
+    }
+}
+
+struct SearchConversations: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Hybrid search over one user's conversations.")
+    @Option var user: String
+    @Option var limit = 10
+    @Argument var query: String
+    func run() async throws { try printJSON(try await openDatabase().search.searchConversations(query, user: user, limit: limit)) }
+}
