@@ -17,7 +17,7 @@ public struct ChatDatabase: Sendable {
 
     /// Connects as `configuration` says. On `postgres` without DATABASE_URL the credentials come from
     /// the cluster secret (Secrets Manager; `AWS_ENDPOINT_URL_SECRETS_MANAGER` overrides its endpoint)
-    /// and the connection uses TLS.
+    /// and the connection uses TLS unless `PGSSLMODE=disable` (a local server without TLS).
     public static func connect(_ configuration: RuntimeConfiguration, embedder: any Embedder,
                                environment: [String: String] = [:], logger: Logger) async throws -> ChatDatabase {
         let executor: any SQLExecutor
@@ -35,7 +35,7 @@ public struct ChatDatabase: Sendable {
                 let secret = try await secrets.databaseSecret(arn: configuration.secretArn)
                 let endpoint = PostgresExecutor.Endpoint(
                     host: host ?? secret.host ?? "", port: secret.port ?? port, username: secret.username, password: secret.password,
-                    database: configuration.databaseName, tls: true)
+                    database: configuration.databaseName, tls: environment["PGSSLMODE"] != "disable")
                 executor = try PostgresExecutor(endpoint, logger: logger)
             }
         }

@@ -31,6 +31,12 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public struct Invalid: Error, CustomStringConvertible, Equatable, Sendable {
         public var variable: String
         public var problem: String
+
+        public init(variable: String, problem: String) {
+            self.variable = variable
+            self.problem = problem
+        }
+
         public var description: String { "\(variable): \(problem)" }
     }
 
