@@ -71,6 +71,7 @@ let package = Package(
             name: "chat-store",
             dependencies: ["ChatRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(name: "chat-bench", dependencies: ["ChatRuntime", "DataAPILocal", "AWSSigV4"]),
         .executableTarget(
             name: "data-api-bench",
             dependencies: [
