@@ -60,12 +60,17 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
     }
 
     public func batch(_ sql: String, _ parameterSets: [[String: SQLValue]]) async throws {
-        try await transaction { executor in try await executor.batch(sql, parameterSets) }
+        try await inTransaction { executor in try await executor.batch(sql, parameterSets) }
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            let executor = ConnectionExecutor(connection: connection, logger: self.logger)
+        try await inTransaction { executor in try await body(executor) }
+    }
+
+    private func inTransaction<T: Sendable>(_ body: (ConnectionExecutor) async throws -> T) async throws -> T {
+        let logger = logger
+        return try await client.withConnection { connection in
+            let executor = ConnectionExecutor(connection: connection, logger: logger)
             _ = try await executor.run("BEGIN")
             do {
                 let result = try await body(executor)
