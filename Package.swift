@@ -86,14 +86,11 @@ let package = Package(
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
-        .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "YAML"]),
+        .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "YAML", "TestSupport"]),
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),
-        .testTarget(name: "ChatRuntimeTests", dependencies: [
-            "ChatRuntime", "TestSupport", "AWSSigV4",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
+        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "TestSupport", "AWSSigV4"]),
         // Shared by every test suite that needs a real PostgreSQL.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
     ]

@@ -1,9 +1,6 @@
 import AWSSigV4
 import ChatRuntime
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import Testing
 import TestSupport
@@ -78,61 +75,11 @@ import TestSupport
 }
 
 /// moto's server mode (`moto_server` from the project's virtualenv) on a loopback port.
-final class MotoServer: Sendable {
-    let process: Process
-    let url: String
-
-    struct Failure: Error, CustomStringConvertible { var description: String }
-
-    private init(process: Process, url: String) {
-        self.process = process
-        self.url = url
+enum MotoServer {
+    static func start() async throws -> LoopbackServer {
+        try await LoopbackServer.start(TestPostgres.repositoryRoot.appendingPathComponent(".venv/bin/moto_server"),
+                                       missingHint: "run scripts/bootstrap.sh (installs moto[server] into .venv)") { port in
+            ["-H", "127.0.0.1", "-p", String(port)]
+        }
     }
-
-    static func start() async throws -> MotoServer {
-        let binary = TestPostgres.repositoryRoot.appendingPathComponent(".venv/bin/moto_server")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw Failure(description: "\(binary.path) is missing: run scripts/bootstrap.sh (installs moto[server] into .venv)")
-        }
-        let port = 50_000 + Int.random(in: 0..<10_000)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let server = MotoServer(process: process, url: "http://127.0.0.1:\(port)")
-        for _ in 0..<200 {
-            if let socket = try? Socket.connect(port: port) { socket.close(); return server }
-            if !process.isRunning { throw Failure(description: "moto_server exited") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        server.stop()
-        throw Failure(description: "moto_server did not start on \(port)")
-    }
-
-    func stop() { if process.isRunning { process.terminate() } }
-}
-
-/// Just enough of a TCP client to see whether a loopback port accepts connections.
-struct Socket {
-    let descriptor: Int32
-
-    static func connect(port: Int) throws -> Socket {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else {
-            Glibc.close(descriptor)
-            throw MotoServer.Failure(description: "connection refused")
-        }
-        return Socket(descriptor: descriptor)
-    }
-
-    func close() { Glibc.close(descriptor) }
 }

@@ -1,5 +1,4 @@
 import AWSSigV4
-import AsyncHTTPClient
 import ChatRuntime
 import Foundation
 import Logging
@@ -17,7 +16,7 @@ enum BackendKind: String, CaseIterable, Sendable, CustomStringConvertible {
 final class Harness: Sendable {
     let database: TestDatabase
     let executor: any SQLExecutor
-    let endpoint: DataAPILocalProcess?
+    let endpoint: LoopbackServer?
     let chat: ChatDatabase
 
     static let logger: Logger = {
@@ -28,7 +27,7 @@ final class Harness: Sendable {
 
     static let dimension = ChatContract.BotVectors.embeddingDimension
 
-    private init(database: TestDatabase, executor: any SQLExecutor, endpoint: DataAPILocalProcess?) throws {
+    private init(database: TestDatabase, executor: any SQLExecutor, endpoint: LoopbackServer?) throws {
         self.database = database
         self.executor = executor
         self.endpoint = endpoint
@@ -59,42 +58,13 @@ final class Harness: Sendable {
     }
 }
 
-/// `data-api-local` as a child process on a free port.
-final class DataAPILocalProcess: Sendable {
-    let process: Process
-    let url: String
-
-    struct Failure: Error, CustomStringConvertible { var description: String }
-
-    private init(process: Process, url: String) {
-        self.process = process
-        self.url = url
-    }
-
-    static func start(databaseURL: String, flags: [String]) async throws -> DataAPILocalProcess {
-        let binary = TestPostgres.repositoryRoot.appendingPathComponent(".build/debug/data-api-local")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw Failure(description: "\(binary.path) is missing: run swift build first")
+/// `data-api-local` as a child process on a free loopback port.
+enum DataAPILocalProcess {
+    static func start(databaseURL: String, flags: [String]) async throws -> LoopbackServer {
+        try await LoopbackServer.start(TestPostgres.repositoryRoot.appendingPathComponent(".build/debug/data-api-local"),
+                                       missingHint: "run swift build first") { port in
+            ["--port", String(port), "--database-url", databaseURL] + flags
         }
-        let port = 30_000 + Int.random(in: 0..<20_000)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["--port", String(port), "--database-url", databaseURL] + flags
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let started = DataAPILocalProcess(process: process, url: "http://127.0.0.1:\(port)")
-        for _ in 0..<200 {
-            if !process.isRunning { throw Failure(description: "data-api-local exited (port \(port) taken?)") }
-            if (try? await HTTPClient.shared.execute(HTTPClientRequest(url: started.url + "/"), timeout: .seconds(1))) != nil { return started }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        started.stop()
-        throw Failure(description: "data-api-local did not start listening on \(port)")
-    }
-
-    func stop() {
-        if process.isRunning { process.terminate() }
     }
 }
 

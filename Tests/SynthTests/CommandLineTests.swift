@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The `synth` executable as a user runs it.
 @Suite struct CommandLineTests {
@@ -8,17 +9,7 @@ import Testing
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CommandLineFailure(description: "\(binary.path) is missing: run `swift build` before `swift test`")
         }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: SynthCheckTests.repositoryRoot)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try ChildProcess.run(binary, arguments, in: URL(fileURLWithPath: SynthCheckTests.repositoryRoot))
     }
 
     struct CommandLineFailure: Error, CustomStringConvertible { var description: String }
