@@ -32,12 +32,14 @@ let package = Package(
         .target(name: "CloudFormation", dependencies: ["YAML"]),
         .target(name: "SQLSchema"),
         .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "YAML"]),
+        // synth diff: template and schema diffs for review, replacement- and security-aware.
+        .target(name: "StackDiff", dependencies: ["YAML", "SynthCore", "CloudFormation"]),
         // This project's own infrastructure and database schema, written with the DSLs.
         .target(name: "Stacks", dependencies: ["CloudFormation", "SQLSchema", "SynthCore"], path: "stacks"),
         .executableTarget(
             name: "synth",
             dependencies: [
-                "SynthCore", "Stacks",
+                "SynthCore", "Stacks", "StackDiff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,6 +89,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "YAML", "TestSupport"]),
+        .testTarget(name: "StackDiffTests", dependencies: ["StackDiff", "YAML", "Stacks", "SynthCore", "CloudFormation", "TestSupport"]),
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),

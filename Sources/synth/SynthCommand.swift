@@ -5,6 +5,7 @@ import Darwin
 #endif
 import ArgumentParser
 import CloudFormation
+import StackDiff
 import Stacks
 import SynthCore
 
@@ -13,7 +14,7 @@ struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
         abstract: "Turns the stack definitions in stacks/ into CloudFormation templates under out/<stage>/.",
-        subcommands: [Generate.self, List.self, Check.self],
+        subcommands: [Generate.self, List.self, Check.self, Diff.self],
         defaultSubcommand: Generate.self
     )
 }
@@ -90,6 +91,78 @@ struct Check: ParsableCommand {
             throw ExitCode.failure
         }
         print("synth check: \(output.outputDirectory)/ and the generated sources are up to date for \(synthesizer.stageNames.joined(separator: ", "))")
+    }
+}
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what a change does to the stacks and the schema: replacements, data loss, widened access.",
+        discussion: """
+            synth diff dev                        what the code produces now vs the committed out/dev/
+            synth diff dev --base origin/main     out/dev/ at that revision vs the working tree (a pull request)
+            synth diff --all --base origin/main   every stage
+            synth diff OLD.yaml NEW.json          any two templates (YAML short or long form, JSON), or two schema.sql files
+            Exit status: 0 whatever changed; 1 when --fail-on finds what it names; 2 for bad usage or an unreadable file.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
+
+    @Argument(help: "A stage, or two files.") var targets: [String] = []
+    @Flag(help: "Every stage.") var all = false
+    @Option(help: "Compare out/<stage>/ at this git revision with the working tree.") var base: String?
+    @Option(help: "text (default; colour on a terminal unless NO_COLOR), markdown, or json.") var format: Format = .text
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when the diff has: any, replacement, data-loss, broadening.")
+    var failOn: String?
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let condition = try failOn.map { value in
+            guard let condition = DiffReport.FailOn(rawValue: value) else {
+                printError("error: --fail-on must be one of \(DiffReport.FailOn.allCases.map(\.rawValue).joined(separator: ", ")) (got \(value))")
+                throw ExitCode(2)
+            }
+            return condition
+        }
+        let report: DiffReport
+        do {
+            report = try makeReport()
+        } catch let error as DiffInputs.Unreadable {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        switch format {
+        case .json: print(report.json(), terminator: "")
+        case .markdown: print(report.markdown(), terminator: "")
+        case .text:
+            let color = isatty(1) == 1 && getenv("NO_COLOR") == nil
+            print(report.text(color: color), terminator: "")
+        }
+        if let condition, report.fails(condition) { throw ExitCode.failure }
+    }
+
+    func makeReport() throws -> DiffReport {
+        let isFile = { (path: String) in path.contains("/") || path.contains(".") }
+        if targets.count == 2, targets.allSatisfy(isFile) {
+            return try DiffInputs.files(old: targets[0], new: targets[1])
+        }
+        guard all || !targets.isEmpty else {
+            printError("error: name a stage (\(synthesizer.stageNames.joined(separator: ", "))), pass --all, or give two files")
+            throw ExitCode(2)
+        }
+        let names = all ? synthesizer.stageNames : targets
+        var stacks: [StackDiffResult] = [], schema: [SchemaChange] = []
+        for name in names {
+            let stage = try reported { try synthesizer.stage(named: name) }
+            let report = try reported { try DiffInputs.stage(stage, synthesizer: synthesizer, outputDirectory: output.outputDirectory, base: base) }
+            stacks += report.stacks
+            schema += report.schema.map { change in
+                var change = change
+                change.name = "\(name): \(change.name)"
+                return change
+            }
+        }
+        return DiffReport(stacks: stacks, schema: schema)
     }
 }
 

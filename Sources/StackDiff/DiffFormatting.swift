@@ -1,0 +1,98 @@
+/// Human-readable renderings of a `DiffReport`: terminal text and Markdown for a pull-request comment.
+extension DiffReport {
+    static let symbols: [Change: String] = [.added: "+", .removed: "-", .modified: "~"]
+
+    public func text(color: Bool) -> String {
+        func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        func colored(_ change: Change, _ text: String) -> String {
+            paint(text, change == .added ? "32" : change == .removed ? "31" : "33")
+        }
+        var out = verdict + "\n"
+        for stack in changedStacks {
+            out += "\n" + paint("Stack \(stack.name)", "1") + "\n"
+            for resource in stack.resources {
+                var line = "  \(Self.symbols[resource.change]!) \(resource.logicalId) (\(resource.type))"
+                if let oldType = resource.oldType { line += " was \(oldType)" }
+                if resource.replacement == .always { line += " " + paint("REPLACED", "31;1") }
+                if resource.replacement == .conditional { line += " " + paint("MAY BE REPLACED", "33;1") }
+                if let loss = resource.dataLoss { line += " " + paint("data loss — \(loss)", "31") }
+                out += colored(resource.change, line) + "\n"
+                for property in resource.properties {
+                    var detail = "      \(Self.symbols[property.change]!) \(property.path)"
+                    if let cause = property.causedBy {
+                        detail += ": refers to \(cause), which is replaced"
+                    } else {
+                        detail += ": " + (property.old?.display ?? "∅") + " → " + (property.new?.display ?? "∅")
+                    }
+                    if property.replacement != .none { detail += " [replacement: \(property.replacement.rawValue)]" }
+                    out += detail + "\n"
+                }
+            }
+            for (title, entries) in [("Parameters", stack.parameters), ("Outputs", stack.outputs), ("Conditions", stack.conditions), ("Mappings", stack.mappings)]
+            where !entries.isEmpty {
+                out += "  \(title):\n" + entries.map { "    \(Self.symbols[$0.change]!) \($0.name)\n" }.joined()
+            }
+            if !stack.iam.isEmpty {
+                out += "  IAM:\n"
+                for change in stack.iam {
+                    var line = "    \(Self.symbols[change.change]!) \(change.effect) \(change.actions.joined(separator: ", "))"
+                    if !change.resources.isEmpty { line += " on \(change.resources.joined(separator: ", "))" }
+                    if !change.principals.isEmpty { line += " for \(change.principals.joined(separator: ", "))" }
+                    line += " (\(change.resource))"
+                    if !change.broadening.isEmpty { line += " " + paint("⚠ widens access: " + change.broadening.joined(separator: "; "), "31") }
+                    out += line + "\n"
+                }
+            }
+            if !stack.securityGroups.isEmpty {
+                out += "  Security groups:\n"
+                for rule in stack.securityGroups {
+                    var line = "    \(Self.symbols[rule.change]!) \(rule.direction) \(rule.proto) \(rule.ports) \(rule.direction == "ingress" ? "from" : "to") \(rule.peer) (\(rule.resource))"
+                    if rule.openToWorld { line += " " + paint("⚠ open to the world", "31") }
+                    out += line + "\n"
+                }
+            }
+        }
+        if !schema.isEmpty {
+            out += "\n" + paint("Schema", "1") + "\n"
+            for change in schema {
+                var line = "  \(Self.symbols[change.change]!) \(change.kind.rawValue) \(change.name)"
+                if let detail = change.detail { line += ": \(detail)" }
+                if change.dataLoss { line += " " + paint("data loss", "31") }
+                out += line + "\n"
+            }
+        }
+        return out
+    }
+
+    public func markdown() -> String {
+        var out = "### synth diff\n\n"
+        out += (fails(.dataLoss) || fails(.broadening) || fails(.replacement) ? "⚠️ " : "") + "**" + verdict + "**\n"
+        for stack in changedStacks {
+            out += "\n#### Stack `\(stack.name)`\n\n| | Resource | Type | Replacement | Data loss |\n|---|---|---|---|---|\n"
+            for resource in stack.resources {
+                out += "| \(Self.symbols[resource.change]!) | `\(resource.logicalId)` | \(resource.type) | \(resource.replacement.rawValue) | \(resource.dataLoss ?? "") |\n"
+            }
+            var details = ""
+            for resource in stack.resources where !resource.properties.isEmpty {
+                details += "\n`\(resource.logicalId)`\n\n"
+                for property in resource.properties {
+                    let value = property.causedBy.map { "refers to replaced `\($0)`" }
+                        ?? "`\(property.old?.display ?? "∅")` → `\(property.new?.display ?? "∅")`"
+                    details += "- \(Self.symbols[property.change]!) `\(property.path)`: \(value)\(property.replacement == .none ? "" : " (replacement: \(property.replacement.rawValue))")\n"
+                }
+            }
+            for change in stack.iam {
+                details += "- IAM \(Self.symbols[change.change]!) \(change.effect) `\(change.actions.joined(separator: "`, `"))` on `\(change.resources.joined(separator: "`, `"))` (\(change.resource))"
+                details += (change.broadening.isEmpty ? "" : " ⚠️ widens access: " + change.broadening.joined(separator: "; ")) + "\n"
+            }
+            for rule in stack.securityGroups {
+                details += "- Security group \(Self.symbols[rule.change]!) \(rule.direction) \(rule.proto) \(rule.ports) \(rule.peer) (\(rule.resource))\(rule.openToWorld ? " ⚠️ open to the world" : "")\n"
+            }
+            if !details.isEmpty { out += "\n<details><summary>Details</summary>\n" + details + "\n</details>\n" }
+        }
+        if !schema.isEmpty {
+            out += "\n#### Schema\n\n" + schema.map { "- \(Self.symbols[$0.change]!) \($0.kind.rawValue) `\($0.name)`\($0.detail.map { ": \($0)" } ?? "")\($0.dataLoss ? " ⚠️ data loss" : "")\n" }.joined()
+        }
+        return out
+    }
+}

@@ -1,0 +1,82 @@
+/// The pure diff model: what changes between two versions of a stack, with CloudFormation's view of
+/// each change (replacement, data loss) and the security-relevant parts. Formatters render it.
+
+public enum Change: String, Sendable, Codable { case added, removed, modified }
+
+/// Whether a change makes CloudFormation replace the resource, worst first when combined.
+public enum Replacement: String, Sendable, Codable, Comparable {
+    case none, conditional, always
+
+    public static func < (a: Replacement, b: Replacement) -> Bool {
+        let order: [Replacement] = [.none, .conditional, .always]
+        return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+    }
+}
+
+public struct PropertyChange: Sendable, Equatable {
+    /// `Properties.ServerlessV2ScalingConfiguration.MinCapacity`, list items by key: `Tags[Name]`.
+    public var path: String
+    public var change: Change
+    public var old: TemplateTree?
+    public var new: TemplateTree?
+    public var replacement: Replacement
+    /// Set when the value changes only because a referenced resource is replaced.
+    public var causedBy: String?
+}
+
+public struct ResourceChange: Sendable, Equatable {
+    public var logicalId: String
+    public var type: String
+    public var oldType: String?
+    public var change: Change
+    public var replacement: Replacement
+    public var properties: [PropertyChange]
+    /// Set when removing or replacing this resource can lose data; says what the policies keep.
+    public var dataLoss: String?
+}
+
+public struct EntryChange: Sendable, Equatable {
+    public var name: String
+    public var change: Change
+    public var old: TemplateTree?
+    public var new: TemplateTree?
+}
+
+public struct StackDiffResult: Sendable, Equatable {
+    public var name: String
+    public var resources: [ResourceChange]
+    public var parameters: [EntryChange]
+    public var outputs: [EntryChange]
+    public var conditions: [EntryChange]
+    public var mappings: [EntryChange]
+    public var iam: [IAMChange]
+    public var securityGroups: [SecurityGroupRuleChange]
+
+    public var isEmpty: Bool {
+        resources.isEmpty && parameters.isEmpty && outputs.isEmpty && conditions.isEmpty && mappings.isEmpty
+    }
+}
+
+/// An IAM statement added or removed (a changed statement is one of each).
+public struct IAMChange: Sendable, Equatable {
+    public var resource: String
+    public var change: Change
+    public var effect: String
+    public var actions: [String]
+    public var resources: [String]
+    public var principals: [String]
+    public var condition: String?
+    /// Why this widens access: new actions, a wildcard, a new principal.
+    public var broadening: [String]
+}
+
+public struct SecurityGroupRuleChange: Sendable, Equatable {
+    public var resource: String
+    public var change: Change
+    public var direction: String
+    public var proto: String
+    public var ports: String
+    public var peer: String
+    /// Open to the whole internet (0.0.0.0/0 or ::/0).
+    public var openToWorld: Bool
+}

@@ -1,0 +1,105 @@
+import SynthCore
+
+/// All that one `synth diff` run found: each stack's diff and the schema's, with the totals the
+/// verdict and `--fail-on` look at.
+public struct DiffReport: Sendable {
+    public var stacks: [StackDiffResult]
+    public var schema: [SchemaChange]
+
+    public init(stacks: [StackDiffResult], schema: [SchemaChange]) {
+        self.stacks = stacks
+        self.schema = schema
+    }
+
+    public var changedStacks: [StackDiffResult] { stacks.filter { !$0.isEmpty || !$0.iam.isEmpty || !$0.securityGroups.isEmpty } }
+    public var hasChanges: Bool { !changedStacks.isEmpty || !schema.isEmpty }
+    public var replacements: [ResourceChange] { stacks.flatMap(\.resources).filter { $0.replacement != .none } }
+    public var dataLoss: Int { stacks.flatMap(\.resources).filter { $0.dataLoss != nil }.count + schema.filter(\.dataLoss).count }
+    public var broadening: Int {
+        stacks.flatMap(\.iam).filter { !$0.broadening.isEmpty }.count
+            + stacks.flatMap(\.securityGroups).filter { $0.change == .added && $0.openToWorld }.count
+    }
+
+    public enum FailOn: String, Sendable, CaseIterable { case any, replacement, dataLoss = "data-loss", broadening }
+
+    public func fails(_ condition: FailOn) -> Bool {
+        switch condition {
+        case .any: hasChanges
+        case .replacement: !replacements.isEmpty
+        case .dataLoss: dataLoss > 0
+        case .broadening: broadening > 0
+        }
+    }
+
+    /// One line for the top of a review: what kind of change this is.
+    public var verdict: String {
+        guard hasChanges else { return "No changes." }
+        var parts: [String] = []
+        let resources = stacks.flatMap(\.resources).count
+        parts.append("\(resources) resource change\(resources == 1 ? "" : "s") in \(changedStacks.count) stack\(changedStacks.count == 1 ? "" : "s")")
+        if !schema.isEmpty { parts.append("\(schema.count) schema change\(schema.count == 1 ? "" : "s")") }
+        if !replacements.isEmpty { parts.append("\(replacements.count) replacement\(replacements.count == 1 ? "" : "s")") }
+        if dataLoss > 0 { parts.append("\(dataLoss) with possible data loss") }
+        if broadening > 0 { parts.append("\(broadening) widening access") }
+        return parts.joined(separator: ", ") + "."
+    }
+
+    // MARK: JSON
+
+    public func json() -> String {
+        JSON.object([
+            ("stacks", .array(stacks.map { stack in
+                .object([
+                    ("name", .string(stack.name)),
+                    ("resources", .array(stack.resources.map { resource in
+                        var entries: [(String, JSON)] = [
+                            ("logicalId", .string(resource.logicalId)), ("type", .string(resource.type)),
+                            ("change", .string(resource.change.rawValue)), ("replacement", .string(resource.replacement.rawValue)),
+                            ("dataLoss", .bool(resource.dataLoss != nil)),
+                        ]
+                        if let note = resource.dataLoss { entries.append(("dataLossNote", .string(note))) }
+                        if let oldType = resource.oldType { entries.append(("oldType", .string(oldType))) }
+                        entries.append(("properties", .array(resource.properties.map { property in
+                            var fields: [(String, JSON)] = [("path", .string(property.path)), ("change", .string(property.change.rawValue)),
+                                                            ("replacement", .string(property.replacement.rawValue))]
+                            if let old = property.old { fields.append(("old", .string(old.display))) }
+                            if let new = property.new { fields.append(("new", .string(new.display))) }
+                            if let cause = property.causedBy { fields.append(("causedBy", .string(cause))) }
+                            return .object(fields)
+                        })))
+                        return .object(entries)
+                    })),
+                    ("iam", .array(stack.iam.map { change in
+                        .object([
+                            ("resource", .string(change.resource)), ("change", .string(change.change.rawValue)), ("effect", .string(change.effect)),
+                            ("actions", .array(change.actions.map(JSON.string))), ("resources", .array(change.resources.map(JSON.string))),
+                            ("principals", .array(change.principals.map(JSON.string))), ("condition", change.condition.map(JSON.string) ?? .null),
+                            ("broadening", .array(change.broadening.map(JSON.string))),
+                        ])
+                    })),
+                    ("securityGroups", .array(stack.securityGroups.map { rule in
+                        .object([
+                            ("resource", .string(rule.resource)), ("change", .string(rule.change.rawValue)), ("direction", .string(rule.direction)),
+                            ("protocol", .string(rule.proto)), ("ports", .string(rule.ports)), ("peer", .string(rule.peer)),
+                            ("openToWorld", .bool(rule.openToWorld)),
+                        ])
+                    })),
+                    ("parameters", .array(stack.parameters.map(Self.entry))),
+                    ("outputs", .array(stack.outputs.map(Self.entry))),
+                    ("conditions", .array(stack.conditions.map(Self.entry))),
+                    ("mappings", .array(stack.mappings.map(Self.entry))),
+                ])
+            })),
+            ("schema", .array(schema.map { change in
+                .object([("kind", .string(change.kind.rawValue)), ("name", .string(change.name)), ("change", .string(change.change.rawValue)),
+                         ("detail", change.detail.map(JSON.string) ?? .null), ("dataLoss", .bool(change.dataLoss))])
+            })),
+            ("verdict", .string(verdict)),
+        ]).rendered()
+    }
+
+    static func entry(_ change: EntryChange) -> JSON {
+        .object([("name", .string(change.name)), ("change", .string(change.change.rawValue)),
+                 ("old", change.old.map { .string($0.display) } ?? .null), ("new", change.new.map { .string($0.display) } ?? .null)])
+    }
+}
