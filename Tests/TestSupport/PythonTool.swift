@@ -5,6 +5,7 @@ import Foundation
 public enum PythonTool {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public static func run(script: String, arguments: [String]) throws -> (status: Int32, output: String) {

@@ -1,0 +1,51 @@
+import CloudFormation
+import Foundation
+import Stacks
+import SynthCore
+import Testing
+import TestSupport
+@testable import StackDiff
+
+@Suite struct DiffInputsTests {
+    static let root = TestPostgres.repositoryRoot.path
+
+    @Test func aCleanCheckoutHasNoChanges() throws {
+        let synthesizer = Synthesizer(project: chatProject)
+        for stage in chatApp.stages {
+            let report = try DiffInputs.stage(stage, synthesizer: synthesizer, outputDirectory: Self.root + "/out", base: nil)
+            #expect(!report.hasChanges, "\(report.text(color: false))")
+        }
+    }
+
+    /// A stack edited without re-synthesizing: the diff shows exactly that edit.
+    @Test func anEditedStackShowsExactlyThatEdit() throws {
+        var settings = StageSettings.dev
+        settings.capacity = ServerlessCapacity(minimum: 0, maximum: 8, secondsUntilAutoPause: 1800)
+        let edited = settings
+        var app = chatApp
+        app.stages[0] = StageDefinition("dev") {
+            let database = DatabaseStack(edited)
+            return [database.stack, AppStack(edited, database: database).stack]
+        }
+        let synthesizer = Synthesizer(project: SynthProject(app: app, schemas: chatProject.schemas))
+        let report = try DiffInputs.stage(app.stages[0], synthesizer: synthesizer, outputDirectory: Self.root + "/out", base: nil)
+        let changes = report.stacks.flatMap(\.resources)
+        #expect(changes.map(\.logicalId) == ["ChatDB"])
+        #expect(changes.first?.properties.map(\.path) == ["Properties.ServerlessV2ScalingConfiguration.MaxCapacity"])
+        #expect(changes.first?.replacement == Replacement.none)
+        #expect(report.schema.isEmpty)
+    }
+
+    @Test func aDroppedColumnIsDataLoss() throws {
+        let schema = try String(contentsOfFile: Self.root + "/out/dev/schema.sql", encoding: .utf8)
+        let dropped = schema.replacingOccurrences(of: "  excerpt text NOT NULL DEFAULT '',\n", with: "")
+            .replacingOccurrences(of: "  last_seq bigint NOT NULL DEFAULT 0,", with: "  last_seq integer NOT NULL DEFAULT 0,")
+        #expect(dropped != schema)
+        let changes = SchemaDiff.diff(old: schema, new: dropped)
+        #expect(changes.map(\.name) == ["conversation_vectors.excerpt", "conversations.last_seq"])
+        #expect(changes.allSatisfy { $0.dataLoss })
+        #expect(changes.last?.detail == "bigint → integer")
+        #expect(SchemaDiff.diff(old: schema, new: schema).isEmpty)
+        #expect(SchemaDiff.diff(old: "", new: schema).filter { $0.kind == .table }.count == 5)
+    }
+}
