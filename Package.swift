@@ -43,7 +43,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "synth-bench", dependencies: ["SynthCore", "Stacks", "CloudFormation"]),
+        .executableTarget(name: "synth-bench", dependencies: ["SynthCore", "Stacks", "CloudFormation", "StackDiff", "YAML"]),
 
         // The RDS Data API: wire format, SigV4, and the local endpoint over PostgreSQL.
         .target(name: "DataAPIWire"),

@@ -77,23 +77,29 @@ public enum StackDiffer {
     /// A resource whose property refers to a replaced resource gets a new value there too (the new
     /// physical ID or attribute), which may replace it in turn; repeated until nothing changes.
     static func propagate(_ changes: inout [String: ResourceChange], newResources: [String: Resource]) {
-        var replaced = Set(changes.values.filter { $0.change == .modified && $0.replacement == .always }.map(\.logicalId))
-        var handled = Set<String>()
-        while let next = replaced.subtracting(handled).sorted().first {
-            handled.insert(next)
-            for (id, resource) in newResources.sorted(by: { $0.key < $1.key }) where id != next {
-                guard case .map(let properties)? = resource.properties else { continue }
-                for (key, value) in properties.sorted(by: { $0.key < $1.key }) where value.referencedIds.contains(next) {
-                    let path = "Properties.\(key)"
-                    var change = changes[id] ?? ResourceChange(logicalId: id, type: resource.type, change: .modified, replacement: .none,
-                                                               properties: [], dataLoss: nil)
-                    guard change.change == .modified, !change.properties.contains(where: { $0.path == path && $0.causedBy == next }) else { continue }
-                    let replacement = ReplacementRules.classify(type: resource.type, path: [key])
-                    change.properties.append(PropertyChange(path: path, change: .modified, old: value, new: value, replacement: replacement, causedBy: next))
-                    change.replacement = max(change.replacement, replacement)
-                    changes[id] = change
-                    if replacement == .always { replaced.insert(id) }
-                }
+        // Who refers to whom, computed once: referenced ID → (resource, property) pairs.
+        var referrers: [String: [(id: String, key: String, value: TemplateTree)]] = [:]
+        for (id, resource) in newResources.sorted(by: { $0.key < $1.key }) {
+            guard case .map(let properties)? = resource.properties else { continue }
+            for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
+                for target in value.referencedIds where target != id { referrers[target, default: []].append((id, key, value)) }
+            }
+        }
+        var pending = changes.values.filter { $0.change == .modified && $0.replacement == .always }.map(\.logicalId).sorted()
+        var handled = Set(pending)
+        while !pending.isEmpty {
+            let next = pending.removeFirst()
+            for (id, key, value) in referrers[next] ?? [] {
+                guard let resource = newResources[id] else { continue }
+                let path = "Properties.\(key)"
+                var change = changes[id] ?? ResourceChange(logicalId: id, type: resource.type, change: .modified, replacement: .none,
+                                                           properties: [], dataLoss: nil)
+                guard change.change == .modified, !change.properties.contains(where: { $0.path == path && $0.causedBy == next }) else { continue }
+                let replacement = ReplacementRules.classify(type: resource.type, path: [key])
+                change.properties.append(PropertyChange(path: path, change: .modified, old: value, new: value, replacement: replacement, causedBy: next))
+                change.replacement = max(change.replacement, replacement)
+                changes[id] = change
+                if change.replacement == .always, handled.insert(id).inserted { pending.append(id) }
             }
         }
     }

@@ -33,9 +33,21 @@ public enum Parser {
 }
 
 private struct TreeBuilder {
-    enum Open {
-        case sequence(items: [Node], tag: String?, anchor: String?)
-        case mapping(entries: [Node.Entry], pendingKey: String?, tag: String?, anchor: String?, line: Int, column: Int)
+    /// A collection being read. A class, so appending to it never copies what it already holds.
+    final class Open {
+        let isMapping: Bool
+        let tag: String?
+        let anchor: String?
+        var items: [Node] = []
+        var entries: [Node.Entry] = []
+        var keys = Set<String>()
+        var pendingKey: String?
+
+        init(isMapping: Bool, tag: String?, anchor: String?) {
+            self.isMapping = isMapping
+            self.tag = tag
+            self.anchor = anchor
+        }
     }
 
     var stack: [Open] = []
@@ -51,22 +63,17 @@ private struct TreeBuilder {
             let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
             let tag = data.tag.map { String(cString: $0) }
             let plain = data.style == YAML_PLAIN_SCALAR_STYLE
-            try add(Node.scalar(Self.scalar(text, tag: tag, plain: plain)), anchor: data.anchor, line: line, column: column)
+            try add(Node.scalar(Self.scalar(text, tag: tag, plain: plain)), anchorName: data.anchor.map { String(cString: $0) }, line: line, column: column)
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
-            stack.append(.sequence(items: [], tag: Self.keptTag(data.tag), anchor: data.anchor.map { String(cString: $0) }))
+            stack.append(Open(isMapping: false, tag: Self.keptTag(data.tag), anchor: data.anchor.map { String(cString: $0) }))
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
-            stack.append(.mapping(entries: [], pendingKey: nil, tag: Self.keptTag(data.tag),
-                                  anchor: data.anchor.map { String(cString: $0) }, line: line, column: column))
+            stack.append(Open(isMapping: true, tag: Self.keptTag(data.tag), anchor: data.anchor.map { String(cString: $0) }))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let open = stack.popLast() else { throw YAMLError("unbalanced collection end", line: line, column: column) }
-            switch open {
-            case .sequence(let items, let tag, let anchor):
-                try add(.sequence(items, tag: tag), anchorName: anchor, line: line, column: column)
-            case .mapping(let entries, _, let tag, let anchor, _, _):
-                try add(.mapping(entries, tag: tag), anchorName: anchor, line: line, column: column)
-            }
+            let node: Node = open.isMapping ? .mapping(open.entries, tag: open.tag) : .sequence(open.items, tag: open.tag)
+            try add(node, anchorName: open.anchor, line: line, column: column)
         case YAML_ALIAS_EVENT:
             let name = String(cString: event.data.alias.anchor)
             guard let target = anchors[name] else {
@@ -78,34 +85,28 @@ private struct TreeBuilder {
         }
     }
 
-    private mutating func add(_ node: Node, anchor: UnsafeMutablePointer<UInt8>?, line: Int, column: Int) throws {
-        try add(node, anchorName: anchor.map { String(cString: $0) }, line: line, column: column)
-    }
-
     private mutating func add(_ node: Node, anchorName: String?, line: Int, column: Int) throws {
         if let anchorName { anchors[anchorName] = node }
-        guard let top = stack.popLast() else {
+        guard let top = stack.last else {
             documents.append(node)
             return
         }
-        switch top {
-        case .sequence(var items, let tag, let anchor):
-            items.append(node)
-            stack.append(.sequence(items: items, tag: tag, anchor: anchor))
-        case .mapping(var entries, let pendingKey, let tag, let anchor, let mapLine, let mapColumn):
-            if let pendingKey {
-                entries.append(Node.Entry(pendingKey, node))
-                stack.append(.mapping(entries: entries, pendingKey: nil, tag: tag, anchor: anchor, line: mapLine, column: mapColumn))
-            } else {
-                guard case .scalar(let key) = node else {
-                    throw YAMLError("a mapping key must be a scalar", line: line, column: column)
-                }
-                if entries.contains(where: { $0.key == key.text }) {
-                    throw YAMLError("duplicate mapping key '\(key.text)'", line: line, column: column)
-                }
-                stack.append(.mapping(entries: entries, pendingKey: key.text, tag: tag, anchor: anchor, line: mapLine, column: mapColumn))
-            }
+        guard top.isMapping else {
+            top.items.append(node)
+            return
         }
+        if let key = top.pendingKey {
+            top.entries.append(Node.Entry(key, node))
+            top.pendingKey = nil
+            return
+        }
+        guard case .scalar(let key) = node else {
+            throw YAMLError("a mapping key must be a scalar", line: line, column: column)
+        }
+        guard top.keys.insert(key.text).inserted else {
+            throw YAMLError("duplicate mapping key '\(key.text)'", line: line, column: column)
+        }
+        top.pendingKey = key.text
     }
 
     private static let coreTagPrefix = "tag:yaml.org,2002:"

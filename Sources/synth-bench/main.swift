@@ -1,7 +1,9 @@
 import CloudFormation
 import Foundation
+import StackDiff
 import Stacks
 import SynthCore
+import YAML
 
 // Benchmarks for the synth path, run as `swift run -c release synth-bench`:
 //   1. every stage synthesized and rendered in-process (target < 10 ms),
@@ -25,7 +27,7 @@ func measure(_ label: String, iterations: Int, target: Double, _ body: () throws
 }
 
 /// A stack of `count` resources of the kinds the chat stacks use, wired to each other by references.
-func largeStack(count: Int) -> Stack {
+func largeStack(count: Int, changingEvery groups: Int? = nil) -> Stack {
     Stack("large", description: "\(count) generated resources") {
         for index in 0..<(count / 4) {
             Role("Role\(index)") {
@@ -41,9 +43,12 @@ func largeStack(count: Int) -> Stack {
                     Statement(sid: "Logs", actions: ["logs:PutLogEvents"], resources: [.intrinsic(.getAtt("Logs\(index)", attribute: "Arn"))])
                 }
             }
-            LogGroup("Logs\(index)") { $0.retentionInDays = 14 }.retention(onDelete: .delete)
+            // In every `groups`-th group of four resources the log group and the security group change:
+            // 5 gives the 10% of resources the diff benchmark changes.
+            let changed = groups.map { index % $0 == 0 } ?? false
+            LogGroup("Logs\(index)") { $0.retentionInDays = changed ? 30 : 14 }.retention(onDelete: .delete)
             SecurityGroup("Group\(index)") {
-                $0.groupDescription = .sub("group \(index) of ${AWS::StackName}")
+                $0.groupDescription = .sub("group \(index) of ${AWS::StackName}\(changed ? " (renamed)" : "")")
                 $0.tags = ["Name": .string("group-\(index)"), "Index": .string(String(index))]
             }
         }
@@ -63,6 +68,16 @@ let resources = try StageSynthesizer.synthesize(app: large, stage: largeStage)[0
 try measure("\(resources)-resource template (synthesize + render)", iterations: 30, target: 100) {
     let stacks = try StageSynthesizer.synthesize(app: large, stage: largeStage)
     _ = try TemplateRenderer.yaml(stacks[0].template)
+}
+
+// synth diff on two generated 1,000-resource templates, 10% of the resources changed.
+let before = try TemplateRenderer.yaml(try StageSynthesizer.synthesize(app: large, stage: largeStage)[0].template)
+var changedApp = App(name: "bench", stages: [StageDefinition("bench") { [largeStack(count: 1000, changingEvery: 5)] }])
+changedApp.maximumResourcesPerStack = 1000
+let after = try TemplateRenderer.yaml(try StageSynthesizer.synthesize(app: changedApp, stage: changedApp.stages[0])[0].template)
+let changedCount = StackDiffer.diff(name: "bench", old: try Parser.parse(before), new: try Parser.parse(after)).resources.count
+try measure("diff 2 × 1000 resources (\(changedCount) changed)", iterations: 20, target: 100) {
+    _ = StackDiffer.diff(name: "bench", old: try Parser.parse(before), new: try Parser.parse(after))
 }
 
 let synthBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("synth")
