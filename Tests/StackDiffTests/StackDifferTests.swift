@@ -237,3 +237,32 @@ extension String {
         return result + rest
     }
 }
+
+@Suite struct NestedPathTests {
+    static let endpoint = """
+        Resources:
+          Endpoint:
+            Type: AWS::EC2::VPCEndpoint
+            Properties:
+              VpcId: vpc-1
+              ServiceName: com.amazonaws.us-east-1.secretsmanager
+              VpcEndpointType: Interface
+              DnsOptions:
+                DnsRecordIpType: ipv4
+                PrivateDnsPreference: ALL_DOMAINS
+        """
+
+    func endpointChange(_ from: String, _ to: String) throws -> ResourceChange? {
+        let edited = Self.endpoint.replacingOccurrences(of: from, with: to)
+        return StackDiffer.diff(name: "t", old: try Parser.parse(Self.endpoint), new: try Parser.parse(edited)).resources.first
+    }
+
+    /// `DnsOptions/PrivateDnsPreference` is create-only; its sibling `DnsOptions/DnsRecordIpType` is not.
+    @Test func aNestedCreateOnlyPathReplacesOnlyWhenItChanges() throws {
+        let nested = try #require(try endpointChange("PrivateDnsPreference: ALL_DOMAINS", "PrivateDnsPreference: VERIFIED_DOMAINS_ONLY"))
+        #expect(nested.replacement == .always)
+        #expect(nested.properties.map(\.path) == ["Properties.DnsOptions.PrivateDnsPreference"])
+        let sibling = try #require(try endpointChange("DnsRecordIpType: ipv4", "DnsRecordIpType: dualstack"))
+        #expect(sibling.replacement == .none)
+    }
+}
