@@ -50,9 +50,6 @@ public final class DataAPIService: Sendable {
 
     public func execute(_ request: ExecuteStatementRequest) async throws(DataAPIError) -> ExecuteStatementResponse {
         try checkArns(request.resourceArn, request.secretArn)
-        if request.formatRecordsAs == .json && request.includeResultMetadata == true {
-            // The service allows both; metadata is then left out, as formattedRecords carries the names.
-        }
         let prepared = try StatementRunner.prepare(sql: request.sql, parameters: request.parameters ?? [])
         let options = StatementRunner.ResponseOptions(
             includeMetadata: request.includeResultMetadata ?? false, formatAsJSON: request.formatRecordsAs == .json,

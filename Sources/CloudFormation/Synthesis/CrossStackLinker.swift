@@ -114,13 +114,13 @@ struct ExportNaming {
 
 /// A resource seen through different property values: the linker's rewritten copy.
 struct PropertyOverride: Resource {
-    let base: any Resource
+    var base: any Resource
     let properties: [Field]
     var resourceType: String { base.resourceType }
     var logicalId: String { base.logicalId }
     var attributes: ResourceAttributes {
         get { base.attributes }
-        set {}
+        set { base.attributes = newValue }
     }
 }
 
