@@ -46,8 +46,17 @@ public final class LoopbackServer: Sendable {
         throw Failure(description: "\(executable.lastPathComponent) \(lastProblem)")
     }
 
+    /// SIGTERM, then SIGKILL if it is still there after two seconds: a child can inherit an ignored
+    /// SIGTERM from the test runner (moto's server was seen surviving it).
     public func stop() {
-        if process.isRunning { process.terminate() }
+        guard process.isRunning else { return }
+        process.terminate()
+        let pid = process.processIdentifier
+        for _ in 0..<40 {
+            if kill(pid, 0) != 0 || !process.isRunning { return }
+            usleep(50_000)
+        }
+        kill(pid, SIGKILL)
     }
 
     /// A port the kernel just had free on 127.0.0.1.
