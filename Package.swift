@@ -31,9 +31,10 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "CloudFormation", dependencies: ["YAML"]),
         .target(name: "SQLSchema"),
-        .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "YAML"]),
+        .target(name: "JSONText"),
+        .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "YAML", "JSONText"]),
         // synth diff: template and schema diffs for review, replacement- and security-aware.
-        .target(name: "StackDiff", dependencies: ["YAML", "SynthCore", "CloudFormation"]),
+        .target(name: "StackDiff", dependencies: ["YAML", "SynthCore", "CloudFormation", "JSONText"]),
         // This project's own infrastructure and database schema, written with the DSLs.
         .target(name: "Stacks", dependencies: ["CloudFormation", "SQLSchema", "SynthCore"], path: "stacks"),
         .executableTarget(
@@ -51,7 +52,7 @@ let package = Package(
         .target(
             name: "DataAPILocal",
             dependencies: [
-                "DataAPIWire", "AWSSigV4",
+                "DataAPIWire", "AWSSigV4", "JSONText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

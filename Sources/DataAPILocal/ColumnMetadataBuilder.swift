@@ -1,4 +1,5 @@
 import DataAPIWire
+import JSONText
 import Logging
 import PostgresNIO
 
@@ -98,65 +99,28 @@ enum ColumnMetadataBuilder {
 /// `formattedRecords`: the rows as one JSON array of objects keyed by column name.
 enum FormattedRecords {
     static func json(columns: [String], records: [[Field]]) -> String {
-        var out = "["
-        for (rowIndex, record) in records.enumerated() {
-            if rowIndex > 0 { out += "," }
-            out += "{"
-            for (index, field) in record.enumerated() {
-                if index > 0 { out += "," }
-                quote(columns[index], into: &out)
-                out += ":"
-                value(field, into: &out)
-            }
-            out += "}"
-        }
-        return out + "]"
+        JSON.array(records.map { record in .object(zip(columns, record).map { ($0, value($1)) }) }).compact()
     }
 
-    static func value(_ field: Field, into out: inout String) {
+    static func value(_ field: Field) -> JSON {
         switch field {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .long(let value): out += String(value)
-        case .double(let value): out += value.isFinite ? "\(value)" : "null"
-        case .string(let text): quote(text, into: &out)
-        case .blob(let bytes): quote(Base64.encode(bytes), into: &out)
-        case .array(let array): arrayValue(array, into: &out)
+        case .null: .null
+        case .bool(let value): .bool(value)
+        case .long(let value): .number(String(value))
+        case .double(let value): value.isFinite ? .number("\(value)") : .null
+        case .string(let text): .string(text)
+        case .blob(let bytes): .string(Base64.encode(bytes))
+        case .array(let array): arrayValue(array)
         }
     }
 
-    static func arrayValue(_ array: ArrayValue, into out: inout String) {
-        let items: [Field]
+    static func arrayValue(_ array: ArrayValue) -> JSON {
         switch array {
-        case .bools(let values): items = values.map { $0.map(Field.bool) ?? .null }
-        case .longs(let values): items = values.map { $0.map(Field.long) ?? .null }
-        case .doubles(let values): items = values.map { $0.map(Field.double) ?? .null }
-        case .strings(let values): items = values.map { $0.map(Field.string) ?? .null }
-        case .arrays(let values): items = values.map(Field.array)
+        case .bools(let values): .array(values.map { $0.map(JSON.bool) ?? .null })
+        case .longs(let values): .array(values.map { $0.map { .number(String($0)) } ?? .null })
+        case .doubles(let values): .array(values.map { $0.map { value(.double($0)) } ?? .null })
+        case .strings(let values): .array(values.map { $0.map(JSON.string) ?? .null })
+        case .arrays(let values): .array(values.map(arrayValue))
         }
-        out += "["
-        for (index, item) in items.enumerated() {
-            if index > 0 { out += "," }
-            value(item, into: &out)
-        }
-        out += "]"
-    }
-
-    static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }

@@ -1,4 +1,4 @@
-import SynthCore
+import JSONText
 
 /// All that one `synth diff` run found: each stack's diff and the schema's, with the totals the
 /// verdict and `--fail-on` look at.

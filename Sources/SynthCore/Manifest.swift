@@ -1,4 +1,5 @@
 import CloudFormation
+import JSONText
 
 /// `out/<stage>/manifest.json`: the stacks in deploy order with their CloudFormation names,
 /// template files, dependencies, parameters and outputs — what a deploy script walks.

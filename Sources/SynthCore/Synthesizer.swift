@@ -1,4 +1,5 @@
 import CloudFormation
+import JSONText
 import SQLSchema
 #if canImport(FoundationEssentials)
 import FoundationEssentials

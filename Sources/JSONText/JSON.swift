@@ -1,4 +1,5 @@
-/// A JSON value written deterministically: keys in the order given, two-space indent, a final newline.
+/// A JSON value written deterministically: keys in the order given; pretty (two-space indent, a final
+/// newline) for files people read, compact for payloads.
 public indirect enum JSON: Sendable, Equatable {
     case string(String)
     case number(String)
@@ -13,6 +14,38 @@ public indirect enum JSON: Sendable, Equatable {
         var out = ""
         write(to: &out, indent: 0)
         return out + "\n"
+    }
+
+    /// No whitespace at all: `[{"a":1}]`.
+    public func compact() -> String {
+        var out = ""
+        writeCompact(to: &out)
+        return out
+    }
+
+    private func writeCompact(to out: inout String) {
+        switch self {
+        case .string(let text): JSON.quote(text, into: &out)
+        case .number(let text): out += text
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .null: out += "null"
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.writeCompact(to: &out)
+            }
+            out += "]"
+        case .object(let entries):
+            out += "{"
+            for (index, (key, value)) in entries.enumerated() {
+                if index > 0 { out += "," }
+                JSON.quote(key, into: &out)
+                out += ":"
+                value.writeCompact(to: &out)
+            }
+            out += "}"
+        }
     }
 
     private func write(to out: inout String, indent: Int) {
@@ -46,7 +79,7 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
-    static func quote(_ text: String, into out: inout String) {
+    public static func quote(_ text: String, into out: inout String) {
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {
