@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import YAML
 @testable import StackDiff
@@ -223,18 +224,6 @@ import YAML
         let cluster = try resource(result, "Cluster")
         #expect(cluster.properties.map(\.path) == ["UpdateReplacePolicy", "Properties.DBSubnetGroupName"])
         #expect(cluster.properties.last?.causedBy == "Subnets" && cluster.replacement == .always)
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }
 

@@ -65,8 +65,9 @@ public struct SearchStore: Sendable {
         try Validate.limit(limit)
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
         let visible = "(b.\(Bots.ownerId) = :user OR b.\(Bots.visibility) = 'public' OR (b.\(Bots.visibility) = 'shared' AND b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)]))"
-        let sql = Self.hybrid(table: Bots.table, id: Bots.botId, filter: visible, embeddingType: Bots.embeddingType,
-                              select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)")
+        let sql = Self.hybrid(Searched(table: Bots.table, id: Bots.botId, embedding: Bots.embedding, embeddingType: Bots.embeddingType,
+                                       tsv: Bots.tsv, title: Bots.title),
+                              filter: visible, select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)")
         let result = try await executor.execute(SQLStatement(sql, try await parameters(query, user: user, limit: limit)))
         return result.rows.map { row in
             BotHit(botId: row[0].text ?? "", ownerId: row[1].text ?? "", title: row[2].text ?? "", description: row[3].text ?? "",
@@ -103,8 +104,9 @@ public struct SearchStore: Sendable {
         try Validate.id(user, "user")
         try Validate.limit(limit)
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
-        let sql = Self.hybrid(table: Conversations.table, id: Conversations.conversationId, filter: "b.\(Conversations.userId) = :user",
-                              embeddingType: Conversations.embeddingType,
+        let sql = Self.hybrid(Searched(table: Conversations.table, id: Conversations.conversationId, embedding: Conversations.embedding,
+                                       embeddingType: Conversations.embeddingType, tsv: Conversations.tsv, title: Conversations.title),
+                              filter: "b.\(Conversations.userId) = :user",
                               select: "b.\(Conversations.conversationId)::text, b.\(Conversations.botId), b.\(Conversations.title), b.\(Conversations.excerpt)")
         let result = try await executor.execute(SQLStatement(sql, try await parameters(query, user: user, limit: limit)))
         return result.rows.map { row in
@@ -124,10 +126,21 @@ public struct SearchStore: Sendable {
          "candidates": .int(Int64(max(limit * 4, 40))), "embedding": .text(try await embedder.vectorLiteral(query))]
     }
 
+    /// The searched table's columns, from the contract.
+    struct Searched {
+        var table: String
+        var id: String
+        var embedding: String
+        var embeddingType: String
+        var tsv: String
+        var title: String
+    }
+
     /// Each ranking is an index-ordered `LIMIT :candidates` scan (HNSW `<=>`, GIN `@@`, GiST `<->`),
     /// numbered afterwards so the ordering stays on the index; RRF adds up 1 / (60 + rank).
-    static func hybrid(table: String, id: String, filter: String, embeddingType: String, select: String) -> String {
-        let tsv = ChatContract.BotVectors.tsv, title = ChatContract.BotVectors.title, embedding = ChatContract.BotVectors.embedding
+    static func hybrid(_ searched: Searched, filter: String, select: String) -> String {
+        let (table, id, tsv, title, embedding) = (searched.table, searched.id, searched.tsv, searched.title, searched.embedding)
+        let embeddingType = searched.embeddingType
         return """
             WITH q AS (SELECT CAST(:embedding AS \(embeddingType)) AS v, websearch_to_tsquery('english', :query) AS tsq),
             knn AS (
