@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "JSONText"),
         .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "YAML", "JSONText"]),
         // synth diff: template and schema diffs for review, replacement- and security-aware.
-        .target(name: "StackDiff", dependencies: ["YAML", "SynthCore", "CloudFormation", "JSONText"]),
+        .target(name: "StackDiff", dependencies: ["YAML", "SynthCore", "CloudFormation", "JSONText", "Spawn"]),
         // This project's own infrastructure and database schema, written with the DSLs.
         .target(name: "Stacks", dependencies: ["CloudFormation", "SQLSchema", "SynthCore"], path: "stacks"),
         .executableTarget(
@@ -44,15 +44,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "synth-bench", dependencies: ["SynthCore", "Stacks", "CloudFormation", "StackDiff", "YAML"]),
+        .executableTarget(name: "synth-bench", dependencies: ["SynthCore", "Stacks", "CloudFormation", "StackDiff", "YAML", "Spawn"]),
 
         // The RDS Data API: wire format, SigV4, and the local endpoint over PostgreSQL.
         .target(name: "DataAPIWire"),
+        // Time limits for waits on other processes (postgres-nio waits forever on a dead server).
+        .target(name: "Deadline"),
+        // Runs child programs (git, psql, scripts) with posix_spawn, a time limit and no run loop.
+        .target(name: "Spawn"),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "DataAPILocal",
             dependencies: [
-                "DataAPIWire", "AWSSigV4", "JSONText",
+                "DataAPIWire", "AWSSigV4", "JSONText", "Deadline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -64,7 +68,7 @@ let package = Package(
         .target(
             name: "ChatRuntime",
             dependencies: [
-                "DataAPIWire", "AWSSigV4",
+                "DataAPIWire", "AWSSigV4", "Deadline",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +89,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "data-api-local",
-            dependencies: ["DataAPILocal", "Stacks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DataAPILocal", "Stacks", "Spawn", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
@@ -96,6 +100,6 @@ let package = Package(
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),
         .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "TestSupport", "AWSSigV4"]),
         // Shared by every test suite that needs a real PostgreSQL.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Spawn"], path: "Tests/TestSupport"),
     ]
 )

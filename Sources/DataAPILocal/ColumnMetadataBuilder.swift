@@ -1,5 +1,4 @@
 import DataAPIWire
-import JSONText
 import Logging
 import PostgresNIO
 
@@ -93,34 +92,5 @@ enum ColumnMetadataBuilder {
             sources["\(oid)/\(attribute)"] = Source(table: table, schema: schema, notNull: notNull, autoIncrement: autoIncrement)
         }
         return sources
-    }
-}
-
-/// `formattedRecords`: the rows as one JSON array of objects keyed by column name.
-enum FormattedRecords {
-    static func json(columns: [String], records: [[Field]]) -> String {
-        JSON.array(records.map { record in .object(zip(columns, record).map { ($0, value($1)) }) }).compact()
-    }
-
-    static func value(_ field: Field) -> JSON {
-        switch field {
-        case .null: .null
-        case .bool(let value): .bool(value)
-        case .long(let value): .number(String(value))
-        case .double(let value): value.isFinite ? .number("\(value)") : .null
-        case .string(let text): .string(text)
-        case .blob(let bytes): .string(Base64.encode(bytes))
-        case .array(let array): arrayValue(array)
-        }
-    }
-
-    static func arrayValue(_ array: ArrayValue) -> JSON {
-        switch array {
-        case .bools(let values): .array(values.map { $0.map(JSON.bool) ?? .null })
-        case .longs(let values): .array(values.map { $0.map { .number(String($0)) } ?? .null })
-        case .doubles(let values): .array(values.map { $0.map { value(.double($0)) } ?? .null })
-        case .strings(let values): .array(values.map { $0.map(JSON.string) ?? .null })
-        case .arrays(let values): .array(values.map(arrayValue))
-        }
     }
 }

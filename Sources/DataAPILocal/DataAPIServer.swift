@@ -59,7 +59,8 @@ public struct DataAPIServer: Sendable {
             if let verifier { try verify(request, body: bytes, with: verifier) }
             let input = try decode(Input.self, from: bytes)
             let output = try await operation(input)
-            return jsonResponse(.ok, try Self.encoder.encode(output), headers: [:])
+            let encoded = try (output as? WireJSONRepresentable).map { Data($0.wireJSON.compact().utf8) } ?? Self.encoder.encode(output)
+            return jsonResponse(.ok, encoded, headers: [:])
         } catch let error as DataAPIError {
             return errorResponse(error)
         } catch {

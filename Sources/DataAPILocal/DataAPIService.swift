@@ -1,4 +1,5 @@
 import DataAPIWire
+import Deadline
 import Logging
 import NIOCore
 import PostgresNIO
@@ -21,6 +22,8 @@ public final class DataAPIService: Sendable {
         public var transactionIdleTimeout: Duration = .seconds(180)
         /// The service's call timeout; longer statements fail with StatementTimeoutException.
         public var statementTimeout: Duration = .seconds(45)
+        /// Waiting for a connection to PostgreSQL; past it a call fails with DatabaseUnavailableException.
+        public var connectTimeout: Duration = .seconds(10)
         public var maximumConnections = 16
 
         public init(host: String, port: Int, username: String, password: String?, defaultDatabase: String) {
@@ -170,7 +173,7 @@ public final class DataAPIService: Sendable {
     private func inTransaction<T: Sendable>(_ id: String, _ body: @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
         let connection = try await transactions.acquire(id)
         do {
-            let result = try await body(connection)
+            let result = try await bounded(connection, body)
             await transactions.release(id)
             await resume?.touch()
             return result
@@ -183,7 +186,7 @@ public final class DataAPIService: Sendable {
     private func end(_ id: String, with command: String) async throws(DataAPIError) {
         let connection = try await transactions.remove(id)
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: command), logger: logger)
+            try await bounded(connection) { connection in try await connection.query(PostgresQuery(unsafeSQL: command), logger: self.logger) }
             try? await connection.close()
             await resume?.touch()
         } catch {
@@ -195,11 +198,35 @@ public final class DataAPIService: Sendable {
     private func withPooledConnection<T: Sendable>(database: String?, _ body: @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
         let name = database ?? settings.defaultDatabase
         guard name.count <= 64, !name.isEmpty else { throw .badRequest("Database name must be 1–64 characters") }
+        let leased = DeadlineSwitch()
         do {
-            return try await pool(for: name).withConnection(body)
+            return try await withDeadline(settings.connectTimeout, disarm: leased) {
+                try await pool(for: name).withConnection { connection in
+                    leased.switchOff()
+                    return try await bounded(connection, body)
+                }
+            }
+        } catch is DeadlineExceeded {
+            throw Self.noConnection(within: settings.connectTimeout)
         } catch {
             throw DataAPIError.from(error)
         }
+    }
+
+    /// Work on one connection, bounded a little past the server's own statement_timeout: a
+    /// postgres-nio query ignores cancellation, so a server that stops answering gets its connection closed.
+    private func bounded<T: Sendable>(_ connection: PostgresConnection, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await withDeadline(settings.statementTimeout + .seconds(5), onExpiry: { connection.close().whenComplete { _ in } }) {
+                try await body(connection)
+            }
+        } catch is DeadlineExceeded {
+            throw DataAPIError(.databaseUnavailable, "The database did not answer within \(settings.statementTimeout + .seconds(5)); the connection was closed")
+        }
+    }
+
+    private static func noConnection(within limit: Duration) -> DataAPIError {
+        DataAPIError(.databaseUnavailable, "The database is unavailable: no connection within \(limit)")
     }
 
     private func pool(for database: String) -> PostgresClient {
@@ -208,6 +235,7 @@ public final class DataAPIService: Sendable {
             var configuration = PostgresClient.Configuration(host: settings.host, port: settings.port, username: settings.username,
                                                              password: settings.password, database: database, tls: .disable)
             configuration.options.maximumConnections = settings.maximumConnections
+            configuration.options.connectTimeout = settings.connectTimeout
             configuration.options.additionalStartupParameters = startupParameters
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             pools[database] = client
@@ -224,6 +252,13 @@ public final class DataAPIService: Sendable {
         var configuration = PostgresConnection.Configuration(host: settings.host, port: settings.port, username: settings.username,
                                                              password: settings.password, database: database, tls: .disable)
         configuration.options.additionalStartupParameters = startupParameters
-        return try await PostgresConnection.connect(configuration: configuration, id: Int.random(in: 1...Int(Int32.max)), logger: logger)
+        let (logger, target) = (logger, configuration)
+        do {
+            return try await withDeadline(settings.connectTimeout) {
+                try await PostgresConnection.connect(configuration: target, id: Int.random(in: 1...Int(Int32.max)), logger: logger)
+            }
+        } catch is DeadlineExceeded {
+            throw Self.noConnection(within: settings.connectTimeout)
+        }
     }
 }

@@ -112,7 +112,12 @@ struct StatementRunner: Sendable {
         }
         var response = ExecuteStatementResponse(numberOfRecordsUpdated: raw.updated)
         if options.formatAsJSON {
-            let formatted = FormattedRecords.json(columns: raw.columns.map(\.name), records: records)
+            let names = raw.columns.map(\.name)
+            if let duplicate = FormattedRecords.firstDuplicate(in: names) {
+                throw DataAPIError.badRequest(
+                    "The result set has more than one column named \"\(duplicate)\", so it cannot be formatted as JSON; give each column a unique alias with AS")
+            }
+            let formatted = FormattedRecords.json(columns: names, records: records)
             guard formatted.utf8.count <= 10 * (1 << 20) else {
                 throw DataAPIError.badRequest("Database returned more than the allowed response size limit")
             }

@@ -1,14 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
 import CloudFormation
+import Spawn
 import SynthCore
 import YAML
 
@@ -80,31 +76,15 @@ public enum DiffInputs {
 
     /// Runs git and returns its standard output; a failure names the command and git's message.
     static func git(_ arguments: [String]) throws -> String {
-        var output: [Int32] = [0, 0]
-        guard pipe(&output) == 0 else { throw Unreadable(description: "cannot create a pipe for git") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
-        posix_spawn_file_actions_addclose(&actions, output[0])
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = (["git"] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, "git", &actions, nil, argv, environ)
-        close(output[1])
-        defer { close(output[0]) }
-        guard spawned == 0 else { throw Unreadable(description: "cannot run git (error \(spawned)); is it installed?") }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = read(output[0], &buffer, buffer.count)
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
+        let result: ChildProcess.Result
+        do {
+            result = try ChildProcess.run("git", arguments, timeLimitSeconds: 120)
+        } catch {
+            throw Unreadable(description: "cannot run git (\(error)); is it installed?")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        guard status == 0 else { throw Unreadable(description: "git \(arguments.joined(separator: " ")) failed; is \(arguments.last ?? "") a revision with that path?") }
-        return String(decoding: bytes, as: UTF8.self)
+        guard result.status == 0 else {
+            throw Unreadable(description: "git \(arguments.joined(separator: " ")) failed; is \(arguments.last ?? "") a revision with that path?")
+        }
+        return result.outputText
     }
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import DataAPILocal
 import Foundation
 import Logging
+import Spawn
 import Stacks
 
 @main
@@ -33,6 +34,8 @@ struct DataAPILocalCommand: AsyncParsableCommand {
     @Option(name: .customLong("resume-seconds"), help: "How long a simulated resume lasts.") var resumeSeconds: Double = 15
     @Option(name: .customLong("transaction-idle-timeout"), help: "Seconds before an idle transaction is rolled back.")
     var transactionIdleTimeout: Double = 180
+    @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for a PostgreSQL connection before answering DatabaseUnavailableException.")
+    var connectTimeout: Double = 10
     @Option(help: "Stage whose out/<stage>/schema.sql a throwaway database gets.") var stage = "dev"
 
     func run() async throws {
@@ -54,6 +57,7 @@ struct DataAPILocalCommand: AsyncParsableCommand {
         settings.resourceArn = resourceArn
         settings.secretArn = secretArn
         settings.transactionIdleTimeout = .milliseconds(Int(transactionIdleTimeout * 1000))
+        settings.connectTimeout = .milliseconds(Int(connectTimeout * 1000))
         let resume = autoPauseAfter.map { (pauseAfter: Duration.milliseconds(Int($0 * 1000)), duration: Duration.milliseconds(Int(resumeSeconds * 1000))) }
         let service = DataAPIService(settings: settings, resume: resume, logger: logger)
         let credentials = AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey)
@@ -151,24 +155,11 @@ struct ThrowawayPostgres {
         try? Self.run("/bin/bash", ["scripts/postgres.sh", "stop"], environment: ["POSTGRES_STATE_FILE": stateFile])
     }
 
-    /// posix_spawn and waitpid directly: Foundation's Process waits on a run loop that an async
-    /// `main` never runs.
     private static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, nil, nil, argv, envp)
-        guard spawned == 0 else { throw ValidationError("cannot start \(executable): error \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let exitCode = (status >> 8) & 0xFF
-        guard status & 0x7F == 0, exitCode == 0 else {
-            throw ValidationError("\(executable) \(arguments.joined(separator: " ")) failed (status \(status))")
+        let result = try ChildProcess.run(executable, arguments, environment: environment, standardOutput: false,
+                                          standardError: .discarded, timeLimitSeconds: 300)
+        guard result.status == 0 else {
+            throw ValidationError("\(executable) \(arguments.joined(separator: " ")) failed (status \(result.status))")
         }
     }
 }

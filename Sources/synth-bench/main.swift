@@ -1,6 +1,7 @@
 import CloudFormation
 import Foundation
 import StackDiff
+import Spawn
 import Stacks
 import SynthCore
 import YAML
@@ -84,27 +85,11 @@ let synthBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPat
 if FileManager.default.isExecutableFile(atPath: synthBinary.path) {
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("synth-bench-\(getpid())").path
     defer { try? FileManager.default.removeItem(atPath: output) }
-    // posix_spawn directly: Foundation's Process adds tens of milliseconds of its own per launch.
+    // posix_spawn (Spawn), not Foundation's Process, which adds tens of milliseconds of its own per launch.
     try measure("`synth --all` process (start-up included)", iterations: 30, target: 20) {
-        let status = try spawnAndWait(synthBinary.path, ["--all", "--output-dir", output])
+        let status = try ChildProcess.run(synthBinary.path, ["--all", "--output-dir", output], standardOutput: false).status
         guard status == 0 else { throw SynthCommandError("synth --all exited \(status)") }
     }
 } else {
     print("`synth --all` process: \(synthBinary.path) not built; run `swift build -c release --product synth` first")
-}
-
-/// Runs a program with stdout sent to /dev/null and returns its exit status.
-func spawnAndWait(_ path: String, _ arguments: [String]) throws -> Int32 {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    let result = posix_spawn(&pid, path, &actions, nil, argv, environ)
-    guard result == 0 else { throw SynthCommandError("cannot start \(path): error \(result)") }
-    var status: Int32 = 0
-    waitpid(pid, &status, 0)
-    return (status >> 8) & 0xff
 }

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The signer against botocore's SigV4Auth on random requests: paths, queries, headers with odd
 /// spacing, binary and JSON bodies, with and without a session token.
-@Suite struct BotocoreCrossCheckTests {
+@Suite(.timeLimit(.minutes(5))) struct BotocoreCrossCheckTests {
     struct Case: Decodable {
         var method: String
         var path: String

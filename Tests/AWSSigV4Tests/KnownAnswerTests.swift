@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The rds-data known answers from shared/reference/sigv4-known-answers.md.
+/// Known answers for an rds-data ExecuteStatement, computed with botocore's SigV4Auth at a fixed clock.
 @Suite struct RDSDataKnownAnswerTests {
     static let body = #"{"resourceArn":"arn:aws:rds:us-east-1:123456789012:cluster:chat-cluster","secretArn":"arn:aws:secretsmanager:us-east-1:123456789012:secret:chat-secret-AbCdEf","sql":"SELECT id, content FROM messages WHERE conversation_id = :cid","database":"chat","parameters":[{"name":"cid","value":{"stringValue":"6f1c2a8e-0000-4000-8000-000000000001"},"typeHint":"UUID"}],"includeResultMetadata":true}"#
     static let signer = SigV4(service: "rds-data", region: "us-east-1")
@@ -69,12 +69,12 @@ import TestSupport
     }
 }
 
-/// The AWS SigV4 test suite (shared/reference/aws-sig-v4-test-suite): canonical request, string to
-/// sign and Authorization header for every case.
+/// The AWS SigV4 test suite (Apache-2.0, kept with its licence under Tests/Fixtures): canonical
+/// request, string to sign and Authorization header for every case.
 @Suite struct AWSTestSuiteTests {
-    static let root = TestPostgres.repositoryRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/reference/aws-sig-v4-test-suite/aws-sig-v4-test-suite")
-    /// Computed without content-length by the suite's authors (see sigv4-known-answers.md).
+    static let root = TestPostgres.repositoryRoot
+        .appendingPathComponent("Tests/Fixtures/aws-sig-v4-test-suite/aws-sig-v4-test-suite")
+    /// The suite's authors computed these two without their content-length header.
     static let skipped: Set<String> = ["post-x-www-form-urlencoded", "post-x-www-form-urlencoded-parameters"]
 
     static func cases() throws -> [String] {

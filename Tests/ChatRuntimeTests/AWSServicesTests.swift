@@ -7,7 +7,7 @@ import TestSupport
 
 /// The AWS services the runtime calls besides the Data API: Secrets Manager (against moto's server
 /// on loopback) and Bedrock (the signed request, checked against botocore).
-@Suite(.serialized) struct AWSServicesTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct AWSServicesTests {
     /// The postgres backend as deployed: DB_HOST from the template, credentials from the cluster secret.
     @Test func thePostgresBackendReadsItsCredentialsFromSecretsManager() async throws {
         let moto = try await MotoServer.start()

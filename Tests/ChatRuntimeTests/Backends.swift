@@ -34,12 +34,14 @@ final class Harness: Sendable {
         chat = try ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: Self.dimension))
     }
 
-    static func make(_ kind: BackendKind, migrate: Bool = true, endpointFlags: [String] = [], retry: RetryPolicy = .standard) async throws -> Harness {
-        let database = try TestPostgres.server().createDatabase(prefix: "chat")
+    static func make(_ kind: BackendKind, migrate: Bool = true, endpointFlags: [String] = [], retry: RetryPolicy = .standard,
+                     postgresTimeouts: PostgresExecutor.Timeouts = .init(), server: TestPostgres? = nil) async throws -> Harness {
+        let database = try (server ?? TestPostgres.server()).createDatabase(prefix: "chat")
         let harness: Harness
         switch kind {
         case .postgres:
-            harness = try Harness(database: database, executor: try PostgresExecutor(.init(url: database.url), logger: logger), endpoint: nil)
+            let executor = try PostgresExecutor(.init(url: database.url), timeouts: postgresTimeouts, logger: logger)
+            harness = try Harness(database: database, executor: executor, endpoint: nil)
         case .dataAPI:
             let endpoint = try await DataAPILocalProcess.start(databaseURL: database.url, flags: endpointFlags)
             let executor = DataAPIExecutor(

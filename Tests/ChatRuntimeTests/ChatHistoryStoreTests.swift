@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// The same assertions on both backends.
-@Suite(.serialized) struct ChatHistoryStoreTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ChatHistoryStoreTests {
     @Test(arguments: BackendKind.allCases)
     func appendsAndReadsInOrder(_ kind: BackendKind) async throws {
         let harness = try await Harness.make(kind)

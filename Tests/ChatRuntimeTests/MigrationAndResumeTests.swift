@@ -2,7 +2,7 @@ import ChatRuntime
 import Testing
 import TestSupport
 
-@Suite(.serialized) struct MigrationTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct MigrationTests {
     @Test(arguments: BackendKind.allCases)
     func migrateIsIdempotentAndTheStartupCheckSaysWhichSideIsBehind(_ kind: BackendKind) async throws {
         let harness = try await Harness.make(kind, migrate: false)
@@ -27,7 +27,7 @@ import TestSupport
 }
 
 /// The Data API path while the cluster resumes from auto-pause (data-api-local's simulation).
-@Suite(.serialized) struct ResumeTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ResumeTests {
     @Test func aCallMadeWhileResumingSucceedsAfterRetries() async throws {
         let harness = try await Harness.make(.dataAPI, endpointFlags: ["--auto-pause-after", "1", "--resume-seconds", "2"],
                                              retry: RetryPolicy(initialDelay: .milliseconds(100), maximumDelay: .milliseconds(500), budget: .seconds(20)))

@@ -3,7 +3,7 @@ import Testing
 
 /// Search quality on a generated corpus: each ranking finds what only it can find, and the
 /// visibility filter holds. The same assertions on both backends.
-@Suite(.serialized) struct SearchStoreTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct SearchStoreTests {
     static let topics = ["travel", "cooking", "finance", "legal", "medical", "music", "sports", "coding", "gardening", "history"]
 
     static func corpus() -> [Bot] {

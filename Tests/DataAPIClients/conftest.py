@@ -32,7 +32,7 @@ def postgres_settings():
 def psql(database, sql):
     port, bin_dir = postgres_settings()
     subprocess.run([f"{bin_dir}/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", port, "-U", "postgres",
-                    "-d", database, "-c", sql], check=True, capture_output=True)
+                    "-d", database, "-c", sql], check=True, capture_output=True, timeout=60)
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ class Endpoint:
     def client(self, access_key="AKIDTEST", secret_key="test-secret", token=None):
         return boto3.client("rds-data", endpoint_url=self.url, region_name="us-east-1",
                             aws_access_key_id=access_key, aws_secret_access_key=secret_key, aws_session_token=token,
-                            config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+                            config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=60))
 
     def stop(self):
         self.process.terminate()

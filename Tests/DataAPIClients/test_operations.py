@@ -1,10 +1,11 @@
 """The five operations, every Field type and typeHint, through boto3 against data-api-local."""
 import base64
 import json
+import urllib.request
 
 import pytest
 
-from conftest import Calls
+from conftest import RESOURCE_ARN, SECRET_ARN, Calls
 
 
 def string(value):
@@ -91,6 +92,24 @@ def test_format_records_as_json(calls):
                            formatRecordsAs="JSON")
     assert json.loads(result["formattedRecords"]) == [{"id": 1, "name": "x", "missing": None, "list": [1, 2], "score": 2.5}]
     assert "records" not in result
+
+
+def test_two_columns_of_one_name_cannot_be_formatted_as_json(calls):
+    with pytest.raises(calls.client.exceptions.BadRequestException, match='more than one column named "a"'):
+        calls.execute("SELECT 1 AS a, 2 AS a", formatRecordsAs="JSON")
+    assert calls.execute("SELECT 1 AS a, 2 AS a")["records"] == [[{"longValue": 1}, {"longValue": 2}]]
+
+
+def test_whole_doubles_keep_their_fraction_on_the_wire(calls, endpoint):
+    result = calls.execute("SELECT 1024::float8 AS d, ARRAY[2, 3.5]::float8[] AS ds, 1e20::float8 AS big")
+    whole, array, big = result["records"][0]
+    assert whole == {"doubleValue": 1024.0} and isinstance(whole["doubleValue"], float)
+    assert all(isinstance(value, float) for value in array["arrayValue"]["doubleValues"])
+    assert big == {"doubleValue": 1e20} and isinstance(big["doubleValue"], float)
+    body = json.dumps({"resourceArn": RESOURCE_ARN, "secretArn": SECRET_ARN, "sql": "SELECT 1024::float8"}).encode()
+    request = urllib.request.Request(endpoint.url + "/Execute", data=body, method="POST", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert b'{"doubleValue":1024.0}' in response.read()
 
 
 def test_result_set_options(calls):

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// The generated schema.sql on a real PostgreSQL 18 with pgvector and pg_trgm.
-@Suite(.serialized) struct SchemaOnPostgreSQLTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct SchemaOnPostgreSQLTests {
     static let schemaFile = TestPostgres.repositoryRoot.appendingPathComponent("out/dev/schema.sql").path
     static let expectedFingerprint = SchemaRenderer.fingerprint(ChatSchema.schema(embeddingDimension: StageSettings.dev.embeddingDimension))
 

@@ -3,13 +3,13 @@ import Testing
 import TestSupport
 
 /// `synth diff` as a reviewer or CI runs it: formats, exit codes, unreadable input.
-@Suite struct DiffCommandTests {
+@Suite(.timeLimit(.minutes(5))) struct DiffCommandTests {
     static let root = TestPostgres.repositoryRoot
 
     func synth(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let binary = Self.root.appendingPathComponent(".build/debug/synth")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw PythonTool.Failure(description: "\(binary.path) is missing: run swift build first") }
-        return try ChildProcess.run(binary, arguments, in: Self.root)
+        return try runProgram(binary, arguments, in: Self.root)
     }
 
     func pair(_ edit: (String) -> String) throws -> (String, String) {

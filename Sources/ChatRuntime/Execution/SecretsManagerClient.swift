@@ -12,7 +12,7 @@ public struct SecretsManagerClient: Sendable {
     let http: HTTPClient
 
     /// `endpoint` overrides AWS's (the SDKs' `AWS_ENDPOINT_URL_SECRETS_MANAGER`), e.g. moto on loopback.
-    public init(region: String, credentials: AWSCredentials, endpoint: String? = nil, http: HTTPClient = .shared) {
+    public init(region: String, credentials: AWSCredentials, endpoint: String? = nil, http: HTTPClient = .aws) {
         self.endpoint = endpoint ?? "https://secretsmanager.\(region).amazonaws.com"
         signer = SigV4(service: "secretsmanager", region: region)
         self.credentials = credentials

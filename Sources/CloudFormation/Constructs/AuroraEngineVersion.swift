@@ -1,5 +1,5 @@
 /// An aurora-postgresql engine version and what Serverless v2 can do with it (facts from the Aurora
-/// release notes, see `shared/reference/cloudformation.md`).
+/// user guide's pages on the Data API and Serverless v2 capacity, and the Aurora PostgreSQL release notes).
 public struct AuroraEngineVersion: Sendable, Equatable, Comparable, CustomStringConvertible {
     public let major: Int
     public let minor: Int

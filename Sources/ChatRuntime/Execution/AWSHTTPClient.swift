@@ -1,0 +1,11 @@
+import AsyncHTTPClient
+
+extension HTTPClient {
+    /// The client the runtime calls AWS with (the Data API, Secrets Manager, Bedrock). `.shared` has
+    /// no read timeout, so an endpoint that accepts a request and never answers would hang the
+    /// caller; this one gives up on connecting after 5 s and on a silent connection after 50 s
+    /// (the Data API itself stops waiting for a statement after 45 s). It lives as long as the process.
+    public static let aws = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(50))))
+}

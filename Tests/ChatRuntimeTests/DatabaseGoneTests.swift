@@ -1,0 +1,39 @@
+import ChatRuntime
+import Foundation
+import Testing
+import TestSupport
+
+/// A database that goes away under a running store: the next call fails within its limit, saying
+/// the database is unavailable, on both backends. It never hangs the caller.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct DatabaseGoneTests {
+    @Test(arguments: BackendKind.allCases)
+    func aStoppedServerFailsTheNextCallQuicklyAndClearly(_ kind: BackendKind) async throws {
+        let postgres = try PrivateTestPostgres.start()
+        defer { postgres.stop() }
+        let harness = try await Harness.make(
+            kind, endpointFlags: ["--connect-timeout", "2"], retry: RetryPolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), budget: .seconds(4)),
+            postgresTimeouts: .init(connect: .seconds(2), statement: .seconds(10)), server: postgres.server)
+        defer { harness.close() }
+        let history = harness.chat.history
+        let conversation = newConversationId()
+        try await history.append([NewMessage(clientMessageId: "m1", role: "user", content: "before")], to: conversation, ownerId: "alice")
+
+        postgres.stop()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: SQLExecutionError.self) {
+            try await history.append([NewMessage(clientMessageId: "m2", role: "user", content: "after")], to: conversation, ownerId: "alice")
+        }
+        let elapsed = clock.now - start
+        print("\(kind): failed after \(elapsed): \(error.map { "\($0)" } ?? "no error")")
+        #expect(elapsed < .seconds(20))
+        guard case .unavailable(let message)? = error else {
+            Issue.record("expected the database to be reported unavailable, got \(String(describing: error))")
+            return
+        }
+        switch kind {
+        case .postgres: #expect(message.contains("no connection to PostgreSQL at 127.0.0.1:\(postgres.server.port)"))
+        case .dataAPI: #expect(message.contains("DatabaseUnavailableException"))
+        }
+    }
+}
