@@ -8,6 +8,17 @@ extension DiffReport {
             paint(text, change == .added ? "32" : change == .removed ? "31" : "33")
         }
         var out = verdict + "\n"
+        if !blockers.isEmpty {
+            out += "\n" + paint("Deploy blockers: CloudFormation would stop part-way through this deploy", "31;1") + "\n"
+            for blocker in blockers {
+                out += paint("  ✗ [\(blocker.kind.rawValue)] \(blocker.stack): \(blocker.detail)", "31") + "\n"
+                out += "      fix: \(blocker.fix)\n"
+            }
+        }
+        if !orphans.isEmpty {
+            out += "\n" + paint("Left behind: no longer in the stack, not deleted", "1") + "\n"
+            out += orphans.map { "  \($0.stack): \(Self.sentence(for: $0))\n" }.joined()
+        }
         for stack in changedStacks {
             out += "\n" + paint("Stack \(stack.name)", "1") + "\n"
             for resource in stack.resources {
@@ -66,7 +77,17 @@ extension DiffReport {
 
     public func markdown() -> String {
         var out = "### synth diff\n\n"
-        out += (fails(.dataLoss) || fails(.broadening) || fails(.replacement) ? "⚠️ " : "") + "**" + verdict + "**\n"
+        out += (fails(.blocker) ? "⛔ " : fails(.dataLoss) || fails(.broadening) || fails(.replacement) ? "⚠️ " : "") + "**" + verdict + "**\n"
+        if !blockers.isEmpty {
+            out += "\n#### Deploy blockers\n\nCloudFormation would stop part-way through this deploy:\n\n"
+            for blocker in blockers {
+                let subject = blocker.export.map { "export `\($0)`" } ?? blocker.resource.map { "`\($0)`" } ?? ""
+                out += "- ⛔ **\(blocker.kind.rawValue)** in `\(blocker.stack)`, \(subject): \(blocker.detail). **Fix:** \(blocker.fix).\n"
+            }
+        }
+        if !orphans.isEmpty {
+            out += "\n#### Left behind\n\n" + orphans.map { "- `\($0.stack)`: \(Self.sentence(for: $0))\n" }.joined()
+        }
         for stack in changedStacks {
             out += "\n#### Stack `\(stack.name)`\n\n| | Resource | Type | Replacement | Data loss |\n|---|---|---|---|---|\n"
             for resource in stack.resources {
@@ -94,5 +115,10 @@ extension DiffReport {
             out += "\n#### Schema\n\n" + schema.map { "- \(Self.symbols[$0.change]!) \($0.kind.rawValue) `\($0.name)`\($0.detail.map { ": \($0)" } ?? "")\($0.dataLoss ? " ⚠️ data loss" : "")\n" }.joined()
         }
         return out
+    }
+
+    static func sentence(for orphan: RetainedOrphan) -> String {
+        "\(orphan.resource) (\(orphan.type)\(orphan.name.map { " \($0)" } ?? "")) is \(orphan.reason); its policy \(orphan.policy) keeps it: "
+            + "delete it by hand when no longer needed"
     }
 }

@@ -29,14 +29,18 @@ public enum DiffInputs {
                 new[String(artifact.path.dropFirst(stage.name.count + 1))] = artifact.contents
             }
         }
-        var stacks: [StackDiffResult] = []
+        let stackNames = cloudFormationStackNames(manifest: new["manifest.json"] ?? old["manifest.json"])
+        var versions: [ExportsInUse.StackVersions] = []
         for name in Set(old.keys).union(new.keys).sorted() where (name.hasSuffix(".yaml") || name.hasSuffix(".json")) && name != "manifest.json" {
             let stack = "\(stage.name)/" + name.split(separator: ".").dropLast().joined(separator: ".")
-            stacks.append(StackDiffer.diff(name: stack, old: try old[name].map { try parse($0, file: "\(directory)/\(name) (old)") },
-                                           new: try new[name].map { try parse($0, file: "\(directory)/\(name)") }))
+            let before = try old[name].map { try parse($0, file: "\(directory)/\(name) (old)") }
+            let after = try new[name].map { try parse($0, file: "\(directory)/\(name)") }
+            versions.append(ExportsInUse.StackVersions(name: stack, stackName: stackNames[name], old: before.map(TemplateTree.init),
+                                                       new: after.map(TemplateTree.init),
+                                                       diff: StackDiffer.diff(name: stack, old: before, new: after)))
         }
         let schema = SchemaDiff.diff(old: old["schema.sql"] ?? "", new: new["schema.sql"] ?? "")
-        return DiffReport(stacks: stacks, schema: schema)
+        return DiffReport(stacks: versions.map(\.diff), schema: schema, stageBlockers: ExportsInUse.find(versions))
     }
 
     /// Any two files: CloudFormation templates (YAML in short or long form, or JSON), or two schema.sql files.
@@ -47,6 +51,16 @@ public enum DiffInputs {
         }
         let stack = StackDiffer.diff(name: new, old: try parse(before, file: old), new: try parse(after, file: new))
         return DiffReport(stacks: [stack], schema: [])
+    }
+
+    /// Template file → CloudFormation stack name, from a stage's manifest.json.
+    static func cloudFormationStackNames(manifest: String?) -> [String: String] {
+        guard let manifest, let node = try? Parser.parse(manifest), case .sequence(let stacks, _)? = node["stacks"] else { return [:] }
+        var names: [String: String] = [:]
+        for stack in stacks {
+            if let template = stack["template"]?.scalarText, let name = stack["stackName"]?.scalarText { names[template] = name }
+        }
+        return names
     }
 
     static func parse(_ text: String, file: String) throws -> Node {

@@ -51,6 +51,10 @@ public struct StackDiffResult: Sendable, Equatable {
     public var mappings: [EntryChange]
     public var iam: [IAMChange]
     public var securityGroups: [SecurityGroupRuleChange]
+    /// Changes CloudFormation refuses part-way through this stack's update (custom names, collisions).
+    public var blockers: [DeployBlocker] = []
+    /// Resources this update stops managing without deleting them.
+    public var orphans: [RetainedOrphan] = []
 
     public var isEmpty: Bool {
         resources.isEmpty && parameters.isEmpty && outputs.isEmpty && conditions.isEmpty && mappings.isEmpty
@@ -79,4 +83,37 @@ public struct SecurityGroupRuleChange: Sendable, Equatable {
     public var peer: String
     /// Open to the whole internet (0.0.0.0/0 or ::/0).
     public var openToWorld: Bool
+}
+
+/// A change CloudFormation will refuse part-way through a deploy, predicted from the templates.
+public struct DeployBlocker: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// An export that another stack imports changes value or disappears.
+        case exportInUse = "export-in-use"
+        /// A replaced resource keeps its custom name, which the old one still holds.
+        case customNameReplacement = "custom-name-replacement"
+        /// A new resource takes a name that an existing or retained resource of the same type holds.
+        case nameCollision = "name-collision"
+    }
+
+    public var kind: Kind
+    /// The stack whose update fails.
+    public var stack: String
+    public var resource: String?
+    public var export: String?
+    public var detail: String
+    /// The way out.
+    public var fix: String
+}
+
+/// A resource an update stops managing without deleting it (`Retain`, `RetainExceptOnCreate`).
+public struct RetainedOrphan: Sendable, Equatable {
+    public var stack: String
+    public var resource: String
+    public var type: String
+    /// `removed` or `replaced`.
+    public var reason: String
+    public var policy: String
+    /// The physical name, when the template sets one.
+    public var name: String?
 }

@@ -5,14 +5,21 @@ import JSONText
 public struct DiffReport: Sendable {
     public var stacks: [StackDiffResult]
     public var schema: [SchemaChange]
+    /// Blockers that span stacks of a stage (exports in use); each stack carries its own as well.
+    public var stageBlockers: [DeployBlocker]
 
-    public init(stacks: [StackDiffResult], schema: [SchemaChange]) {
+    public init(stacks: [StackDiffResult], schema: [SchemaChange], stageBlockers: [DeployBlocker] = []) {
         self.stacks = stacks
         self.schema = schema
+        self.stageBlockers = stageBlockers
     }
 
+    /// Every predicted deploy failure, cross-stack ones first.
+    public var blockers: [DeployBlocker] { stageBlockers + stacks.flatMap(\.blockers) }
+    public var orphans: [RetainedOrphan] { stacks.flatMap(\.orphans) }
+
     public var changedStacks: [StackDiffResult] { stacks.filter { !$0.isEmpty || !$0.iam.isEmpty || !$0.securityGroups.isEmpty } }
-    public var hasChanges: Bool { !changedStacks.isEmpty || !schema.isEmpty }
+    public var hasChanges: Bool { !changedStacks.isEmpty || !schema.isEmpty || !blockers.isEmpty }
     public var replacements: [ResourceChange] { stacks.flatMap(\.resources).filter { $0.replacement != .none } }
     public var dataLoss: Int { stacks.flatMap(\.resources).filter { $0.dataLoss != nil }.count + schema.filter(\.dataLoss).count }
     public var broadening: Int {
@@ -20,11 +27,12 @@ public struct DiffReport: Sendable {
             + stacks.flatMap(\.securityGroups).filter { $0.change == .added && $0.openToWorld }.count
     }
 
-    public enum FailOn: String, Sendable, CaseIterable { case any, replacement, dataLoss = "data-loss", broadening }
+    public enum FailOn: String, Sendable, CaseIterable { case any, blocker, replacement, dataLoss = "data-loss", broadening }
 
     public func fails(_ condition: FailOn) -> Bool {
         switch condition {
         case .any: hasChanges
+        case .blocker: !blockers.isEmpty
         case .replacement: !replacements.isEmpty
         case .dataLoss: dataLoss > 0
         case .broadening: broadening > 0
@@ -35,12 +43,14 @@ public struct DiffReport: Sendable {
     public var verdict: String {
         guard hasChanges else { return "No changes." }
         var parts: [String] = []
+        if !blockers.isEmpty { parts.append("\(blockers.count) deploy blocker\(blockers.count == 1 ? "" : "s")") }
         let resources = stacks.flatMap(\.resources).count
         parts.append("\(resources) resource change\(resources == 1 ? "" : "s") in \(changedStacks.count) stack\(changedStacks.count == 1 ? "" : "s")")
         if !schema.isEmpty { parts.append("\(schema.count) schema change\(schema.count == 1 ? "" : "s")") }
         if !replacements.isEmpty { parts.append("\(replacements.count) replacement\(replacements.count == 1 ? "" : "s")") }
         if dataLoss > 0 { parts.append("\(dataLoss) with possible data loss") }
         if broadening > 0 { parts.append("\(broadening) widening access") }
+        if !orphans.isEmpty { parts.append("\(orphans.count) left behind by a Retain policy") }
         return parts.joined(separator: ", ") + "."
     }
 
@@ -48,6 +58,17 @@ public struct DiffReport: Sendable {
 
     public func json() -> String {
         JSON.object([
+            ("blockers", .array(blockers.map { blocker in
+                var entries: [(String, JSON)] = [("kind", .string(blocker.kind.rawValue)), ("stack", .string(blocker.stack))]
+                if let resource = blocker.resource { entries.append(("resource", .string(resource))) }
+                if let export = blocker.export { entries.append(("export", .string(export))) }
+                entries += [("detail", .string(blocker.detail)), ("fix", .string(blocker.fix))]
+                return .object(entries)
+            })),
+            ("orphans", .array(orphans.map { orphan in
+                .object([("stack", .string(orphan.stack)), ("resource", .string(orphan.resource)), ("type", .string(orphan.type)),
+                         ("reason", .string(orphan.reason)), ("policy", .string(orphan.policy)), ("name", orphan.name.map(JSON.string) ?? .null)])
+            })),
             ("stacks", .array(stacks.map { stack in
                 .object([
                     ("name", .string(stack.name)),

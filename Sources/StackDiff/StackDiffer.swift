@@ -37,12 +37,14 @@ public enum StackDiffer {
             let what = change.replacement == .always ? "replaced" : "may be replaced"
             changes[id]?.dataLoss = StatefulResources.note(type: change.type, change: what, policy: resource.attributes["UpdateReplacePolicy"]?.text)
         }
+        let found = NameCollisions.find(stack: name, old: oldResources, new: newResources, changes: changes)
         return StackDiffResult(
             name: name, resources: changes.values.sorted { $0.logicalId < $1.logicalId },
             parameters: entries(before["Parameters"], after["Parameters"]), outputs: entries(before["Outputs"], after["Outputs"]),
             conditions: entries(before["Conditions"], after["Conditions"]), mappings: entries(before["Mappings"], after["Mappings"]),
             iam: SecurityView.iamChanges(old: oldResources.mapValues(\.whole), new: newResources.mapValues(\.whole)),
-            securityGroups: SecurityView.securityGroupChanges(old: oldResources.mapValues(\.whole), new: newResources.mapValues(\.whole)))
+            securityGroups: SecurityView.securityGroupChanges(old: oldResources.mapValues(\.whole), new: newResources.mapValues(\.whole)),
+            blockers: found.blockers, orphans: found.orphans)
     }
 
     static func resources(_ template: TemplateTree) -> [String: Resource] {

@@ -14,13 +14,15 @@ enum StatefulResources {
     }
 
     /// What happens to the data when the resource goes away under `policy` (DeletionPolicy on removal,
-    /// UpdateReplacePolicy on replacement); nil when nothing is lost.
+    /// UpdateReplacePolicy on replacement); nil when nothing is lost. `Retain` and
+    /// `RetainExceptOnCreate` keep an existing resource (the latter deletes one only when the stack's
+    /// own creation fails), so they lose nothing: the diff lists the resource as left behind instead.
     static func note(type: String, change: String, policy: String?) -> String? {
         guard types.contains(type) else { return nil }
         // CloudFormation snapshots a DB cluster (and a DB instance outside one) when no policy is given.
         let effective = policy ?? (type == "AWS::RDS::DBCluster" ? "Snapshot" : "Delete")
         switch effective {
-        case "Retain", "RetainExceptOnCreate": return "\(change): policy \(effective) keeps the old resource (delete it yourself when done)"
+        case "Retain", "RetainExceptOnCreate": return nil
         case "Snapshot": return "\(change): the old resource is deleted after a final snapshot (policy Snapshot)"
         default: return "\(change): the old resource and its data are deleted (policy \(effective))"
         }

@@ -102,6 +102,8 @@ struct Diff: ParsableCommand {
             synth diff dev --base origin/main     out/dev/ at that revision vs the working tree (a pull request)
             synth diff --all --base origin/main   every stage
             synth diff OLD.yaml NEW.json          any two templates (YAML short or long form, JSON), or two schema.sql files
+            Deploy blockers (an export in use that changes, a replaced resource that keeps its custom name, a name
+            still taken) lead the report: CloudFormation would stop part-way through such a deploy.
             Exit status: 0 whatever changed; 1 when --fail-on finds what it names; 2 for bad usage or an unreadable file.
             """
     )
@@ -112,7 +114,7 @@ struct Diff: ParsableCommand {
     @Flag(help: "Every stage.") var all = false
     @Option(help: "Compare out/<stage>/ at this git revision with the working tree.") var base: String?
     @Option(help: "text (default; colour on a terminal unless NO_COLOR), markdown, or json.") var format: Format = .text
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when the diff has: any, replacement, data-loss, broadening.")
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when the diff has: any, blocker, replacement, data-loss, broadening.")
     var failOn: String?
     @OptionGroup var output: OutputOptions
 
@@ -151,18 +153,19 @@ struct Diff: ParsableCommand {
             throw ExitCode(2)
         }
         let names = all ? synthesizer.stageNames : targets
-        var stacks: [StackDiffResult] = [], schema: [SchemaChange] = []
+        var stacks: [StackDiffResult] = [], schema: [SchemaChange] = [], blockers: [DeployBlocker] = []
         for name in names {
             let stage = try reported { try synthesizer.stage(named: name) }
             let report = try reported { try DiffInputs.stage(stage, synthesizer: synthesizer, outputDirectory: output.outputDirectory, base: base) }
             stacks += report.stacks
+            blockers += report.stageBlockers
             schema += report.schema.map { change in
                 var change = change
                 change.name = "\(name): \(change.name)"
                 return change
             }
         }
-        return DiffReport(stacks: stacks, schema: schema)
+        return DiffReport(stacks: stacks, schema: schema, stageBlockers: blockers)
     }
 }
 

@@ -2,1639 +2,1641 @@
 // cfn-lint 1.58.0 (us-east-1). Do not edit: run the script again.
 
 extension ReplacementRules {
-    /// One line a type: `Type<TAB>createOnly paths<TAB>conditionalCreateOnly paths`, paths comma-separated,
-    /// nested ones with `/` (`*` for any list item).
+    /// One line a type: `Type<TAB>createOnly paths<TAB>conditionalCreateOnly paths<TAB>name property`,
+    /// paths comma-separated, nested ones with `/` (`*` for any list item).
     static let table = """
-AWS::ACMPCA::Certificate	ApiPassthrough,CertificateAuthorityArn,CertificateSigningRequest,SigningAlgorithm,TemplateArn,Validity,ValidityNotBefore	
-AWS::ACMPCA::CertificateAuthority	CsrExtensions,KeyAlgorithm,KeyStorageSecurityStandard,SigningAlgorithm,Subject,Type,UsageMode	
-AWS::ACMPCA::CertificateAuthorityActivation	CertificateAuthorityArn	
-AWS::ACMPCA::Permission	Actions,CertificateAuthorityArn,Principal,SourceAccount	
-AWS::AIOps::InvestigationGroup	Name,RetentionInDays	
-AWS::APS::AnomalyDetector	Alias,Workspace	
-AWS::APS::ResourcePolicy	WorkspaceArn	
-AWS::APS::RuleGroupsNamespace	Name,Workspace	
-AWS::APS::Scraper	Source	
-AWS::APS::Workspace	KmsKeyArn	
-AWS::ARCRegionSwitch::Plan	Name,PrimaryRegion,RecoveryApproach,Regions	
-AWS::ARCZonalShift::AutoshiftObserverNotificationStatus	Status	
-AWS::ARCZonalShift::ZonalAutoshiftConfiguration	ResourceIdentifier	
-AWS::AWSExternalAnthropic::Workspace	DataResidency	
-AWS::AccessAnalyzer::Analyzer	AnalyzerName,Type	AnalyzerConfiguration
-AWS::AccessAnalyzer::ArchiveRule	AnalyzerName,RuleName	
-AWS::AccountAccess::Application	IdentitySource	
-AWS::AccountAccess::Entitlement	ApplicationArn,Entitlement	
-AWS::AgentRegistry::Registry	AuthorizerType,EncryptionConfiguration	
-AWS::AgentRegistry::RegistryRecord	RecordType,RegistryId	
-AWS::AmazonMQ::Broker	AuthenticationStrategy,BrokerName,DeploymentMode,EncryptionOptions,EngineType,PubliclyAccessible,StorageType,SubnetIds	
-AWS::AmazonMQ::Configuration	AuthenticationStrategy,EngineType,EngineVersion,Name	
-AWS::AmazonMQ::ConfigurationAssociation	Broker	
-AWS::Amplify::Branch	AppId,BranchName	
-AWS::Amplify::Domain	AppId,DomainName	
-AWS::Amplify::Webhook	AppId	
-AWS::AmplifyUIBuilder::Component	AppId,EnvironmentName	
-AWS::AmplifyUIBuilder::Form	AppId,EnvironmentName	
-AWS::AmplifyUIBuilder::Theme	AppId,EnvironmentName	
-AWS::ApiGateway::ApiKey	GenerateDistinctId,Name,Value	
-AWS::ApiGateway::Authorizer	RestApiId	
-AWS::ApiGateway::BasePathMapping	BasePath,DomainName	
-AWS::ApiGateway::BasePathMappingV2	BasePath,DomainNameArn	
-AWS::ApiGateway::Deployment	DeploymentCanarySettings,RestApiId	
-AWS::ApiGateway::DocumentationPart	Location,RestApiId	
-AWS::ApiGateway::DocumentationVersion	DocumentationVersion,RestApiId	
-AWS::ApiGateway::DomainName	DomainName	
-AWS::ApiGateway::DomainNameAccessAssociation	AccessAssociationSource,AccessAssociationSourceType,DomainNameArn,Tags	
-AWS::ApiGateway::DomainNameV2	DomainName,EndpointConfiguration,SecurityPolicy	
-AWS::ApiGateway::GatewayResponse	ResponseType,RestApiId	
-AWS::ApiGateway::Method	HttpMethod,ResourceId,RestApiId	
-AWS::ApiGateway::Model	ContentType,Name,RestApiId	
-AWS::ApiGateway::RequestValidator	Name,RestApiId	
-AWS::ApiGateway::Resource	ParentId,PathPart,RestApiId	
-AWS::ApiGateway::Stage	RestApiId,StageName	
-AWS::ApiGateway::UsagePlanKey	KeyId,KeyType,UsagePlanId	
-AWS::ApiGateway::VpcLink	TargetArns	
-AWS::ApiGatewayV2::Api	ProtocolType	
-AWS::ApiGatewayV2::ApiGatewayManagedOverrides	ApiId	
-AWS::ApiGatewayV2::ApiMapping	DomainName	
-AWS::ApiGatewayV2::Authorizer	ApiId	
-AWS::ApiGatewayV2::Deployment	ApiId	
-AWS::ApiGatewayV2::DomainName	DomainName	
-AWS::ApiGatewayV2::Integration	ApiId	
-AWS::ApiGatewayV2::IntegrationResponse	ApiId,IntegrationId	
-AWS::ApiGatewayV2::Model	ApiId	
-AWS::ApiGatewayV2::Route	ApiId	
-AWS::ApiGatewayV2::RouteResponse	ApiId,RouteId	
-AWS::ApiGatewayV2::RoutingRule	DomainNameArn	
-AWS::ApiGatewayV2::Stage	ApiId,StageName	
-AWS::ApiGatewayV2::VpcLink	SecurityGroupIds,SubnetIds	
-AWS::AppConfig::ConfigurationProfile	ApplicationId,LocationUri,Type	
-AWS::AppConfig::Deployment	ApplicationId,ConfigurationProfileId,ConfigurationVersion,DeploymentStrategyId,Description,DynamicExtensionParameters,EnvironmentId,KmsKeyIdentifier,Tags	
-AWS::AppConfig::DeploymentStrategy	Name,ReplicateTo	
-AWS::AppConfig::Environment	ApplicationId	
-AWS::AppConfig::ExperimentDefinition	ApplicationIdentifier,ConfigurationProfileIdentifier,EnvironmentIdentifier,FlagKey,Name	
-AWS::AppConfig::ExperimentRun	ApplicationIdentifier,ExperimentDefinitionIdentifier	
-AWS::AppConfig::Extension	Name	
-AWS::AppConfig::ExtensionAssociation	ExtensionIdentifier,ExtensionVersionNumber,ResourceIdentifier	
-AWS::AppConfig::HostedConfigurationVersion	ApplicationId,ConfigurationProfileId,Content,ContentType,Description,LatestVersionNumber,VersionLabel	
-AWS::AppFabric::AppAuthorization	App,AppBundleIdentifier,AuthType	
-AWS::AppFabric::IngestionDestination	AppBundleArn,IngestionArn,ProcessingConfiguration	
-AWS::AppFlow::Connector	ConnectorLabel	
-AWS::AppFlow::ConnectorProfile	ConnectorLabel,ConnectorProfileName,ConnectorType	
-AWS::AppFlow::Flow	FlowName,KMSArn	
-AWS::AppIntegrations::DataIntegration	KmsKey,ScheduleConfig,SourceURI	
-AWS::AppIntegrations::EventIntegration	EventBridgeBus,EventFilter,Name	
-AWS::AppMesh::GatewayRoute	GatewayRouteName,MeshName,MeshOwner,VirtualGatewayName	
-AWS::AppMesh::Mesh	MeshName	
-AWS::AppMesh::Route	MeshName,MeshOwner,RouteName,VirtualRouterName	
-AWS::AppMesh::VirtualGateway	MeshName,MeshOwner,VirtualGatewayName	
-AWS::AppMesh::VirtualNode	MeshName,MeshOwner,VirtualNodeName	
-AWS::AppMesh::VirtualRouter	MeshName,MeshOwner,VirtualRouterName	
-AWS::AppMesh::VirtualService	MeshName,MeshOwner,VirtualServiceName	
-AWS::AppRunner::AutoScalingConfiguration	AutoScalingConfigurationName,MaxConcurrency,MaxSize,MinSize,Tags	
-AWS::AppRunner::ObservabilityConfiguration	ObservabilityConfigurationName,Tags,TraceConfiguration	
-AWS::AppRunner::Service	EncryptionConfiguration,ServiceName,Tags	
-AWS::AppRunner::VpcConnector	SecurityGroups,Subnets,Tags,VpcConnectorName	
-AWS::AppRunner::VpcIngressConnection	ServiceArn,Tags,VpcIngressConnectionName	
-AWS::AppStream::AppBlock	Description,DisplayName,Name,PackagingType,PostSetupScriptDetails,SetupScriptDetails,SourceS3Location	
-AWS::AppStream::AppBlockBuilder	Name	
-AWS::AppStream::Application	InstanceFamilies,Name,Platforms	
-AWS::AppStream::ApplicationEntitlementAssociation	ApplicationIdentifier,EntitlementName,StackName	
-AWS::AppStream::ApplicationFleetAssociation	ApplicationArn,FleetName	
-AWS::AppStream::DirectoryConfig	DirectoryName	
-AWS::AppStream::Entitlement	Name,StackName	
-AWS::AppStream::Fleet	FleetType,Name	
-AWS::AppStream::ImageBuilder	Name	
-AWS::AppStream::Stack	Name	
-AWS::AppStream::StackFleetAssociation	FleetName,StackName	
-AWS::AppStream::StackUserAssociation	AuthenticationType,SendEmailNotification,StackName,UserName	
-AWS::AppStream::User	AuthenticationType,FirstName,LastName,MessageAction,UserName	
-AWS::AppSync::ApiCache	ApiId,AtRestEncryptionEnabled,TransitEncryptionEnabled	
-AWS::AppSync::ApiKey	ApiId	
-AWS::AppSync::ChannelNamespace	ApiId,Name	
-AWS::AppSync::DataSource	ApiId,Name	
-AWS::AppSync::DomainName	CertificateArn,DomainName	
-AWS::AppSync::DomainNameApiAssociation	DomainName	
-AWS::AppSync::FunctionConfiguration	ApiId	
-AWS::AppSync::GraphQLApi		LambdaAuthorizerConfig/AuthorizerResultTtlInSeconds,LambdaAuthorizerConfig/AuthorizerUri,LambdaAuthorizerConfig/IdentityValidationExpression,OpenIDConnectConfig/AuthTTL,OpenIDConnectConfig/ClientId,OpenIDConnectConfig/IatTTL,OpenIDConnectConfig/Issuer,UserPoolConfig/AppIdClientRegex,UserPoolConfig/AwsRegion,UserPoolConfig/DefaultAction,UserPoolConfig/UserPoolId
-AWS::AppSync::Resolver	ApiId,FieldName,TypeName	
-AWS::AppSync::SourceApiAssociation	MergedApiIdentifier,SourceApiIdentifier	
-AWS::AppSync::Type	ApiId	
-AWS::AppTest::TestCase	Name	
-AWS::ApplicationAutoScaling::ScalableTarget	ResourceId,ScalableDimension,ServiceNamespace	
-AWS::ApplicationAutoScaling::ScalingPolicy	PolicyName,ResourceId,ScalableDimension,ScalingTargetId,ServiceNamespace	
-AWS::ApplicationInsights::Application	GroupingType,ResourceGroupName	
-AWS::ApplicationSignals::InstrumentationConfig	AttributeFilters,CaptureConfiguration,Description,Environment,ExpiresAt,InstrumentationType,Location,Service,SignalType	
-AWS::ApplicationSignals::ServiceLevelObjective	Name	
-AWS::Athena::CapacityReservation	Name	
-AWS::Athena::DataCatalog	Name	
-AWS::Athena::NamedQuery	Database,Description,Name,QueryString,WorkGroup	
-AWS::Athena::PreparedStatement	StatementName,WorkGroup	
-AWS::Athena::WorkGroup	Name	
-AWS::AuditManager::Assessment	AwsAccount,FrameworkId	
-AWS::AutoScaling::AutoScalingGroup	AutoScalingGroupName,InstanceId	LaunchConfigurationName,LaunchTemplate,MixedInstancesPolicy,VPCZoneIdentifier
-AWS::AutoScaling::LaunchConfiguration	AssociatePublicIpAddress,BlockDeviceMappings,ClassicLinkVPCId,ClassicLinkVPCSecurityGroups,EbsOptimized,IamInstanceProfile,ImageId,InstanceId,InstanceMonitoring,InstanceType,KernelId,KeyName,LaunchConfigurationName,MetadataOptions,PlacementTenancy,RamDiskId,SecurityGroups,SpotPrice,UserData	
-AWS::AutoScaling::LifecycleHook	AutoScalingGroupName,LifecycleHookName	
-AWS::AutoScaling::ScalingPolicy	AutoScalingGroupName	
-AWS::AutoScaling::ScheduledAction	AutoScalingGroupName	
-AWS::AutoScaling::WarmPool	AutoScalingGroupName	
-AWS::B2BI::Capability	Type	
-AWS::B2BI::Partnership	Email,Phone,ProfileId	
-AWS::B2BI::Profile	Logging	
-AWS::BCMDataExports::Export	Export/Name,Export/RefreshCadence	
-AWS::Backup::BackupSelection	BackupPlanId,BackupSelection	
-AWS::Backup::BackupVault	BackupVaultName,EncryptionKeyArn	
-AWS::Backup::Framework	FrameworkName	
-AWS::Backup::LegalHold	Description,RecoveryPointSelection,Title	
-AWS::Backup::LogicallyAirGappedBackupVault	BackupVaultName,EncryptionKeyArn,MaxRetentionDays,MinRetentionDays	
-AWS::Backup::ReportPlan	ReportPlanName	
-AWS::Backup::RestoreTestingPlan	RestoreTestingPlanName	
-AWS::Backup::RestoreTestingSelection	ProtectedResourceType,RestoreTestingPlanName,RestoreTestingSelectionName	
-AWS::Backup::TieringConfiguration	TieringConfigurationName	
-AWS::BackupGateway::Hypervisor	KmsKeyArn,Tags	
-AWS::Batch::ComputeEnvironment	ComputeEnvironmentName,ComputeResources/ManagedInstancesProvider/InstanceLaunchTemplate/CapacityOptionType,ComputeResources/ManagedInstancesProvider/InstanceLaunchTemplate/FipsEnabled,ComputeResources/SpotIamFleetRole,EksConfiguration/EksClusterArn,EksConfiguration/KubernetesNamespace,Tags,Type	ComputeResources/AllocationStrategy,ComputeResources/BidPercentage,ComputeResources/Ec2Configuration,ComputeResources/Ec2KeyPair,ComputeResources/ImageId,ComputeResources/InstanceRole,ComputeResources/InstanceTypes,ComputeResources/LaunchTemplate,ComputeResources/PlacementGroup,ComputeResources/ScalingPolicy,ComputeResources/SecurityGroupIds,ComputeResources/Subnets,ComputeResources/Tags,ComputeResources/Type
-AWS::Batch::ConsumableResource	ConsumableResourceName,ResourceType	
-AWS::Batch::JobDefinition	JobDefinitionName	
-AWS::Batch::JobQueue	JobQueueName,JobQueueType	
-AWS::Batch::QuotaShare	JobQueue,QuotaShareName	
-AWS::Batch::SchedulingPolicy	Name	
-AWS::Batch::ServiceEnvironment	ServiceEnvironmentName,ServiceEnvironmentType	
-AWS::BcmPricingCalculator::BillEstimate	BillScenarioId	
-AWS::BcmPricingCalculator::WorkloadEstimate	RateType	
-AWS::Bedrock::AgentAlias	AgentId	
-AWS::Bedrock::ApplicationInferenceProfile	Description,InferenceProfileName,ModelSource	
-AWS::Bedrock::AutomatedReasoningPolicy	KmsKeyId	
-AWS::Bedrock::AutomatedReasoningPolicyVersion	LastUpdatedDefinitionHash,PolicyArn,Tags	
-AWS::Bedrock::Blueprint	BlueprintName,Type	
-AWS::Bedrock::DataAutomationLibrary	EncryptionConfiguration,LibraryName	
-AWS::Bedrock::DataAutomationProject	ProjectName,ProjectType	
-AWS::Bedrock::DataSource	DataSourceConfiguration/Type,KnowledgeBaseId,VectorIngestionConfiguration/ChunkingConfiguration,VectorIngestionConfiguration/ParsingConfiguration	
-AWS::Bedrock::FlowAlias	FlowArn	
-AWS::Bedrock::FlowVersion	Description,FlowArn	
-AWS::Bedrock::GuardrailVersion	Description,GuardrailIdentifier	
-AWS::Bedrock::IntelligentPromptRouter	Description,FallbackModel,Models,PromptRouterName,RoutingCriteria	
-AWS::Bedrock::KnowledgeBase	KnowledgeBaseConfiguration/KendraKnowledgeBaseConfiguration,KnowledgeBaseConfiguration/ManagedKnowledgeBaseConfiguration,KnowledgeBaseConfiguration/SqlKnowledgeBaseConfiguration/RedshiftConfiguration/QueryEngineConfiguration,KnowledgeBaseConfiguration/SqlKnowledgeBaseConfiguration/RedshiftConfiguration/StorageConfigurations,KnowledgeBaseConfiguration/SqlKnowledgeBaseConfiguration/Type,KnowledgeBaseConfiguration/Type,KnowledgeBaseConfiguration/VectorKnowledgeBaseConfiguration,StorageConfiguration	
-AWS::Bedrock::KnowledgeBasePolicy	KnowledgeBaseId	
-AWS::Bedrock::PromptVersion	Description,PromptArn,Tags	
-AWS::Bedrock::ResourcePolicy	ResourceArn	
-AWS::Bedrock::RetrievalInstruction	CustomerEncryptionKeyArn,Name	
-AWS::Bedrock::Session	EncryptionKeyArn	
-AWS::BedrockAgentCore::ApiKeyCredentialProvider	Name	
-AWS::BedrockAgentCore::BrowserCustom	BrowserSigning,Certificates,Description,EnterprisePolicies,ExecutionRoleArn,Name,NetworkConfiguration,RecordingConfig	
-AWS::BedrockAgentCore::BrowserProfile	Description,Name	
-AWS::BedrockAgentCore::CapacityProvider	ComputeConfiguration,Name,PermissionsConfiguration	
-AWS::BedrockAgentCore::CodeInterpreterCustom	Certificates,Description,ExecutionRoleArn,Name,NetworkConfiguration	
-AWS::BedrockAgentCore::ConfigurationBundle	BundleName	
-AWS::BedrockAgentCore::ConsentPortal	Name,Sources	
-AWS::BedrockAgentCore::Dataset	DatasetName,KmsKeyArn,SchemaType,Source	
-AWS::BedrockAgentCore::Evaluator	EvaluatorConfig/Derived/BaseEvaluatorId,EvaluatorName	
-AWS::BedrockAgentCore::GatewayRateLimit	DimensionKeys,GatewayIdentifier,RateLimitId	
-AWS::BedrockAgentCore::GatewayRule	GatewayIdentifier	
-AWS::BedrockAgentCore::GatewayTarget	GatewayIdentifier	
-AWS::BedrockAgentCore::Harness	HarnessName,Memory/ManagedMemoryConfiguration/EncryptionKeyArn	
-AWS::BedrockAgentCore::HarnessEndpoint	EndpointName,HarnessId	
-AWS::BedrockAgentCore::Memory	EncryptionKeyArn,Name	
-AWS::BedrockAgentCore::OAuth2CredentialProvider	CredentialProviderVendor,Name	
-AWS::BedrockAgentCore::OnlineEvaluationConfig	OnlineEvaluationConfigName	
-AWS::BedrockAgentCore::PaymentConnector	ConnectorName,ConnectorType,PaymentManagerId,ProvisionMode	
-AWS::BedrockAgentCore::PaymentCredentialProvider	CredentialProviderVendor,Name	
-AWS::BedrockAgentCore::PaymentManager	AuthorizerConfiguration,AuthorizerType,Name	
-AWS::BedrockAgentCore::Policy	Name,PolicyEngineId	
-AWS::BedrockAgentCore::PolicyEngine	EncryptionKeyArn,Name	
-AWS::BedrockAgentCore::ResourcePolicy	ResourceArn	
-AWS::BedrockAgentCore::Runtime	AgentRuntimeName	
-AWS::BedrockAgentCore::RuntimeEndpoint	AgentRuntimeId,Name	
-AWS::BedrockAgentCore::WorkloadIdentity	Name	
-AWS::Billing::BillingView	Description,Name	
-AWS::BillingConductor::BillingGroup	PrimaryAccountId	
-AWS::BillingConductor::CustomLineItem	AccountId,BillingGroupArn,BillingPeriodRange/ExclusiveEndBillingPeriod,BillingPeriodRange/InclusiveStartBillingPeriod,ComputationRule,CustomLineItemChargeDetails/Type,PresentationDetails	
-AWS::BillingConductor::PricingRule	BillingEntity,Operation,Scope,Service,UsageType	
-AWS::Braket::SpendingLimit	DeviceArn	
-AWS::Budgets::Budget	Budget/BudgetName,NotificationsWithSubscribers	
-AWS::Budgets::BudgetsAction	ActionType,BudgetName	
-AWS::CE::AnomalyMonitor	MonitorDimension,MonitorSpecification,MonitorType,ResourceTags	
-AWS::CE::AnomalySubscription	ResourceTags	
-AWS::CE::CostCategory	Name	
-AWS::CUR::ReportDefinition	AdditionalSchemaElements,BillingViewArn,ReportName,ReportVersioning,TimeUnit	
-AWS::Cases::Case	CustomerId,DomainId,TemplateId	
-AWS::Cases::CaseRule	DomainId	
-AWS::Cases::Domain	Name	
-AWS::Cases::Field	DomainId,Type	
-AWS::Cases::Layout	DomainId	
-AWS::Cases::RelatedItem	CaseId,Content,DomainId,Type	
-AWS::Cases::Template	DomainId	
-AWS::Cassandra::Keyspace	KeyspaceName	
-AWS::Cassandra::Table	ClientSideTimestampsEnabled,ClusteringKeyColumns,KeyspaceName,PartitionKeyColumns,TableName	
-AWS::Cassandra::Type	Fields,KeyspaceName,TypeName	
-AWS::CertificateManager::AcmeDomainValidation	AcmeEndpointArn,DomainName,PrevalidationOptions/DnsPrevalidation/HostedZoneId	
-AWS::CertificateManager::AcmeEndpoint	AuthorizationBehavior,CertificateTags	
-AWS::CertificateManager::AcmeExternalAccountBinding	AcmeEndpointArn,Expiration,RoleArn	
-AWS::CertificateManager::Certificate	CertificateAuthorityArn,CertificateExport,DomainName,DomainValidationOptions,KeyAlgorithm,SubjectAlternativeNames	
-AWS::Chatbot::CustomAction	ActionName	
-AWS::Chatbot::MicrosoftTeamsChannelConfiguration	ConfigurationName,TeamId,TeamsTenantId	
-AWS::Chatbot::SlackChannelConfiguration	ConfigurationName,SlackWorkspaceId	
-AWS::Chime::AppInstanceBot	AppInstanceArn	
-AWS::Chime::AppInstanceUser	AppInstanceArn,AppInstanceUserId	
-AWS::Chime::Channel	AppInstanceArn,ChannelId,ChimeBearer,ElasticChannelConfiguration,MemberArns,ModeratorArns,Privacy	
-AWS::Chime::ChannelFlow	AppInstanceArn	
-AWS::Chime::MediaInsightsPipelineConfiguration	MediaInsightsPipelineConfigurationName	
-AWS::Chime::MediaPipelineKinesisVideoStreamPool	PoolName,StreamConfiguration/Region	
-AWS::Chime::SipMediaApplication	AwsRegion	
-AWS::Chime::VoiceConnector	AwsRegion,NetworkType	
-AWS::CleanRooms::AnalysisTemplate	AnalysisParameters,Format,MembershipIdentifier,Name,Source,Source/Text	
-AWS::CleanRooms::Collaboration	AllowedResultRegions,AutoApprovedChangeTypes,CreatorDisplayName,CreatorMLMemberAbilities,CreatorMemberAbilities,CreatorPaymentConfiguration,DataEncryptionMetadata,JobLogStatus,Members,QueryLogStatus	
-AWS::CleanRooms::ConfiguredTableAssociation	ConfiguredTableIdentifier,MembershipIdentifier,Name	
-AWS::CleanRooms::IdMappingTable	InputReferenceConfig,MembershipIdentifier,Name	
-AWS::CleanRooms::IdNamespaceAssociation	InputReferenceConfig,MembershipIdentifier	
-AWS::CleanRooms::IntermediateTable	MembershipIdentifier,Name,PopulationAnalysisConfiguration	
-AWS::CleanRooms::Membership	CollaborationIdentifier	
-AWS::CleanRooms::PrivacyBudgetTemplate	AutoRefresh,MembershipIdentifier,Parameters/ResourceArn,PrivacyBudgetType	
-AWS::CleanRoomsML::ConfiguredModelAlgorithm	Description,InferenceContainerConfig,KmsKeyArn,Name,RoleArn,TrainingContainerConfig	
-AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation	ConfiguredModelAlgorithmArn,Description,MembershipIdentifier,Name,PrivacyConfiguration	
-AWS::CleanRoomsML::TrainingDataset	Description,Name,RoleArn,TrainingData	
-AWS::Cloud9::EnvironmentEC2	AutomaticStopTimeMinutes,ConnectionType,ImageId,InstanceType,OwnerArn,Repositories,SubnetId	
-AWS::CloudFormation::ChangeSet	Capabilities,ChangeSetName,ChangeSetType,DeploymentMode,Description,ImportExistingResources,IncludeNestedStacks,NotificationARNs,OnStackFailure,RoleARN,StackName,Tags,TemplateBody,TemplateURL,UsePreviousTemplate	
-AWS::CloudFormation::CustomResource	ServiceToken	
-AWS::CloudFormation::GuardHook	Alias,ExecutionRole	
-AWS::CloudFormation::HookTypeConfig	ConfigurationAlias	
-AWS::CloudFormation::HookVersion	ExecutionRoleArn,LoggingConfig,SchemaHandlerPackage,TypeName	
-AWS::CloudFormation::LambdaHook	Alias,AutoUpdate,LoggingConfig	
-AWS::CloudFormation::Macro	Name	
-AWS::CloudFormation::ModuleDefaultVersion	Arn,ModuleName,VersionId	
-AWS::CloudFormation::ModuleVersion	ModuleName,ModulePackage	
-AWS::CloudFormation::PublicTypeVersion	Arn,LogDeliveryBucket,PublicVersionNumber,Type,TypeName	
-AWS::CloudFormation::Publisher	AcceptTermsAndConditions,ConnectionArn	
-AWS::CloudFormation::ResourceVersion	ExecutionRoleArn,LoggingConfig,SchemaHandlerPackage,TypeName	
-AWS::CloudFormation::StackSet	PermissionModel,StackSetName	
-AWS::CloudFormation::TypeActivation	LoggingConfig	
-AWS::CloudFront::AnycastIpList	IpCount,Name,Tags	
-AWS::CloudFront::ConnectionFunction	ConnectionFunctionConfig/Runtime,Name	
-AWS::CloudFront::ConnectionGroup	Name	
-AWS::CloudFront::DistributionTenant	Name	
-AWS::CloudFront::FieldLevelEncryptionConfig	CallerReference	
-AWS::CloudFront::FieldLevelEncryptionProfile	FieldLevelEncryptionProfileConfig/CallerReference	
-AWS::CloudFront::Function	Name	
-AWS::CloudFront::KeyValueStore	Name	
-AWS::CloudFront::MonitoringSubscription	DistributionId	
-AWS::CloudFront::RealtimeLogConfig	Name	
-AWS::CloudFront::TrustStore	Name	
-AWS::CloudHSM::Cluster	HsmType,Mode,NetworkType,SubnetIds	
-AWS::CloudTrail::Channel	Source	
-AWS::CloudTrail::ResourcePolicy	ResourceArn	
-AWS::CloudTrail::Trail	TrailName	
-AWS::CloudWatch::Alarm	AlarmName	
-AWS::CloudWatch::AlarmMuteRule	Name	
-AWS::CloudWatch::AnomalyDetector	Dimensions,MetricCharacteristics,MetricMathAnomalyDetector,MetricName,Namespace,SingleMetricAnomalyDetector,Stat	
-AWS::CloudWatch::CompositeAlarm	AlarmName	
-AWS::CloudWatch::Dashboard	DashboardName	
-AWS::CloudWatch::InsightRule	RuleName	
-AWS::CloudWatch::Integration	IntegrationType,Name	
-AWS::CloudWatch::LogAlarm	AlarmName	
-AWS::CloudWatch::MetricStream	Name	
-AWS::CloudWatch::ResourceMetricsConfiguration	ResourceArn	
-AWS::CloudWatch::View	Name	
-AWS::CodeArtifact::Domain	DomainName,EncryptionKey	
-AWS::CodeArtifact::PackageGroup	DomainName,Pattern	
-AWS::CodeArtifact::Repository	DomainName,DomainOwner,RepositoryName	
-AWS::CodeBuild::Fleet	Name	
-AWS::CodeBuild::Project	Name	
-AWS::CodeBuild::ReportGroup	Name,Type	
-AWS::CodeBuild::SourceCredential	ServerType	
-AWS::CodeConnections::Connection	ConnectionName,HostArn,ProviderType	
-AWS::CodeConnections::Host	Name,ProviderType	
-AWS::CodeDeploy::Application	ApplicationName,ComputePlatform	
-AWS::CodeDeploy::DeploymentConfig	ComputePlatform,DeploymentConfigName,MinimumHealthyHosts,TrafficRoutingConfig,ZonalConfig	
-AWS::CodeDeploy::DeploymentGroup	ApplicationName,DeploymentGroupName	
-AWS::CodeGuruProfiler::ProfilingGroup	ComputePlatform,ProfilingGroupName	
-AWS::CodeGuruReviewer::RepositoryAssociation	BucketName,ConnectionArn,Name,Owner,Tags,Type	
-AWS::CodePipeline::CustomActionType	Category,ConfigurationProperties,InputArtifactDetails,OutputArtifactDetails,Provider,Settings,Version	
-AWS::CodePipeline::Pipeline	Name	
-AWS::CodePipeline::Webhook	Name	
-AWS::CodeStarConnections::Connection	ConnectionName,HostArn,ProviderType	
-AWS::CodeStarConnections::RepositoryLink	OwnerId,RepositoryName	
-AWS::CodeStarConnections::SyncConfiguration	ResourceName,SyncType	
-AWS::CodeStarNotifications::NotificationRule	Resource	
-AWS::Cognito::IdentityPoolPrincipalTag	IdentityPoolId,IdentityProviderName	
-AWS::Cognito::IdentityPoolRoleAttachment	IdentityPoolId	
-AWS::Cognito::LogDeliveryConfiguration	UserPoolId	
-AWS::Cognito::ManagedLoginBranding	ClientId,UserPoolId	
-AWS::Cognito::Terms	ClientId,UserPoolId	
-AWS::Cognito::UserPoolClient	GenerateSecret,UserPoolId	
-AWS::Cognito::UserPoolDomain	Domain,UserPoolId	
-AWS::Cognito::UserPoolGroup	GroupName,UserPoolId	
-AWS::Cognito::UserPoolIdentityProvider	ProviderName,ProviderType,UserPoolId	
-AWS::Cognito::UserPoolRegionalConfigurationAttachment	UserPoolId	
-AWS::Cognito::UserPoolReplica	RegionName,UserPoolId,UserPoolTagsAtCreate	
-AWS::Cognito::UserPoolResourceServer	Identifier,UserPoolId	
-AWS::Cognito::UserPoolRiskConfigurationAttachment	ClientId,UserPoolId	
-AWS::Cognito::UserPoolUICustomizationAttachment	ClientId,UserPoolId	
-AWS::Cognito::UserPoolUser	ClientMetadata,DesiredDeliveryMediums,ForceAliasCreation,MessageAction,UserAttributes,UserPoolId,Username,ValidationData	
-AWS::Cognito::UserPoolUserToGroupAttachment	GroupName,UserPoolId,Username	
-AWS::Comprehend::DocumentClassifier	DataAccessRoleArn,DocumentClassifierName,InputDataConfig,LanguageCode,Mode,ModelKmsKeyId,OutputDataConfig,VersionName,VolumeKmsKeyId,VpcConfig	
-AWS::Comprehend::DocumentClassifierEndpoint	EndpointName	
-AWS::Comprehend::EntityRecognizer	DataAccessRoleArn,InputDataConfig,LanguageCode,ModelKmsKeyId,ModelPolicy,RecognizerName,VersionName,VolumeKmsKeyId,VpcConfig	
-AWS::Comprehend::EntityRecognizerEndpoint	EndpointName,FlywheelArn	
-AWS::Comprehend::Flywheel	DataLakeS3Uri,FlywheelName,ModelType,TaskConfig	
-AWS::Config::AggregationAuthorization	AuthorizedAccountId,AuthorizedAwsRegion	
-AWS::Config::ConfigRule	ConfigRuleName	
-AWS::Config::ConfigurationAggregator	ConfigurationAggregatorName	
-AWS::Config::ConfigurationRecorder	Name,StartedOnCreate	
-AWS::Config::ConformancePack	ConformancePackName	
-AWS::Config::Connector	ConnectorConfiguration	
-AWS::Config::DeliveryChannel	Name	
-AWS::Config::OrganizationConfigRule	OrganizationConfigRuleName	
-AWS::Config::OrganizationConformancePack	OrganizationConformancePackName	
-AWS::Config::RemediationConfiguration	ConfigRuleName	
-AWS::Config::StoredQuery	QueryName	
-AWS::Connect::ApprovedOrigin	InstanceId,Origin	
-AWS::Connect::ContactFlow	Type	
-AWS::Connect::ContactFlowModuleAlias	ContactFlowModuleId	
-AWS::Connect::ContactFlowModuleVersion	ContactFlowModuleId,Description	
-AWS::Connect::ContactFlowVersion	ContactFlowId,Description	
-AWS::Connect::DataLakeAssociation	DataSetId,InstanceId,TargetAccountId	
-AWS::Connect::DataTable	InstanceArn,Status	
-AWS::Connect::DataTableAttribute	DataTableArn,InstanceArn	Name
-AWS::Connect::DataTableRecord	DataTableArn,InstanceArn	
-AWS::Connect::EmailAddress	EmailAddress	
-AWS::Connect::Instance	DirectoryId,IdentityManagementType,InstanceAlias	
-AWS::Connect::InstanceStorageConfig	InstanceArn,ResourceType	
-AWS::Connect::IntegrationAssociation	InstanceId,IntegrationArn,IntegrationType,SourceApplicationName,SourceApplicationUrl,SourceType	
-AWS::Connect::Metric	InstanceArn,Status	
-AWS::Connect::Notification	ExpiresAt,InstanceArn,Priority,Recipients	
-AWS::Connect::PhoneNumber	CountryCode,Prefix,SourcePhoneNumberArn,Type	
-AWS::Connect::PredefinedAttribute	InstanceArn,Name	
-AWS::Connect::Rule	InstanceArn,TriggerEventSource	
-AWS::Connect::SecurityKey	InstanceId,Key	
-AWS::Connect::SecurityProfile	InstanceArn,SecurityProfileName	
-AWS::Connect::TrafficDistributionGroup	Description,Name	
-AWS::Connect::UseCase	InstanceId,IntegrationAssociationId,UseCaseType	
-AWS::Connect::UserHierarchyGroup	ParentGroupArn	
-AWS::Connect::UserHierarchyStructure	InstanceArn	
-AWS::Connect::ViewVersion	ViewArn,ViewContentSha256	
-AWS::Connect::Vocabulary	Content,InstanceId,LanguageCode,VocabularyName	
-AWS::Connect::Workspace	InstanceArn	
-AWS::ConnectCampaigns::Campaign	ConnectInstanceArn	
-AWS::ConnectCampaignsV2::Campaign	ConnectInstanceId	
-AWS::ControlTower::EnabledBaseline	BaselineIdentifier,TargetIdentifier	
-AWS::ControlTower::EnabledControl	ControlIdentifier,TargetIdentifier	
-AWS::CustomerProfiles::CalculatedAttributeDefinition	CalculatedAttributeName,Conditions/Range/TimestampFormat,Conditions/Range/TimestampSource,DomainName,UseHistoricalData	
-AWS::CustomerProfiles::Domain	DomainName	
-AWS::CustomerProfiles::DomainObjectType	DomainName,Fields,ObjectTypeName	
-AWS::CustomerProfiles::EventStream	DomainName,EventStreamName,Uri	
-AWS::CustomerProfiles::EventTrigger	DomainName,EventTriggerName	
-AWS::CustomerProfiles::Integration	DomainName,Uri	
-AWS::CustomerProfiles::ObjectType	DomainName,ObjectTypeName	
-AWS::CustomerProfiles::Recommender	DomainName,RecommenderName,RecommenderRecipeName	
-AWS::CustomerProfiles::RecommenderFilter	Description,DomainName,RecommenderFilterExpression,RecommenderFilterName,RecommenderSchemaName	
-AWS::CustomerProfiles::RecommenderSchema	DomainName,Fields,RecommenderSchemaName	
-AWS::CustomerProfiles::SegmentDefinition	DisplayName,DomainName,SegmentDefinitionName,SegmentGroups,SegmentSqlQuery	
-AWS::DAX::Cluster	ClusterEndpointEncryptionType,ClusterName,IAMRoleARN,NetworkType,NodeType,SSESpecification,SubnetGroupName	
-AWS::DAX::ParameterGroup	Description,ParameterGroupName	
-AWS::DAX::SubnetGroup	SubnetGroupName	
-AWS::DMS::Certificate	CertificateIdentifier,CertificatePem,CertificateWallet	
-AWS::DMS::Endpoint	ElasticsearchSettings/EndpointUri,KmsKeyId,MongoDbSettings/AuthType,ResourceIdentifier	
-AWS::DMS::EventSubscription	SourceIds,SubscriptionName	
-AWS::DMS::ReplicationConfig	ResourceIdentifier	
-AWS::DMS::ReplicationInstance	DnsNameServers,KmsKeyId,PubliclyAccessible,ReplicationSubnetGroupIdentifier,ResourceIdentifier	
-AWS::DMS::ReplicationSubnetGroup	ReplicationSubnetGroupIdentifier	
-AWS::DMS::ReplicationTask	MigrationType,ReplicationInstanceArn,ResourceIdentifier,SourceEndpointArn,TargetEndpointArn	
-AWS::DRS::LaunchConfigurationTemplate	Tags	
-AWS::DRS::SourceNetwork	OriginAccountID,OriginRegion,VpcID	
-AWS::DataBrew::Dataset	Name	
-AWS::DataBrew::Job	Name,Type	
-AWS::DataBrew::Project	Name	
-AWS::DataBrew::Recipe	Name	
-AWS::DataBrew::Ruleset	Name,TargetArn	
-AWS::DataBrew::Schedule	Name	
-AWS::DataExchange::DataSet	AssetType	
-AWS::DataExchange::EventAction	Event	
-AWS::DataPipeline::Pipeline	Description,Name	
-AWS::DataSync::Agent	ActivationKey,SecurityGroupArns,SubnetArns,VpcEndpointId	
-AWS::DataSync::LocationAzureBlob	AzureBlobContainerUrl	
-AWS::DataSync::LocationEFS	Ec2Config,EfsFilesystemArn	
-AWS::DataSync::LocationFSxLustre	FsxFilesystemArn,SecurityGroupArns	
-AWS::DataSync::LocationFSxONTAP	SecurityGroupArns,StorageVirtualMachineArn	
-AWS::DataSync::LocationFSxOpenZFS	FsxFilesystemArn,SecurityGroupArns	
-AWS::DataSync::LocationFSxWindows	FsxFilesystemArn,SecurityGroupArns	
-AWS::DataSync::LocationObjectStorage	BucketName	
-AWS::DataSync::LocationS3	S3BucketArn	
-AWS::DataSync::Task	DestinationLocationArn,SourceLocationArn,TaskMode	
-AWS::DataZone::Connection	DomainIdentifier,EnableTrustedIdentityPropagation,EnvironmentIdentifier,Name,ProjectIdentifier,Scope	
-AWS::DataZone::DataSource	ConnectionIdentifier,DomainIdentifier,EnvironmentIdentifier,ProjectIdentifier,Type	
-AWS::DataZone::Domain	DomainVersion,KmsKeyIdentifier	
-AWS::DataZone::DomainUnit	DomainIdentifier,ParentDomainUnitIdentifier	
-AWS::DataZone::Environment	DeploymentOrder,DomainIdentifier,EnvironmentAccountIdentifier,EnvironmentAccountRegion,EnvironmentBlueprintIdentifier,EnvironmentConfigurationId,EnvironmentProfileIdentifier,ProjectIdentifier,UserParameters	
-AWS::DataZone::EnvironmentActions	DomainIdentifier,EnvironmentIdentifier	
-AWS::DataZone::EnvironmentBlueprintConfiguration	DomainIdentifier,EnvironmentBlueprintIdentifier	
-AWS::DataZone::EnvironmentProfile	DomainIdentifier,EnvironmentBlueprintIdentifier,ProjectIdentifier	
-AWS::DataZone::FormType	DomainIdentifier,Name	Description,Model,OwningProjectIdentifier,Status
-AWS::DataZone::GroupProfile	DomainIdentifier,GroupIdentifier,RolePrincipalArn	
-AWS::DataZone::Owner	DomainIdentifier,EntityIdentifier,EntityType,Owner	
-AWS::DataZone::PolicyGrant	Detail,DomainIdentifier,EntityIdentifier,EntityType,PolicyType,Principal	
-AWS::DataZone::Project	DomainIdentifier,MembershipAssignments,ProjectCategory,ProjectExecutionRole,ProjectProfileId	
-AWS::DataZone::ProjectMembership	DomainIdentifier,Member,ProjectIdentifier	
-AWS::DataZone::ProjectProfile	DomainIdentifier,UseDefaultConfigurations	
-AWS::DataZone::SubscriptionTarget	DomainIdentifier,EnvironmentIdentifier,Type	
-AWS::DataZone::UserProfile	DomainIdentifier,UserIdentifier,UserType	
-AWS::Deadline::Budget	FarmId,UsageTrackingResource	
-AWS::Deadline::Farm	KmsKeyArn	
-AWS::Deadline::Fleet	FarmId	
-AWS::Deadline::LicenseEndpoint	SecurityGroupIds,SubnetIds,VpcId	
-AWS::Deadline::Limit	AmountRequirementName,FarmId	
-AWS::Deadline::MeteredProduct	LicenseEndpointId,ProductId	
-AWS::Deadline::Monitor	IdentityCenterInstanceArn,IdentityCenterRegion	
-AWS::Deadline::Queue	FarmId	
-AWS::Deadline::QueueEnvironment	FarmId,QueueId	
-AWS::Deadline::QueueFleetAssociation	FarmId,FleetId,QueueId	
-AWS::Deadline::QueueLimitAssociation	FarmId,LimitId,QueueId	
-AWS::Deadline::StorageProfile	FarmId	
-AWS::Deadline::Worker	FarmId,FleetId,HostProperties	
-AWS::Detective::MemberInvitation	GraphArn,MemberId	
-AWS::Detective::OrganizationAdmin	AccountId	
-AWS::DevOpsAgent::AgentSpace	KmsKeyArn	
-AWS::DevOpsAgent::Asset	AgentSpaceId,AssetType	
-AWS::DevOpsAgent::Association	AgentSpaceId	
-AWS::DevOpsAgent::PrivateConnection	ConnectionConfiguration,Name	
-AWS::DevOpsAgent::Service	ExchangeUrlPrivateConnectionName,KmsKeyArn,PrivateConnectionName,ServiceDetails/AzureIdentity,ServiceDetails/Dynatrace,ServiceDetails/GitHub,ServiceDetails/MCPServerSplunk,ServiceDetails/PagerDuty,ServiceDetails/ServiceNow,ServiceType,TargetUrlPrivateConnectionName	
-AWS::DevOpsAgent::Trigger	Action,AgentSpaceId,Condition,Type	
-AWS::DevOpsGuru::NotificationChannel	Config	
-AWS::DirectConnect::Connection	Bandwidth,Location,ProviderName,RequestMACSec	
-AWS::DirectConnect::DirectConnectGateway	AmazonSideAsn	
-AWS::DirectConnect::DirectConnectGatewayAssociation	AcceptDirectConnectGatewayAssociationProposalRoleArn,AssociatedGatewayId,DirectConnectGatewayId	
-AWS::DirectConnect::Lag	ConnectionsBandwidth,Location,ProviderName,RequestMACSec	
-AWS::DirectConnect::PrivateVirtualInterface	AllocatePrivateVirtualInterfaceRoleArn,DirectConnectGatewayId,VirtualGatewayId,Vlan	
-AWS::DirectConnect::PublicVirtualInterface	AllocatePublicVirtualInterfaceRoleArn,RouteFilterPrefixes,Vlan	
-AWS::DirectConnect::TransitVirtualInterface	AllocateTransitVirtualInterfaceRoleArn,DirectConnectGatewayId,Vlan	
-AWS::DirectoryService::MicrosoftAD	CreateAlias,Edition,Name,Password,ShortName,VpcSettings	
-AWS::DirectoryService::SimpleAD	CreateAlias,Description,Name,Password,ShortName,Size,VpcSettings	
-AWS::DocDB::DBCluster	AvailabilityZones,DBClusterIdentifier,DBSubnetGroupName,KmsKeyId,MasterUsername,SnapshotIdentifier,SourceDBClusterIdentifier,StorageEncrypted	
-AWS::DocDB::DBClusterParameterGroup	Description,Family,Name	
-AWS::DocDB::DBInstance	AvailabilityZone,DBClusterIdentifier,DBInstanceIdentifier	
-AWS::DocDB::DBSubnetGroup	DBSubnetGroupName	
-AWS::DocDB::EventSubscription	SnsTopicArn,SubscriptionName	
-AWS::DocDB::GlobalCluster	Engine,EngineVersion,GlobalClusterIdentifier,SourceDBClusterIdentifier,StorageEncrypted	
-AWS::DocDBElastic::Cluster	AdminUserName,AuthType,ClusterName,KmsKeyId	
-AWS::DocDBElastic::ClusterSnapshot	ClusterArn,SnapshotName	
-AWS::DynamoDB::GlobalTable	TableName	GlobalTableSourceArn,KeySchema,LocalSecondaryIndexes
-AWS::DynamoDB::Table	ImportSourceSpecification,TableName	KeySchema
-AWS::EC2::ApplicationStatusCheck	Interval,IpScope	
-AWS::EC2::CapacityManagerDataExport	OutputFormat,S3BucketName,S3BucketPrefix,Schedule	
-AWS::EC2::CapacityReservation	AvailabilityZone,AvailabilityZoneId,EbsOptimized,EphemeralStorage,InstancePlatform,InstanceType,OutPostArn,PlacementGroupArn,Tenancy	
-AWS::EC2::CapacityReservationFleet	AllocationStrategy,EndDate,InstanceMatchCriteria,InstanceTypeSpecifications,Tenancy	
-AWS::EC2::CarrierGateway	VpcId	
-AWS::EC2::ClientVpnAuthorizationRule	AccessGroupId,AuthorizeAllGroups,ClientVpnEndpointId,Description,TargetNetworkCidr	
-AWS::EC2::ClientVpnEndpoint	AuthenticationOptions,ClientCidrBlock,EndpointIpAddressType,TagSpecifications,TrafficIpAddressType,TransitGatewayConfiguration,TransportProtocol	
-AWS::EC2::ClientVpnRoute	ClientVpnEndpointId,Description,DestinationCidrBlock,TargetVpcSubnetId	
-AWS::EC2::ClientVpnTargetNetworkAssociation	AvailabilityZone,AvailabilityZoneId,ClientVpnEndpointId,SubnetId	
-AWS::EC2::CustomerGateway	BgpAsn,BgpAsnExtended,CertificateArn,DeviceName,IpAddress,Type	
-AWS::EC2::DHCPOptions	DomainName,DomainNameServers,Ipv6AddressPreferredLeaseTime,NetbiosNameServers,NetbiosNodeType,NtpServers	
-AWS::EC2::EC2Fleet	LaunchTemplateConfigs,OnDemandOptions,ReplaceUnhealthyInstances,ReservedCapacityOptions,SpotOptions,TagSpecifications,TargetCapacitySpecification/DefaultTargetCapacityType,TargetCapacitySpecification/TargetCapacityUnitType,TerminateInstancesWithExpiration,Type,ValidFrom,ValidUntil	
-AWS::EC2::EIP	Address,IpamPoolId,NetworkBorderGroup,TransferAddress	
-AWS::EC2::EIPAssociation	AllocationId,EIP,InstanceId,NetworkInterfaceId,PrivateIpAddress	
-AWS::EC2::EgressOnlyInternetGateway	VpcId	
-AWS::EC2::EnclaveCertificateIamRoleAssociation	CertificateArn,RoleArn	
-AWS::EC2::FlowLog	DeliverCrossAccountRole,DeliverLogsPermissionArn,DestinationOptions,LogDestination,LogDestinationType,LogFormat,LogGroupName,MaxAggregationInterval,ResourceId,ResourceType,TagFieldSpecifications,TrafficType	
-AWS::EC2::FpgaImage	InputStorageLocation,LogsStorageLocation	
-AWS::EC2::GatewayRouteTableAssociation	GatewayId	
-AWS::EC2::Host	AssetId,AvailabilityZone,InstanceFamily,InstanceType,OutpostArn	
-AWS::EC2::IPAMAllocation	Cidr,Description,IpamPoolId,NetmaskLength	
-AWS::EC2::IPAMPool	AddressFamily,AwsService,IpamScopeId,Locale,PublicIpSource,PubliclyAdvertisable,SourceIpamPoolId,SourceResource	
-AWS::EC2::IPAMPoolCidr	Cidr,IpamPoolId,NetmaskLength	
-AWS::EC2::IPAMPrefixListResolver	AddressFamily,IpamId	
-AWS::EC2::IPAMPrefixListResolverTarget	IpamPrefixListResolverId,PrefixListId,PrefixListRegion	
-AWS::EC2::IPAMResourceDiscoveryAssociation	IpamId,IpamResourceDiscoveryId	
-AWS::EC2::IPAMScope	IpamId	
-AWS::EC2::Instance	AvailabilityZone,CpuOptions,ElasticGpuSpecifications,ElasticInferenceAccelerators,EnclaveOptions,HibernationOptions,HostResourceGroupArn,ImageId,Ipv6AddressCount,Ipv6Addresses,KeyName,LaunchTemplate,LicenseSpecifications,NetworkInterfaces,PlacementGroupName,PrivateIpAddress,SecurityGroups,SubnetId	AdditionalInfo,Affinity,BlockDeviceMappings,EbsOptimized,HostId,InstanceType,KernelId,PrivateDnsNameOptions,RamdiskId,SecurityGroupIds,Tenancy,UserData
-AWS::EC2::InstanceConnectEndpoint	ClientToken,PreserveClientIp,SecurityGroupIds,SubnetId	
-AWS::EC2::IpPoolRouteTableAssociation	PublicIpv4Pool,RouteTableId	
-AWS::EC2::IpamExternalResourceVerificationToken	IpamId	
-AWS::EC2::IpamInternetRegistryAssociation	Description,IpamId,OrganizationHandle,Rir	
-AWS::EC2::KeyPair	KeyFormat,KeyName,KeyType,PublicKeyMaterial,Tags	
-AWS::EC2::LaunchTemplate	LaunchTemplateName	
-AWS::EC2::LocalGatewayRoute	DestinationCidrBlock,LocalGatewayRouteTableId	
-AWS::EC2::LocalGatewayRouteTable	LocalGatewayId,Mode	
-AWS::EC2::LocalGatewayRouteTableVPCAssociation	LocalGatewayRouteTableId,VpcId	
-AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation	LocalGatewayRouteTableId,LocalGatewayVirtualInterfaceGroupId	
-AWS::EC2::LocalGatewayVirtualInterface	LocalAddress,LocalGatewayVirtualInterfaceGroupId,OutpostLagId,PeerAddress,PeerBgpAsn,PeerBgpAsnExtended,Vlan	
-AWS::EC2::LocalGatewayVirtualInterfaceGroup	LocalBgpAsn,LocalBgpAsnExtended,LocalGatewayId	
-AWS::EC2::NatGateway	AllocationId,AvailabilityMode,ConnectivityType,PrivateIpAddress,SubnetId,VpcId	
-AWS::EC2::NetworkAcl	VpcId	
-AWS::EC2::NetworkAclEntry	Egress,NetworkAclId,RuleNumber	
-AWS::EC2::NetworkInsightsAccessScope	ExcludePaths,MatchPaths	
-AWS::EC2::NetworkInsightsAccessScopeAnalysis	NetworkInsightsAccessScopeId	
-AWS::EC2::NetworkInsightsAnalysis	FilterInArns,FilterOutArns,NetworkInsightsPathId	
-AWS::EC2::NetworkInsightsPath	Destination,DestinationIp,DestinationPort,FilterAtDestination,FilterAtSource,Protocol,Source,SourceIp	
-AWS::EC2::NetworkInterface	InterfaceType,PrivateIpAddress,SubnetId	ConnectionTrackingSpecification,EnablePrimaryIpv6,PrivateIpAddresses
-AWS::EC2::NetworkInterfaceAttachment	DeviceIndex,InstanceId,NetworkInterfaceId	
-AWS::EC2::NetworkInterfacePermission	AwsAccountId,NetworkInterfaceId,Permission	
-AWS::EC2::NetworkPerformanceMetricSubscription	Destination,Metric,Source,Statistic	
-AWS::EC2::PlacementGroup	ParentGroupId,PartitionCount,SpreadLevel,Strategy,Tags	
-AWS::EC2::Route	DestinationCidrBlock,DestinationIpv6CidrBlock,DestinationPrefixListId,RouteTableId	
-AWS::EC2::RouteServer	AmazonSideAsn	
-AWS::EC2::RouteServerAssociation	RouteServerId,VpcId	
-AWS::EC2::RouteServerEndpoint	RouteServerId,SubnetId	
-AWS::EC2::RouteServerPeer	BgpOptions,PeerAddress,RouteServerEndpointId	
-AWS::EC2::RouteServerPropagation	RouteServerId,RouteTableId	
-AWS::EC2::RouteTable	VpcId	
-AWS::EC2::SecondaryNetwork	Ipv4CidrBlock,NetworkType	
-AWS::EC2::SecurityGroup	GroupDescription,GroupName,VpcId	
-AWS::EC2::SecurityGroupEgress	CidrIp,CidrIpv6,DestinationPrefixListId,DestinationSecurityGroupId,FromPort,GroupId,IpProtocol,ToPort	
-AWS::EC2::SecurityGroupIngress	CidrIp,CidrIpv6,FromPort,GroupId,GroupName,IpProtocol,SourcePrefixListId,SourceSecurityGroupId,SourceSecurityGroupName,SourceSecurityGroupOwnerId,ToPort	
-AWS::EC2::SecurityGroupVpcAssociation	GroupId,VpcId	
-AWS::EC2::SpotFleet	SpotFleetRequestConfigData/AllocationStrategy,SpotFleetRequestConfigData/IamFleetRole,SpotFleetRequestConfigData/InstanceInterruptionBehavior,SpotFleetRequestConfigData/InstancePoolsToUseCount,SpotFleetRequestConfigData/LaunchSpecifications,SpotFleetRequestConfigData/LoadBalancersConfig,SpotFleetRequestConfigData/OnDemandAllocationStrategy,SpotFleetRequestConfigData/OnDemandMaxTotalPrice,SpotFleetRequestConfigData/ReplaceUnhealthyInstances,SpotFleetRequestConfigData/SpotMaintenanceStrategies,SpotFleetRequestConfigData/SpotMaxTotalPrice,SpotFleetRequestConfigData/SpotPrice,SpotFleetRequestConfigData/TagSpecifications,SpotFleetRequestConfigData/TerminateInstancesWithExpiration,SpotFleetRequestConfigData/Type,SpotFleetRequestConfigData/ValidFrom,SpotFleetRequestConfigData/ValidUntil	
-AWS::EC2::SqlHaStandbyDetectedInstance	InstanceId	
-AWS::EC2::Subnet	AvailabilityZone,AvailabilityZoneId,CidrBlock,Ipv4IpamPoolId,Ipv4NetmaskLength,Ipv6IpamPoolId,Ipv6Native,Ipv6NetmaskLength,OutpostArn,VpcId	Ipv6CidrBlock
-AWS::EC2::SubnetCidrBlock	Ipv6CidrBlock,Ipv6IpamPoolId,Ipv6NetmaskLength,SubnetId	
-AWS::EC2::SubnetCidrReservation	Cidr,Description,ReservationType,SubnetId	
-AWS::EC2::SubnetNetworkAclAssociation	NetworkAclId,SubnetId	
-AWS::EC2::SubnetRouteTableAssociation	RouteTableId,SubnetId	
-AWS::EC2::TrafficMirrorFilter	Description	
-AWS::EC2::TrafficMirrorFilterRule	TrafficMirrorFilterId	
-AWS::EC2::TrafficMirrorTarget	Description,GatewayLoadBalancerEndpointId,NetworkInterfaceId,NetworkLoadBalancerArn	
-AWS::EC2::TransitGateway	AmazonSideAsn,MulticastSupport	
-AWS::EC2::TransitGatewayAttachment	TransitGatewayId,VpcId	
-AWS::EC2::TransitGatewayConnect	Options,TransportTransitGatewayAttachmentId	
-AWS::EC2::TransitGatewayConnectPeer	ConnectPeerConfiguration,ConnectPeerConfiguration/BgpConfigurations/*/PeerAsn,ConnectPeerConfiguration/InsideCidrBlocks,ConnectPeerConfiguration/PeerAddress,ConnectPeerConfiguration/TransitGatewayAddress,TransitGatewayAttachmentId	
-AWS::EC2::TransitGatewayMeteringPolicy	TransitGatewayId	
-AWS::EC2::TransitGatewayMeteringPolicyEntry	DestinationCidrBlock,DestinationPortRange,DestinationTransitGatewayAttachmentId,DestinationTransitGatewayAttachmentType,MeteredAccount,PolicyRuleNumber,Protocol,SourceCidrBlock,SourcePortRange,SourceTransitGatewayAttachmentId,SourceTransitGatewayAttachmentType,TransitGatewayMeteringPolicyId	
-AWS::EC2::TransitGatewayMulticastDomain	TransitGatewayId	
-AWS::EC2::TransitGatewayMulticastDomainAssociation	SubnetId,TransitGatewayAttachmentId,TransitGatewayMulticastDomainId	
-AWS::EC2::TransitGatewayMulticastGroupMember	GroupIpAddress,NetworkInterfaceId,TransitGatewayMulticastDomainId	
-AWS::EC2::TransitGatewayMulticastGroupSource	GroupIpAddress,NetworkInterfaceId,TransitGatewayMulticastDomainId	
-AWS::EC2::TransitGatewayPeeringAttachment	PeerAccountId,PeerRegion,PeerTransitGatewayId,TransitGatewayId	
-AWS::EC2::TransitGatewayPolicyTable	TransitGatewayId	
-AWS::EC2::TransitGatewayPolicyTableAssociation	TransitGatewayAttachmentId,TransitGatewayPolicyTableId	
-AWS::EC2::TransitGatewayPolicyTableEntry	PolicyRuleNumber,TransitGatewayPolicyTableId	
-AWS::EC2::TransitGatewayRoute	Blackhole,DestinationCidrBlock,TransitGatewayAttachmentId,TransitGatewayRouteTableId	
-AWS::EC2::TransitGatewayRouteTable	TransitGatewayId	
-AWS::EC2::TransitGatewayRouteTableAssociation	TransitGatewayAttachmentId,TransitGatewayRouteTableId	
-AWS::EC2::TransitGatewayRouteTablePropagation	TransitGatewayAttachmentId,TransitGatewayRouteTableId	
-AWS::EC2::TransitGatewayVpcAttachment	SubnetIds,TransitGatewayId,VpcId	
-AWS::EC2::VPC	CidrBlock,Ipv4IpamPoolId,Ipv4NetmaskLength,VpcEncryptionControl	InstanceTenancy
-AWS::EC2::VPCBlockPublicAccessExclusion	SubnetId,VpcId	
-AWS::EC2::VPCCidrBlock	AmazonProvidedIpv6CidrBlock,CidrBlock,Ipv4IpamPoolId,Ipv4NetmaskLength,Ipv6CidrBlock,Ipv6CidrBlockNetworkBorderGroup,Ipv6IpamPoolId,Ipv6NetmaskLength,Ipv6Pool,VpcId	
-AWS::EC2::VPCDHCPOptionsAssociation	DhcpOptionsId,VpcId	
-AWS::EC2::VPCEncryptionControl	VpcId	
-AWS::EC2::VPCEndpoint	DnsOptions/PrivateDnsPreference,DnsOptions/PrivateDnsSpecifiedDomains,ResourceConfigurationArn,ServiceName,ServiceNetworkArn,ServiceRegion,VpcEndpointType,VpcId	
-AWS::EC2::VPCEndpointConnectionNotification	ServiceId,VPCEndpointId	
-AWS::EC2::VPCEndpointServicePermissions	ServiceId	
-AWS::EC2::VPCGatewayAttachment	VpcId	
-AWS::EC2::VPCPeeringConnection	PeerOwnerId,PeerRegion,PeerVpcId,VpcId	
-AWS::EC2::VPNConcentrator	TransitGatewayId,Type	
-AWS::EC2::VPNConnection	EnableAcceleration,LocalIpv4NetworkCidr,LocalIpv6NetworkCidr,OutsideIpAddressType,PreSharedKeyStorage,RemoteIpv4NetworkCidr,RemoteIpv6NetworkCidr,StaticRoutesOnly,TransportTransitGatewayAttachmentId,TunnelInsideIpVersion,Type,VpnConcentratorId	
-AWS::EC2::VPNConnectionRoute	DestinationCidrBlock,VpnConnectionId	
-AWS::EC2::VPNGateway	AmazonSideAsn,Type	
-AWS::EC2::VerifiedAccessEndpoint	ApplicationDomain,AttachmentType,CidrOptions/Cidr,CidrOptions/Protocol,CidrOptions/SubnetIds,DomainCertificateArn,EndpointDomainPrefix,EndpointType,LoadBalancerOptions/LoadBalancerArn,NetworkInterfaceOptions/NetworkInterfaceId,RdsOptions/Protocol,RdsOptions/RdsDbClusterArn,RdsOptions/RdsDbInstanceArn,RdsOptions/RdsDbProxyArn,SecurityGroupIds	
-AWS::EC2::VerifiedAccessTrustProvider	DeviceOptions,DeviceTrustProviderType,PolicyReferenceName,TrustProviderType,UserTrustProviderType	
-AWS::EC2::VolumeAttachment	Device,EbsCardIndex,InstanceId,VolumeId	
-AWS::ECR::PublicRepository	RepositoryName	
-AWS::ECR::PullThroughCacheRule	CredentialArn,CustomRoleArn,EcrRepositoryPrefix,UpstreamRegistry,UpstreamRegistryUrl,UpstreamRepositoryPrefix	
-AWS::ECR::PullTimeUpdateExclusion	PrincipalArn	
-AWS::ECR::Repository	EncryptionConfiguration,EncryptionConfiguration/EncryptionType,EncryptionConfiguration/KmsKey,RepositoryName	
-AWS::ECR::RepositoryCreationTemplate	Prefix	
-AWS::ECS::CapacityProvider	AutoScalingGroupProvider/AutoScalingGroupArn,ClusterName,Name	
-AWS::ECS::Cluster	ClusterName	
-AWS::ECS::ClusterCapacityProviderAssociations	Cluster	
-AWS::ECS::Daemon	ClusterArn,DaemonName	
-AWS::ECS::DaemonTaskDefinition	ContainerDefinitions,Cpu,ExecutionRoleArn,Family,IpcMode,Memory,PidMode,TaskRoleArn,Volumes	
-AWS::ECS::ExpressGatewayService	Cluster,InfrastructureRoleArn,ServiceName,Tags	
-AWS::ECS::Gateway	Configuration/HostSharedAlb/NetworkConfiguration/IpAddressType,Configuration/HostSharedAlb/NetworkConfiguration/Subnets,Configuration/HostSharedAlb/Port,Configuration/HostSharedAlb/Protocol,Configuration/HostSharedAlb/Scheme,GatewayName	
-AWS::ECS::GatewayClusterAssociations	Cluster,Gateway	
-AWS::ECS::PrimaryTaskSet	Cluster,Service	
-AWS::ECS::Service	Cluster,Role,SchedulingStrategy,ServiceName	LaunchType
-AWS::ECS::TaskDefinition	ContainerDefinitions,Cpu,EnableFaultInjection,EphemeralStorage,ExecutionRoleArn,Family,InferenceAccelerators,IpcMode,Memory,NetworkMode,PidMode,PlacementConstraints,ProxyConfiguration,RequiresCompatibilities,RuntimePlatform,TaskRoleArn,Volumes	
-AWS::ECS::TaskSet	CapacityProviderStrategy,Cluster,ExternalId,LaunchType,LoadBalancers,NetworkConfiguration,PlatformVersion,Service,ServiceRegistries,TaskDefinition	
-AWS::EFS::AccessPoint	ClientToken,FileSystemId,PosixUser,PosixUser/Gid,PosixUser/SecondaryGids,PosixUser/Uid,RootDirectory,RootDirectory/CreationInfo,RootDirectory/CreationInfo/OwnerGid,RootDirectory/CreationInfo/OwnerUid,RootDirectory/CreationInfo/Permissions,RootDirectory/Path	
-AWS::EFS::FileSystem	AvailabilityZoneName,Encrypted,KmsKeyId,PerformanceMode	
-AWS::EFS::MountTarget	FileSystemId,IpAddress,IpAddressType,Ipv6Address,SubnetId	
-AWS::EKS::AccessEntry	ClusterName,PrincipalArn,Type	
-AWS::EKS::Addon	AddonName,ClusterName,NamespaceConfig	
-AWS::EKS::Capability	CapabilityName,ClusterName,Configuration/ArgoCd/AwsIdc,Configuration/ArgoCd/EndpointPrefix,Configuration/ArgoCd/Namespace,Type	
-AWS::EKS::CertificateAuthority	ClusterName	
-AWS::EKS::Cluster	AccessConfig/BootstrapClusterCreatorAdminPermissions,BootstrapSelfManagedAddons,EncryptionConfig,KubernetesNetworkConfig/IpFamily,KubernetesNetworkConfig/ServiceIpv4Cidr,Name,OutpostConfig,RoleArn	
-AWS::EKS::FargateProfile	ClusterName,FargateProfileName,PodExecutionRoleArn,Selectors,Subnets	
-AWS::EKS::IdentityProviderConfig	ClusterName,IdentityProviderConfigName,Oidc,Type	
-AWS::EKS::Nodegroup	AmiType,CapacityType,ClusterName,DiskSize,InstanceTypes,NodeRole,NodegroupName,RemoteAccess,Subnets	
-AWS::EKS::PodIdentityAssociation	ClusterName,Namespace,ServiceAccount	
-AWS::EMR::Cluster	AdditionalInfo,Applications,AutoScalingRole,BootstrapActions,Configurations,CustomAmiId,EbsRootVolumeIops,EbsRootVolumeSize,EbsRootVolumeThroughput,JobFlowRole,KerberosAttributes,LogEncryptionKmsKeyId,LogUri,Name,OSReleaseLabel,PlacementGroupConfigs,ReleaseLabel,ScaleDownBehavior,SecurityConfiguration,ServiceRole,Steps	
-AWS::EMR::InstanceFleetConfig	ClusterId,InstanceFleetType,LaunchSpecifications,Name	
-AWS::EMR::InstanceGroupConfig	BidPrice,Configurations,CustomAmiId,EbsConfiguration,InstanceRole,InstanceType,JobFlowId,Market,Name	
-AWS::EMR::SecurityConfiguration	Name,SecurityConfiguration	
-AWS::EMR::Step	ActionOnFailure,EncryptionKeyArn,HadoopJarStep,JobFlowId,LogUri,Name	
-AWS::EMR::Studio	AuthMode,EncryptionKeyArn,EngineSecurityGroupId,IdcInstanceArn,IdcUserAssignment,ServiceRole,TrustedIdentityPropagationEnabled,UserRole,VpcId,WorkspaceSecurityGroupId	
-AWS::EMR::StudioSessionMapping	IdentityName,IdentityType,StudioId	
-AWS::EMR::WALWorkspace	WALWorkspaceName	
-AWS::EMRContainers::Endpoint	ConfigurationOverrides,ExecutionRoleArn,Name,ReleaseLabel,SessionIdleTimeoutInMinutes,Type,VirtualClusterId	
-AWS::EMRContainers::JobTemplate	JobTemplateData,Name,Tags	
-AWS::EMRContainers::SecurityConfiguration	ContainerProvider,Name,SecurityConfigurationData	
-AWS::EMRContainers::VirtualCluster	ContainerProvider,Name,SecurityConfigurationId,SessionEnabled	
-AWS::EMRServerless::Application	Name,Type	Architecture,AutoStartConfiguration,AutoStopConfiguration,ImageConfiguration,InitialCapacity,InteractiveConfiguration,MaximumCapacity,MonitoringConfiguration,NetworkConfiguration,ReleaseLabel,RuntimeConfiguration,SchedulerConfiguration,WorkerTypeSpecifications
-AWS::EVS::Environment	ConnectivityInfo,EnvironmentName,KmsKeyId,LicenseInfo,ServiceAccessSecurityGroups,ServiceAccessSubnetId,SiteId,TermsAccepted,VcfHostnames,VcfVersion,VpcId	
-AWS::ElastiCache::CacheCluster	CacheSubnetGroupName,ClusterName,Engine,NetworkType,Port,SnapshotArns,SnapshotName	IpDiscovery,PreferredAvailabilityZones
-AWS::ElastiCache::ParameterGroup	CacheParameterGroupFamily	
-AWS::ElastiCache::ReplicationGroup	AtRestEncryptionEnabled,CacheSubnetGroupName,DataTieringEnabled,GlobalReplicationGroupId,KmsKeyId,NetworkType,Port,PreferredCacheClusterAZs,ReplicationGroupId,SnapshotArns,SnapshotName	AuthToken,NodeGroupConfiguration
-AWS::ElastiCache::ServerlessCache	ConnectionType,KmsKeyId,NetworkType,ServerlessCacheName,SnapshotArnsToRestore,SubnetIds	
-AWS::ElastiCache::ServerlessCacheSnapshot	KmsKeyId,ServerlessCacheName,ServerlessCacheSnapshotName	
-AWS::ElastiCache::Snapshot	CacheClusterId,KmsKeyId,ReplicationGroupId,SnapshotName	
-AWS::ElastiCache::SubnetGroup	CacheSubnetGroupName	
-AWS::ElastiCache::User	UserId,UserName	
-AWS::ElastiCache::UserGroup	UserGroupId	
-AWS::ElasticBeanstalk::Application	ApplicationName	
-AWS::ElasticBeanstalk::ApplicationVersion	ApplicationName,BuildConfiguration,ImageConfiguration,Process,SourceBundle	
-AWS::ElasticBeanstalk::ConfigurationTemplate	ApplicationName,EnvironmentId,PlatformArn,SolutionStackName,SourceConfiguration	
-AWS::ElasticBeanstalk::Environment	ApplicationName,CNAMEPrefix,EnvironmentName,SolutionStackName,Tier/Name,Tier/Type	
-AWS::ElasticLoadBalancing::LoadBalancer	LoadBalancerName,Scheme	AvailabilityZones,HealthCheck,Subnets
-AWS::ElasticLoadBalancingV2::Listener	LoadBalancerArn	
-AWS::ElasticLoadBalancingV2::ListenerCertificate	ListenerArn	
-AWS::ElasticLoadBalancingV2::ListenerRule	ListenerArn	
-AWS::ElasticLoadBalancingV2::LoadBalancer	Name,Scheme,Type	
-AWS::ElasticLoadBalancingV2::TargetGroup	IpAddressType,Name,Port,Protocol,ProtocolVersion,TargetType,VpcId	
-AWS::ElasticLoadBalancingV2::TrustStore	Name	
-AWS::ElasticLoadBalancingV2::TrustStoreRevocation	RevocationContents,TrustStoreArn	
-AWS::Elasticsearch::Domain	DomainName	
-AWS::EntityResolution::IdMappingWorkflow	WorkflowName	
-AWS::EntityResolution::IdNamespace	IdNamespaceName	
-AWS::EntityResolution::MatchingWorkflow	ResolutionTechniques/EnableRealTimeMatching,WorkflowName	
-AWS::EntityResolution::PolicyStatement	Arn,StatementId	
-AWS::EntityResolution::SchemaMapping	SchemaName	
-AWS::EventSchemas::Discoverer	SourceArn	
-AWS::EventSchemas::Registry	RegistryName	
-AWS::EventSchemas::Schema	RegistryName,SchemaName	
-AWS::Events::ApiDestination	Name	
-AWS::Events::Archive	ArchiveName,SourceArn	
-AWS::Events::Connection	Name	
-AWS::Events::Endpoint	Name	
-AWS::Events::EventBus	Name	
-AWS::Events::EventBusPolicy	EventBusName,StatementId	
-AWS::Events::Rule	Name	EventBusName
-AWS::EventsV2::EventBus	Name	
-AWS::EventsV2::EventSource	Configuration/PartnerEventsConfiguration/PartnerEventSourceArn,EventBusArn,Name	
-AWS::EventsV2::ResourcePolicy	EventBusArn	
-AWS::EventsV2::Subscriber	EventBusArn,InvokeConfiguration/TargetArn,Name,PointInTimeConfiguration,StartingPosition,Type	
-AWS::Evidently::Experiment	Name,Project	
-AWS::Evidently::Feature	Name,Project	
-AWS::Evidently::Launch	Name,Project	
-AWS::Evidently::Project	Name	
-AWS::FIS::ExperimentTemplate	ExperimentOptions/AccountTargeting	
-AWS::FIS::TargetAccountConfiguration	AccountId,ExperimentTemplateId	
-AWS::FMS::NotificationChannel	SnsTopicArn	
-AWS::FSx::Backup	FileSystemId	
-AWS::FSx::DataRepositoryAssociation	BatchImportMetaDataOnCreate,DataRepositoryPath,FileSystemId,FileSystemPath	
-AWS::FSx::FileCache	CopyTagsToDataRepositoryAssociations,DataRepositoryAssociations,FileCacheType,FileCacheTypeVersion,KmsKeyId,LustreConfiguration/DeploymentType,LustreConfiguration/MetadataConfiguration,LustreConfiguration/PerUnitStorageThroughput,SecurityGroupIds,StorageCapacity,SubnetIds	
-AWS::FSx::FileSystem	BackupId,FileSystemType,KmsKeyId,SecurityGroupIds,SubnetIds	
-AWS::FSx::S3AccessPointAttachment	Name,OntapConfiguration,OpenZFSConfiguration,S3AccessPoint,Type	
-AWS::FSx::Snapshot	VolumeId	
-AWS::FSx::StorageVirtualMachine	FileSystemId,Name,RootVolumeSecurityStyle	
-AWS::FSx::Volume	BackupId,OntapConfiguration/AggregateConfiguration,OntapConfiguration/AggregateConfiguration/Aggregates,OntapConfiguration/AggregateConfiguration/ConstituentsPerAggregate,OntapConfiguration/OntapVolumeType,OntapConfiguration/SnaplockConfiguration/SnaplockType,OntapConfiguration/StorageVirtualMachineId,OntapConfiguration/VolumeStyle,OpenZFSConfiguration/OriginSnapshot,OpenZFSConfiguration/OriginSnapshot/CopyStrategy,OpenZFSConfiguration/OriginSnapshot/SnapshotARN,OpenZFSConfiguration/ParentVolumeId,VolumeType	
-AWS::FinSpace::Environment	DataBundles,FederationParameters,KmsKeyId,SuperuserParameters,Tags	
-AWS::Forecast::Dataset	DatasetName	
-AWS::Forecast::DatasetGroup	DatasetGroupName	
-AWS::FraudDetector::Detector	DetectorId	
-AWS::FraudDetector::EntityType	Name	
-AWS::FraudDetector::EventType	Name	
-AWS::FraudDetector::Label	Name	
-AWS::FraudDetector::List	Name	
-AWS::FraudDetector::Outcome	Name	
-AWS::FraudDetector::Variable	Name	
-AWS::GameLift::Build	OperatingSystem,ServerSdkVersion,StorageLocation	
-AWS::GameLift::ContainerFleet	BillingType,InstanceType,PlayerGatewayMode	
-AWS::GameLift::ContainerGroupDefinition	ContainerGroupType,Name	
-AWS::GameLift::Fleet	BuildId,CertificateConfiguration,ComputeType,EC2InstanceType,FleetType,InstanceRoleARN,InstanceRoleCredentialsProvider,LogPaths,PeerVpcAwsAccountId,PeerVpcId,PlayerGatewayConfiguration,PlayerGatewayMode,ScriptId,ServerLaunchParameters,ServerLaunchPath	
-AWS::GameLift::GameSessionQueue	Name	
-AWS::GameLift::Location	LocationName	
-AWS::GameLift::MatchmakingConfiguration	Name	
-AWS::GameLift::MatchmakingRuleSet	Name,RuleSetBody	
-AWS::GameLift::Script	NodeJsVersion	
-AWS::GlobalAccelerator::EndpointGroup	EndpointGroupRegion,ListenerArn	
-AWS::GlobalAccelerator::Listener	AcceleratorArn	
-AWS::Glue::Blueprint	Name	
-AWS::Glue::Catalog	Name	
-AWS::Glue::Classifier	CsvClassifier/Name,GrokClassifier/Name,JsonClassifier/Name,XMLClassifier/Name	
-AWS::Glue::Connection	CatalogId,ConnectionInput/Name	
-AWS::Glue::ConnectionType	ConnectionProperties,ConnectionType,ConnectorAuthenticationConfiguration,Description,IntegrationType,RestConfiguration	
-AWS::Glue::Crawler	Name	
-AWS::Glue::CustomEntityType	Name	
-AWS::Glue::DataCatalogEncryptionSettings	CatalogId	
-AWS::Glue::DataQualityRuleset	Name	
-AWS::Glue::Database	DatabaseName	
-AWS::Glue::DevEndpoint	EndpointName	
-AWS::Glue::IdentityCenterConfiguration	InstanceArn	
-AWS::Glue::Integration	AdditionalEncryptionContext,IntegrationConfig,IntegrationConfig/RefreshInterval,IntegrationName,KmsKeyId,SourceArn,TargetArn	
-AWS::Glue::IntegrationResourceProperty	ResourceArn	
-AWS::Glue::Job	Name	
-AWS::Glue::MLTransform	InputRecordTables,TransformEncryption,TransformParameters/FindMatchesParameters/PrimaryKeyColumnName	
-AWS::Glue::Partition	CatalogId,DatabaseName,PartitionInput/Values,TableName	
-AWS::Glue::Registry	Name	
-AWS::Glue::Schema	DataFormat,Name,Registry,SchemaDefinition	
-AWS::Glue::SchemaVersion	Schema,SchemaDefinition	
-AWS::Glue::SchemaVersionMetadata	Key,SchemaVersionId,Value	
-AWS::Glue::SecurityConfiguration	Name	
-AWS::Glue::Session	Command,Connections,DefaultArguments,Description,GlueVersion,Id,IdleTimeout,MaxCapacity,NumberOfWorkers,RequestOrigin,Role,SecurityConfiguration,Timeout,WorkerType	
-AWS::Glue::Table	CatalogId,DatabaseName,Name,TableInput/Name	
-AWS::Glue::TableOptimizer	CatalogId,DatabaseName,TableName,Type	
-AWS::Glue::Trigger	Name,Type,WorkflowName	
-AWS::Glue::UsageProfile	Name	
-AWS::Glue::UserDefinedFunction	DatabaseName,FunctionName,FunctionType	
-AWS::Glue::Workflow	Name	
-AWS::Grafana::Workspace	ClientToken	
-AWS::Greengrass::ConnectorDefinition	InitialVersion	
-AWS::Greengrass::ConnectorDefinitionVersion	ConnectorDefinitionId,Connectors	
-AWS::Greengrass::CoreDefinition	InitialVersion	
-AWS::Greengrass::CoreDefinitionVersion	CoreDefinitionId,Cores	
-AWS::Greengrass::DeviceDefinition	InitialVersion	
-AWS::Greengrass::DeviceDefinitionVersion	DeviceDefinitionId,Devices	
-AWS::Greengrass::FunctionDefinition	InitialVersion	
-AWS::Greengrass::FunctionDefinitionVersion	DefaultConfig,FunctionDefinitionId,Functions	
-AWS::Greengrass::Group	InitialVersion	
-AWS::Greengrass::GroupVersion	ConnectorDefinitionVersionArn,CoreDefinitionVersionArn,DeviceDefinitionVersionArn,FunctionDefinitionVersionArn,GroupId,LoggerDefinitionVersionArn,ResourceDefinitionVersionArn,SubscriptionDefinitionVersionArn	
-AWS::Greengrass::LoggerDefinition	InitialVersion	
-AWS::Greengrass::LoggerDefinitionVersion	LoggerDefinitionId,Loggers	
-AWS::Greengrass::ResourceDefinition	InitialVersion	
-AWS::Greengrass::ResourceDefinitionVersion	ResourceDefinitionId,Resources	
-AWS::Greengrass::SubscriptionDefinition	InitialVersion	
-AWS::Greengrass::SubscriptionDefinitionVersion	SubscriptionDefinitionId,Subscriptions	
-AWS::GreengrassV2::ComponentVersion	InlineRecipe,LambdaFunction	
-AWS::GreengrassV2::Deployment	Components,DeploymentName,DeploymentPolicies,IotJobConfiguration,ParentTargetArn,TargetArn	
-AWS::GroundStation::DataflowEndpointGroup	ContactPostPassDurationSeconds,ContactPrePassDurationSeconds,EndpointDetails	
-AWS::GroundStation::DataflowEndpointGroupV2	ContactPostPassDurationSeconds,ContactPrePassDurationSeconds,Endpoints	
-AWS::GuardDuty::CustomDetectionRuleAssociation	RuleId	
-AWS::GuardDuty::Filter	DetectorId,Name	
-AWS::GuardDuty::IPSet	DetectorId,Format	
-AWS::GuardDuty::Master	DetectorId,InvitationId,MasterId	
-AWS::GuardDuty::Member	DetectorId,MemberId	
-AWS::GuardDuty::PublishingDestination	DetectorId	
-AWS::GuardDuty::ThreatEntitySet	DetectorId,Format	
-AWS::GuardDuty::ThreatIntelSet	DetectorId,Format	
-AWS::GuardDuty::TrustedEntitySet	DetectorId,Format	
-AWS::HealthAgent::Domain	Name	
-AWS::HealthImaging::Datastore	DatastoreName,KmsKeyArn,Tags	
-AWS::HealthLake::DataTransformationProfile	KmsKeyId,ProfileDescription,ProfileName,Source,SourceFormat	
-AWS::HealthLake::FHIRDatastore	DatastoreTypeVersion,PreloadDataConfig,SseConfiguration	
-AWS::IAM::AccessKey	Serial,UserName	
-AWS::IAM::Group	GroupName	
-AWS::IAM::GroupPolicy	GroupName,PolicyName	
-AWS::IAM::InstanceProfile	InstanceProfileName,Path	
-AWS::IAM::ManagedPolicy	Description,ManagedPolicyName,Path	
-AWS::IAM::OIDCProvider	Url	
-AWS::IAM::Role	Path,RoleName	
-AWS::IAM::RolePolicy	PolicyName,RoleName	
-AWS::IAM::SAMLProvider	AddPrivateKey,Name,RemovePrivateKey	
-AWS::IAM::ServerCertificate	CertificateBody,CertificateChain,PrivateKey,ServerCertificateName	
-AWS::IAM::ServiceLinkedRole	AWSServiceName,CustomSuffix	
-AWS::IAM::User	UserName	
-AWS::IAM::UserPolicy	PolicyName,UserName	
-AWS::IAM::VirtualMFADevice	Path,VirtualMfaDeviceName	
-AWS::IVS::EncoderConfiguration	Name,Video,Video/Bitrate,Video/Framerate,Video/Height,Video/Width	
-AWS::IVS::IngestConfiguration	IngestProtocol,InsecureIngest,Name,UserId	
-AWS::IVS::PlaybackKeyPair	Name,PublicKeyMaterial	
-AWS::IVS::PublicKey	Name,PublicKeyMaterial	
-AWS::IVS::RecordingConfiguration	DestinationConfiguration,DestinationConfiguration/S3,DestinationConfiguration/S3/BucketName,Name,RecordingReconnectWindowSeconds,RenditionConfiguration,RenditionConfiguration/RenditionSelection,RenditionConfiguration/Renditions,ThumbnailConfiguration,ThumbnailConfiguration/RecordingMode,ThumbnailConfiguration/Resolution,ThumbnailConfiguration/Storage,ThumbnailConfiguration/TargetIntervalSeconds	
-AWS::IVS::StorageConfiguration	Name,S3,S3/BucketName	
-AWS::IVS::StreamKey	ChannelArn	
-AWS::IdentityStore::Group	IdentityStoreId	
-AWS::IdentityStore::GroupMembership	GroupId,IdentityStoreId,MemberId	
-AWS::IdentityStore::User	Addresses,Emails,IdentityStoreId,PhoneNumbers,Photos,Roles,UserName	
-AWS::ImageBuilder::Component	ChangeDescription,Data,Description,KmsKeyId,Name,Platform,SupportedOsVersions,Uri,Version	
-AWS::ImageBuilder::ContainerRecipe	Components,ContainerType,Description,DockerfileTemplateData,DockerfileTemplateUri,ImageOsVersionOverride,InstanceConfiguration,KmsKeyId,Name,ParentImage,PlatformOverride,TargetRepository,Version,WorkingDirectory	
-AWS::ImageBuilder::DistributionConfiguration	Name	
-AWS::ImageBuilder::Image	ContainerRecipeArn,DistributionConfigurationArn,EnhancedImageMetadataEnabled,ImageRecipeArn,ImageScanningConfiguration,ImageTestsConfiguration,InfrastructureConfigurationArn,Workflows	ImagePipelineExecutionSettings
-AWS::ImageBuilder::ImagePipeline	Name	
-AWS::ImageBuilder::ImageRecipe	AdditionalInstanceConfiguration,AmiTags,AmiWatermarks,BlockDeviceMappings,Components,Description,Name,ParentImage,Version,WorkingDirectory	
-AWS::ImageBuilder::InfrastructureConfiguration	Name	
-AWS::ImageBuilder::LifecyclePolicy	Name	
-AWS::ImageBuilder::Workflow	ChangeDescription,Data,Description,KmsKeyId,Name,Type,Uri,Version	
-AWS::Inspector::AssessmentTarget	AssessmentTargetName	
-AWS::Inspector::AssessmentTemplate	AssessmentTargetArn,AssessmentTemplateName,DurationInSeconds,RulesPackageArns,UserAttributesForFindings	
-AWS::Inspector::ResourceGroup	ResourceGroupTags	
-AWS::InspectorV2::CodeSecurityIntegration	CreateIntegrationDetails	
-AWS::InspectorV2::CodeSecurityScanConfiguration	Level,Name,ScopeSettings	
-AWS::InspectorV2::Connector	Name,Provider,ProviderConfiguration/Azure/AwsConfigConnectorArn	
-AWS::Interconnect::Connection	ActivationKey,AttachPoint,EnvironmentId,RemoteAccount	
-AWS::InternetMonitor::Monitor	MonitorName	
-AWS::Invoicing::InvoiceUnit	InvoiceReceiver,Name	
-AWS::Invoicing::ProcurementPortalPreference	BuyerDomain,BuyerIdentifier,ProcurementPortalName,SupplierDomain,SupplierIdentifier	
-AWS::IoT::AccountAuditConfiguration	AccountId	
-AWS::IoT::Authorizer	AuthorizerName,SigningDisabled	
-AWS::IoT::BillingGroup	BillingGroupName	
-AWS::IoT::CACertificate	CACertificatePem,CertificateMode,VerificationCertificatePem	
-AWS::IoT::Certificate	CACertificatePem,CertificateMode,CertificatePem,CertificateSigningRequest	
-AWS::IoT::CertificateProvider	CertificateProviderName	
-AWS::IoT::Command	CommandId,PayloadTemplate,Preprocessor	
-AWS::IoT::CustomMetric	MetricName,MetricType	
-AWS::IoT::Dimension	Name,Type	
-AWS::IoT::DomainConfiguration	DomainConfigurationName,DomainName,ServerCertificateArns,ServiceType,ValidationCertificateArn	
-AWS::IoT::FleetMetric	MetricName	
-AWS::IoT::Job	DestinationPackageVersions,Document,DocumentParameters,DocumentSource,JobExecutionsRetryConfig,JobId,JobTemplateArn,SchedulingConfig,TargetSelection,Targets	
-AWS::IoT::JobTemplate	AbortConfig,Description,DestinationPackageVersions,Document,DocumentSource,JobArn,JobExecutionsRetryConfig,JobExecutionsRolloutConfig,JobTemplateId,MaintenanceWindows,PresignedUrlConfig,Tags,TimeoutConfig	
-AWS::IoT::Logging	AccountId	
-AWS::IoT::MitigationAction	ActionName	
-AWS::IoT::Policy	PolicyName	
-AWS::IoT::PolicyPrincipalAttachment	PolicyName,Principal	
-AWS::IoT::ProvisioningTemplate	TemplateName,TemplateType	
-AWS::IoT::ResourceSpecificLogging	TargetName,TargetType	
-AWS::IoT::RoleAlias	RoleAlias	
-AWS::IoT::ScheduledAudit	ScheduledAuditName	
-AWS::IoT::SecurityProfile	SecurityProfileName	
-AWS::IoT::SoftwarePackage	PackageName	
-AWS::IoT::SoftwarePackageVersion	PackageName,VersionName	
-AWS::IoT::Stream	StreamId	
-AWS::IoT::Thing	ThingName	
-AWS::IoT::ThingGroup	ParentGroupName,ThingGroupName	
-AWS::IoT::ThingPrincipalAttachment	Principal,ThingName,ThingPrincipalType	
-AWS::IoT::ThingType	ThingTypeName	
-AWS::IoT::TopicRule	RuleName	
-AWS::IoT::TopicRuleDestination	HttpUrlProperties,InfluxDBProperties,VpcProperties	
-AWS::IoTAnalytics::Channel	ChannelName	
-AWS::IoTAnalytics::Dataset	DatasetName	
-AWS::IoTAnalytics::Datastore	DatastoreName	
-AWS::IoTAnalytics::Pipeline	PipelineName	
-AWS::IoTFleetWise::Campaign	CollectionScheme,Compression,DataDestinationConfigs,DataPartitions,DiagnosticsMode,ExpiryTime,Name,PostTriggerCollectionDuration,Priority,SignalCatalogArn,SignalsToCollect,SignalsToFetch,SpoolingMode,StartTime,TargetArn	
-AWS::IoTFleetWise::DecoderManifest	ModelManifestArn,Name	
-AWS::IoTFleetWise::Fleet	Id,SignalCatalogArn	
-AWS::IoTFleetWise::ModelManifest	Name,SignalCatalogArn	
-AWS::IoTFleetWise::SignalCatalog	Name	
-AWS::IoTFleetWise::StateTemplate	Name,SignalCatalogArn	
-AWS::IoTFleetWise::Vehicle	Name	
-AWS::IoTSecureTunneling::Tunnel	Description,DestinationConfig,TimeoutConfig	
-AWS::IoTSiteWise::Application	Description,IdcInstanceArn,Name,WorkspaceName	
-AWS::IoTSiteWise::AssetModel	AssetModelType	
-AWS::IoTSiteWise::Dashboard	ProjectId	
-AWS::IoTSiteWise::Dataset	DatasetType,WorkspaceName	
-AWS::IoTSiteWise::Gateway	GatewayPlatform,GatewayVersion	
-AWS::IoTSiteWise::Pipeline	PipelineName,WorkspaceName	
-AWS::IoTSiteWise::Portal	PortalAuthMode,PortalType	
-AWS::IoTSiteWise::Project	PortalId	
-AWS::IoTSiteWise::Task	TaskName,WorkspaceName	
-AWS::IoTSiteWise::Workspace	EncryptionConfiguration,KmsKeyId,WorkspaceName	
-AWS::IoTTwinMaker::ComponentType	ComponentTypeId,WorkspaceId	
-AWS::IoTTwinMaker::Entity	EntityId,WorkspaceId	
-AWS::IoTTwinMaker::Scene	SceneId,WorkspaceId	
-AWS::IoTTwinMaker::SyncJob	SyncRole,SyncSource,Tags,WorkspaceId	
-AWS::IoTTwinMaker::Workspace	WorkspaceId	
-AWS::IoTWireless::Destination	Name	
-AWS::IoTWireless::DeviceProfile	LoRaWAN,Name	
-AWS::IoTWireless::NetworkAnalyzerConfiguration	Name	
-AWS::IoTWireless::PartnerAccount	PartnerAccountId	
-AWS::IoTWireless::ServiceProfile	LoRaWAN,Name	
-AWS::KMS::Alias	AliasName	
-AWS::KMS::ReplicaKey	PrimaryKeyArn	
-AWS::KafkaConnect::Connector	ConnectorDescription,ConnectorName,KafkaCluster,KafkaClusterClientAuthentication,KafkaClusterEncryptionInTransit,KafkaConnectVersion,LogDelivery,NetworkType,Plugins,ServiceExecutionRoleArn,WorkerConfiguration	
-AWS::KafkaConnect::CustomPlugin	ContentType,Description,Location,Name	
-AWS::KafkaConnect::WorkerConfiguration	Description,Name,PropertiesFileContent	
-AWS::Kendra::DataSource	IndexId,Type	
-AWS::Kendra::Faq	Description,FileFormat,IndexId,Name,RoleArn,S3Path	
-AWS::Kendra::FeaturedResultsSet	IndexId	
-AWS::Kendra::Index	Edition,ServerSideEncryptionConfiguration	
-AWS::Kendra::QuerySuggestionsBlockList	IndexId	
-AWS::Kendra::Thesaurus	IndexId	
-AWS::Kinesis::Channel	ChannelName,EncryptionConfiguration,S3DestinationConfiguration/DeadLetterQueueS3Configuration,S3DestinationConfiguration/StorageConfiguration,S3TablesDestinationConfiguration/DeadLetterQueueS3Configuration,S3TablesDestinationConfiguration/S3TablesConfigurationList,ServiceExecutionRoleARN,StreamConfigurationList	
-AWS::Kinesis::ResourcePolicy	ResourceArn	
-AWS::Kinesis::Stream	Name	
-AWS::Kinesis::StreamConsumer	ConsumerName,StreamARN,Tags	
-AWS::KinesisAnalytics::Application	ApplicationName	
-AWS::KinesisAnalytics::ApplicationOutput	ApplicationName	
-AWS::KinesisAnalytics::ApplicationReferenceDataSource	ApplicationName	
-AWS::KinesisAnalyticsV2::Application	ApplicationMode,ApplicationName	
-AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption	ApplicationName	
-AWS::KinesisAnalyticsV2::ApplicationOutput	ApplicationName	
-AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource	ApplicationName	
-AWS::KinesisFirehose::DeliveryStream	AmazonOpenSearchServerlessDestinationConfiguration/VpcConfiguration,AmazonopensearchserviceDestinationConfiguration/VpcConfiguration,DatabaseSourceConfiguration,DeliveryStreamName,DeliveryStreamType,DirectPutSourceConfiguration,ElasticsearchDestinationConfiguration/VpcConfiguration,IcebergDestinationConfiguration/CatalogConfiguration,KinesisStreamSourceConfiguration,MSKSourceConfiguration,SnowflakeDestinationConfiguration/SnowflakeVpcConfiguration	
-AWS::KinesisVideo::SignalingChannel	Name	
-AWS::KinesisVideo::Stream	Name	
-AWS::LakeFormation::DataCellsFilter	ColumnNames,ColumnWildcard,DatabaseName,Name,RowFilter,TableCatalogId,TableName	
-AWS::LakeFormation::Permissions	DataLakePrincipal,Resource	
-AWS::LakeFormation::PrincipalPermissions	Catalog,Permissions,PermissionsWithGrantOption,Principal,Resource	
-AWS::LakeFormation::Resource	ResourceArn	
-AWS::LakeFormation::Tag	CatalogId,TagKey	
-AWS::LakeFormation::TagAssociation	LFTags,Resource	
-AWS::Lambda::Alias	FunctionName,Name	
-AWS::Lambda::CapacityProvider	CapacityProviderName,InstanceRequirements,KmsKeyArn,PermissionsConfig,VpcConfig	
-AWS::Lambda::EventInvokeConfig	FunctionName,Qualifier	
-AWS::Lambda::EventSourceMapping	EventSourceArn,SelfManagedEventSource,StartingPosition,StartingPositionTimestamp	
-AWS::Lambda::Function	FunctionName,PackageType,TenancyConfig	DurableConfig
-AWS::Lambda::LayerVersion	CompatibleArchitectures,CompatibleRuntimes,Content,Description,LayerName,LicenseInfo	
-AWS::Lambda::LayerVersionPermission	Action,LayerVersionArn,OrganizationId,Principal	
-AWS::Lambda::MicrovmImage	Name	
-AWS::Lambda::NetworkConnector	Name	
-AWS::Lambda::Permission	Action,EventSourceToken,FunctionName,FunctionUrlAuthType,InvokedViaFunctionUrl,Principal,PrincipalOrgID,SourceAccount,SourceArn	
-AWS::Lambda::ResourcePolicy	ResourceArn	
-AWS::Lambda::Url	Qualifier,TargetFunctionArn	
-AWS::Lambda::Version	CodeSha256,Description,FunctionName,ProvisionedConcurrencyConfig,RuntimePolicy	
-AWS::Lambda::WebFunction	FunctionName	
-AWS::Lambda::WebFunctionEndpoint	EndpointName,EndpointType,FunctionName,Regions	
-AWS::Lambda::WebFunctionRevision	BuildConfig,Description,FunctionName,KmsKeyArn,ServiceConfig	
-AWS::LaunchWizard::Deployment	DeploymentPatternName,Name,WorkloadName	
-AWS::Lex::Bot	BotType	
-AWS::Lex::BotAlias	BotId	
-AWS::Lex::BotVersion	BotId	
-AWS::Lex::ResourcePolicy	ResourceArn	
-AWS::LicenseManager::LicenseAssetGroup	LicenseAssetGroupConfigurations	
-AWS::LicenseManager::LicenseConfiguration	LicenseCountingType,LicenseRules	
-AWS::LicenseManagerLinuxSubscriptions::SubscriptionProvider	SecretArn,SubscriptionProviderSource	
-AWS::LicenseManagerUserSubscriptions::LicenseServerEndpoint	IdentityProviderArn,LicenseServerSettings	
-AWS::Lightsail::Alarm	AlarmName,MetricName,MonitoredResourceName	
-AWS::Lightsail::Bucket	BucketName	
-AWS::Lightsail::Certificate	CertificateName,DomainName,SubjectAlternativeNames	
-AWS::Lightsail::ContactMethod	ContactEndpoint,Protocol	
-AWS::Lightsail::Container	ServiceName	
-AWS::Lightsail::Database	AvailabilityZone,MasterDatabaseName,MasterUsername,RelationalDatabaseBlueprintId,RelationalDatabaseBundleId,RelationalDatabaseName	
-AWS::Lightsail::DatabaseSnapshot	RelationalDatabaseName,RelationalDatabaseSnapshotName	
-AWS::Lightsail::Disk	AvailabilityZone,DiskName,SizeInGb	
-AWS::Lightsail::DiskSnapshot	DiskName,DiskSnapshotName	
-AWS::Lightsail::Distribution	DistributionName,IpAddressType	
-AWS::Lightsail::Domain	DomainName	
-AWS::Lightsail::Instance	AvailabilityZone,BlueprintId,BundleId,InstanceName	
-AWS::Lightsail::InstanceSnapshot	InstanceName,InstanceSnapshotName	
-AWS::Lightsail::KeyPair	KeyPairName	
-AWS::Lightsail::LoadBalancer	InstancePort,IpAddressType,LoadBalancerName	
-AWS::Lightsail::LoadBalancerTlsCertificate	CertificateAlternativeNames,CertificateDomainName,CertificateName,LoadBalancerName	
-AWS::Lightsail::StaticIp	StaticIpName	
-AWS::Location::APIKey	KeyName	
-AWS::Location::GeofenceCollection	CollectionName,KmsKeyId	
-AWS::Location::Map	Configuration,MapName	
-AWS::Location::PlaceIndex	DataSource,IndexName	
-AWS::Location::RouteCalculator	CalculatorName,DataSource	
-AWS::Location::Tracker	KmsKeyId,TrackerName	
-AWS::Location::TrackerConsumer	ConsumerArn,TrackerName	
-AWS::Logs::AccountPolicy	PolicyName,PolicyType	
-AWS::Logs::Delivery	DeliveryDestinationArn,DeliverySourceName	
-AWS::Logs::DeliveryDestination	DeliveryDestinationType,DestinationResourceArn,Name,OutputFormat	
-AWS::Logs::DeliverySource	Name	
-AWS::Logs::Destination	DestinationName	
-AWS::Logs::Integration	IntegrationName,IntegrationType,ResourceConfig	
-AWS::Logs::LogGroup	LogGroupName	
-AWS::Logs::LogStream	LogGroupName,LogStreamName	
-AWS::Logs::MetricFilter	FilterName,LogGroupName	
-AWS::Logs::ResourcePolicy	PolicyName	
-AWS::Logs::ScheduledQuery	Name	
-AWS::Logs::SubscriptionFilter	FilterName,LogGroupName	
-AWS::Logs::Transformer	LogGroupIdentifier	
-AWS::LookoutEquipment::InferenceScheduler	InferenceSchedulerName,ModelName,ServerSideKmsKeyId	
-AWS::LookoutVision::Project	ProjectName	
-AWS::M2::Application	EngineType,KmsKeyId,Name,RoleArn	
-AWS::M2::Deployment	ApplicationId,EnvironmentId	
-AWS::M2::Environment	Description,EngineType,KmsKeyId,Name,NetworkType,PubliclyAccessible,SecurityGroupIds,StorageConfigurations,SubnetIds	
-AWS::MGN::Connector	SsmInstanceID	
-AWS::MGN::LaunchConfigurationTemplate	Tags	
-AWS::MPA::ApprovalTeam	Name,Policies,Policies/*/PolicyArn	
-AWS::MPA::IdentitySource	IdentitySourceParameters,IdentitySourceParameters/IamIdentityCenter,IdentitySourceParameters/IamIdentityCenter/InstanceArn,IdentitySourceParameters/IamIdentityCenter/Region	
-AWS::MSK::BatchScramSecret	ClusterArn	
-AWS::MSK::Channel	ChannelName,ClusterArn,EncryptionConfiguration,IcebergDestinationConfiguration/AppendOnly,IcebergDestinationConfiguration/Catalog,IcebergDestinationConfiguration/Catalog/CatalogArn,IcebergDestinationConfiguration/Catalog/WarehouseLocation,IcebergDestinationConfiguration/CompressionType,IcebergDestinationConfiguration/DeadLetterQueueS3,IcebergDestinationConfiguration/DeadLetterQueueS3/BucketArn,IcebergDestinationConfiguration/DeadLetterQueueS3/ErrorOutputPrefix,IcebergDestinationConfiguration/DeadLetterQueueS3/ExpectedBucketOwner,IcebergDestinationConfiguration/DestinationTableList,IcebergDestinationConfiguration/DestinationTableList/*/DestinationDatabaseName,IcebergDestinationConfiguration/DestinationTableList/*/DestinationTableName,IcebergDestinationConfiguration/DestinationTableList/*/PartitionSpec,IcebergDestinationConfiguration/DestinationTableList/*/PartitionSpec/PartitionStrategy,IcebergDestinationConfiguration/DestinationTableList/*/PartitionSpec/SourceList,IcebergDestinationConfiguration/DestinationTableList/*/PartitionSpec/SourceList/*/SourceName,IcebergDestinationConfiguration/SchemaEvolution,IcebergDestinationConfiguration/SchemaEvolution/EnableSchemaEvolution,IcebergDestinationConfiguration/ServiceExecutionRoleArn,IcebergDestinationConfiguration/TableCreation,IcebergDestinationConfiguration/TableCreation/EnableTableCreation,LoggingInfo,S3DestinationConfiguration/DeadLetterQueueS3,S3DestinationConfiguration/DeadLetterQueueS3/BucketArn,S3DestinationConfiguration/DeadLetterQueueS3/ErrorOutputPrefix,S3DestinationConfiguration/DeadLetterQueueS3/ExpectedBucketOwner,S3DestinationConfiguration/ServiceExecutionRoleArn,S3DestinationConfiguration/Storage,S3DestinationConfiguration/Storage/BucketArn,S3DestinationConfiguration/Storage/CompressionType,S3DestinationConfiguration/Storage/ExpectedBucketOwner,S3DestinationConfiguration/Storage/OutputKeyTemplate,S3DestinationConfiguration/Storage/OutputPrefix,S3DestinationConfiguration/Storage/StorageClass,TopicConfigurationList	
-AWS::MSK::Cluster	BrokerNodeGroupInfo/BrokerAZDistribution,BrokerNodeGroupInfo/ClientSubnets,BrokerNodeGroupInfo/SecurityGroups,ClusterName,EncryptionInfo/EncryptionAtRest,EncryptionInfo/EncryptionInTransit/InCluster	
-AWS::MSK::ClusterPolicy	ClusterArn	
-AWS::MSK::Configuration	KafkaVersionsList,Name	
-AWS::MSK::Replicator	Description,KafkaClusters,ReplicationInfoList/*/ConsumerGroupReplication/ConsumerGroupOffsetSyncMode,ReplicationInfoList/*/SourceKafkaClusterArn,ReplicationInfoList/*/SourceKafkaClusterId,ReplicationInfoList/*/TargetCompressionType,ReplicationInfoList/*/TargetKafkaClusterArn,ReplicationInfoList/*/TargetKafkaClusterId,ReplicationInfoList/*/TopicReplication/StartingPosition,ReplicationInfoList/*/TopicReplication/TopicNameConfiguration,ReplicatorName,ServiceExecutionRoleArn	
-AWS::MSK::ServerlessCluster	ClientAuthentication,ClusterName,Tags,VpcConfigs	
-AWS::MSK::Topic	ClusterArn,ReplicationFactor,TopicName	
-AWS::MSK::VpcConnection	Authentication,ClientSubnets,SecurityGroups,TargetClusterArn,VpcId	
-AWS::MWAA::Environment	EndpointManagement,KmsKey,Name,NetworkConfiguration/SubnetIds	
-AWS::MWAAServerless::Workflow	EncryptionConfiguration,Name	
-AWS::Macie::CustomDataIdentifier	Description,IgnoreWords,Keywords,MaximumMatchDistance,Name,Regex	
-AWS::Macie::Member	AccountId,Email	
-AWS::ManagedBlockchain::Accessor	AccessorType,NetworkType	
-AWS::MediaConnect::BridgeOutput	BridgeArn,Name	
-AWS::MediaConnect::BridgeSource	BridgeArn,Name	
-AWS::MediaConnect::Flow	AvailabilityZone,Name,Source/Name	
-AWS::MediaConnect::FlowEntitlement	DataTransferSubscriberFeePercent,FlowArn,Name	
-AWS::MediaConnect::FlowMediaStream	FlowArn,MediaStreamId,MediaStreamName	
-AWS::MediaConnect::FlowOutput	FlowArn,Name	
-AWS::MediaConnect::FlowSource	FlowArn,Name,Protocol	
-AWS::MediaConnect::FlowVpcInterface	FlowArn,Name	
-AWS::MediaConnect::Gateway	EgressCidrBlocks,Name,Networks	
-AWS::MediaConnect::RouterInput	AvailabilityZone,Configuration/Failover/NetworkInterfaceArn,Configuration/Merge/NetworkInterfaceArn,Configuration/Standard/NetworkInterfaceArn,RegionName	
-AWS::MediaConnect::RouterNetworkInterface	RegionName	
-AWS::MediaConnect::RouterOutput	AvailabilityZone,Configuration/Standard/NetworkInterfaceArn,RegionName	
-AWS::MediaConvert::CertificateAssociation	Arn	
-AWS::MediaConvert::JobTemplate	Name	
-AWS::MediaConvert::Preset	Name	
-AWS::MediaConvert::Queue	Name	
-AWS::MediaLive::Channel	Vpc	
-AWS::MediaLive::ChannelPlacementGroup	ClusterId	
-AWS::MediaLive::CloudWatchAlarmTemplate	Tags	
-AWS::MediaLive::CloudWatchAlarmTemplateGroup	Name,Tags	
-AWS::MediaLive::Cluster	ClusterType,InstanceRoleArn	
-AWS::MediaLive::EventBridgeRuleTemplate	Tags	
-AWS::MediaLive::EventBridgeRuleTemplateGroup	Name,Tags	
-AWS::MediaLive::Input	InputNetworkLocation,RouterSettings,Type,Vpc	
-AWS::MediaLive::Multiplex	AvailabilityZones	
-AWS::MediaLive::Multiplexprogram	MultiplexId,ProgramName	
-AWS::MediaLive::Node	ClusterId,NodeInterfaceMappings	
-AWS::MediaLive::SignalMap	Tags	
-AWS::MediaPackage::Asset	Id,Tags	
-AWS::MediaPackage::Channel	Id,Tags	
-AWS::MediaPackage::OriginEndpoint	Id	
-AWS::MediaPackage::PackagingConfiguration	Id	
-AWS::MediaPackage::PackagingGroup	Id,Tags	
-AWS::MediaPackageV2::Channel	ChannelGroupName,ChannelName,InputType,OutputLockingMode	
-AWS::MediaPackageV2::ChannelGroup	ChannelGroupName	
-AWS::MediaPackageV2::ChannelPolicy	ChannelGroupName,ChannelName	
-AWS::MediaPackageV2::OriginEndpoint	ChannelGroupName,ChannelName,OriginEndpointName	
-AWS::MediaPackageV2::OriginEndpointPolicy	ChannelGroupName,ChannelName,OriginEndpointName	
-AWS::MediaStore::Container	ContainerName	
-AWS::MediaTailor::Channel	ChannelName,Tier	
-AWS::MediaTailor::ChannelPolicy	ChannelName	
-AWS::MediaTailor::Function	FunctionId	
-AWS::MediaTailor::LiveSource	LiveSourceName,SourceLocationName	
-AWS::MediaTailor::PlaybackConfiguration	Name	
-AWS::MediaTailor::PrefetchSchedule	Consumption,Name,PlaybackConfigurationName,RecurringPrefetchConfiguration,Retrieval,ScheduleType,StreamId	
-AWS::MediaTailor::Program	ChannelName,LiveSourceName,ProgramName,SourceLocationName,VodSourceName	
-AWS::MediaTailor::SourceLocation	SourceLocationName	
-AWS::MediaTailor::VodSource	SourceLocationName,VodSourceName	
-AWS::MemoryDB::ACL	ACLName	
-AWS::MemoryDB::Cluster	ClusterName,DataTiering,KmsKeyId,MultiRegionClusterName,NetworkType,Port,SnapshotArns,SnapshotName,SubnetGroupName,TLSEnabled	
-AWS::MemoryDB::MultiRegionCluster	EngineVersion,MultiRegionClusterNameSuffix,MultiRegionParameterGroupName,TLSEnabled	
-AWS::MemoryDB::ParameterGroup	Description,Family,ParameterGroupName	
-AWS::MemoryDB::Snapshot	ClusterName,KmsKeyId,SnapshotName	
-AWS::MemoryDB::SubnetGroup	SubnetGroupName	
-AWS::MemoryDB::User	UserName	
-AWS::Neptune::DBCluster	AvailabilityZones,DBClusterIdentifier,DBSubnetGroupName,GlobalClusterIdentifier,KmsKeyId,RestoreToTime,RestoreType,SnapshotIdentifier,SourceDBClusterIdentifier,StorageEncrypted,UseLatestRestorableTime	
-AWS::Neptune::DBClusterParameterGroup	Description,Family,Name	
-AWS::Neptune::DBInstance	AvailabilityZone,DBClusterIdentifier,DBInstanceIdentifier,DBSnapshotIdentifier,DBSubnetGroupName	AutoMinorVersionUpgrade,DBParameterGroupName,PreferredMaintenanceWindow
-AWS::Neptune::DBParameterGroup	Description,Family,Name	
-AWS::Neptune::DBSubnetGroup	DBSubnetGroupName	
-AWS::Neptune::EventSubscription	SnsTopicArn,SubscriptionName	
-AWS::Neptune::GlobalCluster	Engine,GlobalClusterIdentifier,SourceDBClusterIdentifier,StorageEncrypted	
-AWS::NeptuneGraph::Graph	GraphName,ImportTask,KmsKeyIdentifier,ReplicaCount,VectorSearchConfiguration	ProvisionedMemory
-AWS::NeptuneGraph::GraphSnapshot	GraphIdentifier,SnapshotName	
-AWS::NeptuneGraph::PrivateGraphEndpoint	GraphIdentifier,SecurityGroupIds,SubnetIds,VpcId	
-AWS::NetworkFirewall::ContainerAssociation	ContainerAssociationName,Type	
-AWS::NetworkFirewall::Firewall	FirewallName,NatGatewayMappings,NoSourcePreservation,VpcEndpoint,VpcId	
-AWS::NetworkFirewall::FirewallPolicy	FirewallPolicyName	
-AWS::NetworkFirewall::LoggingConfiguration	FirewallArn,FirewallName	
-AWS::NetworkFirewall::RuleGroup	Capacity,RuleGroupName,Type	
-AWS::NetworkFirewall::TLSInspectionConfiguration	TLSInspectionConfigurationName	
-AWS::NetworkFirewall::VpcEndpointAssociation	Description,FirewallArn,SubnetMapping,VpcId	
-AWS::NetworkFlowMonitor::Monitor	MonitorName,ScopeArn	
-AWS::NetworkFlowMonitor::Scope	Targets	
-AWS::NetworkManager::ConnectAttachment	CoreNetworkId,EdgeLocation,Options,TransportAttachmentId	
-AWS::NetworkManager::ConnectPeer	BgpOptions,ConnectAttachmentId,CoreNetworkAddress,InsideCidrBlocks,PeerAddress,SubnetArn	
-AWS::NetworkManager::CoreNetwork	GlobalNetworkId	
-AWS::NetworkManager::CoreNetworkPrefixListAssociation	CoreNetworkId,PrefixListAlias,PrefixListArn	
-AWS::NetworkManager::CustomerGatewayAssociation	CustomerGatewayArn,DeviceId,GlobalNetworkId,LinkId	
-AWS::NetworkManager::Device	GlobalNetworkId	
-AWS::NetworkManager::DirectConnectGatewayAttachment	CoreNetworkId,DirectConnectGatewayArn	
-AWS::NetworkManager::Link	GlobalNetworkId,SiteId	
-AWS::NetworkManager::LinkAssociation	DeviceId,GlobalNetworkId,LinkId	
-AWS::NetworkManager::Site	GlobalNetworkId	
-AWS::NetworkManager::SiteToSiteVpnAttachment	CoreNetworkId,VpnConnectionArn	
-AWS::NetworkManager::TransitGatewayPeering	CoreNetworkId,TransitGatewayArn	
-AWS::NetworkManager::TransitGatewayRegistration	GlobalNetworkId,TransitGatewayArn	
-AWS::NetworkManager::TransitGatewayRouteTableAttachment	PeeringId,TransitGatewayRouteTableArn	
-AWS::NetworkManager::VpcAttachment	CoreNetworkId,VpcArn	
-AWS::NetworkMonitor::Monitor	MonitorName	
-AWS::NetworkSecurityManager::Deployment	DeploymentName	
-AWS::NetworkSecurityManager::Policy	FirewallType,PolicyName	
-AWS::NetworkSecurityManager::Rule	FirewallType,RuleName,RuleType	
-AWS::NetworkSecurityManager::Scope	ScopeName	
-AWS::NetworkSecurityManager::Template	FirewallType,TemplateName	
-AWS::Notifications::ChannelAssociation	Arn,NotificationConfigurationArn	
-AWS::Notifications::EventRule	EventType,NotificationConfigurationArn,Source	
-AWS::Notifications::ManagedNotificationAccountContactAssociation	ContactIdentifier,ManagedNotificationConfigurationArn	
-AWS::Notifications::ManagedNotificationAdditionalChannelAssociation	ChannelArn,ManagedNotificationConfigurationArn	
-AWS::Notifications::NotificationConfiguration	Tags	
-AWS::Notifications::NotificationHub	Region	
-AWS::Notifications::OrganizationalUnitAssociation	NotificationConfigurationArn,OrganizationalUnitId	
-AWS::NotificationsContacts::EmailContact	EmailAddress,Name,Tags	
-AWS::NovaAct::WorkflowDefinition	Description,ExportConfig,Name	
-AWS::ODB::CloudAutonomousVmCluster	AutonomousDataStorageSizeInTBs,CloudExadataInfrastructureId,CpuCoreCountPerNode,DbServers,Description,DisplayName,IsMtlsEnabledVmCluster,LicenseModel,MaintenanceWindow,MemoryPerOracleComputeUnitInGBs,OdbNetworkId,ScanListenerPortNonTls,ScanListenerPortTls,TimeZone,TotalContainerDatabases	
-AWS::ODB::CloudExadataInfrastructure	AvailabilityZone,AvailabilityZoneId,ComputeCount,CustomerContactsToSendToOCI,DatabaseServerType,DisplayName,Shape,StorageCount,StorageServerType	
-AWS::ODB::CloudVmCluster	CloudExadataInfrastructureId,ClusterName,CpuCoreCount,DataCollectionOptions,DataStorageSizeInTBs,DbNodeStorageSizeInGBs,DbNodes/*/DbServerId,DbServers,DisplayName,GiVersion,Hostname,IsLocalBackupEnabled,IsSparseDiskgroupEnabled,LicenseModel,MemorySizeInGBs,OdbNetworkId,ScanListenerPortTcp,SshPublicKeys,SystemVersion,TimeZone	DbNodes
-AWS::ODB::OdbNetwork	AvailabilityZone,AvailabilityZoneId,BackupSubnetCidr,ClientSubnetCidr,CustomDomainName,DefaultDnsPrefix	
-AWS::ODB::OdbPeeringConnection	OdbNetworkId,PeerNetworkId,PeerNetworkRouteTableIds	
-AWS::OSIS::Pipeline	PipelineName	
-AWS::Oam::Link	LabelTemplate,SinkIdentifier	
-AWS::Oam::Sink	Name	
-AWS::ObservabilityAdmin::OrganizationCentralizationRule	RuleName	
-AWS::ObservabilityAdmin::OrganizationTelemetryRule	Rule/AllRegions,RuleName	
-AWS::ObservabilityAdmin::S3TableIntegration	Encryption,RoleArn	
-AWS::ObservabilityAdmin::TelemetryEnrichment	Scope	
-AWS::ObservabilityAdmin::TelemetryPipelines	Name	
-AWS::ObservabilityAdmin::TelemetryRule	Rule/AllRegions,RuleName	
-AWS::Omics::AnnotationStore	Name,Reference,SseConfig,StoreFormat,StoreOptions,Tags	
-AWS::Omics::Configuration	Name,RunConfigurations	
-AWS::Omics::ReferenceStore	Description,Name,SseConfig,Tags	
-AWS::Omics::RunCache	CacheBucketOwnerId,CacheS3Location	
-AWS::Omics::SequenceStore	ETagAlgorithmFamily,SseConfig	
-AWS::Omics::VariantStore	Name,Reference,SseConfig,Tags	
-AWS::Omics::Workflow	Accelerators,ContainerRegistryMap,ContainerRegistryMapUri,DefinitionRepository,DefinitionUri,Engine,Main,ParameterTemplate,ParameterTemplatePath,StorageCapacity,WorkflowBucketOwnerId,readmePath,readmeUri	
-AWS::Omics::WorkflowVersion	Accelerators,Accelerators,ContainerRegistryMap,ContainerRegistryMapUri,DefinitionRepository,DefinitionUri,Engine,Main,ParameterTemplate,ParameterTemplatePath,VersionName,WorkflowBucketOwnerId,WorkflowId,readmePath,readmeUri	
-AWS::OpenSearch::DataSource	DomainName,Name	
-AWS::OpenSearchServerless::AccessPolicy	Name,Type	
-AWS::OpenSearchServerless::Collection	CollectionGroupName,EncryptionConfig,Name,StandbyReplicas,Tags,Type	
-AWS::OpenSearchServerless::CollectionGroup	Generation,Name,StandbyReplicas	
-AWS::OpenSearchServerless::CollectionIndex	Id,IndexName	
-AWS::OpenSearchServerless::Index	CollectionEndpoint,IndexName,Settings/Analysis	
-AWS::OpenSearchServerless::LifecyclePolicy	Name,Type	
-AWS::OpenSearchServerless::SecurityConfig	IamIdentityCenterOptions/InstanceArn,Name,Type	
-AWS::OpenSearchServerless::SecurityPolicy	Name,Type	
-AWS::OpenSearchServerless::VpcEndpoint	Name,VpcId	
-AWS::OpenSearchService::Application	KmsKeyArn,Name	
-AWS::OpenSearchService::Domain	DomainName,EngineMode	AdvancedSecurityOptions/Enabled,EncryptionAtRestOptions/Enabled,EncryptionAtRestOptions/KmsKeyId
-AWS::Organizations::OrganizationalUnit	ParentId	
-AWS::Organizations::Policy	Type	
-AWS::Outposts::Outpost	AvailabilityZone,AvailabilityZoneId,SiteId	
-AWS::Outposts::Site	OperatingAddress,ShippingAddress	
-AWS::PCAConnectorAD::Connector	CertificateAuthorityArn,DirectoryId,VpcInformation	
-AWS::PCAConnectorAD::DirectoryRegistration	DirectoryId	
-AWS::PCAConnectorAD::ServicePrincipalName	ConnectorArn,DirectoryRegistrationArn	
-AWS::PCAConnectorAD::Template	ConnectorArn,Name	
-AWS::PCAConnectorAD::TemplateGroupAccessControlEntry	GroupSecurityIdentifier,TemplateArn	
-AWS::PCAConnectorSCEP::Challenge	ConnectorArn	
-AWS::PCAConnectorSCEP::Connector	CertificateAuthorityArn,MobileDeviceManagement,VpcEndpointId	
-AWS::PCS::Cluster	Name,Networking,Size	
-AWS::PCS::ComputeNodeGroup	ClusterId,InstanceConfigs,Name	
-AWS::PCS::Queue	ClusterId,Name	
-AWS::PI::PerfReports	EndTime,Identifier,ServiceType,StartTime,Tags	
-AWS::Panorama::ApplicationInstance	ApplicationInstanceIdToReplace,DefaultRuntimeContextDevice,Description,ManifestOverridesPayload,ManifestPayload,Name,RuntimeRoleArn	
-AWS::Panorama::Package	PackageName	
-AWS::Panorama::PackageVersion	OwnerAccount,PackageId,PackageVersion,PatchVersion	
-AWS::PaymentCryptography::Alias	AliasName	
-AWS::Personalize::Campaign	Name	
-AWS::Personalize::Dataset	DatasetGroupArn,DatasetType,Name,SchemaArn,Tags	
-AWS::Personalize::DatasetGroup	Domain,KmsKeyArn,Name,RoleArn,Tags	
-AWS::Personalize::EventTracker	DatasetGroupArn,Name	
-AWS::Personalize::Filter	DatasetGroupArn,FilterExpression,Name	
-AWS::Personalize::MetricAttribution	DatasetGroupArn,Metrics,Name	
-AWS::Personalize::Schema	Domain,Name,Schema,Tags	
-AWS::Personalize::Solution	DatasetGroupArn,EventType,Name,PerformAutoML,PerformHPO,RecipeArn,SolutionConfig,Tags	
-AWS::Pinpoint::ADMChannel	ApplicationId	
-AWS::Pinpoint::APNSChannel	ApplicationId	
-AWS::Pinpoint::APNSSandboxChannel	ApplicationId	
-AWS::Pinpoint::APNSVoipChannel	ApplicationId	
-AWS::Pinpoint::APNSVoipSandboxChannel	ApplicationId	
-AWS::Pinpoint::App	Name	
-AWS::Pinpoint::ApplicationSettings	ApplicationId	
-AWS::Pinpoint::BaiduChannel	ApplicationId	
-AWS::Pinpoint::Campaign	ApplicationId	
-AWS::Pinpoint::EmailChannel	ApplicationId	
-AWS::Pinpoint::EmailTemplate	TemplateName	
-AWS::Pinpoint::EventStream	ApplicationId	
-AWS::Pinpoint::GCMChannel	ApplicationId	
-AWS::Pinpoint::InAppTemplate	TemplateName	
-AWS::Pinpoint::PushTemplate	TemplateName	
-AWS::Pinpoint::SMSChannel	ApplicationId	
-AWS::Pinpoint::Segment	ApplicationId	
-AWS::Pinpoint::SmsTemplate	TemplateName	
-AWS::Pinpoint::VoiceChannel	ApplicationId	
-AWS::PinpointEmail::ConfigurationSet	Name	
-AWS::PinpointEmail::ConfigurationSetEventDestination	ConfigurationSetName,EventDestinationName	
-AWS::PinpointEmail::DedicatedIpPool	PoolName	
-AWS::PinpointEmail::Identity	Name	
-AWS::Pipes::Pipe	Name,Source,SourceParameters/ActiveMQBrokerParameters/QueueName,SourceParameters/DynamoDBStreamParameters/StartingPosition,SourceParameters/KinesisStreamParameters/StartingPosition,SourceParameters/KinesisStreamParameters/StartingPositionTimestamp,SourceParameters/ManagedStreamingKafkaParameters/ConsumerGroupID,SourceParameters/ManagedStreamingKafkaParameters/StartingPosition,SourceParameters/ManagedStreamingKafkaParameters/TopicName,SourceParameters/RabbitMQBrokerParameters/QueueName,SourceParameters/RabbitMQBrokerParameters/VirtualHost,SourceParameters/SelfManagedKafkaParameters/AdditionalBootstrapServers,SourceParameters/SelfManagedKafkaParameters/ConsumerGroupID,SourceParameters/SelfManagedKafkaParameters/StartingPosition,SourceParameters/SelfManagedKafkaParameters/TopicName	
-AWS::Polly::Lexicon	Name	
-AWS::PricingPlanManager::Subscription	PlanFamily	
-AWS::Proton::EnvironmentTemplate	EncryptionKey,Name,Provisioning	
-AWS::Proton::ServiceTemplate	EncryptionKey,Name,PipelineProvisioning	
-AWS::QBusiness::Application	ClientIdsForOIDC,EncryptionConfiguration,IamIdentityProviderArn,IdentityType,QuickSightConfiguration	
-AWS::QBusiness::DataAccessor	ApplicationId,Principal	
-AWS::QBusiness::DataSource	ApplicationId,IndexId	
-AWS::QBusiness::Index	ApplicationId,Type	
-AWS::QBusiness::Permission	Actions,ApplicationId,Conditions,Principal,StatementId	
-AWS::QBusiness::Plugin	ApplicationId,Type	
-AWS::QBusiness::Retriever	ApplicationId,Type	
-AWS::QBusiness::WebExperience	ApplicationId	
-AWS::QLDB::Ledger	Name	
-AWS::QLDB::Stream	ExclusiveEndTime,InclusiveStartTime,KinesisConfiguration,LedgerName,RoleArn,StreamName	
-AWS::QuickSight::ActionConnector	ActionConnectorId,AwsAccountId,Type	
-AWS::QuickSight::Agent	AgentId,AgentLifecycle,AwsAccountId	
-AWS::QuickSight::Analysis	AnalysisId,AwsAccountId	
-AWS::QuickSight::ApprovalPolicy	PolicyId	
-AWS::QuickSight::Assignment	AssignmentName,Namespace	
-AWS::QuickSight::Brand	BrandId	
-AWS::QuickSight::CustomPermissions	AwsAccountId,CustomPermissionsName	
-AWS::QuickSight::Customization	Namespace	
-AWS::QuickSight::DLPSetting	AwsAccountId,DlpSettingId	
-AWS::QuickSight::Dashboard	AwsAccountId,DashboardId	
-AWS::QuickSight::DataSet	AwsAccountId,DataSetId	
-AWS::QuickSight::DataSource	AwsAccountId,DataSourceId,Type	
-AWS::QuickSight::Flow	AwsAccountId	
-AWS::QuickSight::Folder	AwsAccountId,FolderId,FolderType,ParentFolderArn,SharingModel	
-AWS::QuickSight::Group	GroupName,Namespace	
-AWS::QuickSight::KnowledgeBase	AwsAccountId,DataSourceArn,KnowledgeBaseId,PrimaryOwnerArn	
-AWS::QuickSight::LimitsProfile	AccountId	
-AWS::QuickSight::OAuthClientApplication	OAuthClientApplicationId,OAuthClientAuthenticationType	
-AWS::QuickSight::RefreshSchedule	AwsAccountId,DataSetId,Schedule/ScheduleId	
-AWS::QuickSight::Space	AwsAccountId,SpaceId	
-AWS::QuickSight::Template	AwsAccountId,TemplateId	
-AWS::QuickSight::Theme	AwsAccountId,ThemeId	
-AWS::QuickSight::Topic	AwsAccountId,FolderArns,Tags,TopicId	
-AWS::QuickSight::TopicV2	AwsAccountId,FolderArns,Tags,TopicId	
-AWS::QuickSight::VPCConnection	AwsAccountId,VPCConnectionId	
-AWS::RAM::Permission	Name,PolicyTemplate,ResourceType	
-AWS::RAM::PermissionAssociation	PermissionArn,ResourceShareArn	
-AWS::RAM::PrincipalAssociation	Principal,ResourceShareArn	
-AWS::RAM::ResourceAssociation	ResourceArn,ResourceShareArn	
-AWS::RAM::ResourceShare	ResourceShareConfiguration/RetainSharingOnAccountLeaveOrganization	
-AWS::RAM::SourceAssociation	ResourceShareArn,SourceId	
-AWS::RDS::ClusterSnapshot	DBClusterIdentifier,DBClusterSnapshotIdentifier	
-AWS::RDS::CustomDBEngineVersion	DatabaseInstallationFiles,DatabaseInstallationFilesS3BucketName,DatabaseInstallationFilesS3Prefix,Engine,EngineVersion,ImageId,KMSKeyId,Manifest,SourceCustomDbEngineVersionIdentifier,UseAwsProvidedLatestImage	
-AWS::RDS::DBCluster	ClusterScalabilityType,DBClusterIdentifier,DBSubnetGroupName,DBSystemId,DatabaseName,EngineMode,KmsKeyId,PubliclyAccessible,RestoreToTime,RestoreType,SnapshotIdentifier,SourceDBClusterIdentifier,SourceDbClusterResourceId,SourceRegion,StorageEncrypted,UseLatestRestorableTime	AvailabilityZones,Engine,GlobalClusterIdentifier,MasterUsername
-AWS::RDS::DBClusterEndpoint	DBClusterEndpointIdentifier,DBClusterIdentifier	
-AWS::RDS::DBClusterParameterGroup	DBClusterParameterGroupName,Description,Family	
-AWS::RDS::DBInstance	BackupTarget,CharacterSetName,CustomIAMInstanceProfile,DBClusterIdentifier,DBInstanceIdentifier,DBName,DBSubnetGroupName,DBSystemId,KmsKeyId,MasterUsername,NcharCharacterSetName,SourceRegion,StorageEncrypted,Timezone	AutoMinorVersionUpgrade,AvailabilityZone,BackupRetentionPeriod,DBClusterSnapshotIdentifier,DBParameterGroupName,DBSnapshotIdentifier,Engine,MultiAZ,PerformanceInsightsKMSKeyId,PreferredMaintenanceWindow,RestoreTime,SourceDBClusterIdentifier,SourceDBInstanceAutomatedBackupsArn,SourceDBInstanceIdentifier,SourceDbiResourceId,UseLatestRestorableTime
-AWS::RDS::DBParameterGroup	DBParameterGroupName,Description,Family	
-AWS::RDS::DBProxy	DBProxyName,EndpointNetworkType,EngineFamily,TargetConnectionNetworkType,VpcSubnetIds	
-AWS::RDS::DBProxyEndpoint	DBProxyEndpointName,DBProxyName,EndpointNetworkType,VpcSubnetIds	
-AWS::RDS::DBProxyTargetGroup	DBProxyName,TargetGroupName	
-AWS::RDS::DBSecurityGroup	EC2VpcId,GroupDescription	
-AWS::RDS::DBShardGroup	DBClusterIdentifier,DBShardGroupIdentifier,PubliclyAccessible	
-AWS::RDS::DBSnapshot	DBInstanceIdentifier,DBSnapshotIdentifier	
-AWS::RDS::DBSubnetGroup	DBSubnetGroupName	
-AWS::RDS::Deployment	BlueGreenDeploymentName,Source,TargetAllocatedStorage,TargetDBClusterParameterGroupName,TargetDBInstanceClass,TargetDBParameterGroupName,TargetEngineVersion,TargetIops,TargetStorageThroughput,TargetStorageType,UpgradeTargetStorageConfig	
-AWS::RDS::EventSubscription	SnsTopicArn,SubscriptionName	
-AWS::RDS::GlobalCluster	Engine,GlobalClusterIdentifier,SourceDBClusterIdentifier,StorageEncrypted	
-AWS::RDS::Integration	AdditionalEncryptionContext,KMSKeyId,SourceArn,TargetArn	
-AWS::RDS::OptionGroup	EngineName,MajorEngineVersion,OptionGroupDescription,OptionGroupName	
-AWS::RTBFabric::InboundExternalLink		GatewayId,LinkAttributes,LinkLogSettings
-AWS::RTBFabric::Link		GatewayId,HttpResponderAllowed,LinkAttributes,PeerGatewayId
-AWS::RTBFabric::LinkRoutingRule		GatewayId,LinkId
-AWS::RTBFabric::OutboundExternalLink		GatewayId,LinkAttributes,LinkLogSettings,PublicEndpoint
-AWS::RTBFabric::RequesterGateway		Description,SecurityGroupIds,SubnetIds,VpcId
-AWS::RTBFabric::ResponderGateway		AcmCertificateArn,Description,DomainName,GatewayType,ManagedEndpointConfiguration,Port,Protocol,SecurityGroupIds,SubnetIds,TrustStoreConfiguration,VpcId
-AWS::RUM::AppMonitor	Name,Platform	
-AWS::Rbin::Rule	ResourceType	
-AWS::Redshift::Cluster	ClusterIdentifier,ClusterSubnetGroupName,DBName,MasterUsername,OwnerAccount,SnapshotClusterIdentifier,SnapshotIdentifier	
-AWS::Redshift::ClusterParameterGroup	Description,ParameterGroupFamily,ParameterGroupName	
-AWS::Redshift::ClusterSecurityGroup	Description	
-AWS::Redshift::ClusterSecurityGroupIngress	CIDRIP,ClusterSecurityGroupName,EC2SecurityGroupName,EC2SecurityGroupOwnerId	
-AWS::Redshift::EndpointAccess	ClusterIdentifier,EndpointName,ResourceOwner,SubnetGroupName	
-AWS::Redshift::EndpointAuthorization	Account,ClusterIdentifier	
-AWS::Redshift::EventSubscription	SubscriptionName	
-AWS::Redshift::Integration	AdditionalEncryptionContext,KMSKeyId,SourceArn,TargetArn	
-AWS::Redshift::QEV2IdcApplication	IdcInstanceArn,Qev2IdcApplicationName	
-AWS::Redshift::RedshiftIdcApplication	ApplicationType,IdcInstanceArn,RedshiftIdcApplicationName,SsoTagKeys	
-AWS::Redshift::ScheduledAction	ScheduledActionName	
-AWS::Redshift::Snapshot	ClusterIdentifier,SnapshotIdentifier	
-AWS::Redshift::SnapshotCopyGrant	KmsKeyId,SnapshotCopyGrantName	
-AWS::Redshift::SnapshotSchedule	ScheduleDescription,ScheduleIdentifier	
-AWS::Redshift::UsageLimit	ClusterIdentifier,FeatureType,LimitType,Period	
-AWS::RedshiftServerless::Namespace	NamespaceName	
-AWS::RedshiftServerless::Snapshot	NamespaceName,SnapshotName,Tags,Tags/*/Key,Tags/*/Value	
-AWS::RedshiftServerless::Workgroup	NamespaceName,WorkgroupName	
-AWS::RefactorSpaces::Application	ApiGatewayProxy,EnvironmentIdentifier,Name,ProxyType,VpcId	
-AWS::RefactorSpaces::Environment	Description,Name,NetworkFabricType	
-AWS::RefactorSpaces::Route	ApplicationIdentifier,EnvironmentIdentifier,RouteType,ServiceIdentifier,UriPathRoute/AppendSourcePath,UriPathRoute/IncludeChildPaths,UriPathRoute/Methods,UriPathRoute/SourcePath	
-AWS::RefactorSpaces::Service	ApplicationIdentifier,Description,EndpointType,EnvironmentIdentifier,LambdaEndpoint,Name,UrlEndpoint,VpcId	
-AWS::Rekognition::Collection	CollectionId	
-AWS::Rekognition::Dataset	DatasetType,ProjectArn	
-AWS::Rekognition::Project	ProjectName	
-AWS::Rekognition::StreamProcessor	BoundingBoxRegionsOfInterest,ConnectedHomeSettings,DataSharingPreference,FaceSearchSettings,KinesisDataStream,KinesisVideoStream,KmsKeyId,Name,NotificationChannel,PolygonRegionsOfInterest,RoleArn,S3Destination	
-AWS::ResilienceHub::App	Name	
-AWS::ResilienceHubV2::Policy	KmsKeyId,Name	
-AWS::ResilienceHubV2::Service	KmsKeyId,Name,Regions	
-AWS::ResilienceHubV2::ServiceFunction	ServiceArn	
-AWS::ResilienceHubV2::System	KmsKeyId,Name	
-AWS::ResilienceHubV2::UserJourney	Name,SystemIdentifier	
-AWS::ResourceExplorer2::View	Scope,ViewName	
-AWS::ResourceGroups::Group	Name	
-AWS::ResourceGroups::TagSyncTask	Group,RoleArn,TagKey,TagValue	
-AWS::RoboMaker::Fleet	Name	
-AWS::RoboMaker::Robot	Architecture,Fleet,GreengrassGroupId,Name	
-AWS::RoboMaker::RobotApplication	Name	
-AWS::RoboMaker::RobotApplicationVersion	Application,CurrentRevisionId	
-AWS::RoboMaker::SimulationApplication	Name	
-AWS::RoboMaker::SimulationApplicationVersion	Application,CurrentRevisionId	
-AWS::RolesAnywhere::Profile	RequireInstanceProperties	
-AWS::Route53::CidrCollection	Name	
-AWS::Route53::DNSSEC	HostedZoneId	
-AWS::Route53::HealthCheck	HealthCheckConfig/MeasureLatency,HealthCheckConfig/RequestInterval,HealthCheckConfig/Type	
-AWS::Route53::HostedZone	DelegationSetId,Name	
-AWS::Route53::KeySigningKey	HostedZoneId,KeyManagementServiceArn,Name	
-AWS::Route53::QueryLoggingConfig	CloudWatchLogsLogGroupArn,HostedZoneId	
-AWS::Route53::RecordSet	HostedZoneId,HostedZoneName	
-AWS::Route53::RecordSetGroup	HostedZoneId,HostedZoneName	
-AWS::Route53::TrafficPolicy	Document,Name	
-AWS::Route53::TrafficPolicyInstance	HostedZoneId,Name	
-AWS::Route53GlobalResolver::AccessSource	ClientToken,DnsViewId	
-AWS::Route53GlobalResolver::AccessToken	ClientToken,DnsViewId,ExpiresAt	
-AWS::Route53GlobalResolver::DnsView	ClientToken,GlobalResolverId	
-AWS::Route53GlobalResolver::FirewallDomainList	ClientToken,Description,GlobalResolverId,Name	
-AWS::Route53GlobalResolver::FirewallRule	ClientToken,DnsViewId,FirewallDomainListId,QType	
-AWS::Route53GlobalResolver::GlobalResolver	ClientToken	
-AWS::Route53GlobalResolver::HostedZoneAssociation	HostedZoneId,ResourceArn	
-AWS::Route53Profiles::Profile	Name	
-AWS::Route53Profiles::ProfileAssociation	Name,ProfileId,ResourceId	
-AWS::Route53Profiles::ProfileResourceAssociation	Name,ProfileId,ResourceArn	
-AWS::Route53RecoveryControl::Cluster	Name,Tags	
-AWS::Route53RecoveryControl::ControlPanel	ClusterArn,Tags	
-AWS::Route53RecoveryControl::RoutingControl	ClusterArn,ControlPanelArn	
-AWS::Route53RecoveryControl::SafetyRule		AssertionRule/AssertedControls,ControlPanelArn,GatingRule/GatingControls,GatingRule/TargetControls,RuleConfig,Tags
-AWS::Route53RecoveryReadiness::Cell	CellName	
-AWS::Route53RecoveryReadiness::ReadinessCheck	ReadinessCheckName	
-AWS::Route53RecoveryReadiness::RecoveryGroup	RecoveryGroupName	
-AWS::Route53RecoveryReadiness::ResourceSet	ResourceSetName,ResourceSetType	
-AWS::Route53Resolver::FirewallDomainList	Name	
-AWS::Route53Resolver::FirewallRuleGroup	Name	
-AWS::Route53Resolver::FirewallRuleGroupAssociation	FirewallRuleGroupId,VpcId	
-AWS::Route53Resolver::OutpostResolver	OutpostArn	
-AWS::Route53Resolver::ResolverConfig	AutodefinedReverseFlag,ResourceId	
-AWS::Route53Resolver::ResolverDNSSECConfig	ResourceId	
-AWS::Route53Resolver::ResolverEndpoint	Direction,OutpostArn,PreferredInstanceType,SecurityGroupIds	
-AWS::Route53Resolver::ResolverQueryLoggingConfig	DestinationArn,Name,Tags	
-AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation	ResolverQueryLogConfigId,ResourceId	
-AWS::Route53Resolver::ResolverRule	RuleType	DomainName
-AWS::Route53Resolver::ResolverRuleAssociation	Name,ResolverRuleId,VPCId	
-AWS::S3::AccessGrant	S3PrefixType,Tags	
-AWS::S3::AccessGrantsInstance	Tags	
-AWS::S3::AccessGrantsLocation	Tags	
-AWS::S3::AccessPoint	Bucket,BucketAccountId,Name,VpcConfiguration	
-AWS::S3::Bucket	BucketName,BucketNamePrefix,BucketNamespace	
-AWS::S3::BucketPolicy	Bucket	
-AWS::S3::MultiRegionAccessPoint	Name,PublicAccessBlockConfiguration,Regions	
-AWS::S3::MultiRegionAccessPointPolicy	MrapName	
-AWS::S3::StorageLens	StorageLensConfiguration/Id	
-AWS::S3::StorageLensGroup	Name	
-AWS::S3Express::AccessPoint	Bucket,BucketAccountId,Name,VpcConfiguration	
-AWS::S3Express::BucketPolicy	Bucket	
-AWS::S3Express::DirectoryBucket	BucketName,DataRedundancy,LocationName	
-AWS::S3Files::AccessPoint	ClientToken,FileSystemId,PosixUser,PosixUser/Gid,PosixUser/SecondaryGids,PosixUser/Uid,RootDirectory,RootDirectory/CreationPermissions,RootDirectory/CreationPermissions/OwnerGid,RootDirectory/CreationPermissions/OwnerUid,RootDirectory/CreationPermissions/Permissions,RootDirectory/Path	
-AWS::S3Files::FileSystem	AcceptBucketWarning,Bucket,ClientToken,KmsKeyId,Prefix,RoleArn	
-AWS::S3Files::FileSystemPolicy	FileSystemId	
-AWS::S3Files::MountTarget	FileSystemId,IpAddressType,Ipv4Address,Ipv6Address,SubnetId	
-AWS::S3ObjectLambda::AccessPoint	Name	
-AWS::S3ObjectLambda::AccessPointPolicy	ObjectLambdaAccessPoint	
-AWS::S3Outposts::AccessPoint	Bucket,Name,VpcConfiguration	
-AWS::S3Outposts::Bucket	BucketName,OutpostId	
-AWS::S3Outposts::BucketPolicy	Bucket	
-AWS::S3Outposts::Endpoint	AccessType,CustomerOwnedIpv4Pool,OutpostId,SecurityGroupId,SubnetId	
-AWS::S3Tables::Namespace	Namespace,TableBucketARN	
-AWS::S3Tables::Table	IcebergMetadata,OpenTableFormat,StorageClassConfiguration,TableBucketARN,WithoutMetadata	
-AWS::S3Tables::TableBucket	TableBucketName	
-AWS::S3Tables::TableBucketPolicy	TableBucketARN	
-AWS::S3Tables::TablePolicy	TableARN	
-AWS::S3Vectors::Index	DataType,Dimension,DistanceMetric,EncryptionConfiguration,IndexName,MetadataConfiguration,VectorBucketArn,VectorBucketName	
-AWS::S3Vectors::VectorBucket	EncryptionConfiguration,VectorBucketName	
-AWS::S3Vectors::VectorBucketPolicy	VectorBucketArn,VectorBucketName	
-AWS::SCN::DataIntegrationFlow	InstanceId,Name	
-AWS::SCN::Dataset	InstanceId,Name,Namespace,PartitionSpec,Schema	
-AWS::SCN::Instance	WebAppDnsDomain	
-AWS::SCN::Namespace	InstanceId,Name	
-AWS::SES::ConfigurationSet	Name	
-AWS::SES::ConfigurationSetEventDestination	ConfigurationSetName	EventDestination/Name
-AWS::SES::ContactList	ContactListName	
-AWS::SES::CustomVerificationEmailTemplate	TemplateName	
-AWS::SES::DedicatedIpPool	PoolName	ScalingMode
-AWS::SES::EmailIdentity	EmailIdentity	
-AWS::SES::EmailIdentityCertificate	CertificateArn,EmailIdentity,FromAddress	
-AWS::SES::MailManagerAddonInstance	AddonSubscriptionId	
-AWS::SES::MailManagerAddonSubscription	AddonName	
-AWS::SES::MailManagerAddressList	AddressListName	
-AWS::SES::MailManagerArchive	KmsKeyArn	
-AWS::SES::MailManagerIngressPoint	NetworkConfiguration,Type	
-AWS::SES::MultiRegionEndpoint	Details,EndpointName	
-AWS::SES::ReceiptFilter	Filter,Filter/IpFilter,Filter/IpFilter/Cidr,Filter/IpFilter/Policy,Filter/Name	
-AWS::SES::ReceiptRule	Rule/Name,RuleSetName	
-AWS::SES::ReceiptRuleSet	RuleSetName	
-AWS::SES::Template	Template/TemplateName	
-AWS::SES::Tenant	TenantName	
-AWS::SMSVOICE::ConfigurationSet	ConfigurationSetName	
-AWS::SMSVOICE::NotifyConfiguration	DisplayName,UseCase	
-AWS::SMSVOICE::OptOutList	OptOutListName	
-AWS::SMSVOICE::PhoneNumber	IsoCountryCode,NumberCapabilities,NumberType	
-AWS::SMSVOICE::Registration	RegistrationType	
-AWS::SMSVOICE::RegistrationAttachment	AttachmentBody,AttachmentUrl	
-AWS::SMSVOICE::ResourcePolicy	ResourceArn	
-AWS::SMSVOICE::SenderId	IsoCountryCode,SenderId	
-AWS::SMSVOICE::VerifiedDestinationNumber	DestinationPhoneNumber	
-AWS::SNS::Subscription	Endpoint,Protocol,TopicArn	Region
-AWS::SNS::Topic	FifoTopic,TopicName	
-AWS::SNS::TopicInlinePolicy	TopicArn	
-AWS::SQS::Queue	FifoQueue,QueueName	
-AWS::SQS::QueueInlinePolicy	Queue	
-AWS::SSM::Association	InstanceId	
-AWS::SSM::CloudConnector	ConfigConnectorArn,Configuration/AzureConfiguration/TenantId,RoleArn	
-AWS::SSM::Document	DocumentType,Name	Attachments,Content,DocumentFormat,Requires,TargetType,VersionName
-AWS::SSM::MaintenanceWindowTarget	WindowId	
-AWS::SSM::MaintenanceWindowTask	TaskType,WindowId	
-AWS::SSM::OpsItem	Source	
-AWS::SSM::Parameter	Name	
-AWS::SSM::PatchBaseline	OperatingSystem	
-AWS::SSM::ResourceDataSync	BucketName,BucketPrefix,BucketRegion,KMSKeyArn,S3Destination,SyncFormat,SyncName,SyncType	
-AWS::SSM::ResourcePolicy	ResourceArn	
-AWS::SSM::ServiceSetting	SettingId	
-AWS::SSMContacts::Contact	Alias,Type	
-AWS::SSMContacts::ContactChannel	ChannelType,ContactId	
-AWS::SSMContacts::Plan	ContactId	
-AWS::SSMIncidents::ResponsePlan	Name	
-AWS::SSMQuickSetup::ConfigurationManager	ConfigurationDefinitions/*/Type,ConfigurationDefinitions/*/TypeVersion	
-AWS::SSMQuickSetup::LifecycleAutomation	ResourceKey	
-AWS::SSO::Application	ApplicationProviderArn,InstanceArn	
-AWS::SSO::ApplicationAssignment	ApplicationArn,PrincipalId,PrincipalType	
-AWS::SSO::Assignment	InstanceArn,PermissionSetArn,PrincipalId,PrincipalType,TargetId,TargetType	
-AWS::SSO::InstanceAccessControlAttributeConfiguration	InstanceArn	
-AWS::SSO::PermissionSet	InstanceArn,Name	
-AWS::SageMaker::AIWorkloadConfig	AIWorkloadConfigName,AIWorkloadConfigs,DatasetConfig	
-AWS::SageMaker::Action	ActionName,ActionType,MetadataProperties,Source	
-AWS::SageMaker::Algorithm	AlgorithmDescription,AlgorithmName,CertifyForMarketplace,InferenceSpecification,TrainingSpecification	
-AWS::SageMaker::App	AppName,AppType,DomainId,ResourceSpec,UserProfileName	
-AWS::SageMaker::AppImageConfig	AppImageConfigName	
-AWS::SageMaker::Artifact	ArtifactType,MetadataProperties,Source	
-AWS::SageMaker::Cluster	ClusterName,Orchestrator/Eks,VpcConfig	
-AWS::SageMaker::ClusterSchedulerConfig	ClusterArn,Name	
-AWS::SageMaker::CodeRepository	CodeRepositoryName,GitConfig/Branch,GitConfig/RepositoryUrl	
-AWS::SageMaker::ComputeQuota	ClusterArn,ComputeQuotaTarget/TeamName,Name	
-AWS::SageMaker::Context	ContextName,ContextType,Source	
-AWS::SageMaker::DataQualityJobDefinition	DataQualityAppSpecification,DataQualityBaselineConfig,DataQualityJobInput,DataQualityJobOutputConfig,EndpointName,JobDefinitionName,JobResources,NetworkConfig,RoleArn,StoppingCondition,Tags	
-AWS::SageMaker::Device	Device/DeviceName	
-AWS::SageMaker::DeviceFleet	DeviceFleetName	
-AWS::SageMaker::Domain	AuthMode,DomainName,DomainSettings/RStudioServerProDomainSettings/DefaultResourceSpec,KmsKeyId	VpcId
-AWS::SageMaker::Endpoint	EndpointName	
-AWS::SageMaker::EndpointConfig	AsyncInferenceConfig,DataCaptureConfig,EnableNetworkIsolation,EndpointConfigName,ExecutionRoleArn,ExplainerConfig,KmsKeyId,MetricsConfig,ProductionVariants,ShadowProductionVariants,VpcConfig	
-AWS::SageMaker::Experiment	ExperimentName	
-AWS::SageMaker::ExperimentTrialComponent	MetadataProperties,TrialComponentName	
-AWS::SageMaker::FeatureGroup	Description,EventTimeFeatureName,FeatureGroupName,OfflineStoreConfig,OnlineStoreConfig/EnableOnlineStore,OnlineStoreConfig/SecurityConfig,OnlineStoreConfig/StorageType,RecordIdentifierFeatureName,RoleArn,Tags	
-AWS::SageMaker::Hub	HubName,S3StorageConfig	
-AWS::SageMaker::HumanTaskUi	HumanTaskUiName,UiTemplate	
-AWS::SageMaker::Image	ImageName	
-AWS::SageMaker::ImageVersion	BaseImage,ImageName	
-AWS::SageMaker::InferenceExperiment	EndpointName,KmsKey,Name,RoleArn,Type	
-AWS::SageMaker::MlflowApp	Name,RoleArn	
-AWS::SageMaker::MlflowTrackingServer	TrackingServerName	MlflowVersion,RoleArn
-AWS::SageMaker::Model	Containers,EnableNetworkIsolation,ExecutionRoleArn,InferenceExecutionConfig,ModelName,PrimaryContainer,VpcConfig	
-AWS::SageMaker::ModelBiasJobDefinition	EndpointName,JobDefinitionName,JobResources,ModelBiasAppSpecification,ModelBiasBaselineConfig,ModelBiasJobInput,ModelBiasJobOutputConfig,NetworkConfig,RoleArn,StoppingCondition,Tags	
-AWS::SageMaker::ModelCard	ModelCardName,SecurityConfig	
-AWS::SageMaker::ModelExplainabilityJobDefinition	EndpointName,JobDefinitionName,JobResources,ModelExplainabilityAppSpecification,ModelExplainabilityBaselineConfig,ModelExplainabilityJobInput,ModelExplainabilityJobOutputConfig,NetworkConfig,RoleArn,StoppingCondition,Tags	
-AWS::SageMaker::ModelPackage	ClientToken,Domain,DriftCheckBaselines,InferenceSpecification,MetadataProperties,ModelMetrics,ModelPackageDescription,ModelPackageGroupName,SamplePayloadUrl,SecurityConfig,SourceAlgorithmSpecification,Task,ValidationSpecification	ModelCard,SourceUri
-AWS::SageMaker::ModelPackageGroup	ModelPackageGroupDescription,ModelPackageGroupName	
-AWS::SageMaker::ModelQualityJobDefinition	EndpointName,JobDefinitionName,JobResources,ModelQualityAppSpecification,ModelQualityBaselineConfig,ModelQualityJobInput,ModelQualityJobOutputConfig,NetworkConfig,RoleArn,StoppingCondition,Tags	
-AWS::SageMaker::MonitoringSchedule	MonitoringScheduleName	
-AWS::SageMaker::NotebookInstance	DirectInternetAccess,KmsKeyId,NotebookInstanceName,PlatformIdentifier,SecurityGroupIds,SubnetId	
-AWS::SageMaker::NotebookInstanceLifecycleConfig	NotebookInstanceLifecycleConfigName	
-AWS::SageMaker::PartnerApp	AuthType,ExecutionRoleArn,KmsKeyId,Name,Type	
-AWS::SageMaker::Pipeline	PipelineName	
-AWS::SageMaker::ProcessingJob	AppSpecification,Environment,ExperimentConfig,NetworkConfig,ProcessingInputs,ProcessingJobName,ProcessingOutputConfig,ProcessingResources,RoleArn,StoppingCondition,Tags	
-AWS::SageMaker::Project	ProjectDescription,ProjectName,ServiceCatalogProvisioningDetails,Tags,TemplateProviderDetails	
-AWS::SageMaker::Space	DomainId,OwnershipSettings,SpaceName,SpaceSharingSettings	
-AWS::SageMaker::StudioLifecycleConfig	StudioLifecycleConfigAppType,StudioLifecycleConfigContent,StudioLifecycleConfigName,Tags	
-AWS::SageMaker::TrialComponent	MetadataProperties,TrialComponentName	
-AWS::SageMaker::UserProfile	DomainId,SingleSignOnUserIdentifier,SingleSignOnUserValue,UserProfileName,UserSettings/RStudioServerProAppSettings/AccessStatus,UserSettings/RStudioServerProAppSettings/UserGroup	
-AWS::SageMaker::Workforce	CognitoConfig,WorkforceName	
-AWS::SageMaker::Workteam	WorkforceName,WorkteamName	
-AWS::Scheduler::Schedule	Name	
-AWS::Scheduler::ScheduleGroup	Name	
-AWS::SecretsManager::ResourcePolicy	SecretId	
-AWS::SecretsManager::RotationSchedule	SecretId	
-AWS::SecretsManager::Secret	Name	
-AWS::SecretsManager::SecretTargetAttachment	SecretId	
-AWS::SecurityAgent::AgentSpace	KmsKeyId	
-AWS::SecurityAgent::Application	IdCConfiguration,IdCConfiguration/IdCInstanceArn	
-AWS::SecurityAgent::Artifact	AgentSpaceId,ArtifactContent,ArtifactType,FileName	
-AWS::SecurityAgent::Integration	DisplayName,KmsKeyId,PrivateConnectionName,Provider,ProviderInput	
-AWS::SecurityAgent::Pentest	AgentSpaceId	
-AWS::SecurityAgent::SecurityRequirementPack	KmsKeyId	
-AWS::SecurityAgent::TargetDomain	TargetDomainName	
-AWS::SecurityHub::ActionTarget	Id	
-AWS::SecurityHub::Connector	Name,Provider/Azure/AWSConfigConnectorArn	
-AWS::SecurityHub::ConnectorV2	KmsKeyArn,Name,Provider/Azure/AWSConfigConnectorArn,Provider/ServiceNow/InstanceName	
-AWS::SecurityHub::DelegatedAdmin	AdminAccountId	
-AWS::SecurityHub::PolicyAssociation	TargetId,TargetType	
-AWS::SecurityHub::ProductSubscription	ProductArn	
-AWS::SecurityHub::SecurityControl	SecurityControlId	
-AWS::SecurityHub::Standard	StandardsArn	
-AWS::SecurityLake::AwsLogSource	DataLakeArn,SourceName,SourceVersion	
-AWS::SecurityLake::Subscriber	DataLakeArn	
-AWS::SecurityLake::SubscriberNotification	SubscriberArn	
-AWS::ServerlessRepo::Application	LicenseBody,Name,SemanticVersion,SourceCodeUrl,SpdxLicenseId,TemplateBody	
-AWS::ServiceCatalog::AcceptedPortfolioShare	AcceptLanguage,PortfolioId	
-AWS::ServiceCatalog::CloudFormationProvisionedProduct	NotificationArns,ProvisionedProductName	
-AWS::ServiceCatalog::LaunchNotificationConstraint	PortfolioId,ProductId	
-AWS::ServiceCatalog::LaunchRoleConstraint	PortfolioId,ProductId	
-AWS::ServiceCatalog::LaunchTemplateConstraint	PortfolioId,ProductId	
-AWS::ServiceCatalog::PortfolioPrincipalAssociation	AcceptLanguage,PortfolioId,PrincipalARN,PrincipalType	
-AWS::ServiceCatalog::PortfolioProductAssociation	AcceptLanguage,PortfolioId,ProductId,SourcePortfolioId	
-AWS::ServiceCatalog::PortfolioShare	AccountId,PortfolioId	
-AWS::ServiceCatalog::ResourceUpdateConstraint	PortfolioId,ProductId	
-AWS::ServiceCatalog::ServiceActionAssociation	ProductId,ProvisioningArtifactId,ServiceActionId	
-AWS::ServiceCatalog::StackSetConstraint	PortfolioId,ProductId	
-AWS::ServiceCatalog::TagOption	Key,Value	
-AWS::ServiceCatalog::TagOptionAssociation	ResourceId,TagOptionId	
-AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation	Application,AttributeGroup	
-AWS::ServiceCatalogAppRegistry::ResourceAssociation	Application,Resource,ResourceType	
-AWS::ServiceDiscovery::HttpNamespace	Name	
-AWS::ServiceDiscovery::Instance	InstanceId,ServiceId	
-AWS::ServiceDiscovery::PrivateDnsNamespace	Name,Vpc	
-AWS::ServiceDiscovery::PublicDnsNamespace	Name	
-AWS::ServiceDiscovery::Service	HealthCheckCustomConfig,Name,NamespaceId,Type	
-AWS::Shield::Protection	Name,ResourceArn	
-AWS::Shield::ProtectionGroup	ProtectionGroupId	
-AWS::Signer::ProfilePermission	Action,Principal,ProfileName,ProfileVersion,StatementId	
-AWS::Signer::SigningProfile	PlatformId,ProfileName,SignatureValidityPeriod	
-AWS::SimSpaceWeaver::Simulation	MaximumDuration,Name,RoleArn,SchemaS3Location,SnapshotS3Location	
-AWS::StepFunctions::Activity	EncryptionConfiguration,Name	
-AWS::StepFunctions::StateMachine	StateMachineName,StateMachineType	
-AWS::StepFunctions::StateMachineAlias	Name	
-AWS::StepFunctions::StateMachineVersion	Description,StateMachineArn,StateMachineRevisionId	
-AWS::StorageGateway::NFSFileShare	BucketRegion,GatewayARN,LocationARN,Role,VPCEndpointDNSName	
-AWS::StorageGateway::SMBFileShare	Authentication,BucketRegion,GatewayARN,LocationARN,Role,VPCEndpointDNSName	
-AWS::StorageGateway::Tape	GatewayARN,KMSEncrypted,KMSKey,PoolId,TapeBarcode,TapeSizeInBytes,Worm	
-AWS::StorageGateway::TapePool	PoolName,RetentionLockTimeInDays,RetentionLockType,StorageClass	
-AWS::StorageGateway::Volume	GatewayARN,KMSEncrypted,KMSKey,NetworkInterfaceId,SnapshotId,SourceVolumeARN,TargetName,VolumeSizeInBytes	
-AWS::SupportApp::SlackChannelConfiguration	ChannelId,TeamId	
-AWS::SupportApp::SlackWorkspaceConfiguration	TeamId	
-AWS::SupportAuthZ::SupportPermit	Description,Name,Permit,SigningKeyInfo,SupportCaseDisplayId	
-AWS::Synthetics::Canary	Name	
-AWS::Synthetics::Group	Name	
-AWS::SystemsManagerSAP::Application	ComponentsInfo,Credentials,DatabaseArn,Instances,SapInstanceNumber,Sid	
-AWS::Textract::Adapter	FeatureTypes	
-AWS::Timestream::Database	DatabaseName	
-AWS::Timestream::InfluxDBBackup	DbResourceId,Name,RetentionDays	
-AWS::Timestream::InfluxDBCluster	AllocatedStorage,Bucket,DbStorageType,DeploymentType,Name,NetworkType,Organization,Password,PubliclyAccessible,Username,VpcSecurityGroupIds,VpcSubnetIds	
-AWS::Timestream::InfluxDBInstance	Bucket,Name,NetworkType,Organization,Password,PubliclyAccessible,Username,VpcSecurityGroupIds,VpcSubnetIds	
-AWS::Timestream::ScheduledQuery	ErrorReportConfiguration,KmsKeyId,NotificationConfiguration,QueryString,ScheduleConfiguration,ScheduledQueryExecutionRoleArn,ScheduledQueryName,TargetConfiguration	
-AWS::Timestream::Table	DatabaseName,TableName	
-AWS::Transcribe::CallAnalyticsCategory	CategoryName,InputType	
-AWS::Transcribe::MedicalVocabulary	LanguageCode,VocabularyName	
-AWS::Transcribe::Vocabulary	LanguageCode,VocabularyName	
-AWS::Transcribe::VocabularyFilter	LanguageCode,VocabularyFilterName	
-AWS::Transfer::Agreement	ServerId	
-AWS::Transfer::Certificate	Certificate,CertificateChain,PrivateKey	
-AWS::Transfer::HostKey	HostKeyBody,ServerId	
-AWS::Transfer::Profile	ProfileType	
-AWS::Transfer::Server	Domain	EndpointDetails,EndpointDetails/AddressAllocationIds,IpAddressType
-AWS::Transfer::User	ServerId,UserName	
-AWS::Transfer::WebApp	EndpointDetails/Vpc/SecurityGroupIds,EndpointDetails/Vpc/VpcId,IdentityProviderDetails/InstanceArn,WebAppEndpointPolicy	
-AWS::Transfer::Workflow	Description,OnExceptionSteps,Steps	
-AWS::Translate::ParallelData	Description,EncryptionKey,Name	
-AWS::Translate::Terminology	EncryptionKey,Name	
-AWS::VerifiedPermissions::IdentitySource	PolicyStoreId	
-AWS::VerifiedPermissions::Policy	PolicyStoreId	
-AWS::VerifiedPermissions::PolicyStoreAlias	AliasName,PolicyStoreId	
-AWS::VerifiedPermissions::PolicyTemplate	PolicyStoreId	
-AWS::VpcLattice::AccessLogSubscription	ResourceIdentifier	
-AWS::VpcLattice::AuthPolicy	ResourceIdentifier	
-AWS::VpcLattice::DomainVerification	DomainName	
-AWS::VpcLattice::Listener	Name,Port,Protocol,ServiceIdentifier	
-AWS::VpcLattice::ResourceConfiguration	CustomDomainName,DomainVerificationId,GroupDomain,ProtocolType,ResourceConfigurationAuthType,ResourceConfigurationType,ResourceGatewayId	
-AWS::VpcLattice::ResourceGateway	IpAddressType,Name,ResourceConfigDnsResolution,SubnetIds,VpcIdentifier	
-AWS::VpcLattice::ResourcePolicy	ResourceArn	
-AWS::VpcLattice::Rule	ListenerIdentifier,Name,ServiceIdentifier	
-AWS::VpcLattice::Service	CustomDomainName,Name	
-AWS::VpcLattice::ServiceNetwork	Name,SharingConfig	
-AWS::VpcLattice::ServiceNetworkResourceAssociation	PrivateDnsEnabled,ResourceConfigurationId,ServiceNetworkId	
-AWS::VpcLattice::ServiceNetworkServiceAssociation	ServiceIdentifier,ServiceNetworkIdentifier	
-AWS::VpcLattice::ServiceNetworkVpcAssociation	ServiceNetworkIdentifier,VpcIdentifier	
-AWS::VpcLattice::TargetGroup	Config/IpAddressType,Config/LambdaEventStructureVersion,Config/Port,Config/Protocol,Config/ProtocolVersion,Config/VpcIdentifier,Name,Type	
-AWS::WAF::ByteMatchSet	Name	
-AWS::WAF::IPSet	Name	
-AWS::WAF::Rule	MetricName,Name	
-AWS::WAF::SizeConstraintSet	Name	
-AWS::WAF::SqlInjectionMatchSet	Name	
-AWS::WAF::WebACL	MetricName,Name	
-AWS::WAF::XssMatchSet	Name	
-AWS::WAFRegional::ByteMatchSet	Name	
-AWS::WAFRegional::GeoMatchSet	Name	
-AWS::WAFRegional::IPSet	Name	
-AWS::WAFRegional::RateBasedRule	MetricName,Name,RateKey	
-AWS::WAFRegional::RegexPatternSet	Name	
-AWS::WAFRegional::Rule	MetricName,Name	
-AWS::WAFRegional::SizeConstraintSet	Name	
-AWS::WAFRegional::SqlInjectionMatchSet	Name	
-AWS::WAFRegional::WebACL	MetricName,Name	
-AWS::WAFRegional::WebACLAssociation	ResourceArn,WebACLId	
-AWS::WAFRegional::XssMatchSet	Name	
-AWS::WAFv2::IPSet	Name,Scope	
-AWS::WAFv2::LoggingConfiguration	ResourceArn	
-AWS::WAFv2::RegexPatternSet	Name,Scope	
-AWS::WAFv2::RuleGroup	Name,Scope	
-AWS::WAFv2::WebACL	Name,Scope	
-AWS::WAFv2::WebACLAssociation	ResourceArn,WebACLArn	
-AWS::WellArchitected::AgentContext	ContextType,ProfileArn	
-AWS::WellArchitected::AgentGoal	ProfileArn	
-AWS::WellArchitected::AgentProfile	Name	
-AWS::WellArchitected::Lens	JSONString,LensVersion	
-AWS::WellArchitected::Profile	ProfileName	
-AWS::WellArchitected::ReviewTemplate	Lenses	
-AWS::WellArchitected::Workload	Lenses	
-AWS::Wickr::Network	AccessLevel	
-AWS::Wisdom::AIAgent	AssistantId,Name,Tags,Type	
-AWS::Wisdom::AIAgentVersion	AIAgentId,AssistantId,ModifiedTimeSeconds	
-AWS::Wisdom::AIGuardrail	AssistantId,Name,Tags	
-AWS::Wisdom::AIGuardrailVersion	AIGuardrailId,AssistantId,ModifiedTimeSeconds	
-AWS::Wisdom::AIPrompt	ApiFormat,AssistantId,Name,Tags,TemplateType,Type	
-AWS::Wisdom::AIPromptVersion	AIPromptId,AssistantId,ModifiedTimeSeconds	
-AWS::Wisdom::Assistant	Description,Name,ServerSideEncryptionConfiguration,Tags,Type	
-AWS::Wisdom::AssistantAssociation	AssistantId,Association,AssociationType,Tags	
-AWS::Wisdom::Content	KnowledgeBaseId,Name	
-AWS::Wisdom::ContentAssociation	Association,AssociationType,ContentId,KnowledgeBaseId,Tags	
-AWS::Wisdom::KnowledgeBase	Description,KnowledgeBaseType,Name,ServerSideEncryptionConfiguration,SourceConfiguration,Tags	
-AWS::Wisdom::MessageTemplate	ChannelSubtype,KnowledgeBaseArn	
-AWS::Wisdom::MessageTemplateVersion	MessageTemplateArn	MessageTemplateContentSha256
-AWS::Wisdom::QuickResponse	KnowledgeBaseArn	
-AWS::WorkSpaces::ConnectionAlias	ConnectionString,Tags	
-AWS::WorkSpaces::Directory	ActiveDirectoryConfig,EnableSelfService,IdcInstanceArn,MicrosoftEntraConfig,SubnetIds,Tenancy,UserIdentityType,WorkspaceDirectoryDescription,WorkspaceDirectoryName,WorkspaceType	
-AWS::WorkSpaces::Workspace	DirectoryId,UserName	BundleId,RootVolumeEncryptionEnabled,UserVolumeEncryptionEnabled,VolumeEncryptionKey
-AWS::WorkSpaces::WorkspaceIpGroup	GroupDesc,GroupName	
-AWS::WorkSpaces::WorkspacesPool	PoolName	
-AWS::WorkSpacesThinClient::Environment	DesktopArn,KmsKeyArn	
-AWS::WorkSpacesWeb::BrowserSettings	AdditionalEncryptionContext,CustomerManagedKey	
-AWS::WorkSpacesWeb::DataProtectionSettings	AdditionalEncryptionContext,CustomerManagedKey	
-AWS::WorkSpacesWeb::IdentityProvider	PortalArn	
-AWS::WorkSpacesWeb::IpAccessSettings	AdditionalEncryptionContext,CustomerManagedKey	
-AWS::WorkSpacesWeb::Portal	AdditionalEncryptionContext,CustomerManagedKey	
-AWS::WorkSpacesWeb::SessionLogger	AdditionalEncryptionContext,CustomerManagedKey	
-AWS::WorkspacesInstances::Volume	AvailabilityZone,Encrypted,Iops,KmsKeyId,SizeInGB,SnapshotId,TagSpecifications,Throughput,VolumeType	
-AWS::WorkspacesInstances::VolumeAssociation	Device,VolumeId,WorkspaceInstanceId	
-AWS::WorkspacesInstances::WorkspaceInstance	ManagedInstance	Tags
-AWS::XRay::ResourcePolicy	PolicyName	
-AWS::XRay::SamplingRule	SamplingRule/Version	
-Alexa::ASK::Skill	VendorId	
+AWS::ACMPCA::Certificate	ApiPassthrough,CertificateAuthorityArn,CertificateSigningRequest,SigningAlgorithm,TemplateArn,Validity,ValidityNotBefore		
+AWS::ACMPCA::CertificateAuthority	CsrExtensions,KeyAlgorithm,KeyStorageSecurityStandard,SigningAlgorithm,Subject,Type,UsageMode		
+AWS::ACMPCA::CertificateAuthorityActivation	CertificateAuthorityArn		
+AWS::ACMPCA::Permission	Actions,CertificateAuthorityArn,Principal,SourceAccount		
+AWS::AIOps::InvestigationGroup	Name,RetentionInDays		Name
+AWS::APS::AnomalyDetector	Alias,Workspace		
+AWS::APS::ResourcePolicy	WorkspaceArn		
+AWS::APS::RuleGroupsNamespace	Name,Workspace		Name
+AWS::APS::Scraper	Source		
+AWS::APS::Workspace	KmsKeyArn		
+AWS::ARCRegionSwitch::Plan	Name,PrimaryRegion,RecoveryApproach,Regions		Name
+AWS::ARCZonalShift::AutoshiftObserverNotificationStatus	Status		
+AWS::ARCZonalShift::ZonalAutoshiftConfiguration	ResourceIdentifier		ResourceIdentifier
+AWS::AWSExternalAnthropic::Workspace	DataResidency		
+AWS::AccessAnalyzer::Analyzer	AnalyzerName,Type	AnalyzerConfiguration	AnalyzerName
+AWS::AccessAnalyzer::ArchiveRule	AnalyzerName,RuleName		
+AWS::AccountAccess::Application	IdentitySource		
+AWS::AccountAccess::Entitlement	ApplicationArn,Entitlement		
+AWS::AgentRegistry::Registry	AuthorizerType,EncryptionConfiguration		
+AWS::AgentRegistry::RegistryRecord	RecordType,RegistryId		
+AWS::AmazonMQ::Broker	AuthenticationStrategy,BrokerName,DeploymentMode,EncryptionOptions,EngineType,PubliclyAccessible,StorageType,SubnetIds		BrokerName
+AWS::AmazonMQ::Configuration	AuthenticationStrategy,EngineType,EngineVersion,Name		Name
+AWS::AmazonMQ::ConfigurationAssociation	Broker		
+AWS::Amplify::Branch	AppId,BranchName		BranchName
+AWS::Amplify::Domain	AppId,DomainName		DomainName
+AWS::Amplify::Webhook	AppId		
+AWS::AmplifyUIBuilder::Component	AppId,EnvironmentName		
+AWS::AmplifyUIBuilder::Form	AppId,EnvironmentName		
+AWS::AmplifyUIBuilder::Theme	AppId,EnvironmentName		
+AWS::ApiGateway::ApiKey	GenerateDistinctId,Name,Value		Name
+AWS::ApiGateway::Authorizer	RestApiId		
+AWS::ApiGateway::BasePathMapping	BasePath,DomainName		
+AWS::ApiGateway::BasePathMappingV2	BasePath,DomainNameArn		
+AWS::ApiGateway::Deployment	DeploymentCanarySettings,RestApiId		
+AWS::ApiGateway::DocumentationPart	Location,RestApiId		
+AWS::ApiGateway::DocumentationVersion	DocumentationVersion,RestApiId		
+AWS::ApiGateway::DomainName	DomainName		DomainName
+AWS::ApiGateway::DomainNameAccessAssociation	AccessAssociationSource,AccessAssociationSourceType,DomainNameArn,Tags		
+AWS::ApiGateway::DomainNameV2	DomainName,EndpointConfiguration,SecurityPolicy		
+AWS::ApiGateway::GatewayResponse	ResponseType,RestApiId		
+AWS::ApiGateway::Method	HttpMethod,ResourceId,RestApiId		
+AWS::ApiGateway::Model	ContentType,Name,RestApiId		Name
+AWS::ApiGateway::RequestValidator	Name,RestApiId		Name
+AWS::ApiGateway::Resource	ParentId,PathPart,RestApiId		
+AWS::ApiGateway::Stage	RestApiId,StageName		StageName
+AWS::ApiGateway::UsagePlanKey	KeyId,KeyType,UsagePlanId		
+AWS::ApiGateway::VpcLink	TargetArns		
+AWS::ApiGatewayV2::Api	ProtocolType		
+AWS::ApiGatewayV2::ApiGatewayManagedOverrides	ApiId		
+AWS::ApiGatewayV2::ApiMapping	DomainName		
+AWS::ApiGatewayV2::Authorizer	ApiId		
+AWS::ApiGatewayV2::Deployment	ApiId		
+AWS::ApiGatewayV2::DomainName	DomainName		DomainName
+AWS::ApiGatewayV2::Integration	ApiId		
+AWS::ApiGatewayV2::IntegrationResponse	ApiId,IntegrationId		
+AWS::ApiGatewayV2::Model	ApiId		
+AWS::ApiGatewayV2::Route	ApiId		
+AWS::ApiGatewayV2::RouteResponse	ApiId,RouteId		
+AWS::ApiGatewayV2::RoutingRule	DomainNameArn		
+AWS::ApiGatewayV2::Stage	ApiId,StageName		StageName
+AWS::ApiGatewayV2::VpcLink	SecurityGroupIds,SubnetIds		
+AWS::AppConfig::ConfigurationProfile	ApplicationId,LocationUri,Type		
+AWS::AppConfig::Deployment	ApplicationId,ConfigurationProfileId,ConfigurationVersion,DeploymentStrategyId,Description,DynamicExtensionParameters,EnvironmentId,KmsKeyIdentifier,Tags		
+AWS::AppConfig::DeploymentStrategy	Name,ReplicateTo		Name
+AWS::AppConfig::Environment	ApplicationId		
+AWS::AppConfig::ExperimentDefinition	ApplicationIdentifier,ConfigurationProfileIdentifier,EnvironmentIdentifier,FlagKey,Name		Name
+AWS::AppConfig::ExperimentRun	ApplicationIdentifier,ExperimentDefinitionIdentifier		
+AWS::AppConfig::Extension	Name		Name
+AWS::AppConfig::ExtensionAssociation	ExtensionIdentifier,ExtensionVersionNumber,ResourceIdentifier		
+AWS::AppConfig::HostedConfigurationVersion	ApplicationId,ConfigurationProfileId,Content,ContentType,Description,LatestVersionNumber,VersionLabel		
+AWS::AppFabric::AppAuthorization	App,AppBundleIdentifier,AuthType		
+AWS::AppFabric::IngestionDestination	AppBundleArn,IngestionArn,ProcessingConfiguration		
+AWS::AppFlow::Connector	ConnectorLabel		
+AWS::AppFlow::ConnectorProfile	ConnectorLabel,ConnectorProfileName,ConnectorType		ConnectorProfileName
+AWS::AppFlow::Flow	FlowName,KMSArn		FlowName
+AWS::AppIntegrations::DataIntegration	KmsKey,ScheduleConfig,SourceURI		
+AWS::AppIntegrations::EventIntegration	EventBridgeBus,EventFilter,Name		Name
+AWS::AppMesh::GatewayRoute	GatewayRouteName,MeshName,MeshOwner,VirtualGatewayName		GatewayRouteName
+AWS::AppMesh::Mesh	MeshName		MeshName
+AWS::AppMesh::Route	MeshName,MeshOwner,RouteName,VirtualRouterName		RouteName
+AWS::AppMesh::VirtualGateway	MeshName,MeshOwner,VirtualGatewayName		VirtualGatewayName
+AWS::AppMesh::VirtualNode	MeshName,MeshOwner,VirtualNodeName		VirtualNodeName
+AWS::AppMesh::VirtualRouter	MeshName,MeshOwner,VirtualRouterName		VirtualRouterName
+AWS::AppMesh::VirtualService	MeshName,MeshOwner,VirtualServiceName		VirtualServiceName
+AWS::AppRunner::AutoScalingConfiguration	AutoScalingConfigurationName,MaxConcurrency,MaxSize,MinSize,Tags		AutoScalingConfigurationName
+AWS::AppRunner::ObservabilityConfiguration	ObservabilityConfigurationName,Tags,TraceConfiguration		ObservabilityConfigurationName
+AWS::AppRunner::Service	EncryptionConfiguration,ServiceName,Tags		ServiceName
+AWS::AppRunner::VpcConnector	SecurityGroups,Subnets,Tags,VpcConnectorName		VpcConnectorName
+AWS::AppRunner::VpcIngressConnection	ServiceArn,Tags,VpcIngressConnectionName		VpcIngressConnectionName
+AWS::AppStream::AppBlock	Description,DisplayName,Name,PackagingType,PostSetupScriptDetails,SetupScriptDetails,SourceS3Location		Name
+AWS::AppStream::AppBlockBuilder	Name		Name
+AWS::AppStream::Application	InstanceFamilies,Name,Platforms		Name
+AWS::AppStream::ApplicationEntitlementAssociation	ApplicationIdentifier,EntitlementName,StackName		
+AWS::AppStream::ApplicationFleetAssociation	ApplicationArn,FleetName		
+AWS::AppStream::DirectoryConfig	DirectoryName		DirectoryName
+AWS::AppStream::Entitlement	Name,StackName		Name
+AWS::AppStream::Fleet	FleetType,Name		Name
+AWS::AppStream::ImageBuilder	Name		Name
+AWS::AppStream::Stack	Name		Name
+AWS::AppStream::StackFleetAssociation	FleetName,StackName		
+AWS::AppStream::StackUserAssociation	AuthenticationType,SendEmailNotification,StackName,UserName		
+AWS::AppStream::User	AuthenticationType,FirstName,LastName,MessageAction,UserName		UserName
+AWS::AppSync::ApiCache	ApiId,AtRestEncryptionEnabled,TransitEncryptionEnabled		
+AWS::AppSync::ApiKey	ApiId		
+AWS::AppSync::ChannelNamespace	ApiId,Name		Name
+AWS::AppSync::DataSource	ApiId,Name		Name
+AWS::AppSync::DomainName	CertificateArn,DomainName		DomainName
+AWS::AppSync::DomainNameApiAssociation	DomainName		
+AWS::AppSync::FunctionConfiguration	ApiId		
+AWS::AppSync::GraphQLApi		LambdaAuthorizerConfig/AuthorizerResultTtlInSeconds,LambdaAuthorizerConfig/AuthorizerUri,LambdaAuthorizerConfig/IdentityValidationExpression,OpenIDConnectConfig/AuthTTL,OpenIDConnectConfig/ClientId,OpenIDConnectConfig/IatTTL,OpenIDConnectConfig/Issuer,UserPoolConfig/AppIdClientRegex,UserPoolConfig/AwsRegion,UserPoolConfig/DefaultAction,UserPoolConfig/UserPoolId	
+AWS::AppSync::Resolver	ApiId,FieldName,TypeName		
+AWS::AppSync::SourceApiAssociation	MergedApiIdentifier,SourceApiIdentifier		
+AWS::AppSync::Type	ApiId		
+AWS::AppTest::TestCase	Name		Name
+AWS::ApplicationAutoScaling::ScalableTarget	ResourceId,ScalableDimension,ServiceNamespace		
+AWS::ApplicationAutoScaling::ScalingPolicy	PolicyName,ResourceId,ScalableDimension,ScalingTargetId,ServiceNamespace		
+AWS::ApplicationInsights::Application	GroupingType,ResourceGroupName		
+AWS::ApplicationSignals::InstrumentationConfig	AttributeFilters,CaptureConfiguration,Description,Environment,ExpiresAt,InstrumentationType,Location,Service,SignalType		
+AWS::ApplicationSignals::ServiceLevelObjective	Name		Name
+AWS::Athena::CapacityReservation	Name		Name
+AWS::Athena::DataCatalog	Name		Name
+AWS::Athena::NamedQuery	Database,Description,Name,QueryString,WorkGroup		Name
+AWS::Athena::PreparedStatement	StatementName,WorkGroup		
+AWS::Athena::WorkGroup	Name		Name
+AWS::AuditManager::Assessment	AwsAccount,FrameworkId		
+AWS::AutoScaling::AutoScalingGroup	AutoScalingGroupName,InstanceId	LaunchConfigurationName,LaunchTemplate,MixedInstancesPolicy,VPCZoneIdentifier	AutoScalingGroupName
+AWS::AutoScaling::LaunchConfiguration	AssociatePublicIpAddress,BlockDeviceMappings,ClassicLinkVPCId,ClassicLinkVPCSecurityGroups,EbsOptimized,IamInstanceProfile,ImageId,InstanceId,InstanceMonitoring,InstanceType,KernelId,KeyName,LaunchConfigurationName,MetadataOptions,PlacementTenancy,RamDiskId,SecurityGroups,SpotPrice,UserData		LaunchConfigurationName
+AWS::AutoScaling::LifecycleHook	AutoScalingGroupName,LifecycleHookName		LifecycleHookName
+AWS::AutoScaling::ScalingPolicy	AutoScalingGroupName		
+AWS::AutoScaling::ScheduledAction	AutoScalingGroupName		
+AWS::AutoScaling::WarmPool	AutoScalingGroupName		AutoScalingGroupName
+AWS::B2BI::Capability	Type		
+AWS::B2BI::Partnership	Email,Phone,ProfileId		
+AWS::B2BI::Profile	Logging		
+AWS::BCMDataExports::Export	Export/Name,Export/RefreshCadence		
+AWS::Backup::BackupSelection	BackupPlanId,BackupSelection		
+AWS::Backup::BackupVault	BackupVaultName,EncryptionKeyArn		BackupVaultName
+AWS::Backup::Framework	FrameworkName		FrameworkName
+AWS::Backup::LegalHold	Description,RecoveryPointSelection,Title		
+AWS::Backup::LogicallyAirGappedBackupVault	BackupVaultName,EncryptionKeyArn,MaxRetentionDays,MinRetentionDays		BackupVaultName
+AWS::Backup::ReportPlan	ReportPlanName		ReportPlanName
+AWS::Backup::RestoreTestingPlan	RestoreTestingPlanName		RestoreTestingPlanName
+AWS::Backup::RestoreTestingSelection	ProtectedResourceType,RestoreTestingPlanName,RestoreTestingSelectionName		RestoreTestingSelectionName
+AWS::Backup::TieringConfiguration	TieringConfigurationName		TieringConfigurationName
+AWS::BackupGateway::Hypervisor	KmsKeyArn,Tags		
+AWS::Batch::ComputeEnvironment	ComputeEnvironmentName,ComputeResources/ManagedInstancesProvider/InstanceLaunchTemplate/CapacityOptionType,ComputeResources/ManagedInstancesProvider/InstanceLaunchTemplate/FipsEnabled,ComputeResources/SpotIamFleetRole,EksConfiguration/EksClusterArn,EksConfiguration/KubernetesNamespace,Tags,Type	ComputeResources/AllocationStrategy,ComputeResources/BidPercentage,ComputeResources/Ec2Configuration,ComputeResources/Ec2KeyPair,ComputeResources/ImageId,ComputeResources/InstanceRole,ComputeResources/InstanceTypes,ComputeResources/LaunchTemplate,ComputeResources/PlacementGroup,ComputeResources/ScalingPolicy,ComputeResources/SecurityGroupIds,ComputeResources/Subnets,ComputeResources/Tags,ComputeResources/Type	ComputeEnvironmentName
+AWS::Batch::ConsumableResource	ConsumableResourceName,ResourceType		ConsumableResourceName
+AWS::Batch::JobDefinition	JobDefinitionName		JobDefinitionName
+AWS::Batch::JobQueue	JobQueueName,JobQueueType		JobQueueName
+AWS::Batch::QuotaShare	JobQueue,QuotaShareName		QuotaShareName
+AWS::Batch::SchedulingPolicy	Name		Name
+AWS::Batch::ServiceEnvironment	ServiceEnvironmentName,ServiceEnvironmentType		ServiceEnvironmentName
+AWS::BcmPricingCalculator::BillEstimate	BillScenarioId		
+AWS::BcmPricingCalculator::WorkloadEstimate	RateType		
+AWS::Bedrock::AgentAlias	AgentId		
+AWS::Bedrock::ApplicationInferenceProfile	Description,InferenceProfileName,ModelSource		
+AWS::Bedrock::AutomatedReasoningPolicy	KmsKeyId		
+AWS::Bedrock::AutomatedReasoningPolicyVersion	LastUpdatedDefinitionHash,PolicyArn,Tags		
+AWS::Bedrock::Blueprint	BlueprintName,Type		BlueprintName
+AWS::Bedrock::DataAutomationLibrary	EncryptionConfiguration,LibraryName		
+AWS::Bedrock::DataAutomationProject	ProjectName,ProjectType		
+AWS::Bedrock::DataSource	DataSourceConfiguration/Type,KnowledgeBaseId,VectorIngestionConfiguration/ChunkingConfiguration,VectorIngestionConfiguration/ParsingConfiguration		
+AWS::Bedrock::FlowAlias	FlowArn		
+AWS::Bedrock::FlowVersion	Description,FlowArn		
+AWS::Bedrock::GuardrailVersion	Description,GuardrailIdentifier		
+AWS::Bedrock::IntelligentPromptRouter	Description,FallbackModel,Models,PromptRouterName,RoutingCriteria		
+AWS::Bedrock::KnowledgeBase	KnowledgeBaseConfiguration/KendraKnowledgeBaseConfiguration,KnowledgeBaseConfiguration/ManagedKnowledgeBaseConfiguration,KnowledgeBaseConfiguration/SqlKnowledgeBaseConfiguration/RedshiftConfiguration/QueryEngineConfiguration,KnowledgeBaseConfiguration/SqlKnowledgeBaseConfiguration/RedshiftConfiguration/StorageConfigurations,KnowledgeBaseConfiguration/SqlKnowledgeBaseConfiguration/Type,KnowledgeBaseConfiguration/Type,KnowledgeBaseConfiguration/VectorKnowledgeBaseConfiguration,StorageConfiguration		
+AWS::Bedrock::KnowledgeBasePolicy	KnowledgeBaseId		
+AWS::Bedrock::PromptVersion	Description,PromptArn,Tags		
+AWS::Bedrock::ResourcePolicy	ResourceArn		
+AWS::Bedrock::RetrievalInstruction	CustomerEncryptionKeyArn,Name		Name
+AWS::Bedrock::Session	EncryptionKeyArn		
+AWS::BedrockAgentCore::ApiKeyCredentialProvider	Name		Name
+AWS::BedrockAgentCore::BrowserCustom	BrowserSigning,Certificates,Description,EnterprisePolicies,ExecutionRoleArn,Name,NetworkConfiguration,RecordingConfig		Name
+AWS::BedrockAgentCore::BrowserProfile	Description,Name		Name
+AWS::BedrockAgentCore::CapacityProvider	ComputeConfiguration,Name,PermissionsConfiguration		Name
+AWS::BedrockAgentCore::CodeInterpreterCustom	Certificates,Description,ExecutionRoleArn,Name,NetworkConfiguration		Name
+AWS::BedrockAgentCore::ConfigurationBundle	BundleName		
+AWS::BedrockAgentCore::ConsentPortal	Name,Sources		Name
+AWS::BedrockAgentCore::Dataset	DatasetName,KmsKeyArn,SchemaType,Source		DatasetName
+AWS::BedrockAgentCore::Evaluator	EvaluatorConfig/Derived/BaseEvaluatorId,EvaluatorName		EvaluatorName
+AWS::BedrockAgentCore::GatewayRateLimit	DimensionKeys,GatewayIdentifier,RateLimitId		
+AWS::BedrockAgentCore::GatewayRule	GatewayIdentifier		
+AWS::BedrockAgentCore::GatewayTarget	GatewayIdentifier		
+AWS::BedrockAgentCore::Harness	HarnessName,Memory/ManagedMemoryConfiguration/EncryptionKeyArn		HarnessName
+AWS::BedrockAgentCore::HarnessEndpoint	EndpointName,HarnessId		
+AWS::BedrockAgentCore::Memory	EncryptionKeyArn,Name		Name
+AWS::BedrockAgentCore::OAuth2CredentialProvider	CredentialProviderVendor,Name		Name
+AWS::BedrockAgentCore::OnlineEvaluationConfig	OnlineEvaluationConfigName		OnlineEvaluationConfigName
+AWS::BedrockAgentCore::PaymentConnector	ConnectorName,ConnectorType,PaymentManagerId,ProvisionMode		
+AWS::BedrockAgentCore::PaymentCredentialProvider	CredentialProviderVendor,Name		Name
+AWS::BedrockAgentCore::PaymentManager	AuthorizerConfiguration,AuthorizerType,Name		Name
+AWS::BedrockAgentCore::Policy	Name,PolicyEngineId		Name
+AWS::BedrockAgentCore::PolicyEngine	EncryptionKeyArn,Name		Name
+AWS::BedrockAgentCore::ResourcePolicy	ResourceArn		
+AWS::BedrockAgentCore::Runtime	AgentRuntimeName		
+AWS::BedrockAgentCore::RuntimeEndpoint	AgentRuntimeId,Name		Name
+AWS::BedrockAgentCore::WorkloadIdentity	Name		Name
+AWS::Billing::BillingView	Description,Name		Name
+AWS::BillingConductor::BillingGroup	PrimaryAccountId		
+AWS::BillingConductor::CustomLineItem	AccountId,BillingGroupArn,BillingPeriodRange/ExclusiveEndBillingPeriod,BillingPeriodRange/InclusiveStartBillingPeriod,ComputationRule,CustomLineItemChargeDetails/Type,PresentationDetails		
+AWS::BillingConductor::PricingRule	BillingEntity,Operation,Scope,Service,UsageType		
+AWS::Braket::SpendingLimit	DeviceArn		
+AWS::Budgets::Budget	Budget/BudgetName,NotificationsWithSubscribers		
+AWS::Budgets::BudgetsAction	ActionType,BudgetName		
+AWS::CE::AnomalyMonitor	MonitorDimension,MonitorSpecification,MonitorType,ResourceTags		
+AWS::CE::AnomalySubscription	ResourceTags		
+AWS::CE::CostCategory	Name		Name
+AWS::CUR::ReportDefinition	AdditionalSchemaElements,BillingViewArn,ReportName,ReportVersioning,TimeUnit		ReportName
+AWS::Cases::Case	CustomerId,DomainId,TemplateId		
+AWS::Cases::CaseRule	DomainId		
+AWS::Cases::Domain	Name		Name
+AWS::Cases::Field	DomainId,Type		
+AWS::Cases::Layout	DomainId		
+AWS::Cases::RelatedItem	CaseId,Content,DomainId,Type		
+AWS::Cases::Template	DomainId		
+AWS::Cassandra::Keyspace	KeyspaceName		KeyspaceName
+AWS::Cassandra::Table	ClientSideTimestampsEnabled,ClusteringKeyColumns,KeyspaceName,PartitionKeyColumns,TableName		TableName
+AWS::Cassandra::Type	Fields,KeyspaceName,TypeName		TypeName
+AWS::CertificateManager::AcmeDomainValidation	AcmeEndpointArn,DomainName,PrevalidationOptions/DnsPrevalidation/HostedZoneId		
+AWS::CertificateManager::AcmeEndpoint	AuthorizationBehavior,CertificateTags		
+AWS::CertificateManager::AcmeExternalAccountBinding	AcmeEndpointArn,Expiration,RoleArn		
+AWS::CertificateManager::Certificate	CertificateAuthorityArn,CertificateExport,DomainName,DomainValidationOptions,KeyAlgorithm,SubjectAlternativeNames		
+AWS::Chatbot::CustomAction	ActionName		
+AWS::Chatbot::MicrosoftTeamsChannelConfiguration	ConfigurationName,TeamId,TeamsTenantId		
+AWS::Chatbot::SlackChannelConfiguration	ConfigurationName,SlackWorkspaceId		
+AWS::Chime::AppInstanceBot	AppInstanceArn		
+AWS::Chime::AppInstanceUser	AppInstanceArn,AppInstanceUserId		
+AWS::Chime::Channel	AppInstanceArn,ChannelId,ChimeBearer,ElasticChannelConfiguration,MemberArns,ModeratorArns,Privacy		
+AWS::Chime::ChannelFlow	AppInstanceArn		
+AWS::Chime::MediaInsightsPipelineConfiguration	MediaInsightsPipelineConfigurationName		MediaInsightsPipelineConfigurationName
+AWS::Chime::MediaPipelineKinesisVideoStreamPool	PoolName,StreamConfiguration/Region		
+AWS::Chime::SipMediaApplication	AwsRegion		
+AWS::Chime::VoiceConnector	AwsRegion,NetworkType		
+AWS::CleanRooms::AnalysisTemplate	AnalysisParameters,Format,MembershipIdentifier,Name,Source,Source/Text		Name
+AWS::CleanRooms::Collaboration	AllowedResultRegions,AutoApprovedChangeTypes,CreatorDisplayName,CreatorMLMemberAbilities,CreatorMemberAbilities,CreatorPaymentConfiguration,DataEncryptionMetadata,JobLogStatus,Members,QueryLogStatus		
+AWS::CleanRooms::ConfiguredTableAssociation	ConfiguredTableIdentifier,MembershipIdentifier,Name		Name
+AWS::CleanRooms::IdMappingTable	InputReferenceConfig,MembershipIdentifier,Name		Name
+AWS::CleanRooms::IdNamespaceAssociation	InputReferenceConfig,MembershipIdentifier		
+AWS::CleanRooms::IntermediateTable	MembershipIdentifier,Name,PopulationAnalysisConfiguration		Name
+AWS::CleanRooms::Membership	CollaborationIdentifier		
+AWS::CleanRooms::PrivacyBudgetTemplate	AutoRefresh,MembershipIdentifier,Parameters/ResourceArn,PrivacyBudgetType		
+AWS::CleanRoomsML::ConfiguredModelAlgorithm	Description,InferenceContainerConfig,KmsKeyArn,Name,RoleArn,TrainingContainerConfig		Name
+AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation	ConfiguredModelAlgorithmArn,Description,MembershipIdentifier,Name,PrivacyConfiguration		Name
+AWS::CleanRoomsML::TrainingDataset	Description,Name,RoleArn,TrainingData		Name
+AWS::Cloud9::EnvironmentEC2	AutomaticStopTimeMinutes,ConnectionType,ImageId,InstanceType,OwnerArn,Repositories,SubnetId		
+AWS::CloudFormation::ChangeSet	Capabilities,ChangeSetName,ChangeSetType,DeploymentMode,Description,ImportExistingResources,IncludeNestedStacks,NotificationARNs,OnStackFailure,RoleARN,StackName,Tags,TemplateBody,TemplateURL,UsePreviousTemplate		ChangeSetName
+AWS::CloudFormation::CustomResource	ServiceToken		
+AWS::CloudFormation::GuardHook	Alias,ExecutionRole		
+AWS::CloudFormation::HookTypeConfig	ConfigurationAlias		
+AWS::CloudFormation::HookVersion	ExecutionRoleArn,LoggingConfig,SchemaHandlerPackage,TypeName		
+AWS::CloudFormation::LambdaHook	Alias,AutoUpdate,LoggingConfig		
+AWS::CloudFormation::Macro	Name		Name
+AWS::CloudFormation::ModuleDefaultVersion	Arn,ModuleName,VersionId		
+AWS::CloudFormation::ModuleVersion	ModuleName,ModulePackage		
+AWS::CloudFormation::PublicTypeVersion	Arn,LogDeliveryBucket,PublicVersionNumber,Type,TypeName		
+AWS::CloudFormation::Publisher	AcceptTermsAndConditions,ConnectionArn		
+AWS::CloudFormation::ResourceVersion	ExecutionRoleArn,LoggingConfig,SchemaHandlerPackage,TypeName		
+AWS::CloudFormation::StackSet	PermissionModel,StackSetName		StackSetName
+AWS::CloudFormation::TypeActivation	LoggingConfig		
+AWS::CloudFront::AnycastIpList	IpCount,Name,Tags		Name
+AWS::CloudFront::ConnectionFunction	ConnectionFunctionConfig/Runtime,Name		Name
+AWS::CloudFront::ConnectionGroup	Name		Name
+AWS::CloudFront::DistributionTenant	Name		Name
+AWS::CloudFront::FieldLevelEncryptionConfig	CallerReference		
+AWS::CloudFront::FieldLevelEncryptionProfile	FieldLevelEncryptionProfileConfig/CallerReference		
+AWS::CloudFront::Function	Name		Name
+AWS::CloudFront::KeyValueStore	Name		Name
+AWS::CloudFront::MonitoringSubscription	DistributionId		
+AWS::CloudFront::RealtimeLogConfig	Name		Name
+AWS::CloudFront::TrustStore	Name		Name
+AWS::CloudHSM::Cluster	HsmType,Mode,NetworkType,SubnetIds		
+AWS::CloudTrail::Channel	Source		
+AWS::CloudTrail::ResourcePolicy	ResourceArn		
+AWS::CloudTrail::Trail	TrailName		TrailName
+AWS::CloudWatch::Alarm	AlarmName		AlarmName
+AWS::CloudWatch::AlarmMuteRule	Name		Name
+AWS::CloudWatch::AnomalyDetector	Dimensions,MetricCharacteristics,MetricMathAnomalyDetector,MetricName,Namespace,SingleMetricAnomalyDetector,Stat		
+AWS::CloudWatch::CompositeAlarm	AlarmName		AlarmName
+AWS::CloudWatch::Dashboard	DashboardName		DashboardName
+AWS::CloudWatch::InsightRule	RuleName		
+AWS::CloudWatch::Integration	IntegrationType,Name		Name
+AWS::CloudWatch::LogAlarm	AlarmName		AlarmName
+AWS::CloudWatch::MetricStream	Name		Name
+AWS::CloudWatch::ResourceMetricsConfiguration	ResourceArn		
+AWS::CloudWatch::View	Name		Name
+AWS::CodeArtifact::Domain	DomainName,EncryptionKey		DomainName
+AWS::CodeArtifact::PackageGroup	DomainName,Pattern		
+AWS::CodeArtifact::Repository	DomainName,DomainOwner,RepositoryName		RepositoryName
+AWS::CodeBuild::Fleet	Name		Name
+AWS::CodeBuild::Project	Name		Name
+AWS::CodeBuild::ReportGroup	Name,Type		Name
+AWS::CodeBuild::SourceCredential	ServerType		
+AWS::CodeConnections::Connection	ConnectionName,HostArn,ProviderType		ConnectionName
+AWS::CodeConnections::Host	Name,ProviderType		Name
+AWS::CodeDeploy::Application	ApplicationName,ComputePlatform		ApplicationName
+AWS::CodeDeploy::DeploymentConfig	ComputePlatform,DeploymentConfigName,MinimumHealthyHosts,TrafficRoutingConfig,ZonalConfig		DeploymentConfigName
+AWS::CodeDeploy::DeploymentGroup	ApplicationName,DeploymentGroupName		DeploymentGroupName
+AWS::CodeGuruProfiler::ProfilingGroup	ComputePlatform,ProfilingGroupName		ProfilingGroupName
+AWS::CodeGuruReviewer::RepositoryAssociation	BucketName,ConnectionArn,Name,Owner,Tags,Type		Name
+AWS::CodePipeline::CustomActionType	Category,ConfigurationProperties,InputArtifactDetails,OutputArtifactDetails,Provider,Settings,Version		
+AWS::CodePipeline::Pipeline	Name		Name
+AWS::CodePipeline::Webhook	Name		Name
+AWS::CodeStarConnections::Connection	ConnectionName,HostArn,ProviderType		ConnectionName
+AWS::CodeStarConnections::RepositoryLink	OwnerId,RepositoryName		
+AWS::CodeStarConnections::SyncConfiguration	ResourceName,SyncType		
+AWS::CodeStarNotifications::NotificationRule	Resource		
+AWS::Cognito::IdentityPoolPrincipalTag	IdentityPoolId,IdentityProviderName		
+AWS::Cognito::IdentityPoolRoleAttachment	IdentityPoolId		
+AWS::Cognito::LogDeliveryConfiguration	UserPoolId		
+AWS::Cognito::ManagedLoginBranding	ClientId,UserPoolId		
+AWS::Cognito::Terms	ClientId,UserPoolId		
+AWS::Cognito::UserPoolClient	GenerateSecret,UserPoolId		
+AWS::Cognito::UserPoolDomain	Domain,UserPoolId		
+AWS::Cognito::UserPoolGroup	GroupName,UserPoolId		GroupName
+AWS::Cognito::UserPoolIdentityProvider	ProviderName,ProviderType,UserPoolId		
+AWS::Cognito::UserPoolRegionalConfigurationAttachment	UserPoolId		
+AWS::Cognito::UserPoolReplica	RegionName,UserPoolId,UserPoolTagsAtCreate		
+AWS::Cognito::UserPoolResourceServer	Identifier,UserPoolId		
+AWS::Cognito::UserPoolRiskConfigurationAttachment	ClientId,UserPoolId		
+AWS::Cognito::UserPoolUICustomizationAttachment	ClientId,UserPoolId		
+AWS::Cognito::UserPoolUser	ClientMetadata,DesiredDeliveryMediums,ForceAliasCreation,MessageAction,UserAttributes,UserPoolId,Username,ValidationData		
+AWS::Cognito::UserPoolUserToGroupAttachment	GroupName,UserPoolId,Username		GroupName
+AWS::Comprehend::DocumentClassifier	DataAccessRoleArn,DocumentClassifierName,InputDataConfig,LanguageCode,Mode,ModelKmsKeyId,OutputDataConfig,VersionName,VolumeKmsKeyId,VpcConfig		DocumentClassifierName
+AWS::Comprehend::DocumentClassifierEndpoint	EndpointName		
+AWS::Comprehend::EntityRecognizer	DataAccessRoleArn,InputDataConfig,LanguageCode,ModelKmsKeyId,ModelPolicy,RecognizerName,VersionName,VolumeKmsKeyId,VpcConfig		
+AWS::Comprehend::EntityRecognizerEndpoint	EndpointName,FlywheelArn		
+AWS::Comprehend::Flywheel	DataLakeS3Uri,FlywheelName,ModelType,TaskConfig		FlywheelName
+AWS::Config::AggregationAuthorization	AuthorizedAccountId,AuthorizedAwsRegion		
+AWS::Config::ConfigRule	ConfigRuleName		ConfigRuleName
+AWS::Config::ConfigurationAggregator	ConfigurationAggregatorName		ConfigurationAggregatorName
+AWS::Config::ConfigurationRecorder	Name,StartedOnCreate		Name
+AWS::Config::ConformancePack	ConformancePackName		ConformancePackName
+AWS::Config::Connector	ConnectorConfiguration		
+AWS::Config::DeliveryChannel	Name		Name
+AWS::Config::OrganizationConfigRule	OrganizationConfigRuleName		OrganizationConfigRuleName
+AWS::Config::OrganizationConformancePack	OrganizationConformancePackName		OrganizationConformancePackName
+AWS::Config::RemediationConfiguration	ConfigRuleName		ConfigRuleName
+AWS::Config::StoredQuery	QueryName		QueryName
+AWS::Connect::ApprovedOrigin	InstanceId,Origin		
+AWS::Connect::ContactFlow	Type		
+AWS::Connect::ContactFlowModuleAlias	ContactFlowModuleId		
+AWS::Connect::ContactFlowModuleVersion	ContactFlowModuleId,Description		
+AWS::Connect::ContactFlowVersion	ContactFlowId,Description		
+AWS::Connect::DataLakeAssociation	DataSetId,InstanceId,TargetAccountId		
+AWS::Connect::DataTable	InstanceArn,Status		
+AWS::Connect::DataTableAttribute	DataTableArn,InstanceArn	Name	
+AWS::Connect::DataTableRecord	DataTableArn,InstanceArn		
+AWS::Connect::EmailAddress	EmailAddress		
+AWS::Connect::Instance	DirectoryId,IdentityManagementType,InstanceAlias		
+AWS::Connect::InstanceStorageConfig	InstanceArn,ResourceType		
+AWS::Connect::IntegrationAssociation	InstanceId,IntegrationArn,IntegrationType,SourceApplicationName,SourceApplicationUrl,SourceType		
+AWS::Connect::Metric	InstanceArn,Status		
+AWS::Connect::Notification	ExpiresAt,InstanceArn,Priority,Recipients		
+AWS::Connect::PhoneNumber	CountryCode,Prefix,SourcePhoneNumberArn,Type		
+AWS::Connect::PredefinedAttribute	InstanceArn,Name		Name
+AWS::Connect::Rule	InstanceArn,TriggerEventSource		
+AWS::Connect::SecurityKey	InstanceId,Key		
+AWS::Connect::SecurityProfile	InstanceArn,SecurityProfileName		SecurityProfileName
+AWS::Connect::TrafficDistributionGroup	Description,Name		Name
+AWS::Connect::UseCase	InstanceId,IntegrationAssociationId,UseCaseType		
+AWS::Connect::UserHierarchyGroup	ParentGroupArn		
+AWS::Connect::UserHierarchyStructure	InstanceArn		
+AWS::Connect::ViewVersion	ViewArn,ViewContentSha256		
+AWS::Connect::Vocabulary	Content,InstanceId,LanguageCode,VocabularyName		VocabularyName
+AWS::Connect::Workspace	InstanceArn		
+AWS::ConnectCampaigns::Campaign	ConnectInstanceArn		
+AWS::ConnectCampaignsV2::Campaign	ConnectInstanceId		
+AWS::ControlTower::EnabledBaseline	BaselineIdentifier,TargetIdentifier		
+AWS::ControlTower::EnabledControl	ControlIdentifier,TargetIdentifier		
+AWS::CustomerProfiles::CalculatedAttributeDefinition	CalculatedAttributeName,Conditions/Range/TimestampFormat,Conditions/Range/TimestampSource,DomainName,UseHistoricalData		
+AWS::CustomerProfiles::Domain	DomainName		DomainName
+AWS::CustomerProfiles::DomainObjectType	DomainName,Fields,ObjectTypeName		
+AWS::CustomerProfiles::EventStream	DomainName,EventStreamName,Uri		EventStreamName
+AWS::CustomerProfiles::EventTrigger	DomainName,EventTriggerName		EventTriggerName
+AWS::CustomerProfiles::Integration	DomainName,Uri		
+AWS::CustomerProfiles::ObjectType	DomainName,ObjectTypeName		ObjectTypeName
+AWS::CustomerProfiles::Recommender	DomainName,RecommenderName,RecommenderRecipeName		RecommenderName
+AWS::CustomerProfiles::RecommenderFilter	Description,DomainName,RecommenderFilterExpression,RecommenderFilterName,RecommenderSchemaName		RecommenderFilterName
+AWS::CustomerProfiles::RecommenderSchema	DomainName,Fields,RecommenderSchemaName		RecommenderSchemaName
+AWS::CustomerProfiles::SegmentDefinition	DisplayName,DomainName,SegmentDefinitionName,SegmentGroups,SegmentSqlQuery		SegmentDefinitionName
+AWS::DAX::Cluster	ClusterEndpointEncryptionType,ClusterName,IAMRoleARN,NetworkType,NodeType,SSESpecification,SubnetGroupName		ClusterName
+AWS::DAX::ParameterGroup	Description,ParameterGroupName		ParameterGroupName
+AWS::DAX::SubnetGroup	SubnetGroupName		SubnetGroupName
+AWS::DMS::Certificate	CertificateIdentifier,CertificatePem,CertificateWallet		
+AWS::DMS::Endpoint	ElasticsearchSettings/EndpointUri,KmsKeyId,MongoDbSettings/AuthType,ResourceIdentifier		
+AWS::DMS::EventSubscription	SourceIds,SubscriptionName		SubscriptionName
+AWS::DMS::ReplicationConfig	ResourceIdentifier		
+AWS::DMS::ReplicationInstance	DnsNameServers,KmsKeyId,PubliclyAccessible,ReplicationSubnetGroupIdentifier,ResourceIdentifier		
+AWS::DMS::ReplicationSubnetGroup	ReplicationSubnetGroupIdentifier		ReplicationSubnetGroupIdentifier
+AWS::DMS::ReplicationTask	MigrationType,ReplicationInstanceArn,ResourceIdentifier,SourceEndpointArn,TargetEndpointArn		
+AWS::DRS::LaunchConfigurationTemplate	Tags		
+AWS::DRS::SourceNetwork	OriginAccountID,OriginRegion,VpcID		
+AWS::DataBrew::Dataset	Name		Name
+AWS::DataBrew::Job	Name,Type		Name
+AWS::DataBrew::Project	Name		Name
+AWS::DataBrew::Recipe	Name		Name
+AWS::DataBrew::Ruleset	Name,TargetArn		Name
+AWS::DataBrew::Schedule	Name		Name
+AWS::DataExchange::DataSet	AssetType		
+AWS::DataExchange::EventAction	Event		
+AWS::DataPipeline::Pipeline	Description,Name		Name
+AWS::DataSync::Agent	ActivationKey,SecurityGroupArns,SubnetArns,VpcEndpointId		
+AWS::DataSync::LocationAzureBlob	AzureBlobContainerUrl		
+AWS::DataSync::LocationEFS	Ec2Config,EfsFilesystemArn		
+AWS::DataSync::LocationFSxLustre	FsxFilesystemArn,SecurityGroupArns		
+AWS::DataSync::LocationFSxONTAP	SecurityGroupArns,StorageVirtualMachineArn		
+AWS::DataSync::LocationFSxOpenZFS	FsxFilesystemArn,SecurityGroupArns		
+AWS::DataSync::LocationFSxWindows	FsxFilesystemArn,SecurityGroupArns		
+AWS::DataSync::LocationObjectStorage	BucketName		
+AWS::DataSync::LocationS3	S3BucketArn		
+AWS::DataSync::Task	DestinationLocationArn,SourceLocationArn,TaskMode		
+AWS::DataZone::Connection	DomainIdentifier,EnableTrustedIdentityPropagation,EnvironmentIdentifier,Name,ProjectIdentifier,Scope		Name
+AWS::DataZone::DataSource	ConnectionIdentifier,DomainIdentifier,EnvironmentIdentifier,ProjectIdentifier,Type		
+AWS::DataZone::Domain	DomainVersion,KmsKeyIdentifier		
+AWS::DataZone::DomainUnit	DomainIdentifier,ParentDomainUnitIdentifier		
+AWS::DataZone::Environment	DeploymentOrder,DomainIdentifier,EnvironmentAccountIdentifier,EnvironmentAccountRegion,EnvironmentBlueprintIdentifier,EnvironmentConfigurationId,EnvironmentProfileIdentifier,ProjectIdentifier,UserParameters		
+AWS::DataZone::EnvironmentActions	DomainIdentifier,EnvironmentIdentifier		
+AWS::DataZone::EnvironmentBlueprintConfiguration	DomainIdentifier,EnvironmentBlueprintIdentifier		
+AWS::DataZone::EnvironmentProfile	DomainIdentifier,EnvironmentBlueprintIdentifier,ProjectIdentifier		
+AWS::DataZone::FormType	DomainIdentifier,Name	Description,Model,OwningProjectIdentifier,Status	Name
+AWS::DataZone::GroupProfile	DomainIdentifier,GroupIdentifier,RolePrincipalArn		
+AWS::DataZone::Owner	DomainIdentifier,EntityIdentifier,EntityType,Owner		
+AWS::DataZone::PolicyGrant	Detail,DomainIdentifier,EntityIdentifier,EntityType,PolicyType,Principal		
+AWS::DataZone::Project	DomainIdentifier,MembershipAssignments,ProjectCategory,ProjectExecutionRole,ProjectProfileId		
+AWS::DataZone::ProjectMembership	DomainIdentifier,Member,ProjectIdentifier		
+AWS::DataZone::ProjectProfile	DomainIdentifier,UseDefaultConfigurations		
+AWS::DataZone::SubscriptionTarget	DomainIdentifier,EnvironmentIdentifier,Type		
+AWS::DataZone::UserProfile	DomainIdentifier,UserIdentifier,UserType		
+AWS::Deadline::Budget	FarmId,UsageTrackingResource		
+AWS::Deadline::Farm	KmsKeyArn		
+AWS::Deadline::Fleet	FarmId		
+AWS::Deadline::LicenseEndpoint	SecurityGroupIds,SubnetIds,VpcId		
+AWS::Deadline::Limit	AmountRequirementName,FarmId		
+AWS::Deadline::MeteredProduct	LicenseEndpointId,ProductId		
+AWS::Deadline::Monitor	IdentityCenterInstanceArn,IdentityCenterRegion		
+AWS::Deadline::Queue	FarmId		
+AWS::Deadline::QueueEnvironment	FarmId,QueueId		
+AWS::Deadline::QueueFleetAssociation	FarmId,FleetId,QueueId		
+AWS::Deadline::QueueLimitAssociation	FarmId,LimitId,QueueId		
+AWS::Deadline::StorageProfile	FarmId		
+AWS::Deadline::Worker	FarmId,FleetId,HostProperties		
+AWS::Detective::MemberInvitation	GraphArn,MemberId		
+AWS::Detective::OrganizationAdmin	AccountId		
+AWS::DevOpsAgent::AgentSpace	KmsKeyArn		
+AWS::DevOpsAgent::Asset	AgentSpaceId,AssetType		
+AWS::DevOpsAgent::Association	AgentSpaceId		
+AWS::DevOpsAgent::PrivateConnection	ConnectionConfiguration,Name		Name
+AWS::DevOpsAgent::Service	ExchangeUrlPrivateConnectionName,KmsKeyArn,PrivateConnectionName,ServiceDetails/AzureIdentity,ServiceDetails/Dynatrace,ServiceDetails/GitHub,ServiceDetails/MCPServerSplunk,ServiceDetails/PagerDuty,ServiceDetails/ServiceNow,ServiceType,TargetUrlPrivateConnectionName		
+AWS::DevOpsAgent::Trigger	Action,AgentSpaceId,Condition,Type		
+AWS::DevOpsGuru::NotificationChannel	Config		
+AWS::DirectConnect::Connection	Bandwidth,Location,ProviderName,RequestMACSec		
+AWS::DirectConnect::DirectConnectGateway	AmazonSideAsn		
+AWS::DirectConnect::DirectConnectGatewayAssociation	AcceptDirectConnectGatewayAssociationProposalRoleArn,AssociatedGatewayId,DirectConnectGatewayId		
+AWS::DirectConnect::Lag	ConnectionsBandwidth,Location,ProviderName,RequestMACSec		
+AWS::DirectConnect::PrivateVirtualInterface	AllocatePrivateVirtualInterfaceRoleArn,DirectConnectGatewayId,VirtualGatewayId,Vlan		
+AWS::DirectConnect::PublicVirtualInterface	AllocatePublicVirtualInterfaceRoleArn,RouteFilterPrefixes,Vlan		
+AWS::DirectConnect::TransitVirtualInterface	AllocateTransitVirtualInterfaceRoleArn,DirectConnectGatewayId,Vlan		
+AWS::DirectoryService::MicrosoftAD	CreateAlias,Edition,Name,Password,ShortName,VpcSettings		Name
+AWS::DirectoryService::SimpleAD	CreateAlias,Description,Name,Password,ShortName,Size,VpcSettings		Name
+AWS::DocDB::DBCluster	AvailabilityZones,DBClusterIdentifier,DBSubnetGroupName,KmsKeyId,MasterUsername,SnapshotIdentifier,SourceDBClusterIdentifier,StorageEncrypted		
+AWS::DocDB::DBClusterParameterGroup	Description,Family,Name		Name
+AWS::DocDB::DBInstance	AvailabilityZone,DBClusterIdentifier,DBInstanceIdentifier		
+AWS::DocDB::DBSubnetGroup	DBSubnetGroupName		DBSubnetGroupName
+AWS::DocDB::EventSubscription	SnsTopicArn,SubscriptionName		SubscriptionName
+AWS::DocDB::GlobalCluster	Engine,EngineVersion,GlobalClusterIdentifier,SourceDBClusterIdentifier,StorageEncrypted		GlobalClusterIdentifier
+AWS::DocDBElastic::Cluster	AdminUserName,AuthType,ClusterName,KmsKeyId		ClusterName
+AWS::DocDBElastic::ClusterSnapshot	ClusterArn,SnapshotName		
+AWS::DynamoDB::GlobalTable	TableName	GlobalTableSourceArn,KeySchema,LocalSecondaryIndexes	TableName
+AWS::DynamoDB::Table	ImportSourceSpecification,TableName	KeySchema	TableName
+AWS::EC2::ApplicationStatusCheck	Interval,IpScope		
+AWS::EC2::CapacityManagerDataExport	OutputFormat,S3BucketName,S3BucketPrefix,Schedule		
+AWS::EC2::CapacityReservation	AvailabilityZone,AvailabilityZoneId,EbsOptimized,EphemeralStorage,InstancePlatform,InstanceType,OutPostArn,PlacementGroupArn,Tenancy		
+AWS::EC2::CapacityReservationFleet	AllocationStrategy,EndDate,InstanceMatchCriteria,InstanceTypeSpecifications,Tenancy		
+AWS::EC2::CarrierGateway	VpcId		
+AWS::EC2::ClientVpnAuthorizationRule	AccessGroupId,AuthorizeAllGroups,ClientVpnEndpointId,Description,TargetNetworkCidr		
+AWS::EC2::ClientVpnEndpoint	AuthenticationOptions,ClientCidrBlock,EndpointIpAddressType,TagSpecifications,TrafficIpAddressType,TransitGatewayConfiguration,TransportProtocol		
+AWS::EC2::ClientVpnRoute	ClientVpnEndpointId,Description,DestinationCidrBlock,TargetVpcSubnetId		
+AWS::EC2::ClientVpnTargetNetworkAssociation	AvailabilityZone,AvailabilityZoneId,ClientVpnEndpointId,SubnetId		
+AWS::EC2::CustomerGateway	BgpAsn,BgpAsnExtended,CertificateArn,DeviceName,IpAddress,Type		
+AWS::EC2::DHCPOptions	DomainName,DomainNameServers,Ipv6AddressPreferredLeaseTime,NetbiosNameServers,NetbiosNodeType,NtpServers		
+AWS::EC2::EC2Fleet	LaunchTemplateConfigs,OnDemandOptions,ReplaceUnhealthyInstances,ReservedCapacityOptions,SpotOptions,TagSpecifications,TargetCapacitySpecification/DefaultTargetCapacityType,TargetCapacitySpecification/TargetCapacityUnitType,TerminateInstancesWithExpiration,Type,ValidFrom,ValidUntil		
+AWS::EC2::EIP	Address,IpamPoolId,NetworkBorderGroup,TransferAddress		
+AWS::EC2::EIPAssociation	AllocationId,EIP,InstanceId,NetworkInterfaceId,PrivateIpAddress		
+AWS::EC2::EgressOnlyInternetGateway	VpcId		
+AWS::EC2::EnclaveCertificateIamRoleAssociation	CertificateArn,RoleArn		
+AWS::EC2::FlowLog	DeliverCrossAccountRole,DeliverLogsPermissionArn,DestinationOptions,LogDestination,LogDestinationType,LogFormat,LogGroupName,MaxAggregationInterval,ResourceId,ResourceType,TagFieldSpecifications,TrafficType		
+AWS::EC2::FpgaImage	InputStorageLocation,LogsStorageLocation		
+AWS::EC2::GatewayRouteTableAssociation	GatewayId		
+AWS::EC2::Host	AssetId,AvailabilityZone,InstanceFamily,InstanceType,OutpostArn		
+AWS::EC2::IPAMAllocation	Cidr,Description,IpamPoolId,NetmaskLength		
+AWS::EC2::IPAMPool	AddressFamily,AwsService,IpamScopeId,Locale,PublicIpSource,PubliclyAdvertisable,SourceIpamPoolId,SourceResource		
+AWS::EC2::IPAMPoolCidr	Cidr,IpamPoolId,NetmaskLength		
+AWS::EC2::IPAMPrefixListResolver	AddressFamily,IpamId		
+AWS::EC2::IPAMPrefixListResolverTarget	IpamPrefixListResolverId,PrefixListId,PrefixListRegion		
+AWS::EC2::IPAMResourceDiscoveryAssociation	IpamId,IpamResourceDiscoveryId		
+AWS::EC2::IPAMScope	IpamId		
+AWS::EC2::Instance	AvailabilityZone,CpuOptions,ElasticGpuSpecifications,ElasticInferenceAccelerators,EnclaveOptions,HibernationOptions,HostResourceGroupArn,ImageId,Ipv6AddressCount,Ipv6Addresses,KeyName,LaunchTemplate,LicenseSpecifications,NetworkInterfaces,PlacementGroupName,PrivateIpAddress,SecurityGroups,SubnetId	AdditionalInfo,Affinity,BlockDeviceMappings,EbsOptimized,HostId,InstanceType,KernelId,PrivateDnsNameOptions,RamdiskId,SecurityGroupIds,Tenancy,UserData	
+AWS::EC2::InstanceConnectEndpoint	ClientToken,PreserveClientIp,SecurityGroupIds,SubnetId		
+AWS::EC2::IpPoolRouteTableAssociation	PublicIpv4Pool,RouteTableId		
+AWS::EC2::IpamExternalResourceVerificationToken	IpamId		
+AWS::EC2::IpamInternetRegistryAssociation	Description,IpamId,OrganizationHandle,Rir		
+AWS::EC2::KeyPair	KeyFormat,KeyName,KeyType,PublicKeyMaterial,Tags		KeyName
+AWS::EC2::LaunchTemplate	LaunchTemplateName		LaunchTemplateName
+AWS::EC2::LocalGatewayRoute	DestinationCidrBlock,LocalGatewayRouteTableId		
+AWS::EC2::LocalGatewayRouteTable	LocalGatewayId,Mode		
+AWS::EC2::LocalGatewayRouteTableVPCAssociation	LocalGatewayRouteTableId,VpcId		
+AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation	LocalGatewayRouteTableId,LocalGatewayVirtualInterfaceGroupId		
+AWS::EC2::LocalGatewayVirtualInterface	LocalAddress,LocalGatewayVirtualInterfaceGroupId,OutpostLagId,PeerAddress,PeerBgpAsn,PeerBgpAsnExtended,Vlan		
+AWS::EC2::LocalGatewayVirtualInterfaceGroup	LocalBgpAsn,LocalBgpAsnExtended,LocalGatewayId		
+AWS::EC2::NatGateway	AllocationId,AvailabilityMode,ConnectivityType,PrivateIpAddress,SubnetId,VpcId		
+AWS::EC2::NetworkAcl	VpcId		
+AWS::EC2::NetworkAclEntry	Egress,NetworkAclId,RuleNumber		
+AWS::EC2::NetworkInsightsAccessScope	ExcludePaths,MatchPaths		
+AWS::EC2::NetworkInsightsAccessScopeAnalysis	NetworkInsightsAccessScopeId		
+AWS::EC2::NetworkInsightsAnalysis	FilterInArns,FilterOutArns,NetworkInsightsPathId		
+AWS::EC2::NetworkInsightsPath	Destination,DestinationIp,DestinationPort,FilterAtDestination,FilterAtSource,Protocol,Source,SourceIp		
+AWS::EC2::NetworkInterface	InterfaceType,PrivateIpAddress,SubnetId	ConnectionTrackingSpecification,EnablePrimaryIpv6,PrivateIpAddresses	
+AWS::EC2::NetworkInterfaceAttachment	DeviceIndex,InstanceId,NetworkInterfaceId		
+AWS::EC2::NetworkInterfacePermission	AwsAccountId,NetworkInterfaceId,Permission		
+AWS::EC2::NetworkPerformanceMetricSubscription	Destination,Metric,Source,Statistic		
+AWS::EC2::PlacementGroup	ParentGroupId,PartitionCount,SpreadLevel,Strategy,Tags		
+AWS::EC2::Route	DestinationCidrBlock,DestinationIpv6CidrBlock,DestinationPrefixListId,RouteTableId		
+AWS::EC2::RouteServer	AmazonSideAsn		
+AWS::EC2::RouteServerAssociation	RouteServerId,VpcId		
+AWS::EC2::RouteServerEndpoint	RouteServerId,SubnetId		
+AWS::EC2::RouteServerPeer	BgpOptions,PeerAddress,RouteServerEndpointId		
+AWS::EC2::RouteServerPropagation	RouteServerId,RouteTableId		
+AWS::EC2::RouteTable	VpcId		
+AWS::EC2::SecondaryNetwork	Ipv4CidrBlock,NetworkType		
+AWS::EC2::SecurityGroup	GroupDescription,GroupName,VpcId		GroupName
+AWS::EC2::SecurityGroupEgress	CidrIp,CidrIpv6,DestinationPrefixListId,DestinationSecurityGroupId,FromPort,GroupId,IpProtocol,ToPort		
+AWS::EC2::SecurityGroupIngress	CidrIp,CidrIpv6,FromPort,GroupId,GroupName,IpProtocol,SourcePrefixListId,SourceSecurityGroupId,SourceSecurityGroupName,SourceSecurityGroupOwnerId,ToPort		GroupName
+AWS::EC2::SecurityGroupVpcAssociation	GroupId,VpcId		
+AWS::EC2::SpotFleet	SpotFleetRequestConfigData/AllocationStrategy,SpotFleetRequestConfigData/IamFleetRole,SpotFleetRequestConfigData/InstanceInterruptionBehavior,SpotFleetRequestConfigData/InstancePoolsToUseCount,SpotFleetRequestConfigData/LaunchSpecifications,SpotFleetRequestConfigData/LoadBalancersConfig,SpotFleetRequestConfigData/OnDemandAllocationStrategy,SpotFleetRequestConfigData/OnDemandMaxTotalPrice,SpotFleetRequestConfigData/ReplaceUnhealthyInstances,SpotFleetRequestConfigData/SpotMaintenanceStrategies,SpotFleetRequestConfigData/SpotMaxTotalPrice,SpotFleetRequestConfigData/SpotPrice,SpotFleetRequestConfigData/TagSpecifications,SpotFleetRequestConfigData/TerminateInstancesWithExpiration,SpotFleetRequestConfigData/Type,SpotFleetRequestConfigData/ValidFrom,SpotFleetRequestConfigData/ValidUntil		
+AWS::EC2::SqlHaStandbyDetectedInstance	InstanceId		
+AWS::EC2::Subnet	AvailabilityZone,AvailabilityZoneId,CidrBlock,Ipv4IpamPoolId,Ipv4NetmaskLength,Ipv6IpamPoolId,Ipv6Native,Ipv6NetmaskLength,OutpostArn,VpcId	Ipv6CidrBlock	
+AWS::EC2::SubnetCidrBlock	Ipv6CidrBlock,Ipv6IpamPoolId,Ipv6NetmaskLength,SubnetId		
+AWS::EC2::SubnetCidrReservation	Cidr,Description,ReservationType,SubnetId		
+AWS::EC2::SubnetNetworkAclAssociation	NetworkAclId,SubnetId		
+AWS::EC2::SubnetRouteTableAssociation	RouteTableId,SubnetId		
+AWS::EC2::TrafficMirrorFilter	Description		
+AWS::EC2::TrafficMirrorFilterRule	TrafficMirrorFilterId		
+AWS::EC2::TrafficMirrorTarget	Description,GatewayLoadBalancerEndpointId,NetworkInterfaceId,NetworkLoadBalancerArn		
+AWS::EC2::TransitGateway	AmazonSideAsn,MulticastSupport		
+AWS::EC2::TransitGatewayAttachment	TransitGatewayId,VpcId		
+AWS::EC2::TransitGatewayConnect	Options,TransportTransitGatewayAttachmentId		
+AWS::EC2::TransitGatewayConnectPeer	ConnectPeerConfiguration,ConnectPeerConfiguration/BgpConfigurations/*/PeerAsn,ConnectPeerConfiguration/InsideCidrBlocks,ConnectPeerConfiguration/PeerAddress,ConnectPeerConfiguration/TransitGatewayAddress,TransitGatewayAttachmentId		
+AWS::EC2::TransitGatewayMeteringPolicy	TransitGatewayId		
+AWS::EC2::TransitGatewayMeteringPolicyEntry	DestinationCidrBlock,DestinationPortRange,DestinationTransitGatewayAttachmentId,DestinationTransitGatewayAttachmentType,MeteredAccount,PolicyRuleNumber,Protocol,SourceCidrBlock,SourcePortRange,SourceTransitGatewayAttachmentId,SourceTransitGatewayAttachmentType,TransitGatewayMeteringPolicyId		
+AWS::EC2::TransitGatewayMulticastDomain	TransitGatewayId		
+AWS::EC2::TransitGatewayMulticastDomainAssociation	SubnetId,TransitGatewayAttachmentId,TransitGatewayMulticastDomainId		
+AWS::EC2::TransitGatewayMulticastGroupMember	GroupIpAddress,NetworkInterfaceId,TransitGatewayMulticastDomainId		
+AWS::EC2::TransitGatewayMulticastGroupSource	GroupIpAddress,NetworkInterfaceId,TransitGatewayMulticastDomainId		
+AWS::EC2::TransitGatewayPeeringAttachment	PeerAccountId,PeerRegion,PeerTransitGatewayId,TransitGatewayId		
+AWS::EC2::TransitGatewayPolicyTable	TransitGatewayId		
+AWS::EC2::TransitGatewayPolicyTableAssociation	TransitGatewayAttachmentId,TransitGatewayPolicyTableId		
+AWS::EC2::TransitGatewayPolicyTableEntry	PolicyRuleNumber,TransitGatewayPolicyTableId		
+AWS::EC2::TransitGatewayRoute	Blackhole,DestinationCidrBlock,TransitGatewayAttachmentId,TransitGatewayRouteTableId		
+AWS::EC2::TransitGatewayRouteTable	TransitGatewayId		
+AWS::EC2::TransitGatewayRouteTableAssociation	TransitGatewayAttachmentId,TransitGatewayRouteTableId		
+AWS::EC2::TransitGatewayRouteTablePropagation	TransitGatewayAttachmentId,TransitGatewayRouteTableId		
+AWS::EC2::TransitGatewayVpcAttachment	SubnetIds,TransitGatewayId,VpcId		
+AWS::EC2::VPC	CidrBlock,Ipv4IpamPoolId,Ipv4NetmaskLength,VpcEncryptionControl	InstanceTenancy	
+AWS::EC2::VPCBlockPublicAccessExclusion	SubnetId,VpcId		
+AWS::EC2::VPCCidrBlock	AmazonProvidedIpv6CidrBlock,CidrBlock,Ipv4IpamPoolId,Ipv4NetmaskLength,Ipv6CidrBlock,Ipv6CidrBlockNetworkBorderGroup,Ipv6IpamPoolId,Ipv6NetmaskLength,Ipv6Pool,VpcId		
+AWS::EC2::VPCDHCPOptionsAssociation	DhcpOptionsId,VpcId		
+AWS::EC2::VPCEncryptionControl	VpcId		
+AWS::EC2::VPCEndpoint	DnsOptions/PrivateDnsPreference,DnsOptions/PrivateDnsSpecifiedDomains,ResourceConfigurationArn,ServiceName,ServiceNetworkArn,ServiceRegion,VpcEndpointType,VpcId		
+AWS::EC2::VPCEndpointConnectionNotification	ServiceId,VPCEndpointId		
+AWS::EC2::VPCEndpointServicePermissions	ServiceId		
+AWS::EC2::VPCGatewayAttachment	VpcId		
+AWS::EC2::VPCPeeringConnection	PeerOwnerId,PeerRegion,PeerVpcId,VpcId		
+AWS::EC2::VPNConcentrator	TransitGatewayId,Type		
+AWS::EC2::VPNConnection	EnableAcceleration,LocalIpv4NetworkCidr,LocalIpv6NetworkCidr,OutsideIpAddressType,PreSharedKeyStorage,RemoteIpv4NetworkCidr,RemoteIpv6NetworkCidr,StaticRoutesOnly,TransportTransitGatewayAttachmentId,TunnelInsideIpVersion,Type,VpnConcentratorId		
+AWS::EC2::VPNConnectionRoute	DestinationCidrBlock,VpnConnectionId		
+AWS::EC2::VPNGateway	AmazonSideAsn,Type		
+AWS::EC2::VerifiedAccessEndpoint	ApplicationDomain,AttachmentType,CidrOptions/Cidr,CidrOptions/Protocol,CidrOptions/SubnetIds,DomainCertificateArn,EndpointDomainPrefix,EndpointType,LoadBalancerOptions/LoadBalancerArn,NetworkInterfaceOptions/NetworkInterfaceId,RdsOptions/Protocol,RdsOptions/RdsDbClusterArn,RdsOptions/RdsDbInstanceArn,RdsOptions/RdsDbProxyArn,SecurityGroupIds		
+AWS::EC2::VerifiedAccessTrustProvider	DeviceOptions,DeviceTrustProviderType,PolicyReferenceName,TrustProviderType,UserTrustProviderType		
+AWS::EC2::VolumeAttachment	Device,EbsCardIndex,InstanceId,VolumeId		
+AWS::ECR::PublicRepository	RepositoryName		RepositoryName
+AWS::ECR::PullThroughCacheRule	CredentialArn,CustomRoleArn,EcrRepositoryPrefix,UpstreamRegistry,UpstreamRegistryUrl,UpstreamRepositoryPrefix		
+AWS::ECR::PullTimeUpdateExclusion	PrincipalArn		
+AWS::ECR::Repository	EncryptionConfiguration,EncryptionConfiguration/EncryptionType,EncryptionConfiguration/KmsKey,RepositoryName		RepositoryName
+AWS::ECR::RepositoryCreationTemplate	Prefix		
+AWS::ECS::CapacityProvider	AutoScalingGroupProvider/AutoScalingGroupArn,ClusterName,Name		Name
+AWS::ECS::Cluster	ClusterName		ClusterName
+AWS::ECS::ClusterCapacityProviderAssociations	Cluster		
+AWS::ECS::Daemon	ClusterArn,DaemonName		DaemonName
+AWS::ECS::DaemonTaskDefinition	ContainerDefinitions,Cpu,ExecutionRoleArn,Family,IpcMode,Memory,PidMode,TaskRoleArn,Volumes		
+AWS::ECS::ExpressGatewayService	Cluster,InfrastructureRoleArn,ServiceName,Tags		
+AWS::ECS::Gateway	Configuration/HostSharedAlb/NetworkConfiguration/IpAddressType,Configuration/HostSharedAlb/NetworkConfiguration/Subnets,Configuration/HostSharedAlb/Port,Configuration/HostSharedAlb/Protocol,Configuration/HostSharedAlb/Scheme,GatewayName		GatewayName
+AWS::ECS::GatewayClusterAssociations	Cluster,Gateway		
+AWS::ECS::PrimaryTaskSet	Cluster,Service		
+AWS::ECS::Service	Cluster,Role,SchedulingStrategy,ServiceName	LaunchType	ServiceName
+AWS::ECS::TaskDefinition	ContainerDefinitions,Cpu,EnableFaultInjection,EphemeralStorage,ExecutionRoleArn,Family,InferenceAccelerators,IpcMode,Memory,NetworkMode,PidMode,PlacementConstraints,ProxyConfiguration,RequiresCompatibilities,RuntimePlatform,TaskRoleArn,Volumes		
+AWS::ECS::TaskSet	CapacityProviderStrategy,Cluster,ExternalId,LaunchType,LoadBalancers,NetworkConfiguration,PlatformVersion,Service,ServiceRegistries,TaskDefinition		
+AWS::EFS::AccessPoint	ClientToken,FileSystemId,PosixUser,PosixUser/Gid,PosixUser/SecondaryGids,PosixUser/Uid,RootDirectory,RootDirectory/CreationInfo,RootDirectory/CreationInfo/OwnerGid,RootDirectory/CreationInfo/OwnerUid,RootDirectory/CreationInfo/Permissions,RootDirectory/Path		
+AWS::EFS::FileSystem	AvailabilityZoneName,Encrypted,KmsKeyId,PerformanceMode		
+AWS::EFS::MountTarget	FileSystemId,IpAddress,IpAddressType,Ipv6Address,SubnetId		
+AWS::EKS::AccessEntry	ClusterName,PrincipalArn,Type		
+AWS::EKS::Addon	AddonName,ClusterName,NamespaceConfig		AddonName
+AWS::EKS::Capability	CapabilityName,ClusterName,Configuration/ArgoCd/AwsIdc,Configuration/ArgoCd/EndpointPrefix,Configuration/ArgoCd/Namespace,Type		CapabilityName
+AWS::EKS::CertificateAuthority	ClusterName		
+AWS::EKS::Cluster	AccessConfig/BootstrapClusterCreatorAdminPermissions,BootstrapSelfManagedAddons,EncryptionConfig,KubernetesNetworkConfig/IpFamily,KubernetesNetworkConfig/ServiceIpv4Cidr,Name,OutpostConfig,RoleArn		Name
+AWS::EKS::FargateProfile	ClusterName,FargateProfileName,PodExecutionRoleArn,Selectors,Subnets		FargateProfileName
+AWS::EKS::IdentityProviderConfig	ClusterName,IdentityProviderConfigName,Oidc,Type		IdentityProviderConfigName
+AWS::EKS::Nodegroup	AmiType,CapacityType,ClusterName,DiskSize,InstanceTypes,NodeRole,NodegroupName,RemoteAccess,Subnets		NodegroupName
+AWS::EKS::PodIdentityAssociation	ClusterName,Namespace,ServiceAccount		
+AWS::EMR::Cluster	AdditionalInfo,Applications,AutoScalingRole,BootstrapActions,Configurations,CustomAmiId,EbsRootVolumeIops,EbsRootVolumeSize,EbsRootVolumeThroughput,JobFlowRole,KerberosAttributes,LogEncryptionKmsKeyId,LogUri,Name,OSReleaseLabel,PlacementGroupConfigs,ReleaseLabel,ScaleDownBehavior,SecurityConfiguration,ServiceRole,Steps		Name
+AWS::EMR::InstanceFleetConfig	ClusterId,InstanceFleetType,LaunchSpecifications,Name		Name
+AWS::EMR::InstanceGroupConfig	BidPrice,Configurations,CustomAmiId,EbsConfiguration,InstanceRole,InstanceType,JobFlowId,Market,Name		Name
+AWS::EMR::SecurityConfiguration	Name,SecurityConfiguration		Name
+AWS::EMR::Step	ActionOnFailure,EncryptionKeyArn,HadoopJarStep,JobFlowId,LogUri,Name		Name
+AWS::EMR::Studio	AuthMode,EncryptionKeyArn,EngineSecurityGroupId,IdcInstanceArn,IdcUserAssignment,ServiceRole,TrustedIdentityPropagationEnabled,UserRole,VpcId,WorkspaceSecurityGroupId		
+AWS::EMR::StudioSessionMapping	IdentityName,IdentityType,StudioId		
+AWS::EMR::WALWorkspace	WALWorkspaceName		WALWorkspaceName
+AWS::EMRContainers::Endpoint	ConfigurationOverrides,ExecutionRoleArn,Name,ReleaseLabel,SessionIdleTimeoutInMinutes,Type,VirtualClusterId		Name
+AWS::EMRContainers::JobTemplate	JobTemplateData,Name,Tags		Name
+AWS::EMRContainers::SecurityConfiguration	ContainerProvider,Name,SecurityConfigurationData		Name
+AWS::EMRContainers::VirtualCluster	ContainerProvider,Name,SecurityConfigurationId,SessionEnabled		Name
+AWS::EMRServerless::Application	Name,Type	Architecture,AutoStartConfiguration,AutoStopConfiguration,ImageConfiguration,InitialCapacity,InteractiveConfiguration,MaximumCapacity,MonitoringConfiguration,NetworkConfiguration,ReleaseLabel,RuntimeConfiguration,SchedulerConfiguration,WorkerTypeSpecifications	Name
+AWS::EVS::Environment	ConnectivityInfo,EnvironmentName,KmsKeyId,LicenseInfo,ServiceAccessSecurityGroups,ServiceAccessSubnetId,SiteId,TermsAccepted,VcfHostnames,VcfVersion,VpcId		EnvironmentName
+AWS::ElastiCache::CacheCluster	CacheSubnetGroupName,ClusterName,Engine,NetworkType,Port,SnapshotArns,SnapshotName	IpDiscovery,PreferredAvailabilityZones	ClusterName
+AWS::ElastiCache::ParameterGroup	CacheParameterGroupFamily		
+AWS::ElastiCache::ReplicationGroup	AtRestEncryptionEnabled,CacheSubnetGroupName,DataTieringEnabled,GlobalReplicationGroupId,KmsKeyId,NetworkType,Port,PreferredCacheClusterAZs,ReplicationGroupId,SnapshotArns,SnapshotName	AuthToken,NodeGroupConfiguration	
+AWS::ElastiCache::ServerlessCache	ConnectionType,KmsKeyId,NetworkType,ServerlessCacheName,SnapshotArnsToRestore,SubnetIds		ServerlessCacheName
+AWS::ElastiCache::ServerlessCacheSnapshot	KmsKeyId,ServerlessCacheName,ServerlessCacheSnapshotName		ServerlessCacheSnapshotName
+AWS::ElastiCache::Snapshot	CacheClusterId,KmsKeyId,ReplicationGroupId,SnapshotName		SnapshotName
+AWS::ElastiCache::SubnetGroup	CacheSubnetGroupName		CacheSubnetGroupName
+AWS::ElastiCache::User	UserId,UserName		UserName
+AWS::ElastiCache::UserGroup	UserGroupId		
+AWS::ElasticBeanstalk::Application	ApplicationName		ApplicationName
+AWS::ElasticBeanstalk::ApplicationVersion	ApplicationName,BuildConfiguration,ImageConfiguration,Process,SourceBundle		
+AWS::ElasticBeanstalk::ConfigurationTemplate	ApplicationName,EnvironmentId,PlatformArn,SolutionStackName,SourceConfiguration		
+AWS::ElasticBeanstalk::Environment	ApplicationName,CNAMEPrefix,EnvironmentName,SolutionStackName,Tier/Name,Tier/Type		EnvironmentName
+AWS::ElasticLoadBalancing::LoadBalancer	LoadBalancerName,Scheme	AvailabilityZones,HealthCheck,Subnets	LoadBalancerName
+AWS::ElasticLoadBalancingV2::Listener	LoadBalancerArn		
+AWS::ElasticLoadBalancingV2::ListenerCertificate	ListenerArn		
+AWS::ElasticLoadBalancingV2::ListenerRule	ListenerArn		
+AWS::ElasticLoadBalancingV2::LoadBalancer	Name,Scheme,Type		Name
+AWS::ElasticLoadBalancingV2::TargetGroup	IpAddressType,Name,Port,Protocol,ProtocolVersion,TargetType,VpcId		Name
+AWS::ElasticLoadBalancingV2::TrustStore	Name		Name
+AWS::ElasticLoadBalancingV2::TrustStoreRevocation	RevocationContents,TrustStoreArn		
+AWS::Elasticsearch::Domain	DomainName		DomainName
+AWS::EntityResolution::IdMappingWorkflow	WorkflowName		WorkflowName
+AWS::EntityResolution::IdNamespace	IdNamespaceName		IdNamespaceName
+AWS::EntityResolution::MatchingWorkflow	ResolutionTechniques/EnableRealTimeMatching,WorkflowName		WorkflowName
+AWS::EntityResolution::PolicyStatement	Arn,StatementId		
+AWS::EntityResolution::SchemaMapping	SchemaName		SchemaName
+AWS::EventSchemas::Discoverer	SourceArn		
+AWS::EventSchemas::Registry	RegistryName		RegistryName
+AWS::EventSchemas::Schema	RegistryName,SchemaName		SchemaName
+AWS::Events::ApiDestination	Name		Name
+AWS::Events::Archive	ArchiveName,SourceArn		ArchiveName
+AWS::Events::Connection	Name		Name
+AWS::Events::Endpoint	Name		Name
+AWS::Events::EventBus	Name		Name
+AWS::Events::EventBusPolicy	EventBusName,StatementId		
+AWS::Events::Rule	Name	EventBusName	Name
+AWS::EventsV2::EventBus	Name		Name
+AWS::EventsV2::EventSource	Configuration/PartnerEventsConfiguration/PartnerEventSourceArn,EventBusArn,Name		Name
+AWS::EventsV2::ResourcePolicy	EventBusArn		
+AWS::EventsV2::Subscriber	EventBusArn,InvokeConfiguration/TargetArn,Name,PointInTimeConfiguration,StartingPosition,Type		Name
+AWS::Evidently::Experiment	Name,Project		Name
+AWS::Evidently::Feature	Name,Project		Name
+AWS::Evidently::Launch	Name,Project		Name
+AWS::Evidently::Project	Name		Name
+AWS::FIS::ExperimentTemplate	ExperimentOptions/AccountTargeting		
+AWS::FIS::TargetAccountConfiguration	AccountId,ExperimentTemplateId		
+AWS::FMS::NotificationChannel	SnsTopicArn		
+AWS::FSx::Backup	FileSystemId		
+AWS::FSx::DataRepositoryAssociation	BatchImportMetaDataOnCreate,DataRepositoryPath,FileSystemId,FileSystemPath		
+AWS::FSx::FileCache	CopyTagsToDataRepositoryAssociations,DataRepositoryAssociations,FileCacheType,FileCacheTypeVersion,KmsKeyId,LustreConfiguration/DeploymentType,LustreConfiguration/MetadataConfiguration,LustreConfiguration/PerUnitStorageThroughput,SecurityGroupIds,StorageCapacity,SubnetIds		
+AWS::FSx::FileSystem	BackupId,FileSystemType,KmsKeyId,SecurityGroupIds,SubnetIds		
+AWS::FSx::S3AccessPointAttachment	Name,OntapConfiguration,OpenZFSConfiguration,S3AccessPoint,Type		Name
+AWS::FSx::Snapshot	VolumeId		
+AWS::FSx::StorageVirtualMachine	FileSystemId,Name,RootVolumeSecurityStyle		Name
+AWS::FSx::Volume	BackupId,OntapConfiguration/AggregateConfiguration,OntapConfiguration/AggregateConfiguration/Aggregates,OntapConfiguration/AggregateConfiguration/ConstituentsPerAggregate,OntapConfiguration/OntapVolumeType,OntapConfiguration/SnaplockConfiguration/SnaplockType,OntapConfiguration/StorageVirtualMachineId,OntapConfiguration/VolumeStyle,OpenZFSConfiguration/OriginSnapshot,OpenZFSConfiguration/OriginSnapshot/CopyStrategy,OpenZFSConfiguration/OriginSnapshot/SnapshotARN,OpenZFSConfiguration/ParentVolumeId,VolumeType		
+AWS::FinSpace::Environment	DataBundles,FederationParameters,KmsKeyId,SuperuserParameters,Tags		
+AWS::Forecast::Dataset	DatasetName		DatasetName
+AWS::Forecast::DatasetGroup	DatasetGroupName		DatasetGroupName
+AWS::FraudDetector::Detector	DetectorId		
+AWS::FraudDetector::EntityType	Name		Name
+AWS::FraudDetector::EventType	Name		Name
+AWS::FraudDetector::Label	Name		Name
+AWS::FraudDetector::List	Name		Name
+AWS::FraudDetector::Outcome	Name		Name
+AWS::FraudDetector::Variable	Name		Name
+AWS::GameLift::Build	OperatingSystem,ServerSdkVersion,StorageLocation		
+AWS::GameLift::ContainerFleet	BillingType,InstanceType,PlayerGatewayMode		
+AWS::GameLift::ContainerGroupDefinition	ContainerGroupType,Name		Name
+AWS::GameLift::Fleet	BuildId,CertificateConfiguration,ComputeType,EC2InstanceType,FleetType,InstanceRoleARN,InstanceRoleCredentialsProvider,LogPaths,PeerVpcAwsAccountId,PeerVpcId,PlayerGatewayConfiguration,PlayerGatewayMode,ScriptId,ServerLaunchParameters,ServerLaunchPath		
+AWS::GameLift::GameSessionQueue	Name		Name
+AWS::GameLift::Location	LocationName		LocationName
+AWS::GameLift::MatchmakingConfiguration	Name		Name
+AWS::GameLift::MatchmakingRuleSet	Name,RuleSetBody		Name
+AWS::GameLift::Script	NodeJsVersion		
+AWS::GlobalAccelerator::EndpointGroup	EndpointGroupRegion,ListenerArn		
+AWS::GlobalAccelerator::Listener	AcceleratorArn		
+AWS::Glue::Blueprint	Name		Name
+AWS::Glue::Catalog	Name		Name
+AWS::Glue::Classifier	CsvClassifier/Name,GrokClassifier/Name,JsonClassifier/Name,XMLClassifier/Name		
+AWS::Glue::Connection	CatalogId,ConnectionInput/Name		
+AWS::Glue::ConnectionType	ConnectionProperties,ConnectionType,ConnectorAuthenticationConfiguration,Description,IntegrationType,RestConfiguration		
+AWS::Glue::Crawler	Name		Name
+AWS::Glue::CustomEntityType	Name		Name
+AWS::Glue::DataCatalogEncryptionSettings	CatalogId		
+AWS::Glue::DataQualityRuleset	Name		Name
+AWS::Glue::Database	DatabaseName		DatabaseName
+AWS::Glue::DevEndpoint	EndpointName		
+AWS::Glue::IdentityCenterConfiguration	InstanceArn		
+AWS::Glue::Integration	AdditionalEncryptionContext,IntegrationConfig,IntegrationConfig/RefreshInterval,IntegrationName,KmsKeyId,SourceArn,TargetArn		IntegrationName
+AWS::Glue::IntegrationResourceProperty	ResourceArn		
+AWS::Glue::Job	Name		Name
+AWS::Glue::MLTransform	InputRecordTables,TransformEncryption,TransformParameters/FindMatchesParameters/PrimaryKeyColumnName		
+AWS::Glue::Partition	CatalogId,DatabaseName,PartitionInput/Values,TableName		
+AWS::Glue::Registry	Name		Name
+AWS::Glue::Schema	DataFormat,Name,Registry,SchemaDefinition		Name
+AWS::Glue::SchemaVersion	Schema,SchemaDefinition		
+AWS::Glue::SchemaVersionMetadata	Key,SchemaVersionId,Value		
+AWS::Glue::SecurityConfiguration	Name		Name
+AWS::Glue::Session	Command,Connections,DefaultArguments,Description,GlueVersion,Id,IdleTimeout,MaxCapacity,NumberOfWorkers,RequestOrigin,Role,SecurityConfiguration,Timeout,WorkerType		
+AWS::Glue::Table	CatalogId,DatabaseName,Name,TableInput/Name		Name
+AWS::Glue::TableOptimizer	CatalogId,DatabaseName,TableName,Type		
+AWS::Glue::Trigger	Name,Type,WorkflowName		Name
+AWS::Glue::UsageProfile	Name		Name
+AWS::Glue::UserDefinedFunction	DatabaseName,FunctionName,FunctionType		
+AWS::Glue::Workflow	Name		Name
+AWS::Grafana::Workspace	ClientToken		
+AWS::Greengrass::ConnectorDefinition	InitialVersion		
+AWS::Greengrass::ConnectorDefinitionVersion	ConnectorDefinitionId,Connectors		
+AWS::Greengrass::CoreDefinition	InitialVersion		
+AWS::Greengrass::CoreDefinitionVersion	CoreDefinitionId,Cores		
+AWS::Greengrass::DeviceDefinition	InitialVersion		
+AWS::Greengrass::DeviceDefinitionVersion	DeviceDefinitionId,Devices		
+AWS::Greengrass::FunctionDefinition	InitialVersion		
+AWS::Greengrass::FunctionDefinitionVersion	DefaultConfig,FunctionDefinitionId,Functions		
+AWS::Greengrass::Group	InitialVersion		
+AWS::Greengrass::GroupVersion	ConnectorDefinitionVersionArn,CoreDefinitionVersionArn,DeviceDefinitionVersionArn,FunctionDefinitionVersionArn,GroupId,LoggerDefinitionVersionArn,ResourceDefinitionVersionArn,SubscriptionDefinitionVersionArn		
+AWS::Greengrass::LoggerDefinition	InitialVersion		
+AWS::Greengrass::LoggerDefinitionVersion	LoggerDefinitionId,Loggers		
+AWS::Greengrass::ResourceDefinition	InitialVersion		
+AWS::Greengrass::ResourceDefinitionVersion	ResourceDefinitionId,Resources		
+AWS::Greengrass::SubscriptionDefinition	InitialVersion		
+AWS::Greengrass::SubscriptionDefinitionVersion	SubscriptionDefinitionId,Subscriptions		
+AWS::GreengrassV2::ComponentVersion	InlineRecipe,LambdaFunction		
+AWS::GreengrassV2::Deployment	Components,DeploymentName,DeploymentPolicies,IotJobConfiguration,ParentTargetArn,TargetArn		DeploymentName
+AWS::GroundStation::DataflowEndpointGroup	ContactPostPassDurationSeconds,ContactPrePassDurationSeconds,EndpointDetails		
+AWS::GroundStation::DataflowEndpointGroupV2	ContactPostPassDurationSeconds,ContactPrePassDurationSeconds,Endpoints		
+AWS::GuardDuty::CustomDetectionRuleAssociation	RuleId		
+AWS::GuardDuty::Filter	DetectorId,Name		Name
+AWS::GuardDuty::IPSet	DetectorId,Format		
+AWS::GuardDuty::Master	DetectorId,InvitationId,MasterId		
+AWS::GuardDuty::Member	DetectorId,MemberId		
+AWS::GuardDuty::PublishingDestination	DetectorId		
+AWS::GuardDuty::ThreatEntitySet	DetectorId,Format		
+AWS::GuardDuty::ThreatIntelSet	DetectorId,Format		
+AWS::GuardDuty::TrustedEntitySet	DetectorId,Format		
+AWS::HealthAgent::Domain	Name		Name
+AWS::HealthImaging::Datastore	DatastoreName,KmsKeyArn,Tags		DatastoreName
+AWS::HealthLake::DataTransformationProfile	KmsKeyId,ProfileDescription,ProfileName,Source,SourceFormat		
+AWS::HealthLake::FHIRDatastore	DatastoreTypeVersion,PreloadDataConfig,SseConfiguration		
+AWS::IAM::AccessKey	Serial,UserName		
+AWS::IAM::Group	GroupName		GroupName
+AWS::IAM::GroupPolicy	GroupName,PolicyName		GroupName
+AWS::IAM::InstanceProfile	InstanceProfileName,Path		InstanceProfileName
+AWS::IAM::ManagedPolicy	Description,ManagedPolicyName,Path		ManagedPolicyName
+AWS::IAM::OIDCProvider	Url		
+AWS::IAM::Role	Path,RoleName		RoleName
+AWS::IAM::RolePolicy	PolicyName,RoleName		
+AWS::IAM::SAMLProvider	AddPrivateKey,Name,RemovePrivateKey		Name
+AWS::IAM::ServerCertificate	CertificateBody,CertificateChain,PrivateKey,ServerCertificateName		ServerCertificateName
+AWS::IAM::ServiceLinkedRole	AWSServiceName,CustomSuffix		
+AWS::IAM::User	UserName		UserName
+AWS::IAM::UserPolicy	PolicyName,UserName		
+AWS::IAM::VirtualMFADevice	Path,VirtualMfaDeviceName		
+AWS::IVS::EncoderConfiguration	Name,Video,Video/Bitrate,Video/Framerate,Video/Height,Video/Width		Name
+AWS::IVS::IngestConfiguration	IngestProtocol,InsecureIngest,Name,UserId		Name
+AWS::IVS::PlaybackKeyPair	Name,PublicKeyMaterial		Name
+AWS::IVS::PublicKey	Name,PublicKeyMaterial		Name
+AWS::IVS::RecordingConfiguration	DestinationConfiguration,DestinationConfiguration/S3,DestinationConfiguration/S3/BucketName,Name,RecordingReconnectWindowSeconds,RenditionConfiguration,RenditionConfiguration/RenditionSelection,RenditionConfiguration/Renditions,ThumbnailConfiguration,ThumbnailConfiguration/RecordingMode,ThumbnailConfiguration/Resolution,ThumbnailConfiguration/Storage,ThumbnailConfiguration/TargetIntervalSeconds		Name
+AWS::IVS::StorageConfiguration	Name,S3,S3/BucketName		Name
+AWS::IVS::StreamKey	ChannelArn		
+AWS::IdentityStore::Group	IdentityStoreId		
+AWS::IdentityStore::GroupMembership	GroupId,IdentityStoreId,MemberId		
+AWS::IdentityStore::User	Addresses,Emails,IdentityStoreId,PhoneNumbers,Photos,Roles,UserName		UserName
+AWS::ImageBuilder::Component	ChangeDescription,Data,Description,KmsKeyId,Name,Platform,SupportedOsVersions,Uri,Version		Name
+AWS::ImageBuilder::ContainerRecipe	Components,ContainerType,Description,DockerfileTemplateData,DockerfileTemplateUri,ImageOsVersionOverride,InstanceConfiguration,KmsKeyId,Name,ParentImage,PlatformOverride,TargetRepository,Version,WorkingDirectory		Name
+AWS::ImageBuilder::DistributionConfiguration	Name		Name
+AWS::ImageBuilder::Image	ContainerRecipeArn,DistributionConfigurationArn,EnhancedImageMetadataEnabled,ImageRecipeArn,ImageScanningConfiguration,ImageTestsConfiguration,InfrastructureConfigurationArn,Workflows	ImagePipelineExecutionSettings	
+AWS::ImageBuilder::ImagePipeline	Name		Name
+AWS::ImageBuilder::ImageRecipe	AdditionalInstanceConfiguration,AmiTags,AmiWatermarks,BlockDeviceMappings,Components,Description,Name,ParentImage,Version,WorkingDirectory		Name
+AWS::ImageBuilder::InfrastructureConfiguration	Name		Name
+AWS::ImageBuilder::LifecyclePolicy	Name		Name
+AWS::ImageBuilder::Workflow	ChangeDescription,Data,Description,KmsKeyId,Name,Type,Uri,Version		Name
+AWS::Inspector::AssessmentTarget	AssessmentTargetName		AssessmentTargetName
+AWS::Inspector::AssessmentTemplate	AssessmentTargetArn,AssessmentTemplateName,DurationInSeconds,RulesPackageArns,UserAttributesForFindings		AssessmentTemplateName
+AWS::Inspector::ResourceGroup	ResourceGroupTags		
+AWS::InspectorV2::CodeSecurityIntegration	CreateIntegrationDetails		
+AWS::InspectorV2::CodeSecurityScanConfiguration	Level,Name,ScopeSettings		Name
+AWS::InspectorV2::Connector	Name,Provider,ProviderConfiguration/Azure/AwsConfigConnectorArn		Name
+AWS::Interconnect::Connection	ActivationKey,AttachPoint,EnvironmentId,RemoteAccount		
+AWS::InternetMonitor::Monitor	MonitorName		MonitorName
+AWS::Invoicing::InvoiceUnit	InvoiceReceiver,Name		Name
+AWS::Invoicing::ProcurementPortalPreference	BuyerDomain,BuyerIdentifier,ProcurementPortalName,SupplierDomain,SupplierIdentifier		
+AWS::IoT::AccountAuditConfiguration	AccountId		
+AWS::IoT::Authorizer	AuthorizerName,SigningDisabled		AuthorizerName
+AWS::IoT::BillingGroup	BillingGroupName		BillingGroupName
+AWS::IoT::CACertificate	CACertificatePem,CertificateMode,VerificationCertificatePem		
+AWS::IoT::Certificate	CACertificatePem,CertificateMode,CertificatePem,CertificateSigningRequest		
+AWS::IoT::CertificateProvider	CertificateProviderName		CertificateProviderName
+AWS::IoT::Command	CommandId,PayloadTemplate,Preprocessor		
+AWS::IoT::CustomMetric	MetricName,MetricType		MetricName
+AWS::IoT::Dimension	Name,Type		Name
+AWS::IoT::DomainConfiguration	DomainConfigurationName,DomainName,ServerCertificateArns,ServiceType,ValidationCertificateArn		DomainConfigurationName
+AWS::IoT::FleetMetric	MetricName		MetricName
+AWS::IoT::Job	DestinationPackageVersions,Document,DocumentParameters,DocumentSource,JobExecutionsRetryConfig,JobId,JobTemplateArn,SchedulingConfig,TargetSelection,Targets		
+AWS::IoT::JobTemplate	AbortConfig,Description,DestinationPackageVersions,Document,DocumentSource,JobArn,JobExecutionsRetryConfig,JobExecutionsRolloutConfig,JobTemplateId,MaintenanceWindows,PresignedUrlConfig,Tags,TimeoutConfig		
+AWS::IoT::Logging	AccountId		
+AWS::IoT::MitigationAction	ActionName		ActionName
+AWS::IoT::Policy	PolicyName		PolicyName
+AWS::IoT::PolicyPrincipalAttachment	PolicyName,Principal		
+AWS::IoT::ProvisioningTemplate	TemplateName,TemplateType		TemplateName
+AWS::IoT::ResourceSpecificLogging	TargetName,TargetType		
+AWS::IoT::RoleAlias	RoleAlias		
+AWS::IoT::ScheduledAudit	ScheduledAuditName		ScheduledAuditName
+AWS::IoT::SecurityProfile	SecurityProfileName		SecurityProfileName
+AWS::IoT::SoftwarePackage	PackageName		PackageName
+AWS::IoT::SoftwarePackageVersion	PackageName,VersionName		
+AWS::IoT::Stream	StreamId		
+AWS::IoT::Thing	ThingName		ThingName
+AWS::IoT::ThingGroup	ParentGroupName,ThingGroupName		ThingGroupName
+AWS::IoT::ThingPrincipalAttachment	Principal,ThingName,ThingPrincipalType		
+AWS::IoT::ThingType	ThingTypeName		ThingTypeName
+AWS::IoT::TopicRule	RuleName		RuleName
+AWS::IoT::TopicRuleDestination	HttpUrlProperties,InfluxDBProperties,VpcProperties		
+AWS::IoTAnalytics::Channel	ChannelName		ChannelName
+AWS::IoTAnalytics::Dataset	DatasetName		DatasetName
+AWS::IoTAnalytics::Datastore	DatastoreName		DatastoreName
+AWS::IoTAnalytics::Pipeline	PipelineName		PipelineName
+AWS::IoTFleetWise::Campaign	CollectionScheme,Compression,DataDestinationConfigs,DataPartitions,DiagnosticsMode,ExpiryTime,Name,PostTriggerCollectionDuration,Priority,SignalCatalogArn,SignalsToCollect,SignalsToFetch,SpoolingMode,StartTime,TargetArn		Name
+AWS::IoTFleetWise::DecoderManifest	ModelManifestArn,Name		Name
+AWS::IoTFleetWise::Fleet	Id,SignalCatalogArn		
+AWS::IoTFleetWise::ModelManifest	Name,SignalCatalogArn		Name
+AWS::IoTFleetWise::SignalCatalog	Name		Name
+AWS::IoTFleetWise::StateTemplate	Name,SignalCatalogArn		Name
+AWS::IoTFleetWise::Vehicle	Name		Name
+AWS::IoTSecureTunneling::Tunnel	Description,DestinationConfig,TimeoutConfig		
+AWS::IoTSiteWise::Application	Description,IdcInstanceArn,Name,WorkspaceName		Name
+AWS::IoTSiteWise::AssetModel	AssetModelType		
+AWS::IoTSiteWise::Dashboard	ProjectId		
+AWS::IoTSiteWise::Dataset	DatasetType,WorkspaceName		
+AWS::IoTSiteWise::Gateway	GatewayPlatform,GatewayVersion		
+AWS::IoTSiteWise::Pipeline	PipelineName,WorkspaceName		PipelineName
+AWS::IoTSiteWise::Portal	PortalAuthMode,PortalType		
+AWS::IoTSiteWise::Project	PortalId		
+AWS::IoTSiteWise::Task	TaskName,WorkspaceName		TaskName
+AWS::IoTSiteWise::Workspace	EncryptionConfiguration,KmsKeyId,WorkspaceName		WorkspaceName
+AWS::IoTTwinMaker::ComponentType	ComponentTypeId,WorkspaceId		
+AWS::IoTTwinMaker::Entity	EntityId,WorkspaceId		
+AWS::IoTTwinMaker::Scene	SceneId,WorkspaceId		
+AWS::IoTTwinMaker::SyncJob	SyncRole,SyncSource,Tags,WorkspaceId		
+AWS::IoTTwinMaker::Workspace	WorkspaceId		
+AWS::IoTWireless::Destination	Name		Name
+AWS::IoTWireless::DeviceProfile	LoRaWAN,Name		Name
+AWS::IoTWireless::NetworkAnalyzerConfiguration	Name		Name
+AWS::IoTWireless::PartnerAccount	PartnerAccountId		
+AWS::IoTWireless::ServiceProfile	LoRaWAN,Name		Name
+AWS::KMS::Alias	AliasName		AliasName
+AWS::KMS::ReplicaKey	PrimaryKeyArn		
+AWS::KafkaConnect::Connector	ConnectorDescription,ConnectorName,KafkaCluster,KafkaClusterClientAuthentication,KafkaClusterEncryptionInTransit,KafkaConnectVersion,LogDelivery,NetworkType,Plugins,ServiceExecutionRoleArn,WorkerConfiguration		ConnectorName
+AWS::KafkaConnect::CustomPlugin	ContentType,Description,Location,Name		Name
+AWS::KafkaConnect::WorkerConfiguration	Description,Name,PropertiesFileContent		Name
+AWS::Kendra::DataSource	IndexId,Type		
+AWS::Kendra::Faq	Description,FileFormat,IndexId,Name,RoleArn,S3Path		Name
+AWS::Kendra::FeaturedResultsSet	IndexId		
+AWS::Kendra::Index	Edition,ServerSideEncryptionConfiguration		
+AWS::Kendra::QuerySuggestionsBlockList	IndexId		
+AWS::Kendra::Thesaurus	IndexId		
+AWS::Kinesis::Channel	ChannelName,EncryptionConfiguration,S3DestinationConfiguration/DeadLetterQueueS3Configuration,S3DestinationConfiguration/StorageConfiguration,S3TablesDestinationConfiguration/DeadLetterQueueS3Configuration,S3TablesDestinationConfiguration/S3TablesConfigurationList,ServiceExecutionRoleARN,StreamConfigurationList		ChannelName
+AWS::Kinesis::ResourcePolicy	ResourceArn		
+AWS::Kinesis::Stream	Name		Name
+AWS::Kinesis::StreamConsumer	ConsumerName,StreamARN,Tags		
+AWS::KinesisAnalytics::Application	ApplicationName		ApplicationName
+AWS::KinesisAnalytics::ApplicationOutput	ApplicationName		
+AWS::KinesisAnalytics::ApplicationReferenceDataSource	ApplicationName		
+AWS::KinesisAnalyticsV2::Application	ApplicationMode,ApplicationName		ApplicationName
+AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption	ApplicationName		
+AWS::KinesisAnalyticsV2::ApplicationOutput	ApplicationName		
+AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource	ApplicationName		
+AWS::KinesisFirehose::DeliveryStream	AmazonOpenSearchServerlessDestinationConfiguration/VpcConfiguration,AmazonopensearchserviceDestinationConfiguration/VpcConfiguration,DatabaseSourceConfiguration,DeliveryStreamName,DeliveryStreamType,DirectPutSourceConfiguration,ElasticsearchDestinationConfiguration/VpcConfiguration,IcebergDestinationConfiguration/CatalogConfiguration,KinesisStreamSourceConfiguration,MSKSourceConfiguration,SnowflakeDestinationConfiguration/SnowflakeVpcConfiguration		DeliveryStreamName
+AWS::KinesisVideo::SignalingChannel	Name		Name
+AWS::KinesisVideo::Stream	Name		Name
+AWS::LakeFormation::DataCellsFilter	ColumnNames,ColumnWildcard,DatabaseName,Name,RowFilter,TableCatalogId,TableName		Name
+AWS::LakeFormation::Permissions	DataLakePrincipal,Resource		
+AWS::LakeFormation::PrincipalPermissions	Catalog,Permissions,PermissionsWithGrantOption,Principal,Resource		
+AWS::LakeFormation::Resource	ResourceArn		
+AWS::LakeFormation::Tag	CatalogId,TagKey		
+AWS::LakeFormation::TagAssociation	LFTags,Resource		
+AWS::Lambda::Alias	FunctionName,Name		Name
+AWS::Lambda::CapacityProvider	CapacityProviderName,InstanceRequirements,KmsKeyArn,PermissionsConfig,VpcConfig		CapacityProviderName
+AWS::Lambda::EventInvokeConfig	FunctionName,Qualifier		
+AWS::Lambda::EventSourceMapping	EventSourceArn,SelfManagedEventSource,StartingPosition,StartingPositionTimestamp		
+AWS::Lambda::Function	FunctionName,PackageType,TenancyConfig	DurableConfig	FunctionName
+AWS::Lambda::LayerVersion	CompatibleArchitectures,CompatibleRuntimes,Content,Description,LayerName,LicenseInfo		
+AWS::Lambda::LayerVersionPermission	Action,LayerVersionArn,OrganizationId,Principal		
+AWS::Lambda::MicrovmImage	Name		Name
+AWS::Lambda::NetworkConnector	Name		Name
+AWS::Lambda::Permission	Action,EventSourceToken,FunctionName,FunctionUrlAuthType,InvokedViaFunctionUrl,Principal,PrincipalOrgID,SourceAccount,SourceArn		
+AWS::Lambda::ResourcePolicy	ResourceArn		
+AWS::Lambda::Url	Qualifier,TargetFunctionArn		
+AWS::Lambda::Version	CodeSha256,Description,FunctionName,ProvisionedConcurrencyConfig,RuntimePolicy		
+AWS::Lambda::WebFunction	FunctionName		
+AWS::Lambda::WebFunctionEndpoint	EndpointName,EndpointType,FunctionName,Regions		
+AWS::Lambda::WebFunctionRevision	BuildConfig,Description,FunctionName,KmsKeyArn,ServiceConfig		
+AWS::LaunchWizard::Deployment	DeploymentPatternName,Name,WorkloadName		Name
+AWS::Lex::Bot	BotType		
+AWS::Lex::BotAlias	BotId		
+AWS::Lex::BotVersion	BotId		
+AWS::Lex::ResourcePolicy	ResourceArn		
+AWS::LicenseManager::LicenseAssetGroup	LicenseAssetGroupConfigurations		
+AWS::LicenseManager::LicenseConfiguration	LicenseCountingType,LicenseRules		
+AWS::LicenseManagerLinuxSubscriptions::SubscriptionProvider	SecretArn,SubscriptionProviderSource		
+AWS::LicenseManagerUserSubscriptions::LicenseServerEndpoint	IdentityProviderArn,LicenseServerSettings		
+AWS::Lightsail::Alarm	AlarmName,MetricName,MonitoredResourceName		AlarmName
+AWS::Lightsail::Bucket	BucketName		BucketName
+AWS::Lightsail::Certificate	CertificateName,DomainName,SubjectAlternativeNames		CertificateName
+AWS::Lightsail::ContactMethod	ContactEndpoint,Protocol		
+AWS::Lightsail::Container	ServiceName		ServiceName
+AWS::Lightsail::Database	AvailabilityZone,MasterDatabaseName,MasterUsername,RelationalDatabaseBlueprintId,RelationalDatabaseBundleId,RelationalDatabaseName		RelationalDatabaseName
+AWS::Lightsail::DatabaseSnapshot	RelationalDatabaseName,RelationalDatabaseSnapshotName		RelationalDatabaseSnapshotName
+AWS::Lightsail::Disk	AvailabilityZone,DiskName,SizeInGb		DiskName
+AWS::Lightsail::DiskSnapshot	DiskName,DiskSnapshotName		DiskSnapshotName
+AWS::Lightsail::Distribution	DistributionName,IpAddressType		DistributionName
+AWS::Lightsail::Domain	DomainName		DomainName
+AWS::Lightsail::Instance	AvailabilityZone,BlueprintId,BundleId,InstanceName		InstanceName
+AWS::Lightsail::InstanceSnapshot	InstanceName,InstanceSnapshotName		InstanceSnapshotName
+AWS::Lightsail::KeyPair	KeyPairName		KeyPairName
+AWS::Lightsail::LoadBalancer	InstancePort,IpAddressType,LoadBalancerName		LoadBalancerName
+AWS::Lightsail::LoadBalancerTlsCertificate	CertificateAlternativeNames,CertificateDomainName,CertificateName,LoadBalancerName		
+AWS::Lightsail::StaticIp	StaticIpName		StaticIpName
+AWS::Location::APIKey	KeyName		KeyName
+AWS::Location::GeofenceCollection	CollectionName,KmsKeyId		CollectionName
+AWS::Location::Map	Configuration,MapName		MapName
+AWS::Location::PlaceIndex	DataSource,IndexName		IndexName
+AWS::Location::RouteCalculator	CalculatorName,DataSource		CalculatorName
+AWS::Location::Tracker	KmsKeyId,TrackerName		TrackerName
+AWS::Location::TrackerConsumer	ConsumerArn,TrackerName		
+AWS::Logs::AccountPolicy	PolicyName,PolicyType		
+AWS::Logs::Delivery	DeliveryDestinationArn,DeliverySourceName		
+AWS::Logs::DeliveryDestination	DeliveryDestinationType,DestinationResourceArn,Name,OutputFormat		Name
+AWS::Logs::DeliverySource	Name		Name
+AWS::Logs::Destination	DestinationName		DestinationName
+AWS::Logs::Integration	IntegrationName,IntegrationType,ResourceConfig		IntegrationName
+AWS::Logs::LogGroup	LogGroupName		LogGroupName
+AWS::Logs::LogStream	LogGroupName,LogStreamName		LogStreamName
+AWS::Logs::MetricFilter	FilterName,LogGroupName		
+AWS::Logs::ResourcePolicy	PolicyName		PolicyName
+AWS::Logs::ScheduledQuery	Name		Name
+AWS::Logs::SubscriptionFilter	FilterName,LogGroupName		
+AWS::Logs::Transformer	LogGroupIdentifier		LogGroupIdentifier
+AWS::LookoutEquipment::InferenceScheduler	InferenceSchedulerName,ModelName,ServerSideKmsKeyId		InferenceSchedulerName
+AWS::LookoutVision::Project	ProjectName		ProjectName
+AWS::M2::Application	EngineType,KmsKeyId,Name,RoleArn		Name
+AWS::M2::Deployment	ApplicationId,EnvironmentId		
+AWS::M2::Environment	Description,EngineType,KmsKeyId,Name,NetworkType,PubliclyAccessible,SecurityGroupIds,StorageConfigurations,SubnetIds		Name
+AWS::MGN::Connector	SsmInstanceID		
+AWS::MGN::LaunchConfigurationTemplate	Tags		
+AWS::MPA::ApprovalTeam	Name,Policies,Policies/*/PolicyArn		Name
+AWS::MPA::IdentitySource	IdentitySourceParameters,IdentitySourceParameters/IamIdentityCenter,IdentitySourceParameters/IamIdentityCenter/InstanceArn,IdentitySourceParameters/IamIdentityCenter/Region		
+AWS::MSK::BatchScramSecret	ClusterArn		
+AWS::MSK::Channel	ChannelName,ClusterArn,EncryptionConfiguration,IcebergDestinationConfiguration/AppendOnly,IcebergDestinationConfiguration/Catalog,IcebergDestinationConfiguration/Catalog/CatalogArn,IcebergDestinationConfiguration/Catalog/WarehouseLocation,IcebergDestinationConfiguration/CompressionType,IcebergDestinationConfiguration/DeadLetterQueueS3,IcebergDestinationConfiguration/DeadLetterQueueS3/BucketArn,IcebergDestinationConfiguration/DeadLetterQueueS3/ErrorOutputPrefix,IcebergDestinationConfiguration/DeadLetterQueueS3/ExpectedBucketOwner,IcebergDestinationConfiguration/DestinationTableList,IcebergDestinationConfiguration/DestinationTableList/*/DestinationDatabaseName,IcebergDestinationConfiguration/DestinationTableList/*/DestinationTableName,IcebergDestinationConfiguration/DestinationTableList/*/PartitionSpec,IcebergDestinationConfiguration/DestinationTableList/*/PartitionSpec/PartitionStrategy,IcebergDestinationConfiguration/DestinationTableList/*/PartitionSpec/SourceList,IcebergDestinationConfiguration/DestinationTableList/*/PartitionSpec/SourceList/*/SourceName,IcebergDestinationConfiguration/SchemaEvolution,IcebergDestinationConfiguration/SchemaEvolution/EnableSchemaEvolution,IcebergDestinationConfiguration/ServiceExecutionRoleArn,IcebergDestinationConfiguration/TableCreation,IcebergDestinationConfiguration/TableCreation/EnableTableCreation,LoggingInfo,S3DestinationConfiguration/DeadLetterQueueS3,S3DestinationConfiguration/DeadLetterQueueS3/BucketArn,S3DestinationConfiguration/DeadLetterQueueS3/ErrorOutputPrefix,S3DestinationConfiguration/DeadLetterQueueS3/ExpectedBucketOwner,S3DestinationConfiguration/ServiceExecutionRoleArn,S3DestinationConfiguration/Storage,S3DestinationConfiguration/Storage/BucketArn,S3DestinationConfiguration/Storage/CompressionType,S3DestinationConfiguration/Storage/ExpectedBucketOwner,S3DestinationConfiguration/Storage/OutputKeyTemplate,S3DestinationConfiguration/Storage/OutputPrefix,S3DestinationConfiguration/Storage/StorageClass,TopicConfigurationList		ChannelName
+AWS::MSK::Cluster	BrokerNodeGroupInfo/BrokerAZDistribution,BrokerNodeGroupInfo/ClientSubnets,BrokerNodeGroupInfo/SecurityGroups,ClusterName,EncryptionInfo/EncryptionAtRest,EncryptionInfo/EncryptionInTransit/InCluster		ClusterName
+AWS::MSK::ClusterPolicy	ClusterArn		
+AWS::MSK::Configuration	KafkaVersionsList,Name		Name
+AWS::MSK::Replicator	Description,KafkaClusters,ReplicationInfoList/*/ConsumerGroupReplication/ConsumerGroupOffsetSyncMode,ReplicationInfoList/*/SourceKafkaClusterArn,ReplicationInfoList/*/SourceKafkaClusterId,ReplicationInfoList/*/TargetCompressionType,ReplicationInfoList/*/TargetKafkaClusterArn,ReplicationInfoList/*/TargetKafkaClusterId,ReplicationInfoList/*/TopicReplication/StartingPosition,ReplicationInfoList/*/TopicReplication/TopicNameConfiguration,ReplicatorName,ServiceExecutionRoleArn		ReplicatorName
+AWS::MSK::ServerlessCluster	ClientAuthentication,ClusterName,Tags,VpcConfigs		
+AWS::MSK::Topic	ClusterArn,ReplicationFactor,TopicName		TopicName
+AWS::MSK::VpcConnection	Authentication,ClientSubnets,SecurityGroups,TargetClusterArn,VpcId		
+AWS::MWAA::Environment	EndpointManagement,KmsKey,Name,NetworkConfiguration/SubnetIds		Name
+AWS::MWAAServerless::Workflow	EncryptionConfiguration,Name		Name
+AWS::Macie::CustomDataIdentifier	Description,IgnoreWords,Keywords,MaximumMatchDistance,Name,Regex		Name
+AWS::Macie::Member	AccountId,Email		
+AWS::ManagedBlockchain::Accessor	AccessorType,NetworkType		
+AWS::MediaConnect::BridgeOutput	BridgeArn,Name		Name
+AWS::MediaConnect::BridgeSource	BridgeArn,Name		Name
+AWS::MediaConnect::Flow	AvailabilityZone,Name,Source/Name		Name
+AWS::MediaConnect::FlowEntitlement	DataTransferSubscriberFeePercent,FlowArn,Name		Name
+AWS::MediaConnect::FlowMediaStream	FlowArn,MediaStreamId,MediaStreamName		
+AWS::MediaConnect::FlowOutput	FlowArn,Name		Name
+AWS::MediaConnect::FlowSource	FlowArn,Name,Protocol		Name
+AWS::MediaConnect::FlowVpcInterface	FlowArn,Name		Name
+AWS::MediaConnect::Gateway	EgressCidrBlocks,Name,Networks		Name
+AWS::MediaConnect::RouterInput	AvailabilityZone,Configuration/Failover/NetworkInterfaceArn,Configuration/Merge/NetworkInterfaceArn,Configuration/Standard/NetworkInterfaceArn,RegionName		
+AWS::MediaConnect::RouterNetworkInterface	RegionName		
+AWS::MediaConnect::RouterOutput	AvailabilityZone,Configuration/Standard/NetworkInterfaceArn,RegionName		
+AWS::MediaConvert::CertificateAssociation	Arn		
+AWS::MediaConvert::JobTemplate	Name		Name
+AWS::MediaConvert::Preset	Name		Name
+AWS::MediaConvert::Queue	Name		Name
+AWS::MediaLive::Channel	Vpc		
+AWS::MediaLive::ChannelPlacementGroup	ClusterId		
+AWS::MediaLive::CloudWatchAlarmTemplate	Tags		
+AWS::MediaLive::CloudWatchAlarmTemplateGroup	Name,Tags		Name
+AWS::MediaLive::Cluster	ClusterType,InstanceRoleArn		
+AWS::MediaLive::EventBridgeRuleTemplate	Tags		
+AWS::MediaLive::EventBridgeRuleTemplateGroup	Name,Tags		Name
+AWS::MediaLive::Input	InputNetworkLocation,RouterSettings,Type,Vpc		
+AWS::MediaLive::Multiplex	AvailabilityZones		
+AWS::MediaLive::Multiplexprogram	MultiplexId,ProgramName		
+AWS::MediaLive::Node	ClusterId,NodeInterfaceMappings		
+AWS::MediaLive::SignalMap	Tags		
+AWS::MediaPackage::Asset	Id,Tags		
+AWS::MediaPackage::Channel	Id,Tags		
+AWS::MediaPackage::OriginEndpoint	Id		
+AWS::MediaPackage::PackagingConfiguration	Id		
+AWS::MediaPackage::PackagingGroup	Id,Tags		
+AWS::MediaPackageV2::Channel	ChannelGroupName,ChannelName,InputType,OutputLockingMode		ChannelName
+AWS::MediaPackageV2::ChannelGroup	ChannelGroupName		ChannelGroupName
+AWS::MediaPackageV2::ChannelPolicy	ChannelGroupName,ChannelName		
+AWS::MediaPackageV2::OriginEndpoint	ChannelGroupName,ChannelName,OriginEndpointName		OriginEndpointName
+AWS::MediaPackageV2::OriginEndpointPolicy	ChannelGroupName,ChannelName,OriginEndpointName		
+AWS::MediaStore::Container	ContainerName		ContainerName
+AWS::MediaTailor::Channel	ChannelName,Tier		ChannelName
+AWS::MediaTailor::ChannelPolicy	ChannelName		ChannelName
+AWS::MediaTailor::Function	FunctionId		
+AWS::MediaTailor::LiveSource	LiveSourceName,SourceLocationName		LiveSourceName
+AWS::MediaTailor::PlaybackConfiguration	Name		Name
+AWS::MediaTailor::PrefetchSchedule	Consumption,Name,PlaybackConfigurationName,RecurringPrefetchConfiguration,Retrieval,ScheduleType,StreamId		Name
+AWS::MediaTailor::Program	ChannelName,LiveSourceName,ProgramName,SourceLocationName,VodSourceName		ProgramName
+AWS::MediaTailor::SourceLocation	SourceLocationName		SourceLocationName
+AWS::MediaTailor::VodSource	SourceLocationName,VodSourceName		VodSourceName
+AWS::MemoryDB::ACL	ACLName		ACLName
+AWS::MemoryDB::Cluster	ClusterName,DataTiering,KmsKeyId,MultiRegionClusterName,NetworkType,Port,SnapshotArns,SnapshotName,SubnetGroupName,TLSEnabled		ClusterName
+AWS::MemoryDB::MultiRegionCluster	EngineVersion,MultiRegionClusterNameSuffix,MultiRegionParameterGroupName,TLSEnabled		
+AWS::MemoryDB::ParameterGroup	Description,Family,ParameterGroupName		ParameterGroupName
+AWS::MemoryDB::Snapshot	ClusterName,KmsKeyId,SnapshotName		SnapshotName
+AWS::MemoryDB::SubnetGroup	SubnetGroupName		SubnetGroupName
+AWS::MemoryDB::User	UserName		UserName
+AWS::Neptune::DBCluster	AvailabilityZones,DBClusterIdentifier,DBSubnetGroupName,GlobalClusterIdentifier,KmsKeyId,RestoreToTime,RestoreType,SnapshotIdentifier,SourceDBClusterIdentifier,StorageEncrypted,UseLatestRestorableTime		DBClusterIdentifier
+AWS::Neptune::DBClusterParameterGroup	Description,Family,Name		Name
+AWS::Neptune::DBInstance	AvailabilityZone,DBClusterIdentifier,DBInstanceIdentifier,DBSnapshotIdentifier,DBSubnetGroupName	AutoMinorVersionUpgrade,DBParameterGroupName,PreferredMaintenanceWindow	DBInstanceIdentifier
+AWS::Neptune::DBParameterGroup	Description,Family,Name		Name
+AWS::Neptune::DBSubnetGroup	DBSubnetGroupName		DBSubnetGroupName
+AWS::Neptune::EventSubscription	SnsTopicArn,SubscriptionName		SubscriptionName
+AWS::Neptune::GlobalCluster	Engine,GlobalClusterIdentifier,SourceDBClusterIdentifier,StorageEncrypted		GlobalClusterIdentifier
+AWS::NeptuneGraph::Graph	GraphName,ImportTask,KmsKeyIdentifier,ReplicaCount,VectorSearchConfiguration	ProvisionedMemory	GraphName
+AWS::NeptuneGraph::GraphSnapshot	GraphIdentifier,SnapshotName		
+AWS::NeptuneGraph::PrivateGraphEndpoint	GraphIdentifier,SecurityGroupIds,SubnetIds,VpcId		
+AWS::NetworkFirewall::ContainerAssociation	ContainerAssociationName,Type		ContainerAssociationName
+AWS::NetworkFirewall::Firewall	FirewallName,NatGatewayMappings,NoSourcePreservation,VpcEndpoint,VpcId		FirewallName
+AWS::NetworkFirewall::FirewallPolicy	FirewallPolicyName		FirewallPolicyName
+AWS::NetworkFirewall::LoggingConfiguration	FirewallArn,FirewallName		
+AWS::NetworkFirewall::RuleGroup	Capacity,RuleGroupName,Type		RuleGroupName
+AWS::NetworkFirewall::TLSInspectionConfiguration	TLSInspectionConfigurationName		TLSInspectionConfigurationName
+AWS::NetworkFirewall::VpcEndpointAssociation	Description,FirewallArn,SubnetMapping,VpcId		
+AWS::NetworkFlowMonitor::Monitor	MonitorName,ScopeArn		MonitorName
+AWS::NetworkFlowMonitor::Scope	Targets		
+AWS::NetworkManager::ConnectAttachment	CoreNetworkId,EdgeLocation,Options,TransportAttachmentId		
+AWS::NetworkManager::ConnectPeer	BgpOptions,ConnectAttachmentId,CoreNetworkAddress,InsideCidrBlocks,PeerAddress,SubnetArn		
+AWS::NetworkManager::CoreNetwork	GlobalNetworkId		
+AWS::NetworkManager::CoreNetworkPrefixListAssociation	CoreNetworkId,PrefixListAlias,PrefixListArn		
+AWS::NetworkManager::CustomerGatewayAssociation	CustomerGatewayArn,DeviceId,GlobalNetworkId,LinkId		
+AWS::NetworkManager::Device	GlobalNetworkId		
+AWS::NetworkManager::DirectConnectGatewayAttachment	CoreNetworkId,DirectConnectGatewayArn		
+AWS::NetworkManager::Link	GlobalNetworkId,SiteId		
+AWS::NetworkManager::LinkAssociation	DeviceId,GlobalNetworkId,LinkId		
+AWS::NetworkManager::Site	GlobalNetworkId		
+AWS::NetworkManager::SiteToSiteVpnAttachment	CoreNetworkId,VpnConnectionArn		
+AWS::NetworkManager::TransitGatewayPeering	CoreNetworkId,TransitGatewayArn		
+AWS::NetworkManager::TransitGatewayRegistration	GlobalNetworkId,TransitGatewayArn		
+AWS::NetworkManager::TransitGatewayRouteTableAttachment	PeeringId,TransitGatewayRouteTableArn		
+AWS::NetworkManager::VpcAttachment	CoreNetworkId,VpcArn		
+AWS::NetworkMonitor::Monitor	MonitorName		MonitorName
+AWS::NetworkSecurityManager::Deployment	DeploymentName		DeploymentName
+AWS::NetworkSecurityManager::Policy	FirewallType,PolicyName		PolicyName
+AWS::NetworkSecurityManager::Rule	FirewallType,RuleName,RuleType		RuleName
+AWS::NetworkSecurityManager::Scope	ScopeName		ScopeName
+AWS::NetworkSecurityManager::Template	FirewallType,TemplateName		TemplateName
+AWS::Notifications::ChannelAssociation	Arn,NotificationConfigurationArn		
+AWS::Notifications::EventRule	EventType,NotificationConfigurationArn,Source		
+AWS::Notifications::ManagedNotificationAccountContactAssociation	ContactIdentifier,ManagedNotificationConfigurationArn		
+AWS::Notifications::ManagedNotificationAdditionalChannelAssociation	ChannelArn,ManagedNotificationConfigurationArn		
+AWS::Notifications::NotificationConfiguration	Tags		
+AWS::Notifications::NotificationHub	Region		
+AWS::Notifications::OrganizationalUnitAssociation	NotificationConfigurationArn,OrganizationalUnitId		
+AWS::NotificationsContacts::EmailContact	EmailAddress,Name,Tags		Name
+AWS::NovaAct::WorkflowDefinition	Description,ExportConfig,Name		Name
+AWS::ODB::CloudAutonomousVmCluster	AutonomousDataStorageSizeInTBs,CloudExadataInfrastructureId,CpuCoreCountPerNode,DbServers,Description,DisplayName,IsMtlsEnabledVmCluster,LicenseModel,MaintenanceWindow,MemoryPerOracleComputeUnitInGBs,OdbNetworkId,ScanListenerPortNonTls,ScanListenerPortTls,TimeZone,TotalContainerDatabases		
+AWS::ODB::CloudExadataInfrastructure	AvailabilityZone,AvailabilityZoneId,ComputeCount,CustomerContactsToSendToOCI,DatabaseServerType,DisplayName,Shape,StorageCount,StorageServerType		
+AWS::ODB::CloudVmCluster	CloudExadataInfrastructureId,ClusterName,CpuCoreCount,DataCollectionOptions,DataStorageSizeInTBs,DbNodeStorageSizeInGBs,DbNodes/*/DbServerId,DbServers,DisplayName,GiVersion,Hostname,IsLocalBackupEnabled,IsSparseDiskgroupEnabled,LicenseModel,MemorySizeInGBs,OdbNetworkId,ScanListenerPortTcp,SshPublicKeys,SystemVersion,TimeZone	DbNodes	
+AWS::ODB::OdbNetwork	AvailabilityZone,AvailabilityZoneId,BackupSubnetCidr,ClientSubnetCidr,CustomDomainName,DefaultDnsPrefix		
+AWS::ODB::OdbPeeringConnection	OdbNetworkId,PeerNetworkId,PeerNetworkRouteTableIds		
+AWS::OSIS::Pipeline	PipelineName		PipelineName
+AWS::Oam::Link	LabelTemplate,SinkIdentifier		
+AWS::Oam::Sink	Name		Name
+AWS::ObservabilityAdmin::OrganizationCentralizationRule	RuleName		
+AWS::ObservabilityAdmin::OrganizationTelemetryRule	Rule/AllRegions,RuleName		
+AWS::ObservabilityAdmin::S3TableIntegration	Encryption,RoleArn		
+AWS::ObservabilityAdmin::TelemetryEnrichment	Scope		
+AWS::ObservabilityAdmin::TelemetryPipelines	Name		Name
+AWS::ObservabilityAdmin::TelemetryRule	Rule/AllRegions,RuleName		
+AWS::Omics::AnnotationStore	Name,Reference,SseConfig,StoreFormat,StoreOptions,Tags		Name
+AWS::Omics::Configuration	Name,RunConfigurations		Name
+AWS::Omics::ReferenceStore	Description,Name,SseConfig,Tags		Name
+AWS::Omics::RunCache	CacheBucketOwnerId,CacheS3Location		
+AWS::Omics::SequenceStore	ETagAlgorithmFamily,SseConfig		
+AWS::Omics::VariantStore	Name,Reference,SseConfig,Tags		Name
+AWS::Omics::Workflow	Accelerators,ContainerRegistryMap,ContainerRegistryMapUri,DefinitionRepository,DefinitionUri,Engine,Main,ParameterTemplate,ParameterTemplatePath,StorageCapacity,WorkflowBucketOwnerId,readmePath,readmeUri		
+AWS::Omics::WorkflowVersion	Accelerators,Accelerators,ContainerRegistryMap,ContainerRegistryMapUri,DefinitionRepository,DefinitionUri,Engine,Main,ParameterTemplate,ParameterTemplatePath,VersionName,WorkflowBucketOwnerId,WorkflowId,readmePath,readmeUri		
+AWS::OpenSearch::DataSource	DomainName,Name		Name
+AWS::OpenSearchServerless::AccessPolicy	Name,Type		Name
+AWS::OpenSearchServerless::Collection	CollectionGroupName,EncryptionConfig,Name,StandbyReplicas,Tags,Type		Name
+AWS::OpenSearchServerless::CollectionGroup	Generation,Name,StandbyReplicas		Name
+AWS::OpenSearchServerless::CollectionIndex	Id,IndexName		
+AWS::OpenSearchServerless::Index	CollectionEndpoint,IndexName,Settings/Analysis		IndexName
+AWS::OpenSearchServerless::LifecyclePolicy	Name,Type		Name
+AWS::OpenSearchServerless::SecurityConfig	IamIdentityCenterOptions/InstanceArn,Name,Type		Name
+AWS::OpenSearchServerless::SecurityPolicy	Name,Type		Name
+AWS::OpenSearchServerless::VpcEndpoint	Name,VpcId		Name
+AWS::OpenSearchService::Application	KmsKeyArn,Name		Name
+AWS::OpenSearchService::Domain	DomainName,EngineMode	AdvancedSecurityOptions/Enabled,EncryptionAtRestOptions/Enabled,EncryptionAtRestOptions/KmsKeyId	DomainName
+AWS::Organizations::OrganizationalUnit	ParentId		
+AWS::Organizations::Policy	Type		
+AWS::Outposts::Outpost	AvailabilityZone,AvailabilityZoneId,SiteId		
+AWS::Outposts::Site	OperatingAddress,ShippingAddress		
+AWS::PCAConnectorAD::Connector	CertificateAuthorityArn,DirectoryId,VpcInformation		
+AWS::PCAConnectorAD::DirectoryRegistration	DirectoryId		
+AWS::PCAConnectorAD::ServicePrincipalName	ConnectorArn,DirectoryRegistrationArn		
+AWS::PCAConnectorAD::Template	ConnectorArn,Name		Name
+AWS::PCAConnectorAD::TemplateGroupAccessControlEntry	GroupSecurityIdentifier,TemplateArn		
+AWS::PCAConnectorSCEP::Challenge	ConnectorArn		
+AWS::PCAConnectorSCEP::Connector	CertificateAuthorityArn,MobileDeviceManagement,VpcEndpointId		
+AWS::PCS::Cluster	Name,Networking,Size		Name
+AWS::PCS::ComputeNodeGroup	ClusterId,InstanceConfigs,Name		Name
+AWS::PCS::Queue	ClusterId,Name		Name
+AWS::PI::PerfReports	EndTime,Identifier,ServiceType,StartTime,Tags		
+AWS::Panorama::ApplicationInstance	ApplicationInstanceIdToReplace,DefaultRuntimeContextDevice,Description,ManifestOverridesPayload,ManifestPayload,Name,RuntimeRoleArn		Name
+AWS::Panorama::Package	PackageName		PackageName
+AWS::Panorama::PackageVersion	OwnerAccount,PackageId,PackageVersion,PatchVersion		
+AWS::PaymentCryptography::Alias	AliasName		AliasName
+AWS::Personalize::Campaign	Name		Name
+AWS::Personalize::Dataset	DatasetGroupArn,DatasetType,Name,SchemaArn,Tags		Name
+AWS::Personalize::DatasetGroup	Domain,KmsKeyArn,Name,RoleArn,Tags		Name
+AWS::Personalize::EventTracker	DatasetGroupArn,Name		Name
+AWS::Personalize::Filter	DatasetGroupArn,FilterExpression,Name		Name
+AWS::Personalize::MetricAttribution	DatasetGroupArn,Metrics,Name		Name
+AWS::Personalize::Schema	Domain,Name,Schema,Tags		Name
+AWS::Personalize::Solution	DatasetGroupArn,EventType,Name,PerformAutoML,PerformHPO,RecipeArn,SolutionConfig,Tags		Name
+AWS::Pinpoint::ADMChannel	ApplicationId		
+AWS::Pinpoint::APNSChannel	ApplicationId		
+AWS::Pinpoint::APNSSandboxChannel	ApplicationId		
+AWS::Pinpoint::APNSVoipChannel	ApplicationId		
+AWS::Pinpoint::APNSVoipSandboxChannel	ApplicationId		
+AWS::Pinpoint::App	Name		Name
+AWS::Pinpoint::ApplicationSettings	ApplicationId		
+AWS::Pinpoint::BaiduChannel	ApplicationId		
+AWS::Pinpoint::Campaign	ApplicationId		
+AWS::Pinpoint::EmailChannel	ApplicationId		
+AWS::Pinpoint::EmailTemplate	TemplateName		
+AWS::Pinpoint::EventStream	ApplicationId		
+AWS::Pinpoint::GCMChannel	ApplicationId		
+AWS::Pinpoint::InAppTemplate	TemplateName		TemplateName
+AWS::Pinpoint::PushTemplate	TemplateName		
+AWS::Pinpoint::SMSChannel	ApplicationId		
+AWS::Pinpoint::Segment	ApplicationId		
+AWS::Pinpoint::SmsTemplate	TemplateName		
+AWS::Pinpoint::VoiceChannel	ApplicationId		
+AWS::PinpointEmail::ConfigurationSet	Name		Name
+AWS::PinpointEmail::ConfigurationSetEventDestination	ConfigurationSetName,EventDestinationName		
+AWS::PinpointEmail::DedicatedIpPool	PoolName		
+AWS::PinpointEmail::Identity	Name		Name
+AWS::Pipes::Pipe	Name,Source,SourceParameters/ActiveMQBrokerParameters/QueueName,SourceParameters/DynamoDBStreamParameters/StartingPosition,SourceParameters/KinesisStreamParameters/StartingPosition,SourceParameters/KinesisStreamParameters/StartingPositionTimestamp,SourceParameters/ManagedStreamingKafkaParameters/ConsumerGroupID,SourceParameters/ManagedStreamingKafkaParameters/StartingPosition,SourceParameters/ManagedStreamingKafkaParameters/TopicName,SourceParameters/RabbitMQBrokerParameters/QueueName,SourceParameters/RabbitMQBrokerParameters/VirtualHost,SourceParameters/SelfManagedKafkaParameters/AdditionalBootstrapServers,SourceParameters/SelfManagedKafkaParameters/ConsumerGroupID,SourceParameters/SelfManagedKafkaParameters/StartingPosition,SourceParameters/SelfManagedKafkaParameters/TopicName		Name
+AWS::Polly::Lexicon	Name		Name
+AWS::PricingPlanManager::Subscription	PlanFamily		
+AWS::Proton::EnvironmentTemplate	EncryptionKey,Name,Provisioning		Name
+AWS::Proton::ServiceTemplate	EncryptionKey,Name,PipelineProvisioning		Name
+AWS::QBusiness::Application	ClientIdsForOIDC,EncryptionConfiguration,IamIdentityProviderArn,IdentityType,QuickSightConfiguration		
+AWS::QBusiness::DataAccessor	ApplicationId,Principal		
+AWS::QBusiness::DataSource	ApplicationId,IndexId		
+AWS::QBusiness::Index	ApplicationId,Type		
+AWS::QBusiness::Permission	Actions,ApplicationId,Conditions,Principal,StatementId		
+AWS::QBusiness::Plugin	ApplicationId,Type		
+AWS::QBusiness::Retriever	ApplicationId,Type		
+AWS::QBusiness::WebExperience	ApplicationId		
+AWS::QLDB::Ledger	Name		Name
+AWS::QLDB::Stream	ExclusiveEndTime,InclusiveStartTime,KinesisConfiguration,LedgerName,RoleArn,StreamName		StreamName
+AWS::QuickSight::ActionConnector	ActionConnectorId,AwsAccountId,Type		
+AWS::QuickSight::Agent	AgentId,AgentLifecycle,AwsAccountId		
+AWS::QuickSight::Analysis	AnalysisId,AwsAccountId		
+AWS::QuickSight::ApprovalPolicy	PolicyId		
+AWS::QuickSight::Assignment	AssignmentName,Namespace		AssignmentName
+AWS::QuickSight::Brand	BrandId		
+AWS::QuickSight::CustomPermissions	AwsAccountId,CustomPermissionsName		CustomPermissionsName
+AWS::QuickSight::Customization	Namespace		
+AWS::QuickSight::DLPSetting	AwsAccountId,DlpSettingId		
+AWS::QuickSight::Dashboard	AwsAccountId,DashboardId		
+AWS::QuickSight::DataSet	AwsAccountId,DataSetId		
+AWS::QuickSight::DataSource	AwsAccountId,DataSourceId,Type		
+AWS::QuickSight::Flow	AwsAccountId		
+AWS::QuickSight::Folder	AwsAccountId,FolderId,FolderType,ParentFolderArn,SharingModel		
+AWS::QuickSight::Group	GroupName,Namespace		GroupName
+AWS::QuickSight::KnowledgeBase	AwsAccountId,DataSourceArn,KnowledgeBaseId,PrimaryOwnerArn		
+AWS::QuickSight::LimitsProfile	AccountId		
+AWS::QuickSight::OAuthClientApplication	OAuthClientApplicationId,OAuthClientAuthenticationType		
+AWS::QuickSight::RefreshSchedule	AwsAccountId,DataSetId,Schedule/ScheduleId		
+AWS::QuickSight::Space	AwsAccountId,SpaceId		
+AWS::QuickSight::Template	AwsAccountId,TemplateId		
+AWS::QuickSight::Theme	AwsAccountId,ThemeId		
+AWS::QuickSight::Topic	AwsAccountId,FolderArns,Tags,TopicId		
+AWS::QuickSight::TopicV2	AwsAccountId,FolderArns,Tags,TopicId		
+AWS::QuickSight::VPCConnection	AwsAccountId,VPCConnectionId		
+AWS::RAM::Permission	Name,PolicyTemplate,ResourceType		Name
+AWS::RAM::PermissionAssociation	PermissionArn,ResourceShareArn		
+AWS::RAM::PrincipalAssociation	Principal,ResourceShareArn		
+AWS::RAM::ResourceAssociation	ResourceArn,ResourceShareArn		
+AWS::RAM::ResourceShare	ResourceShareConfiguration/RetainSharingOnAccountLeaveOrganization		
+AWS::RAM::SourceAssociation	ResourceShareArn,SourceId		
+AWS::RDS::ClusterSnapshot	DBClusterIdentifier,DBClusterSnapshotIdentifier		
+AWS::RDS::CustomDBEngineVersion	DatabaseInstallationFiles,DatabaseInstallationFilesS3BucketName,DatabaseInstallationFilesS3Prefix,Engine,EngineVersion,ImageId,KMSKeyId,Manifest,SourceCustomDbEngineVersionIdentifier,UseAwsProvidedLatestImage		
+AWS::RDS::DBCluster	ClusterScalabilityType,DBClusterIdentifier,DBSubnetGroupName,DBSystemId,DatabaseName,EngineMode,KmsKeyId,PubliclyAccessible,RestoreToTime,RestoreType,SnapshotIdentifier,SourceDBClusterIdentifier,SourceDbClusterResourceId,SourceRegion,StorageEncrypted,UseLatestRestorableTime	AvailabilityZones,Engine,GlobalClusterIdentifier,MasterUsername	DBClusterIdentifier
+AWS::RDS::DBClusterEndpoint	DBClusterEndpointIdentifier,DBClusterIdentifier		
+AWS::RDS::DBClusterParameterGroup	DBClusterParameterGroupName,Description,Family		DBClusterParameterGroupName
+AWS::RDS::DBInstance	BackupTarget,CharacterSetName,CustomIAMInstanceProfile,DBClusterIdentifier,DBInstanceIdentifier,DBName,DBSubnetGroupName,DBSystemId,KmsKeyId,MasterUsername,NcharCharacterSetName,SourceRegion,StorageEncrypted,Timezone	AutoMinorVersionUpgrade,AvailabilityZone,BackupRetentionPeriod,DBClusterSnapshotIdentifier,DBParameterGroupName,DBSnapshotIdentifier,Engine,MultiAZ,PerformanceInsightsKMSKeyId,PreferredMaintenanceWindow,RestoreTime,SourceDBClusterIdentifier,SourceDBInstanceAutomatedBackupsArn,SourceDBInstanceIdentifier,SourceDbiResourceId,UseLatestRestorableTime	DBInstanceIdentifier
+AWS::RDS::DBParameterGroup	DBParameterGroupName,Description,Family		DBParameterGroupName
+AWS::RDS::DBProxy	DBProxyName,EndpointNetworkType,EngineFamily,TargetConnectionNetworkType,VpcSubnetIds		DBProxyName
+AWS::RDS::DBProxyEndpoint	DBProxyEndpointName,DBProxyName,EndpointNetworkType,VpcSubnetIds		DBProxyEndpointName
+AWS::RDS::DBProxyTargetGroup	DBProxyName,TargetGroupName		
+AWS::RDS::DBSecurityGroup	EC2VpcId,GroupDescription		
+AWS::RDS::DBShardGroup	DBClusterIdentifier,DBShardGroupIdentifier,PubliclyAccessible		DBShardGroupIdentifier
+AWS::RDS::DBSnapshot	DBInstanceIdentifier,DBSnapshotIdentifier		
+AWS::RDS::DBSubnetGroup	DBSubnetGroupName		DBSubnetGroupName
+AWS::RDS::Deployment	BlueGreenDeploymentName,Source,TargetAllocatedStorage,TargetDBClusterParameterGroupName,TargetDBInstanceClass,TargetDBParameterGroupName,TargetEngineVersion,TargetIops,TargetStorageThroughput,TargetStorageType,UpgradeTargetStorageConfig		
+AWS::RDS::EventSubscription	SnsTopicArn,SubscriptionName		SubscriptionName
+AWS::RDS::GlobalCluster	Engine,GlobalClusterIdentifier,SourceDBClusterIdentifier,StorageEncrypted		GlobalClusterIdentifier
+AWS::RDS::Integration	AdditionalEncryptionContext,KMSKeyId,SourceArn,TargetArn		
+AWS::RDS::OptionGroup	EngineName,MajorEngineVersion,OptionGroupDescription,OptionGroupName		OptionGroupName
+AWS::RTBFabric::InboundExternalLink		GatewayId,LinkAttributes,LinkLogSettings	
+AWS::RTBFabric::Link		GatewayId,HttpResponderAllowed,LinkAttributes,PeerGatewayId	
+AWS::RTBFabric::LinkRoutingRule		GatewayId,LinkId	
+AWS::RTBFabric::OutboundExternalLink		GatewayId,LinkAttributes,LinkLogSettings,PublicEndpoint	
+AWS::RTBFabric::RequesterGateway		Description,SecurityGroupIds,SubnetIds,VpcId	
+AWS::RTBFabric::ResponderGateway		AcmCertificateArn,Description,DomainName,GatewayType,ManagedEndpointConfiguration,Port,Protocol,SecurityGroupIds,SubnetIds,TrustStoreConfiguration,VpcId	
+AWS::RUM::AppMonitor	Name,Platform		Name
+AWS::Rbin::Rule	ResourceType		
+AWS::Redshift::Cluster	ClusterIdentifier,ClusterSubnetGroupName,DBName,MasterUsername,OwnerAccount,SnapshotClusterIdentifier,SnapshotIdentifier		ClusterIdentifier
+AWS::Redshift::ClusterParameterGroup	Description,ParameterGroupFamily,ParameterGroupName		ParameterGroupName
+AWS::Redshift::ClusterSecurityGroup	Description		
+AWS::Redshift::ClusterSecurityGroupIngress	CIDRIP,ClusterSecurityGroupName,EC2SecurityGroupName,EC2SecurityGroupOwnerId		
+AWS::Redshift::EndpointAccess	ClusterIdentifier,EndpointName,ResourceOwner,SubnetGroupName		EndpointName
+AWS::Redshift::EndpointAuthorization	Account,ClusterIdentifier		
+AWS::Redshift::EventSubscription	SubscriptionName		SubscriptionName
+AWS::Redshift::Integration	AdditionalEncryptionContext,KMSKeyId,SourceArn,TargetArn		
+AWS::Redshift::QEV2IdcApplication	IdcInstanceArn,Qev2IdcApplicationName		
+AWS::Redshift::RedshiftIdcApplication	ApplicationType,IdcInstanceArn,RedshiftIdcApplicationName,SsoTagKeys		RedshiftIdcApplicationName
+AWS::Redshift::ScheduledAction	ScheduledActionName		ScheduledActionName
+AWS::Redshift::Snapshot	ClusterIdentifier,SnapshotIdentifier		
+AWS::Redshift::SnapshotCopyGrant	KmsKeyId,SnapshotCopyGrantName		SnapshotCopyGrantName
+AWS::Redshift::SnapshotSchedule	ScheduleDescription,ScheduleIdentifier		
+AWS::Redshift::UsageLimit	ClusterIdentifier,FeatureType,LimitType,Period		
+AWS::RedshiftServerless::Namespace	NamespaceName		NamespaceName
+AWS::RedshiftServerless::Snapshot	NamespaceName,SnapshotName,Tags,Tags/*/Key,Tags/*/Value		SnapshotName
+AWS::RedshiftServerless::Workgroup	NamespaceName,WorkgroupName		WorkgroupName
+AWS::RefactorSpaces::Application	ApiGatewayProxy,EnvironmentIdentifier,Name,ProxyType,VpcId		Name
+AWS::RefactorSpaces::Environment	Description,Name,NetworkFabricType		Name
+AWS::RefactorSpaces::Route	ApplicationIdentifier,EnvironmentIdentifier,RouteType,ServiceIdentifier,UriPathRoute/AppendSourcePath,UriPathRoute/IncludeChildPaths,UriPathRoute/Methods,UriPathRoute/SourcePath		
+AWS::RefactorSpaces::Service	ApplicationIdentifier,Description,EndpointType,EnvironmentIdentifier,LambdaEndpoint,Name,UrlEndpoint,VpcId		Name
+AWS::Rekognition::Collection	CollectionId		
+AWS::Rekognition::Dataset	DatasetType,ProjectArn		
+AWS::Rekognition::Project	ProjectName		ProjectName
+AWS::Rekognition::StreamProcessor	BoundingBoxRegionsOfInterest,ConnectedHomeSettings,DataSharingPreference,FaceSearchSettings,KinesisDataStream,KinesisVideoStream,KmsKeyId,Name,NotificationChannel,PolygonRegionsOfInterest,RoleArn,S3Destination		Name
+AWS::ResilienceHub::App	Name		Name
+AWS::ResilienceHubV2::Policy	KmsKeyId,Name		Name
+AWS::ResilienceHubV2::Service	KmsKeyId,Name,Regions		Name
+AWS::ResilienceHubV2::ServiceFunction	ServiceArn		
+AWS::ResilienceHubV2::System	KmsKeyId,Name		Name
+AWS::ResilienceHubV2::UserJourney	Name,SystemIdentifier		Name
+AWS::ResourceExplorer2::View	Scope,ViewName		ViewName
+AWS::ResourceGroups::Group	Name		Name
+AWS::ResourceGroups::TagSyncTask	Group,RoleArn,TagKey,TagValue		
+AWS::RoboMaker::Fleet	Name		Name
+AWS::RoboMaker::Robot	Architecture,Fleet,GreengrassGroupId,Name		Name
+AWS::RoboMaker::RobotApplication	Name		Name
+AWS::RoboMaker::RobotApplicationVersion	Application,CurrentRevisionId		
+AWS::RoboMaker::SimulationApplication	Name		Name
+AWS::RoboMaker::SimulationApplicationVersion	Application,CurrentRevisionId		
+AWS::RolesAnywhere::Profile	RequireInstanceProperties		
+AWS::Route53::CidrCollection	Name		Name
+AWS::Route53::DNSSEC	HostedZoneId		
+AWS::Route53::HealthCheck	HealthCheckConfig/MeasureLatency,HealthCheckConfig/RequestInterval,HealthCheckConfig/Type		
+AWS::Route53::HostedZone	DelegationSetId,Name		Name
+AWS::Route53::KeySigningKey	HostedZoneId,KeyManagementServiceArn,Name		Name
+AWS::Route53::QueryLoggingConfig	CloudWatchLogsLogGroupArn,HostedZoneId		
+AWS::Route53::RecordSet	HostedZoneId,HostedZoneName		
+AWS::Route53::RecordSetGroup	HostedZoneId,HostedZoneName		
+AWS::Route53::TrafficPolicy	Document,Name		Name
+AWS::Route53::TrafficPolicyInstance	HostedZoneId,Name		Name
+AWS::Route53GlobalResolver::AccessSource	ClientToken,DnsViewId		
+AWS::Route53GlobalResolver::AccessToken	ClientToken,DnsViewId,ExpiresAt		
+AWS::Route53GlobalResolver::DnsView	ClientToken,GlobalResolverId		
+AWS::Route53GlobalResolver::FirewallDomainList	ClientToken,Description,GlobalResolverId,Name		Name
+AWS::Route53GlobalResolver::FirewallRule	ClientToken,DnsViewId,FirewallDomainListId,QType		
+AWS::Route53GlobalResolver::GlobalResolver	ClientToken		
+AWS::Route53GlobalResolver::HostedZoneAssociation	HostedZoneId,ResourceArn		
+AWS::Route53Profiles::Profile	Name		Name
+AWS::Route53Profiles::ProfileAssociation	Name,ProfileId,ResourceId		Name
+AWS::Route53Profiles::ProfileResourceAssociation	Name,ProfileId,ResourceArn		Name
+AWS::Route53RecoveryControl::Cluster	Name,Tags		Name
+AWS::Route53RecoveryControl::ControlPanel	ClusterArn,Tags		
+AWS::Route53RecoveryControl::RoutingControl	ClusterArn,ControlPanelArn		
+AWS::Route53RecoveryControl::SafetyRule		AssertionRule/AssertedControls,ControlPanelArn,GatingRule/GatingControls,GatingRule/TargetControls,RuleConfig,Tags	
+AWS::Route53RecoveryReadiness::Cell	CellName		CellName
+AWS::Route53RecoveryReadiness::ReadinessCheck	ReadinessCheckName		ReadinessCheckName
+AWS::Route53RecoveryReadiness::RecoveryGroup	RecoveryGroupName		RecoveryGroupName
+AWS::Route53RecoveryReadiness::ResourceSet	ResourceSetName,ResourceSetType		ResourceSetName
+AWS::Route53Resolver::FirewallDomainList	Name		Name
+AWS::Route53Resolver::FirewallRuleGroup	Name		Name
+AWS::Route53Resolver::FirewallRuleGroupAssociation	FirewallRuleGroupId,VpcId		
+AWS::Route53Resolver::OutpostResolver	OutpostArn		
+AWS::Route53Resolver::ResolverConfig	AutodefinedReverseFlag,ResourceId		
+AWS::Route53Resolver::ResolverDNSSECConfig	ResourceId		
+AWS::Route53Resolver::ResolverEndpoint	Direction,OutpostArn,PreferredInstanceType,SecurityGroupIds		
+AWS::Route53Resolver::ResolverQueryLoggingConfig	DestinationArn,Name,Tags		Name
+AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation	ResolverQueryLogConfigId,ResourceId		
+AWS::Route53Resolver::ResolverRule	RuleType	DomainName	
+AWS::Route53Resolver::ResolverRuleAssociation	Name,ResolverRuleId,VPCId		Name
+AWS::S3::AccessGrant	S3PrefixType,Tags		
+AWS::S3::AccessGrantsInstance	Tags		
+AWS::S3::AccessGrantsLocation	Tags		
+AWS::S3::AccessPoint	Bucket,BucketAccountId,Name,VpcConfiguration		Name
+AWS::S3::Bucket	BucketName,BucketNamePrefix,BucketNamespace		BucketName
+AWS::S3::BucketPolicy	Bucket		
+AWS::S3::MultiRegionAccessPoint	Name,PublicAccessBlockConfiguration,Regions		Name
+AWS::S3::MultiRegionAccessPointPolicy	MrapName		MrapName
+AWS::S3::StorageLens	StorageLensConfiguration/Id		
+AWS::S3::StorageLensGroup	Name		Name
+AWS::S3Express::AccessPoint	Bucket,BucketAccountId,Name,VpcConfiguration		Name
+AWS::S3Express::BucketPolicy	Bucket		
+AWS::S3Express::DirectoryBucket	BucketName,DataRedundancy,LocationName		BucketName
+AWS::S3Files::AccessPoint	ClientToken,FileSystemId,PosixUser,PosixUser/Gid,PosixUser/SecondaryGids,PosixUser/Uid,RootDirectory,RootDirectory/CreationPermissions,RootDirectory/CreationPermissions/OwnerGid,RootDirectory/CreationPermissions/OwnerUid,RootDirectory/CreationPermissions/Permissions,RootDirectory/Path		
+AWS::S3Files::FileSystem	AcceptBucketWarning,Bucket,ClientToken,KmsKeyId,Prefix,RoleArn		
+AWS::S3Files::FileSystemPolicy	FileSystemId		
+AWS::S3Files::MountTarget	FileSystemId,IpAddressType,Ipv4Address,Ipv6Address,SubnetId		
+AWS::S3ObjectLambda::AccessPoint	Name		Name
+AWS::S3ObjectLambda::AccessPointPolicy	ObjectLambdaAccessPoint		
+AWS::S3Outposts::AccessPoint	Bucket,Name,VpcConfiguration		Name
+AWS::S3Outposts::Bucket	BucketName,OutpostId		BucketName
+AWS::S3Outposts::BucketPolicy	Bucket		
+AWS::S3Outposts::Endpoint	AccessType,CustomerOwnedIpv4Pool,OutpostId,SecurityGroupId,SubnetId		
+AWS::S3Tables::Namespace	Namespace,TableBucketARN		
+AWS::S3Tables::Table	IcebergMetadata,OpenTableFormat,StorageClassConfiguration,TableBucketARN,WithoutMetadata		
+AWS::S3Tables::TableBucket	TableBucketName		TableBucketName
+AWS::S3Tables::TableBucketPolicy	TableBucketARN		
+AWS::S3Tables::TablePolicy	TableARN		
+AWS::S3Vectors::Index	DataType,Dimension,DistanceMetric,EncryptionConfiguration,IndexName,MetadataConfiguration,VectorBucketArn,VectorBucketName		IndexName
+AWS::S3Vectors::VectorBucket	EncryptionConfiguration,VectorBucketName		VectorBucketName
+AWS::S3Vectors::VectorBucketPolicy	VectorBucketArn,VectorBucketName		
+AWS::SCN::DataIntegrationFlow	InstanceId,Name		Name
+AWS::SCN::Dataset	InstanceId,Name,Namespace,PartitionSpec,Schema		Name
+AWS::SCN::Instance	WebAppDnsDomain		
+AWS::SCN::Namespace	InstanceId,Name		Name
+AWS::SES::ConfigurationSet	Name		Name
+AWS::SES::ConfigurationSetEventDestination	ConfigurationSetName	EventDestination/Name	
+AWS::SES::ContactList	ContactListName		ContactListName
+AWS::SES::CustomVerificationEmailTemplate	TemplateName		TemplateName
+AWS::SES::DedicatedIpPool	PoolName	ScalingMode	PoolName
+AWS::SES::EmailIdentity	EmailIdentity		
+AWS::SES::EmailIdentityCertificate	CertificateArn,EmailIdentity,FromAddress		
+AWS::SES::MailManagerAddonInstance	AddonSubscriptionId		
+AWS::SES::MailManagerAddonSubscription	AddonName		
+AWS::SES::MailManagerAddressList	AddressListName		
+AWS::SES::MailManagerArchive	KmsKeyArn		
+AWS::SES::MailManagerIngressPoint	NetworkConfiguration,Type		
+AWS::SES::MultiRegionEndpoint	Details,EndpointName		EndpointName
+AWS::SES::ReceiptFilter	Filter,Filter/IpFilter,Filter/IpFilter/Cidr,Filter/IpFilter/Policy,Filter/Name		
+AWS::SES::ReceiptRule	Rule/Name,RuleSetName		
+AWS::SES::ReceiptRuleSet	RuleSetName		RuleSetName
+AWS::SES::Template	Template/TemplateName		
+AWS::SES::Tenant	TenantName		TenantName
+AWS::SMSVOICE::ConfigurationSet	ConfigurationSetName		ConfigurationSetName
+AWS::SMSVOICE::NotifyConfiguration	DisplayName,UseCase		
+AWS::SMSVOICE::OptOutList	OptOutListName		OptOutListName
+AWS::SMSVOICE::PhoneNumber	IsoCountryCode,NumberCapabilities,NumberType		
+AWS::SMSVOICE::Registration	RegistrationType		
+AWS::SMSVOICE::RegistrationAttachment	AttachmentBody,AttachmentUrl		
+AWS::SMSVOICE::ResourcePolicy	ResourceArn		
+AWS::SMSVOICE::SenderId	IsoCountryCode,SenderId		
+AWS::SMSVOICE::VerifiedDestinationNumber	DestinationPhoneNumber		
+AWS::SNS::Subscription	Endpoint,Protocol,TopicArn	Region	
+AWS::SNS::Topic	FifoTopic,TopicName		TopicName
+AWS::SNS::TopicInlinePolicy	TopicArn		
+AWS::SQS::Queue	FifoQueue,QueueName		QueueName
+AWS::SQS::QueueInlinePolicy	Queue		
+AWS::SSM::Association	InstanceId		
+AWS::SSM::CloudConnector	ConfigConnectorArn,Configuration/AzureConfiguration/TenantId,RoleArn		
+AWS::SSM::Document	DocumentType,Name	Attachments,Content,DocumentFormat,Requires,TargetType,VersionName	Name
+AWS::SSM::MaintenanceWindowTarget	WindowId		
+AWS::SSM::MaintenanceWindowTask	TaskType,WindowId		
+AWS::SSM::OpsItem	Source		
+AWS::SSM::Parameter	Name		Name
+AWS::SSM::PatchBaseline	OperatingSystem		
+AWS::SSM::ResourceDataSync	BucketName,BucketPrefix,BucketRegion,KMSKeyArn,S3Destination,SyncFormat,SyncName,SyncType		SyncName
+AWS::SSM::ResourcePolicy	ResourceArn		
+AWS::SSM::ServiceSetting	SettingId		
+AWS::SSMContacts::Contact	Alias,Type		
+AWS::SSMContacts::ContactChannel	ChannelType,ContactId		
+AWS::SSMContacts::Plan	ContactId		
+AWS::SSMIncidents::ResponsePlan	Name		Name
+AWS::SSMQuickSetup::ConfigurationManager	ConfigurationDefinitions/*/Type,ConfigurationDefinitions/*/TypeVersion		
+AWS::SSMQuickSetup::LifecycleAutomation	ResourceKey		
+AWS::SSO::Application	ApplicationProviderArn,InstanceArn		
+AWS::SSO::ApplicationAssignment	ApplicationArn,PrincipalId,PrincipalType		
+AWS::SSO::Assignment	InstanceArn,PermissionSetArn,PrincipalId,PrincipalType,TargetId,TargetType		
+AWS::SSO::InstanceAccessControlAttributeConfiguration	InstanceArn		
+AWS::SSO::PermissionSet	InstanceArn,Name		Name
+AWS::SageMaker::AIWorkloadConfig	AIWorkloadConfigName,AIWorkloadConfigs,DatasetConfig		AIWorkloadConfigName
+AWS::SageMaker::Action	ActionName,ActionType,MetadataProperties,Source		ActionName
+AWS::SageMaker::Algorithm	AlgorithmDescription,AlgorithmName,CertifyForMarketplace,InferenceSpecification,TrainingSpecification		AlgorithmName
+AWS::SageMaker::App	AppName,AppType,DomainId,ResourceSpec,UserProfileName		AppName
+AWS::SageMaker::AppImageConfig	AppImageConfigName		AppImageConfigName
+AWS::SageMaker::Artifact	ArtifactType,MetadataProperties,Source		
+AWS::SageMaker::Cluster	ClusterName,Orchestrator/Eks,VpcConfig		ClusterName
+AWS::SageMaker::ClusterSchedulerConfig	ClusterArn,Name		Name
+AWS::SageMaker::CodeRepository	CodeRepositoryName,GitConfig/Branch,GitConfig/RepositoryUrl		CodeRepositoryName
+AWS::SageMaker::ComputeQuota	ClusterArn,ComputeQuotaTarget/TeamName,Name		Name
+AWS::SageMaker::Context	ContextName,ContextType,Source		ContextName
+AWS::SageMaker::DataQualityJobDefinition	DataQualityAppSpecification,DataQualityBaselineConfig,DataQualityJobInput,DataQualityJobOutputConfig,EndpointName,JobDefinitionName,JobResources,NetworkConfig,RoleArn,StoppingCondition,Tags		
+AWS::SageMaker::Device	Device/DeviceName		Device/DeviceName
+AWS::SageMaker::DeviceFleet	DeviceFleetName		DeviceFleetName
+AWS::SageMaker::Domain	AuthMode,DomainName,DomainSettings/RStudioServerProDomainSettings/DefaultResourceSpec,KmsKeyId	VpcId	DomainName
+AWS::SageMaker::Endpoint	EndpointName		EndpointName
+AWS::SageMaker::EndpointConfig	AsyncInferenceConfig,DataCaptureConfig,EnableNetworkIsolation,EndpointConfigName,ExecutionRoleArn,ExplainerConfig,KmsKeyId,MetricsConfig,ProductionVariants,ShadowProductionVariants,VpcConfig		EndpointConfigName
+AWS::SageMaker::Experiment	ExperimentName		ExperimentName
+AWS::SageMaker::ExperimentTrialComponent	MetadataProperties,TrialComponentName		
+AWS::SageMaker::FeatureGroup	Description,EventTimeFeatureName,FeatureGroupName,OfflineStoreConfig,OnlineStoreConfig/EnableOnlineStore,OnlineStoreConfig/SecurityConfig,OnlineStoreConfig/StorageType,RecordIdentifierFeatureName,RoleArn,Tags		FeatureGroupName
+AWS::SageMaker::Hub	HubName,S3StorageConfig		HubName
+AWS::SageMaker::HumanTaskUi	HumanTaskUiName,UiTemplate		HumanTaskUiName
+AWS::SageMaker::Image	ImageName		ImageName
+AWS::SageMaker::ImageVersion	BaseImage,ImageName		
+AWS::SageMaker::InferenceExperiment	EndpointName,KmsKey,Name,RoleArn,Type		Name
+AWS::SageMaker::MlflowApp	Name,RoleArn		Name
+AWS::SageMaker::MlflowTrackingServer	TrackingServerName	MlflowVersion,RoleArn	TrackingServerName
+AWS::SageMaker::Model	Containers,EnableNetworkIsolation,ExecutionRoleArn,InferenceExecutionConfig,ModelName,PrimaryContainer,VpcConfig		ModelName
+AWS::SageMaker::ModelBiasJobDefinition	EndpointName,JobDefinitionName,JobResources,ModelBiasAppSpecification,ModelBiasBaselineConfig,ModelBiasJobInput,ModelBiasJobOutputConfig,NetworkConfig,RoleArn,StoppingCondition,Tags		
+AWS::SageMaker::ModelCard	ModelCardName,SecurityConfig		ModelCardName
+AWS::SageMaker::ModelExplainabilityJobDefinition	EndpointName,JobDefinitionName,JobResources,ModelExplainabilityAppSpecification,ModelExplainabilityBaselineConfig,ModelExplainabilityJobInput,ModelExplainabilityJobOutputConfig,NetworkConfig,RoleArn,StoppingCondition,Tags		
+AWS::SageMaker::ModelPackage	ClientToken,Domain,DriftCheckBaselines,InferenceSpecification,MetadataProperties,ModelMetrics,ModelPackageDescription,ModelPackageGroupName,SamplePayloadUrl,SecurityConfig,SourceAlgorithmSpecification,Task,ValidationSpecification	ModelCard,SourceUri	
+AWS::SageMaker::ModelPackageGroup	ModelPackageGroupDescription,ModelPackageGroupName		ModelPackageGroupName
+AWS::SageMaker::ModelQualityJobDefinition	EndpointName,JobDefinitionName,JobResources,ModelQualityAppSpecification,ModelQualityBaselineConfig,ModelQualityJobInput,ModelQualityJobOutputConfig,NetworkConfig,RoleArn,StoppingCondition,Tags		
+AWS::SageMaker::MonitoringSchedule	MonitoringScheduleName		MonitoringScheduleName
+AWS::SageMaker::NotebookInstance	DirectInternetAccess,KmsKeyId,NotebookInstanceName,PlatformIdentifier,SecurityGroupIds,SubnetId		NotebookInstanceName
+AWS::SageMaker::NotebookInstanceLifecycleConfig	NotebookInstanceLifecycleConfigName		NotebookInstanceLifecycleConfigName
+AWS::SageMaker::PartnerApp	AuthType,ExecutionRoleArn,KmsKeyId,Name,Type		Name
+AWS::SageMaker::Pipeline	PipelineName		PipelineName
+AWS::SageMaker::ProcessingJob	AppSpecification,Environment,ExperimentConfig,NetworkConfig,ProcessingInputs,ProcessingJobName,ProcessingOutputConfig,ProcessingResources,RoleArn,StoppingCondition,Tags		ProcessingJobName
+AWS::SageMaker::Project	ProjectDescription,ProjectName,ServiceCatalogProvisioningDetails,Tags,TemplateProviderDetails		ProjectName
+AWS::SageMaker::Space	DomainId,OwnershipSettings,SpaceName,SpaceSharingSettings		SpaceName
+AWS::SageMaker::StudioLifecycleConfig	StudioLifecycleConfigAppType,StudioLifecycleConfigContent,StudioLifecycleConfigName,Tags		StudioLifecycleConfigName
+AWS::SageMaker::TrialComponent	MetadataProperties,TrialComponentName		TrialComponentName
+AWS::SageMaker::UserProfile	DomainId,SingleSignOnUserIdentifier,SingleSignOnUserValue,UserProfileName,UserSettings/RStudioServerProAppSettings/AccessStatus,UserSettings/RStudioServerProAppSettings/UserGroup		UserProfileName
+AWS::SageMaker::Workforce	CognitoConfig,WorkforceName		WorkforceName
+AWS::SageMaker::Workteam	WorkforceName,WorkteamName		WorkteamName
+AWS::Scheduler::Schedule	Name		Name
+AWS::Scheduler::ScheduleGroup	Name		Name
+AWS::SecretsManager::ResourcePolicy	SecretId		
+AWS::SecretsManager::RotationSchedule	SecretId		
+AWS::SecretsManager::Secret	Name		Name
+AWS::SecretsManager::SecretTargetAttachment	SecretId		
+AWS::SecurityAgent::AgentSpace	KmsKeyId		
+AWS::SecurityAgent::Application	IdCConfiguration,IdCConfiguration/IdCInstanceArn		
+AWS::SecurityAgent::Artifact	AgentSpaceId,ArtifactContent,ArtifactType,FileName		
+AWS::SecurityAgent::Integration	DisplayName,KmsKeyId,PrivateConnectionName,Provider,ProviderInput		
+AWS::SecurityAgent::Pentest	AgentSpaceId		
+AWS::SecurityAgent::SecurityRequirementPack	KmsKeyId		
+AWS::SecurityAgent::TargetDomain	TargetDomainName		TargetDomainName
+AWS::SecurityHub::ActionTarget	Id		
+AWS::SecurityHub::Connector	Name,Provider/Azure/AWSConfigConnectorArn		Name
+AWS::SecurityHub::ConnectorV2	KmsKeyArn,Name,Provider/Azure/AWSConfigConnectorArn,Provider/ServiceNow/InstanceName		Name
+AWS::SecurityHub::DelegatedAdmin	AdminAccountId		
+AWS::SecurityHub::PolicyAssociation	TargetId,TargetType		
+AWS::SecurityHub::ProductSubscription	ProductArn		
+AWS::SecurityHub::SecurityControl	SecurityControlId		
+AWS::SecurityHub::Standard	StandardsArn		
+AWS::SecurityLake::AwsLogSource	DataLakeArn,SourceName,SourceVersion		
+AWS::SecurityLake::Subscriber	DataLakeArn		
+AWS::SecurityLake::SubscriberNotification	SubscriberArn		
+AWS::Serverless::Function			FunctionName
+AWS::Serverless::SimpleTable			TableName
+AWS::ServerlessRepo::Application	LicenseBody,Name,SemanticVersion,SourceCodeUrl,SpdxLicenseId,TemplateBody		Name
+AWS::ServiceCatalog::AcceptedPortfolioShare	AcceptLanguage,PortfolioId		
+AWS::ServiceCatalog::CloudFormationProvisionedProduct	NotificationArns,ProvisionedProductName		
+AWS::ServiceCatalog::LaunchNotificationConstraint	PortfolioId,ProductId		
+AWS::ServiceCatalog::LaunchRoleConstraint	PortfolioId,ProductId		
+AWS::ServiceCatalog::LaunchTemplateConstraint	PortfolioId,ProductId		
+AWS::ServiceCatalog::PortfolioPrincipalAssociation	AcceptLanguage,PortfolioId,PrincipalARN,PrincipalType		
+AWS::ServiceCatalog::PortfolioProductAssociation	AcceptLanguage,PortfolioId,ProductId,SourcePortfolioId		
+AWS::ServiceCatalog::PortfolioShare	AccountId,PortfolioId		
+AWS::ServiceCatalog::ResourceUpdateConstraint	PortfolioId,ProductId		
+AWS::ServiceCatalog::ServiceActionAssociation	ProductId,ProvisioningArtifactId,ServiceActionId		
+AWS::ServiceCatalog::StackSetConstraint	PortfolioId,ProductId		
+AWS::ServiceCatalog::TagOption	Key,Value		
+AWS::ServiceCatalog::TagOptionAssociation	ResourceId,TagOptionId		
+AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation	Application,AttributeGroup		
+AWS::ServiceCatalogAppRegistry::ResourceAssociation	Application,Resource,ResourceType		
+AWS::ServiceDiscovery::HttpNamespace	Name		Name
+AWS::ServiceDiscovery::Instance	InstanceId,ServiceId		
+AWS::ServiceDiscovery::PrivateDnsNamespace	Name,Vpc		Name
+AWS::ServiceDiscovery::PublicDnsNamespace	Name		Name
+AWS::ServiceDiscovery::Service	HealthCheckCustomConfig,Name,NamespaceId,Type		Name
+AWS::Shield::Protection	Name,ResourceArn		Name
+AWS::Shield::ProtectionGroup	ProtectionGroupId		
+AWS::Signer::ProfilePermission	Action,Principal,ProfileName,ProfileVersion,StatementId		
+AWS::Signer::SigningProfile	PlatformId,ProfileName,SignatureValidityPeriod		
+AWS::SimSpaceWeaver::Simulation	MaximumDuration,Name,RoleArn,SchemaS3Location,SnapshotS3Location		Name
+AWS::StepFunctions::Activity	EncryptionConfiguration,Name		Name
+AWS::StepFunctions::StateMachine	StateMachineName,StateMachineType		StateMachineName
+AWS::StepFunctions::StateMachineAlias	Name		Name
+AWS::StepFunctions::StateMachineVersion	Description,StateMachineArn,StateMachineRevisionId		
+AWS::StorageGateway::NFSFileShare	BucketRegion,GatewayARN,LocationARN,Role,VPCEndpointDNSName		
+AWS::StorageGateway::SMBFileShare	Authentication,BucketRegion,GatewayARN,LocationARN,Role,VPCEndpointDNSName		
+AWS::StorageGateway::Tape	GatewayARN,KMSEncrypted,KMSKey,PoolId,TapeBarcode,TapeSizeInBytes,Worm		
+AWS::StorageGateway::TapePool	PoolName,RetentionLockTimeInDays,RetentionLockType,StorageClass		
+AWS::StorageGateway::Volume	GatewayARN,KMSEncrypted,KMSKey,NetworkInterfaceId,SnapshotId,SourceVolumeARN,TargetName,VolumeSizeInBytes		
+AWS::SupportApp::SlackChannelConfiguration	ChannelId,TeamId		
+AWS::SupportApp::SlackWorkspaceConfiguration	TeamId		
+AWS::SupportAuthZ::SupportPermit	Description,Name,Permit,SigningKeyInfo,SupportCaseDisplayId		Name
+AWS::Synthetics::Canary	Name		Name
+AWS::Synthetics::Group	Name		Name
+AWS::SystemsManagerSAP::Application	ComponentsInfo,Credentials,DatabaseArn,Instances,SapInstanceNumber,Sid		
+AWS::Textract::Adapter	FeatureTypes		
+AWS::Timestream::Database	DatabaseName		DatabaseName
+AWS::Timestream::InfluxDBBackup	DbResourceId,Name,RetentionDays		Name
+AWS::Timestream::InfluxDBCluster	AllocatedStorage,Bucket,DbStorageType,DeploymentType,Name,NetworkType,Organization,Password,PubliclyAccessible,Username,VpcSecurityGroupIds,VpcSubnetIds		Name
+AWS::Timestream::InfluxDBInstance	Bucket,Name,NetworkType,Organization,Password,PubliclyAccessible,Username,VpcSecurityGroupIds,VpcSubnetIds		Name
+AWS::Timestream::ScheduledQuery	ErrorReportConfiguration,KmsKeyId,NotificationConfiguration,QueryString,ScheduleConfiguration,ScheduledQueryExecutionRoleArn,ScheduledQueryName,TargetConfiguration		ScheduledQueryName
+AWS::Timestream::Table	DatabaseName,TableName		TableName
+AWS::Transcribe::CallAnalyticsCategory	CategoryName,InputType		
+AWS::Transcribe::MedicalVocabulary	LanguageCode,VocabularyName		
+AWS::Transcribe::Vocabulary	LanguageCode,VocabularyName		VocabularyName
+AWS::Transcribe::VocabularyFilter	LanguageCode,VocabularyFilterName		VocabularyFilterName
+AWS::Transfer::Agreement	ServerId		
+AWS::Transfer::Certificate	Certificate,CertificateChain,PrivateKey		
+AWS::Transfer::HostKey	HostKeyBody,ServerId		
+AWS::Transfer::Profile	ProfileType		
+AWS::Transfer::Server	Domain	EndpointDetails,EndpointDetails/AddressAllocationIds,IpAddressType	
+AWS::Transfer::User	ServerId,UserName		UserName
+AWS::Transfer::WebApp	EndpointDetails/Vpc/SecurityGroupIds,EndpointDetails/Vpc/VpcId,IdentityProviderDetails/InstanceArn,WebAppEndpointPolicy		
+AWS::Transfer::Workflow	Description,OnExceptionSteps,Steps		
+AWS::Translate::ParallelData	Description,EncryptionKey,Name		Name
+AWS::Translate::Terminology	EncryptionKey,Name		Name
+AWS::VerifiedPermissions::IdentitySource	PolicyStoreId		
+AWS::VerifiedPermissions::Policy	PolicyStoreId		
+AWS::VerifiedPermissions::PolicyStoreAlias	AliasName,PolicyStoreId		AliasName
+AWS::VerifiedPermissions::PolicyTemplate	PolicyStoreId		
+AWS::VpcLattice::AccessLogSubscription	ResourceIdentifier		
+AWS::VpcLattice::AuthPolicy	ResourceIdentifier		ResourceIdentifier
+AWS::VpcLattice::DomainVerification	DomainName		
+AWS::VpcLattice::Listener	Name,Port,Protocol,ServiceIdentifier		Name
+AWS::VpcLattice::ResourceConfiguration	CustomDomainName,DomainVerificationId,GroupDomain,ProtocolType,ResourceConfigurationAuthType,ResourceConfigurationType,ResourceGatewayId		
+AWS::VpcLattice::ResourceGateway	IpAddressType,Name,ResourceConfigDnsResolution,SubnetIds,VpcIdentifier		Name
+AWS::VpcLattice::ResourcePolicy	ResourceArn		
+AWS::VpcLattice::Rule	ListenerIdentifier,Name,ServiceIdentifier		Name
+AWS::VpcLattice::Service	CustomDomainName,Name		Name
+AWS::VpcLattice::ServiceNetwork	Name,SharingConfig		Name
+AWS::VpcLattice::ServiceNetworkResourceAssociation	PrivateDnsEnabled,ResourceConfigurationId,ServiceNetworkId		
+AWS::VpcLattice::ServiceNetworkServiceAssociation	ServiceIdentifier,ServiceNetworkIdentifier		
+AWS::VpcLattice::ServiceNetworkVpcAssociation	ServiceNetworkIdentifier,VpcIdentifier		
+AWS::VpcLattice::TargetGroup	Config/IpAddressType,Config/LambdaEventStructureVersion,Config/Port,Config/Protocol,Config/ProtocolVersion,Config/VpcIdentifier,Name,Type		Name
+AWS::WAF::ByteMatchSet	Name		Name
+AWS::WAF::IPSet	Name		Name
+AWS::WAF::Rule	MetricName,Name		Name
+AWS::WAF::SizeConstraintSet	Name		Name
+AWS::WAF::SqlInjectionMatchSet	Name		Name
+AWS::WAF::WebACL	MetricName,Name		Name
+AWS::WAF::XssMatchSet	Name		Name
+AWS::WAFRegional::ByteMatchSet	Name		Name
+AWS::WAFRegional::GeoMatchSet	Name		Name
+AWS::WAFRegional::IPSet	Name		Name
+AWS::WAFRegional::RateBasedRule	MetricName,Name,RateKey		Name
+AWS::WAFRegional::RegexPatternSet	Name		Name
+AWS::WAFRegional::Rule	MetricName,Name		Name
+AWS::WAFRegional::SizeConstraintSet	Name		Name
+AWS::WAFRegional::SqlInjectionMatchSet	Name		Name
+AWS::WAFRegional::WebACL	MetricName,Name		Name
+AWS::WAFRegional::WebACLAssociation	ResourceArn,WebACLId		
+AWS::WAFRegional::XssMatchSet	Name		Name
+AWS::WAFv2::IPSet	Name,Scope		Name
+AWS::WAFv2::LoggingConfiguration	ResourceArn		
+AWS::WAFv2::RegexPatternSet	Name,Scope		Name
+AWS::WAFv2::RuleGroup	Name,Scope		Name
+AWS::WAFv2::WebACL	Name,Scope		Name
+AWS::WAFv2::WebACLAssociation	ResourceArn,WebACLArn		
+AWS::WellArchitected::AgentContext	ContextType,ProfileArn		
+AWS::WellArchitected::AgentGoal	ProfileArn		
+AWS::WellArchitected::AgentProfile	Name		Name
+AWS::WellArchitected::Lens	JSONString,LensVersion		
+AWS::WellArchitected::Profile	ProfileName		ProfileName
+AWS::WellArchitected::ReviewTemplate	Lenses		
+AWS::WellArchitected::Workload	Lenses		
+AWS::Wickr::Network	AccessLevel		
+AWS::Wisdom::AIAgent	AssistantId,Name,Tags,Type		Name
+AWS::Wisdom::AIAgentVersion	AIAgentId,AssistantId,ModifiedTimeSeconds		
+AWS::Wisdom::AIGuardrail	AssistantId,Name,Tags		Name
+AWS::Wisdom::AIGuardrailVersion	AIGuardrailId,AssistantId,ModifiedTimeSeconds		
+AWS::Wisdom::AIPrompt	ApiFormat,AssistantId,Name,Tags,TemplateType,Type		Name
+AWS::Wisdom::AIPromptVersion	AIPromptId,AssistantId,ModifiedTimeSeconds		
+AWS::Wisdom::Assistant	Description,Name,ServerSideEncryptionConfiguration,Tags,Type		Name
+AWS::Wisdom::AssistantAssociation	AssistantId,Association,AssociationType,Tags		
+AWS::Wisdom::Content	KnowledgeBaseId,Name		Name
+AWS::Wisdom::ContentAssociation	Association,AssociationType,ContentId,KnowledgeBaseId,Tags		
+AWS::Wisdom::KnowledgeBase	Description,KnowledgeBaseType,Name,ServerSideEncryptionConfiguration,SourceConfiguration,Tags		Name
+AWS::Wisdom::MessageTemplate	ChannelSubtype,KnowledgeBaseArn		
+AWS::Wisdom::MessageTemplateVersion	MessageTemplateArn	MessageTemplateContentSha256	
+AWS::Wisdom::QuickResponse	KnowledgeBaseArn		
+AWS::WorkSpaces::ConnectionAlias	ConnectionString,Tags		
+AWS::WorkSpaces::Directory	ActiveDirectoryConfig,EnableSelfService,IdcInstanceArn,MicrosoftEntraConfig,SubnetIds,Tenancy,UserIdentityType,WorkspaceDirectoryDescription,WorkspaceDirectoryName,WorkspaceType		
+AWS::WorkSpaces::Workspace	DirectoryId,UserName	BundleId,RootVolumeEncryptionEnabled,UserVolumeEncryptionEnabled,VolumeEncryptionKey	
+AWS::WorkSpaces::WorkspaceIpGroup	GroupDesc,GroupName		GroupName
+AWS::WorkSpaces::WorkspacesPool	PoolName		
+AWS::WorkSpacesThinClient::Environment	DesktopArn,KmsKeyArn		
+AWS::WorkSpacesWeb::BrowserSettings	AdditionalEncryptionContext,CustomerManagedKey		
+AWS::WorkSpacesWeb::DataProtectionSettings	AdditionalEncryptionContext,CustomerManagedKey		
+AWS::WorkSpacesWeb::IdentityProvider	PortalArn		
+AWS::WorkSpacesWeb::IpAccessSettings	AdditionalEncryptionContext,CustomerManagedKey		
+AWS::WorkSpacesWeb::Portal	AdditionalEncryptionContext,CustomerManagedKey		
+AWS::WorkSpacesWeb::SessionLogger	AdditionalEncryptionContext,CustomerManagedKey		
+AWS::WorkspacesInstances::Volume	AvailabilityZone,Encrypted,Iops,KmsKeyId,SizeInGB,SnapshotId,TagSpecifications,Throughput,VolumeType		
+AWS::WorkspacesInstances::VolumeAssociation	Device,VolumeId,WorkspaceInstanceId		
+AWS::WorkspacesInstances::WorkspaceInstance	ManagedInstance	Tags	
+AWS::XRay::ResourcePolicy	PolicyName		PolicyName
+AWS::XRay::SamplingRule	SamplingRule/Version		
+Alexa::ASK::Skill	VendorId		
 """
 }

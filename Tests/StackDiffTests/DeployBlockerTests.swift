@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+import TestSupport
+import YAML
+@testable import StackDiff
+
+/// The deploys CloudFormation would stop part-way through, predicted on template pairs of a
+/// two-stack stage (the committed dev database and app stacks, edited), one case each.
+@Suite(.timeLimit(.minutes(5))) struct DeployBlockerTests {
+    static let root = TestPostgres.repositoryRoot
+    static let database = try! String(contentsOf: root.appendingPathComponent("out/dev/database.yaml"), encoding: .utf8)
+    static let app = try! String(contentsOf: root.appendingPathComponent("out/dev/app.yaml"), encoding: .utf8)
+
+    /// A stage of `dev/database` and `dev/app`, old and new, as `synth diff` reads it.
+    func stage(database newDatabase: String = database, app newApp: String = app) throws -> DiffReport {
+        var versions: [ExportsInUse.StackVersions] = []
+        for (name, old, new) in [("dev/database", Self.database, newDatabase), ("dev/app", Self.app, newApp)] {
+            let before = try Parser.parse(old), after = try Parser.parse(new)
+            versions.append(ExportsInUse.StackVersions(name: name, stackName: "chat-" + name.replacingOccurrences(of: "/", with: "-"),
+                                                       old: TemplateTree(before), new: TemplateTree(after),
+                                                       diff: StackDiffer.diff(name: name, old: before, new: after)))
+        }
+        return DiffReport(stacks: versions.map(\.diff), schema: [], stageBlockers: ExportsInUse.find(versions))
+    }
+
+    func single(_ old: String, _ new: String) throws -> DiffReport {
+        DiffReport(stacks: [StackDiffer.diff(name: "test", old: try Parser.parse(old), new: try Parser.parse(new))], schema: [])
+    }
+
+    func edit(_ text: String, _ old: String, _ new: String) throws -> String {
+        #expect(text.contains(old), "the template no longer contains \(old)")
+        return text.replacingOccurrences(of: old, with: new)
+    }
+
+    @Test func aDatabaseNameChangeReplacesTheClusterBehindAnExportTheAppImports() throws {
+        let report = try stage(database: try edit(Self.database, "DatabaseName: chat", "DatabaseName: chat2"))
+        let blocker = try #require(report.blockers.first { $0.export == "chat-dev-database-ChatDB-DBClusterArn" }, "\(report.blockers)")
+        #expect(blocker.kind == .exportInUse && blocker.stack == "dev/database" && blocker.resource == "ChatDB")
+        #expect(blocker.detail.contains("because ChatDB, which it refers to, is replaced") && blocker.detail.contains("dev/app imports it"))
+        #expect(blocker.fix.contains("first make dev/app stop importing chat-dev-database-ChatDB-DBClusterArn"))
+        // The secret and the key are not replaced, so their exports are free to stay.
+        #expect(report.blockers.map(\.export) == ["chat-dev-database-ChatDB-DBClusterArn"])
+        #expect(report.fails(.blocker) && report.verdict.hasPrefix("1 deploy blocker, "))
+    }
+
+    @Test func aRemovedExportThatIsStillImportedBlocks() throws {
+        let removed = try edit(Self.database, """
+              ExportChatDBSecret:
+                Description: ChatDBSecret for the app stack
+                Value: !Ref ChatDBSecret
+                Export:
+                  Name: chat-dev-database-ChatDBSecret
+
+            """, "")
+        let report = try stage(database: removed)
+        let blocker = try #require(report.blockers.first, "\(report.blockers)")
+        #expect(report.blockers.count == 1)
+        #expect(blocker.kind == .exportInUse && blocker.export == "chat-dev-database-ChatDBSecret" && blocker.resource == "ExportChatDBSecret")
+        #expect(blocker.detail.contains("is removed, but dev/app imports it"))
+        #expect(blocker.fix == "keep the export, or stop importing it in dev/app first")
+    }
+
+    @Test func aChangedExportThatNobodyImportsIsNoBlocker() throws {
+        let exported = try edit(Self.database, "Outputs:\n", """
+            Outputs:
+              ExportSpare:
+                Value: !GetAtt ChatDB.DBClusterArn
+                Export:
+                  Name: chat-dev-database-Spare
+
+            """)
+        let changed = try edit(exported, "    Value: !GetAtt ChatDB.DBClusterArn\n    Export:\n      Name: chat-dev-database-Spare",
+                               "    Value: !GetAtt ChatDB.Endpoint.Address\n    Export:\n      Name: chat-dev-database-Spare")
+        var versions: [ExportsInUse.StackVersions] = []
+        for (name, old, new) in [("dev/database", exported, changed), ("dev/app", Self.app, Self.app)] {
+            let before = try Parser.parse(old), after = try Parser.parse(new)
+            versions.append(ExportsInUse.StackVersions(name: name, stackName: nil, old: TemplateTree(before), new: TemplateTree(after),
+                                                       diff: StackDiffer.diff(name: name, old: before, new: after)))
+        }
+        #expect(ExportsInUse.exports(versions[0].new, stackName: nil)["chat-dev-database-Spare"] != nil)
+        #expect(ExportsInUse.find(versions).isEmpty)
+        // The same change to an export the app imports is a blocker.
+        let imported = try edit(Self.database, "Value: !GetAtt ChatDB.DBClusterArn", "Value: !GetAtt ChatDB.Endpoint.Address")
+        #expect(try stage(database: imported).blockers.map(\.export) == ["chat-dev-database-ChatDB-DBClusterArn"])
+    }
+
+    @Test func exportNamesWithTheStackNameResolve() throws {
+        let name = TemplateTree.map(["Fn::Sub": .scalar("${AWS::StackName}-ClusterArn")])
+        #expect(ExportsInUse.resolve(name, stackName: "chat-dev-database") == "chat-dev-database-ClusterArn")
+        #expect(ExportsInUse.resolve(.map(["Fn::Sub": .scalar("${Cluster}-Arn")]), stackName: "x") == nil)
+    }
+
+    static let namedCluster = """
+        Resources:
+          Cluster:
+            Type: AWS::RDS::DBCluster
+            Properties:
+              DBClusterIdentifier: !Sub ${AWS::StackName}-chat
+              Engine: aurora-postgresql
+              DatabaseName: chat
+          Logs:
+            Type: AWS::Logs::LogGroup
+            DeletionPolicy: Retain
+            Properties:
+              LogGroupName: /aws/chat/dev
+              KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/old
+              RetentionInDays: 30
+        """
+
+    @Test func aReplacedResourceThatKeepsItsCustomNameBlocks() throws {
+        let report = try single(Self.namedCluster, try edit(Self.namedCluster, "DatabaseName: chat", "DatabaseName: chat2"))
+        let blocker = try #require(report.blockers.first, "\(report.blockers)")
+        #expect(report.blockers.count == 1)
+        #expect(blocker.kind == .customNameReplacement && blocker.resource == "Cluster")
+        #expect(blocker.detail.contains("keeps DBClusterIdentifier !Sub ${AWS::StackName}-chat"))
+        #expect(blocker.detail.contains("Properties.DatabaseName"))
+        // Renaming it in the same change is the fix, and then nothing blocks.
+        let renamed = try edit(try edit(Self.namedCluster, "DatabaseName: chat", "DatabaseName: chat2"), "-chat\n", "-chat2\n")
+        #expect(try single(Self.namedCluster, renamed).blockers.isEmpty)
+    }
+
+    @Test func aLogGroupKeyChangeIsAnUpdateInPlaceSoItsNameIsNoProblem() throws {
+        // The Logs provider schema makes only LogGroupName create-only: a new KmsKeyId is associated in place.
+        let report = try single(Self.namedCluster, try edit(Self.namedCluster, "key/old", "key/new"))
+        let logs = try #require(report.stacks[0].resources.first { $0.logicalId == "Logs" })
+        #expect(logs.replacement == .none && report.blockers.isEmpty)
+        #expect(ReplacementRules.nameProperty(of: "AWS::Logs::LogGroup") == "LogGroupName")
+        #expect(ReplacementRules.nameProperty(of: "AWS::SecretsManager::Secret") == "Name")
+        #expect(ReplacementRules.nameProperty(of: "AWS::Lambda::Permission") == nil)
+    }
+
+    @Test func aRetainedResourceThatIsRemovedIsLeftBehindAndItsNameStaysTaken() throws {
+        let withoutLogs = String(Self.namedCluster[..<Self.namedCluster.range(of: "  Logs:")!.lowerBound])
+        let removed = try single(Self.namedCluster, withoutLogs)
+        #expect(removed.orphans == [RetainedOrphan(stack: "test", resource: "Logs", type: "AWS::Logs::LogGroup", reason: "removed",
+                                                    policy: "Retain", name: "/aws/chat/dev")])
+        #expect(removed.blockers.isEmpty && removed.dataLoss == 0)
+        #expect(removed.text(color: false).contains("Logs (AWS::Logs::LogGroup /aws/chat/dev) is removed; its policy Retain keeps it"))
+
+        // The same name under a new logical ID collides with the retained group.
+        let moved = try edit(Self.namedCluster, "  Logs:\n", "  ChatLogs:\n")
+        let blocker = try #require(try single(Self.namedCluster, moved).blockers.first)
+        #expect(blocker.kind == .nameCollision && blocker.resource == "ChatLogs")
+        #expect(blocker.detail.contains("which Logs still holds: it is removed with DeletionPolicy Retain"))
+        // Without a Retain policy the collision is the same: the new group is created before the old one is deleted.
+        let deleted = try edit(Self.namedCluster, "    DeletionPolicy: Retain\n", "")
+        #expect(try single(deleted, try edit(deleted, "  Logs:\n", "  ChatLogs:\n")).blockers.map(\.kind) == [.nameCollision])
+    }
+
+    @Test func retainExceptOnCreateKeepsTheResource() throws {
+        let policy = try edit(Self.namedCluster, "DeletionPolicy: Retain", "DeletionPolicy: RetainExceptOnCreate")
+        let report = try single(policy, String(policy[..<policy.range(of: "  Logs:")!.lowerBound]))
+        #expect(report.orphans.map(\.policy) == ["RetainExceptOnCreate"])
+        #expect(report.dataLoss == 0 && report.stacks[0].resources.first?.dataLoss == nil)
+        #expect(StatefulResources.note(type: "AWS::Logs::LogGroup", change: "removed", policy: "RetainExceptOnCreate") == nil)
+        #expect(StatefulResources.note(type: "AWS::Logs::LogGroup", change: "removed", policy: "Delete") != nil)
+    }
+
+    @Test func blockersLeadEveryFormat() throws {
+        let report = try stage(database: try edit(Self.database, "DatabaseName: chat", "DatabaseName: chat2"))
+        let text = report.text(color: false)
+        #expect(text.split(separator: "\n").dropFirst(2).first?.hasPrefix("  ✗ [export-in-use] dev/database:") == true, "\(text)")
+        let markdown = report.markdown()
+        #expect(markdown.contains("⛔ **1 deploy blocker,"))
+        #expect(markdown.range(of: "#### Deploy blockers")!.lowerBound < markdown.range(of: "#### Stack")!.lowerBound)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        let blockers = try #require(json["blockers"] as? [[String: String]])
+        #expect(blockers.first?["kind"] == "export-in-use" && blockers.first?["export"] == "chat-dev-database-ChatDB-DBClusterArn")
+        #expect(Set(blockers.first?.keys.map { $0 } ?? []) == ["kind", "stack", "resource", "export", "detail", "fix"])
+    }
+
+    @Test func theCommittedStacksHaveNoBlocker() throws {
+        let result = try runProgram(Self.root.appendingPathComponent(".build/debug/synth"), ["diff", "--all", "--fail-on", "blocker", "--format", "json"],
+                                    in: Self.root)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("\"blockers\": []"))
+    }
+}
