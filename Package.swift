@@ -34,17 +34,21 @@ let package = Package(
         .target(name: "JSONText"),
         .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "YAML", "JSONText"]),
         // synth diff: template and schema diffs for review, replacement- and security-aware.
-        .target(name: "StackDiff", dependencies: ["YAML", "SynthCore", "CloudFormation", "JSONText", "Spawn"]),
+        // Templates as synth diff and synth cost read them: values with intrinsics in one form.
+        .target(name: "Templates", dependencies: ["YAML", "CloudFormation"]),
+        // synth cost: the price table, cost models per resource type, estimates and their changes.
+        .target(name: "CostEstimate", dependencies: ["Templates", "JSONText"]),
+        .target(name: "StackDiff", dependencies: ["YAML", "SynthCore", "CloudFormation", "JSONText", "Spawn", "Templates", "CostEstimate"]),
         // This project's own infrastructure and database schema, written with the DSLs.
-        .target(name: "Stacks", dependencies: ["CloudFormation", "SQLSchema", "SynthCore"], path: "stacks"),
+        .target(name: "Stacks", dependencies: ["CloudFormation", "SQLSchema", "SynthCore", "CostEstimate"], path: "stacks"),
         .executableTarget(
             name: "synth",
             dependencies: [
-                "SynthCore", "Stacks", "StackDiff",
+                "SynthCore", "Stacks", "StackDiff", "CostEstimate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "synth-bench", dependencies: ["SynthCore", "Stacks", "CloudFormation", "StackDiff", "YAML", "Spawn"]),
+        .executableTarget(name: "synth-bench", dependencies: ["SynthCore", "Stacks", "CloudFormation", "StackDiff", "CostEstimate", "YAML", "Spawn"]),
 
         // The RDS Data API: wire format, SigV4, and the local endpoint over PostgreSQL.
         .target(name: "DataAPIWire"),
@@ -95,6 +99,7 @@ let package = Package(
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "YAML", "TestSupport"]),
         .testTarget(name: "StackDiffTests", dependencies: ["StackDiff", "YAML", "Stacks", "SynthCore", "CloudFormation", "TestSupport"]),
+        .testTarget(name: "CostEstimateTests", dependencies: ["CostEstimate", "StackDiff", "Stacks", "YAML", "TestSupport"]),
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),

@@ -1,4 +1,5 @@
 import CloudFormation
+import CostEstimate
 import SynthCore
 
 /// The chat application: every stage builds the database stack, then the app stack on top of it.
@@ -18,3 +19,6 @@ public let chatProject = SynthProject(
     }),
     generatedSources: RuntimeContract.sources
 )
+
+/// The usage each stage is priced at (`synth cost`, and the cost change in `synth diff`).
+public let chatUsageProfiles: [String: UsageProfile] = Dictionary(uniqueKeysWithValues: StageSettings.all.map { ($0.name, $0.usage) })

@@ -1,4 +1,5 @@
 import CloudFormation
+import CostEstimate
 
 /// How the chat Lambda reaches Aurora. The raw values are what the runtime reads from
 /// `MEMORY_BACKEND_TYPE`.
@@ -23,28 +24,37 @@ public struct StageSettings: Sendable {
     /// Dimension of the embedding vectors (Amazon Titan Text Embeddings v2: 1024).
     public var embeddingDimension = 1024
     public var networkCidr = "10.40.0.0/16"
+    /// The traffic `synth cost` prices the stage at (and `synth diff` its cost change).
+    public var usage: UsageProfile
 
     public static let dev = StageSettings(
         name: "dev", backend: .dataAPI,
         capacity: ServerlessCapacity(minimum: 0, maximum: 4, secondsUntilAutoPause: 1800),
-        deletionProtection: false, backupRetentionDays: 1, logRetentionDays: 14, reservedConcurrency: 5)
+        deletionProtection: false, backupRetentionDays: 1, logRetentionDays: 14, reservedConcurrency: 5,
+        // A few developers: mostly idle, so the cluster is paused most of the month.
+        usage: UsageProfile(requestsPerMonth: 20_000, averageDurationMs: 250, statementsPerRequest: 4, averagePayloadBytes: 6_000,
+                            storedGB: 2, averageACU: 0.1, logGBPerMonth: 0.5))
 
     public static let staging = StageSettings(
         name: "staging", backend: .postgres,
         capacity: ServerlessCapacity(minimum: 0.5, maximum: 8),
         deletionProtection: true, backupRetentionDays: 7, logRetentionDays: 30, reservedConcurrency: 20,
+        usage: UsageProfile(requestsPerMonth: 200_000, averageDurationMs: 200, statementsPerRequest: 4, averagePayloadBytes: 6_000,
+                            storedGB: 10, averageACU: 0.75, logGBPerMonth: 2),
         networkCidr: "10.41.0.0/16")
 
     public static let prod = StageSettings(
         name: "prod", backend: .postgres,
         capacity: ServerlessCapacity(minimum: 1, maximum: 32),
         deletionProtection: true, backupRetentionDays: 30, logRetentionDays: 365, reservedConcurrency: 100,
+        usage: UsageProfile(requestsPerMonth: 3_000_000, averageDurationMs: 180, statementsPerRequest: 4, averagePayloadBytes: 6_000,
+                            storedGB: 50, averageACU: 2, logGBPerMonth: 20),
         readers: 1, networkCidr: "10.42.0.0/16")
 
     public static let all = [dev, staging, prod]
 
     init(name: String, backend: DatabaseBackend, capacity: ServerlessCapacity, deletionProtection: Bool,
-         backupRetentionDays: Int, logRetentionDays: Int, reservedConcurrency: Int, readers: Int = 0,
+         backupRetentionDays: Int, logRetentionDays: Int, reservedConcurrency: Int, usage: UsageProfile, readers: Int = 0,
          networkCidr: String = "10.40.0.0/16") {
         self.name = name
         self.backend = backend
@@ -53,6 +63,7 @@ public struct StageSettings: Sendable {
         self.backupRetentionDays = backupRetentionDays
         self.logRetentionDays = logRetentionDays
         self.reservedConcurrency = reservedConcurrency
+        self.usage = usage
         self.readers = readers
         self.networkCidr = networkCidr
     }

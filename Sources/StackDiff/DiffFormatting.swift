@@ -1,3 +1,5 @@
+import CostEstimate
+
 /// Human-readable renderings of a `DiffReport`: terminal text and Markdown for a pull-request comment.
 extension DiffReport {
     static let symbols: [Change: String] = [.added: "+", .removed: "-", .modified: "~"]
@@ -14,6 +16,14 @@ extension DiffReport {
                 out += paint("  ✗ [\(blocker.kind.rawValue)] \(blocker.stack): \(blocker.detail)", "31") + "\n"
                 out += "      fix: \(blocker.fix)\n"
             }
+        }
+        if let cost, !cost.isEmpty {
+            out += "\n" + paint("Cost", "1") + ": " + (cost.headline ?? "") + "\n"
+            for stack in cost.stacks {
+                out += "  \(stack.name): floor \(Money.dollars(stack.fixedBefore)) → \(Money.dollars(stack.fixedAfter)), "
+                    + "at the usage profile \(Money.dollars(stack.atProfileBefore)) → \(Money.dollars(stack.atProfileAfter))\n"
+            }
+            out += cost.reasons.map { "  \($0)\n" }.joined()
         }
         if !orphans.isEmpty {
             out += "\n" + paint("Left behind: no longer in the stack, not deleted", "1") + "\n"
@@ -84,6 +94,15 @@ extension DiffReport {
                 let subject = blocker.export.map { "export `\($0)`" } ?? blocker.resource.map { "`\($0)`" } ?? ""
                 out += "- ⛔ **\(blocker.kind.rawValue)** in `\(blocker.stack)`, \(subject): \(blocker.detail). **Fix:** \(blocker.fix).\n"
             }
+        }
+        if let cost, !cost.isEmpty {
+            out += "\n💲 **\(cost.headline ?? "")**\n\n| Stack | Floor/month | At usage profile/month |\n|---|---:|---:|\n"
+            for stack in cost.stacks {
+                out += "| `\(stack.name)` | \(Money.dollars(stack.fixedBefore)) → \(Money.dollars(stack.fixedAfter)) | "
+                    + "\(Money.dollars(stack.atProfileBefore)) → \(Money.dollars(stack.atProfileAfter)) |\n"
+            }
+            out += "\n" + cost.reasons.map { "- \($0)\n" }.joined()
+            out += cost.profiles.map { "\nUsage profile \($0).\n" }.joined()
         }
         if !orphans.isEmpty {
             out += "\n#### Left behind\n\n" + orphans.map { "- `\($0.stack)`: \(Self.sentence(for: $0))\n" }.joined()

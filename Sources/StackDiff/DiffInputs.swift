@@ -30,17 +30,19 @@ public enum DiffInputs {
             }
         }
         let stackNames = cloudFormationStackNames(manifest: new["manifest.json"] ?? old["manifest.json"])
-        var versions: [ExportsInUse.StackVersions] = []
+        var versions: [StackTemplates] = []
         for name in Set(old.keys).union(new.keys).sorted() where (name.hasSuffix(".yaml") || name.hasSuffix(".json")) && name != "manifest.json" {
             let stack = "\(stage.name)/" + name.split(separator: ".").dropLast().joined(separator: ".")
             let before = try old[name].map { try parse($0, file: "\(directory)/\(name) (old)") }
             let after = try new[name].map { try parse($0, file: "\(directory)/\(name)") }
-            versions.append(ExportsInUse.StackVersions(name: stack, stackName: stackNames[name], old: before.map(TemplateTree.init),
+            versions.append(StackTemplates(name: stack, stackName: stackNames[name], old: before.map(TemplateTree.init),
                                                        new: after.map(TemplateTree.init),
                                                        diff: StackDiffer.diff(name: stack, old: before, new: after)))
         }
         let schema = SchemaDiff.diff(old: old["schema.sql"] ?? "", new: new["schema.sql"] ?? "")
-        return DiffReport(stacks: versions.map(\.diff), schema: schema, stageBlockers: ExportsInUse.find(versions))
+        var report = DiffReport(stacks: versions.map(\.diff), schema: schema, stageBlockers: ExportsInUse.find(versions))
+        report.templates = versions
+        return report
     }
 
     /// Any two files: CloudFormation templates (YAML in short or long form, or JSON), or two schema.sql files.
@@ -49,8 +51,16 @@ public enum DiffInputs {
         if old.hasSuffix(".sql") && new.hasSuffix(".sql") {
             return DiffReport(stacks: [], schema: SchemaDiff.diff(old: before, new: after))
         }
-        let stack = StackDiffer.diff(name: new, old: try parse(before, file: old), new: try parse(after, file: new))
-        return DiffReport(stacks: [stack], schema: [])
+        let oldNode = try parse(before, file: old), newNode = try parse(after, file: new)
+        let stack = StackDiffer.diff(name: new, old: oldNode, new: newNode)
+        var report = DiffReport(stacks: [stack], schema: [], stageBlockers: [])
+        report.templates = [StackTemplates(name: new, stackName: nil, old: TemplateTree(oldNode), new: TemplateTree(newNode), diff: stack)]
+        return report
+    }
+
+    /// One template file, parsed; an unreadable one names the file, line and column.
+    public static func template(at path: String) throws -> Node {
+        try parse(try readFile(path), file: path)
     }
 
     /// Template file → CloudFormation stack name, from a stage's manifest.json.

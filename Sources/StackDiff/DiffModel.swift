@@ -117,3 +117,21 @@ public struct RetainedOrphan: Sendable, Equatable {
     /// The physical name, when the template sets one.
     public var name: String?
 }
+
+/// One stack of a stage: both versions of its template and their diff.
+public struct StackTemplates: Sendable {
+    public var name: String
+    /// The CloudFormation stack name, for `${AWS::StackName}` in export names.
+    public var stackName: String?
+    public var old: TemplateTree?
+    public var new: TemplateTree?
+    public var diff: StackDiffResult
+
+    public init(name: String, stackName: String?, old: TemplateTree?, new: TemplateTree?, diff: StackDiffResult) {
+        self.name = name
+        self.stackName = stackName
+        self.old = old
+        self.new = new
+        self.diff = diff
+    }
+}

@@ -1,3 +1,4 @@
+import CostEstimate
 import JSONText
 
 /// All that one `synth diff` run found: each stack's diff and the schema's, with the totals the
@@ -7,6 +8,10 @@ public struct DiffReport: Sendable {
     public var schema: [SchemaChange]
     /// Blockers that span stacks of a stage (exports in use); each stack carries its own as well.
     public var stageBlockers: [DeployBlocker]
+    /// Both versions of each stack of the stages diffed, for analyses that need whole templates (cost).
+    public var templates: [StackTemplates] = []
+    /// What the change does to the monthly bill, when it was priced.
+    public var cost: CostChange?
 
     public init(stacks: [StackDiffResult], schema: [SchemaChange], stageBlockers: [DeployBlocker] = []) {
         self.stacks = stacks
@@ -19,7 +24,7 @@ public struct DiffReport: Sendable {
     public var orphans: [RetainedOrphan] { stacks.flatMap(\.orphans) }
 
     public var changedStacks: [StackDiffResult] { stacks.filter { !$0.isEmpty || !$0.iam.isEmpty || !$0.securityGroups.isEmpty } }
-    public var hasChanges: Bool { !changedStacks.isEmpty || !schema.isEmpty || !blockers.isEmpty }
+    public var hasChanges: Bool { !changedStacks.isEmpty || !schema.isEmpty || !blockers.isEmpty || cost?.isEmpty == false }
     public var replacements: [ResourceChange] { stacks.flatMap(\.resources).filter { $0.replacement != .none } }
     public var dataLoss: Int { stacks.flatMap(\.resources).filter { $0.dataLoss != nil }.count + schema.filter(\.dataLoss).count }
     public var broadening: Int {
@@ -51,6 +56,9 @@ public struct DiffReport: Sendable {
         if dataLoss > 0 { parts.append("\(dataLoss) with possible data loss") }
         if broadening > 0 { parts.append("\(broadening) widening access") }
         if !orphans.isEmpty { parts.append("\(orphans.count) left behind by a Retain policy") }
+        if let cost, !cost.isEmpty {
+            parts.append("\(Money.dollars(cost.fixedDelta, signed: true))/month floor, \(Money.dollars(cost.atProfileDelta, signed: true))/month at the usage profile")
+        }
         return parts.joined(separator: ", ") + "."
     }
 
@@ -69,6 +77,7 @@ public struct DiffReport: Sendable {
                 .object([("stack", .string(orphan.stack)), ("resource", .string(orphan.resource)), ("type", .string(orphan.type)),
                          ("reason", .string(orphan.reason)), ("policy", .string(orphan.policy)), ("name", orphan.name.map(JSON.string) ?? .null)])
             })),
+            ("cost", cost.map(Self.costJSON) ?? .null),
             ("stacks", .array(stacks.map { stack in
                 .object([
                     ("name", .string(stack.name)),
@@ -117,6 +126,20 @@ public struct DiffReport: Sendable {
             })),
             ("verdict", .string(verdict)),
         ]).rendered()
+    }
+
+    static func costJSON(_ cost: CostChange) -> JSON {
+        .object([
+            ("headline", cost.headline.map(JSON.string) ?? .null),
+            ("fixedDelta", Estimate.amount(cost.fixedDelta)), ("atProfileDelta", Estimate.amount(cost.atProfileDelta)),
+            ("stacks", .array(cost.stacks.map { stack in
+                .object([("name", .string(stack.name)),
+                         ("fixedBefore", Estimate.amount(stack.fixedBefore)), ("fixedAfter", Estimate.amount(stack.fixedAfter)),
+                         ("atProfileBefore", Estimate.amount(stack.atProfileBefore)), ("atProfileAfter", Estimate.amount(stack.atProfileAfter))])
+            })),
+            ("reasons", .array(cost.reasons.map(JSON.string))),
+            ("profiles", .array(cost.profiles.map(JSON.string))),
+        ])
     }
 
     static func entry(_ change: EntryChange) -> JSON {

@@ -5,25 +5,7 @@ import CloudFormation
 /// first, so an import still in the deployed (old) template of an importer blocks the exporter's
 /// update as much as one in its new template.
 public enum ExportsInUse {
-    /// One stack of a stage, both versions, and its diff.
-    public struct StackVersions: Sendable {
-        public var name: String
-        /// The CloudFormation stack name, for `${AWS::StackName}` in export names.
-        public var stackName: String?
-        public var old: TemplateTree?
-        public var new: TemplateTree?
-        public var diff: StackDiffResult
-
-        public init(name: String, stackName: String?, old: TemplateTree?, new: TemplateTree?, diff: StackDiffResult) {
-            self.name = name
-            self.stackName = stackName
-            self.old = old
-            self.new = new
-            self.diff = diff
-        }
-    }
-
-    public static func find(_ stacks: [StackVersions]) -> [DeployBlocker] {
+    public static func find(_ stacks: [StackTemplates]) -> [DeployBlocker] {
         var blockers: [DeployBlocker] = []
         for stack in stacks {
             let before = exports(stack.old, stackName: stack.stackName), after = exports(stack.new, stackName: stack.stackName)
@@ -93,18 +75,5 @@ public enum ExportsInUse {
         let placeholders = SubPlaceholder.all(in: template)
         guard placeholders.allSatisfy({ $0.target == "AWS::StackName" }) else { return nil }
         return template.replacingEvery("${AWS::StackName}", with: stackName)
-    }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced, without Foundation (the synth path stays on the standard library).
-    func replacingEvery(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = "", rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import ArgumentParser
 import CloudFormation
+import CostEstimate
 import StackDiff
 import Stacks
 import SynthCore
@@ -14,7 +15,7 @@ struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
         abstract: "Turns the stack definitions in stacks/ into CloudFormation templates under out/<stage>/.",
-        subcommands: [Generate.self, List.self, Check.self, Diff.self],
+        subcommands: [Generate.self, List.self, Check.self, Diff.self, Cost.self],
         defaultSubcommand: Generate.self
     )
 }
@@ -146,26 +147,40 @@ struct Diff: ParsableCommand {
     func makeReport() throws -> DiffReport {
         let isFile = { (path: String) in path.contains("/") || path.contains(".") }
         if targets.count == 2, targets.allSatisfy(isFile) {
-            return try DiffInputs.files(old: targets[0], new: targets[1])
+            var report = try DiffInputs.files(old: targets[0], new: targets[1])
+            report.cost = costChange(report.templates, profile: .idle, name: targets[1])
+            return report
         }
         guard all || !targets.isEmpty else {
             printError("error: name a stage (\(synthesizer.stageNames.joined(separator: ", "))), pass --all, or give two files")
             throw ExitCode(2)
         }
         let names = all ? synthesizer.stageNames : targets
-        var stacks: [StackDiffResult] = [], schema: [SchemaChange] = [], blockers: [DeployBlocker] = []
+        var stacks: [StackDiffResult] = [], schema: [SchemaChange] = [], blockers: [DeployBlocker] = [], costs: [CostChange] = []
         for name in names {
             let stage = try reported { try synthesizer.stage(named: name) }
             let report = try reported { try DiffInputs.stage(stage, synthesizer: synthesizer, outputDirectory: output.outputDirectory, base: base) }
             stacks += report.stacks
             blockers += report.stageBlockers
+            costs.append(costChange(report.templates, profile: chatUsageProfiles[name] ?? .idle, name: name))
             schema += report.schema.map { change in
                 var change = change
                 change.name = "\(name): \(change.name)"
                 return change
             }
         }
-        return DiffReport(stacks: stacks, schema: schema, stageBlockers: blockers)
+        var report = DiffReport(stacks: stacks, schema: schema, stageBlockers: blockers)
+        report.cost = CostChange.merged(costs)
+        return report
+    }
+
+    /// The monthly cost before and after, at us-east-1 prices (`synth cost --region` prices elsewhere).
+    func costChange(_ templates: [StackTemplates], profile: UsageProfile, name: String) -> CostChange {
+        let models = CostModels(prices: .usEast1, profile: profile)
+        let stacks = templates.map { stack in (name: stack.name, old: stack.old, new: stack.new) }
+        let before = models.estimate(name: name, stacks: stacks.compactMap { stack in stack.old.map { (stack.name, $0) } })
+        let after = models.estimate(name: name, stacks: stacks.compactMap { stack in stack.new.map { (stack.name, $0) } })
+        return CostChange.between(before, after)
     }
 }
 

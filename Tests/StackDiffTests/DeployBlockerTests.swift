@@ -13,10 +13,10 @@ import YAML
 
     /// A stage of `dev/database` and `dev/app`, old and new, as `synth diff` reads it.
     func stage(database newDatabase: String = database, app newApp: String = app) throws -> DiffReport {
-        var versions: [ExportsInUse.StackVersions] = []
+        var versions: [StackTemplates] = []
         for (name, old, new) in [("dev/database", Self.database, newDatabase), ("dev/app", Self.app, newApp)] {
             let before = try Parser.parse(old), after = try Parser.parse(new)
-            versions.append(ExportsInUse.StackVersions(name: name, stackName: "chat-" + name.replacingOccurrences(of: "/", with: "-"),
+            versions.append(StackTemplates(name: name, stackName: "chat-" + name.replacingOccurrences(of: "/", with: "-"),
                                                        old: TemplateTree(before), new: TemplateTree(after),
                                                        diff: StackDiffer.diff(name: name, old: before, new: after)))
         }
@@ -71,10 +71,10 @@ import YAML
             """)
         let changed = try edit(exported, "    Value: !GetAtt ChatDB.DBClusterArn\n    Export:\n      Name: chat-dev-database-Spare",
                                "    Value: !GetAtt ChatDB.Endpoint.Address\n    Export:\n      Name: chat-dev-database-Spare")
-        var versions: [ExportsInUse.StackVersions] = []
+        var versions: [StackTemplates] = []
         for (name, old, new) in [("dev/database", exported, changed), ("dev/app", Self.app, Self.app)] {
             let before = try Parser.parse(old), after = try Parser.parse(new)
-            versions.append(ExportsInUse.StackVersions(name: name, stackName: nil, old: TemplateTree(before), new: TemplateTree(after),
+            versions.append(StackTemplates(name: name, stackName: nil, old: TemplateTree(before), new: TemplateTree(after),
                                                        diff: StackDiffer.diff(name: name, old: before, new: after)))
         }
         #expect(ExportsInUse.exports(versions[0].new, stackName: nil)["chat-dev-database-Spare"] != nil)

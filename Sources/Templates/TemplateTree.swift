@@ -105,7 +105,8 @@ public indirect enum TemplateTree: Sendable, Equatable, Hashable {
         return found
     }
 
-    func visit(_ body: (TemplateTree) -> Void) {
+    /// Calls `body` on this value and every value inside it, depth first.
+    public func visit(_ body: (TemplateTree) -> Void) {
         body(self)
         switch self {
         case .list(let items): items.forEach { $0.visit(body) }

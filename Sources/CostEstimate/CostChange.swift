@@ -1,0 +1,95 @@
+/// What a change does to the monthly bill, stack by stack: the floor and the cost at the usage
+/// profile, before and after, with the resources that moved them. `synth diff` renders it.
+public struct CostChange: Sendable, Equatable {
+    public struct StackCost: Sendable, Equatable {
+        public var name: String
+        public var fixedBefore: Double
+        public var fixedAfter: Double
+        public var atProfileBefore: Double
+        public var atProfileAfter: Double
+    }
+
+    public var stacks: [StackCost]
+    /// `adds NAT gateway Nat1 (+$32.85/month)`, biggest first.
+    public var reasons: [String]
+    public var profiles: [String]
+
+    public var fixedDelta: Double { stacks.reduce(0) { $0 + $1.fixedAfter - $1.fixedBefore } }
+    public var atProfileDelta: Double { stacks.reduce(0) { $0 + $1.atProfileAfter - $1.atProfileBefore } }
+    /// Less than half a cent either way is no change.
+    public var isEmpty: Bool { abs(fixedDelta) < 0.005 && abs(atProfileDelta) < 0.005 && reasons.isEmpty }
+
+    /// `+$32.85/month: adds NAT gateway Nat1`, or nil when the bill does not move.
+    public var headline: String? {
+        guard !isEmpty else { return nil }
+        let amount = abs(fixedDelta) >= 0.005 ? "\(Money.dollars(fixedDelta, signed: true))/month"
+            : "\(Money.dollars(atProfileDelta, signed: true))/month at the usage profile"
+        return reasons.isEmpty ? amount : amount + ": " + reasons.prefix(3).map { $0.components(before: " (") }.joined(separator: ", ")
+            + (reasons.count > 3 ? ", …" : "")
+    }
+
+    public init(stacks: [StackCost], reasons: [String], profiles: [String]) {
+        self.stacks = stacks
+        self.reasons = reasons
+        self.profiles = profiles
+    }
+
+    /// Several stages' changes as one.
+    public static func merged(_ changes: [CostChange]) -> CostChange {
+        CostChange(stacks: changes.flatMap(\.stacks), reasons: changes.flatMap(\.reasons), profiles: changes.flatMap(\.profiles))
+    }
+
+    /// The difference between two estimates of the same stage (old templates, new templates).
+    public static func between(_ before: Estimate, _ after: Estimate, stackPrefix: String = "") -> CostChange {
+        var names = before.stacks
+        for name in after.stacks where !names.contains(name) { names.append(name) }
+        let stacks = names.map { name in
+            StackCost(name: stackPrefix + name, fixedBefore: before.fixed(stack: name), fixedAfter: after.fixed(stack: name),
+                      atProfileBefore: before.atProfile(stack: name), atProfileAfter: after.atProfile(stack: name))
+        }.filter { abs($0.fixedAfter - $0.fixedBefore) >= 0.005 || abs($0.atProfileAfter - $0.atProfileBefore) >= 0.005 }
+
+        func key(_ line: CostLine) -> String { line.stack + "/" + line.resource }
+        let old = Dictionary(before.lines.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let new = Dictionary(after.lines.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+        var moves: [(amount: Double, text: String)] = []
+        for (id, line) in new where old[id] == nil && line.atProfile >= 0.005 {
+            moves.append((line.fixed, "adds \(Self.noun(line.type)) `\(line.resource)` (\(Self.amounts(line.fixed, line.atProfile)))"))
+        }
+        for (id, line) in old where new[id] == nil && line.atProfile >= 0.005 {
+            moves.append((-line.fixed, "removes \(Self.noun(line.type)) `\(line.resource)` (\(Self.amounts(-line.fixed, -line.atProfile)))"))
+        }
+        for (id, line) in new {
+            guard let was = old[id] else { continue }
+            let fixed = line.fixed - was.fixed, total = line.atProfile - was.atProfile
+            if abs(fixed) >= 0.005 || abs(total) >= 0.005 {
+                moves.append((fixed, "changes \(Self.noun(line.type)) `\(line.resource)` (\(Self.amounts(fixed, total)))"))
+            }
+        }
+        let reasons = moves.sorted { abs($0.amount) != abs($1.amount) ? abs($0.amount) > abs($1.amount) : $0.text < $1.text }.map(\.text)
+        return CostChange(stacks: stacks, reasons: reasons, profiles: stacks.isEmpty ? [] : ["\(after.name): \(after.profile.summary)"])
+    }
+
+    static func amounts(_ fixed: Double, _ total: Double) -> String {
+        abs(fixed - total) < 0.005 ? "\(Money.dollars(fixed, signed: true))/month"
+            : "\(Money.dollars(fixed, signed: true))/month floor, \(Money.dollars(total, signed: true)) at the usage profile"
+    }
+
+    /// `NAT gateway`, `VPC endpoint`, … for the types people know by another name.
+    static func noun(_ type: String) -> String {
+        let names = [
+            "AWS::EC2::NatGateway": "NAT gateway", "AWS::EC2::VPCEndpoint": "VPC endpoint", "AWS::EC2::EIP": "public IPv4 address",
+            "AWS::RDS::DBCluster": "Aurora cluster", "AWS::KMS::Key": "KMS key", "AWS::SecretsManager::Secret": "secret",
+            "AWS::Lambda::Function": "function", "AWS::Logs::LogGroup": "log group", "AWS::ApiGatewayV2::Api": "HTTP API",
+            "AWS::OpenSearchServerless::Collection": "OpenSearch Serverless collection", "RDS Data API": "Data API use of",
+        ]
+        return names[type] ?? type
+    }
+}
+
+extension String {
+    /// The text before the first `separator`, or all of it.
+    func components(before separator: String) -> String {
+        guard let range = firstRange(of: separator) else { return self }
+        return String(self[..<range.lowerBound])
+    }
+}

@@ -1,0 +1,2 @@
+// Diff results carry template values, so whoever reads them reads `TemplateTree` too.
+@_exported import Templates
