@@ -48,9 +48,10 @@ public struct CostChange: Sendable, Equatable {
                       atProfileBefore: before.atProfile(stack: name), atProfileAfter: after.atProfile(stack: name))
         }.filter { abs($0.fixedAfter - $0.fixedBefore) >= 0.005 || abs($0.atProfileAfter - $0.atProfileBefore) >= 0.005 }
 
+        // Only priced lines can move the bill; free ones are most of a template and are skipped.
         func key(_ line: CostLine) -> String { line.stack + "/" + line.resource }
-        let old = Dictionary(before.lines.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
-        let new = Dictionary(after.lines.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let old = Dictionary(before.lines.filter { $0.pricing == .priced }.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let new = Dictionary(after.lines.filter { $0.pricing == .priced }.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
         var moves: [(amount: Double, text: String)] = []
         for (id, line) in new where old[id] == nil && line.atProfile >= 0.005 {
             moves.append((line.fixed, "adds \(Self.noun(line.type)) `\(line.resource)` (\(Self.amounts(line.fixed, line.atProfile)))"))

@@ -52,12 +52,19 @@ public struct CostModels: Sendable {
         var logGroups = 0
         var grantsDataAPI = false
 
+        static let policyTypes: Set<String> = ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role"]
+
         init(_ templates: [TemplateTree]) {
             for template in templates {
                 guard case .map(let resources)? = template["Resources"] else { continue }
-                logGroups += resources.values.filter { $0["Type"]?.text == "AWS::Logs::LogGroup" }.count
-                template.visit { tree in
-                    if let action = tree.text, action.hasPrefix("rds-data:") { grantsDataAPI = true }
+                for resource in resources.values {
+                    guard let type = resource["Type"]?.text else { continue }
+                    if type == "AWS::Logs::LogGroup" { logGroups += 1 }
+                    // Only policies can grant rds-data actions; the rest of the template is not searched.
+                    guard Self.policyTypes.contains(type), !grantsDataAPI else { continue }
+                    resource["Properties"]?.visit { tree in
+                        if let action = tree.text, action.hasPrefix("rds-data:") { grantsDataAPI = true }
+                    }
                 }
             }
         }

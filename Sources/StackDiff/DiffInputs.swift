@@ -33,11 +33,10 @@ public enum DiffInputs {
         var versions: [StackTemplates] = []
         for name in Set(old.keys).union(new.keys).sorted() where (name.hasSuffix(".yaml") || name.hasSuffix(".json")) && name != "manifest.json" {
             let stack = "\(stage.name)/" + name.split(separator: ".").dropLast().joined(separator: ".")
-            let before = try old[name].map { try parse($0, file: "\(directory)/\(name) (old)") }
-            let after = try new[name].map { try parse($0, file: "\(directory)/\(name)") }
-            versions.append(StackTemplates(name: stack, stackName: stackNames[name], old: before.map(TemplateTree.init),
-                                                       new: after.map(TemplateTree.init),
-                                                       diff: StackDiffer.diff(name: stack, old: before, new: after)))
+            let before = try old[name].map { TemplateTree(try parse($0, file: "\(directory)/\(name) (old)")) }
+            let after = try new[name].map { TemplateTree(try parse($0, file: "\(directory)/\(name)")) }
+            versions.append(StackTemplates(name: stack, stackName: stackNames[name], old: before, new: after,
+                                           diff: StackDiffer.diff(name: stack, old: before, new: after)))
         }
         let schema = SchemaDiff.diff(old: old["schema.sql"] ?? "", new: new["schema.sql"] ?? "")
         var report = DiffReport(stacks: versions.map(\.diff), schema: schema, stageBlockers: ExportsInUse.find(versions))
@@ -51,10 +50,10 @@ public enum DiffInputs {
         if old.hasSuffix(".sql") && new.hasSuffix(".sql") {
             return DiffReport(stacks: [], schema: SchemaDiff.diff(old: before, new: after))
         }
-        let oldNode = try parse(before, file: old), newNode = try parse(after, file: new)
-        let stack = StackDiffer.diff(name: new, old: oldNode, new: newNode)
+        let oldTree = TemplateTree(try parse(before, file: old)), newTree = TemplateTree(try parse(after, file: new))
+        let stack = StackDiffer.diff(name: new, old: oldTree, new: newTree)
         var report = DiffReport(stacks: [stack], schema: [], stageBlockers: [])
-        report.templates = [StackTemplates(name: new, stackName: nil, old: TemplateTree(oldNode), new: TemplateTree(newNode), diff: stack)]
+        report.templates = [StackTemplates(name: new, stackName: nil, old: oldTree, new: newTree, diff: stack)]
         return report
     }
 

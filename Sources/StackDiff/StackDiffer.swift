@@ -14,7 +14,12 @@ public enum StackDiffer {
     static let attributeKeys = ["Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata"]
 
     public static func diff(name: String, old: Node?, new: Node?) -> StackDiffResult {
-        let before = old.map(TemplateTree.init) ?? .map([:]), after = new.map(TemplateTree.init) ?? .map([:])
+        diff(name: name, old: old.map(TemplateTree.init), new: new.map(TemplateTree.init))
+    }
+
+    /// The same, on templates already read into trees (which synth cost reads too).
+    public static func diff(name: String, old: TemplateTree?, new: TemplateTree?) -> StackDiffResult {
+        let before = old ?? .map([:]), after = new ?? .map([:])
         let oldResources = resources(before), newResources = resources(after)
         var changes: [String: ResourceChange] = [:]
 

@@ -1,4 +1,5 @@
 import CloudFormation
+import CostEstimate
 import Foundation
 import StackDiff
 import Spawn
@@ -9,10 +10,13 @@ import YAML
 // Benchmarks for the synth path, run as `swift run -c release synth-bench`:
 //   1. every stage synthesized and rendered in-process (target < 10 ms),
 //   2. a generated 1,000-resource template synthesized and rendered (target < 100 ms),
-//   3. the whole `synth --all` process, start-up included (target < 20 ms), when the release
-//      `synth` binary sits next to this one.
+//   3. `synth diff` of two 1,000-resource templates (target < 100 ms), and with the cost change
+//      (target: cost adds < 10%),
+//   4. the whole `synth --all` and `synth cost --all` processes, start-up included (targets < 20 ms
+//      and < 50 ms), when the release `synth` binary sits next to this one.
 
-func measure(_ label: String, iterations: Int, target: Double, _ body: () throws -> Void) rethrows {
+@discardableResult
+func measure(_ label: String, iterations: Int, target: Double, _ body: () throws -> Void) rethrows -> Double {
     try body()  // warm-up
     var samples: [Double] = []
     let clock = ContinuousClock()
@@ -25,6 +29,7 @@ func measure(_ label: String, iterations: Int, target: Double, _ body: () throws
     let p95 = samples[min(samples.count - 1, Int(Double(samples.count) * 0.95))]
     let verdict = p50 < target ? "ok" : "OVER TARGET"
     print(String(format: "%-44@ p50 %8.3f ms   p95 %8.3f ms   target < %.0f ms   %@", label as NSString, p50, p95, target, verdict as NSString))
+    return p50
 }
 
 /// A stack of `count` resources of the kinds the chat stacks use, wired to each other by references.
@@ -77,9 +82,30 @@ var changedApp = App(name: "bench", stages: [StageDefinition("bench") { [largeSt
 changedApp.maximumResourcesPerStack = 1000
 let after = try TemplateRenderer.yaml(try StageSynthesizer.synthesize(app: changedApp, stage: changedApp.stages[0])[0].template)
 let changedCount = StackDiffer.diff(name: "bench", old: try Parser.parse(before), new: try Parser.parse(after)).resources.count
-try measure("diff 2 × 1000 resources (\(changedCount) changed)", iterations: 20, target: 100) {
+// `synth-bench --once`: one diff and one cost change and nothing else, for an instruction count that
+// the machine's noise does not move: `valgrind --tool=callgrind --toggle-collect='*StackDiffer*diff*'`
+// against `--toggle-collect='*CostModels*estimate*' --toggle-collect='*CostChange*between*'`.
+if CommandLine.arguments.contains("--once") {
+    let old = TemplateTree(try Parser.parse(before)), new = TemplateTree(try Parser.parse(after))
+    let result = StackDiffer.diff(name: "bench", old: old, new: new)
+    let models = CostModels(prices: .usEast1, profile: chatUsageProfiles["prod"] ?? .idle)
+    let change = CostChange.between(models.estimate(name: "bench", stacks: [("large", old)]), models.estimate(name: "bench", stacks: [("large", new)]))
+    print("\(result.resources.count) changed resources, cost change \(change.fixedDelta)")
+    exit(0)
+}
+let diffOnly = try measure("diff 2 × 1000 resources (\(changedCount) changed)", iterations: 40, target: 100) {
     _ = StackDiffer.diff(name: "bench", old: try Parser.parse(before), new: try Parser.parse(after))
 }
+// What `synth diff` adds for the cost change: both sides priced at a usage profile, then compared,
+// on the trees the diff reads anyway (each template is read into a tree once).
+let costModels = CostModels(prices: .usEast1, profile: chatUsageProfiles["prod"] ?? .idle)
+let oldTree = TemplateTree(try Parser.parse(before)), newTree = TemplateTree(try Parser.parse(after))
+let costOnly = measure("cost change of the same templates", iterations: 40, target: diffOnly * 0.1) {
+    _ = CostChange.between(costModels.estimate(name: "bench", stacks: [("large", oldTree)]),
+                           costModels.estimate(name: "bench", stacks: [("large", newTree)]))
+}
+let diffAndCost = costOnly + diffOnly
+print(String(format: "cost adds %.1f%% to synth diff", (diffAndCost / diffOnly - 1) * 100))
 
 let synthBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("synth")
 if FileManager.default.isExecutableFile(atPath: synthBinary.path) {
@@ -89,6 +115,10 @@ if FileManager.default.isExecutableFile(atPath: synthBinary.path) {
     try measure("`synth --all` process (start-up included)", iterations: 30, target: 20) {
         let status = try ChildProcess.run(synthBinary.path, ["--all", "--output-dir", output], standardOutput: false).status
         guard status == 0 else { throw SynthCommandError("synth --all exited \(status)") }
+    }
+    try measure("`synth cost --all` process (start-up included)", iterations: 30, target: 50) {
+        let status = try ChildProcess.run(synthBinary.path, ["cost", "--all"], standardOutput: false).status
+        guard status == 0 else { throw SynthCommandError("synth cost --all exited \(status)") }
     }
 } else {
     print("`synth --all` process: \(synthBinary.path) not built; run `swift build -c release --product synth` first")
