@@ -99,6 +99,7 @@ let package = Package(
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "YAML", "TestSupport"]),
         .testTarget(name: "StackDiffTests", dependencies: ["StackDiff", "YAML", "Stacks", "SynthCore", "CloudFormation", "TestSupport"]),
+        .testTarget(name: "DeadlineTests", dependencies: ["Deadline"]),
         .testTarget(name: "CostEstimateTests", dependencies: ["CostEstimate", "StackDiff", "Stacks", "YAML", "TestSupport"]),
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),

@@ -1,0 +1,70 @@
+import Deadline
+import Synchronization
+import Testing
+
+/// The time limits every database wait runs under.
+@Suite(.timeLimit(.minutes(1))) struct DeadlineTests {
+    @Test func aFinishedOperationReturnsItsValue() async throws {
+        #expect(try await withDeadline(.seconds(5)) { 42 } == 42)
+    }
+
+    @Test func aSlowOperationIsCancelledAndReportedWithinTheLimit() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect(throws: DeadlineExceeded.self) {
+            try await withDeadline(.milliseconds(100)) { try await Task.sleep(for: .seconds(30)) }
+        }
+        #expect(clock.now - start < .seconds(5))
+    }
+
+    @Test func anOperationThatIgnoresCancellationIsEndedByOnExpiry() async throws {
+        // Like a postgres-nio query: only closing what it waits on makes it return.
+        let gate = Gate()
+        await #expect(throws: DeadlineExceeded.self) {
+            try await withDeadline(.milliseconds(100), onExpiry: { gate.open() }) { await gate.wait() }
+        }
+        #expect(gate.opened)
+    }
+
+    @Test func aSwitchedOffDeadlineNoLongerApplies() async throws {
+        let leased = DeadlineSwitch()
+        let value = try await withDeadline(.milliseconds(100), disarm: leased) {
+            leased.switchOff()
+            try await Task.sleep(for: .milliseconds(400))
+            return "finished"
+        }
+        #expect(value == "finished")
+    }
+
+    @Test func theOperationsOwnErrorPassesThrough() async throws {
+        struct Failure: Error, Equatable {}
+        await #expect(throws: Failure()) { try await withDeadline(.seconds(5)) { throw Failure() } }
+    }
+}
+
+/// Waits until opened, ignoring cancellation.
+final class Gate: Sendable {
+    private let state = Mutex<(opened: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    var opened: Bool { state.withLock { $0.opened } }
+
+    func open() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.opened = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.opened { return true }
+                state.waiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+}
