@@ -169,6 +169,22 @@ import YAML
         #expect(Set(blockers.first?.keys.map { $0 } ?? []) == ["kind", "stack", "resource", "export", "detail", "fix"])
     }
 
+    @Test func failOnBlockerExitsOneWhenThereIsOne() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blocker-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let old = directory.appendingPathComponent("old.yaml").path, new = directory.appendingPathComponent("new.yaml").path
+        try Self.namedCluster.write(toFile: old, atomically: true, encoding: .utf8)
+        try Self.namedCluster.replacingOccurrences(of: "DatabaseName: chat", with: "DatabaseName: chat2").write(toFile: new, atomically: true, encoding: .utf8)
+        let synth = Self.root.appendingPathComponent(".build/debug/synth")
+        let blocked = try runProgram(synth, ["diff", old, new, "--fail-on", "blocker"], in: Self.root)
+        #expect(blocked.status == 1 && blocked.output.contains("✗ [custom-name-replacement]"), "\(blocked.output)")
+        // A change is not a blocker: the same pair with the name changed too passes.
+        try Self.namedCluster.replacingOccurrences(of: "DatabaseName: chat", with: "DatabaseName: chat2")
+            .replacingOccurrences(of: "-chat\n", with: "-chat2\n").write(toFile: new, atomically: true, encoding: .utf8)
+        #expect(try runProgram(synth, ["diff", old, new, "--fail-on", "blocker"], in: Self.root).status == 0)
+    }
+
     @Test func theCommittedStacksHaveNoBlocker() throws {
         let result = try runProgram(Self.root.appendingPathComponent(".build/debug/synth"), ["diff", "--all", "--fail-on", "blocker", "--format", "json"],
                                     in: Self.root)
