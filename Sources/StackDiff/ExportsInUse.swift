@@ -7,6 +7,7 @@ import CloudFormation
 public enum ExportsInUse {
     public static func find(_ stacks: [StackTemplates]) -> [DeployBlocker] {
         var blockers: [DeployBlocker] = []
+        let imported = stacks.map { (name: $0.name, deployed: imports($0.old), kept: imports($0.new)) }
         for stack in stacks {
             let before = exports(stack.old, stackName: stack.stackName), after = exports(stack.new, stackName: stack.stackName)
             let replaced = Set(stack.diff.resources.filter { $0.change == .modified && $0.replacement == .always }.map(\.logicalId))
@@ -24,8 +25,8 @@ public enum ExportsInUse {
                 } else {
                     (change, cause) = ("is removed", nil)
                 }
-                let importers = stacks.filter { $0.name != stack.name }.compactMap { other -> (name: String, stillImports: Bool)? in
-                    let deployed = imports(other.old).contains(name), kept = imports(other.new).contains(name)
+                let importers = imported.filter { $0.name != stack.name }.compactMap { other -> (name: String, stillImports: Bool)? in
+                    let deployed = other.deployed.contains(name), kept = other.kept.contains(name)
                     return deployed || kept ? (other.name, kept) : nil
                 }
                 guard !importers.isEmpty else { continue }
