@@ -78,6 +78,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The Lambda Runtime API loop (protocol only: no chat knowledge).
+        .target(
+            name: "LambdaRuntime",
+            dependencies: ["Deadline", "JSONText", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .executableTarget(
             name: "chat-store",
             dependencies: ["ChatRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -100,12 +105,21 @@ let package = Package(
         .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "YAML", "TestSupport"]),
         .testTarget(name: "StackDiffTests", dependencies: ["StackDiff", "YAML", "Stacks", "SynthCore", "CloudFormation", "TestSupport"]),
         .testTarget(name: "DeadlineTests", dependencies: ["Deadline"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
         .testTarget(name: "CostEstimateTests", dependencies: ["CostEstimate", "StackDiff", "Stacks", "YAML", "TestSupport"]),
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),
         .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "TestSupport", "AWSSigV4"]),
         // Shared by every test suite that needs a real PostgreSQL.
-        .target(name: "TestSupport", dependencies: ["Spawn"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Spawn",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/TestSupport"
+        ),
     ]
 )

@@ -7,6 +7,7 @@ import Synchronization
 /// A wait that ran out of time.
 public struct DeadlineExceeded: Error, Sendable, CustomStringConvertible {
     public var limit: Duration
+    public init(limit: Duration) { self.limit = limit }
     public var description: String { "no answer within \(limit)" }
 }
 
