@@ -83,6 +83,8 @@ let package = Package(
             name: "LambdaRuntime",
             dependencies: ["Deadline", "JSONText", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
+        // The chat function's routes: HTTP API events mapped to store calls.
+        .target(name: "ChatFunction", dependencies: ["ChatRuntime"]),
         .executableTarget(
             name: "chat-store",
             dependencies: ["ChatRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -110,7 +112,7 @@ let package = Package(
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),
-        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "TestSupport", "AWSSigV4"]),
+        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "ChatFunction", "TestSupport", "AWSSigV4"]),
         // Shared by every test suite that needs a real PostgreSQL.
         .target(
             name: "TestSupport",

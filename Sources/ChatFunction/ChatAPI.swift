@@ -1,0 +1,135 @@
+import ChatRuntime
+import Foundation
+
+/// The chat routes of the HTTP API, each mapped to a store call. The caller is the JWT's `sub`;
+/// nothing in a response carries SQL, a stack trace or a secret.
+public struct ChatAPI: Sendable {
+    public let chat: ChatDatabase
+    public let log: @Sendable (String) -> Void
+
+    /// Bodies above this are refused with 413 before they are read into a model.
+    public static let maximumBodyBytes = 256 * 1024
+    /// Seconds a client should wait before retrying while the database is away (resuming from pause).
+    public static let retryAfterSeconds = 5
+
+    public init(chat: ChatDatabase, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.chat = chat
+        self.log = log
+    }
+
+    public func handle(_ event: HTTPAPIEvent) async -> HTTPAPIResponse {
+        guard let caller = Caller(event) else { return .message(401, "sign in: the request carries no user (sub) claim") }
+        guard event.bodyBytes.count <= Self.maximumBodyBytes else {
+            return .message(413, "the body is \(event.bodyBytes.count) bytes; the limit is \(Self.maximumBodyBytes)")
+        }
+        let method = event.requestContext.http.method.uppercased()
+        let segments = event.rawPath.split(separator: "/").map(String.init)
+        do {
+            switch (method, segments.count, segments.first) {
+            case ("GET", 2, "bots") where segments[1] == "search":
+                return .json(200, ["bots": try await chat.search.searchBots(try query(event), user: caller.userId, limit: try limit(event))])
+            case ("GET", 2, "conversations") where segments[1] == "search":
+                return .json(200, ["conversations": try await chat.search.searchConversations(try query(event), user: caller.userId, limit: try limit(event))])
+            case ("POST", 3, "conversations") where segments[2] == "messages":
+                let body = try Strict.decode(AppendBody.self, event.bodyBytes, allowed: ["messages"])
+                let stored = try await chat.history.append(body.messages, to: segments[1], ownerId: caller.userId)
+                return .json(200, ["messages": stored])
+            case ("GET", 3, "conversations") where segments[2] == "messages":
+                guard let conversation = try await chat.history.conversation(segments[1]), conversation.ownerId == caller.userId else {
+                    return .message(404, "no conversation \(segments[1])")
+                }
+                let newest = try event.queryStringParameters?["newest"].map { text -> Int in
+                    guard let value = Int(text), value > 0 else { throw ChatStoreError.invalid("newest must be a positive whole number (got \(text))") }
+                    return value
+                }
+                return .json(200, ["messages": try await chat.history.history(of: segments[1], newest: newest)])
+            case ("PUT", 2, "conversations"):
+                let body = try Strict.decode(ConversationBody.self, event.bodyBytes, allowed: ["botId", "title", "metadata", "excerpt"])
+                let conversation = Conversation(conversationId: segments[1], ownerId: caller.userId, botId: body.botId, title: body.title ?? "",
+                                                metadata: try body.metadataText())
+                try await chat.history.upsert(conversation)
+                try await chat.search.upsert(ConversationSummary(conversationId: segments[1], userId: caller.userId, botId: body.botId,
+                                                                 title: body.title ?? "", excerpt: body.excerpt ?? ""))
+                return .json(200, conversation)
+            case ("DELETE", 2, "conversations"):
+                return try await chat.history.delete(segments[1], ownerId: caller.userId)
+                    ? HTTPAPIResponse(statusCode: 204, headers: [:], body: "") : .message(404, "no conversation \(segments[1])")
+            case ("PUT", 2, "bots"):
+                let body = try Strict.decode(BotBody.self, event.bodyBytes, allowed: ["title", "description", "instruction", "visibility", "sharedWith"])
+                let bot = Bot(botId: segments[1], ownerId: caller.userId, title: body.title, description: body.description ?? "",
+                              instruction: body.instruction ?? "", visibility: body.visibility ?? .private, sharedWith: body.sharedWith ?? [])
+                try await chat.search.upsert(bot)
+                return .json(200, bot)
+            case ("DELETE", 2, "bots"):
+                return try await chat.search.deleteBot(segments[1], ownerId: caller.userId)
+                    ? HTTPAPIResponse(statusCode: 204, headers: [:], body: "") : .message(404, "no bot \(segments[1])")
+            default:
+                return .message(404, "no route \(method) \(event.rawPath)")
+            }
+        } catch {
+            return response(for: error, path: event.rawPath)
+        }
+    }
+
+    /// Store errors as statuses. Another user's conversation is a 404 (its existence must not
+    /// leak); another user's bot, whose id is public, a 403.
+    func response(for error: any Error, path: String) -> HTTPAPIResponse {
+        switch error {
+        case let error as ChatStoreError:
+            switch error {
+            case .invalid, .wrongDimension: return .message(400, error.description)
+            case .messageTooLarge: return .message(413, error.description)
+            case .notFound: return .message(404, error.description)
+            case .forbidden: return path.hasPrefix("/bots/") ? .message(403, "bot belongs to another user") : .message(404, "no such conversation")
+            case .embedding:
+                log("embedding failed: \(error.description)")
+                return .message(503, "search is unavailable; try again", headers: ["retry-after": String(Self.retryAfterSeconds)])
+            }
+        case let error as Strict.Invalid:
+            return .message(400, error.description)
+        case SQLExecutionError.unavailable(let detail):
+            log("database unavailable: \(detail)")
+            return .message(503, "the database is unavailable (it may be resuming); try again", headers: ["retry-after": String(Self.retryAfterSeconds)])
+        default:
+            log("request failed: \(error)")
+            return .message(500, "the request failed; the function's log has the details")
+        }
+    }
+
+    func query(_ event: HTTPAPIEvent) throws -> String {
+        guard let text = event.queryStringParameters?["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ChatStoreError.invalid("q (the search text) is required")
+        }
+        return text
+    }
+
+    func limit(_ event: HTTPAPIEvent) throws -> Int {
+        guard let text = event.queryStringParameters?["limit"] else { return 10 }
+        guard let value = Int(text), (1...50).contains(value) else { throw ChatStoreError.invalid("limit must be a whole number from 1 to 50 (got \(text))") }
+        return value
+    }
+
+    struct AppendBody: Decodable { var messages: [NewMessage] }
+
+    struct ConversationBody: Decodable {
+        var botId: String?
+        var title: String?
+        var metadata: [String: JSONValue]?
+        var excerpt: String?
+
+        func metadataText() throws -> String {
+            guard let metadata else { return "{}" }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            return String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        }
+    }
+
+    struct BotBody: Decodable {
+        var title: String
+        var description: String?
+        var instruction: String?
+        var visibility: Visibility?
+        var sharedWith: [String]?
+    }
+}
