@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "synth", targets: ["synth"]),
         .executable(name: "data-api-local", targets: ["data-api-local"]),
         .executable(name: "chat-store", targets: ["chat-store"]),
+        .executable(name: "chat-function", targets: ["chat-function"]),
         .library(name: "CloudFormation", targets: ["CloudFormation"]),
         .library(name: "YAML", targets: ["YAML"]),
         .library(name: "SQLSchema", targets: ["SQLSchema"]),
@@ -84,7 +85,8 @@ let package = Package(
             dependencies: ["Deadline", "JSONText", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         // The chat function's routes: HTTP API events mapped to store calls.
-        .target(name: "ChatFunction", dependencies: ["ChatRuntime"]),
+        .target(name: "ChatFunction", dependencies: ["ChatRuntime", "LambdaRuntime"]),
+        .executableTarget(name: "chat-function", dependencies: ["ChatFunction", "LambdaRuntime"]),
         .executableTarget(
             name: "chat-store",
             dependencies: ["ChatRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -112,7 +114,7 @@ let package = Package(
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),
-        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "ChatFunction", "TestSupport", "AWSSigV4"]),
+        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "ChatFunction", "LambdaRuntime", "TestSupport", "AWSSigV4"]),
         // Shared by every test suite that needs a real PostgreSQL.
         .target(
             name: "TestSupport",

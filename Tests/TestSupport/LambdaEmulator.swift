@@ -28,6 +28,7 @@ public actor LambdaEmulator {
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public nonisolated let port: Int

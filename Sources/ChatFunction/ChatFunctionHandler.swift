@@ -1,0 +1,77 @@
+import ChatRuntime
+import Foundation
+import LambdaRuntime
+import Logging
+
+/// The chat function: one artifact, two roles. The API function answers HTTP API events; the
+/// migrator function (its own role, the only one that reads what migrating needs) answers the
+/// `Custom::ChatSchema` resource. `CHAT_FUNCTION_ROLE` (`api`, the default, or `migrator`) says which.
+public struct ChatFunctionHandler: LambdaHandler {
+    public enum Role: String, Sendable { case api, migrator }
+
+    public let role: Role
+    public let api: ChatAPI
+    public let schema: SchemaResource
+    let log: RuntimeLog
+
+    /// Start-up, once a process: configuration, connection, and (for the API) the schema check.
+    /// Every failure names what to fix, for Lambda's `init/error`.
+    public static func start(environment: [String: String], log: RuntimeLog = RuntimeLog()) async throws -> ChatFunctionHandler {
+        let roleText = environment["CHAT_FUNCTION_ROLE"] ?? Role.api.rawValue
+        guard let role = Role(rawValue: roleText) else {
+            throw FunctionError(type: "Runtime.InvalidConfiguration", message: "CHAT_FUNCTION_ROLE: must be api or migrator (got \(roleText))")
+        }
+        let configuration: RuntimeConfiguration
+        do {
+            configuration = try RuntimeConfiguration.fromEnvironment(environment)
+        } catch {
+            throw FunctionError(type: "Runtime.InvalidConfiguration", message: error.description)
+        }
+        var logger = Logger(label: "chat-function")
+        logger.logLevel = .error
+        let dimension = ChatContract.BotVectors.embeddingDimension
+        let embedder: any Embedder = environment["EMBEDDER"] == "bedrock"
+            ? try BedrockEmbedder(region: configuration.region, credentials: configuration.credentials, dimension: dimension)
+            : LocalEmbedder(dimension: dimension)
+        let database = try await ChatDatabase.connect(configuration, embedder: embedder, environment: environment, logger: logger)
+        if role == .api {
+            do {
+                try await database.migrator.checkDatabase()
+            } catch let mismatch as SchemaMigrator.Mismatch {
+                throw FunctionError(type: "Runtime.SchemaMismatch", message: mismatch.description)
+            }
+        }
+        return ChatFunctionHandler(role: role, api: ChatAPI(chat: database, log: { log.write(.warning, $0) }),
+                                   schema: SchemaResource(migrator: database.migrator), log: log)
+    }
+
+    public func handle(_ invocation: Invocation) async throws -> [UInt8] {
+        let data = Data(invocation.body)
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw FunctionError(type: "Chat.UnknownEvent", message: "the event is not a JSON object")
+        }
+        if object["requestContext"] != nil && object["rawPath"] != nil {
+            guard role == .api else { throw FunctionError(type: "Chat.WrongRole", message: "the migrator function does not serve HTTP requests") }
+            let event: HTTPAPIEvent
+            do {
+                event = try JSONDecoder().decode(HTTPAPIEvent.self, from: data)
+            } catch {
+                throw FunctionError(type: "Chat.UnknownEvent", message: "the HTTP API event is not payload format 2.0")
+            }
+            return Array(try JSONEncoder().encode(await api.handle(event)))
+        }
+        if object["RequestType"] != nil && object["ResponseURL"] != nil {
+            guard role == .migrator else { throw FunctionError(type: "Chat.WrongRole", message: "only the migrator function applies the schema") }
+            let request: SchemaResource.Request
+            do {
+                request = try JSONDecoder().decode(SchemaResource.Request.self, from: data)
+            } catch {
+                throw FunctionError(type: "Chat.UnknownEvent", message: "the custom resource request lacks a field CloudFormation always sends")
+            }
+            try await schema.handle(request)
+            return Array("{}".utf8)
+        }
+        throw FunctionError(type: "Chat.UnknownEvent",
+                            message: "the event is neither an HTTP API request (payload 2.0) nor a CloudFormation custom resource request")
+    }
+}

@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import ChatRuntime
+import Foundation
+import NIOCore
+
+/// `Custom::ChatSchema`: CloudFormation asks the migrator function to apply the schema on Create
+/// and Update (its properties carry the schema fingerprint, so a schema change is an Update), and
+/// does nothing on Delete, which never drops data. Every outcome is answered, so a stack never
+/// waits an hour for a reply.
+public struct SchemaResource: Sendable {
+    public let migrator: SchemaMigrator
+    public let http: HTTPClient
+    public static let physicalResourceId = "chat-schema"
+
+    public init(migrator: SchemaMigrator, http: HTTPClient = .aws) {
+        self.migrator = migrator
+        self.http = http
+    }
+
+    /// A CloudFormation custom resource request.
+    public struct Request: Decodable, Sendable {
+        public var RequestType: String
+        public var ResponseURL: String
+        public var StackId: String
+        public var RequestId: String
+        public var LogicalResourceId: String
+        public var PhysicalResourceId: String?
+        public var ResourceProperties: [String: String]?
+    }
+
+    struct Reply: Encodable {
+        var Status: String
+        var Reason: String
+        var PhysicalResourceId: String
+        var StackId: String
+        var RequestId: String
+        var LogicalResourceId: String
+        var Data: [String: String]
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Applies (or leaves) the schema and PUTs the outcome to the pre-signed `ResponseURL`.
+    public func handle(_ request: Request) async throws {
+        var reply = Reply(Status: "SUCCESS", Reason: "", PhysicalResourceId: request.PhysicalResourceId ?? Self.physicalResourceId,
+                          StackId: request.StackId, RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId,
+                          Data: ["Fingerprint": ChatContract.Schema.fingerprint])
+        do {
+            switch request.RequestType {
+            case "Create", "Update":
+                let wanted = request.ResourceProperties?["Fingerprint"]
+                guard wanted == nil || wanted == ChatContract.Schema.fingerprint else {
+                    throw Failure(description: "the template asks for schema \(wanted ?? "") but this artifact carries \(ChatContract.Schema.fingerprint): "
+                        + "deploy the artifact built from the same commit as the template")
+                }
+                try await migrator.migrate()
+                try await migrator.checkDatabase()
+                reply.Reason = "schema \(ChatContract.Schema.fingerprint) applied"
+            case "Delete":
+                reply.Reason = "nothing deleted: the schema and its data stay"
+            default:
+                throw Failure(description: "unknown RequestType \(request.RequestType)")
+            }
+        } catch {
+            reply.Status = "FAILED"
+            reply.Reason = Self.reason(for: error)
+        }
+        try await send(reply, to: request.ResponseURL)
+    }
+
+    /// What the stack's events show: the store's own words, never SQL.
+    static func reason(for error: any Error) -> String {
+        switch error {
+        case let error as Failure: error.description
+        case let error as SchemaMigrator.Mismatch: error.description
+        case SQLExecutionError.unavailable(let detail): "the database is unavailable: \(detail)"
+        case SQLExecutionError.statement(_, let state): "the schema could not be applied (SQLSTATE \(state ?? "unknown")); the function's log has the details"
+        default: "the schema could not be applied: \(type(of: error)); the function's log has the details"
+        }
+    }
+
+    /// A PUT with an empty Content-Type, which the pre-signed S3 URL was signed for.
+    func send(_ reply: Reply, to url: String) async throws {
+        var request = HTTPClientRequest(url: url)
+        request.method = .PUT
+        request.headers.add(name: "Content-Type", value: "")
+        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(reply)))
+        let response = try await http.execute(request, timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            throw Failure(description: "the ResponseURL answered \(response.status.code)")
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import ChatFunction
+import ChatRuntime
+import Foundation
+import LambdaRuntime
+import Testing
+import TestSupport
+
+/// The chat function as Lambda runs it: start-up, HTTP API events and the schema custom resource,
+/// through the Runtime API emulator, on both backends.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ChatFunctionTests {
+    /// What the app stack's template sets, pointed at the harness's database.
+    static func environment(_ harness: Harness, _ kind: BackendKind, emulator: LambdaEmulator, role: String = "api") -> [String: String] {
+        var environment = [
+            "AWS_LAMBDA_RUNTIME_API": emulator.address, "CHAT_FUNCTION_ROLE": role, "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "test-secret",
+            ChatContract.Environment.backendType: kind.rawValue,
+            ChatContract.Environment.clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:chat-test",
+            ChatContract.Environment.secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:chat-test",
+            ChatContract.Environment.databaseName: harness.database.name,
+        ]
+        switch kind {
+        case .postgres: environment["DATABASE_URL"] = harness.database.url
+        case .dataAPI: environment[ChatContract.Environment.dataAPIEndpoint] = harness.endpoint?.url
+        }
+        return environment
+    }
+
+    /// Runs the function's loop for the length of `body`.
+    func withFunction(_ environment: [String: String], _ body: () async throws -> Void) async throws {
+        let loop = Task {
+            try await LambdaRuntime.run(environment: environment, log: RuntimeLog(sink: { _ in })) {
+                try await ChatFunctionHandler.start(environment: environment, log: RuntimeLog(sink: { _ in }))
+            }
+        }
+        defer { loop.cancel() }
+        try await body()
+    }
+
+    static func httpEvent(_ method: String, _ path: String, body: String? = nil, query: [String: String] = [:]) throws -> String {
+        var object: [String: Any] = [
+            "version": "2.0", "routeKey": "\(method) \(path)", "rawPath": path, "rawQueryString": "", "isBase64Encoded": false,
+            "requestContext": ["http": ["method": method, "path": path], "authorizer": ["jwt": ["claims": ["sub": "alice"]]]],
+        ]
+        if let body { object["body"] = body }
+        if !query.isEmpty { object["queryStringParameters"] = query }
+        return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
+
+    func response(_ outcome: LambdaEmulator.Outcome) throws -> [String: Any] {
+        guard case .response(let bytes) = outcome else { throw LambdaEmulator.Failure(description: "expected a response, got \(outcome)") }
+        return try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func theAPIAnswersThroughTheRuntimeLoop(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind)
+        defer { harness.close() }
+        let emulator = try await LambdaEmulator.start()
+        defer { Task { await emulator.stop() } }
+        try await withFunction(Self.environment(harness, kind, emulator: emulator)) {
+            let conversation = newConversationId()
+            let appended = try response(try await emulator.invoke(try Self.httpEvent(
+                "POST", "/conversations/\(conversation)/messages", body: #"{"messages":[{"clientMessageId":"m1","role":"user","content":"hi"}]}"#)))
+            #expect(appended["statusCode"] as? Int == 200, "\(appended)")
+            let read = try response(try await emulator.invoke(try Self.httpEvent("GET", "/conversations/\(conversation)/messages")))
+            #expect((read["body"] as? String)?.contains(#""content":"hi""#) == true, "\(read)")
+            let unknown = try await emulator.invoke(#"{"hello":"world"}"#)
+            guard case .error(let type, _) = unknown else { Issue.record("expected an error, got \(unknown)"); return }
+            #expect(type == "Chat.UnknownEvent")
+        }
+    }
+
+    @Test func aStartUpWithoutTheBackendVariableIsAnInitErrorNamingIt() async throws {
+        let emulator = try await LambdaEmulator.start()
+        defer { Task { await emulator.stop() } }
+        let environment = ["AWS_LAMBDA_RUNTIME_API": emulator.address, "AWS_REGION": "us-east-1"]
+        let outcome = try await LambdaRuntime.run(environment: environment, log: RuntimeLog(sink: { _ in })) {
+            try await ChatFunctionHandler.start(environment: environment)
+        }
+        guard case .initializationFailed(let error) = outcome else { Issue.record("expected a failed start-up, got \(outcome)"); return }
+        #expect(error == FunctionError(type: "Runtime.InvalidConfiguration", message: "\(ChatContract.Environment.backendType): is not set"))
+        let posted = await emulator.initializationError
+        #expect(posted?.text.contains("\(ChatContract.Environment.backendType): is not set") == true)
+    }
+
+    static func customResource(_ type: String, responseURL: String, fingerprint: String = ChatContract.Schema.fingerprint) -> String {
+        """
+        {"RequestType":"\(type)","ServiceToken":"arn:aws:lambda:us-east-1:123456789012:function:chat-migrator",
+         "ResponseURL":"\(responseURL)/cloudformation-custom-resource-response?X-Amz-Signature=abc",
+         "StackId":"arn:aws:cloudformation:us-east-1:123456789012:stack/chat-dev-app/guid","RequestId":"request-\(type)",
+         "LogicalResourceId":"ChatSchema","ResourceType":"Custom::ChatSchema",\(type == "Create" ? "" : #""PhysicalResourceId":"chat-schema","#)
+         "ResourceProperties":{"ServiceToken":"arn:aws:lambda:us-east-1:123456789012:function:chat-migrator","Fingerprint":"\(fingerprint)"}}
+        """
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func theSchemaResourceCreatesUpdatesKeepsDataOnDeleteAndReportsFailures(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind, migrate: false)
+        defer { harness.close() }
+        let emulator = try await LambdaEmulator.start()
+        let s3 = try await RecordingServer.start()
+        defer { Task { await emulator.stop(); await s3.stop() } }
+        try await withFunction(Self.environment(harness, kind, emulator: emulator, role: "migrator")) {
+            func reply(_ index: Int) async throws -> (status: String, reason: String, headers: [String: String]) {
+                let recorded = await s3.requests
+                let request = try #require(recorded.count > index ? recorded[index] : nil, "no reply \(index) to the ResponseURL")
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+                #expect(request.method == "PUT" && request.path == "/cloudformation-custom-resource-response")
+                #expect(object["PhysicalResourceId"] as? String == "chat-schema" && object["LogicalResourceId"] as? String == "ChatSchema")
+                #expect((object["StackId"] as? String)?.hasSuffix("stack/chat-dev-app/guid") == true && (object["RequestId"] as? String)?.hasPrefix("request-") == true)
+                return (object["Status"] as? String ?? "", object["Reason"] as? String ?? "", request.headers)
+            }
+            // Create: the schema appears.
+            _ = try await emulator.invoke(Self.customResource("Create", responseURL: s3.url), timeout: .seconds(30))
+            let created = try await reply(0)
+            #expect(created.status == "SUCCESS" && created.headers["content-type"] == "", "\(created)")
+            try await harness.chat.migrator.checkDatabase()
+            try await harness.chat.history.append([NewMessage(clientMessageId: "m1", role: "user", content: "kept")], to: newConversationId(), ownerId: "alice")
+            // Update with this artifact's fingerprint: applied again, idempotently.
+            _ = try await emulator.invoke(Self.customResource("Update", responseURL: s3.url), timeout: .seconds(30))
+            #expect(try await reply(1).status == "SUCCESS")
+            // Update asking for a schema this artifact does not carry: FAILED, saying why.
+            _ = try await emulator.invoke(Self.customResource("Update", responseURL: s3.url, fingerprint: "sha256:other"), timeout: .seconds(30))
+            let refused = try await reply(2)
+            #expect(refused.status == "FAILED" && refused.reason.contains("asks for schema sha256:other"), "\(refused)")
+            // Delete: nothing dropped.
+            _ = try await emulator.invoke(Self.customResource("Delete", responseURL: s3.url), timeout: .seconds(30))
+            #expect(try await reply(3).status == "SUCCESS")
+            #expect(try harness.database.run("SELECT count(*) FROM chat_history").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        }
+    }
+
+    @Test func aMigrationThatFailsIsReportedFailedWithItsReason() async throws {
+        let harness = try await Harness.make(.postgres, migrate: false)
+        defer { harness.close() }
+        // A table in the way with the wrong shape makes the schema's first index fail (undefined column).
+        try harness.database.run("CREATE TABLE conversations (nothing int)")
+        let emulator = try await LambdaEmulator.start()
+        let s3 = try await RecordingServer.start()
+        defer { Task { await emulator.stop(); await s3.stop() } }
+        try await withFunction(Self.environment(harness, .postgres, emulator: emulator, role: "migrator")) {
+            _ = try await emulator.invoke(Self.customResource("Create", responseURL: s3.url), timeout: .seconds(30))
+            let recorded = await s3.requests
+            let first = try #require(recorded.first, "no reply to the ResponseURL")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(first.body)) as? [String: Any])
+            #expect(object["Status"] as? String == "FAILED")
+            let reason = object["Reason"] as? String ?? ""
+            #expect(reason.contains("could not be applied (SQLSTATE 42703)") && !reason.contains("CREATE"), "\(reason)")
+        }
+    }
+}
