@@ -86,7 +86,14 @@ let package = Package(
         ),
         // The chat function's routes: HTTP API events mapped to store calls.
         .target(name: "ChatFunction", dependencies: ["ChatRuntime", "LambdaRuntime"]),
-        .executableTarget(name: "chat-function", dependencies: ["ChatFunction", "LambdaRuntime"]),
+        .executableTarget(
+            name: "chat-function",
+            dependencies: [
+                "ChatFunction", "LambdaRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .executableTarget(
             name: "chat-store",
             dependencies: ["ChatRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]

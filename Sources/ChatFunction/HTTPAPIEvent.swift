@@ -36,6 +36,8 @@ public struct HTTPAPIEvent: Decodable, Sendable {
     public struct ClaimValue: Decodable, Sendable {
         public var text: String
 
+        public init(text: String) { self.text = text }
+
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let text = try? container.decode(String.self) { self.text = text }
@@ -44,6 +46,17 @@ public struct HTTPAPIEvent: Decodable, Sendable {
             else if let list = try? container.decode([String].self) { self.text = "[" + list.joined(separator: " ") + "]" }
             else { self.text = "" }
         }
+    }
+
+    /// An event as API Gateway would build it (`chat-function serve` makes one for each local request).
+    public init(method: String, path: String, query: [String: String], body: String?, claims: [String: String]) {
+        routeKey = "\(method) \(path)"
+        rawPath = path
+        queryStringParameters = query.isEmpty ? nil : query
+        self.body = body
+        isBase64Encoded = false
+        requestContext = RequestContext(http: HTTPContext(method: method, path: path),
+                                        authorizer: Authorizer(jwt: JWT(claims: claims.mapValues { ClaimValue(text: $0) })))
     }
 
     /// The request body's bytes, decoded from base64 when API Gateway encoded it.
