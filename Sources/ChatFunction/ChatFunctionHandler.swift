@@ -12,7 +12,6 @@ public struct ChatFunctionHandler: LambdaHandler {
     public let role: Role
     public let api: ChatAPI
     public let schema: SchemaResource
-    let log: RuntimeLog
 
     /// Start-up, once a process: configuration, connection, and (for the API) the schema check.
     /// Every failure names what to fix, for Lambda's `init/error`.
@@ -42,7 +41,7 @@ public struct ChatFunctionHandler: LambdaHandler {
             }
         }
         return ChatFunctionHandler(role: role, api: ChatAPI(chat: database, log: { log.write(.warning, $0) }),
-                                   schema: SchemaResource(migrator: database.migrator), log: log)
+                                   schema: SchemaResource(migrator: database.migrator, log: { log.write(.error, $0) }))
     }
 
     public func handle(_ invocation: Invocation) async throws -> [UInt8] {

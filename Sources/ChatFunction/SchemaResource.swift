@@ -10,11 +10,14 @@ import NIOCore
 public struct SchemaResource: Sendable {
     public let migrator: SchemaMigrator
     public let http: HTTPClient
+    /// Where a failure's full text goes; the stack's events get only `reason(for:)`.
+    public let log: @Sendable (String) -> Void
     public static let physicalResourceId = "chat-schema"
 
-    public init(migrator: SchemaMigrator, http: HTTPClient = .aws) {
+    public init(migrator: SchemaMigrator, http: HTTPClient = .aws, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.migrator = migrator
         self.http = http
+        self.log = log
     }
 
     /// A CloudFormation custom resource request.
@@ -64,6 +67,7 @@ public struct SchemaResource: Sendable {
                 throw Failure(description: "unknown RequestType \(request.RequestType)")
             }
         } catch {
+            log("\(request.RequestType) of \(request.LogicalResourceId) failed: \(error)")
             reply.Status = "FAILED"
             reply.Reason = Self.reason(for: error)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 
 /// The Lambda Runtime API on loopback, as Lambda serves it to a function: `invocation/next` hands
@@ -62,7 +63,7 @@ public actor LambdaEmulator {
     }
 
     /// Queues an event, as an invoke does, and waits for the function's answer.
-    public func invoke(_ body: [UInt8], timeout: Duration = .seconds(3), traceId: String? = nil) async throws -> Outcome {
+    public func invoke(_ body: [UInt8], timeout: Duration = .seconds(30), traceId: String? = nil) async throws -> Outcome {
         let id = UUID().uuidString.lowercased()
         let deadline = Int64((Date().timeIntervalSince1970 * 1000).rounded()) + Int64(timeout.components.seconds * 1000)
             + timeout.components.attoseconds / 1_000_000_000_000_000
@@ -79,7 +80,7 @@ public actor LambdaEmulator {
         }
     }
 
-    public func invoke(_ text: String, timeout: Duration = .seconds(3), traceId: String? = nil) async throws -> Outcome {
+    public func invoke(_ text: String, timeout: Duration = .seconds(30), traceId: String? = nil) async throws -> Outcome {
         try await invoke(Array(text.utf8), timeout: timeout, traceId: traceId)
     }
 
@@ -130,7 +131,11 @@ public actor LambdaEmulator {
             await self.recordInitializationError(.error(type: type, body: Array(body.readableBytesView)))
             return Response(status: .accepted)
         }
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil))
+        // Quiet: stopping a test server mid-request is expected, not worth an error line in the test output.
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .critical
+        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
+                                      logger: logger)
         server = Task { try await application.runService(gracefulShutdownSignals: []) }
     }
 }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 
 /// An HTTP server on loopback that records every request it gets and answers 200: the stand-in
@@ -43,7 +44,11 @@ public actor RecordingServer {
             await self.record(Recorded(method: request.method.rawValue, path: request.uri.path, headers: headers, body: Array(body.readableBytesView)))
             return Response(status: .ok)
         }
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil))
+        // Quiet: stopping a test server mid-request is expected, not worth an error line in the test output.
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .critical
+        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
+                                      logger: logger)
         server = Task { try await application.runService(gracefulShutdownSignals: []) }
     }
 }
