@@ -18,7 +18,28 @@ struct Synth: ParsableCommand {
         subcommands: [Generate.self, List.self, Check.self, Diff.self, Cost.self],
         defaultSubcommand: Generate.self
     )
+
+    /// One exit-code table for every command: 0 success, 1 findings (stale files, synth errors, what
+    /// `--fail-on` names), 2 usage or input errors. argument-parser's own usage errors (64) become 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                #if canImport(Glibc)
+                Glibc.exit(2)
+                #else
+                Darwin.exit(2)
+                #endif
+            }
+            exit(withError: error)
+        }
+    }
 }
+
+extension DiffReport.FailOn: ExpressibleByArgument {}
 
 struct OutputOptions: ParsableArguments {
     @Option(name: .customLong("output-dir"), help: "Directory the stage folders are written to.")
@@ -116,17 +137,10 @@ struct Diff: ParsableCommand {
     @Option(help: "Compare out/<stage>/ at this git revision with the working tree.") var base: String?
     @Option(help: "text (default; colour on a terminal unless NO_COLOR), markdown, or json.") var format: Format = .text
     @Option(name: .customLong("fail-on"), help: "Exit 1 when the diff has: any, blocker, replacement, data-loss, broadening.")
-    var failOn: String?
+    var failOn: DiffReport.FailOn?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let condition = try failOn.map { value in
-            guard let condition = DiffReport.FailOn(rawValue: value) else {
-                printError("error: --fail-on must be one of \(DiffReport.FailOn.allCases.map(\.rawValue).joined(separator: ", ")) (got \(value))")
-                throw ExitCode(2)
-            }
-            return condition
-        }
         let report: DiffReport
         do {
             report = try makeReport()
@@ -141,7 +155,7 @@ struct Diff: ParsableCommand {
             let color = isatty(1) == 1 && getenv("NO_COLOR") == nil
             print(report.text(color: color), terminator: "")
         }
-        if let condition, report.fails(condition) { throw ExitCode.failure }
+        if let failOn, report.fails(failOn) { throw ExitCode.failure }
     }
 
     func makeReport() throws -> DiffReport {

@@ -16,8 +16,23 @@ import TestSupport
 
     @Test func unknownStageFailsAndListsTheKnownOnes() throws {
         let result = try Self.run(["qa"])
-        #expect(result.status != 0)
+        #expect(result.status == 2)
         #expect(result.output.contains(#"unknown stage "qa"; known stages: dev, staging, prod"#), "\(result.output)")
+    }
+
+    /// Usage and input errors exit 2 from every command, whoever detects them (argument-parser or synth).
+    @Test(arguments: [
+        (["dev", "--all"], "pass stage names or --all, not both"),
+        (["diff", "dev", "--fail-on", "nonsense"], "--fail-on"),
+        (["diff", "--format", "xml", "dev"], "--format"),
+        (["cost", "dev", "--format", "xml"], "--format"),
+        (["cost", "dev", "--no-such-flag"], "--no-such-flag"),
+        (["cost", "qa"], "unknown stage"),
+    ])
+    func usageErrorsExitTwoAndNameTheProblem(_ arguments: [String], _ named: String) throws {
+        let result = try Self.run(arguments)
+        #expect(result.status == 2, "\(arguments): \(result.status) \(result.output)")
+        #expect(result.output.contains(named), "\(result.output)")
     }
 
     @Test(arguments: [[], ["generate"], ["list"], ["check"]])
