@@ -1,6 +1,7 @@
 """Fixtures for driving data-api-local with boto3, the AWS SDK for Python: the test PostgreSQL that
 scripts/postgres.sh runs, a fresh database per test, and the endpoint started on a free port."""
 import os
+import re
 import socket
 import subprocess
 import time
@@ -134,3 +135,32 @@ class Calls:
 @pytest.fixture
 def calls(client):
     return Calls(client)
+
+
+def readme_session(marker):
+    """The README's session between <!-- marker --> comments: terminal 1's server command lines and
+    terminal 2's script."""
+    readme = (ROOT / "README.md").read_text()
+    match = re.search(rf"<!-- {marker} -->\s*```sh\n(.*?)```\s*<!-- /{marker} -->", readme, re.S)
+    if not match:
+        pytest.fail(f"README.md has no session between <!-- {marker} --> markers")
+    terminal1, terminal2 = match.group(1).split("# Terminal 2\n")
+    return [line for line in terminal1.splitlines() if line and not line.startswith("#")], terminal2
+
+
+def start_readme_server(command, port):
+    """Terminal 1 of a README session, on `port` instead of the README's 8080; waits until it listens."""
+    server = subprocess.Popen(["bash", "-c", "exec " + command.replace("8080", port)], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 120
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", int(port)), timeout=0.2):
+                return server
+        except OSError:
+            if server.poll() is not None:
+                pytest.fail("the README's server exited: " + server.stdout.read())
+            if time.time() > deadline:
+                server.kill()
+                pytest.fail("the README's server did not listen within 120 s")
+            time.sleep(0.2)

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 
 /// The Lambda Runtime API on loopback, as Lambda serves it to a function: `invocation/next` hands
@@ -48,13 +47,11 @@ public actor LambdaEmulator {
 
     public static func start() async throws -> LambdaEmulator {
         let emulator = LambdaEmulator(port: try LoopbackServer.freePort())
-        await emulator.serve()
-        for _ in 0..<200 {
-            if LoopbackServer.accepts(port: emulator.port) { return emulator }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw Failure(description: "the Lambda emulator did not listen on \(emulator.port) within 5 s")
+        await emulator.started(try await InProcessServer.serve(emulator.router(), port: emulator.port, name: "the Lambda emulator"))
+        return emulator
     }
+
+    private func started(_ server: Task<Void, Error>) { self.server = server }
 
     public func stop() {
         server?.cancel()
@@ -101,7 +98,7 @@ public actor LambdaEmulator {
 
     func recordInitializationError(_ outcome: Outcome) { initializationError = outcome }
 
-    private func serve() {
+    private nonisolated func router() -> Router<BasicRequestContext> {
         let router = Router()
         let prefix = "/2018-06-01/runtime"
         router.get("\(prefix)/invocation/next") { _, _ -> Response in
@@ -131,11 +128,6 @@ public actor LambdaEmulator {
             await self.recordInitializationError(.error(type: type, body: Array(body.readableBytesView)))
             return Response(status: .accepted)
         }
-        // Quiet: stopping a test server mid-request is expected, not worth an error line in the test output.
-        var logger = Logger(label: "test-server")
-        logger.logLevel = .critical
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
-                                      logger: logger)
-        server = Task { try await application.runService(gracefulShutdownSignals: []) }
+        return router
     }
 }

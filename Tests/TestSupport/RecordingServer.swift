@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 
 /// An HTTP server on loopback that records every request it gets and answers 200: the stand-in
@@ -23,19 +22,17 @@ public actor RecordingServer {
 
     public static func start() async throws -> RecordingServer {
         let recorder = RecordingServer(port: try LoopbackServer.freePort())
-        await recorder.serve()
-        for _ in 0..<200 {
-            if LoopbackServer.accepts(port: recorder.port) { return recorder }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw LambdaEmulator.Failure(description: "the recording server did not listen on \(recorder.port) within 5 s")
+        await recorder.started(try await InProcessServer.serve(recorder.router(), port: recorder.port, name: "the recording server"))
+        return recorder
     }
+
+    private func started(_ server: Task<Void, Error>) { self.server = server }
 
     public func stop() { server?.cancel() }
 
     func record(_ request: Recorded) { requests.append(request) }
 
-    private func serve() {
+    private nonisolated func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.put("**") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
@@ -44,11 +41,6 @@ public actor RecordingServer {
             await self.record(Recorded(method: request.method.rawValue, path: request.uri.path, headers: headers, body: Array(body.readableBytesView)))
             return Response(status: .ok)
         }
-        // Quiet: stopping a test server mid-request is expected, not worth an error line in the test output.
-        var logger = Logger(label: "test-server")
-        logger.logLevel = .critical
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
-                                      logger: logger)
-        server = Task { try await application.runService(gracefulShutdownSignals: []) }
+        return router
     }
 }
