@@ -55,13 +55,15 @@ let package = Package(
         .target(name: "DataAPIWire"),
         // Time limits for waits on other processes (postgres-nio waits forever on a dead server).
         .target(name: "Deadline"),
+        // postgres-nio waits under those limits: leasing a connection, and a statement on one.
+        .target(name: "PostgresTimeLimits", dependencies: ["Deadline", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Runs child programs (git, psql, scripts) with posix_spawn, a time limit and no run loop.
         .target(name: "Spawn"),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "DataAPILocal",
             dependencies: [
-                "DataAPIWire", "AWSSigV4", "JSONText", "Deadline",
+                "DataAPIWire", "AWSSigV4", "JSONText", "Deadline", "PostgresTimeLimits",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -73,7 +75,7 @@ let package = Package(
         .target(
             name: "ChatRuntime",
             dependencies: [
-                "DataAPIWire", "AWSSigV4", "Deadline",
+                "DataAPIWire", "AWSSigV4", "Deadline", "PostgresTimeLimits",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

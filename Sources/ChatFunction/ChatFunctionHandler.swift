@@ -28,11 +28,8 @@ public struct ChatFunctionHandler: LambdaHandler {
         }
         var logger = Logger(label: "chat-function")
         logger.logLevel = .error
-        let dimension = ChatContract.BotVectors.embeddingDimension
-        let embedder: any Embedder = environment["EMBEDDER"] == "bedrock"
-            ? try BedrockEmbedder(region: configuration.region, credentials: configuration.credentials, dimension: dimension)
-            : LocalEmbedder(dimension: dimension)
-        let database = try await ChatDatabase.connect(configuration, embedder: embedder, environment: environment, logger: logger)
+        let database = try await ChatDatabase.connect(configuration, embedder: try ChatDatabase.embedder(configuration, environment: environment),
+                                                      environment: environment, logger: logger)
         if role == .api {
             do {
                 try await database.migrator.checkDatabase()

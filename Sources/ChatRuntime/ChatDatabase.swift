@@ -15,6 +15,15 @@ public struct ChatDatabase: Sendable {
         migrator = SchemaMigrator(executor: executor)
     }
 
+    /// The embedder the environment asks for: Amazon Bedrock with `EMBEDDER=bedrock`, else the local
+    /// deterministic one, at the schema's dimension.
+    public static func embedder(_ configuration: RuntimeConfiguration, environment: [String: String]) throws -> any Embedder {
+        let dimension = ChatContract.BotVectors.embeddingDimension
+        return environment["EMBEDDER"] == "bedrock"
+            ? try BedrockEmbedder(region: configuration.region, credentials: configuration.credentials, dimension: dimension)
+            : LocalEmbedder(dimension: dimension)
+    }
+
     /// Connects as `configuration` says. On `postgres` without DATABASE_URL the credentials come from
     /// the cluster secret (Secrets Manager; `AWS_ENDPOINT_URL_SECRETS_MANAGER` overrides its endpoint)
     /// and the connection uses TLS unless `PGSSLMODE=disable` (a local server without TLS).

@@ -1,5 +1,6 @@
 import DataAPIWire
 import Deadline
+import PostgresTimeLimits
 import Logging
 import NIOCore
 import PostgresNIO
@@ -198,13 +199,9 @@ public final class DataAPIService: Sendable {
     private func withPooledConnection<T: Sendable>(database: String?, _ body: @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
         let name = database ?? settings.defaultDatabase
         guard name.count <= 64, !name.isEmpty else { throw .badRequest("Database name must be 1–64 characters") }
-        let leased = DeadlineSwitch()
         do {
-            return try await withDeadline(settings.connectTimeout, disarm: leased) {
-                try await pool(for: name).withConnection { connection in
-                    leased.switchOff()
-                    return try await bounded(connection, body)
-                }
+            return try await pool(for: name).withConnection(within: settings.connectTimeout) { connection in
+                try await bounded(connection, body)
             }
         } catch is DeadlineExceeded {
             throw Self.noConnection(within: settings.connectTimeout)
@@ -213,13 +210,11 @@ public final class DataAPIService: Sendable {
         }
     }
 
-    /// Work on one connection, bounded a little past the server's own statement_timeout: a
-    /// postgres-nio query ignores cancellation, so a server that stops answering gets its connection closed.
+    /// Work on one connection, bounded a little past the server's own statement_timeout, so a
+    /// server that stops answering gets its connection closed.
     private func bounded<T: Sendable>(_ connection: PostgresConnection, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await withDeadline(settings.statementTimeout + .seconds(5), onExpiry: { connection.close().whenComplete { _ in } }) {
-                try await body(connection)
-            }
+            return try await connection.bounded(by: settings.statementTimeout + .seconds(5), body)
         } catch is DeadlineExceeded {
             throw DataAPIError(.databaseUnavailable, "The database did not answer within \(settings.statementTimeout + .seconds(5)); the connection was closed")
         }

@@ -1,6 +1,5 @@
-/// Time limits for work that waits on another process. postgres-nio waits forever for a pooled
-/// connection when the server is gone, and a query on a connection whose server stopped answering
-/// never returns, so every such wait in this project runs under one of these.
+/// Time limits for work that waits on another process (a database, the Lambda Runtime API), so a
+/// peer that is gone or stops answering fails the caller instead of hanging it.
 
 import Synchronization
 

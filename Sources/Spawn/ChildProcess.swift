@@ -63,23 +63,19 @@ public enum ChildProcess {
         if let directory { _ = addChangeDirectory(&actions, directory) }
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        var variables: [String: String] = [:]
-        var entry = environ
-        while let pointer = entry.pointee {
-            let text = String(cString: pointer)
-            if let equals = text.firstIndex(of: "=") { variables[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
-            entry += 1
-        }
-        variables.merge(environment) { $1 }
-        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        // This process's environment as it is, unless variables are added (then a merged copy).
+        var merged = environment.isEmpty ? nil : Self.merging(environment)
         defer {
             argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            merged?.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let spawned = executable.contains("/")
-            ? posix_spawn(&pid, executable, &actions, nil, argv, envp)
-            : posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+        func spawn(_ envp: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+            executable.contains("/")
+                ? posix_spawn(&pid, executable, &actions, nil, argv, envp)
+                : posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+        }
+        let spawned = merged?.withUnsafeMutableBufferPointer { spawn($0.baseAddress) } ?? spawn(environ)
         for descriptor in [outputPipe[1], errorPipe[1]] where descriptor >= 0 { close(descriptor) }
         guard spawned == 0 else {
             for descriptor in [outputPipe[0], errorPipe[0]] where descriptor >= 0 { close(descriptor) }
@@ -97,6 +93,19 @@ public enum ChildProcess {
         let output = standardOutput ? streams[0].bytes : []
         let errors = standardError == .captured ? streams[streams.count - 1].bytes : []
         return Result(status: exitCode, output: output, errors: errors)
+    }
+
+    /// `environ` with `additions` set, as the NULL-terminated list posix_spawn takes (caller frees).
+    static func merging(_ additions: [String: String]) -> [UnsafeMutablePointer<CChar>?] {
+        var variables: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let equals = text.firstIndex(of: "=") { variables[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
+            entry += 1
+        }
+        variables.merge(additions) { $1 }
+        return variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
     }
 
     struct Stream {
@@ -117,9 +126,10 @@ public enum ChildProcess {
                 killedAt = now
             }
             if let killedAt, now - killedAt > 2_000 { break }
-            let wait = deadline.map { Int32(clamping: max(0, min($0 - now, 1_000))) } ?? (killedAt == nil ? -1 : 200)
+            // After the kill, look in every 200 ms; before it, wake by the deadline (or never without one).
+            let wait: Int32 = killedAt != nil ? 200 : deadline.map { Int32(clamping: max(0, min($0 - now, 1_000))) } ?? -1
             var polled = streams.filter(\.open).map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&polled, nfds_t(polled.count), killedAt == nil ? wait : 200)
+            let ready = poll(&polled, nfds_t(polled.count), wait)
             if ready < 0 && errno != EINTR { break }
             for item in polled where item.revents != 0 {
                 guard let index = streams.firstIndex(where: { $0.descriptor == item.fd }) else { continue }

@@ -31,11 +31,8 @@ func openDatabase(checkSchema: Bool = true) async throws -> ChatDatabase {
     } catch {
         throw ValidationError("configuration: \(error)")
     }
-    let dimension = ChatContract.BotVectors.embeddingDimension
-    let embedder: any Embedder = environment["EMBEDDER"] == "bedrock"
-        ? try BedrockEmbedder(region: configuration.region, credentials: configuration.credentials, dimension: dimension)
-        : LocalEmbedder(dimension: dimension)
-    let database = try await ChatDatabase.connect(configuration, embedder: embedder, environment: environment, logger: logger)
+    let database = try await ChatDatabase.connect(configuration, embedder: try ChatDatabase.embedder(configuration, environment: environment),
+                                                  environment: environment, logger: logger)
     if checkSchema {
         do {
             try await database.migrator.checkDatabase()

@@ -1,5 +1,6 @@
 import DataAPIWire
 import Deadline
+import PostgresTimeLimits
 import Foundation
 import Logging
 import NIOCore
@@ -87,13 +88,9 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
 
     /// Leases a connection within `timeouts.connect`; the statements run on it are bounded one by one.
     private func withConnection<T: Sendable>(_ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
-        let leased = DeadlineSwitch()
         do {
-            return try await withDeadline(timeouts.connect, disarm: leased) {
-                try await client.withConnection { connection in
-                    leased.switchOff()
-                    return try await body(ConnectionExecutor(connection: connection, statementTimeout: timeouts.statement, logger: logger))
-                }
+            return try await client.withConnection(within: timeouts.connect) { connection in
+                try await body(ConnectionExecutor(connection: connection, statementTimeout: timeouts.statement, logger: logger))
             }
         } catch is DeadlineExceeded {
             throw SQLExecutionError.unavailable(
@@ -142,11 +139,11 @@ struct ConnectionExecutor: SQLExecutor {
         try await body(self)
     }
 
-    /// A postgres-nio query ignores cancellation, so a statement past its time closes the connection.
+    /// A statement past its time closes the connection (a postgres-nio query ignores cancellation).
     func run(_ sql: String, _ bindings: PostgresBindings = PostgresBindings()) async throws -> SQLResult {
-        let (connection, logger) = (connection, logger)
+        let logger = logger
         do {
-            return try await withDeadline(statementTimeout, onExpiry: { connection.close().whenComplete { _ in } }) {
+            return try await connection.bounded(by: statementTimeout) { connection in
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
                 var result: [[SQLValue]] = []
                 for try await row in rows { result.append(try row.map(Self.value)) }
