@@ -1,3 +1,5 @@
+import Templates
+
 /// What a change does to the monthly bill, stack by stack: the floor and the cost at the usage
 /// profile, before and after, with the resources that moved them. `synth diff` renders it.
 public struct CostChange: Sendable, Equatable {
@@ -9,9 +11,16 @@ public struct CostChange: Sendable, Equatable {
         public var atProfileAfter: Double
     }
 
+    /// A resource that moved the bill: `adds NAT gateway \`Nat1\`` and `+$32.85/month`.
+    public struct Reason: Sendable, Equatable, CustomStringConvertible {
+        public var what: String
+        public var amounts: String
+        public var description: String { "\(what) (\(amounts))" }
+    }
+
     public var stacks: [StackCost]
-    /// `adds NAT gateway Nat1 (+$32.85/month)`, biggest first.
-    public var reasons: [String]
+    /// Biggest first.
+    public var reasons: [Reason]
     public var profiles: [String]
 
     public var fixedDelta: Double { stacks.reduce(0) { $0 + $1.fixedAfter - $1.fixedBefore } }
@@ -24,11 +33,11 @@ public struct CostChange: Sendable, Equatable {
         guard !isEmpty else { return nil }
         let amount = abs(fixedDelta) >= 0.005 ? "\(Money.dollars(fixedDelta, signed: true))/month"
             : "\(Money.dollars(atProfileDelta, signed: true))/month at the usage profile"
-        return reasons.isEmpty ? amount : amount + ": " + reasons.prefix(3).map { $0.components(before: " (") }.joined(separator: ", ")
+        return reasons.isEmpty ? amount : amount + ": " + reasons.prefix(3).map(\.what).joined(separator: ", ")
             + (reasons.count > 3 ? ", …" : "")
     }
 
-    public init(stacks: [StackCost], reasons: [String], profiles: [String]) {
+    public init(stacks: [StackCost], reasons: [Reason], profiles: [String]) {
         self.stacks = stacks
         self.reasons = reasons
         self.profiles = profiles
@@ -52,21 +61,21 @@ public struct CostChange: Sendable, Equatable {
         func key(_ line: CostLine) -> String { line.stack + "/" + line.resource }
         let old = Dictionary(before.lines.filter { $0.pricing == .priced }.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
         let new = Dictionary(after.lines.filter { $0.pricing == .priced }.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
-        var moves: [(amount: Double, text: String)] = []
+        var moves: [(amount: Double, reason: Reason)] = []
         for (id, line) in new where old[id] == nil && line.atProfile >= 0.005 {
-            moves.append((line.fixed, "adds \(Self.noun(line.type)) `\(line.resource)` (\(Self.amounts(line.fixed, line.atProfile)))"))
+            moves.append((line.fixed, Reason(what: "adds \(Self.noun(line.type)) `\(line.resource)`", amounts: Self.amounts(line.fixed, line.atProfile))))
         }
         for (id, line) in old where new[id] == nil && line.atProfile >= 0.005 {
-            moves.append((-line.fixed, "removes \(Self.noun(line.type)) `\(line.resource)` (\(Self.amounts(-line.fixed, -line.atProfile)))"))
+            moves.append((-line.fixed, Reason(what: "removes \(Self.noun(line.type)) `\(line.resource)`", amounts: Self.amounts(-line.fixed, -line.atProfile))))
         }
         for (id, line) in new {
             guard let was = old[id] else { continue }
             let fixed = line.fixed - was.fixed, total = line.atProfile - was.atProfile
             if abs(fixed) >= 0.005 || abs(total) >= 0.005 {
-                moves.append((fixed, "changes \(Self.noun(line.type)) `\(line.resource)` (\(Self.amounts(fixed, total)))"))
+                moves.append((fixed, Reason(what: "changes \(Self.noun(line.type)) `\(line.resource)`", amounts: Self.amounts(fixed, total))))
             }
         }
-        let reasons = moves.sorted { abs($0.amount) != abs($1.amount) ? abs($0.amount) > abs($1.amount) : $0.text < $1.text }.map(\.text)
+        let reasons = moves.sorted { abs($0.amount) != abs($1.amount) ? abs($0.amount) > abs($1.amount) : $0.reason.what < $1.reason.what }.map(\.reason)
         return CostChange(stacks: stacks, reasons: reasons, profiles: stacks.isEmpty ? [] : ["\(after.name): \(after.profile.summary)"])
     }
 
@@ -87,10 +96,12 @@ public struct CostChange: Sendable, Equatable {
     }
 }
 
-extension String {
-    /// The text before the first `separator`, or all of it.
-    func components(before separator: String) -> String {
-        guard let range = firstRange(of: separator) else { return self }
-        return String(self[..<range.lowerBound])
+extension CostModels {
+    /// What a change to a stage's templates does to its bill: both versions priced, then compared.
+    /// A stack missing on one side (added or removed) costs nothing there.
+    public func change(name: String, stacks: [(name: String, old: TemplateTree?, new: TemplateTree?)]) -> CostChange {
+        let before = estimate(name: name, stacks: stacks.compactMap { stack in stack.old.map { (stack.name, $0) } })
+        let after = estimate(name: name, stacks: stacks.compactMap { stack in stack.new.map { (stack.name, $0) } })
+        return CostChange.between(before, after)
     }
 }

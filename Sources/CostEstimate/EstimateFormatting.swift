@@ -1,12 +1,11 @@
 import JSONText
-import Templates
 
 /// `synth cost` output: one line per priced resource, totals per stack and per stage, the usage
 /// profile the estimate assumes, and the resources the table does not price.
 extension Estimate {
     /// Lines worth a row: priced ones; free ones and those billed with another are summarised.
     var pricedLines: [CostLine] { lines.filter { $0.pricing == .priced } }
-    var summarisedCount: Int { lines.filter { if case .pricedWith = $0.pricing { true } else { $0.pricing == .free } }.count }
+    var summarisedCount: Int { lines.count - pricedLines.count - notPriced.count }
 
     public func text() -> String {
         var out = "\(name): \(Money.dollars(fixed))/month floor, \(Money.dollars(atProfile))/month at the usage profile "
@@ -50,14 +49,10 @@ extension Estimate {
         .object([
             ("name", .string(name)), ("region", .string(region)), ("pricesReadOn", .string(pricesReadOn)),
             ("profile", .object([
-                ("requestsPerMonth", .number(Money.count(profile.requestsPerMonth, grouped: false))),
-                ("averageDurationMs", .number(Money.count(profile.averageDurationMs, grouped: false))),
-                ("statementsPerRequest", .number(Money.count(profile.statementsPerRequest, grouped: false))),
-                ("averagePayloadBytes", .number(Money.count(profile.averagePayloadBytes, grouped: false))),
-                ("storedGB", .number(Money.count(profile.storedGB, grouped: false))),
-                ("averageACU", .number(Money.count(profile.averageACU, grouped: false))),
-                ("logGBPerMonth", .number(Money.count(profile.logGBPerMonth, grouped: false))),
-            ])),
+                ("requestsPerMonth", profile.requestsPerMonth), ("averageDurationMs", profile.averageDurationMs),
+                ("statementsPerRequest", profile.statementsPerRequest), ("averagePayloadBytes", profile.averagePayloadBytes),
+                ("storedGB", profile.storedGB), ("averageACU", profile.averageACU), ("logGBPerMonth", profile.logGBPerMonth),
+            ].map { ($0.0, JSON.number(Money.count($0.1, grouped: false))) })),
             ("fixed", Self.amount(fixed)), ("atProfile", Self.amount(atProfile)),
             ("stacks", .array(stacks.map { stack in
                 .object([
@@ -76,7 +71,7 @@ extension Estimate {
 
     /// Dollars to the cent, as a JSON number.
     public static func amount(_ value: Double) -> JSON {
-        .number(String(Money.dollars(value).replacingEvery("$", with: "").replacingEvery(",", with: "")))
+        .number(Money.amount(value))
     }
 
     static func pricing(_ pricing: CostLine.Pricing) -> String {

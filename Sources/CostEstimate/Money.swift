@@ -3,10 +3,19 @@
 public enum Money {
     /// `$32.85`; with `signed`, `+$32.85` or `-$3.65` (and `$0.00` for no change).
     public static func dollars(_ value: Double, signed: Bool = false) -> String {
+        cents(value, signed: signed, symbol: "$", grouping: true)
+    }
+
+    /// `47.45`, `-3.65`: to the cent with no symbol or grouping, as JSON numbers are written.
+    public static func amount(_ value: Double) -> String {
+        cents(value, signed: false, symbol: "", grouping: false)
+    }
+
+    static func cents(_ value: Double, signed: Bool, symbol: String, grouping: Bool) -> String {
         let cents = Int64((abs(value) * 100).rounded())
         let sign = cents == 0 ? "" : value < 0 ? "-" : signed ? "+" : ""
         let fraction = cents % 100
-        return "\(sign)$\(grouped(cents / 100)).\(fraction < 10 ? "0" : "")\(fraction)"
+        return "\(sign)\(symbol)\(grouping ? grouped(cents / 100) : String(cents / 100)).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// `1,000,000`, `0.5`, `2.25`: whole numbers grouped (unless told not to), fractions to two places at most.

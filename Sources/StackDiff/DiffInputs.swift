@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import CloudFormation
+import CostEstimate
 import Spawn
 import SynthCore
 import YAML
@@ -17,7 +18,8 @@ public enum DiffInputs {
 
     /// A stage, old side vs new side. Without `base`: committed files (old) vs what the stacks
     /// produce now (new). With `base`: out/<stage>/ at that git revision (old) vs the working tree (new).
-    public static func stage(_ stage: StageDefinition, synthesizer: Synthesizer, outputDirectory: String, base: String?) throws -> DiffReport {
+    public static func stage(_ stage: StageDefinition, synthesizer: Synthesizer, outputDirectory: String, base: String?,
+                             usage: UsageProfile) throws -> DiffReport {
         let directory = outputDirectory + "/" + stage.name
         var old: [String: String] = [:], new: [String: String] = [:]
         if let base {
@@ -35,13 +37,10 @@ public enum DiffInputs {
             let stack = "\(stage.name)/" + name.split(separator: ".").dropLast().joined(separator: ".")
             let before = try old[name].map { TemplateTree(try parse($0, file: "\(directory)/\(name) (old)")) }
             let after = try new[name].map { TemplateTree(try parse($0, file: "\(directory)/\(name)")) }
-            versions.append(StackTemplates(name: stack, stackName: stackNames[name], old: before, new: after,
-                                           diff: StackDiffer.diff(name: stack, old: before, new: after)))
+            versions.append(StackTemplates(name: stack, stackName: stackNames[name], old: before, new: after))
         }
         let schema = SchemaDiff.diff(old: old["schema.sql"] ?? "", new: new["schema.sql"] ?? "")
-        var report = DiffReport(stacks: versions.map(\.diff), schema: schema, stageBlockers: ExportsInUse.find(versions))
-        report.templates = versions
-        return report
+        return DiffReport(stage: versions, schema: schema, usage: usage, name: stage.name)
     }
 
     /// Any two files: CloudFormation templates (YAML in short or long form, or JSON), or two schema.sql files.
@@ -50,11 +49,9 @@ public enum DiffInputs {
         if old.hasSuffix(".sql") && new.hasSuffix(".sql") {
             return DiffReport(stacks: [], schema: SchemaDiff.diff(old: before, new: after))
         }
-        let oldTree = TemplateTree(try parse(before, file: old)), newTree = TemplateTree(try parse(after, file: new))
-        let stack = StackDiffer.diff(name: new, old: oldTree, new: newTree)
-        var report = DiffReport(stacks: [stack], schema: [], stageBlockers: [])
-        report.templates = [StackTemplates(name: new, stackName: nil, old: oldTree, new: newTree, diff: stack)]
-        return report
+        let stack = StackTemplates(name: new, stackName: nil, old: TemplateTree(try parse(before, file: old)),
+                                   new: TemplateTree(try parse(after, file: new)))
+        return DiffReport(stage: [stack], schema: [], usage: .idle, name: new)
     }
 
     /// One template file, parsed; an unreadable one names the file, line and column.

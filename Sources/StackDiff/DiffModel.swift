@@ -127,11 +127,12 @@ public struct StackTemplates: Sendable {
     public var new: TemplateTree?
     public var diff: StackDiffResult
 
-    public init(name: String, stackName: String?, old: TemplateTree?, new: TemplateTree?, diff: StackDiffResult) {
+    /// Both versions, diffed.
+    public init(name: String, stackName: String?, old: TemplateTree?, new: TemplateTree?) {
         self.name = name
         self.stackName = stackName
         self.old = old
         self.new = new
-        self.diff = diff
+        diff = StackDiffer.diff(name: name, old: old, new: new)
     }
 }

@@ -8,8 +8,6 @@ public struct DiffReport: Sendable {
     public var schema: [SchemaChange]
     /// Blockers that span stacks of a stage (exports in use); each stack carries its own as well.
     public var stageBlockers: [DeployBlocker]
-    /// Both versions of each stack of the stages diffed, for analyses that need whole templates (cost).
-    public var templates: [StackTemplates] = []
     /// What the change does to the monthly bill, when it was priced.
     public var cost: CostChange?
 
@@ -19,12 +17,19 @@ public struct DiffReport: Sendable {
         self.stageBlockers = stageBlockers
     }
 
+    /// A stage's stacks, both versions: their diffs, the blockers across them, and the cost change
+    /// at `usage` (priced at us-east-1; `synth cost --region` prices elsewhere).
+    public init(stage stacks: [StackTemplates], schema: [SchemaChange], usage: UsageProfile, name: String) {
+        self.init(stacks: stacks.map(\.diff), schema: schema, stageBlockers: ExportsInUse.find(stacks))
+        cost = CostModels(prices: .usEast1, profile: usage).change(name: name, stacks: stacks.map { ($0.name, $0.old, $0.new) })
+    }
+
     /// Every predicted deploy failure, cross-stack ones first.
     public var blockers: [DeployBlocker] { stageBlockers + stacks.flatMap(\.blockers) }
     public var orphans: [RetainedOrphan] { stacks.flatMap(\.orphans) }
 
     public var changedStacks: [StackDiffResult] { stacks.filter { !$0.isEmpty || !$0.iam.isEmpty || !$0.securityGroups.isEmpty } }
-    public var hasChanges: Bool { !changedStacks.isEmpty || !schema.isEmpty || !blockers.isEmpty || cost?.isEmpty == false }
+    public var hasChanges: Bool { !changedStacks.isEmpty || !schema.isEmpty || !blockers.isEmpty }
     public var replacements: [ResourceChange] { stacks.flatMap(\.resources).filter { $0.replacement != .none } }
     public var dataLoss: Int { stacks.flatMap(\.resources).filter { $0.dataLoss != nil }.count + schema.filter(\.dataLoss).count }
     public var broadening: Int {
@@ -137,7 +142,7 @@ public struct DiffReport: Sendable {
                          ("fixedBefore", Estimate.amount(stack.fixedBefore)), ("fixedAfter", Estimate.amount(stack.fixedAfter)),
                          ("atProfileBefore", Estimate.amount(stack.atProfileBefore)), ("atProfileAfter", Estimate.amount(stack.atProfileAfter))])
             })),
-            ("reasons", .array(cost.reasons.map(JSON.string))),
+            ("reasons", .array(cost.reasons.map { .string($0.description) })),
             ("profiles", .array(cost.profiles.map(JSON.string))),
         ])
     }

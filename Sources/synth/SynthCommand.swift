@@ -161,9 +161,7 @@ struct Diff: ParsableCommand {
     func makeReport() throws -> DiffReport {
         let isFile = { (path: String) in path.contains("/") || path.contains(".") }
         if targets.count == 2, targets.allSatisfy(isFile) {
-            var report = try DiffInputs.files(old: targets[0], new: targets[1])
-            report.cost = costChange(report.templates, profile: .idle, name: targets[1])
-            return report
+            return try DiffInputs.files(old: targets[0], new: targets[1])
         }
         guard all || !targets.isEmpty else {
             printError("error: name a stage (\(synthesizer.stageNames.joined(separator: ", "))), pass --all, or give two files")
@@ -173,10 +171,13 @@ struct Diff: ParsableCommand {
         var stacks: [StackDiffResult] = [], schema: [SchemaChange] = [], blockers: [DeployBlocker] = [], costs: [CostChange] = []
         for name in names {
             let stage = try reported { try synthesizer.stage(named: name) }
-            let report = try reported { try DiffInputs.stage(stage, synthesizer: synthesizer, outputDirectory: output.outputDirectory, base: base) }
+            let report = try reported {
+                try DiffInputs.stage(stage, synthesizer: synthesizer, outputDirectory: output.outputDirectory, base: base,
+                                     usage: chatUsageProfiles[name] ?? .idle)
+            }
             stacks += report.stacks
             blockers += report.stageBlockers
-            costs.append(costChange(report.templates, profile: chatUsageProfiles[name] ?? .idle, name: name))
+            if let cost = report.cost { costs.append(cost) }
             schema += report.schema.map { change in
                 var change = change
                 change.name = "\(name): \(change.name)"
@@ -186,15 +187,6 @@ struct Diff: ParsableCommand {
         var report = DiffReport(stacks: stacks, schema: schema, stageBlockers: blockers)
         report.cost = CostChange.merged(costs)
         return report
-    }
-
-    /// The monthly cost before and after, at us-east-1 prices (`synth cost --region` prices elsewhere).
-    func costChange(_ templates: [StackTemplates], profile: UsageProfile, name: String) -> CostChange {
-        let models = CostModels(prices: .usEast1, profile: profile)
-        let stacks = templates.map { stack in (name: stack.name, old: stack.old, new: stack.new) }
-        let before = models.estimate(name: name, stacks: stacks.compactMap { stack in stack.old.map { (stack.name, $0) } })
-        let after = models.estimate(name: name, stacks: stacks.compactMap { stack in stack.new.map { (stack.name, $0) } })
-        return CostChange.between(before, after)
     }
 }
 

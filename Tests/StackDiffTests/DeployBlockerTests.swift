@@ -12,15 +12,12 @@ import YAML
     static let app = try! String(contentsOf: root.appendingPathComponent("out/dev/app.yaml"), encoding: .utf8)
 
     /// A stage of `dev/database` and `dev/app`, old and new, as `synth diff` reads it.
-    func stage(database newDatabase: String = database, app newApp: String = app) throws -> DiffReport {
-        var versions: [StackTemplates] = []
-        for (name, old, new) in [("dev/database", Self.database, newDatabase), ("dev/app", Self.app, newApp)] {
-            let before = try Parser.parse(old), after = try Parser.parse(new)
-            versions.append(StackTemplates(name: name, stackName: "chat-" + name.replacingOccurrences(of: "/", with: "-"),
-                                                       old: TemplateTree(before), new: TemplateTree(after),
-                                                       diff: StackDiffer.diff(name: name, old: before, new: after)))
+    func stage(from oldDatabase: String = database, database newDatabase: String = database, app newApp: String = app) throws -> DiffReport {
+        let stacks = try [("dev/database", oldDatabase, newDatabase), ("dev/app", Self.app, newApp)].map { name, old, new in
+            StackTemplates(name: name, stackName: "chat-" + name.replacingOccurrences(of: "/", with: "-"),
+                           old: TemplateTree(try Parser.parse(old)), new: TemplateTree(try Parser.parse(new)))
         }
-        return DiffReport(stacks: versions.map(\.diff), schema: [], stageBlockers: ExportsInUse.find(versions))
+        return DiffReport(stage: stacks, schema: [], usage: .idle, name: "dev")
     }
 
     func single(_ old: String, _ new: String) throws -> DiffReport {
@@ -71,14 +68,8 @@ import YAML
             """)
         let changed = try edit(exported, "    Value: !GetAtt ChatDB.DBClusterArn\n    Export:\n      Name: chat-dev-database-Spare",
                                "    Value: !GetAtt ChatDB.Endpoint.Address\n    Export:\n      Name: chat-dev-database-Spare")
-        var versions: [StackTemplates] = []
-        for (name, old, new) in [("dev/database", exported, changed), ("dev/app", Self.app, Self.app)] {
-            let before = try Parser.parse(old), after = try Parser.parse(new)
-            versions.append(StackTemplates(name: name, stackName: nil, old: TemplateTree(before), new: TemplateTree(after),
-                                                       diff: StackDiffer.diff(name: name, old: before, new: after)))
-        }
-        #expect(ExportsInUse.exports(versions[0].new, stackName: nil)["chat-dev-database-Spare"] != nil)
-        #expect(ExportsInUse.find(versions).isEmpty)
+        #expect(ExportsInUse.exports(TemplateTree(try Parser.parse(changed)), stackName: nil)["chat-dev-database-Spare"] != nil)
+        #expect(try stage(from: exported, database: changed).blockers.isEmpty)
         // The same change to an export the app imports is a blocker.
         let imported = try edit(Self.database, "Value: !GetAtt ChatDB.DBClusterArn", "Value: !GetAtt ChatDB.Endpoint.Address")
         #expect(try stage(database: imported).blockers.map(\.export) == ["chat-dev-database-ChatDB-DBClusterArn"])

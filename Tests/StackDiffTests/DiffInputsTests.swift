@@ -12,7 +12,7 @@ import TestSupport
     @Test func aCleanCheckoutHasNoChanges() throws {
         let synthesizer = Synthesizer(project: chatProject)
         for stage in chatApp.stages {
-            let report = try DiffInputs.stage(stage, synthesizer: synthesizer, outputDirectory: Self.root + "/out", base: nil)
+            let report = try DiffInputs.stage(stage, synthesizer: synthesizer, outputDirectory: Self.root + "/out", base: nil, usage: .idle)
             #expect(!report.hasChanges, "\(report.text(color: false))")
         }
     }
@@ -28,7 +28,7 @@ import TestSupport
             return [database.stack, AppStack(edited, database: database).stack]
         }
         let synthesizer = Synthesizer(project: SynthProject(app: app, schemas: chatProject.schemas))
-        let report = try DiffInputs.stage(app.stages[0], synthesizer: synthesizer, outputDirectory: Self.root + "/out", base: nil)
+        let report = try DiffInputs.stage(app.stages[0], synthesizer: synthesizer, outputDirectory: Self.root + "/out", base: nil, usage: .idle)
         let changes = report.stacks.flatMap(\.resources)
         #expect(changes.map(\.logicalId) == ["ChatDB"])
         #expect(changes.first?.properties.map(\.path) == ["Properties.ServerlessV2ScalingConfiguration.MaxCapacity"])
