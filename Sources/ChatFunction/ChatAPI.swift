@@ -19,8 +19,9 @@ public struct ChatAPI: Sendable {
 
     public func handle(_ event: HTTPAPIEvent) async -> HTTPAPIResponse {
         guard let caller = Caller(event) else { return .message(401, "sign in: the request carries no user (sub) claim") }
-        guard event.bodyBytes.count <= Self.maximumBodyBytes else {
-            return .message(413, "the body is \(event.bodyBytes.count) bytes; the limit is \(Self.maximumBodyBytes)")
+        let body = event.bodyBytes
+        guard body.count <= Self.maximumBodyBytes else {
+            return .message(413, "the body is \(body.count) bytes; the limit is \(Self.maximumBodyBytes)")
         }
         let method = event.requestContext.http.method.uppercased()
         let segments = event.rawPath.split(separator: "/").map(String.init)
@@ -31,8 +32,8 @@ public struct ChatAPI: Sendable {
             case ("GET", 2, "conversations") where segments[1] == "search":
                 return .json(200, ["conversations": try await chat.search.searchConversations(try query(event), user: caller.userId, limit: try limit(event))])
             case ("POST", 3, "conversations") where segments[2] == "messages":
-                let body = try Strict.decode(AppendBody.self, event.bodyBytes, allowed: ["messages"])
-                let stored = try await chat.history.append(body.messages, to: segments[1], ownerId: caller.userId)
+                let append = try Strict.decode(AppendBody.self, body, allowed: ["messages"])
+                let stored = try await chat.history.append(append.messages, to: segments[1], ownerId: caller.userId)
                 return .json(200, ["messages": stored])
             case ("GET", 3, "conversations") where segments[2] == "messages":
                 guard let conversation = try await chat.history.conversation(segments[1]), conversation.ownerId == caller.userId else {
@@ -44,20 +45,20 @@ public struct ChatAPI: Sendable {
                 }
                 return .json(200, ["messages": try await chat.history.history(of: segments[1], newest: newest)])
             case ("PUT", 2, "conversations"):
-                let body = try Strict.decode(ConversationBody.self, event.bodyBytes, allowed: ["botId", "title", "metadata", "excerpt"])
-                let conversation = Conversation(conversationId: segments[1], ownerId: caller.userId, botId: body.botId, title: body.title ?? "",
-                                                metadata: try body.metadataText())
+                let fields = try Strict.decode(ConversationBody.self, body, allowed: ["botId", "title", "metadata", "excerpt"])
+                let conversation = Conversation(conversationId: segments[1], ownerId: caller.userId, botId: fields.botId, title: fields.title ?? "",
+                                                metadata: try fields.metadataText())
                 try await chat.history.upsert(conversation)
-                try await chat.search.upsert(ConversationSummary(conversationId: segments[1], userId: caller.userId, botId: body.botId,
-                                                                 title: body.title ?? "", excerpt: body.excerpt ?? ""))
+                try await chat.search.upsert(ConversationSummary(conversationId: segments[1], userId: caller.userId, botId: fields.botId,
+                                                                 title: fields.title ?? "", excerpt: fields.excerpt ?? ""))
                 return .json(200, conversation)
             case ("DELETE", 2, "conversations"):
                 return try await chat.history.delete(segments[1], ownerId: caller.userId)
                     ? HTTPAPIResponse(statusCode: 204, headers: [:], body: "") : .message(404, "no conversation \(segments[1])")
             case ("PUT", 2, "bots"):
-                let body = try Strict.decode(BotBody.self, event.bodyBytes, allowed: ["title", "description", "instruction", "visibility", "sharedWith"])
-                let bot = Bot(botId: segments[1], ownerId: caller.userId, title: body.title, description: body.description ?? "",
-                              instruction: body.instruction ?? "", visibility: body.visibility ?? .private, sharedWith: body.sharedWith ?? [])
+                let fields = try Strict.decode(BotBody.self, body, allowed: ["title", "description", "instruction", "visibility", "sharedWith"])
+                let bot = Bot(botId: segments[1], ownerId: caller.userId, title: fields.title, description: fields.description ?? "",
+                              instruction: fields.instruction ?? "", visibility: fields.visibility ?? .private, sharedWith: fields.sharedWith ?? [])
                 try await chat.search.upsert(bot)
                 return .json(200, bot)
             case ("DELETE", 2, "bots"):

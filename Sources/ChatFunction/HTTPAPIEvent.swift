@@ -2,12 +2,8 @@ import Foundation
 
 /// An API Gateway HTTP API event, payload format 2.0: what the chat routes read of it.
 public struct HTTPAPIEvent: Decodable, Sendable {
-    public var routeKey: String?
     public var rawPath: String
-    public var rawQueryString: String?
-    public var headers: [String: String]?
     public var queryStringParameters: [String: String]?
-    public var pathParameters: [String: String]?
     public var body: String?
     public var isBase64Encoded: Bool?
     public var requestContext: RequestContext
@@ -19,7 +15,6 @@ public struct HTTPAPIEvent: Decodable, Sendable {
 
     public struct HTTPContext: Decodable, Sendable {
         public var method: String
-        public var path: String?
     }
 
     public struct Authorizer: Decodable, Sendable {
@@ -50,12 +45,11 @@ public struct HTTPAPIEvent: Decodable, Sendable {
 
     /// An event as API Gateway would build it (`chat-function serve` makes one for each local request).
     public init(method: String, path: String, query: [String: String], body: String?, claims: [String: String]) {
-        routeKey = "\(method) \(path)"
         rawPath = path
         queryStringParameters = query.isEmpty ? nil : query
         self.body = body
         isBase64Encoded = false
-        requestContext = RequestContext(http: HTTPContext(method: method, path: path),
+        requestContext = RequestContext(http: HTTPContext(method: method),
                                         authorizer: Authorizer(jwt: JWT(claims: claims.mapValues { ClaimValue(text: $0) })))
     }
 

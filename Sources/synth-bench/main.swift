@@ -84,12 +84,12 @@ let after = try TemplateRenderer.yaml(try StageSynthesizer.synthesize(app: chang
 let changedCount = StackDiffer.diff(name: "bench", old: try Parser.parse(before), new: try Parser.parse(after)).resources.count
 // `synth-bench --once`: one diff and one cost change and nothing else, for an instruction count that
 // the machine's noise does not move: `valgrind --tool=callgrind --toggle-collect='*StackDiffer*diff*'`
-// against `--toggle-collect='*CostModels*estimate*' --toggle-collect='*CostChange*between*'`.
+// against `--toggle-collect='*CostModels*change*'`.
 if CommandLine.arguments.contains("--once") {
     let old = TemplateTree(try Parser.parse(before)), new = TemplateTree(try Parser.parse(after))
     let result = StackDiffer.diff(name: "bench", old: old, new: new)
     let models = CostModels(prices: .usEast1, profile: chatUsageProfiles["prod"] ?? .idle)
-    let change = CostChange.between(models.estimate(name: "bench", stacks: [("large", old)]), models.estimate(name: "bench", stacks: [("large", new)]))
+    let change = models.change(name: "bench", stacks: [("large", old, new)])
     print("\(result.resources.count) changed resources, cost change \(change.fixedDelta)")
     exit(0)
 }
@@ -101,8 +101,7 @@ let diffOnly = try measure("diff 2 × 1000 resources (\(changedCount) changed)",
 let costModels = CostModels(prices: .usEast1, profile: chatUsageProfiles["prod"] ?? .idle)
 let oldTree = TemplateTree(try Parser.parse(before)), newTree = TemplateTree(try Parser.parse(after))
 let costOnly = measure("cost change of the same templates", iterations: 40, target: diffOnly * 0.1) {
-    _ = CostChange.between(costModels.estimate(name: "bench", stacks: [("large", oldTree)]),
-                           costModels.estimate(name: "bench", stacks: [("large", newTree)]))
+    _ = costModels.change(name: "bench", stacks: [("large", oldTree, newTree)])
 }
 let diffAndCost = costOnly + diffOnly
 print(String(format: "cost adds %.1f%% to synth diff", (diffAndCost / diffOnly - 1) * 100))

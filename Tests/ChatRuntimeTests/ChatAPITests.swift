@@ -9,6 +9,12 @@ import TestSupport
     /// An event with the JWT authorizer's claims (`sub` absent when `user` is nil).
     static func event(_ method: String, _ path: String, user: String? = "alice", groups: String? = nil,
                       query: [String: String] = [:], body: String? = nil) throws -> HTTPAPIEvent {
+        try JSONDecoder().decode(HTTPAPIEvent.self, from: Data(try eventJSON(method, path, user: user, groups: groups, query: query, body: body).utf8))
+    }
+
+    /// The same event as the JSON API Gateway sends.
+    static func eventJSON(_ method: String, _ path: String, user: String? = "alice", groups: String? = nil,
+                          query: [String: String] = [:], body: String? = nil) throws -> String {
         var claims: [String: Any] = [:]
         if let user { claims["sub"] = user }
         if let groups { claims["cognito:groups"] = groups }
@@ -20,7 +26,7 @@ import TestSupport
         ]
         if !query.isEmpty { object["queryStringParameters"] = query }
         if let body { object["body"] = body }
-        return try JSONDecoder().decode(HTTPAPIEvent.self, from: try JSONSerialization.data(withJSONObject: object))
+        return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
 
     func body(_ response: HTTPAPIResponse) throws -> [String: Any] {

