@@ -25,8 +25,8 @@ import TestSupport
         return environment
     }
 
-    /// Runs the function's loop for the length of `body`.
-    func withFunction(_ environment: [String: String], _ body: () async throws -> Void) async throws {
+    /// Runs the function's loop for the length of `body`, and stops it once it is idle again.
+    func withFunction(_ environment: [String: String], on emulator: LambdaEmulator, _ body: () async throws -> Void) async throws {
         let loop = Task {
             try await LambdaRuntime.run(environment: environment, log: RuntimeLog(sink: { _ in })) {
                 try await ChatFunctionHandler.start(environment: environment, log: RuntimeLog(sink: { _ in }))
@@ -34,6 +34,7 @@ import TestSupport
         }
         defer { loop.cancel() }
         try await body()
+        try await emulator.waitUntilIdle()
     }
 
     func response(_ outcome: LambdaEmulator.Outcome) throws -> [String: Any] {
@@ -47,7 +48,7 @@ import TestSupport
         defer { harness.close() }
         let emulator = try await LambdaEmulator.start()
         defer { Task { await emulator.stop() } }
-        try await withFunction(Self.environment(harness, kind, emulator: emulator)) {
+        try await withFunction(Self.environment(harness, kind, emulator: emulator), on: emulator) {
             let conversation = newConversationId()
             let appended = try response(try await emulator.invoke(try ChatAPITests.eventJSON(
                 "POST", "/conversations/\(conversation)/messages", body: #"{"messages":[{"clientMessageId":"m1","role":"user","content":"hi"}]}"#)))
@@ -90,7 +91,7 @@ import TestSupport
         let emulator = try await LambdaEmulator.start()
         let s3 = try await RecordingServer.start()
         defer { Task { await emulator.stop(); await s3.stop() } }
-        try await withFunction(Self.environment(harness, kind, emulator: emulator, role: "migrator")) {
+        try await withFunction(Self.environment(harness, kind, emulator: emulator, role: "migrator"), on: emulator) {
             func reply(_ index: Int) async throws -> (status: String, reason: String, headers: [String: String]) {
                 let recorded = await s3.requests
                 let request = try #require(recorded.count > index ? recorded[index] : nil, "no reply \(index) to the ResponseURL")
@@ -128,7 +129,7 @@ import TestSupport
         let emulator = try await LambdaEmulator.start()
         let s3 = try await RecordingServer.start()
         defer { Task { await emulator.stop(); await s3.stop() } }
-        try await withFunction(Self.environment(harness, .postgres, emulator: emulator, role: "migrator")) {
+        try await withFunction(Self.environment(harness, .postgres, emulator: emulator, role: "migrator"), on: emulator) {
             _ = try await emulator.invoke(Self.customResource("Create", responseURL: s3.url), timeout: .seconds(30))
             let recorded = await s3.requests
             let first = try #require(recorded.first, "no reply to the ResponseURL")

@@ -53,6 +53,7 @@ import TestSupport
         }
         defer { loop.cancel() }
         try await body(emulator)
+        try await emulator.waitUntilIdle()
         loop.cancel()
         await emulator.stop()
         let outcome = try await loop.value

@@ -53,6 +53,14 @@ public actor LambdaEmulator {
 
     private func started(_ server: Task<Void, Error>) { self.server = server }
 
+    /// Waits (up to 10 s) until the function is back in `invocation/next`, so stopping it does not
+    /// cut short a response it is still posting: AsyncHTTPClient traps when a request with a body is
+    /// cancelled part-way (NIOAsyncWriter deinited without finish).
+    public func waitUntilIdle() async throws {
+        for _ in 0..<400 where fetchers.isEmpty { try await Task.sleep(for: .milliseconds(25)) }
+        guard !fetchers.isEmpty else { throw Failure(description: "the function did not come back to invocation/next within 10 s") }
+    }
+
     public func stop() {
         server?.cancel()
         for fetcher in fetchers { fetcher.resume(returning: Event(id: "", body: [], deadlineMilliseconds: 0, traceId: "")) }
