@@ -101,6 +101,8 @@ let package = Package(
             dependencies: ["ChatRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "chat-bench", dependencies: ["ChatRuntime", "DataAPILocal", "AWSSigV4"]),
+        // Cold start, warm overhead and size of the packaged function, under the test emulator.
+        .executableTarget(name: "function-bench", dependencies: ["ChatRuntime", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "data-api-bench",
             dependencies: [

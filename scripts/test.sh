@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what it needs (scripts/bootstrap.sh), starts a
-# throwaway PostgreSQL with pgvector (scripts/postgres.sh), builds, runs `swift test` and the boto3
-# suite against data-api-local (Tests/DataAPIClients), checks that out/ is what the stacks produce,
-# and lints every template with cfn-lint (zero errors, zero warnings) and checkov (zero failed
-# checks). The PostgreSQL is stopped on exit, pass or fail.
+# throwaway PostgreSQL with pgvector (scripts/postgres.sh), builds, packages the chat function for
+# the dev stage (scripts/package.sh: the release `bootstrap` the emulator tests run), runs `swift
+# test`, the boto3 suite against data-api-local (Tests/DataAPIClients) and the script tests
+# (Tests/Scripts), checks that out/ is what the stacks produce, and lints every template with
+# cfn-lint (zero errors, zero warnings) and checkov (zero failed checks). The PostgreSQL is stopped
+# on exit, pass or fail.
 #
 # Every step runs under a time limit, so a dead dependency fails that step, saying which, instead
 # of hanging the run. The suite reads only the repository: a `shared` folder beside the checkout
@@ -78,8 +80,9 @@ step 20 "bootstrap" scripts/bootstrap.sh
 step 3 "test PostgreSQL" scripts/postgres.sh start
 trap 'scripts/postgres.sh stop' EXIT
 step 45 "swift build" swift build --build-tests
+step 60 "package the chat function (release)" scripts/package.sh dev
 step 25 "swift test" swift test --skip-build
-step 10 "Data API clients (boto3) against data-api-local" .venv/bin/python -m pytest Tests/DataAPIClients -q -p no:cacheprovider
+step 10 "Data API clients (boto3) and scripts" .venv/bin/python -m pytest Tests/DataAPIClients Tests/Scripts -q -p no:cacheprovider
 step 3 "synth check" .build/debug/synth check
 step 10 "cfn-lint" lint_templates
 step 15 "checkov" run_checkov

@@ -1,52 +1,95 @@
 import CloudFormation
+import SQLSchema
 
-/// The application stack: the RAG chat Lambda running this repository's Swift runtime. On the Data
-/// API backend it lives outside any VPC and holds only the Data API grant; on the postgres backend
-/// it runs in the database's private subnets and reads the cluster secret.
+/// The application stack: the chat function behind an authenticated HTTP API, and the schema
+/// migrator behind `Custom::ChatSchema`. Both run this repository's one artifact (`bootstrap`);
+/// `CHAT_FUNCTION_ROLE` says which part. On the Data API backend they live outside any VPC and hold
+/// only the Data API grant; on the postgres backend they run in the database's private subnets and
+/// read the cluster secret.
 public struct AppStack {
     public let stack: Stack
 
     public init(_ stage: StageSettings, database: DatabaseStack) {
         let artifactBucket = Parameter("ArtifactBucket", description: "S3 bucket holding the function's deployment package",
                                        allowedPattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-        let artifactKey = Parameter("ArtifactKey", description: "S3 key of the function's zip (bootstrap built for arm64)",
-                                    default: "chat-runtime/bootstrap.zip")
-        let key = EncryptionKey("AppKey", description: "Encrypts the chat function's environment and logs",
+        let artifactKey = Parameter("ArtifactKey",
+                                    description: "S3 key of the function's zip (bootstrap for \(stage.architecture.rawValue)); scripts/deploy.sh uploads chat-runtime/<sha256>.zip",
+                                    allowedPattern: "^[A-Za-z0-9!_.*'()/-]+\\.zip$")
+        let issuer = Parameter("JwtIssuer", description: "Issuer of the JWTs the API accepts (a Cognito user pool's issuer URL)",
+                               default: .string(stage.authentication.issuer), allowedPattern: "^https://[^\\s]+$")
+        let audience = Parameter("JwtAudience", type: "CommaDelimitedList",
+                                 description: "Audiences (Cognito app client ids) the API accepts, comma-separated",
+                                 default: .string(stage.authentication.audience.joined(separator: ",")))
+        let key = EncryptionKey("AppKey", description: "Encrypts the chat functions' environment and logs",
                                 alias: .sub("alias/${AWS::StackName}-app"), allowing: [.cloudWatchLogs])
         let cluster = database.cluster
 
-        var environment: [Field] = [
-            Field(RuntimeEnvironment.backendType, .string(stage.backend.rawValue)),
-            Field(RuntimeEnvironment.clusterArn, cluster.arn),
-            Field(RuntimeEnvironment.secretArn, cluster.secretArn),
-            Field(RuntimeEnvironment.databaseName, .string(DatabaseStack.databaseName)),
-        ]
-        let placement: ServerlessFunction.Placement
-        switch stage.backend {
-        case .dataAPI:
-            placement = .outsideVPC
-        case .postgres:
-            placement = .inVPC(database.network, databases: [cluster])
-            environment.append(Field(RuntimeEnvironment.host, cluster.endpointAddress))
-            environment.append(Field(RuntimeEnvironment.port, cluster.endpointPort))
+        func environment(_ role: String) -> [Field] {
+            var variables: [Field] = [
+                Field(RuntimeEnvironment.functionRole, .string(role)),
+                Field(RuntimeEnvironment.backendType, .string(stage.backend.rawValue)),
+                Field(RuntimeEnvironment.clusterArn, cluster.arn),
+                Field(RuntimeEnvironment.secretArn, cluster.secretArn),
+                Field(RuntimeEnvironment.databaseName, .string(DatabaseStack.databaseName)),
+            ]
+            if stage.backend == .postgres {
+                variables.append(Field(RuntimeEnvironment.host, cluster.endpointAddress))
+                variables.append(Field(RuntimeEnvironment.port, cluster.endpointPort))
+            }
+            return variables
         }
-        var settings = ServerlessFunction.Settings(
-            description: "RAG chat: history and bot search on Aurora (\(stage.backend.rawValue))",
-            codeBucket: artifactBucket.ref, codeKey: artifactKey.ref,
-            reservedConcurrency: stage.reservedConcurrency, logRetentionDays: stage.logRetentionDays)
-        settings.environment = environment
-        let function = ServerlessFunction("RagFunction", settings, placement: placement, key: key) { role in
+        // In the VPC both functions share one Secrets Manager endpoint.
+        let secrets = stage.backend == .postgres ? SecretsManagerEndpoint("SecretsManagerEndpoint", network: database.network) : nil
+        let placement: ServerlessFunction.Placement = secrets.map { .inVPC(database.network, databases: [cluster], secrets: $0) } ?? .outsideVPC
+        func grant(_ role: Role) -> DatabaseAccessGrant {
             switch stage.backend {
             case .dataAPI: cluster.grantDataAPIAccess(to: role)
             case .postgres: cluster.grantSecretRead(to: role)
             }
         }
-        stack = Stack("app", description: "RAG chat function (\(stage.name), \(stage.backend.rawValue))") {
+
+        // The migrator: invoked by CloudFormation only, one at a time, with time for index builds.
+        var migratorSettings = ServerlessFunction.Settings(
+            description: "Chat schema migrator (Custom::ChatSchema, \(stage.backend.rawValue))",
+            codeBucket: artifactBucket.ref, codeKey: artifactKey.ref, reservedConcurrency: 1, logRetentionDays: stage.logRetentionDays)
+        migratorSettings.architecture = stage.architecture
+        migratorSettings.timeoutSeconds = 300
+        migratorSettings.invokedBy = .customResources
+        migratorSettings.environment = environment("migrator")
+        let migrator = ServerlessFunction("SchemaMigrator", migratorSettings, placement: placement, key: key) { grant($0) }
+        // A schema change changes the fingerprint, which CloudFormation sends as an Update.
+        let schema = CustomResource("ChatSchema", type: "Custom::ChatSchema", serviceToken: migrator.function.arn, properties: [
+            Field("Fingerprint", .string(SchemaRenderer.fingerprint(ChatSchema.schema(embeddingDimension: stage.embeddingDimension)))),
+        ])
+
+        var settings = ServerlessFunction.Settings(
+            description: "RAG chat: history and bot search on Aurora (\(stage.backend.rawValue))",
+            codeBucket: artifactBucket.ref, codeKey: artifactKey.ref,
+            reservedConcurrency: stage.reservedConcurrency, logRetentionDays: stage.logRetentionDays)
+        settings.architecture = stage.architecture
+        settings.environment = environment("api")
+        // Its start-up checks the schema fingerprint, so it is (re)deployed only once the schema is in place.
+        let function = ServerlessFunction("RagFunction", settings, placement: placement, key: key) { grant($0) }.dependsOn(schema)
+
+        let api = AuthenticatedHTTPAPI("ChatApi", AuthenticatedHTTPAPI.Settings(
+            routes: ChatRoutes.all, issuer: issuer.ref, audience: audience.ref,
+            throttlingBurstLimit: stage.throttling.burstLimit, throttlingRateLimit: stage.throttling.requestsPerSecond,
+            logRetentionDays: stage.logRetentionDays), function: function.function, key: key)
+
+        stack = Stack("app", description: "RAG chat API and function (\(stage.name), \(stage.backend.rawValue))") {
             artifactBucket
             artifactKey
+            issuer
+            audience
             key
+            if let secrets { secrets }
+            migrator
+            schema
             function
+            api
+            Output("ApiUrl", api.url, description: "Base URL of the chat API")
             Output("FunctionName", function.function.ref, description: "Name of the chat function")
+            Output("MigratorFunctionName", migrator.function.ref, description: "Name of the schema migrator function")
         }
     }
 }

@@ -11,7 +11,10 @@ public struct DatabaseStack {
     public static let databaseName = "chat"
 
     public init(_ stage: StageSettings) {
-        network = PrivateNetwork("Network", cidr: stage.networkCidr, zones: 2)
+        // Functions in the VPC (the postgres backend) include the schema migrator, which answers
+        // CloudFormation through S3.
+        network = PrivateNetwork("Network", cidr: stage.networkCidr, zones: 2,
+                                 s3Access: stage.backend == .postgres ? .customResourceResponses : nil)
         key = EncryptionKey("DatabaseKey", description: "Encrypts the chat database, its secret and its insights",
                             alias: .sub("alias/${AWS::StackName}-database"))
         var settings = AuroraServerlessCluster.Settings(

@@ -4,8 +4,8 @@ import SynthCore
 
 /// The Swift file the runtime compiles against (`Sources/ChatRuntime/Generated/ChatContract.swift`):
 /// the environment variable names the app stack sets, the backends, the schema every stage applies,
-/// and the Data API actions the grant gives. One runtime build serves every stage, so every stage
-/// must have the same schema.
+/// the Data API actions the grant gives, and the API's routes. One runtime build serves every
+/// stage, so every stage must have the same schema.
 enum RuntimeContract {
     static let path = "Sources/ChatRuntime/Generated/ChatContract.swift"
 
@@ -23,10 +23,10 @@ enum RuntimeContract {
                 ("backendType", RuntimeEnvironment.backendType), ("clusterArn", RuntimeEnvironment.clusterArn),
                 ("secretArn", RuntimeEnvironment.secretArn), ("databaseName", RuntimeEnvironment.databaseName),
                 ("host", RuntimeEnvironment.host), ("port", RuntimeEnvironment.port),
-                ("dataAPIEndpoint", RuntimeEnvironment.dataAPIEndpoint),
+                ("functionRole", RuntimeEnvironment.functionRole), ("dataAPIEndpoint", RuntimeEnvironment.dataAPIEndpoint),
             ],
             backends: [("dataAPI", DatabaseBackend.dataAPI.rawValue), ("postgres", DatabaseBackend.postgres.rawValue)],
-            dataAPIActions: DatabaseAccessGrant.dataAPIActions)
+            dataAPIActions: DatabaseAccessGrant.dataAPIActions, routes: ChatRoutes.all)
         return [Artifact(path: path, contents: SwiftContractRenderer.render(input))]
     }
 }

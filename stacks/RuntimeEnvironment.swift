@@ -10,9 +10,12 @@ public enum RuntimeEnvironment {
     public static let host = "DB_HOST"
     public static let port = "DB_PORT"
 
+    /// `api` (the HTTP API function) or `migrator` (the function behind `Custom::ChatSchema`).
+    public static let functionRole = "CHAT_FUNCTION_ROLE"
+
     /// Set outside AWS only: where a local Data API endpoint (`data-api-local`) listens.
     public static let dataAPIEndpoint = "DATA_API_ENDPOINT"
 
     /// What the templates set; `dataAPIEndpoint` is never set on AWS.
-    public static let all = [backendType, clusterArn, secretArn, databaseName, host, port]
+    public static let all = [backendType, clusterArn, secretArn, databaseName, host, port, functionRole]
 }

@@ -5,7 +5,8 @@ import Logging
 
 /// The chat function: one artifact, two roles. The API function answers HTTP API events; the
 /// migrator function (its own role, the only one that reads what migrating needs) answers the
-/// `Custom::ChatSchema` resource. `CHAT_FUNCTION_ROLE` (`api`, the default, or `migrator`) says which.
+/// `Custom::ChatSchema` resource. `CHAT_FUNCTION_ROLE` (`api`, the default, or `migrator`), which
+/// the app stack sets on each, says which.
 public struct ChatFunctionHandler: LambdaHandler {
     public enum Role: String, Sendable { case api, migrator }
 
@@ -16,9 +17,10 @@ public struct ChatFunctionHandler: LambdaHandler {
     /// Start-up, once a process: configuration, connection, and (for the API) the schema check.
     /// Every failure names what to fix, for Lambda's `init/error`.
     public static func start(environment: [String: String], log: RuntimeLog = RuntimeLog()) async throws -> ChatFunctionHandler {
-        let roleText = environment["CHAT_FUNCTION_ROLE"] ?? Role.api.rawValue
+        let roleText = environment[ChatContract.Environment.functionRole] ?? Role.api.rawValue
         guard let role = Role(rawValue: roleText) else {
-            throw FunctionError(type: "Runtime.InvalidConfiguration", message: "CHAT_FUNCTION_ROLE: must be api or migrator (got \(roleText))")
+            throw FunctionError(type: "Runtime.InvalidConfiguration",
+                                message: "\(ChatContract.Environment.functionRole): must be api or migrator (got \(roleText))")
         }
         let configuration: RuntimeConfiguration
         do {

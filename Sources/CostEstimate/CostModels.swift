@@ -47,10 +47,11 @@ public struct CostModels: Sendable {
     }
 
     /// What the whole stage shares: how many log groups split the log volume, whether anything
-    /// calls the Data API.
+    /// calls the Data API, which functions only CloudFormation invokes (custom resources).
     struct StageFacts {
         var logGroups = 0
         var grantsDataAPI = false
+        var customResourceFunctions = Set<String>()
 
         static let policyTypes: Set<String> = ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role"]
 
@@ -60,6 +61,9 @@ public struct CostModels: Sendable {
                 for resource in resources.values {
                     guard let type = resource["Type"]?.text else { continue }
                     if type == "AWS::Logs::LogGroup" { logGroups += 1 }
+                    if type.hasPrefix("Custom::") || type == "AWS::CloudFormation::CustomResource" {
+                        customResourceFunctions.formUnion(resource["Properties"]?["ServiceToken"]?.referencedIds ?? [])
+                    }
                     // Only policies can grant rds-data actions; the rest of the template is not searched.
                     guard Self.policyTypes.contains(type), !grantsDataAPI else { continue }
                     resource["Properties"]?.visit { tree in
@@ -96,6 +100,8 @@ public struct CostModels: Sendable {
                 return [CostLine(stack: stack, resource: id, type: type, pricing: .pricedWith(cluster), fixed: 0, usage: 0,
                                  basis: "capacity billed with its cluster \(cluster)")]
             }
+        case "AWS::Lambda::Function" where stage.customResourceFunctions.contains(id):
+            return line(0, 0, "invoked by CloudFormation on deploys only (custom resource): a few requests a month")
         case "AWS::Lambda::Function":
             return lambda(properties, line: line)
         case "AWS::Logs::LogGroup":

@@ -100,7 +100,9 @@ public struct RuntimeLog: Sendable {
 
     let sink: @Sendable (String) -> Void
 
-    public init(sink: @escaping @Sendable (String) -> Void = { line in print(line) }) {
+    /// Each line is written straight to standard output: `print` buffers when stdout is a pipe, as
+    /// it is under Lambda, and lines still in the buffer when the process is frozen or killed are lost.
+    public init(sink: @escaping @Sendable (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }) {
         self.sink = sink
     }
 

@@ -20,9 +20,16 @@ extension PostgresClient {
 }
 
 extension PostgresConnection {
-    /// Runs `body` on this connection for at most `limit`; past it the connection is closed (the only
-    /// way to end a query) and `DeadlineExceeded` thrown.
+    /// Runs `body` on this connection for at most `limit`; past it, or when the caller is cancelled
+    /// (a Lambda invocation reaching its deadline), the connection is closed (the only way to end a
+    /// query) and the wait ends: `DeadlineExceeded` or the cancellation.
     public func bounded<T: Sendable>(by limit: Duration, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await withDeadline(limit, onExpiry: { self.close().whenComplete { _ in } }) { try await body(self) }
+        try await withDeadline(limit, onExpiry: { self.close().whenComplete { _ in } }) {
+            try await withTaskCancellationHandler {
+                try await body(self)
+            } onCancel: {
+                self.close().whenComplete { _ in }
+            }
+        }
     }
 }

@@ -2,7 +2,8 @@ import CloudFormation
 import JSONText
 
 /// `out/<stage>/manifest.json`: the stacks in deploy order with their CloudFormation names,
-/// template files, dependencies, parameters and outputs — what a deploy script walks.
+/// template files, dependencies, parameters, outputs and function artifacts — what the packaging
+/// and deploy scripts walk.
 enum Manifest {
     static func json(app: App, stage: String, stacks: [SynthesizedStack], schemaFingerprint: String?) -> JSON {
         var entries: [(String, JSON)] = [("app", .string(app.name)), ("stage", .string(stage))]
@@ -19,6 +20,7 @@ enum Manifest {
                     ("capabilities", .array(capabilities(stack.template).map(JSON.string))),
                     ("parameters", .array(stack.template.parameters.map(parameter))),
                     ("outputs", .array(stack.template.outputs.map(output))),
+                    ("artifacts", .array(FunctionArtifact.all(in: stack.template, stack: stack.name).artifacts.map(artifact))),
                 ])
             })),
         ])
@@ -41,6 +43,14 @@ enum Manifest {
         if let description = output.description { entries.append(("description", .string(description))) }
         if let export = output.exportName, let text = plain(export) { entries.append(("export", .string(text))) }
         return .object(entries)
+    }
+
+    /// A deployment package: which parameters name its S3 location, and what it must be built for.
+    static func artifact(_ artifact: FunctionArtifact) -> JSON {
+        .object([
+            ("bucketParameter", .string(artifact.bucketParameter)), ("keyParameter", .string(artifact.keyParameter)),
+            ("architecture", .string(artifact.architecture)), ("functions", .array(artifact.functions.map(JSON.string))),
+        ])
     }
 
     static func plain(_ value: Value) -> String? {

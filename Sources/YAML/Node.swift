@@ -57,6 +57,12 @@ extension Node {
         return entries.first { $0.key == key }?.value
     }
 
+    /// The item at `index` when this is a sequence that long.
+    public subscript(index: Int) -> Node? {
+        guard case .sequence(let items, _) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
     public var scalarText: String? {
         if case .scalar(let scalar) = self { return scalar.text }
         return nil

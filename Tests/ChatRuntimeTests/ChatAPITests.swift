@@ -101,6 +101,21 @@ import TestSupport
         }
     }
 
+    /// The template creates one API Gateway route per entry of the contract's route list; each must
+    /// reach a handler here, not the function's own "no route" answer.
+    @Test func everyRouteTheTemplateCreatesIsServed() async throws {
+        let harness = try await Harness.make(.postgres)
+        defer { harness.close() }
+        let api = ChatAPI(chat: harness.chat)
+        #expect(ChatContract.routes.count == 8)
+        for route in ChatContract.routes {
+            let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
+            let path = parts[1].replacingOccurrences(of: "{id}", with: newConversationId())
+            let response = await api.handle(try Self.event(parts[0], path, query: ["q": "x"], body: "{}"))
+            #expect(!response.body.contains("no route"), "\(route): \(response.statusCode) \(response.body)")
+        }
+    }
+
     @Test func anUnavailableDatabaseIs503WithRetryAfterAndNoDetail() async throws {
         let postgres = try PrivateTestPostgres.start()
         defer { postgres.stop() }

@@ -39,32 +39,74 @@ import Testing
         #expect(!statements.flatMap(\.actions).contains { $0.hasPrefix("rds-data:") })
     }
 
-    func function(_ placement: ServerlessFunction.Placement) -> ServerlessFunction {
-        ServerlessFunction("Fn", .init(description: "test", codeBucket: "bucket", codeKey: "key", reservedConcurrency: 1, logRetentionDays: 7),
-                           placement: placement, key: EncryptionKey("AppKey", description: "k", alias: "alias/k"))
+    func function(_ placement: ServerlessFunction.Placement, logicalId: String = "Fn", answersCustomResources: Bool = false) -> ServerlessFunction {
+        var settings = ServerlessFunction.Settings(description: "test", codeBucket: "bucket", codeKey: "key", reservedConcurrency: 1, logRetentionDays: 7)
+        if answersCustomResources { settings.invokedBy = .customResources }
+        return ServerlessFunction(logicalId, settings, placement: placement, key: EncryptionKey("AppKey", description: "k", alias: "alias/k"))
     }
+
+    func property(_ resource: any Resource, _ key: String) -> Value? { resource.properties.first { $0.key == key }?.value }
 
     @Test func outsideAVPCThereIsNoVpcConfigAtAll() {
         let function = function(.outsideVPC)
         #expect(!function.function.properties.contains { $0.key == "VpcConfig" })
-        #expect(function.securityGroup == nil && function.secretsEndpoint == nil && function.databaseIngress.isEmpty)
+        #expect(function.securityGroup == nil && function.ingress.isEmpty && function.egress.isEmpty)
     }
 
     @Test func insideAVPCTheDatabaseAdmitsOnlyThisFunctionOn5432() throws {
         let network = PrivateNetwork("Network", cidr: "10.0.0.0/16", zones: 2)
-        let function = function(.inVPC(network, databases: [cluster]))
+        let endpoint = SecretsManagerEndpoint("SecretsManagerEndpoint", network: network)
+        let function = function(.inVPC(network, databases: [cluster], secrets: endpoint))
         #expect(function.function.properties.contains { $0.key == "VpcConfig" })
-        let ingress = try #require(function.databaseIngress.first)
+        let ingress = try #require(function.ingress.first)
         let properties = Dictionary(uniqueKeysWithValues: ingress.properties.map { ($0.key, $0.value) })
         #expect(properties["GroupId"] == cluster.securityGroupId)
         #expect(properties["SourceSecurityGroupId"] == function.securityGroup?.groupId)
         #expect(properties["FromPort"] == 5432 && properties["ToPort"] == 5432)
         #expect(properties["CidrIp"] == nil)
-        let endpoint = try #require(function.secretsEndpoint)
         #expect(endpoint.endpoint.properties.contains { $0.key == "ServiceName" && $0.value == .sub("com.amazonaws.${AWS::Region}.secretsmanager") })
         #expect(function.role.properties.contains { field in
             guard field.key == "ManagedPolicyArns", case .list(let arns) = field.value else { return false }
             return arns.contains(Role.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole"))
         })
+    }
+
+    @Test func functionsInOneVPCShareTheSecretsEndpointAndExistOnlyOnceTheirPathDoes() throws {
+        let network = PrivateNetwork("Network", cidr: "10.0.0.0/16", zones: 2)
+        let endpoint = SecretsManagerEndpoint("SecretsManagerEndpoint", network: network)
+        let first = function(.inVPC(network, databases: [cluster], secrets: endpoint), logicalId: "First")
+        let second = function(.inVPC(network, databases: [cluster], secrets: endpoint), logicalId: "Second")
+        // Neither function brings an endpoint of its own: two with private DNS for one service conflict.
+        for function in [first, second] {
+            #expect(!function.elements.contains { element in
+                guard case .resource(let resource) = element else { return false }
+                return resource.resourceType == "AWS::EC2::VPCEndpoint"
+            })
+            let rule = try #require(function.ingress.first { property($0, "GroupId") == endpoint.securityGroup.groupId })
+            #expect(property(rule, "SourceSecurityGroupId") == function.securityGroup?.groupId && property(rule, "FromPort") == 443)
+            // Invoked before its egress and ingress exist, it could not read its secret.
+            let needed = Set([endpoint.endpoint.logicalId] + function.egress.map(\.logicalId) + function.ingress.map(\.logicalId))
+            #expect(needed.isSubset(of: Set(function.function.attributes.dependsOn)))
+        }
+    }
+
+    @Test func aCustomResourceFunctionInAVPCNeedsTheS3GatewayEndpoint() throws {
+        let bare = PrivateNetwork("Network", cidr: "10.0.0.0/16", zones: 2)
+        let withoutS3 = function(.inVPC(bare, databases: [cluster], secrets: SecretsManagerEndpoint("Endpoint", network: bare)), answersCustomResources: true)
+        #expect(withoutS3.diagnostics.contains { $0.message.contains("s3Access: .customResourceResponses") })
+
+        let network = PrivateNetwork("Network", cidr: "10.0.0.0/16", zones: 2, s3Access: .customResourceResponses)
+        let gateway = try #require(network.s3Endpoint)
+        #expect(property(gateway, "VpcEndpointType") == "Gateway")
+        #expect(property(gateway, "RouteTableIds") == .list(network.routeTables.map(\.ref)))
+        let statements = try #require(gateway.policyDocument?.statements)
+        #expect(statements.flatMap(\.actions) == ["s3:PutObject"])
+        let migrator = function(.inVPC(network, databases: [cluster], secrets: SecretsManagerEndpoint("Endpoint", network: network)),
+                                answersCustomResources: true)
+        #expect(migrator.diagnostics.isEmpty)
+        #expect(migrator.egress.contains { property($0, "FromPort") == 443 && property($0, "CidrIp") == "0.0.0.0/0" })
+        // A function that answers no custom resource gets no S3 egress.
+        let api = function(.inVPC(network, databases: [cluster], secrets: SecretsManagerEndpoint("Endpoint", network: network)))
+        #expect(!api.egress.contains { property($0, "CidrIp") != nil })
     }
 }

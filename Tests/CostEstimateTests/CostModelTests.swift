@@ -122,6 +122,28 @@ import Templates
         #expect(abs(try line(try estimate(yaml, profile), "Fn").usage - (125_000 * 0.0000166667 + 0.20)) < 1e-9)
     }
 
+    @Test func aFunctionOnlyACustomResourceInvokesIsNotPricedAtTheRequestVolume() throws {
+        var profile = UsageProfile.idle
+        profile.requestsPerMonth = 1_000_000
+        profile.averageDurationMs = 200
+        let yaml = """
+            Resources:
+              Api:
+                Type: AWS::Lambda::Function
+                Properties: {MemorySize: 1024}
+              Migrator:
+                Type: AWS::Lambda::Function
+                Properties: {MemorySize: 1024}
+              Schema:
+                Type: Custom::ChatSchema
+                Properties: {ServiceToken: !GetAtt Migrator.Arn, Fingerprint: sha256:x}
+            """
+        let estimate = try estimate(yaml, profile)
+        #expect(abs(try line(estimate, "Api").usage - (200_000 * 0.0000166667 + 0.20)) < 1e-9)
+        let migrator = try line(estimate, "Migrator")
+        #expect(migrator.usage == 0 && migrator.fixed == 0 && migrator.basis.contains("on deploys only"))
+    }
+
     @Test func aNATGatewayIsHoursPlusGigabytes() throws {
         var profile = UsageProfile.idle
         profile.networkGBPerMonth = 100

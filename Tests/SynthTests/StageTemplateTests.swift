@@ -1,4 +1,5 @@
 import CloudFormation
+import SQLSchema
 import Stacks
 import Testing
 import YAML
@@ -18,39 +19,111 @@ import YAML
         return entries.filter { $0.value["Type"] == .string(type) }
     }
 
-    @Test func devFunctionIsOutsideTheVPCAndUsesOnlyTheDataAPIGrant() throws {
+    static func resource(_ logicalId: String, in template: Node?) throws -> Node {
+        try #require(template?["Resources"]?[logicalId], "no resource \(logicalId)")
+    }
+
+    @Test func devFunctionsAreOutsideTheVPCAndUseOnlyTheDataAPIGrant() throws {
         let app = try Self.templates("dev")["app"]
-        let function = try #require(Self.resources(ofType: "AWS::Lambda::Function", in: app).first?.value)
-        #expect(function["Properties"]?["VpcConfig"] == nil)
-        let variables = function["Properties"]?["Environment"]?["Variables"]
-        #expect(variables?["MEMORY_BACKEND_TYPE"] == .string("aurora_data_api"))
-        #expect(variables?["DB_HOST"] == nil)
+        let functions = Self.resources(ofType: "AWS::Lambda::Function", in: app)
+        #expect(functions.map(\.key) == ["SchemaMigrator", "RagFunction"])
+        for function in functions.map(\.value) {
+            #expect(function["Properties"]?["VpcConfig"] == nil)
+            let variables = function["Properties"]?["Environment"]?["Variables"]
+            #expect(variables?["MEMORY_BACKEND_TYPE"] == .string("aurora_data_api"))
+            #expect(variables?["DB_HOST"] == nil)
+        }
         #expect(Self.resources(ofType: "AWS::EC2::SecurityGroup", in: app).isEmpty)
         #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).isEmpty)
         let policies = Self.resources(ofType: "AWS::IAM::Policy", in: app).map(\.key)
-        #expect(policies == ["RagFunctionRoleEnvironmentKey", "RagFunctionRoleDataApiAccess"])
-        let grant = Self.resources(ofType: "AWS::IAM::Policy", in: app).last?.value["Properties"]?["PolicyDocument"]?["Statement"]
+        #expect(policies == ["SchemaMigratorRoleEnvironmentKey", "SchemaMigratorRoleDataApiAccess",
+                             "RagFunctionRoleEnvironmentKey", "RagFunctionRoleDataApiAccess"])
+        let grant = try Self.resource("RagFunctionRoleDataApiAccess", in: app)["Properties"]?["PolicyDocument"]?["Statement"]
         guard case .sequence(let statements, _)? = grant else { Issue.record("no statements"); return }
         #expect(statements.first?["Resource"] == .string("chat-dev-database-ChatDB-DBClusterArn", tag: "!ImportValue"))
+        // No function in a VPC, so no S3 gateway endpoint either.
+        #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: try Self.templates("dev")["database"]).isEmpty)
     }
 
-    @Test func prodFunctionIsInTheVPCWithTheIngressRuleAndSecretsManagerEndpoint() throws {
-        let templates = try Self.templates("prod")
+    @Test(arguments: ["staging", "prod"])
+    func vpcStagesReachTheDatabaseSecretsAndS3FromTheirFunctionsOnly(_ stage: String) throws {
+        let templates = try Self.templates(stage)
         let app = templates["app"]
-        let function = try #require(Self.resources(ofType: "AWS::Lambda::Function", in: app).first?.value)
-        #expect(function["Properties"]?["VpcConfig"]?["SubnetIds"] != nil)
-        #expect(function["Properties"]?["Environment"]?["Variables"]?["MEMORY_BACKEND_TYPE"] == .string("postgres"))
-        let ingress = try #require(Self.resources(ofType: "AWS::EC2::SecurityGroupIngress", in: app).first?.value["Properties"])
-        #expect(ingress["FromPort"] == .int(5432) && ingress["ToPort"] == .int(5432))
-        #expect(ingress["SourceSecurityGroupId"] == .string("RagFunctionSecurityGroup.GroupId", tag: "!GetAtt"))
-        #expect(ingress["GroupId"] == .string("chat-prod-database-ChatDBSecurityGroup-GroupId", tag: "!ImportValue"))
-        #expect(ingress["CidrIp"] == nil)
-        let endpoint = try #require(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).first?.value["Properties"])
-        #expect(endpoint["ServiceName"] == .string("com.amazonaws.${AWS::Region}.secretsmanager", tag: "!Sub"))
+        for name in ["RagFunction", "SchemaMigrator"] {
+            let function = try Self.resource(name, in: app)
+            #expect(function["Properties"]?["VpcConfig"]?["SubnetIds"] != nil)
+            #expect(function["Properties"]?["Environment"]?["Variables"]?["MEMORY_BACKEND_TYPE"] == .string("postgres"))
+            let ingress = try Self.resource("ChatDBIngressFrom\(name)", in: app)["Properties"]
+            #expect(ingress?["FromPort"] == .int(5432) && ingress?["ToPort"] == .int(5432))
+            #expect(ingress?["SourceSecurityGroupId"] == .string("\(name)SecurityGroup.GroupId", tag: "!GetAtt"))
+            #expect(ingress?["GroupId"] == .string("chat-\(stage)-database-ChatDBSecurityGroup-GroupId", tag: "!ImportValue"))
+            #expect(ingress?["CidrIp"] == nil)
+        }
+        // One Secrets Manager endpoint for both functions (a second with private DNS would conflict).
+        let endpoints = Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app)
+        #expect(endpoints.count == 1)
+        #expect(endpoints.first?.value["Properties"]?["ServiceName"] == .string("com.amazonaws.${AWS::Region}.secretsmanager", tag: "!Sub"))
+        // Only the migrator, which answers CloudFormation through S3, may send HTTPS beyond the VPC's endpoints.
+        #expect(try Self.resource("SchemaMigratorEgressToS3", in: app)["Properties"]?["FromPort"] == .int(443))
+        #expect(app?["Resources"]?["RagFunctionEgressToS3"] == nil)
+        let gateway = try Self.resource("NetworkS3GatewayEndpoint", in: templates["database"])["Properties"]
+        #expect(gateway?["VpcEndpointType"] == .string("Gateway"))
+        #expect(gateway?["RouteTableIds"]?[0] == .string("NetworkPrivateRouteTable1", tag: "!Ref"))
         #expect(!Self.resources(ofType: "AWS::IAM::Policy", in: app).contains { $0.key.hasSuffix("DataApiAccess") })
         let cluster = try #require(Self.resources(ofType: "AWS::RDS::DBCluster", in: templates["database"]).first?.value["Properties"])
         #expect(cluster["DeletionProtection"] == .bool(true))
         #expect(cluster["EnableHttpEndpoint"] == .bool(true))
+    }
+
+    @Test(arguments: ["dev", "staging", "prod"])
+    func everyRouteIsAuthorizedByTheJWTAuthorizerAndOnlyThisAPIMayInvokeTheFunction(_ stage: String) throws {
+        let settings = try #require(StageSettings.all.first { $0.name == stage })
+        let app = try Self.templates(stage)["app"]
+        let routes = Self.resources(ofType: "AWS::ApiGatewayV2::Route", in: app).map(\.value)
+        #expect(routes.compactMap { $0["Properties"]?["RouteKey"]?.scalarText } == ChatRoutes.all)
+        for route in routes {
+            #expect(route["Properties"]?["AuthorizationType"] == .string("JWT"))
+            #expect(route["Properties"]?["AuthorizerId"] == .string("ChatApiAuthorizer", tag: "!Ref"))
+            #expect(route["Properties"]?["Target"] == .string("integrations/${ChatApiIntegration}", tag: "!Sub"))
+        }
+        let authorizer = try Self.resource("ChatApiAuthorizer", in: app)["Properties"]
+        #expect(authorizer?["JwtConfiguration"]?["Issuer"] == .string("JwtIssuer", tag: "!Ref"))
+        #expect(authorizer?["JwtConfiguration"]?["Audience"] == .string("JwtAudience", tag: "!Ref"))
+        #expect(app?["Parameters"]?["JwtIssuer"]?["Default"]?.scalarText == settings.authentication.issuer)
+        let integration = try Self.resource("ChatApiIntegration", in: app)["Properties"]
+        #expect(integration?["IntegrationType"] == .string("AWS_PROXY") && integration?["PayloadFormatVersion"]?.scalarText == "2.0")
+        #expect(integration?["IntegrationUri"] == .string("RagFunction.Arn", tag: "!GetAtt"))
+        let permission = try Self.resource("ChatApiInvokesFunction", in: app)["Properties"]
+        #expect(permission?["Principal"] == .string("apigateway.amazonaws.com"))
+        #expect(permission?["SourceArn"] == .string("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${ChatApi}/*/*/*", tag: "!Sub"))
+        let stageResource = try Self.resource("ChatApiDefaultStage", in: app)["Properties"]
+        #expect(stageResource?["AccessLogSettings"]?["DestinationArn"] == .string("ChatApiAccessLogs.Arn", tag: "!GetAtt"))
+        #expect(stageResource?["DefaultRouteSettings"]?["ThrottlingBurstLimit"] == .int(settings.throttling.burstLimit))
+        let logs = try Self.resource("ChatApiAccessLogs", in: app)["Properties"]
+        #expect(logs?["KmsKeyId"] == .string("AppKey.Arn", tag: "!GetAtt") && logs?["RetentionInDays"] == .int(settings.logRetentionDays))
+        #expect(app?["Outputs"]?["ApiUrl"]?["Value"] == .string("ChatApi.ApiEndpoint", tag: "!GetAtt"))
+    }
+
+    @Test(arguments: ["dev", "staging", "prod"])
+    func theSchemaIsMigratedAtDeployTimeBeforeTheAPIFunctionStarts(_ stage: String) throws {
+        let settings = try #require(StageSettings.all.first { $0.name == stage })
+        let app = try Self.templates(stage)["app"]
+        let schema = try Self.resource("ChatSchema", in: app)
+        #expect(schema["Type"] == .string("Custom::ChatSchema"))
+        #expect(schema["Properties"]?["ServiceToken"] == .string("SchemaMigrator.Arn", tag: "!GetAtt"))
+        let fingerprint = SchemaRenderer.fingerprint(ChatSchema.schema(embeddingDimension: settings.embeddingDimension))
+        #expect(schema["Properties"]?["Fingerprint"]?.scalarText == fingerprint)
+        let dependsOn = try Self.resource("RagFunction", in: app)["DependsOn"]
+        #expect(dependsOn == .string("ChatSchema") || (0..<20).contains { dependsOn?[$0] == .string("ChatSchema") }, "\(String(describing: dependsOn))")
+        let migrator = try Self.resource("SchemaMigrator", in: app)["Properties"]
+        #expect(migrator?["Environment"]?["Variables"]?["CHAT_FUNCTION_ROLE"] == .string("migrator"))
+        #expect(migrator?["ReservedConcurrentExecutions"] == .int(1))
+        // Both functions run the one artifact, built for the stage's architecture.
+        for name in ["RagFunction", "SchemaMigrator"] {
+            let properties = try Self.resource(name, in: app)["Properties"]
+            #expect(properties?["Architectures"]?[0]?.scalarText == settings.architecture.rawValue)
+            #expect(properties?["Code"]?["S3Key"] == .string("ArtifactKey", tag: "!Ref"))
+        }
     }
 
     @Test func noTemplateHoldsAPasswordOrAWildcardGrant() throws {

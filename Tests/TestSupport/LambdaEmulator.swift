@@ -39,8 +39,9 @@ public actor LambdaEmulator {
     private var answered: [String: Outcome] = [:]
     /// What the function posted to `init/error`, if it did.
     public private(set) var initializationError: Outcome?
-    /// How many times `invocation/next` was called.
+    /// How many times `invocation/next` was called, and when first (cold-start benchmarks).
     public private(set) var nextRequests = 0
+    public private(set) var firstNextRequest: ContinuousClock.Instant?
     private var server: Task<Void, Error>?
 
     private init(port: Int) { self.port = port }
@@ -95,6 +96,7 @@ public actor LambdaEmulator {
 
     func nextEvent() async -> Event {
         nextRequests += 1
+        if firstNextRequest == nil { firstNextRequest = .now }
         if !queued.isEmpty { return queued.removeFirst() }
         return await withCheckedContinuation { fetchers.append($0) }
     }

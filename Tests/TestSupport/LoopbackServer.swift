@@ -48,7 +48,9 @@ public final class LoopbackServer: Sendable {
 
     /// SIGTERM, then SIGKILL if it is still there after two seconds: a child can inherit an ignored
     /// SIGTERM from the test runner (moto's server was seen surviving it).
-    public func stop() {
+    public func stop() { Self.stop(process) }
+
+    static func stop(_ process: Process) {
         guard process.isRunning else { return }
         process.terminate()
         let pid = process.processIdentifier

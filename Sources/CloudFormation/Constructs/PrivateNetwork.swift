@@ -1,14 +1,23 @@
 /// A VPC with private subnets only, one per availability zone, each with its own route table. No
-/// internet or NAT gateway: what runs here reaches AWS services through interface endpoints.
+/// internet or NAT gateway: what runs here reaches AWS services through interface endpoints, and S3
+/// (when asked for) through a gateway endpoint on the private route tables, which costs nothing.
 public struct PrivateNetwork: StackContent {
     public let vpc: VPC
     public let subnets: [Subnet]
     public let routeTables: [RouteTable]
     public let associations: [SubnetRouteTableAssociation]
+    /// Present when the network was built with `s3Access`.
+    public let s3Endpoint: VPCEndpoint?
     public let location: SourceLocation
     private let zoneCount: Int
 
-    public init(_ logicalId: String, cidr: String, zones: Int, fileID: String = #fileID, line: Int = #line) {
+    /// What the S3 gateway endpoint lets through. Custom resource functions answer CloudFormation
+    /// by a PUT to a pre-signed URL in its response buckets; nothing else in the network uses S3.
+    public enum S3Access: Sendable {
+        case customResourceResponses
+    }
+
+    public init(_ logicalId: String, cidr: String, zones: Int, s3Access: S3Access? = nil, fileID: String = #fileID, line: Int = #line) {
         location = SourceLocation(file: fileID, line: line)
         zoneCount = zones
         vpc = VPC(logicalId) {
@@ -39,6 +48,22 @@ public struct PrivateNetwork: StackContent {
                 $0.routeTableId = .intrinsic(.ref("\(logicalId)PrivateRouteTable\(index + 1)"))
             }
         }
+        let routeTableIds = Value.list(routeTables.map(\.ref))
+        s3Endpoint = s3Access.map { access in
+            VPCEndpoint("\(logicalId)S3GatewayEndpoint") {
+                $0.vpcId = .intrinsic(.ref(logicalId))
+                $0.serviceName = .sub("com.amazonaws.${AWS::Region}.s3")
+                $0.vpcEndpointType = "Gateway"
+                $0.routeTableIds = routeTableIds
+                switch access {
+                case .customResourceResponses:
+                    $0.policyDocument = PolicyDocument {
+                        Statement(sid: "CustomResourceResponses", principal: "*", actions: ["s3:PutObject"],
+                                  resources: [.sub("arn:${AWS::Partition}:s3:::cloudformation-custom-resource-response-*/*")])
+                    }
+                }
+            }
+        }
     }
 
     public var vpcId: Value { vpc.ref }
@@ -46,6 +71,7 @@ public struct PrivateNetwork: StackContent {
 
     public var elements: [StackElement] {
         vpc.elements + subnets.flatMap(\.elements) + routeTables.flatMap(\.elements) + associations.flatMap(\.elements)
+            + (s3Endpoint?.elements ?? [])
     }
 
     public var diagnostics: [SynthError] {

@@ -2,19 +2,37 @@
 /// its own log group with a retention, environment encrypted with a customer key, reserved
 /// concurrency. `placement` decides the network: `.outsideVPC` writes no `VpcConfig` at all;
 /// `.inVPC` adds subnets, a security group, the VPC access policy, PostgreSQL ingress on each database
-/// it may reach (from this function only), and an interface endpoint for Secrets Manager, since
-/// private subnets have no route to the internet.
+/// it may reach (from this function only), and HTTPS to the VPC's Secrets Manager endpoint, since
+/// private subnets have no route to the internet. The function is created only once that path is
+/// in place, so nothing invokes it before it can reach what it needs.
 public struct ServerlessFunction: StackContent {
     public enum Placement: Sendable {
         case outsideVPC
-        case inVPC(PrivateNetwork, databases: [AuroraServerlessCluster])
+        /// `secrets` is shared by every function of the VPC: a second endpoint with private DNS for
+        /// the same service would conflict with the first.
+        case inVPC(PrivateNetwork, databases: [AuroraServerlessCluster], secrets: SecretsManagerEndpoint)
+    }
+
+    /// The instruction set the function runs on; its artifact must be built for the same one.
+    public enum Architecture: String, Sendable {
+        case arm64, x86_64
+    }
+
+    /// Who invokes the function, which decides what a failed invocation needs.
+    public enum Invoker: Sendable {
+        /// A caller that waits for the result (an API): it sees and retries failures, so a
+        /// dead-letter queue, which only asynchronous invocations use, has no role.
+        case synchronousCaller
+        /// CloudFormation, for a custom resource. Its answer is a PUT to a pre-signed S3 URL, so in a
+        /// VPC the function needs the network's S3 gateway endpoint and HTTPS egress.
+        case customResources
     }
 
     public struct Settings: Sendable {
         public var description: String
         public var runtime = "provided.al2023"
         public var handler = "bootstrap"
-        public var architecture = "arm64"
+        public var architecture = Architecture.arm64
         public var codeBucket: Value
         public var codeKey: Value
         public var memorySize = 512
@@ -22,9 +40,7 @@ public struct ServerlessFunction: StackContent {
         public var reservedConcurrency: Int
         public var logRetentionDays: Int
         public var environment: [Field] = []
-        /// Callers wait for the result (an API behind it), so failed invocations are retried by the
-        /// caller and a dead-letter queue, which only asynchronous invocations use, has no role.
-        public var invokedSynchronously = true
+        public var invokedBy = Invoker.synchronousCaller
 
         public init(description: String, codeBucket: Value, codeKey: Value, reservedConcurrency: Int, logRetentionDays: Int) {
             self.description = description
@@ -40,13 +56,16 @@ public struct ServerlessFunction: StackContent {
     public let logGroup: LogGroup
     public private(set) var function: Function
     public let securityGroup: SecurityGroup?
-    public let databaseIngress: [SecurityGroupIngress]
-    public let databaseEgress: [SecurityGroupEgress]
-    public let secretsEndpoint: SecretsManagerEndpoint?
+    /// Rules on the databases' and the endpoint's groups that let this function in.
+    public let ingress: [SecurityGroupIngress]
+    public let egress: [SecurityGroupEgress]
     let extras: [any StackContent]
+    let location: SourceLocation
+    let missingS3Path: Bool
 
     public init(_ logicalId: String, _ settings: Settings, placement: Placement, key: EncryptionKey,
-                @StackBuilder grants: (Role) -> [any StackContent] = { _ in [] }) {
+                fileID: String = #fileID, line: Int = #line, @StackBuilder grants: (Role) -> [any StackContent] = { _ in [] }) {
+        location = SourceLocation(file: fileID, line: line)
         var managedPolicies: [Value] = [Role.managedPolicy("service-role/AWSLambdaBasicExecutionRole")]
         if case .inVPC = placement { managedPolicies.append(Role.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole")) }
         role = Role("\(logicalId)Role") {
@@ -70,20 +89,19 @@ public struct ServerlessFunction: StackContent {
 
         switch placement {
         case .outsideVPC:
+            missingS3Path = false
             securityGroup = nil
-            databaseIngress = []
-            databaseEgress = []
-            secretsEndpoint = nil
-        case .inVPC(let network, let databases):
+            ingress = []
+            egress = []
+        case .inVPC(let network, let databases, let endpoint):
+            missingS3Path = (settings.invokedBy == .customResources) && network.s3Endpoint == nil
             let group = SecurityGroup("\(logicalId)SecurityGroup") {
                 $0.groupDescription = .string("\(logicalId): outbound to its databases and the Secrets Manager endpoint only")
                 $0.vpcId = network.vpcId
                 $0.securityGroupEgress = [SecurityGroup.noOutboundTraffic]
             }
             securityGroup = group
-            let endpoint = SecretsManagerEndpoint("\(logicalId)SecretsManagerEndpoint", network: network, clients: group)
-            secretsEndpoint = endpoint
-            databaseIngress = databases.map { database in
+            ingress = databases.map { database in
                 SecurityGroupIngress("\(database.logicalId)IngressFrom\(logicalId)") {
                     $0.groupId = database.securityGroupId
                     $0.ipProtocol = "tcp"
@@ -92,8 +110,15 @@ public struct ServerlessFunction: StackContent {
                     $0.sourceSecurityGroupId = group.groupId
                     $0.description = .string("PostgreSQL from \(logicalId)")
                 }
-            }
-            databaseEgress = databases.map { database in
+            } + [SecurityGroupIngress("\(endpoint.endpoint.logicalId)IngressFrom\(logicalId)") {
+                $0.groupId = endpoint.securityGroup.groupId
+                $0.ipProtocol = "tcp"
+                $0.fromPort = 443
+                $0.toPort = 443
+                $0.sourceSecurityGroupId = group.groupId
+                $0.description = .string("HTTPS from \(logicalId)")
+            }]
+            egress = databases.map { database in
                 SecurityGroupEgress("\(logicalId)EgressTo\(database.logicalId)") {
                     $0.groupId = group.groupId
                     $0.ipProtocol = "tcp"
@@ -109,11 +134,20 @@ public struct ServerlessFunction: StackContent {
                 $0.toPort = 443
                 $0.destinationSecurityGroupId = endpoint.securityGroup.groupId
                 $0.description = "HTTPS to the Secrets Manager endpoint"
-            }]
+            }] + ((settings.invokedBy == .customResources) ? [SecurityGroupEgress("\(logicalId)EgressToS3") {
+                // S3's addresses are a managed prefix list whose id CloudFormation cannot look up;
+                // the private subnets' only route out is the S3 gateway endpoint, so this reaches S3 alone.
+                $0.groupId = group.groupId
+                $0.ipProtocol = "tcp"
+                $0.fromPort = 443
+                $0.toPort = 443
+                $0.cidrIp = "0.0.0.0/0"
+                $0.description = "HTTPS to S3 (custom resource responses) through the gateway endpoint"
+            }] : [])
         }
 
         let vpcConfig: Value? = securityGroup.map { group in
-            guard case .inVPC(let network, _) = placement else { return nil }
+            guard case .inVPC(let network, _, _) = placement else { return nil }
             return ["SubnetIds": network.subnetIds, "SecurityGroupIds": [group.groupId]]
         } ?? nil
         let roleId = role.logicalId
@@ -121,7 +155,7 @@ public struct ServerlessFunction: StackContent {
             $0.description = .string(settings.description)
             $0.runtime = .string(settings.runtime)
             $0.handler = .string(settings.handler)
-            $0.architectures = [.string(settings.architecture)]
+            $0.architectures = [.string(settings.architecture.rawValue)]
             $0.code = ["S3Bucket": settings.codeBucket, "S3Key": settings.codeKey]
             $0.role = .intrinsic(.getAtt(roleId, attribute: "Arn"))
             $0.memorySize = .int(settings.memorySize)
@@ -133,11 +167,17 @@ public struct ServerlessFunction: StackContent {
             if !settings.environment.isEmpty { $0.environment = ["Variables": .object(settings.environment)] }
             $0.vpcConfig = vpcConfig
         }
-        if settings.invokedSynchronously {
+        switch settings.invokedBy {
+        case .synchronousCaller:
             function = function.skippingCheckov("CKV_AWS_116", because: "invoked synchronously; a dead-letter queue applies to asynchronous invocations only")
+        case .customResources:
+            function = function.skippingCheckov("CKV_AWS_116", because: "serves a custom resource: every outcome, failures included, is answered to CloudFormation, which shows it in the stack's events")
         }
         if case .outsideVPC = placement {
             function = function.skippingCheckov("CKV_AWS_117", because: "reaches its database over the RDS Data API (HTTPS); running outside a VPC avoids NAT and endpoint costs by design")
+        }
+        if case .inVPC(_, _, let endpoint) = placement {
+            function.attributes.dependsOn += [endpoint.endpoint.logicalId] + egress.map(\.logicalId) + ingress.map(\.logicalId)
         }
         extras = grants(role)
     }
@@ -145,30 +185,35 @@ public struct ServerlessFunction: StackContent {
     public var elements: [StackElement] {
         var resources: [any Resource] = [role, rolePolicy, logGroup]
         if let securityGroup { resources.append(securityGroup) }
-        resources += databaseEgress
-        resources += databaseIngress
-        var elements = resources.flatMap(\.elements)
-        if let secretsEndpoint { elements += secretsEndpoint.elements }
-        return elements + function.elements + extras.flatMap(\.elements)
+        resources += egress
+        resources += ingress
+        return resources.flatMap(\.elements) + function.elements + extras.flatMap(\.elements)
     }
 
-    public var diagnostics: [SynthError] { extras.flatMap(\.diagnostics) }
+    /// This function, created only after `others` (a schema it needs, say).
+    public func dependsOn(_ others: any Resource...) -> ServerlessFunction {
+        var copy = self
+        copy.function.attributes.dependsOn += others.map(\.logicalId)
+        return copy
+    }
+
+    public var diagnostics: [SynthError] {
+        let path = missingS3Path ? [SynthError(location: location.description, subject: "ServerlessFunction \"\(function.logicalId)\"",
+            message: "it answers custom resources from inside a VPC whose network has no S3 gateway endpoint, so its answer would never reach CloudFormation; build the PrivateNetwork with s3Access: .customResourceResponses")] : []
+        return path + extras.flatMap(\.diagnostics)
+    }
 }
 
-/// An interface VPC endpoint for Secrets Manager with private DNS, reachable on 443 from one client
-/// security group only.
-public struct SecretsManagerEndpoint: StackContent {
+/// An interface VPC endpoint for Secrets Manager with private DNS. Its group lets nothing in by
+/// itself: each function placed in the VPC adds an ingress rule from its own group.
+public struct SecretsManagerEndpoint: StackContent, Sendable {
     public let securityGroup: SecurityGroup
     public let endpoint: VPCEndpoint
 
-    public init(_ logicalId: String, network: PrivateNetwork, clients: SecurityGroup) {
+    public init(_ logicalId: String, network: PrivateNetwork) {
         securityGroup = SecurityGroup("\(logicalId)SecurityGroup") {
-            $0.groupDescription = "Secrets Manager endpoint: HTTPS from the function only"
+            $0.groupDescription = "Secrets Manager endpoint: HTTPS from the functions that are given a rule"
             $0.vpcId = network.vpcId
-            $0.securityGroupIngress = [[
-                "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "SourceSecurityGroupId": clients.groupId,
-                "Description": "HTTPS from the function",
-            ]]
             $0.securityGroupEgress = [SecurityGroup.noOutboundTraffic]
         }
         endpoint = VPCEndpoint(logicalId) {

@@ -133,6 +133,8 @@ public struct VPCEndpoint: TypedResource {
     public var vpcEndpointType: Value?
     public var subnetIds: Value?
     public var securityGroupIds: Value?
+    /// Gateway endpoints only: the route tables that get a route to the service.
+    public var routeTableIds: Value?
     public var privateDnsEnabled: Value?
     public var policyDocument: PolicyDocument?
 
@@ -140,7 +142,7 @@ public struct VPCEndpoint: TypedResource {
 
     public var properties: [Field] {
         fields(("VpcId", vpcId), ("ServiceName", serviceName), ("VpcEndpointType", vpcEndpointType),
-               ("SubnetIds", subnetIds), ("SecurityGroupIds", securityGroupIds),
+               ("SubnetIds", subnetIds), ("SecurityGroupIds", securityGroupIds), ("RouteTableIds", routeTableIds),
                ("PrivateDnsEnabled", privateDnsEnabled), ("PolicyDocument", policyDocument))
     }
 }

@@ -50,3 +50,41 @@ public struct LogGroup: TypedResource {
 
     public var arn: Value { getAtt("Arn") }
 }
+
+/// Lets a service invoke a function, from one source ARN.
+public struct LambdaPermission: TypedResource {
+    public let resourceType = "AWS::Lambda::Permission"
+    public let logicalId: String
+    public var attributes = ResourceAttributes()
+    public var action: Value?
+    public var functionName: Value?
+    public var principal: Value?
+    public var sourceArn: Value?
+    public var sourceAccount: Value?
+
+    public init(logicalId: String) { self.logicalId = logicalId }
+
+    public var properties: [Field] {
+        fields(("Action", action), ("FunctionName", functionName), ("Principal", principal), ("SourceArn", sourceArn),
+               ("SourceAccount", sourceAccount))
+    }
+}
+
+/// A custom resource (`Custom::Name`) served by a Lambda function. CloudFormation sends the
+/// properties to the function on Create, on Update when one of them changes, and on Delete.
+public struct CustomResource: Resource {
+    public let resourceType: String
+    public let logicalId: String
+    public var attributes = ResourceAttributes()
+    public var serviceToken: Value
+    public var customProperties: [Field]
+
+    public init(_ logicalId: String, type: String, serviceToken: Value, properties: [Field] = []) {
+        self.logicalId = logicalId
+        self.resourceType = type
+        self.serviceToken = serviceToken
+        self.customProperties = properties
+    }
+
+    public var properties: [Field] { [Field("ServiceToken", serviceToken)] + customProperties }
+}

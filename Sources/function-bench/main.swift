@@ -1,0 +1,110 @@
+import ChatRuntime
+import Foundation
+import Logging
+import TestSupport
+
+// Benchmark of the packaged chat function (`scripts/package.sh dev`, then
+// `swift run -c release function-bench` with the test PostgreSQL running): the zip's size; cold
+// start, from starting the process to its first `invocation/next` and to its first response (an
+// event already queued, as on a cold invoke); and the warm overhead of an invocation over the store
+// call it makes, both on the postgres backend against the same database.
+
+func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+}
+
+func percentiles(_ samples: [Double]) -> (p50: Double, p95: Double) {
+    let sorted = samples.sorted()
+    return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))])
+}
+
+func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+
+struct BenchFailure: Error, CustomStringConvertible { var description: String }
+
+func environment(_ database: TestDatabase, runtimeAPI: String) -> [String: String] {
+    [
+        "AWS_LAMBDA_RUNTIME_API": runtimeAPI, "AWS_REGION": "us-east-1",
+        ChatContract.Environment.functionRole: "api", ChatContract.Environment.backendType: ChatContract.Backend.postgres,
+        ChatContract.Environment.clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:chat-bench",
+        ChatContract.Environment.secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:chat-bench",
+        ChatContract.Environment.databaseName: database.name, "DATABASE_URL": database.url,
+    ]
+}
+
+func historyEvent(_ conversation: String) -> String {
+    #"{"version":"2.0","routeKey":"GET /conversations/{id}/messages","rawPath":"/conversations/\#(conversation)/messages","#
+        + #""rawQueryString":"newest=20","queryStringParameters":{"newest":"20"},"headers":{},"isBase64Encoded":false,"#
+        + #""requestContext":{"http":{"method":"GET","path":"/conversations/\#(conversation)/messages"},"#
+        + #""authorizer":{"jwt":{"claims":{"sub":"bench-user"},"scopes":null}}}}"#
+}
+
+func run() async throws {
+    let zip = PackagedFunction.zip
+    let attributes = try FileManager.default.attributesOfItem(atPath: zip.path)
+    let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+    say(String(format: "zip: %@  %.1f MiB (%d bytes)", zip.path, Double(size) / 1_048_576, size))
+
+    let database = try TestPostgres.server().createDatabase(prefix: "function_bench")
+    defer { database.drop() }
+    var logger = Logger(label: "function-bench")
+    logger.logLevel = .error
+    let executor = try PostgresExecutor(.init(url: database.url), logger: logger)
+    let chat = try ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: ChatContract.BotVectors.embeddingDimension))
+    try await chat.migrator.migrate()
+    let conversation = UUID().uuidString.lowercased()
+    try await chat.history.append((1...40).map { NewMessage(clientMessageId: "m\($0)", role: $0 % 2 == 0 ? "assistant" : "user", content: "message \($0) of the bench") },
+                                  to: conversation, ownerId: "bench-user")
+
+    // Cold starts: a new process each, the event queued before it starts.
+    var toNext: [Double] = [], toResponse: [Double] = []
+    for _ in 0..<15 {
+        let emulator = try await LambdaEmulator.start()
+        let answer = Task { try await emulator.invoke(historyEvent(conversation)) }
+        try await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        let function = try PackagedFunction.start(environment: environment(database, runtimeAPI: emulator.address))
+        let outcome = try await answer.value
+        let answered = ContinuousClock.now
+        guard case .response = outcome, let firstNext = await emulator.firstNextRequest else {
+            function.stop()
+            throw BenchFailure(description: "cold start failed: \(outcome)\n\(function.log)")
+        }
+        toNext.append(milliseconds(firstNext - start))
+        toResponse.append(milliseconds(answered - start))
+        try await emulator.waitUntilIdle()
+        function.stop()
+        await emulator.stop()
+    }
+    let next = percentiles(toNext), response = percentiles(toResponse)
+    say(String(format: "cold start to first invocation/next   p50 %7.2f ms   p95 %7.2f ms   (%d starts)", next.p50, next.p95, toNext.count))
+    say(String(format: "cold start to first response          p50 %7.2f ms   p95 %7.2f ms", response.p50, response.p95))
+
+    // Warm: the same read through the function and straight from the store.
+    let emulator = try await LambdaEmulator.start()
+    let function = try PackagedFunction.start(environment: environment(database, runtimeAPI: emulator.address))
+    defer { function.stop() }
+    let iterations = 1_000
+    var invoked: [Double] = [], direct: [Double] = []
+    for round in 0..<(iterations + 100) {
+        var start = ContinuousClock.now
+        guard case .response = try await emulator.invoke(historyEvent(conversation)) else { throw BenchFailure(description: "warm invocation failed") }
+        if round >= 100 { invoked.append(milliseconds(ContinuousClock.now - start)) }
+        start = ContinuousClock.now
+        _ = try await chat.history.history(of: conversation, newest: 20)
+        if round >= 100 { direct.append(milliseconds(ContinuousClock.now - start)) }
+    }
+    try await emulator.waitUntilIdle()
+    await emulator.stop()
+    let warm = percentiles(invoked), store = percentiles(direct)
+    say(String(format: "warm invocation (GET 20 messages)     p50 %7.3f ms   p95 %7.3f ms   (%d runs)", warm.p50, warm.p95, iterations))
+    say(String(format: "the store call alone                  p50 %7.3f ms   p95 %7.3f ms", store.p50, store.p95))
+    say(String(format: "warm overhead (p50 difference)            %7.3f ms", warm.p50 - store.p50))
+}
+
+do {
+    try await run()
+} catch {
+    FileHandle.standardError.write(Data("function-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,201 @@
+import ChatRuntime
+import Foundation
+import Testing
+import TestSupport
+
+/// The packaged `bootstrap` (scripts/package.sh's zip, unzipped) as Lambda runs it: its own
+/// process, talking to the Runtime API emulator, over data-api-local or the test PostgreSQL.
+@Suite(.serialized, .timeLimit(.minutes(10))) struct PackagedFunctionTests {
+    struct Reply {
+        var status: Int
+        var headers: [String: String]
+        var body: [String: Any]
+    }
+
+    /// Invokes with an HTTP API event and reads the proxy response.
+    static func call(_ emulator: LambdaEmulator, _ method: String, _ path: String, user: String? = "alice",
+                     query: [String: String] = [:], body: String? = nil) async throws -> Reply {
+        let outcome = try await emulator.invoke(try ChatAPITests.eventJSON(method, path, user: user, query: query, body: body))
+        guard case .response(let bytes) = outcome else { throw LambdaEmulator.Failure(description: "\(method) \(path): \(outcome)") }
+        let response = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let text = response["body"] as? String ?? ""
+        let body = text.isEmpty ? [:] : try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+        return Reply(status: response["statusCode"] as? Int ?? 0, headers: response["headers"] as? [String: String] ?? [:], body: body)
+    }
+
+    /// Starts the packaged function, runs `body`, and stops it; on a failure the function's log is attached.
+    func withPackagedFunction(_ environment: [String: String], _ body: (PackagedFunction) async throws -> Void) async throws {
+        let function = try PackagedFunction.start(environment: environment)
+        defer { function.stop() }
+        do {
+            try await body(function)
+        } catch {
+            Issue.record("the function's log:\n\(function.log)")
+            throw error
+        }
+        #expect(function.process.isRunning, "the function exited: \(function.log)")
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func theWholeAPIAnswersThroughThePackagedBootstrap(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind)
+        defer { harness.close() }
+        let emulator = try await LambdaEmulator.start()
+        defer { Task { await emulator.stop() } }
+        try await withPackagedFunction(ChatFunctionTests.environment(harness, kind, emulator: emulator)) { _ in
+            let conversation = newConversationId()
+            let batch = #"{"messages":[{"clientMessageId":"m1","role":"user","content":"Plan a trip to Hanoi"},"#
+                + #"{"clientMessageId":"m2","role":"assistant","content":"Hanoi in autumn is mild"}]}"#
+            let appended = try await Self.call(emulator, "POST", "/conversations/\(conversation)/messages", body: batch)
+            #expect(appended.status == 200 && (appended.body["messages"] as? [Any])?.count == 2, "\(appended.body)")
+            // A retried append stores nothing twice.
+            let retried = try await Self.call(emulator, "POST", "/conversations/\(conversation)/messages", body: batch)
+            #expect(retried.status == 200)
+            let all = try await Self.call(emulator, "GET", "/conversations/\(conversation)/messages")
+            #expect((all.body["messages"] as? [[String: Any]])?.map { $0["clientMessageId"] as? String } == ["m1", "m2"], "\(all.body)")
+            let newest = try await Self.call(emulator, "GET", "/conversations/\(conversation)/messages", query: ["newest": "1"])
+            #expect((newest.body["messages"] as? [[String: Any]])?.map { $0["content"] as? String } == ["Hanoi in autumn is mild"])
+
+            #expect(try await Self.call(emulator, "PUT", "/conversations/\(conversation)", body: #"{"title":"Hanoi trip","excerpt":"autumn travel"}"#).status == 200)
+            let conversations = try await Self.call(emulator, "GET", "/conversations/search", query: ["q": "Hanoi", "limit": "5"])
+            #expect("\(conversations.body)".contains(conversation), "\(conversations.body)")
+            let bot = "bot-\(UUID().uuidString.prefix(8).lowercased())"
+            #expect(try await Self.call(emulator, "PUT", "/bots/\(bot)", body: #"{"title":"Travel planner","description":"plans trips"}"#).status == 200)
+            let bots = try await Self.call(emulator, "GET", "/bots/search", query: ["q": "travel planner", "limit": "5"])
+            #expect("\(bots.body)".contains(bot), "\(bots.body)")
+
+            // Each error status, with a JSON message and nothing else.
+            let errors: [(Reply, Int)] = [
+                (try await Self.call(emulator, "GET", "/bots/search", user: nil, query: ["q": "x"]), 401),
+                (try await Self.call(emulator, "POST", "/conversations/\(conversation)/messages", body: "{not json"), 400),
+                (try await Self.call(emulator, "POST", "/conversations/\(conversation)/messages", body: #"{"messages":[],"userId":"mallory"}"#), 400),
+                (try await Self.call(emulator, "PUT", "/conversations/not-a-uuid", body: "{}"), 400),
+                (try await Self.call(emulator, "PUT", "/bots/\(bot)", user: "bob", body: #"{"title":"Mine now"}"#), 403),
+                (try await Self.call(emulator, "GET", "/conversations/\(conversation)/messages", user: "bob"), 404),
+                (try await Self.call(emulator, "POST", "/conversations/\(conversation)/messages",
+                                     body: String(repeating: "x", count: 256 * 1024 + 1)), 413),
+            ]
+            for (reply, status) in errors {
+                #expect(reply.status == status && reply.body.keys.sorted() == ["message"], "\(status): \(reply.status) \(reply.body)")
+                #expect(!"\(reply.body)".contains("SELECT") && !"\(reply.body)".contains("INSERT"))
+            }
+
+            #expect(try await Self.call(emulator, "DELETE", "/conversations/\(conversation)").status == 204)
+            #expect(try await Self.call(emulator, "GET", "/conversations/\(conversation)/messages").status == 404)
+            #expect(try await Self.call(emulator, "DELETE", "/bots/\(bot)").status == 204)
+
+            // An event that is neither kind is a function error, and the loop goes on.
+            let malformed = try await emulator.invoke("[1, 2, 3]")
+            guard case .error(let type, _) = malformed else { Issue.record("expected an error, got \(malformed)"); return }
+            #expect(type == "Chat.UnknownEvent")
+            #expect(try await Self.call(emulator, "GET", "/bots/search", query: ["q": "x"]).status == 200)
+            try await emulator.waitUntilIdle()
+        }
+    }
+
+    @Test func aStartUpWithoutTheBackendVariableIsAnInitErrorNamingIt() async throws {
+        let emulator = try await LambdaEmulator.start()
+        defer { Task { await emulator.stop() } }
+        let function = try PackagedFunction.start(environment: ["AWS_LAMBDA_RUNTIME_API": emulator.address, "AWS_REGION": "us-east-1"])
+        defer { function.stop() }
+        let status = try await function.waitForExit(within: .seconds(20))
+        #expect(status != nil && status != 0, "the function should exit after an init error: \(function.log)")
+        let posted = await emulator.initializationError
+        #expect(posted?.text.contains("\(ChatContract.Environment.backendType): is not set") == true, "\(String(describing: posted))")
+        #expect(await emulator.nextRequests == 0)
+    }
+
+    /// A statement held up by a lock outlives the invocation's deadline: the function answers a
+    /// timeout before Lambda would give up, and the next invocation is served as usual.
+    @Test(arguments: BackendKind.allCases)
+    func aSlowStatementIsAnsweredAsATimeoutAndTheNextInvocationIsUnaffected(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind)
+        defer { harness.close() }
+        let emulator = try await LambdaEmulator.start()
+        defer { Task { await emulator.stop() } }
+        try await withPackagedFunction(ChatFunctionTests.environment(harness, kind, emulator: emulator)) { _ in
+            let warm = try await Self.call(emulator, "GET", "/bots/search", query: ["q": "x"])
+            #expect(warm.status == 200)
+            let blocker = try harness.database.holdLock(on: ChatContract.Conversations.table, forSeconds: 8)
+            defer { blocker.stop() }
+            let started = ContinuousClock.now
+            let body = #"{"messages":[{"clientMessageId":"m1","role":"user","content":"held up"}]}"#
+            let outcome = try await emulator.invoke(try ChatAPITests.eventJSON("POST", "/conversations/\(newConversationId())/messages", body: body),
+                                                    timeout: .seconds(3))
+            let waited = ContinuousClock.now - started
+            guard case .error(let type, let errorBody) = outcome else { Issue.record("expected a timeout, got \(outcome.text)"); return }
+            #expect(type == "Function.Timeout" && String(decoding: errorBody, as: UTF8.self).contains("deadline"), "\(outcome.text)")
+            #expect(waited < .seconds(3), "answered after \(waited), past the deadline")
+            // The lock is still held: other tables are not, and the function serves them at once.
+            let next = ContinuousClock.now
+            #expect(try await Self.call(emulator, "GET", "/bots/search", query: ["q": "x"]).status == 200)
+            #expect(ContinuousClock.now - next < .seconds(3))
+            try await emulator.waitUntilIdle()
+        }
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func theSchemaResourceWorksThroughThePackagedMigrator(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind, migrate: false)
+        defer { harness.close() }
+        let emulator = try await LambdaEmulator.start()
+        let s3 = try await RecordingServer.start()
+        defer { Task { await emulator.stop(); await s3.stop() } }
+        try await withPackagedFunction(ChatFunctionTests.environment(harness, kind, emulator: emulator, role: "migrator")) { _ in
+            func status(_ index: Int) async throws -> (String, String) {
+                let recorded = await s3.requests
+                let request = try #require(recorded.count > index ? recorded[index] : nil, "no reply \(index) to the ResponseURL")
+                #expect(request.method == "PUT" && request.headers["content-type"] == "")
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+                return (object["Status"] as? String ?? "", object["Reason"] as? String ?? "")
+            }
+            _ = try await emulator.invoke(ChatFunctionTests.customResource("Create", responseURL: s3.url))
+            #expect(try await status(0).0 == "SUCCESS")
+            try await harness.chat.migrator.checkDatabase()
+            try await harness.chat.history.append([NewMessage(clientMessageId: "m1", role: "user", content: "kept")],
+                                                  to: newConversationId(), ownerId: "alice")
+            _ = try await emulator.invoke(ChatFunctionTests.customResource("Update", responseURL: s3.url))
+            #expect(try await status(1).0 == "SUCCESS")
+            _ = try await emulator.invoke(ChatFunctionTests.customResource("Update", responseURL: s3.url, fingerprint: "sha256:other"))
+            let refused = try await status(2)
+            #expect(refused.0 == "FAILED" && refused.1.contains("asks for schema sha256:other"), "\(refused)")
+            _ = try await emulator.invoke(ChatFunctionTests.customResource("Delete", responseURL: s3.url))
+            #expect(try await status(3).0 == "SUCCESS")
+            #expect(try harness.database.run("SELECT count(*) FROM chat_history").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+            try await emulator.waitUntilIdle()
+        }
+    }
+
+    @Test func aFailingMigrationIsReportedFailedByThePackagedMigrator() async throws {
+        let harness = try await Harness.make(.postgres, migrate: false)
+        defer { harness.close() }
+        try harness.database.run("CREATE TABLE conversations (nothing int)")
+        let emulator = try await LambdaEmulator.start()
+        let s3 = try await RecordingServer.start()
+        defer { Task { await emulator.stop(); await s3.stop() } }
+        try await withPackagedFunction(ChatFunctionTests.environment(harness, .postgres, emulator: emulator, role: "migrator")) { _ in
+            _ = try await emulator.invoke(ChatFunctionTests.customResource("Create", responseURL: s3.url))
+            let first = try #require(await s3.requests.first, "no reply to the ResponseURL")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(first.body)) as? [String: Any])
+            #expect(object["Status"] as? String == "FAILED")
+            #expect((object["Reason"] as? String ?? "").contains("SQLSTATE 42703"), "\(object)")
+            try await emulator.waitUntilIdle()
+        }
+    }
+
+    @Test func anUnavailableDatabaseIs503WithRetryAfterThroughThePackagedBootstrap() async throws {
+        let postgres = try PrivateTestPostgres.start()
+        defer { postgres.stop() }
+        let harness = try await Harness.make(.postgres, server: postgres.server)
+        defer { harness.close() }
+        let emulator = try await LambdaEmulator.start()
+        defer { Task { await emulator.stop() } }
+        try await withPackagedFunction(ChatFunctionTests.environment(harness, .postgres, emulator: emulator)) { _ in
+            #expect(try await Self.call(emulator, "GET", "/bots/search", query: ["q": "x"]).status == 200)
+            postgres.stop()
+            let reply = try await Self.call(emulator, "GET", "/bots/search", query: ["q": "x"])
+            #expect(reply.status == 503 && reply.headers["retry-after"] == "5", "\(reply.status) \(reply.body)")
+            try await emulator.waitUntilIdle()
+        }
+    }
+}

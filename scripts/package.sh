@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the chat function for a stage and zips it for Lambda (provided.al2023):
+#   scripts/package.sh <stage>   →   .build/lambda/<stage>/bootstrap.zip, with its size and SHA-256
+# The architecture is the stage's setting, read from out/<stage>/manifest.json (what the template
+# declares). On a machine of that architecture the build links the Swift runtime statically
+# (--static-swift-stdlib); for the other one it needs a cross Swift SDK (the static Linux SDK,
+# `swift sdk install …`), and without one it refuses before building. Either way the binary's
+# ELF machine is checked before it is zipped.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+stage="${1:?usage: scripts/package.sh <stage>}"
+manifest="out/$stage/manifest.json"
+[ -f "$manifest" ] || { echo "package: no $manifest: run swift run synth $stage first" >&2; exit 2; }
+
+architecture="$(python3 scripts/lambda_package.py architecture "$manifest")"
+case "$architecture" in
+  arm64) target=aarch64 ;;
+  x86_64) target=x86_64 ;;
+  *) echo "package: $manifest asks for architecture $architecture; Lambda runs arm64 or x86_64" >&2; exit 2 ;;
+esac
+host="$(uname -m)"
+[ "$host" = arm64 ] && host=aarch64
+
+build=(swift build -c release --product chat-function)
+if [ "$host" = "$target" ]; then
+  build+=(--static-swift-stdlib)
+else
+  sdk="$target-swift-linux-musl"
+  if ! swift sdk list 2>/dev/null | grep -q static-linux; then
+    cat >&2 <<MSG
+package: stage $stage runs on $architecture, but this machine builds for $host and has no Swift SDK for
+$target installed, so the binary would not run there. Either package on an $architecture machine, install
+the static Linux SDK (https://www.swift.org/documentation/articles/static-linux-getting-started.html)
+so that "swift build --swift-sdk $sdk" works, or change the stage's architecture in stacks/Stages.swift.
+MSG
+    exit 2
+  fi
+  build+=(--swift-sdk "$sdk")
+fi
+
+echo "==> ${build[*]}"
+timeout 60m "${build[@]}"
+binary="$("${build[@]}" --show-bin-path)/chat-function"
+# Symbols and debug info are half the binary (and a slower cold start); the unstripped build stays
+# in .build for symbolicating a crash.
+staged=".build/lambda/$stage/bootstrap"
+mkdir -p "$(dirname "$staged")"
+if stripper="$(command -v llvm-strip || command -v strip)"; then
+  "$stripper" -o "$staged" "$binary"
+else
+  echo "package: no strip tool (binutils or llvm); packaging the binary unstripped" >&2
+  cp "$binary" "$staged"
+fi
+python3 scripts/lambda_package.py zip --binary "$staged" --architecture "$architecture" --out ".build/lambda/$stage/bootstrap.zip"
