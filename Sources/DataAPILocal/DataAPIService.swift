@@ -171,7 +171,7 @@ public final class DataAPIService: Sendable {
         try await resume.admit()
     }
 
-    private func inTransaction<T: Sendable>(_ id: String, _ body: @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
+    private func inTransaction<T: Sendable>(_ id: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
         let connection = try await transactions.acquire(id)
         do {
             let result = try await bounded(connection, body)
@@ -196,7 +196,7 @@ public final class DataAPIService: Sendable {
         }
     }
 
-    private func withPooledConnection<T: Sendable>(database: String?, _ body: @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
+    private func withPooledConnection<T: Sendable>(database: String?, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
         let name = database ?? settings.defaultDatabase
         guard name.count <= 64, !name.isEmpty else { throw .badRequest("Database name must be 1–64 characters") }
         do {
@@ -212,7 +212,7 @@ public final class DataAPIService: Sendable {
 
     /// Work on one connection, bounded a little past the server's own statement_timeout, so a
     /// server that stops answering gets its connection closed.
-    private func bounded<T: Sendable>(_ connection: PostgresConnection, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    private func bounded<T: Sendable>(_ connection: PostgresConnection, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await connection.bounded(by: settings.statementTimeout + .seconds(5), body)
         } catch is DeadlineExceeded {

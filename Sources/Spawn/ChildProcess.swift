@@ -45,8 +45,10 @@ public enum ChildProcess {
                            timeLimitSeconds: Int? = nil) throws -> Result {
         let command = ([executable] + arguments.prefix(3)).joined(separator: " ")
         var outputPipe: [Int32] = [-1, -1], errorPipe: [Int32] = [-1, -1]
-        if standardOutput { guard pipe(&outputPipe) == 0 else { throw Failure.cannotStart(command, code: errno) } }
-        if standardError == .captured { guard pipe(&errorPipe) == 0 else { throw Failure.cannotStart(command, code: errno) } }
+        // Close-on-exec, so a child another thread spawns meanwhile does not inherit this child's pipe:
+        // a daemon it starts would hold the write end open and this read would wait for the daemon.
+        if standardOutput { guard closeOnExecPipe(&outputPipe) == 0 else { throw Failure.cannotStart(command, code: errno) } }
+        if standardError == .captured { guard closeOnExecPipe(&errorPipe) == 0 else { throw Failure.cannotStart(command, code: errno) } }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -146,6 +148,24 @@ public enum ChildProcess {
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 }
+
+/// A pipe whose ends are closed on exec, created in one call (no window for another thread's spawn).
+/// Linux has pipe2; macOS does not, and there the flag is set right after.
+private func closeOnExecPipe(_ ends: UnsafeMutablePointer<Int32>) -> Int32 {
+    #if canImport(Glibc)
+    return pipe2(ends, O_CLOEXEC)
+    #else
+    guard pipe(ends) == 0 else { return -1 }
+    for index in 0..<2 { _ = fcntl(ends[index], F_SETFD, FD_CLOEXEC) }
+    return 0
+    #endif
+}
+
+#if canImport(Glibc)
+/// glibc declares it only under _GNU_SOURCE, which Swift's Glibc module does not set.
+@_silgen_name("pipe2")
+private func pipe2(_ ends: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
+#endif
 
 /// glibc (2.29+) and macOS have it, but Swift's Glibc module does not declare it (it sits behind _GNU_SOURCE).
 @_silgen_name("posix_spawn_file_actions_addchdir_np")

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,7 @@ import Glibc
 /// port accepts connections, and terminated. A start that loses its port to another process is retried
 /// on a new one.
 public final class LoopbackServer: Sendable {
-    public let process: Process
+    public let process: BackgroundProcess
     public let port: Int
     public var url: String { "http://127.0.0.1:\(port)" }
 
@@ -15,7 +16,7 @@ public final class LoopbackServer: Sendable {
         public var description: String
     }
 
-    private init(process: Process, port: Int) {
+    private init(process: BackgroundProcess, port: Int) {
         self.process = process
         self.port = port
     }
@@ -28,19 +29,14 @@ public final class LoopbackServer: Sendable {
         var lastProblem = ""
         for _ in 0..<3 {
             let port = try freePort()
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = arguments(port)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try BackgroundProcess.start(executable.path, arguments(port))
             let server = LoopbackServer(process: process, port: port)
             for _ in 0..<400 {
-                if accepts(port: port) { return server }
+                if listening(port: port) { return server }
                 if !process.isRunning { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            lastProblem = process.isRunning ? "did not listen on \(port) within 20 s" : "exited (status \(process.terminationStatus))"
+            lastProblem = process.isRunning ? "did not listen on \(port) within 20 s" : "exited (status \(process.status ?? 0))"
             server.stop()
         }
         throw Failure(description: "\(executable.lastPathComponent) \(lastProblem)")
@@ -48,18 +44,7 @@ public final class LoopbackServer: Sendable {
 
     /// SIGTERM, then SIGKILL if it is still there after two seconds: a child can inherit an ignored
     /// SIGTERM from the test runner (moto's server was seen surviving it).
-    public func stop() { Self.stop(process) }
-
-    static func stop(_ process: Process) {
-        guard process.isRunning else { return }
-        process.terminate()
-        let pid = process.processIdentifier
-        for _ in 0..<40 {
-            if kill(pid, 0) != 0 || !process.isRunning { return }
-            usleep(50_000)
-        }
-        kill(pid, SIGKILL)
-    }
+    public func stop() { process.stop() }
 
     /// A port the kernel just had free on 127.0.0.1.
     public static func freePort() throws -> Int {
@@ -72,6 +57,18 @@ public final class LoopbackServer: Sendable {
         }
         guard bound else { throw Failure(description: "cannot find a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Whether something listens on 127.0.0.1:`port`. On Linux the kernel's socket table says so
+    /// without connecting: a probe connection that closes at once can crash a debug build of a
+    /// Hummingbird server (NIO traps on a connection closed before the server took it in).
+    static func listening(port: Int) -> Bool {
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return accepts(port: port) }
+        let local = String(format: "0100007F:%04X", port)
+        return table.split(separator: "\n").contains { line in
+            let columns = line.split(separator: " ")
+            return columns.count > 3 && columns[1] == local && columns[3] == "0A"
+        }
     }
 
     static func accepts(port: Int) -> Bool {

@@ -1,9 +1,10 @@
 import Foundation
+import Spawn
 
 /// The chat function as Lambda runs it: the `bootstrap` inside the zip `scripts/package.sh` built,
 /// unzipped and started as its own process with the environment a template would give it.
 public final class PackagedFunction: Sendable {
-    public let process: Process
+    public let process: BackgroundProcess
     /// Its standard output and error: the JSON log lines.
     public let logFile: URL
 
@@ -39,7 +40,7 @@ public final class PackagedFunction: Sendable {
         return bootstrap
     }
 
-    private init(process: Process, logFile: URL) {
+    private init(process: BackgroundProcess, logFile: URL) {
         self.process = process
         self.logFile = logFile
     }
@@ -47,15 +48,8 @@ public final class PackagedFunction: Sendable {
     /// Starts `bootstrap` with exactly `environment` (plus PATH), as Lambda starts it.
     public static func start(environment: [String: String]) throws -> PackagedFunction {
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("chat-function-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let output = try FileHandle(forWritingTo: logFile)
-        let process = Process()
-        process.executableURL = try bootstrap()
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { given, _ in given }
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        try output.close()
+        let process = try BackgroundProcess.start(try bootstrap().path, [], environment: environment.merging(["PATH": "/usr/bin:/bin"]) { given, _ in given },
+                                                  inheritEnvironment: false, outputPath: logFile.path)
         return PackagedFunction(process: process, logFile: logFile)
     }
 
@@ -65,9 +59,9 @@ public final class PackagedFunction: Sendable {
     public func waitForExit(within limit: Duration) async throws -> Int32? {
         let deadline = ContinuousClock.now + limit
         while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(25)) }
-        return process.isRunning ? nil : process.terminationStatus
+        return process.status
     }
 
     /// SIGTERM, then SIGKILL after two seconds.
-    public func stop() { LoopbackServer.stop(process) }
+    public func stop() { process.stop() }
 }

@@ -1,13 +1,14 @@
 import Foundation
+import Spawn
 
 /// A session that holds an `ACCESS EXCLUSIVE` lock on a table for a while: every statement on the
 /// table waits, which is how a test makes a statement slow without changing the code that runs it.
 public final class TableLock: Sendable {
-    let process: Process
+    let process: BackgroundProcess
     let database: TestDatabase
     let applicationName: String
 
-    init(process: Process, database: TestDatabase, applicationName: String) {
+    init(process: BackgroundProcess, database: TestDatabase, applicationName: String) {
         self.process = process
         self.database = database
         self.applicationName = applicationName
@@ -16,7 +17,7 @@ public final class TableLock: Sendable {
     /// Ends the holding session now (the server would otherwise keep it until its sleep ends).
     public func stop() {
         _ = try? database.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(applicationName)'")
-        LoopbackServer.stop(process)
+        process.stop()
     }
 }
 
@@ -24,15 +25,11 @@ extension TestDatabase {
     /// Locks `table` in a psql session of its own for `seconds`, and returns once the lock is held.
     public func holdLock(on table: String, forSeconds seconds: Int) throws -> TableLock {
         let applicationName = "test-lock-\(UUID().uuidString.prefix(8).lowercased())"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: server.binDirectory + "/psql")
-        process.arguments = ["-X", "-q", "-h", server.host, "-p", String(server.port), "-U", "postgres", "-d", name,
-                             "-c", "BEGIN; LOCK TABLE \(table) IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(\(seconds)); COMMIT;"]
-        process.environment = ProcessInfo.processInfo.environment.merging(TestPostgres.clientLimits) { $1 }
-            .merging(["PGAPPNAME": applicationName]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try BackgroundProcess.start(
+            server.binDirectory + "/psql",
+            ["-X", "-q", "-h", server.host, "-p", String(server.port), "-U", "postgres", "-d", name,
+             "-c", "BEGIN; LOCK TABLE \(table) IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(\(seconds)); COMMIT;"],
+            environment: TestPostgres.clientLimits.merging(["PGAPPNAME": applicationName]) { $1 })
         let lock = TableLock(process: process, database: self, applicationName: applicationName)
         let held = """
             SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
