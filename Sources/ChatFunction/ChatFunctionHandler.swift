@@ -43,31 +43,27 @@ public struct ChatFunctionHandler: LambdaHandler {
                                    schema: SchemaResource(migrator: database.migrator, log: { log.write(.error, $0) }))
     }
 
+    /// Each event is parsed once on the way that succeeds (an HTTP API request is the hot path);
+    /// only an event that fits neither shape is looked at again, to say what is wrong with it.
     public func handle(_ invocation: Invocation) async throws -> [UInt8] {
         let data = Data(invocation.body)
+        if let event = try? JSONDecoder().decode(HTTPAPIEvent.self, from: data) {
+            guard role == .api else { throw FunctionError(type: "Chat.WrongRole", message: "the migrator function does not serve HTTP requests") }
+            return Array(try JSONEncoder().encode(await api.handle(event)))
+        }
+        if let request = try? JSONDecoder().decode(SchemaResource.Request.self, from: data) {
+            guard role == .migrator else { throw FunctionError(type: "Chat.WrongRole", message: "only the migrator function applies the schema") }
+            try await schema.handle(request)
+            return Array("{}".utf8)
+        }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw FunctionError(type: "Chat.UnknownEvent", message: "the event is not a JSON object")
         }
         if object["requestContext"] != nil && object["rawPath"] != nil {
-            guard role == .api else { throw FunctionError(type: "Chat.WrongRole", message: "the migrator function does not serve HTTP requests") }
-            let event: HTTPAPIEvent
-            do {
-                event = try JSONDecoder().decode(HTTPAPIEvent.self, from: data)
-            } catch {
-                throw FunctionError(type: "Chat.UnknownEvent", message: "the HTTP API event is not payload format 2.0")
-            }
-            return Array(try JSONEncoder().encode(await api.handle(event)))
+            throw FunctionError(type: "Chat.UnknownEvent", message: "the HTTP API event is not payload format 2.0")
         }
         if object["RequestType"] != nil && object["ResponseURL"] != nil {
-            guard role == .migrator else { throw FunctionError(type: "Chat.WrongRole", message: "only the migrator function applies the schema") }
-            let request: SchemaResource.Request
-            do {
-                request = try JSONDecoder().decode(SchemaResource.Request.self, from: data)
-            } catch {
-                throw FunctionError(type: "Chat.UnknownEvent", message: "the custom resource request lacks a field CloudFormation always sends")
-            }
-            try await schema.handle(request)
-            return Array("{}".utf8)
+            throw FunctionError(type: "Chat.UnknownEvent", message: "the custom resource request lacks a field CloudFormation always sends")
         }
         throw FunctionError(type: "Chat.UnknownEvent",
                             message: "the event is neither an HTTP API request (payload 2.0) nor a CloudFormation custom resource request")
