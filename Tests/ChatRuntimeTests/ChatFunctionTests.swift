@@ -84,6 +84,48 @@ import TestSupport
         """
     }
 
+    /// Create (the schema appears), Update (applied again), Update for a schema the artifact does not
+    /// carry (FAILED, saying why), Delete (nothing dropped): the migrator function, however it runs.
+    static func schemaResourceLifecycle(_ harness: Harness, emulator: LambdaEmulator, s3: RecordingServer) async throws {
+        func reply(_ index: Int) async throws -> (status: String, reason: String, headers: [String: String]) {
+            let recorded = await s3.requests
+            let request = try #require(recorded.count > index ? recorded[index] : nil, "no reply \(index) to the ResponseURL")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+            #expect(request.method == "PUT" && request.path == "/cloudformation-custom-resource-response")
+            #expect(object["PhysicalResourceId"] as? String == "chat-schema" && object["LogicalResourceId"] as? String == "ChatSchema")
+            #expect((object["StackId"] as? String)?.hasSuffix("stack/chat-dev-app/guid") == true && (object["RequestId"] as? String)?.hasPrefix("request-") == true)
+            return (object["Status"] as? String ?? "", object["Reason"] as? String ?? "", request.headers)
+        }
+        // Create: the schema appears.
+        _ = try await emulator.invoke(customResource("Create", responseURL: s3.url), timeout: .seconds(30))
+        let created = try await reply(0)
+        #expect(created.status == "SUCCESS" && created.headers["content-type"] == "", "\(created)")
+        try await harness.chat.migrator.checkDatabase()
+        try await harness.chat.history.append([NewMessage(clientMessageId: "m1", role: "user", content: "kept")], to: newConversationId(), ownerId: "alice")
+        // Update with this artifact's fingerprint: applied again, idempotently.
+        _ = try await emulator.invoke(customResource("Update", responseURL: s3.url), timeout: .seconds(30))
+        #expect(try await reply(1).status == "SUCCESS")
+        // Update asking for a schema this artifact does not carry: FAILED, saying why.
+        _ = try await emulator.invoke(customResource("Update", responseURL: s3.url, fingerprint: "sha256:other"), timeout: .seconds(30))
+        let refused = try await reply(2)
+        #expect(refused.status == "FAILED" && refused.reason.contains("asks for schema sha256:other"), "\(refused)")
+        // Delete: nothing dropped.
+        _ = try await emulator.invoke(customResource("Delete", responseURL: s3.url), timeout: .seconds(30))
+        #expect(try await reply(3).status == "SUCCESS")
+        #expect(try harness.database.run("SELECT count(*) FROM chat_history").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    }
+
+    /// A first Create against a database where the schema cannot be applied: FAILED with the store's reason, no SQL.
+    static func failedMigration(_ harness: Harness, emulator: LambdaEmulator, s3: RecordingServer) async throws {
+        _ = try await emulator.invoke(customResource("Create", responseURL: s3.url), timeout: .seconds(30))
+        let recorded = await s3.requests
+        let first = try #require(recorded.first, "no reply to the ResponseURL")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(first.body)) as? [String: Any])
+        #expect(object["Status"] as? String == "FAILED")
+        let reason = object["Reason"] as? String ?? ""
+        #expect(reason.contains("could not be applied (SQLSTATE 42703)") && !reason.contains("CREATE"), "\(reason)")
+    }
+
     @Test(arguments: BackendKind.allCases)
     func theSchemaResourceCreatesUpdatesKeepsDataOnDeleteAndReportsFailures(_ kind: BackendKind) async throws {
         let harness = try await Harness.make(kind, migrate: false)
@@ -92,32 +134,7 @@ import TestSupport
         let s3 = try await RecordingServer.start()
         defer { Task { await emulator.stop(); await s3.stop() } }
         try await withFunction(Self.environment(harness, kind, emulator: emulator, role: "migrator"), on: emulator) {
-            func reply(_ index: Int) async throws -> (status: String, reason: String, headers: [String: String]) {
-                let recorded = await s3.requests
-                let request = try #require(recorded.count > index ? recorded[index] : nil, "no reply \(index) to the ResponseURL")
-                let object = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
-                #expect(request.method == "PUT" && request.path == "/cloudformation-custom-resource-response")
-                #expect(object["PhysicalResourceId"] as? String == "chat-schema" && object["LogicalResourceId"] as? String == "ChatSchema")
-                #expect((object["StackId"] as? String)?.hasSuffix("stack/chat-dev-app/guid") == true && (object["RequestId"] as? String)?.hasPrefix("request-") == true)
-                return (object["Status"] as? String ?? "", object["Reason"] as? String ?? "", request.headers)
-            }
-            // Create: the schema appears.
-            _ = try await emulator.invoke(Self.customResource("Create", responseURL: s3.url), timeout: .seconds(30))
-            let created = try await reply(0)
-            #expect(created.status == "SUCCESS" && created.headers["content-type"] == "", "\(created)")
-            try await harness.chat.migrator.checkDatabase()
-            try await harness.chat.history.append([NewMessage(clientMessageId: "m1", role: "user", content: "kept")], to: newConversationId(), ownerId: "alice")
-            // Update with this artifact's fingerprint: applied again, idempotently.
-            _ = try await emulator.invoke(Self.customResource("Update", responseURL: s3.url), timeout: .seconds(30))
-            #expect(try await reply(1).status == "SUCCESS")
-            // Update asking for a schema this artifact does not carry: FAILED, saying why.
-            _ = try await emulator.invoke(Self.customResource("Update", responseURL: s3.url, fingerprint: "sha256:other"), timeout: .seconds(30))
-            let refused = try await reply(2)
-            #expect(refused.status == "FAILED" && refused.reason.contains("asks for schema sha256:other"), "\(refused)")
-            // Delete: nothing dropped.
-            _ = try await emulator.invoke(Self.customResource("Delete", responseURL: s3.url), timeout: .seconds(30))
-            #expect(try await reply(3).status == "SUCCESS")
-            #expect(try harness.database.run("SELECT count(*) FROM chat_history").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+            try await Self.schemaResourceLifecycle(harness, emulator: emulator, s3: s3)
         }
     }
 
@@ -130,13 +147,7 @@ import TestSupport
         let s3 = try await RecordingServer.start()
         defer { Task { await emulator.stop(); await s3.stop() } }
         try await withFunction(Self.environment(harness, .postgres, emulator: emulator, role: "migrator"), on: emulator) {
-            _ = try await emulator.invoke(Self.customResource("Create", responseURL: s3.url), timeout: .seconds(30))
-            let recorded = await s3.requests
-            let first = try #require(recorded.first, "no reply to the ResponseURL")
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(first.body)) as? [String: Any])
-            #expect(object["Status"] as? String == "FAILED")
-            let reason = object["Reason"] as? String ?? ""
-            #expect(reason.contains("could not be applied (SQLSTATE 42703)") && !reason.contains("CREATE"), "\(reason)")
+            try await Self.failedMigration(harness, emulator: emulator, s3: s3)
         }
     }
 }

@@ -144,26 +144,7 @@ import TestSupport
         let s3 = try await RecordingServer.start()
         defer { Task { await emulator.stop(); await s3.stop() } }
         try await withPackagedFunction(ChatFunctionTests.environment(harness, kind, emulator: emulator, role: "migrator")) { _ in
-            func status(_ index: Int) async throws -> (String, String) {
-                let recorded = await s3.requests
-                let request = try #require(recorded.count > index ? recorded[index] : nil, "no reply \(index) to the ResponseURL")
-                #expect(request.method == "PUT" && request.headers["content-type"] == "")
-                let object = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
-                return (object["Status"] as? String ?? "", object["Reason"] as? String ?? "")
-            }
-            _ = try await emulator.invoke(ChatFunctionTests.customResource("Create", responseURL: s3.url))
-            #expect(try await status(0).0 == "SUCCESS")
-            try await harness.chat.migrator.checkDatabase()
-            try await harness.chat.history.append([NewMessage(clientMessageId: "m1", role: "user", content: "kept")],
-                                                  to: newConversationId(), ownerId: "alice")
-            _ = try await emulator.invoke(ChatFunctionTests.customResource("Update", responseURL: s3.url))
-            #expect(try await status(1).0 == "SUCCESS")
-            _ = try await emulator.invoke(ChatFunctionTests.customResource("Update", responseURL: s3.url, fingerprint: "sha256:other"))
-            let refused = try await status(2)
-            #expect(refused.0 == "FAILED" && refused.1.contains("asks for schema sha256:other"), "\(refused)")
-            _ = try await emulator.invoke(ChatFunctionTests.customResource("Delete", responseURL: s3.url))
-            #expect(try await status(3).0 == "SUCCESS")
-            #expect(try harness.database.run("SELECT count(*) FROM chat_history").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+            try await ChatFunctionTests.schemaResourceLifecycle(harness, emulator: emulator, s3: s3)
             try await emulator.waitUntilIdle()
         }
     }
@@ -176,11 +157,7 @@ import TestSupport
         let s3 = try await RecordingServer.start()
         defer { Task { await emulator.stop(); await s3.stop() } }
         try await withPackagedFunction(ChatFunctionTests.environment(harness, .postgres, emulator: emulator, role: "migrator")) { _ in
-            _ = try await emulator.invoke(ChatFunctionTests.customResource("Create", responseURL: s3.url))
-            let first = try #require(await s3.requests.first, "no reply to the ResponseURL")
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(first.body)) as? [String: Any])
-            #expect(object["Status"] as? String == "FAILED")
-            #expect((object["Reason"] as? String ?? "").contains("SQLSTATE 42703"), "\(object)")
+            try await ChatFunctionTests.failedMigration(harness, emulator: emulator, s3: s3)
             try await emulator.waitUntilIdle()
         }
     }
