@@ -94,9 +94,10 @@ public struct ServerlessFunction: StackContent {
             ingress = []
             egress = []
         case .inVPC(let network, let databases, let endpoint):
-            missingS3Path = (settings.invokedBy == .customResources) && network.s3Endpoint == nil
+            let reachesS3 = settings.invokedBy == .customResources
+            missingS3Path = reachesS3 && network.s3Endpoint == nil
             let group = SecurityGroup("\(logicalId)SecurityGroup") {
-                $0.groupDescription = .string("\(logicalId): outbound to its databases and the Secrets Manager endpoint only")
+                $0.groupDescription = .string("\(logicalId): outbound to its databases\(reachesS3 ? ", S3" : "") and the Secrets Manager endpoint only")
                 $0.vpcId = network.vpcId
                 $0.securityGroupEgress = [SecurityGroup.noOutboundTraffic]
             }
@@ -134,7 +135,7 @@ public struct ServerlessFunction: StackContent {
                 $0.toPort = 443
                 $0.destinationSecurityGroupId = endpoint.securityGroup.groupId
                 $0.description = "HTTPS to the Secrets Manager endpoint"
-            }] + ((settings.invokedBy == .customResources) ? [SecurityGroupEgress("\(logicalId)EgressToS3") {
+            }] + (reachesS3 ? [SecurityGroupEgress("\(logicalId)EgressToS3") {
                 // S3's addresses are a managed prefix list whose id CloudFormation cannot look up;
                 // the private subnets' only route out is the S3 gateway endpoint, so this reaches S3 alone.
                 $0.groupId = group.groupId
