@@ -38,8 +38,12 @@ public struct AppStack {
             }
             return variables
         }
-        // In the VPC both functions share one Secrets Manager endpoint.
-        let secrets = stage.backend == .postgres ? SecretsManagerEndpoint("SecretsManagerEndpoint", network: database.network) : nil
+        // In the VPC both functions share one Secrets Manager endpoint. It keeps the logical ID it had
+        // when it served RagFunction alone: under a new one CloudFormation would create a second
+        // endpoint with private DNS before deleting the first, which the VPC refuses (synth diff
+        // reports it as a deploy blocker).
+        let secrets = stage.backend == .postgres
+            ? SecretsManagerEndpoint("RagFunctionSecretsManagerEndpoint", network: database.network) : nil
         let placement: ServerlessFunction.Placement = secrets.map { .inVPC(database.network, databases: [cluster], secrets: $0) } ?? .outsideVPC
         func grant(_ role: Role) -> DatabaseAccessGrant {
             switch stage.backend {

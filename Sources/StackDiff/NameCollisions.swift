@@ -1,7 +1,8 @@
 /// What in one stack's update CloudFormation refuses half-way, and what the update leaves behind:
 /// a replaced resource that keeps its custom name (the replacement is created before the old
 /// resource is deleted, so the name is still taken), a new resource that takes the name of a removed
-/// or retained one, and resources whose `Retain` policies keep them after the stack lets go.
+/// or retained one (an interface endpoint's private DNS name for its service in its VPC included),
+/// and resources whose `Retain` policies keep them after the stack lets go.
 enum NameCollisions {
     static let retainingPolicies: Set<String> = ["Retain", "RetainExceptOnCreate"]
 
@@ -51,7 +52,34 @@ enum NameCollisions {
                         : "keep the logical ID \(oldId) instead of adding \(id), or give \(id) another name"))
             }
         }
+        // Private DNS for a service is one per VPC: a new interface endpoint that enables it while a
+        // removed one still has it fails to create.
+        for id in new.keys.sorted() where old[id] == nil {
+            guard let now = new[id], let claim = privateDNS(of: now) else { continue }
+            for (oldId, was) in removed.sorted(by: { $0.key < $1.key }) where privateDNS(of: was) == claim {
+                blockers.append(DeployBlocker(
+                    kind: .nameCollision, stack: stack, resource: id, export: nil,
+                    detail: "\(id) (AWS::EC2::VPCEndpoint) enables private DNS for \(claim.service.display) in \(claim.vpc.display), "
+                        + "which \(oldId) still holds: CloudFormation creates new resources before it deletes removed ones, "
+                        + "and a VPC takes one private DNS name per service",
+                    fix: "keep the logical ID \(oldId) for the endpoint instead of adding \(id), or deploy once with "
+                        + "PrivateDnsEnabled false on \(id) and turn it on in the next deploy"))
+            }
+        }
         return (blockers, orphans)
+    }
+
+    struct PrivateDNSClaim: Equatable {
+        var service: TemplateTree
+        var vpc: TemplateTree
+    }
+
+    /// The service and VPC an interface endpoint with private DNS answers for.
+    static func privateDNS(of resource: StackDiffer.Resource) -> PrivateDNSClaim? {
+        guard resource.type == "AWS::EC2::VPCEndpoint", let properties = resource.properties,
+              properties["VpcEndpointType"]?.text == "Interface", properties["PrivateDnsEnabled"]?.text == "true",
+              let service = properties["ServiceName"], let vpc = properties["VpcId"] else { return nil }
+        return PrivateDNSClaim(service: service, vpc: vpc)
     }
 
     /// The physical name a template gives the resource, when its type has one and it is set.

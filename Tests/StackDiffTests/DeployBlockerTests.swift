@@ -138,6 +138,30 @@ import YAML
         #expect(try single(deleted, try edit(deleted, "  Logs:\n", "  ChatLogs:\n")).blockers.map(\.kind) == [.nameCollision])
     }
 
+    static let secretsEndpoint = """
+        Resources:
+          RagFunctionSecretsManagerEndpoint:
+            Type: AWS::EC2::VPCEndpoint
+            Properties:
+              VpcId: !ImportValue chat-staging-database-Network
+              ServiceName: !Sub com.amazonaws.${AWS::Region}.secretsmanager
+              VpcEndpointType: Interface
+              PrivateDnsEnabled: true
+
+        """
+
+    @Test func aNewInterfaceEndpointCannotTakePrivateDNSARemovedOneStillHolds() throws {
+        let moved = try edit(Self.secretsEndpoint, "  RagFunctionSecretsManagerEndpoint:\n", "  SecretsManagerEndpoint:\n")
+        let blocker = try #require(try single(Self.secretsEndpoint, moved).blockers.first)
+        #expect(blocker.kind == .nameCollision && blocker.resource == "SecretsManagerEndpoint")
+        #expect(blocker.detail.contains("which RagFunctionSecretsManagerEndpoint still holds") && blocker.fix.contains("PrivateDnsEnabled false"))
+        // Without private DNS, or for another service, two endpoints live side by side.
+        let quiet = try edit(moved, "PrivateDnsEnabled: true", "PrivateDnsEnabled: false")
+        #expect(try single(Self.secretsEndpoint, quiet).blockers.isEmpty)
+        let other = try edit(moved, ".secretsmanager", ".logs")
+        #expect(try single(Self.secretsEndpoint, other).blockers.isEmpty)
+    }
+
     @Test func retainExceptOnCreateKeepsTheResource() throws {
         let policy = try edit(Self.namedCluster, "DeletionPolicy: Retain", "DeletionPolicy: RetainExceptOnCreate")
         let report = try single(policy, String(policy[..<policy.range(of: "  Logs:")!.lowerBound]))
