@@ -153,10 +153,12 @@ public struct ChatHistoryStore: Sendable {
                    \(Conversations.metadata)::text, \(Self.utc(Conversations.updatedAt))
             FROM \(Conversations.table) WHERE \(Conversations.conversationId) = :conversation
             """, ["conversation": .uuid(conversationId)]))
-        guard let row = result.rows.first else { return nil }
-        var conversation = Conversation(conversationId: row[0].text ?? "", ownerId: row[1].text ?? "", botId: row[2].text,
-                                        title: row[3].text ?? "", metadata: row[4].text ?? "{}")
-        conversation.updatedAt = row[5].text
+        guard let values = result.rows.first else { return nil }
+        let row = ResultRow(values, "conversation")
+        var conversation = Conversation(conversationId: try row.text(0, Conversations.conversationId), ownerId: try row.text(1, Conversations.ownerId),
+                                        botId: try row.optionalText(2, Conversations.botId), title: try row.text(3, Conversations.title),
+                                        metadata: try row.text(4, Conversations.metadata))
+        conversation.updatedAt = try row.text(5, Conversations.updatedAt)
         return conversation
     }
 
@@ -179,10 +181,10 @@ public struct ChatHistoryStore: Sendable {
         "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
     }
 
-    static func message(_ row: [SQLValue]) throws -> StoredMessage {
-        guard row.count == 5, let seq = row[0].int, let client = row[1].text, let role = row[2].text, let content = row[3].text else {
-            throw SQLExecutionError.unsupportedValue("unexpected chat_history row")
-        }
-        return StoredMessage(seq: seq, clientMessageId: client, role: role, content: content, createdAt: row[4].text ?? "")
+    static func message(_ values: [SQLValue]) throws -> StoredMessage {
+        let row = ResultRow(values, "chat_history row")
+        return StoredMessage(seq: try row.int(0, History.seq), clientMessageId: try row.text(1, History.clientMessageId),
+                             role: try row.text(2, History.role), content: try row.text(3, History.content),
+                             createdAt: try row.text(4, History.createdAt))
     }
 }

@@ -69,9 +69,11 @@ public struct SearchStore: Sendable {
                                        tsv: Bots.tsv, title: Bots.title),
                               filter: visible, select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)")
         let result = try await executor.execute(SQLStatement(sql, try await parameters(query, user: user, limit: limit)))
-        return result.rows.map { row in
-            BotHit(botId: row[0].text ?? "", ownerId: row[1].text ?? "", title: row[2].text ?? "", description: row[3].text ?? "",
-                   visibility: row[4].text ?? "", score: row[5].double ?? 0, ranks: Self.ranks(row, from: 6))
+        return try result.rows.map { values in
+            let row = ResultRow(values, "bot search hit")
+            return BotHit(botId: try row.text(0, Bots.botId), ownerId: try row.text(1, Bots.ownerId), title: try row.text(2, Bots.title),
+                          description: try row.text(3, Bots.description), visibility: try row.text(4, Bots.visibility),
+                          score: try row.double(5, "score"), ranks: try Self.ranks(row, from: 6))
         }
     }
 
@@ -109,16 +111,20 @@ public struct SearchStore: Sendable {
                               filter: "b.\(Conversations.userId) = :user",
                               select: "b.\(Conversations.conversationId)::text, b.\(Conversations.botId), b.\(Conversations.title), b.\(Conversations.excerpt)")
         let result = try await executor.execute(SQLStatement(sql, try await parameters(query, user: user, limit: limit)))
-        return result.rows.map { row in
-            ConversationHit(conversationId: row[0].text ?? "", botId: row[1].text, title: row[2].text ?? "", excerpt: row[3].text ?? "",
-                            score: row[4].double ?? 0, ranks: Self.ranks(row, from: 5))
+        return try result.rows.map { values in
+            let row = ResultRow(values, "conversation search hit")
+            return ConversationHit(conversationId: try row.text(0, Conversations.conversationId), botId: try row.optionalText(1, Conversations.botId),
+                                   title: try row.text(2, Conversations.title), excerpt: try row.text(3, Conversations.excerpt),
+                                   score: try row.double(4, "score"), ranks: try Self.ranks(row, from: 5))
         }
     }
 
     // MARK: The hybrid query
 
-    static func ranks(_ row: [SQLValue], from index: Int) -> HitRanks {
-        HitRanks(vector: row[index].int, text: row[index + 1].int, title: row[index + 2].int)
+    /// Each rank is NULL when the hit did not come from that list.
+    static func ranks(_ row: ResultRow, from index: Int) throws -> HitRanks {
+        HitRanks(vector: try row.optionalInt(index, "vector rank"), text: try row.optionalInt(index + 1, "text rank"),
+                 title: try row.optionalInt(index + 2, "title rank"))
     }
 
     private func parameters(_ query: String, user: String, limit: Int) async throws -> [String: SQLValue] {
