@@ -1,5 +1,6 @@
 import DataAPIWire
 import PostgresNIO
+import PostgresTimeLimits
 
 /// An error as the Data API reports it: a code (which decides the HTTP status and the exception
 /// botocore raises) and a message.
@@ -30,7 +31,7 @@ public struct DataAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         if case PostgresError.server(let server) = error, let state = server.fields[.sqlState] {
             return database(state: state, message: server.fields[.message], detail: server.fields[.detail], position: server.fields[.position])
         }
-        if case PostgresError.connectionClosed = error {
+        if error is PostgresConnectionClosed || { if case PostgresError.connectionClosed = error { true } else { false } }() {
             return DataAPIError(.databaseUnavailable, "The database connection closed")
         }
         return DataAPIError(.internalServerError, "\(error)")

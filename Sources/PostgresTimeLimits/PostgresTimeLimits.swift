@@ -21,7 +21,8 @@ extension PostgresClient {
     }
 }
 
-/// A statement on a connection that is already closed.
+/// A statement on a connection that is already closed, or closing: this process closed it (a
+/// deadline passed) and nothing more was sent on it.
 public struct PostgresConnectionClosed: Error, CustomStringConvertible {
     public init() {}
     public var description: String { "the connection to PostgreSQL is closed" }
@@ -30,11 +31,16 @@ public struct PostgresConnectionClosed: Error, CustomStringConvertible {
 extension PostgresConnection {
     /// Runs `body` on this connection for at most `limit`; past it, or when the caller is cancelled
     /// (a Lambda invocation reaching its deadline), the connection is closed (the only way to end a
-    /// query) and the wait ends at once: `DeadlineExceeded` or `CancellationError`.
+    /// query) and the wait ends at once: `DeadlineExceeded` or `CancellationError`. A connection
+    /// found closed or closing is `PostgresConnectionClosed`.
     public func bounded<T: Sendable>(by limit: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         guard !isClosed else { throw PostgresConnectionClosed() }
-        return try await withDeadline(limit, onExpiry: { self.close().whenComplete { _ in } }) {
-            try await self.abandonedOnCancellation { try await body(self) }
+        do {
+            return try await withDeadline(limit, onExpiry: { self.close().whenComplete { _ in } }) {
+                try await self.abandonedOnCancellation { try await body(self) }
+            }
+        } catch let error as PSQLError where error.code == .clientClosedConnection {
+            throw PostgresConnectionClosed()
         }
     }
 

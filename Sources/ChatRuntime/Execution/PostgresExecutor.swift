@@ -90,21 +90,25 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
     /// A connection closed under an earlier caller (its deadline passed) can still be in the pool for
     /// a moment: the work is then tried once more on another.
     private func withConnection<T: Sendable>(_ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
-        for attempt in 1...2 {
-            do {
-                return try await client.withConnection(within: timeouts.connect) { connection in
-                    try await body(ConnectionExecutor(connection: connection, statementTimeout: timeouts.statement, logger: logger))
-                }
-            } catch is DeadlineExceeded {
-                throw SQLExecutionError.unavailable(
-                    "no connection to PostgreSQL at \(endpoint.host):\(endpoint.port) within \(timeouts.connect); is the server running and reachable?")
-            } catch is PostgresConnectionClosed where attempt == 1 && !Task.isCancelled {
-                continue
-            } catch is PostgresConnectionClosed {
-                throw SQLExecutionError.unavailable("the connection to PostgreSQL was closed")
-            }
+        do {
+            return try await leased(body)
+        } catch is PostgresConnectionClosed where !Task.isCancelled {}
+        do {
+            return try await leased(body)
+        } catch is PostgresConnectionClosed {
+            throw SQLExecutionError.unavailable("the connection to PostgreSQL was closed")
         }
-        throw SQLExecutionError.unavailable("the connection to PostgreSQL was closed")
+    }
+
+    private func leased<T: Sendable>(_ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection(within: timeouts.connect) { connection in
+                try await body(ConnectionExecutor(connection: connection, statementTimeout: timeouts.statement, logger: logger))
+            }
+        } catch is DeadlineExceeded {
+            throw SQLExecutionError.unavailable(
+                "no connection to PostgreSQL at \(endpoint.host):\(endpoint.port) within \(timeouts.connect); is the server running and reachable?")
+        }
     }
 
     private func inTransaction<T: Sendable>(_ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
@@ -158,8 +162,6 @@ struct ConnectionExecutor: SQLExecutor {
                 for try await row in rows { result.append(try row.map(Self.value)) }
                 return SQLResult(rows: result, updatedCount: Int64(result.count))
             }
-        } catch let error as PSQLError where error.code == .clientClosedConnection {
-            throw PostgresConnectionClosed()
         } catch let error as PSQLError {
             throw Self.translate(error)
         } catch is DeadlineExceeded {
