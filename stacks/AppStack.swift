@@ -52,28 +52,30 @@ public struct AppStack {
             }
         }
 
+        // Both functions run the one artifact, each in its role.
+        func settings(_ description: String, role: String, reservedConcurrency: Int) -> ServerlessFunction.Settings {
+            var settings = ServerlessFunction.Settings(description: description,
+                                                       codeBucket: artifactBucket.ref, codeKey: artifactKey.ref,
+                                                       reservedConcurrency: reservedConcurrency, logRetentionDays: stage.logRetentionDays)
+            settings.architecture = stage.architecture
+            settings.environment = environment(role)
+            return settings
+        }
+
         // The migrator: invoked by CloudFormation only, one at a time, with time for index builds.
-        var migratorSettings = ServerlessFunction.Settings(
-            description: "Chat schema migrator (Custom::ChatSchema, \(stage.backend.rawValue))",
-            codeBucket: artifactBucket.ref, codeKey: artifactKey.ref, reservedConcurrency: 1, logRetentionDays: stage.logRetentionDays)
-        migratorSettings.architecture = stage.architecture
+        var migratorSettings = settings("Chat schema migrator (Custom::ChatSchema, \(stage.backend.rawValue))", role: "migrator", reservedConcurrency: 1)
         migratorSettings.timeoutSeconds = 300
         migratorSettings.invokedBy = .customResources
-        migratorSettings.environment = environment("migrator")
         let migrator = ServerlessFunction("SchemaMigrator", migratorSettings, placement: placement, key: key) { grant($0) }
         // A schema change changes the fingerprint, which CloudFormation sends as an Update.
         let schema = CustomResource("ChatSchema", type: "Custom::ChatSchema", serviceToken: migrator.function.arn, properties: [
             Field("Fingerprint", .string(SchemaRenderer.fingerprint(ChatSchema.schema(embeddingDimension: stage.embeddingDimension)))),
         ])
 
-        var settings = ServerlessFunction.Settings(
-            description: "RAG chat: history and bot search on Aurora (\(stage.backend.rawValue))",
-            codeBucket: artifactBucket.ref, codeKey: artifactKey.ref,
-            reservedConcurrency: stage.reservedConcurrency, logRetentionDays: stage.logRetentionDays)
-        settings.architecture = stage.architecture
-        settings.environment = environment("api")
         // Its start-up checks the schema fingerprint, so it is (re)deployed only once the schema is in place.
-        let function = ServerlessFunction("RagFunction", settings, placement: placement, key: key) { grant($0) }.dependsOn(schema)
+        let function = ServerlessFunction("RagFunction", settings("RAG chat: history and bot search on Aurora (\(stage.backend.rawValue))", role: "api",
+                                                                  reservedConcurrency: stage.reservedConcurrency),
+                                          placement: placement, key: key) { grant($0) }.dependsOn(schema)
 
         let api = AuthenticatedHTTPAPI("ChatApi", AuthenticatedHTTPAPI.Settings(
             routes: ChatRoutes.all, issuer: issuer.ref, audience: audience.ref,

@@ -30,7 +30,7 @@ public final class BackgroundProcess: Sendable {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         var envp = inheritEnvironment
             ? ChildProcess.merging(environment)
-            : environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            : ChildProcess.environment(environment)
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
@@ -52,7 +52,7 @@ public final class BackgroundProcess: Sendable {
             var raw: Int32 = 0
             let reaped = waitpid(pid, &raw, WNOHANG)
             if reaped == pid {
-                known = raw & 0x7F == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)
+                known = ChildProcess.exitCode(waitStatus: raw)
             } else if reaped == -1 && errno == ECHILD {
                 known = -1
             }

@@ -91,7 +91,7 @@ public enum ChildProcess {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         if timedOut, let timeLimitSeconds { throw Failure.timedOut(command, seconds: timeLimitSeconds) }
-        let exitCode = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        let exitCode = Self.exitCode(waitStatus: status)
         let output = standardOutput ? streams[0].bytes : []
         let errors = standardError == .captured ? streams[streams.count - 1].bytes : []
         return Result(status: exitCode, output: output, errors: errors)
@@ -107,7 +107,17 @@ public enum ChildProcess {
             entry += 1
         }
         variables.merge(additions) { $1 }
-        return variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        return environment(variables)
+    }
+
+    /// `variables` as the NULL-terminated `NAME=value` list posix_spawn takes (caller frees).
+    static func environment(_ variables: [String: String]) -> [UnsafeMutablePointer<CChar>?] {
+        variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    }
+
+    /// The exit code waitpid reported, or 128 + the signal that ended the child (as shells say it).
+    static func exitCode(waitStatus status: Int32) -> Int32 {
+        status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 
     struct Stream {

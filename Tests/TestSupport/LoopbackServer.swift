@@ -4,8 +4,8 @@ import Spawn
 import Glibc
 #endif
 
-/// A server the tests run as a child process on a free loopback port: started, waited for until the
-/// port accepts connections, and terminated. A start that loses its port to another process is retried
+/// A server the tests run as a child process on a free loopback port: started, waited for until it
+/// listens on the port, and terminated. A start that loses its port to another process is retried
 /// on a new one.
 public final class LoopbackServer: Sendable {
     public let process: BackgroundProcess

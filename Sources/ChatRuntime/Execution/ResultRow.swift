@@ -10,35 +10,23 @@ struct ResultRow {
         self.what = what
     }
 
-    func text(_ index: Int, _ column: String) throws -> String {
-        guard let text = try value(index, column).text else { throw mismatch(index, column, "text") }
-        return text
+    func text(_ index: Int, _ column: String) throws -> String { try required(index, column, "text", \.text) }
+    func optionalText(_ index: Int, _ column: String) throws -> String? { try nullable(index, column, "text", \.text) }
+    func double(_ index: Int, _ column: String) throws -> Double { try required(index, column, "a number", \.double) }
+    func int(_ index: Int, _ column: String) throws -> Int64 { try required(index, column, "an integer", \.int) }
+    func optionalInt(_ index: Int, _ column: String) throws -> Int64? { try nullable(index, column, "an integer", \.int) }
+
+    private func required<T>(_ index: Int, _ column: String, _ expected: String, _ read: (SQLValue) -> T?) throws -> T {
+        guard let value = read(try value(index, column)) else { throw mismatch(index, column, expected) }
+        return value
     }
 
-    /// Text or NULL.
-    func optionalText(_ index: Int, _ column: String) throws -> String? {
+    /// The value, or nil for NULL.
+    private func nullable<T>(_ index: Int, _ column: String, _ expected: String, _ read: (SQLValue) -> T?) throws -> T? {
         let value = try value(index, column)
         if value == .null { return nil }
-        guard let text = value.text else { throw mismatch(index, column, "text or NULL") }
-        return text
-    }
-
-    func double(_ index: Int, _ column: String) throws -> Double {
-        guard let number = try value(index, column).double else { throw mismatch(index, column, "a number") }
-        return number
-    }
-
-    func int(_ index: Int, _ column: String) throws -> Int64 {
-        guard let number = try value(index, column).int else { throw mismatch(index, column, "an integer") }
-        return number
-    }
-
-    /// An integer or NULL.
-    func optionalInt(_ index: Int, _ column: String) throws -> Int64? {
-        let value = try value(index, column)
-        if value == .null { return nil }
-        guard let number = value.int else { throw mismatch(index, column, "an integer or NULL") }
-        return number
+        guard let read = read(value) else { throw mismatch(index, column, expected + " or NULL") }
+        return read
     }
 
     private func value(_ index: Int, _ column: String) throws -> SQLValue {

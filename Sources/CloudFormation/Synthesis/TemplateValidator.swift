@@ -1,6 +1,7 @@
 /// Checks a template's names and references before it is written: every logical ID valid and unique,
 /// every `Ref`, `GetAtt`, `Sub` placeholder, `DependsOn`, condition and mapping pointing at something
-/// that exists, and functions sharing an artifact sharing its architecture. Cross-stack references have already become imports by the time this runs.
+/// that exists, and functions that share an artifact sharing its architecture. Cross-stack
+/// references have already become imports by the time this runs.
 public enum TemplateValidator {
     /// CloudFormation's limit on resources in one template.
     public static let maximumResources = 500
