@@ -39,6 +39,22 @@ MSG
   build+=(--swift-sdk "$sdk")
 fi
 
+# Foundation links ICU's full data (34 MB, most of the zip); the function needs only its core and
+# English data, so a trimmed copy is linked in its place (scripts/icu_data.py says what it keeps).
+if [ "$host" = "$target" ]; then
+  icu_archive="$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift_static/linux/lib_FoundationICU.a"
+else
+  icu_archive="$(find "$HOME/.swiftpm/swift-sdks" "$HOME/.local/share/swiftpm/swift-sdks" -path "*$target*" \
+    -name lib_FoundationICU.a 2>/dev/null | head -1 || true)"
+fi
+if [ -f "$icu_archive" ]; then
+  icu_dir=".build/lambda/$stage/icu"
+  timeout 5m python3 scripts/icu_data.py --archive "$icu_archive" --target "$target" --out "$icu_dir"
+  while read -r argument; do build+=(-Xlinker "$argument"); done <"$icu_dir/linker-arguments"
+else
+  echo "package: no lib_FoundationICU.a for $target found; linking Foundation's full ICU data" >&2
+fi
+
 echo "==> ${build[*]}"
 timeout 60m "${build[@]}"
 binary="$("${build[@]}" --show-bin-path)/chat-function"

@@ -36,6 +36,16 @@ import TestSupport
         #expect(function.process.isRunning, "the function exited: \(function.log)")
     }
 
+    /// The package links ICU's core and English data only (scripts/icu_data.py); Foundation's full
+    /// package, with every locale's collation, would put the zip over its 25 MB budget.
+    @Test func thePackageCarriesTrimmedICUDataAndFitsItsBudget() throws {
+        let zipSize = try #require(try FileManager.default.attributesOfItem(atPath: PackagedFunction.zip.path)[.size] as? Int)
+        #expect(zipSize < 25_000_000, "the zip is \(zipSize) bytes")
+        let binary = try Data(contentsOf: try PackagedFunction.bootstrap())
+        #expect(binary.range(of: Data("/coll/root.res".utf8)) != nil, "no ICU collation root in the binary")
+        #expect(binary.range(of: Data("/coll/zh.res".utf8)) == nil, "the binary carries ICU's full locale data")
+    }
+
     @Test(arguments: BackendKind.allCases)
     func theWholeAPIAnswersThroughThePackagedBootstrap(_ kind: BackendKind) async throws {
         let harness = try await Harness.make(kind)
