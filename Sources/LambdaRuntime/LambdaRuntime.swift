@@ -33,6 +33,17 @@ public enum LambdaRuntime {
             throw FunctionError(type: "Runtime.NoRuntimeAPI", message: "AWS_LAMBDA_RUNTIME_API is not set: this runs inside Lambda or its emulator")
         }
         let client = RuntimeAPIClient(address: address)
+        // Clients pick the calling thread's loop when it is one of theirs (`EventLoopGroup.any()`), so
+        // the Runtime API connection and those created in `initialize` land on this loop too.
+        let executor = EventLoopTaskExecutor(client.http.eventLoopGroup.next())
+        return try await withTaskExecutorPreference(executor) {
+            try await loop(client: client, log: log, initialize: initialize)
+        }
+    }
+
+    static func loop<Handler: LambdaHandler>(
+        client: RuntimeAPIClient, log: RuntimeLog, initialize: @Sendable () async throws -> Handler
+    ) async throws -> Outcome {
         let handler: Handler
         do {
             handler = try await initialize()

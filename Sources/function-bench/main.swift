@@ -4,8 +4,8 @@ import Logging
 import TestSupport
 
 // Benchmark of the packaged chat function (`scripts/package.sh dev`, then
-// `swift run -c release --static-swift-stdlib function-bench` with the test PostgreSQL running): the
-// zip's size; cold start, from starting the process to its first `invocation/next` and to its first
+// `swift build -c release --static-swift-stdlib --product function-bench && .build/release/function-bench`,
+// with the test PostgreSQL running): the zip's size; cold start, from starting the process to its first `invocation/next` and to its first
 // response (an event already queued, as on a cold invoke); and the warm overhead of an invocation
 // over the store calls its route makes (the conversation's owner, then its messages), both on the
 // postgres backend against the same database.
@@ -86,11 +86,14 @@ func run() async throws {
     let function = try PackagedFunction.start(environment: environment(database, runtimeAPI: emulator.address))
     defer { function.stop() }
     let iterations = 1_000
-    var invoked: [Double] = [], direct: [Double] = [], bare: [Double] = []
+    var invoked: [Double] = [], turnaround: [Double] = [], direct: [Double] = [], bare: [Double] = [], bareTurnaround: [Double] = []
     for round in 0..<(iterations + 100) {
         var start = ContinuousClock.now
         guard case .response = try await emulator.invoke(historyEvent(conversation)) else { throw BenchFailure(description: "warm invocation failed") }
-        if round >= 100 { invoked.append(milliseconds(ContinuousClock.now - start)) }
+        if round >= 100 {
+            invoked.append(milliseconds(ContinuousClock.now - start))
+            turnaround.append(milliseconds(try await lastTurnaround(emulator)))
+        }
         // The store calls the route makes: the ownership check, then the read.
         start = ContinuousClock.now
         guard try await chat.history.conversation(conversation)?.ownerId == "bench-user" else { throw BenchFailure(description: "the conversation is gone") }
@@ -99,15 +102,26 @@ func run() async throws {
         // The Runtime API round trip alone: an event the function turns down before any work.
         start = ContinuousClock.now
         guard case .error = try await emulator.invoke("[]") else { throw BenchFailure(description: "the empty event was not refused") }
-        if round >= 100 { bare.append(milliseconds(ContinuousClock.now - start)) }
+        if round >= 100 {
+            bare.append(milliseconds(ContinuousClock.now - start))
+            bareTurnaround.append(milliseconds(try await lastTurnaround(emulator)))
+        }
     }
     try await emulator.waitUntilIdle()
     await emulator.stop()
-    let warm = percentiles(invoked), store = percentiles(direct), loop = percentiles(bare)
-    say(String(format: "warm invocation (GET 20 messages)     p50 %7.3f ms   p95 %7.3f ms   (%d runs)", warm.p50, warm.p95, iterations))
+    let warm = percentiles(invoked), inFunction = percentiles(turnaround), store = percentiles(direct)
+    let loop = percentiles(bare), loopInFunction = percentiles(bareTurnaround)
+    say(String(format: "warm invocation (GET 20 messages)     p50 %7.3f ms   p95 %7.3f ms   (%d runs; invoke to answer, emulator included)", warm.p50, warm.p95, iterations))
+    say(String(format: "  in the function                     p50 %7.3f ms   p95 %7.3f ms   (event handed out to answer received)", inFunction.p50, inFunction.p95))
     say(String(format: "its store calls alone (owner, read)   p50 %7.3f ms   p95 %7.3f ms", store.p50, store.p95))
-    say(String(format: "warm overhead (p50 difference)            %7.3f ms", warm.p50 - store.p50))
-    say(String(format: "  of which the Runtime API round trip     p50 %7.3f ms   (an event refused before any work: next, error post, emulator)", loop.p50))
+    say(String(format: "warm overhead in the function (p50)       %7.3f ms   (in the function minus the store calls)", inFunction.p50 - store.p50))
+    say(String(format: "warm overhead with the emulator (p50)     %7.3f ms", warm.p50 - store.p50))
+    say(String(format: "an event refused before any work      p50 %7.3f ms   in the function p50 %7.3f ms   (the Runtime API round trip)", loop.p50, loopInFunction.p50))
+}
+
+func lastTurnaround(_ emulator: LambdaEmulator) async throws -> Duration {
+    guard let turnaround = await emulator.lastTurnaround else { throw BenchFailure(description: "the emulator timed no turnaround") }
+    return turnaround
 }
 
 do {

@@ -1,5 +1,6 @@
 import Foundation
 import LambdaRuntime
+import NIOPosix
 import Synchronization
 import Testing
 import TestSupport
@@ -12,7 +13,8 @@ import TestSupport
 
         func handle(_ invocation: Invocation) async throws -> [UInt8] {
             let text = String(decoding: invocation.body, as: UTF8.self)
-            seen.record(trace: ProcessInfo.processInfo.environment["_X_AMZN_TRACE_ID"], requestId: invocation.requestId)
+            seen.record(trace: ProcessInfo.processInfo.environment["_X_AMZN_TRACE_ID"], requestId: invocation.requestId,
+                        onEventLoop: MultiThreadedEventLoopGroup.currentEventLoop != nil)
             switch text {
             case "fail": throw FunctionError(type: "Chat.BadRequest", message: "no such route")
             case "crash": throw CocoaError(.fileNoSuchFile)
@@ -30,11 +32,14 @@ import TestSupport
     }
 
     final class Seen: Sendable {
-        private let state = Mutex<(traces: [String?], requestIds: [String], cancelled: Bool)>(([], [], false))
-        func record(trace: String?, requestId: String) { state.withLock { $0.traces.append(trace); $0.requestIds.append(requestId) } }
+        private let state = Mutex<(traces: [String?], requestIds: [String], onEventLoop: [Bool], cancelled: Bool)>(([], [], [], false))
+        func record(trace: String?, requestId: String, onEventLoop: Bool) {
+            state.withLock { $0.traces.append(trace); $0.requestIds.append(requestId); $0.onEventLoop.append(onEventLoop) }
+        }
         func record(cancelled: Bool) { state.withLock { $0.cancelled = cancelled } }
         var traces: [String?] { state.withLock { $0.traces } }
         var requestIds: [String] { state.withLock { $0.requestIds } }
+        var onEventLoop: [Bool] { state.withLock { $0.onEventLoop } }
         var cancelled: Bool { state.withLock { $0.cancelled } }
     }
 
@@ -69,6 +74,8 @@ import TestSupport
         }
         #expect(seen.traces == ["Root=1-abc;Sampled=1", "Root=1-def;Sampled=0"])
         #expect(Set(seen.requestIds).count == 2)
+        // The handler runs on the event loop the clients do their I/O on, not on Swift's cooperative pool.
+        #expect(seen.onEventLoop == [true, true])
     }
 
     @Test func aFunctionErrorIsPostedWithItsTypeHeaderAndJSONBody() async throws {

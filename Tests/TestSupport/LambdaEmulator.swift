@@ -42,6 +42,10 @@ public actor LambdaEmulator {
     /// How many times `invocation/next` was called, and when first (cold-start benchmarks).
     public private(set) var nextRequests = 0
     public private(set) var firstNextRequest: ContinuousClock.Instant?
+    /// For the last answered event: from handing it to the function to receiving its answer, the
+    /// part of an invocation the function itself spends (benchmarks).
+    public private(set) var lastTurnaround: Duration?
+    private var handedOut: [String: ContinuousClock.Instant] = [:]
     private var server: Task<Void, Error>?
 
     private init(port: Int) { self.port = port }
@@ -91,17 +95,27 @@ public actor LambdaEmulator {
     }
 
     private func enqueue(_ event: Event) {
-        if fetchers.isEmpty { queued.append(event) } else { fetchers.removeFirst().resume(returning: event) }
+        if fetchers.isEmpty {
+            queued.append(event)
+        } else {
+            handedOut[event.id] = .now
+            fetchers.removeFirst().resume(returning: event)
+        }
     }
 
     func nextEvent() async -> Event {
         nextRequests += 1
         if firstNextRequest == nil { firstNextRequest = .now }
-        if !queued.isEmpty { return queued.removeFirst() }
+        if !queued.isEmpty {
+            let event = queued.removeFirst()
+            handedOut[event.id] = .now
+            return event
+        }
         return await withCheckedContinuation { fetchers.append($0) }
     }
 
     func complete(_ id: String, _ outcome: Outcome) {
+        if let start = handedOut.removeValue(forKey: id) { lastTurnaround = .now - start }
         if let continuation = waiting.removeValue(forKey: id) { continuation.resume(returning: outcome) }
         else if answered[id] == nil { answered[id] = outcome }
     }
