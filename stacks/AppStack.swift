@@ -5,7 +5,9 @@ import SQLSchema
 /// migrator behind `Custom::ChatSchema`. Both run this repository's one artifact (`bootstrap`);
 /// `CHAT_FUNCTION_ROLE` says which part. On the Data API backend they live outside any VPC and hold
 /// only the Data API grant; on the postgres backend they run in the database's private subnets and
-/// read the cluster secret.
+/// read a cluster secret. The API function signs in as the application role and can read only that
+/// role's secret; only the migrator reads the master secret (and the application secret, to set the
+/// role's password).
 public struct AppStack {
     public let stack: Stack
 
@@ -24,14 +26,15 @@ public struct AppStack {
                                 alias: .sub("alias/${AWS::StackName}-app"), allowing: [.cloudWatchLogs])
         let cluster = database.cluster
 
-        func environment(_ role: String) -> [Field] {
+        func environment(_ role: String, signingInAs user: AuroraServerlessCluster.User) -> [Field] {
             var variables: [Field] = [
                 Field(RuntimeEnvironment.functionRole, .string(role)),
                 Field(RuntimeEnvironment.backendType, .string(stage.backend.rawValue)),
                 Field(RuntimeEnvironment.clusterArn, cluster.arn),
-                Field(RuntimeEnvironment.secretArn, cluster.secretArn),
+                Field(RuntimeEnvironment.secretArn, cluster.secret(of: user).ref),
                 Field(RuntimeEnvironment.databaseName, .string(DatabaseStack.databaseName)),
             ]
+            if user == .master { variables.append(Field(RuntimeEnvironment.applicationSecretArn, cluster.secret(of: .application).ref)) }
             if stage.backend == .postgres {
                 variables.append(Field(RuntimeEnvironment.host, cluster.endpointAddress))
                 variables.append(Field(RuntimeEnvironment.port, cluster.endpointPort))
@@ -45,28 +48,31 @@ public struct AppStack {
         let secrets = stage.backend == .postgres
             ? SecretsManagerEndpoint("RagFunctionSecretsManagerEndpoint", network: database.network) : nil
         let placement: ServerlessFunction.Placement = secrets.map { .inVPC(database.network, databases: [cluster], secrets: $0) } ?? .outsideVPC
-        func grant(_ role: Role) -> DatabaseAccessGrant {
-            switch stage.backend {
-            case .dataAPI: cluster.grantDataAPIAccess(to: role)
-            case .postgres: cluster.grantSecretRead(to: role)
+        func grant(_ role: Role, as user: AuroraServerlessCluster.User) -> DatabaseAccessGrant {
+            let others: [AuroraServerlessCluster.User] = user == .master ? [.application] : []
+            return switch stage.backend {
+            case .dataAPI: cluster.grantDataAPIAccess(to: role, as: user, alsoReading: others)
+            case .postgres: cluster.grantSecretRead(to: role, as: user, alsoReading: others)
             }
         }
 
         // Both functions run the one artifact, each in its role.
-        func settings(_ description: String, role: String, reservedConcurrency: Int) -> ServerlessFunction.Settings {
+        func settings(_ description: String, role: String, signingInAs user: AuroraServerlessCluster.User,
+                      reservedConcurrency: Int) -> ServerlessFunction.Settings {
             var settings = ServerlessFunction.Settings(description: description,
                                                        codeBucket: artifactBucket.ref, codeKey: artifactKey.ref,
                                                        reservedConcurrency: reservedConcurrency, logRetentionDays: stage.logRetentionDays)
             settings.architecture = stage.architecture
-            settings.environment = environment(role)
+            settings.environment = environment(role, signingInAs: user)
             return settings
         }
 
         // The migrator: invoked by CloudFormation only, one at a time, with time for index builds.
-        var migratorSettings = settings("Chat schema migrator (Custom::ChatSchema, \(stage.backend.rawValue))", role: "migrator", reservedConcurrency: 1)
+        var migratorSettings = settings("Chat schema migrator (Custom::ChatSchema, \(stage.backend.rawValue))", role: "migrator",
+                                        signingInAs: .master, reservedConcurrency: 1)
         migratorSettings.timeoutSeconds = 300
         migratorSettings.invokedBy = .customResources
-        let migrator = ServerlessFunction("SchemaMigrator", migratorSettings, placement: placement, key: key) { grant($0) }
+        let migrator = ServerlessFunction("SchemaMigrator", migratorSettings, placement: placement, key: key) { grant($0, as: .master) }
         // A schema change changes the fingerprint, which CloudFormation sends as an Update.
         let schema = CustomResource("ChatSchema", type: "Custom::ChatSchema", serviceToken: migrator.function.arn, properties: [
             Field("Fingerprint", .string(SchemaRenderer.fingerprint(ChatSchema.schema(embeddingDimension: stage.embeddingDimension)))),
@@ -74,8 +80,8 @@ public struct AppStack {
 
         // Its start-up checks the schema fingerprint, so it is (re)deployed only once the schema is in place.
         let function = ServerlessFunction("RagFunction", settings("RAG chat: history and bot search on Aurora (\(stage.backend.rawValue))", role: "api",
-                                                                  reservedConcurrency: stage.reservedConcurrency),
-                                          placement: placement, key: key) { grant($0) }.dependsOn(schema)
+                                                                  signingInAs: .application, reservedConcurrency: stage.reservedConcurrency),
+                                          placement: placement, key: key) { grant($0, as: .application) }.dependsOn(schema)
 
         let api = AuthenticatedHTTPAPI("ChatApi", AuthenticatedHTTPAPI.Settings(
             routes: ChatRoutes.all, issuer: issuer.ref, audience: audience.ref,

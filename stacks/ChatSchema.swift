@@ -12,8 +12,12 @@ public enum ChatSchema {
         dimension <= SchemaValidator.maximumIndexedVectorDimension ? .vector(dimension: dimension) : .halfvec(dimension: dimension)
     }
 
+    /// The role the chat function connects as (its secret is the app stack's `DB_SECRET_ARN`); only
+    /// the migrator signs in as the master user.
+    public static let applicationRole = "chat_app"
+
     public static func schema(embeddingDimension: Int) -> Schema {
-        Schema(extensions: ["vector", "pg_trgm"]) {
+        Schema(extensions: ["vector", "pg_trgm"], applicationRole: applicationRole) {
             Table("conversations") {
                 Column("conversation_id", .uuid).primaryKey()
                 Column("owner_id", .text).notNull()

@@ -1,7 +1,8 @@
 import CloudFormation
 
 /// The database stack: a private network in two zones and the Aurora Serverless v2 cluster with
-/// the Data API, its secret and its key.
+/// the Data API, its key, and two secrets: the master user's (the schema migrator's) and the
+/// application role's (the chat function's).
 public struct DatabaseStack {
     public let network: PrivateNetwork
     public let key: EncryptionKey
@@ -21,6 +22,7 @@ public struct DatabaseStack {
             engineVersion: stage.engineVersion, capacity: stage.capacity, databaseName: Self.databaseName,
             deletionProtection: stage.deletionProtection, backupRetentionDays: stage.backupRetentionDays)
         settings.readers = stage.readers
+        settings.applicationUsername = ChatSchema.applicationRole
         cluster = AuroraServerlessCluster("ChatDB", settings, network: network, key: key)
         let (network, key, cluster) = (network, key, cluster)
         stack = Stack("database", description: "Chat storage: Aurora Serverless v2 PostgreSQL with the Data API (\(stage.name))") {

@@ -21,7 +21,8 @@ enum RuntimeContract {
             typeName: "ChatContract", schema: schema,
             environment: [
                 ("backendType", RuntimeEnvironment.backendType), ("clusterArn", RuntimeEnvironment.clusterArn),
-                ("secretArn", RuntimeEnvironment.secretArn), ("databaseName", RuntimeEnvironment.databaseName),
+                ("secretArn", RuntimeEnvironment.secretArn), ("applicationSecretArn", RuntimeEnvironment.applicationSecretArn),
+                ("databaseName", RuntimeEnvironment.databaseName),
                 ("host", RuntimeEnvironment.host), ("port", RuntimeEnvironment.port),
                 ("functionRole", RuntimeEnvironment.functionRole), ("dataAPIEndpoint", RuntimeEnvironment.dataAPIEndpoint),
             ],

@@ -4,7 +4,11 @@ public enum RuntimeEnvironment {
     /// `aurora_data_api` or `postgres` (`DatabaseBackend`).
     public static let backendType = "MEMORY_BACKEND_TYPE"
     public static let clusterArn = "DB_CLUSTER_ARN"
+    /// The secret of the user the function signs in as: the application role's for the API
+    /// function, the master user's for the migrator.
     public static let secretArn = "DB_SECRET_ARN"
+    /// The migrator's only: the application role's secret, whose password it sets on the role.
+    public static let applicationSecretArn = "DB_APP_SECRET_ARN"
     public static let databaseName = "DB_NAME"
     /// Only on the `postgres` backend.
     public static let host = "DB_HOST"
@@ -17,5 +21,5 @@ public enum RuntimeEnvironment {
     public static let dataAPIEndpoint = "DATA_API_ENDPOINT"
 
     /// What the templates set; `dataAPIEndpoint` is never set on AWS.
-    public static let all = [backendType, clusterArn, secretArn, databaseName, host, port, functionRole]
+    public static let all = [backendType, clusterArn, secretArn, applicationSecretArn, databaseName, host, port, functionRole]
 }

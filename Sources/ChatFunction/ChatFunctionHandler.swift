@@ -28,6 +28,15 @@ public struct ChatFunctionHandler: LambdaHandler {
         } catch {
             throw FunctionError(type: "Runtime.InvalidConfiguration", message: error.description)
         }
+        var applicationCredentials: (@Sendable () async throws -> SecretsManagerClient.DatabaseSecret)?
+        if role == .migrator {
+            guard let arn = configuration.applicationSecretArn else {
+                throw FunctionError(type: "Runtime.InvalidConfiguration",
+                                    message: "\(ChatContract.Environment.applicationSecretArn): is not set; the migrator sets the application role's password from that secret")
+            }
+            let secrets = ChatDatabase.secretsManager(configuration, environment: environment)
+            applicationCredentials = { try await secrets.databaseSecret(arn: arn) }
+        }
         var logger = Logger(label: "chat-function")
         logger.logLevel = .error
         let database = try await ChatDatabase.connect(configuration, embedder: try ChatDatabase.embedder(configuration, environment: environment),
@@ -40,7 +49,8 @@ public struct ChatFunctionHandler: LambdaHandler {
             }
         }
         return ChatFunctionHandler(role: role, api: ChatAPI(chat: database, log: { log.write(.warning, $0) }),
-                                   schema: SchemaResource(migrator: database.migrator, log: { log.write(.error, $0) }))
+                                   schema: SchemaResource(migrator: database.migrator, applicationCredentials: applicationCredentials,
+                                                          log: { log.write(.error, $0) }))
     }
 
     /// Each event is parsed once on the way that succeeds (an HTTP API request is the hot path);

@@ -4,18 +4,22 @@ import Foundation
 import NIOCore
 
 /// `Custom::ChatSchema`: CloudFormation asks the migrator function to apply the schema on Create
-/// and Update (its properties carry the schema fingerprint, so a schema change is an Update), and
-/// does nothing on Delete, which never drops data. Every outcome is answered, so a stack never
-/// waits an hour for a reply.
+/// and Update (its properties carry the schema fingerprint, so a schema change is an Update) and to
+/// set the application role's password from its secret, and does nothing on Delete, which never
+/// drops data. Every outcome is answered, so a stack never waits an hour for a reply.
 public struct SchemaResource: Sendable {
     public let migrator: SchemaMigrator
+    /// The application role's credentials (its secret), read afresh on each Create and Update.
+    public let applicationCredentials: (@Sendable () async throws -> SecretsManagerClient.DatabaseSecret)?
     public let http: HTTPClient
     /// Where a failure's full text goes; the stack's events get only `reason(for:)`.
     public let log: @Sendable (String) -> Void
     public static let physicalResourceId = "chat-schema"
 
-    public init(migrator: SchemaMigrator, http: HTTPClient = .aws, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(migrator: SchemaMigrator, applicationCredentials: (@Sendable () async throws -> SecretsManagerClient.DatabaseSecret)? = nil,
+                http: HTTPClient = .aws, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.migrator = migrator
+        self.applicationCredentials = applicationCredentials
         self.http = http
         self.log = log
     }
@@ -59,8 +63,19 @@ public struct SchemaResource: Sendable {
                         + "deploy the artifact built from the same commit as the template")
                 }
                 try await migrator.migrate()
+                var applied = "schema \(ChatContract.Schema.fingerprint) applied"
+                if let applicationCredentials {
+                    let credentials: SecretsManagerClient.DatabaseSecret
+                    do {
+                        credentials = try await applicationCredentials()
+                    } catch {
+                        throw Failure(description: "the application role's secret could not be read: \(error)")
+                    }
+                    try await migrator.setPassword(of: credentials.username, to: credentials.password)
+                    applied += "; \(credentials.username) signs in with its secret"
+                }
                 try await migrator.checkDatabase()
-                reply.Reason = "schema \(ChatContract.Schema.fingerprint) applied"
+                reply.Reason = applied
             case "Delete":
                 reply.Reason = "nothing deleted: the schema and its data stay"
             default:
@@ -79,6 +94,7 @@ public struct SchemaResource: Sendable {
         switch error {
         case let error as Failure: error.description
         case let error as SchemaMigrator.Mismatch: error.description
+        case let error as SchemaMigrator.UnknownUser: error.description
         case SQLExecutionError.unavailable(let detail): "the database is unavailable: \(detail)"
         case SQLExecutionError.statement(_, let state): "the schema could not be applied (SQLSTATE \(state ?? "unknown")); the function's log has the details"
         default: "the schema could not be applied: \(type(of: error)); the function's log has the details"

@@ -39,9 +39,7 @@ public struct ChatDatabase: Sendable {
             if let databaseURL {
                 executor = try PostgresExecutor(try PostgresExecutor.Endpoint(url: databaseURL), logger: logger)
             } else {
-                let secrets = SecretsManagerClient(region: configuration.region, credentials: configuration.credentials,
-                                                   endpoint: environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"])
-                let secret = try await secrets.databaseSecret(arn: configuration.secretArn)
+                let secret = try await secretsManager(configuration, environment: environment).databaseSecret(arn: configuration.secretArn)
                 let endpoint = PostgresExecutor.Endpoint(
                     host: host ?? secret.host ?? "", port: secret.port ?? port, username: secret.username, password: secret.password,
                     database: configuration.databaseName, tls: environment["PGSSLMODE"] != "disable")
@@ -49,5 +47,11 @@ public struct ChatDatabase: Sendable {
             }
         }
         return try ChatDatabase(executor: executor, embedder: embedder)
+    }
+
+    /// Secrets Manager in the configured region (`AWS_ENDPOINT_URL_SECRETS_MANAGER` overrides its endpoint).
+    public static func secretsManager(_ configuration: RuntimeConfiguration, environment: [String: String]) -> SecretsManagerClient {
+        SecretsManagerClient(region: configuration.region, credentials: configuration.credentials,
+                             endpoint: environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"])
     }
 }

@@ -3,10 +3,16 @@
 public struct Schema: Sendable {
     public var extensions: [String]
     public var tables: [Table]
+    /// The login role the application connects as: it reads and writes the tables' rows and reads
+    /// the applied fingerprints, and can do nothing else (no DDL, no roles). The migrator, as the
+    /// cluster's master user, creates it and grants exactly that; nil declares no such role.
+    public var applicationRole: String?
     public var location: SourceLocation?
 
-    public init(extensions: [String], fileID: String = #fileID, line: Int = #line, @TableListBuilder tables: () -> [Table]) {
+    public init(extensions: [String], applicationRole: String? = nil, fileID: String = #fileID, line: Int = #line,
+                @TableListBuilder tables: () -> [Table]) {
         self.extensions = extensions
+        self.applicationRole = applicationRole
         self.tables = tables()
         location = SourceLocation(file: fileID, line: line)
     }

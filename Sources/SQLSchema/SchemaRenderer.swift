@@ -18,7 +18,51 @@ public enum SchemaRenderer {
             statements.append(createTable(table))
             statements += table.indexes.map { createIndex($0, on: table) }
         }
+        if let role = schema.applicationRole { statements += applicationRole(role, tables: schema.tables.map(\.name)) }
         return statements
+    }
+
+    /// Creates the application role unless it exists (a concurrent migrator may create it first:
+    /// roles belong to the whole cluster), checks that an existing one has no more power than it
+    /// should, and grants row access to the tables and read access to the applied fingerprints. Its
+    /// password is not here: the migrator sets it from the role's secret. Aurora's master user is no
+    /// superuser, so it cannot take SUPERUSER, REPLICATION or BYPASSRLS away (only refuse to go on),
+    /// nor name them in ALTER ROLE at all.
+    static func applicationRole(_ role: String, tables: [String]) -> [String] {
+        let name = Identifier.quoted(role)
+        let found = "SELECT FROM pg_catalog.pg_roles WHERE rolname = '\(role)'"
+        return [
+            """
+            DO $$
+            BEGIN
+              IF NOT EXISTS (\(found)) THEN
+                CREATE ROLE \(name) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+              END IF;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+              NULL;
+            END
+            $$
+            """,
+            """
+            DO $$
+            BEGIN
+              IF EXISTS (\(found) AND (rolsuper OR rolreplication OR rolbypassrls)) OR EXISTS (
+                SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member WHERE r.rolname = '\(role)'
+              ) THEN
+                RAISE EXCEPTION 'role \(role) has SUPERUSER, REPLICATION, BYPASSRLS or another role''s privileges; an administrator must take them away';
+              END IF;
+              IF EXISTS (\(found) AND (rolcreatedb OR rolcreaterole OR NOT rolcanlogin)) THEN
+                ALTER ROLE \(name) LOGIN NOCREATEDB NOCREATEROLE;
+              END IF;
+            END
+            $$
+            """,
+            // PostgreSQL before 15 lets every role create objects in `public`.
+            "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+            "GRANT USAGE ON SCHEMA public TO \(name)",
+            "GRANT SELECT ON TABLE \(versionTable) TO \(name)",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE \(tables.map(Identifier.quoted).joined(separator: ", ")) TO \(name)",
+        ]
     }
 
     /// `sha256:<hex>` of the canonical DDL: the statements, one per paragraph.

@@ -6,6 +6,8 @@ public enum SchemaValidator {
     public static let maximumVectorDimension = 16_000
     public static let maximumIndexedVectorDimension = 2_000
     public static let maximumIndexedHalfvecDimension = 4_000
+    /// What Secrets Manager's alternating-users rotation appends to a user name for the second user.
+    public static let cloneSuffix = "_clone"
 
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public var subject: String
@@ -19,6 +21,17 @@ public enum SchemaValidator {
 
         for name in schema.extensions {
             if let problem = Identifier.problem(with: name) { report("extension \"\(name)\"", "the name \(problem)") }
+        }
+        if let role = schema.applicationRole {
+            let subject = "application role \"\(role)\""
+            if let problem = Identifier.problem(with: role) {
+                report(subject, "the name \(problem)")
+            } else if !Identifier.isBare(role) || role.hasPrefix("pg_") || ["public", "postgres", "rdsadmin"].contains(role) {
+                report(subject, "must be a plain lower-case name, not reserved, not starting with pg_, and not public, postgres or rdsadmin")
+            }
+            if role.utf8.count > Identifier.maximumLength - cloneSuffix.utf8.count {
+                report(subject, "leaves no room for the \(cloneSuffix) user that alternating-users rotation creates; keep it to \(Identifier.maximumLength - cloneSuffix.utf8.count) bytes")
+            }
         }
         var relationNames = Set<String>()
         for table in schema.tables {

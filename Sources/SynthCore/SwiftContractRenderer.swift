@@ -49,6 +49,10 @@ public enum SwiftContractRenderer {
         out += "    public enum Schema {\n"
         out += "        public static let fingerprint = \(literal(SchemaRenderer.fingerprint(input.schema)))\n"
         out += "        public static let versionTable = \(literal(SchemaRenderer.versionTable))\n"
+        if let role = input.schema.applicationRole {
+            out += "        /// The role the application connects as: rows of the tables, nothing more.\n"
+            out += "        public static let applicationRole = \(literal(role))\n"
+        }
         out += "        /// The DDL, one statement per element, in the order it runs; idempotent.\n"
         out += "        public static let statements: [String] = [\n"
         for statement in SchemaRenderer.statements(input.schema) { out += "            \(literal(statement)),\n" }

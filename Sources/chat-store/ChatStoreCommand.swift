@@ -69,11 +69,20 @@ func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, source: String) t
 }
 
 struct Migrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply the schema this build carries and record its fingerprint.")
+    static let configuration = CommandConfiguration(
+        abstract: "Apply the schema this build carries and record its fingerprint.",
+        discussion: "With \(ChatContract.Environment.applicationSecretArn) set, also set the application role's password from that secret.")
     func run() async throws {
         let database = try await openDatabase(checkSchema: false)
         try await database.migrator.migrate()
-        try printJSON(["fingerprint": ChatContract.Schema.fingerprint])
+        var result = ["fingerprint": ChatContract.Schema.fingerprint]
+        let environment = ProcessInfo.processInfo.environment
+        if let configuration = try? RuntimeConfiguration.fromEnvironment(environment), let arn = configuration.applicationSecretArn {
+            let secret = try await ChatDatabase.secretsManager(configuration, environment: environment).databaseSecret(arn: arn)
+            try await database.migrator.setPassword(of: secret.username, to: secret.password)
+            result["applicationUser"] = secret.username
+        }
+        try printJSON(result)
     }
 }
 

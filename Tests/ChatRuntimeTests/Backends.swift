@@ -34,23 +34,41 @@ final class Harness: Sendable {
         chat = try ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: Self.dimension))
     }
 
-    static func make(_ kind: BackendKind, migrate: Bool = true, endpointFlags: [String] = [], retry: RetryPolicy = .standard,
-                     postgresTimeouts: PostgresExecutor.Timeouts = .init(), server: TestPostgres? = nil) async throws -> Harness {
+    /// Who the stores sign in as: the database owner (the test server's superuser), or the
+    /// application role the schema creates, as the deployed function does.
+    enum SignIn: Sendable { case owner, application }
+
+    /// The application role's password on the test server: one for every test, set once a process
+    /// (changing it would break the other tests' connections).
+    static let applicationPassword = "chat-app-test-password"
+
+    static func make(_ kind: BackendKind, migrate: Bool = true, signingInAs signIn: SignIn = .owner, endpointFlags: [String] = [],
+                     retry: RetryPolicy = .standard, postgresTimeouts: PostgresExecutor.Timeouts = .init(),
+                     server: TestPostgres? = nil) async throws -> Harness {
         let database = try (server ?? TestPostgres.server()).createDatabase(prefix: "chat")
+        var url = database.url
+        if signIn == .application {
+            // The migrator's part, as the owner: the schema (which creates the role) and its password.
+            let owner = try PostgresExecutor(.init(url: database.url), logger: logger)
+            let migrator = SchemaMigrator(executor: owner)
+            try await migrator.migrate()
+            try await migrator.setPassword(of: ChatContract.Schema.applicationRole, to: applicationPassword)
+            url = "postgresql://\(ChatContract.Schema.applicationRole):\(applicationPassword)@\(database.server.host):\(database.server.port)/\(database.name)"
+        }
         let harness: Harness
         switch kind {
         case .postgres:
-            let executor = try PostgresExecutor(.init(url: database.url), timeouts: postgresTimeouts, logger: logger)
+            let executor = try PostgresExecutor(.init(url: url), timeouts: postgresTimeouts, logger: logger)
             harness = try Harness(database: database, executor: executor, endpoint: nil)
         case .dataAPI:
-            let endpoint = try await DataAPILocalProcess.start(databaseURL: database.url, flags: endpointFlags)
+            let endpoint = try await DataAPILocalProcess.start(databaseURL: url, flags: endpointFlags)
             let executor = DataAPIExecutor(
                 endpoint: endpoint.url, region: "us-east-1", clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:chat-test",
                 secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:chat-test", database: database.name,
                 credentials: AWSCredentials(accessKeyId: "AKIDTEST", secretAccessKey: "test-secret"), retry: retry, logger: logger)
             harness = try Harness(database: database, executor: executor, endpoint: endpoint)
         }
-        if migrate { try await harness.chat.migrator.migrate() }
+        if migrate && signIn == .owner { try await harness.chat.migrator.migrate() }
         return harness
     }
 

@@ -33,9 +33,10 @@ import TestSupport
         try #require(try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any], "\(response.body)")
     }
 
+    /// Signed in as the application role, as the deployed function is.
     @Test(arguments: BackendKind.allCases)
     func theWholeAPI(_ kind: BackendKind) async throws {
-        let harness = try await Harness.make(kind)
+        let harness = try await Harness.make(kind, signingInAs: .application)
         defer { harness.close() }
         let api = ChatAPI(chat: harness.chat)
         let conversation = newConversationId()

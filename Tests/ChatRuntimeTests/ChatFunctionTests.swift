@@ -9,7 +9,11 @@ import TestSupport
 /// through the Runtime API emulator, on both backends.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct ChatFunctionTests {
     /// What the app stack's template sets, pointed at the harness's database.
-    static func environment(_ harness: Harness, _ kind: BackendKind, emulator: LambdaEmulator, role: String = "api") -> [String: String] {
+    /// A migrator also gets the application role's secret; `applicationSecret` is where it lives
+    /// (moto's Secrets Manager and the secret's ARN). Without one, it points at a Secrets Manager
+    /// nobody answers on, for tests that fail before the secret is read.
+    static func environment(_ harness: Harness, _ kind: BackendKind, emulator: LambdaEmulator, role: String = "api",
+                            applicationSecret: (endpoint: String, arn: String)? = nil) -> [String: String] {
         var environment = [
             "AWS_LAMBDA_RUNTIME_API": emulator.address, "CHAT_FUNCTION_ROLE": role, "AWS_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "test-secret",
@@ -22,7 +26,35 @@ import TestSupport
         case .postgres: environment["DATABASE_URL"] = harness.database.url
         case .dataAPI: environment[ChatContract.Environment.dataAPIEndpoint] = harness.endpoint?.url
         }
+        if role == "migrator" {
+            environment[ChatContract.Environment.applicationSecretArn] = applicationSecret?.arn ?? "arn:aws:secretsmanager:us-east-1:123456789012:secret:chat-app-unread"
+            environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = applicationSecret?.endpoint ?? "http://127.0.0.1:9"
+        }
         return environment
+    }
+
+    /// The user the migrator must give a password: the application role's rotation clone, which no
+    /// other test signs in as (a password the whole test server's chat_app shares cannot be changed
+    /// under the other tests). Created here as a rotation creates it, without a password.
+    static func cloneWithoutPassword(_ harness: Harness) throws -> String {
+        let clone = ChatContract.Schema.applicationRole + "_clone"
+        try harness.database.run("""
+            DO $$ BEGIN
+              CREATE ROLE \(clone) LOGIN IN ROLE \(ChatContract.Schema.applicationRole);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+            END $$;
+            ALTER ROLE \(clone) PASSWORD NULL;
+            """)
+        return clone
+    }
+
+    /// The application secret, as the database stack's SecretTargetAttachment completes it, in moto.
+    static func applicationSecret(in moto: LoopbackServer, _ harness: Harness, username: String, password: String) throws -> (endpoint: String, arn: String) {
+        let server = harness.database.server
+        let secret = #"{"username":"\#(username)","password":"\#(password)","engine":"postgres","host":"\#(server.host)","port":\#(server.port),"dbname":"\#(harness.database.name)"}"#
+        let created = try PythonTool.run(script: "moto_create_secret.py", arguments: [moto.url, "chat-app-\(UUID().uuidString)", secret])
+        guard created.status == 0 else { throw LambdaEmulator.Failure(description: "moto: \(created.output)") }
+        return (moto.url, created.output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Runs the function's loop for the length of `body`, and stops it once it is idle again.
@@ -86,7 +118,8 @@ import TestSupport
 
     /// Create (the schema appears), Update (applied again), Update for a schema the artifact does not
     /// carry (FAILED, saying why), Delete (nothing dropped): the migrator function, however it runs.
-    static func schemaResourceLifecycle(_ harness: Harness, emulator: LambdaEmulator, s3: RecordingServer) async throws {
+    static func schemaResourceLifecycle(_ harness: Harness, emulator: LambdaEmulator, s3: RecordingServer,
+                                        signsIn user: (username: String, password: String)? = nil) async throws {
         func reply(_ index: Int) async throws -> (status: String, reason: String, headers: [String: String]) {
             let recorded = await s3.requests
             let request = try #require(recorded.count > index ? recorded[index] : nil, "no reply \(index) to the ResponseURL")
@@ -101,6 +134,14 @@ import TestSupport
         let created = try await reply(0)
         #expect(created.status == "SUCCESS" && created.headers["content-type"] == "", "\(created)")
         try await harness.chat.migrator.checkDatabase()
+        if let user {
+            // The user in the application secret now signs in with the secret's password, with the application's rights.
+            #expect(created.reason.contains("\(user.username) signs in with its secret"), "\(created.reason)")
+            let server = harness.database.server
+            let signedIn = try PostgresExecutor(.init(host: server.host, port: server.port, username: user.username, password: user.password,
+                                                      database: harness.database.name, tls: false), logger: Harness.logger)
+            #expect(try await signedIn.execute(SQLStatement("SELECT count(*)::int8 FROM chat_history")).rows.first?.first?.int == 0)
+        }
         try await harness.chat.history.append([NewMessage(clientMessageId: "m1", role: "user", content: "kept")], to: newConversationId(), ownerId: "alice")
         // Update with this artifact's fingerprint: applied again, idempotently.
         _ = try await emulator.invoke(customResource("Update", responseURL: s3.url), timeout: .seconds(30))
@@ -130,12 +171,33 @@ import TestSupport
     func theSchemaResourceCreatesUpdatesKeepsDataOnDeleteAndReportsFailures(_ kind: BackendKind) async throws {
         let harness = try await Harness.make(kind, migrate: false)
         defer { harness.close() }
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        // The role must exist for its clone; a first migration creates it.
+        try await SchemaMigrator(executor: try PostgresExecutor(.init(url: harness.database.url), logger: Harness.logger)).migrate()
+        let clone = try Self.cloneWithoutPassword(harness)
+        let password = "migrated-\(UUID().uuidString)"
+        let secret = try Self.applicationSecret(in: moto, harness, username: clone, password: password)
         let emulator = try await LambdaEmulator.start()
         let s3 = try await RecordingServer.start()
         defer { Task { await emulator.stop(); await s3.stop() } }
-        try await withFunction(Self.environment(harness, kind, emulator: emulator, role: "migrator"), on: emulator) {
-            try await Self.schemaResourceLifecycle(harness, emulator: emulator, s3: s3)
+        try await withFunction(Self.environment(harness, kind, emulator: emulator, role: "migrator", applicationSecret: secret), on: emulator) {
+            try await Self.schemaResourceLifecycle(harness, emulator: emulator, s3: s3, signsIn: (clone, password))
         }
+    }
+
+    @Test func aMigratorWithoutTheApplicationSecretIsAnInitErrorNamingIt() async throws {
+        let harness = try await Harness.make(.postgres, migrate: false)
+        defer { harness.close() }
+        let emulator = try await LambdaEmulator.start()
+        defer { Task { await emulator.stop() } }
+        let environment = Self.environment(harness, .postgres, emulator: emulator, role: "migrator")
+            .filter { $0.key != ChatContract.Environment.applicationSecretArn }
+        let outcome = try await LambdaRuntime.run(environment: environment, log: RuntimeLog(sink: { _ in })) {
+            try await ChatFunctionHandler.start(environment: environment)
+        }
+        guard case .initializationFailed(let error) = outcome else { Issue.record("expected a failed start-up, got \(outcome)"); return }
+        #expect(error.message.hasPrefix("\(ChatContract.Environment.applicationSecretArn): is not set"), "\(error)")
     }
 
     @Test func aMigrationThatFailsIsReportedFailedWithItsReason() async throws {

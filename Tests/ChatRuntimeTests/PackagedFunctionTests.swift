@@ -150,10 +150,15 @@ import TestSupport
     func theSchemaResourceWorksThroughThePackagedMigrator(_ kind: BackendKind) async throws {
         let harness = try await Harness.make(kind, migrate: false)
         defer { harness.close() }
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        // The application role's own password, which every test shares (ChatFunctionTests proves a new one is set).
+        let secret = try ChatFunctionTests.applicationSecret(in: moto, harness, username: ChatContract.Schema.applicationRole,
+                                                             password: Harness.applicationPassword)
         let emulator = try await LambdaEmulator.start()
         let s3 = try await RecordingServer.start()
         defer { Task { await emulator.stop(); await s3.stop() } }
-        try await withPackagedFunction(ChatFunctionTests.environment(harness, kind, emulator: emulator, role: "migrator")) { _ in
+        try await withPackagedFunction(ChatFunctionTests.environment(harness, kind, emulator: emulator, role: "migrator", applicationSecret: secret)) { _ in
             try await ChatFunctionTests.schemaResourceLifecycle(harness, emulator: emulator, s3: s3)
             try await emulator.waitUntilIdle()
         }

@@ -20,7 +20,7 @@ import Testing
 
     @Test func dataAPIGrantIsExactlyTheFiveActionsOnTheClusterAndTheSecret() throws {
         let role = Role("AppRole")
-        let grant = cluster.grantDataAPIAccess(to: role)
+        let grant = cluster.grantDataAPIAccess(to: role, as: .master)
         let statements = try #require(grant.policy.policyDocument?.statements)
         #expect(statements.map(\.sid) == ["DataApi", "ReadClusterSecret", "DecryptClusterSecret"])
         #expect(statements[0].actions == ["rds-data:BatchExecuteStatement", "rds-data:BeginTransaction",
@@ -35,8 +35,30 @@ import Testing
     }
 
     @Test func secretOnlyGrantHasNoDataAPIActions() throws {
-        let statements = try #require(cluster.grantSecretRead(to: Role("AppRole")).policy.policyDocument?.statements)
+        let statements = try #require(cluster.grantSecretRead(to: Role("AppRole"), as: .master).policy.policyDocument?.statements)
         #expect(!statements.flatMap(\.actions).contains { $0.hasPrefix("rds-data:") })
+    }
+
+    @Test func theApplicationUserSignsInWithItsOwnSecretAndTheMigratorReadsBoth() throws {
+        var settings = cluster.settings
+        settings.applicationUsername = "chat_app"
+        let withApplication = AuroraServerlessCluster("ChatDB", settings, network: PrivateNetwork("Network", cidr: "10.0.0.0/16", zones: 2),
+                                                      key: EncryptionKey("DatabaseKey", description: "k", alias: "alias/k"))
+        let appSecret = try #require(withApplication.applicationSecret)
+        #expect(appSecret.logicalId == "ChatDBAppSecret" && withApplication.secret(of: .application).logicalId == "ChatDBAppSecret")
+        #expect(appSecret.kmsKeyId == withApplication.key.arn)
+        #expect(withApplication.applicationSecretAttachment?.secretId == appSecret.ref)
+        let application = try #require(withApplication.grantDataAPIAccess(to: Role("ApiRole"), as: .application).policy.policyDocument?.statements)
+        #expect(application[1].resources == [appSecret.ref], "the application reads its own secret only")
+        let migrator = try #require(withApplication.grantSecretRead(to: Role("MigratorRole"), as: .master, alsoReading: [.application])
+            .policy.policyDocument?.statements)
+        #expect(migrator[0].resources == [withApplication.secretArn, appSecret.ref])
+        // Without an application role, everyone signs in as the master user.
+        #expect(cluster.applicationSecret == nil && cluster.secret(of: .application).logicalId == "ChatDBSecret")
+        settings.applicationUsername = settings.masterUsername
+        let clash = AuroraServerlessCluster("ChatDB", settings, network: PrivateNetwork("Network", cidr: "10.0.0.0/16", zones: 2),
+                                            key: EncryptionKey("DatabaseKey", description: "k", alias: "alias/k"))
+        #expect(clash.diagnostics.map(\.message).contains { $0.contains("is the master user; the application needs a role of its own") })
     }
 
     func function(_ placement: ServerlessFunction.Placement, logicalId: String = "Fn", answersCustomResources: Bool = false) -> ServerlessFunction {

@@ -126,6 +126,37 @@ import YAML
         }
     }
 
+    /// The API function signs in as the application role and can read only that role's secret; the
+    /// master secret is read by the migrator alone (which also reads the application secret, to set
+    /// the role's password).
+    @Test(arguments: ["dev", "staging", "prod"])
+    func onlyTheMigratorReadsTheMasterSecret(_ stage: String) throws {
+        let templates = try Self.templates(stage)
+        let master = "chat-\(stage)-database-ChatDBSecret", application = "chat-\(stage)-database-ChatDBAppSecret"
+        func texts(_ node: Node?) -> [String] {
+            if case .sequence(let items, _)? = node { return items.compactMap(\.scalarText) }
+            return node?.scalarText.map { [$0] } ?? []
+        }
+        var secretsByRole: [String: [String]] = [:]
+        for policy in Self.resources(ofType: "AWS::IAM::Policy", in: templates["app"]).map(\.value) {
+            let role = try #require(policy["Properties"]?["Roles"]?[0]?.scalarText)
+            guard case .sequence(let statements, _)? = policy["Properties"]?["PolicyDocument"]?["Statement"] else { continue }
+            for statement in statements where texts(statement["Action"]).contains("secretsmanager:GetSecretValue") {
+                secretsByRole[role, default: []] += texts(statement["Resource"])
+            }
+        }
+        #expect(secretsByRole == ["RagFunctionRole": [application], "SchemaMigratorRole": [master, application]])
+        let api = try Self.resource("RagFunction", in: templates["app"])["Properties"]?["Environment"]?["Variables"]
+        #expect(api?["DB_SECRET_ARN"]?.scalarText == application && api?["DB_APP_SECRET_ARN"] == nil)
+        let migrator = try Self.resource("SchemaMigrator", in: templates["app"])["Properties"]?["Environment"]?["Variables"]
+        #expect(migrator?["DB_SECRET_ARN"]?.scalarText == master && migrator?["DB_APP_SECRET_ARN"]?.scalarText == application)
+        // The application secret: generated, encrypted with the database key, for the schema's role.
+        let secret = try Self.resource("ChatDBAppSecret", in: templates["database"])["Properties"]
+        #expect(secret?["KmsKeyId"] == .string("DatabaseKey.Arn", tag: "!GetAtt"))
+        #expect(secret?["GenerateSecretString"]?["SecretStringTemplate"]?.scalarText?.contains(#""username":"\#(ChatSchema.applicationRole)""#) == true)
+        #expect(secret?["GenerateSecretString"]?["SecretStringTemplate"]?.scalarText?.contains(#""masterarn":"${ChatDBSecret}""#) == true)
+    }
+
     @Test func noTemplateHoldsAPasswordOrAWildcardGrant() throws {
         for stage in chatApp.stages.map(\.name) {
             for (name, template) in try Self.templates(stage) {

@@ -15,6 +15,8 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var backend: Backend
     public var clusterArn: String
     public var secretArn: String
+    /// The migrator's only: the application role's secret (`DB_APP_SECRET_ARN`).
+    public var applicationSecretArn: String?
     public var databaseName: String
     public var region: String
     public var credentials: AWSCredentials
@@ -74,9 +76,11 @@ public struct RuntimeConfiguration: Sendable, Equatable {
             throw Invalid(variable: ChatContract.Environment.backendType,
                           problem: "must be \(ChatContract.Backend.dataAPI) or \(ChatContract.Backend.postgres) (got \(type))")
         }
-        return RuntimeConfiguration(backend: backend, clusterArn: try required(ChatContract.Environment.clusterArn),
-                                    secretArn: try required(ChatContract.Environment.secretArn),
-                                    databaseName: try required(ChatContract.Environment.databaseName), region: region,
-                                    credentials: credentials)
+        var configuration = RuntimeConfiguration(backend: backend, clusterArn: try required(ChatContract.Environment.clusterArn),
+                                                 secretArn: try required(ChatContract.Environment.secretArn),
+                                                 databaseName: try required(ChatContract.Environment.databaseName), region: region,
+                                                 credentials: credentials)
+        configuration.applicationSecretArn = environment[ChatContract.Environment.applicationSecretArn].flatMap { $0.isEmpty ? nil : $0 }
+        return configuration
     }
 }

@@ -7,6 +7,7 @@ public enum ChatContract {
         public static let backendType = "MEMORY_BACKEND_TYPE"
         public static let clusterArn = "DB_CLUSTER_ARN"
         public static let secretArn = "DB_SECRET_ARN"
+        public static let applicationSecretArn = "DB_APP_SECRET_ARN"
         public static let databaseName = "DB_NAME"
         public static let host = "DB_HOST"
         public static let port = "DB_PORT"
@@ -26,8 +27,10 @@ public enum ChatContract {
     public static let routes = ["POST /conversations/{id}/messages", "GET /conversations/{id}/messages", "PUT /conversations/{id}", "DELETE /conversations/{id}", "PUT /bots/{id}", "DELETE /bots/{id}", "GET /bots/search", "GET /conversations/search"]
 
     public enum Schema {
-        public static let fingerprint = "sha256:b015dd102598e5299b68cad12d5bdd15d9a7e5b46b840bfb39fc85f3f4831652"
+        public static let fingerprint = "sha256:6aa41b774f84f569bd55548889912552a9f865f5364a560d9fb14b2b82cd741c"
         public static let versionTable = "schema_version"
+        /// The role the application connects as: rows of the tables, nothing more.
+        public static let applicationRole = "chat_app"
         /// The DDL, one statement per element, in the order it runs; idempotent.
         public static let statements: [String] = [
             "CREATE EXTENSION IF NOT EXISTS vector",
@@ -48,9 +51,15 @@ public enum ChatContract {
             "CREATE INDEX IF NOT EXISTS conversation_vectors_tsv_idx ON conversation_vectors USING gin (tsv)",
             "CREATE INDEX IF NOT EXISTS conversation_vectors_title_trgm_idx ON conversation_vectors USING gist (title gist_trgm_ops)",
             "CREATE INDEX IF NOT EXISTS conversation_vectors_user_idx ON conversation_vectors (user_id, updated_at DESC)",
+            "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'chat_app') THEN\n    CREATE ROLE chat_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;\n  END IF;\nEXCEPTION WHEN duplicate_object OR unique_violation THEN\n  NULL;\nEND\n$$",
+            "DO $$\nBEGIN\n  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'chat_app' AND (rolsuper OR rolreplication OR rolbypassrls)) OR EXISTS (\n    SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member WHERE r.rolname = 'chat_app'\n  ) THEN\n    RAISE EXCEPTION 'role chat_app has SUPERUSER, REPLICATION, BYPASSRLS or another role''s privileges; an administrator must take them away';\n  END IF;\n  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'chat_app' AND (rolcreatedb OR rolcreaterole OR NOT rolcanlogin)) THEN\n    ALTER ROLE chat_app LOGIN NOCREATEDB NOCREATEROLE;\n  END IF;\nEND\n$$",
+            "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+            "GRANT USAGE ON SCHEMA public TO chat_app",
+            "GRANT SELECT ON TABLE schema_version TO chat_app",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE conversations, chat_history, bot_vectors, conversation_vectors TO chat_app",
         ]
         /// Records the fingerprint as applied (a no-op when it already is).
-        public static let recordFingerprint = "INSERT INTO schema_version (fingerprint) VALUES ('sha256:b015dd102598e5299b68cad12d5bdd15d9a7e5b46b840bfb39fc85f3f4831652') ON CONFLICT (fingerprint) DO NOTHING"
+        public static let recordFingerprint = "INSERT INTO schema_version (fingerprint) VALUES ('sha256:6aa41b774f84f569bd55548889912552a9f865f5364a560d9fb14b2b82cd741c') ON CONFLICT (fingerprint) DO NOTHING"
     }
 
     public enum Conversations {

@@ -14,6 +14,46 @@ public struct SchemaMigrator: Sendable {
         }
     }
 
+    /// The users the application may sign in as: its role, and the second user Secrets Manager's
+    /// alternating-users rotation clones from it.
+    public static let applicationUsers = [ChatContract.Schema.applicationRole, ChatContract.Schema.applicationRole + "_clone"]
+
+    public struct UnknownUser: Error, Sendable, Equatable, CustomStringConvertible {
+        public var username: String
+        public init(username: String) { self.username = username }
+        public var description: String {
+            "the application secret names user \(username), but the schema's application role is \(ChatContract.Schema.applicationRole) "
+                + "(or \(ChatContract.Schema.applicationRole)_clone after a rotation); fix the secret's username"
+        }
+    }
+
+    /// Sets the password of the application role (or its rotation clone) to what its secret holds.
+    /// Idempotent. The password never appears in SQL text, where the statement log would keep it:
+    /// it is bound to a transaction-local setting that the `ALTER ROLE` reads. A role is one row of
+    /// a catalog the whole cluster shares, so a concurrent change to it (a rotation, another
+    /// migrator) fails this one with "tuple concurrently updated"; it is tried again, up to 5 times.
+    public func setPassword(of username: String, to password: String) async throws {
+        guard Self.applicationUsers.contains(username) else { throw UnknownUser(username: username) }
+        try await executor.transaction { sql in
+            _ = try await sql.execute(SQLStatement("SELECT set_config('chat.role_password', :password, true)", ["password": .text(password)]))
+            _ = try await sql.execute(SQLStatement("""
+                DO $$
+                BEGIN
+                  FOR attempt IN 1..5 LOOP
+                    BEGIN
+                      EXECUTE format('ALTER ROLE %I PASSWORD %L', '\(username)', current_setting('chat.role_password'));
+                      RETURN;
+                    EXCEPTION WHEN internal_error THEN
+                      IF SQLERRM <> 'tuple concurrently updated' OR attempt = 5 THEN RAISE; END IF;
+                      PERFORM pg_sleep(0.05 * attempt);
+                    END;
+                  END LOOP;
+                END
+                $$
+                """))
+        }
+    }
+
     public enum Mismatch: Error, Sendable, Equatable, CustomStringConvertible {
         /// No schema_version table: nothing was ever migrated.
         case notMigrated

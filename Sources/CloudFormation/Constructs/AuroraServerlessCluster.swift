@@ -9,6 +9,9 @@ public struct AuroraServerlessCluster: StackContent {
         public var capacity: ServerlessCapacity
         public var databaseName: String
         public var masterUsername = "chatadmin"
+        /// The database role the application signs in as (the schema creates it and the migrator sets
+        /// its password); when set, the cluster gets a second secret for it.
+        public var applicationUsername: String?
         public var deletionProtection: Bool
         public var backupRetentionDays: Int
         public var readers = 0
@@ -34,6 +37,11 @@ public struct AuroraServerlessCluster: StackContent {
     public let cluster: DBCluster
     public let instances: [DBInstance]
     public let secretAttachment: SecretTargetAttachment
+    /// The application role's credentials (`applicationUsername`), completed with the cluster's
+    /// endpoint like the master secret, and naming the master secret (`masterarn`) as Secrets
+    /// Manager's alternating-users rotation expects.
+    public let applicationSecret: Secret?
+    public let applicationSecretAttachment: SecretTargetAttachment?
     /// The customer key encrypting storage, the secret and Performance Insights.
     public let key: EncryptionKey
 
@@ -117,13 +125,50 @@ public struct AuroraServerlessCluster: StackContent {
             $0.targetId = .intrinsic(.ref(logicalId))
             $0.targetType = "AWS::RDS::DBCluster"
         }
+        if let username = settings.applicationUsername {
+            let appSecret = Secret("\(logicalId)AppSecret") {
+                $0.description = .sub("Credentials of the application role \(username) in the ${AWS::StackName} Aurora cluster")
+                $0.kmsKeyId = key.arn
+                $0.generateSecretString = [
+                    "SecretStringTemplate": .sub(#"{"username":"\#(username)","dbname":"\#(settings.databaseName)","masterarn":"${\#(secretRef.logicalId)}"}"#),
+                    "GenerateStringKey": "password",
+                    "PasswordLength": 30,
+                    "ExcludeCharacters": #""@/\' "#,
+                ]
+            }.retention(onDelete: .delete)
+            applicationSecret = appSecret
+            applicationSecretAttachment = SecretTargetAttachment("\(logicalId)AppSecretAttachment") {
+                $0.secretId = appSecret.ref
+                $0.targetId = .intrinsic(.ref(logicalId))
+                $0.targetType = "AWS::RDS::DBCluster"
+            }
+        } else {
+            applicationSecret = nil
+            applicationSecretAttachment = nil
+        }
     }
 
     public var logicalId: String { cluster.logicalId }
     /// The cluster ARN, what `rds-data` calls name as `resourceArn`.
     public var arn: Value { cluster.arn }
-    /// The secret's ARN (`Ref` of a secret), what `rds-data` calls name as `secretArn`.
+    /// The master secret's ARN (`Ref` of a secret), what `rds-data` calls name as `secretArn`.
     public var secretArn: Value { secret.ref }
+
+    /// The users that sign in to the cluster, each with its secret.
+    public enum User: Sendable {
+        /// The master user: the schema migrator only.
+        case master
+        /// `applicationUsername`: the application.
+        case application
+    }
+
+    /// The secret `user` signs in with (the master secret when the cluster has no application role).
+    public func secret(of user: User) -> Secret {
+        switch user {
+        case .master: secret
+        case .application: applicationSecret ?? secret
+        }
+    }
     public var endpointAddress: Value { cluster.endpointAddress }
     public var endpointPort: Value { cluster.endpointPort }
     public var securityGroupId: Value { securityGroup.groupId }
@@ -132,6 +177,7 @@ public struct AuroraServerlessCluster: StackContent {
         let resources: [any Resource] = [secret, subnetGroup, securityGroup, parameterGroup, monitoringRole, cluster]
         return resources.flatMap(\.elements)
             + instances.flatMap(\.elements) + secretAttachment.elements
+            + (applicationSecret?.elements ?? []) + (applicationSecretAttachment?.elements ?? [])
     }
 
     public var diagnostics: [SynthError] {
@@ -153,6 +199,14 @@ public struct AuroraServerlessCluster: StackContent {
         }
         if !TemplateValidator.isValidDatabaseName(settings.databaseName) {
             errors.append(error("databaseName \"\(settings.databaseName)\" must start with a letter and hold 1–63 letters, digits or underscores"))
+        }
+        if let username = settings.applicationUsername {
+            if !TemplateValidator.isValidDatabaseName(username) {
+                errors.append(error("applicationUsername \"\(username)\" must start with a letter and hold 1–63 letters, digits or underscores"))
+            }
+            if username == settings.masterUsername {
+                errors.append(error("applicationUsername \"\(username)\" is the master user; the application needs a role of its own"))
+            }
         }
         return errors
     }
