@@ -41,13 +41,16 @@ public struct AppStack {
             }
             return variables
         }
-        // In the VPC both functions share one Secrets Manager endpoint. It keeps the logical ID it had
-        // when it served RagFunction alone: under a new one CloudFormation would create a second
-        // endpoint with private DNS before deleting the first, which the VPC refuses (synth diff
-        // reports it as a deploy blocker).
-        let secrets = stage.backend == .postgres
-            ? SecretsManagerEndpoint("RagFunctionSecretsManagerEndpoint", network: database.network) : nil
-        let placement: ServerlessFunction.Placement = secrets.map { .inVPC(database.network, databases: [cluster], secrets: $0) } ?? .outsideVPC
+        // One Secrets Manager endpoint in the VPC serves the secret rotation on every stage, and both
+        // functions where they run in the VPC. It keeps the logical ID it had when it served
+        // RagFunction alone: under a new one CloudFormation would create a second endpoint with
+        // private DNS before deleting the first, which the VPC refuses (synth diff reports it as a
+        // deploy blocker). Where only the rotation uses it (the Data API stages) one zone is enough:
+        // a rotation that fails in a zone outage is retried.
+        let secrets = SecretsManagerEndpoint("RagFunctionSecretsManagerEndpoint", network: database.network,
+                                             zones: stage.backend == .postgres ? nil : 1)
+        let placement: ServerlessFunction.Placement = stage.backend == .postgres
+            ? .inVPC(database.network, databases: [cluster], secrets: secrets) : .outsideVPC
         func grant(_ role: Role, as user: AuroraServerlessCluster.User) -> DatabaseAccessGrant {
             let others: [AuroraServerlessCluster.User] = user == .master ? [.application] : []
             return switch stage.backend {
@@ -83,6 +86,10 @@ public struct AppStack {
                                                                   signingInAs: .application, reservedConcurrency: stage.reservedConcurrency),
                                           placement: placement, key: key) { grant($0, as: .application) }.dependsOn(schema)
 
+        // The first rotation runs as soon as its schedule exists: after the schema has created the role.
+        let rotation = SecretRotation("SecretRotation", cluster: cluster, network: database.network, endpoint: secrets,
+                                      everyDays: stage.secretRotationDays, after: [schema])
+
         let api = AuthenticatedHTTPAPI("ChatApi", AuthenticatedHTTPAPI.Settings(
             routes: ChatRoutes.all, issuer: issuer.ref, audience: audience.ref,
             throttlingBurstLimit: stage.throttling.burstLimit, throttlingRateLimit: stage.throttling.requestsPerSecond,
@@ -94,9 +101,10 @@ public struct AppStack {
             issuer
             audience
             key
-            if let secrets { secrets }
+            secrets
             migrator
             schema
+            rotation
             function
             api
             Output("ApiUrl", api.url, description: "Base URL of the chat API")

@@ -42,6 +42,8 @@ public struct StageSettings: Sendable {
     /// Dimension of the embedding vectors (Amazon Titan Text Embeddings v2: 1024).
     public var embeddingDimension = 1024
     public var networkCidr = "10.40.0.0/16"
+    /// How often Secrets Manager rotates the master and the application secrets.
+    public var secretRotationDays = 30
     /// The traffic `synth cost` prices the stage at (and `synth diff` its cost change).
     public var usage: UsageProfile
 

@@ -49,7 +49,8 @@ extension DiffReport {
                     out += detail + "\n"
                 }
             }
-            for (title, entries) in [("Parameters", stack.parameters), ("Outputs", stack.outputs), ("Conditions", stack.conditions), ("Mappings", stack.mappings)]
+            for (title, entries) in [("Parameters", stack.parameters), ("Outputs", stack.outputs), ("Conditions", stack.conditions), ("Mappings", stack.mappings),
+                                  ("Transforms", stack.transforms)]
             where !entries.isEmpty {
                 out += "  \(title):\n" + entries.map { "    \(Self.symbols[$0.change]!) \($0.name)\n" }.joined()
             }

@@ -49,6 +49,8 @@ public struct StackDiffResult: Sendable, Equatable {
     public var outputs: [EntryChange]
     public var conditions: [EntryChange]
     public var mappings: [EntryChange]
+    /// Macros CloudFormation runs over the template (`Transform`), each by name.
+    public var transforms: [EntryChange] = []
     public var iam: [IAMChange]
     public var securityGroups: [SecurityGroupRuleChange]
     /// Changes CloudFormation refuses part-way through this stack's update (custom names, collisions).
@@ -57,7 +59,7 @@ public struct StackDiffResult: Sendable, Equatable {
     public var orphans: [RetainedOrphan] = []
 
     public var isEmpty: Bool {
-        resources.isEmpty && parameters.isEmpty && outputs.isEmpty && conditions.isEmpty && mappings.isEmpty
+        resources.isEmpty && parameters.isEmpty && outputs.isEmpty && conditions.isEmpty && mappings.isEmpty && transforms.isEmpty
     }
 }
 

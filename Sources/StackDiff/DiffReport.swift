@@ -121,6 +121,7 @@ public struct DiffReport: Sendable {
                     })),
                     ("parameters", .array(stack.parameters.map(Self.entry))),
                     ("outputs", .array(stack.outputs.map(Self.entry))),
+                    ("transforms", .array(stack.transforms.map(Self.entry))),
                     ("conditions", .array(stack.conditions.map(Self.entry))),
                     ("mappings", .array(stack.mappings.map(Self.entry))),
                 ])

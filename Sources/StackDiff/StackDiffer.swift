@@ -43,13 +43,29 @@ public enum StackDiffer {
             changes[id]?.dataLoss = StatefulResources.note(type: change.type, change: what, policy: resource.attributes["UpdateReplacePolicy"]?.text)
         }
         let found = NameCollisions.find(stack: name, old: oldResources, new: newResources, changes: changes)
-        return StackDiffResult(
+        var result = StackDiffResult(
             name: name, resources: changes.values.sorted { $0.logicalId < $1.logicalId },
             parameters: entries(before["Parameters"], after["Parameters"]), outputs: entries(before["Outputs"], after["Outputs"]),
             conditions: entries(before["Conditions"], after["Conditions"]), mappings: entries(before["Mappings"], after["Mappings"]),
             iam: SecurityView.iamChanges(old: oldResources.mapValues(\.whole), new: newResources.mapValues(\.whole)),
             securityGroups: SecurityView.securityGroupChanges(old: oldResources.mapValues(\.whole), new: newResources.mapValues(\.whole)),
             blockers: found.blockers, orphans: found.orphans)
+        result.transforms = transformChanges(before["Transform"], after["Transform"])
+        return result
+    }
+
+    /// `Transform` is one name or a list of them.
+    static func transformChanges(_ old: TemplateTree?, _ new: TemplateTree?) -> [EntryChange] {
+        func names(_ tree: TemplateTree?) -> Set<String> {
+            switch tree {
+            case .list(let items)?: Set(items.compactMap(\.text))
+            case let tree?: tree.text.map { [$0] } ?? []
+            case nil: []
+            }
+        }
+        let (was, now) = (names(old), names(new))
+        return now.subtracting(was).sorted().map { EntryChange(name: $0, change: .added, old: nil, new: .scalar($0)) }
+            + was.subtracting(now).sorted().map { EntryChange(name: $0, change: .removed, old: .scalar($0), new: nil) }
     }
 
     static func resources(_ template: TemplateTree) -> [String: Resource] {

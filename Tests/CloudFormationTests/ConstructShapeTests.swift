@@ -61,6 +61,44 @@ import Testing
         #expect(clash.diagnostics.map(\.message).contains { $0.contains("is the master user; the application needs a role of its own") })
     }
 
+    @Test func secretRotationReachesOnlyTheClusterAndSecretsManagerAndRotatesBothUsers() throws {
+        var settings = cluster.settings
+        settings.applicationUsername = "chat_app"
+        let network = PrivateNetwork("Network", cidr: "10.0.0.0/16", zones: 2)
+        let withApplication = AuroraServerlessCluster("ChatDB", settings, network: network, key: EncryptionKey("DatabaseKey", description: "k", alias: "alias/k"))
+        let endpoint = SecretsManagerEndpoint("SecretsEndpoint", network: network)
+        let schema = CustomResource("ChatSchema", type: "Custom::ChatSchema", serviceToken: "arn", properties: [])
+        let rotation = SecretRotation("SecretRotation", cluster: withApplication, network: network, endpoint: endpoint, everyDays: 30, after: [schema])
+        #expect(rotation.elements.contains { if case .transform(SecretRotation.transform) = $0 { true } else { false } })
+        #expect(rotation.egress.map(\.destinationSecurityGroupId) == [withApplication.securityGroupId, endpoint.securityGroup.groupId])
+        #expect(rotation.egress.map(\.fromPort) == [5432, 443] && rotation.egress.allSatisfy { $0.cidrIp == nil })
+        #expect(rotation.ingress.map(\.groupId) == [withApplication.securityGroupId, endpoint.securityGroup.groupId])
+        #expect(rotation.securityGroup.securityGroupEgress == [SecurityGroup.noOutboundTraffic])
+        func field(_ value: Value?, _ key: String) -> Value? {
+            guard case .object(let fields)? = value else { return nil }
+            return fields.first { $0.key == key }?.value
+        }
+        let master = rotation.masterSchedule.hostedRotationLambda
+        #expect(field(master, "RotationType") == "PostgreSQLSingleUser" && field(master, "MasterSecretArn") == nil)
+        #expect(rotation.masterSchedule.secretId == withApplication.secretArn)
+        let application = try #require(rotation.applicationSchedule)
+        #expect(application.secretId == withApplication.applicationSecret?.ref)
+        #expect(field(application.hostedRotationLambda, "RotationType") == "PostgreSQLMultiUser")
+        #expect(field(application.hostedRotationLambda, "MasterSecretArn") == withApplication.secretArn)
+        #expect(field(application.rotationRules, "AutomaticallyAfterDays") == 30)
+        // The first rotation runs at once: after the role exists and the network path is in place.
+        for schedule in [rotation.masterSchedule, application] {
+            #expect(Set(schedule.attributes.dependsOn) == Set(["ChatSchema", "SecretsEndpoint"] + rotation.ingress.map(\.logicalId) + rotation.egress.map(\.logicalId)))
+        }
+        #expect(rotation.diagnostics.isEmpty)
+        let never = SecretRotation("SecretRotation", cluster: withApplication, network: network, endpoint: endpoint, everyDays: 0)
+        #expect(never.diagnostics.map(\.message) == ["everyDays 0 is outside 1–1,000, the schedules Secrets Manager accepts"])
+        let elsewhere = PrivateNetwork("Elsewhere", cidr: "10.1.0.0/16", zones: 2)
+        let stray = SecretRotation("SecretRotation", cluster: withApplication, network: elsewhere,
+                                   endpoint: SecretsManagerEndpoint("Stray", network: elsewhere), everyDays: 30)
+        #expect(stray.diagnostics.map(\.message).contains { $0.contains("must share one VPC") })
+    }
+
     func function(_ placement: ServerlessFunction.Placement, logicalId: String = "Fn", answersCustomResources: Bool = false) -> ServerlessFunction {
         var settings = ServerlessFunction.Settings(description: "test", codeBucket: "bucket", codeKey: "key", reservedConcurrency: 1, logRetentionDays: 7)
         if answersCustomResources { settings.invokedBy = .customResources }

@@ -33,8 +33,10 @@ import YAML
             #expect(variables?["MEMORY_BACKEND_TYPE"] == .string("aurora_data_api"))
             #expect(variables?["DB_HOST"] == nil)
         }
-        #expect(Self.resources(ofType: "AWS::EC2::SecurityGroup", in: app).isEmpty)
-        #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).isEmpty)
+        // In the VPC only the secret rotation runs: its group and the Secrets Manager endpoint it reaches.
+        #expect(Self.resources(ofType: "AWS::EC2::SecurityGroup", in: app).map(\.key)
+            == ["RagFunctionSecretsManagerEndpointSecurityGroup", "SecretRotationSecurityGroup"])
+        #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).map(\.key) == ["RagFunctionSecretsManagerEndpoint"])
         let policies = Self.resources(ofType: "AWS::IAM::Policy", in: app).map(\.key)
         #expect(policies == ["SchemaMigratorRoleEnvironmentKey", "SchemaMigratorRoleDataApiAccess",
                              "RagFunctionRoleEnvironmentKey", "RagFunctionRoleDataApiAccess"])
@@ -155,6 +157,28 @@ import YAML
         #expect(secret?["KmsKeyId"] == .string("DatabaseKey.Arn", tag: "!GetAtt"))
         #expect(secret?["GenerateSecretString"]?["SecretStringTemplate"]?.scalarText?.contains(#""username":"\#(ChatSchema.applicationRole)""#) == true)
         #expect(secret?["GenerateSecretString"]?["SecretStringTemplate"]?.scalarText?.contains(#""masterarn":"${ChatDBSecret}""#) == true)
+    }
+
+    /// Both secrets rotate on the stage's schedule, through hosted rotation functions in the VPC,
+    /// once the schema has created the application role.
+    @Test(arguments: ["dev", "staging", "prod"])
+    func bothSecretsRotateOnTheStageSchedule(_ stage: String) throws {
+        let settings = try #require(StageSettings.all.first { $0.name == stage })
+        let app = try Self.templates(stage)["app"]
+        #expect(app?["Transform"]?.scalarText == "AWS::SecretsManager-2020-07-23")
+        let schedules = Self.resources(ofType: "AWS::SecretsManager::RotationSchedule", in: app)
+        #expect(schedules.map(\.key) == ["SecretRotationMaster", "SecretRotationApplication"])
+        let expected = [("chat-\(stage)-database-ChatDBSecret", "PostgreSQLSingleUser"), ("chat-\(stage)-database-ChatDBAppSecret", "PostgreSQLMultiUser")]
+        for (schedule, (secret, type)) in zip(schedules.map(\.value), expected) {
+            let properties = schedule["Properties"]
+            #expect(properties?["SecretId"]?.scalarText == secret)
+            #expect(properties?["HostedRotationLambda"]?["RotationType"]?.scalarText == type)
+            #expect(properties?["HostedRotationLambda"]?["VpcSecurityGroupIds"] == .string("SecretRotationSecurityGroup.GroupId", tag: "!GetAtt"))
+            #expect(properties?["RotationRules"]?["AutomaticallyAfterDays"] == .int(settings.secretRotationDays))
+            #expect(schedule["DependsOn"]?[0] == .string("ChatSchema"))
+        }
+        // The endpoint the rotation reaches Secrets Manager through exists on every stage.
+        #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).map(\.key) == ["RagFunctionSecretsManagerEndpoint"])
     }
 
     @Test func noTemplateHoldsAPasswordOrAWildcardGrant() throws {

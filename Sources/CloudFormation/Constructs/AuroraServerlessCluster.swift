@@ -27,6 +27,10 @@ public struct AuroraServerlessCluster: StackContent {
         }
     }
 
+    /// Characters generated passwords leave out (PostgreSQL connection strings and the Data API
+    /// stumble on them); rotation generates its passwords without them too.
+    public static let excludedPasswordCharacters = #""@/\' "#
+
     public let settings: Settings
     public let location: SourceLocation
     public let secret: Secret
@@ -44,11 +48,14 @@ public struct AuroraServerlessCluster: StackContent {
     public let applicationSecretAttachment: SecretTargetAttachment?
     /// The customer key encrypting storage, the secret and Performance Insights.
     public let key: EncryptionKey
+    /// The private network the cluster lives in.
+    public let network: PrivateNetwork
 
     public init(_ logicalId: String, _ settings: Settings, network: PrivateNetwork, key: EncryptionKey,
                 fileID: String = #fileID, line: Int = #line) {
         self.settings = settings
         self.key = key
+        self.network = network
         location = SourceLocation(file: fileID, line: line)
         let version = AuroraEngineVersion(settings.engineVersion)
         secret = Secret("\(logicalId)Secret") {
@@ -58,7 +65,7 @@ public struct AuroraServerlessCluster: StackContent {
                 "SecretStringTemplate": .string(#"{"username":"\#(settings.masterUsername)"}"#),
                 "GenerateStringKey": "password",
                 "PasswordLength": 30,
-                "ExcludeCharacters": #""@/\' "#,
+                "ExcludeCharacters": .string(Self.excludedPasswordCharacters),
             ]
         }.retention(onDelete: .delete)
         subnetGroup = DBSubnetGroup("\(logicalId)SubnetGroup") {
@@ -133,7 +140,7 @@ public struct AuroraServerlessCluster: StackContent {
                     "SecretStringTemplate": .sub(#"{"username":"\#(username)","dbname":"\#(settings.databaseName)","masterarn":"${\#(secretRef.logicalId)}"}"#),
                     "GenerateStringKey": "password",
                     "PasswordLength": 30,
-                    "ExcludeCharacters": #""@/\' "#,
+                    "ExcludeCharacters": .string(Self.excludedPasswordCharacters),
                 ]
             }.retention(onDelete: .delete)
             applicationSecret = appSecret

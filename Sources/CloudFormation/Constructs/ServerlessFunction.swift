@@ -206,12 +206,16 @@ public struct ServerlessFunction: StackContent {
 }
 
 /// An interface VPC endpoint for Secrets Manager with private DNS. Its group lets nothing in by
-/// itself: each function placed in the VPC adds an ingress rule from its own group.
+/// itself: each function placed in the VPC (and the secret rotation) adds an ingress rule from its
+/// own group. Each zone it serves costs an hour's charge around the clock; `zones` limits it to the
+/// network's first few, where nothing that must stay up in a zone outage depends on it.
 public struct SecretsManagerEndpoint: StackContent, Sendable {
     public let securityGroup: SecurityGroup
     public let endpoint: VPCEndpoint
+    public let vpcId: Value
 
-    public init(_ logicalId: String, network: PrivateNetwork) {
+    public init(_ logicalId: String, network: PrivateNetwork, zones: Int? = nil) {
+        vpcId = network.vpcId
         securityGroup = SecurityGroup("\(logicalId)SecurityGroup") {
             $0.groupDescription = "Secrets Manager endpoint: HTTPS from the functions that are given a rule"
             $0.vpcId = network.vpcId
@@ -222,7 +226,7 @@ public struct SecretsManagerEndpoint: StackContent, Sendable {
             $0.serviceName = .sub("com.amazonaws.${AWS::Region}.secretsmanager")
             $0.vpcEndpointType = "Interface"
             $0.privateDnsEnabled = true
-            $0.subnetIds = network.subnetIds
+            $0.subnetIds = zones.map { .list(network.subnets.prefix($0).map(\.ref)) } ?? network.subnetIds
             $0.securityGroupIds = [.intrinsic(.getAtt("\(logicalId)SecurityGroup", attribute: "GroupId"))]
         }
     }

@@ -6,6 +6,11 @@ public enum TemplateRenderer {
     public static func node(_ template: Template) -> Node {
         var sections: [Node.Entry] = [.init("AWSTemplateFormatVersion", .string("2010-09-09"))]
         if let description = template.description { sections.append(.init("Description", .string(description))) }
+        if let only = template.transforms.first, template.transforms.count == 1 {
+            sections.append(.init("Transform", .string(only)))
+        } else if !template.transforms.isEmpty {
+            sections.append(.init("Transform", .sequence(template.transforms.map { .string($0) })))
+        }
         if !template.metadata.isEmpty { sections.append(.init("Metadata", ValueRenderer.node(.object(template.metadata)))) }
         if !template.parameters.isEmpty {
             sections.append(.init("Parameters", .mapping(template.parameters.map { .init($0.name, parameter($0)) })))

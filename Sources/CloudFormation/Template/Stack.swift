@@ -19,6 +19,7 @@ public struct Stack: Sendable {
             case .output(let output): template.outputs.append(output)
             case .condition(let condition): template.conditions.append(condition)
             case .mapping(let mapping): template.mappings.append(mapping)
+            case .transform(let name): if !template.transforms.contains(name) { template.transforms.append(name) }
             }
         }
         return template
@@ -30,6 +31,7 @@ public struct Stack: Sendable {
 /// A whole CloudFormation template, section by section, in the order it is written.
 public struct Template: Sendable {
     public var description: String?
+    public var transforms: [String] = []
     public var metadata: [Field] = []
     public var parameters: [Parameter] = []
     public var mappings: [MappingDeclaration] = []

@@ -6,6 +6,9 @@ public enum StackElement: Sendable {
     case output(Output)
     case condition(ConditionDeclaration)
     case mapping(MappingDeclaration)
+    /// A macro CloudFormation runs over the template before deploying it (the hosted secret
+    /// rotation needs `AWS::SecretsManager-2020-07-23`); declared once however many ask for it.
+    case transform(String)
 }
 
 public protocol StackContent: Sendable {

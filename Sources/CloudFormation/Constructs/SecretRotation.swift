@@ -1,0 +1,134 @@
+/// Secrets Manager's hosted rotation of an Aurora cluster's secrets, on one schedule: the master
+/// user's on its own (single user), and the application role's alternating between the role and a
+/// clone of it (multi-user: the rotation signs in as the master user to change them, and
+/// connections opened with the previous credentials keep working until the rotation after next).
+///
+/// The rotation functions run in the cluster's private subnets. The network has no route out, so
+/// they reach Secrets Manager through its interface endpoint, and the cluster on its port; their
+/// security group allows exactly those two and nothing else, and the cluster's and the endpoint's
+/// groups each admit it. The hosted functions come from the `AWS::SecretsManager-2020-07-23`
+/// transform, which the stack declares because this content asks for it.
+public struct SecretRotation: StackContent {
+    public static let transform = "AWS::SecretsManager-2020-07-23"
+
+    public let securityGroup: SecurityGroup
+    public let ingress: [SecurityGroupIngress]
+    public let egress: [SecurityGroupEgress]
+    public let masterSchedule: RotationSchedule
+    public let applicationSchedule: RotationSchedule?
+    let logicalId: String
+    let everyDays: Int
+    let location: SourceLocation
+    let cluster: AuroraServerlessCluster
+    let network: PrivateNetwork
+    let endpoint: SecretsManagerEndpoint
+
+    /// - Parameter after: what must exist before the first rotation, which runs as soon as a schedule
+    ///   is created: the application role itself (the schema resource that creates it).
+    public init(_ logicalId: String, cluster: AuroraServerlessCluster, network: PrivateNetwork, endpoint: SecretsManagerEndpoint,
+                everyDays: Int, after: [any Resource] = [], fileID: String = #fileID, line: Int = #line) {
+        self.logicalId = logicalId
+        self.everyDays = everyDays
+        self.cluster = cluster
+        self.network = network
+        self.endpoint = endpoint
+        location = SourceLocation(file: fileID, line: line)
+        let group = SecurityGroup("\(logicalId)SecurityGroup") {
+            $0.groupDescription = "Secret rotation functions: outbound to the cluster and the Secrets Manager endpoint only"
+            $0.vpcId = network.vpcId
+            $0.securityGroupEgress = [SecurityGroup.noOutboundTraffic]
+        }
+        securityGroup = group
+        let port = cluster.settings.port
+        ingress = [
+            SecurityGroupIngress("\(cluster.logicalId)IngressFrom\(logicalId)") {
+                $0.groupId = cluster.securityGroupId
+                $0.ipProtocol = "tcp"
+                $0.fromPort = .int(port)
+                $0.toPort = .int(port)
+                $0.sourceSecurityGroupId = group.groupId
+                $0.description = .string("PostgreSQL from the secret rotation functions")
+            },
+            SecurityGroupIngress("\(endpoint.endpoint.logicalId)IngressFrom\(logicalId)") {
+                $0.groupId = endpoint.securityGroup.groupId
+                $0.ipProtocol = "tcp"
+                $0.fromPort = 443
+                $0.toPort = 443
+                $0.sourceSecurityGroupId = group.groupId
+                $0.description = "HTTPS from the secret rotation functions"
+            },
+        ]
+        egress = [
+            SecurityGroupEgress("\(logicalId)EgressTo\(cluster.logicalId)") {
+                $0.groupId = group.groupId
+                $0.ipProtocol = "tcp"
+                $0.fromPort = .int(port)
+                $0.toPort = .int(port)
+                $0.destinationSecurityGroupId = cluster.securityGroupId
+                $0.description = .string("PostgreSQL to \(cluster.logicalId)")
+            },
+            SecurityGroupEgress("\(logicalId)EgressToSecretsManager") {
+                $0.groupId = group.groupId
+                $0.ipProtocol = "tcp"
+                $0.fromPort = 443
+                $0.toPort = 443
+                $0.destinationSecurityGroupId = endpoint.securityGroup.groupId
+                $0.description = "HTTPS to the Secrets Manager endpoint"
+            },
+        ]
+        // Rotation needs its network path in place, and the users it rotates.
+        let prerequisites = after.map(\.logicalId) + [endpoint.endpoint.logicalId] + ingress.map(\.logicalId) + egress.map(\.logicalId)
+        func hosted(_ type: String, signsInAsMaster: Bool) -> Value {
+            var fields: [Field] = [
+                Field("RotationType", .string(type)),
+                Field("VpcSubnetIds", .intrinsic(.join(delimiter: ",", network.subnetIds))),
+                Field("VpcSecurityGroupIds", group.groupId),
+                Field("KmsKeyArn", cluster.key.arn),
+                Field("ExcludeCharacters", .string(AuroraServerlessCluster.excludedPasswordCharacters)),
+            ]
+            if signsInAsMaster {
+                fields += [Field("MasterSecretArn", cluster.secretArn), Field("MasterSecretKmsKeyArn", cluster.key.arn)]
+            }
+            return .object(fields)
+        }
+        let rules: Value = ["AutomaticallyAfterDays": .int(everyDays)]
+        var masterSchedule = RotationSchedule("\(logicalId)Master") {
+            $0.secretId = cluster.secretArn
+            $0.hostedRotationLambda = hosted("PostgreSQLSingleUser", signsInAsMaster: false)
+            $0.rotationRules = rules
+        }
+        masterSchedule.attributes.dependsOn += prerequisites
+        self.masterSchedule = masterSchedule
+        if let appSecret = cluster.applicationSecret {
+            var schedule = RotationSchedule("\(logicalId)Application") {
+                $0.secretId = appSecret.ref
+                $0.hostedRotationLambda = hosted("PostgreSQLMultiUser", signsInAsMaster: true)
+                $0.rotationRules = rules
+            }
+            schedule.attributes.dependsOn += prerequisites
+            applicationSchedule = schedule
+        } else {
+            applicationSchedule = nil
+        }
+    }
+
+    public var elements: [StackElement] {
+        let resources: [any Resource] = [securityGroup] + ingress + egress + [masterSchedule] + (applicationSchedule.map { [$0] } ?? [])
+        return [.transform(Self.transform)] + resources.flatMap(\.elements)
+    }
+
+    /// Secrets Manager rotates at most every 1,000 days; the functions need the cluster's own network.
+    public var diagnostics: [SynthError] {
+        let subject = "SecretRotation \"\(logicalId)\""
+        var errors: [SynthError] = []
+        if !(1...1000).contains(everyDays) {
+            errors.append(SynthError(location: location.description, subject: subject,
+                                     message: "everyDays \(everyDays) is outside 1–1,000, the schedules Secrets Manager accepts"))
+        }
+        if network.vpcId != cluster.network.vpcId || endpoint.vpcId != cluster.network.vpcId {
+            errors.append(SynthError(location: location.description, subject: subject,
+                                     message: "the rotation functions, the Secrets Manager endpoint and the cluster must share one VPC; give them the cluster's network"))
+        }
+        return errors
+    }
+}
