@@ -25,10 +25,12 @@ public struct ChatDatabase: Sendable {
     }
 
     /// Connects as `configuration` says. On `postgres` without DATABASE_URL the credentials come from
-    /// the cluster secret (Secrets Manager; `AWS_ENDPOINT_URL_SECRETS_MANAGER` overrides its endpoint)
-    /// and the connection uses TLS unless `PGSSLMODE=disable` (a local server without TLS).
+    /// the cluster secret (Secrets Manager; `AWS_ENDPOINT_URL_SECRETS_MANAGER` overrides its endpoint),
+    /// read again if PostgreSQL refuses them after a rotation, and the connection uses TLS unless
+    /// `PGSSLMODE=disable` (a local server without TLS).
     public static func connect(_ configuration: RuntimeConfiguration, embedder: any Embedder,
-                               environment: [String: String] = [:], logger: Logger) async throws -> ChatDatabase {
+                               environment: [String: String] = [:], postgresTimeouts: PostgresExecutor.Timeouts = .init(),
+                               logger: Logger) async throws -> ChatDatabase {
         let executor: any SQLExecutor
         switch configuration.backend {
         case .dataAPI(let endpoint):
@@ -37,13 +39,18 @@ public struct ChatDatabase: Sendable {
                                        credentials: configuration.credentials, logger: logger)
         case .postgres(let host, let port, let databaseURL):
             if let databaseURL {
-                executor = try PostgresExecutor(try PostgresExecutor.Endpoint(url: databaseURL), logger: logger)
+                executor = try PostgresExecutor(try PostgresExecutor.Endpoint(url: databaseURL), timeouts: postgresTimeouts, logger: logger)
             } else {
-                let secret = try await secretsManager(configuration, environment: environment).databaseSecret(arn: configuration.secretArn)
+                let secrets = secretsManager(configuration, environment: environment)
+                let secret = try await secrets.databaseSecret(arn: configuration.secretArn)
                 let endpoint = PostgresExecutor.Endpoint(
                     host: host ?? secret.host ?? "", port: secret.port ?? port, username: secret.username, password: secret.password,
                     database: configuration.databaseName, tls: environment["PGSSLMODE"] != "disable")
-                executor = try PostgresExecutor(endpoint, logger: logger)
+                let arn = configuration.secretArn
+                executor = try PostgresExecutor(endpoint, timeouts: postgresTimeouts, credentials: {
+                    let renewed = try await secrets.databaseSecret(arn: arn)
+                    return (renewed.username, renewed.password)
+                }, logger: logger)
             }
         }
         return try ChatDatabase(executor: executor, embedder: embedder)

@@ -31,7 +31,8 @@ public struct DataAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         if case PostgresError.server(let server) = error, let state = server.fields[.sqlState] {
             return database(state: state, message: server.fields[.message], detail: server.fields[.detail], position: server.fields[.position])
         }
-        if error is PostgresConnectionClosed || { if case PostgresError.connectionClosed = error { true } else { false } }() {
+        if error is PostgresConnectionClosed || error is PostgresConnectionLost
+            || { if case PostgresError.connectionClosed = error { true } else { false } }() {
             return DataAPIError(.databaseUnavailable, "The database connection closed")
         }
         return DataAPIError(.internalServerError, "\(error)")

@@ -28,11 +28,19 @@ public struct PostgresConnectionClosed: Error, CustomStringConvertible {
     public var description: String { "the connection to PostgreSQL is closed" }
 }
 
+/// The connection closed while a statement ran on it (the server ended the session, or the network
+/// dropped it): whether the statement took effect is unknown, so it is not sent again.
+public struct PostgresConnectionLost: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the connection to PostgreSQL was lost during a statement, which may or may not have taken effect" }
+}
+
 extension PostgresConnection {
     /// Runs `body` on this connection for at most `limit`; past it, or when the caller is cancelled
     /// (a Lambda invocation reaching its deadline), the connection is closed (the only way to end a
     /// query) and the wait ends at once: `DeadlineExceeded` or `CancellationError`. A connection
-    /// found closed or closing is `PostgresConnectionClosed`.
+    /// found closed or closing is `PostgresConnectionClosed`; one that closes while `body` runs ends
+    /// the wait at once too, with `PostgresConnectionLost`.
     public func bounded<T: Sendable>(by limit: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         guard !isClosed else { throw PostgresConnectionClosed() }
         do {
@@ -49,15 +57,18 @@ extension PostgresConnection {
     /// connection rather than awaited.
     private func abandonedOnCancellation<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
         let outcome = Outcome<T>()
+        ClosingWatch.shared.begin(self) { outcome.finish(.failure(PostgresConnectionLost())) }
+        defer { ClosingWatch.shared.end(self) }
         let task = Task {
             do { outcome.finish(.success(try await work())) } catch { outcome.finish(.failure(error)) }
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { outcome.wait(with: $0) }
         } onCancel: {
+            // Settled before the close, whose notice would otherwise report the connection lost.
+            outcome.finish(.failure(CancellationError()))
             task.cancel()
             self.close().whenComplete { _ in }
-            outcome.finish(.failure(CancellationError()))
         }
     }
 }
@@ -93,5 +104,41 @@ private final class Outcome<T: Sendable>: Sendable {
             return waiter
         }
         waiter?.resume(with: result)
+    }
+}
+
+/// Fails the statement running on a connection when that connection closes. One close callback a
+/// connection, however many statements it runs (a callback a statement would pile up on a
+/// long-lived connection), and one statement a connection at a time, as postgres-nio runs them.
+private final class ClosingWatch: Sendable {
+    static let shared = ClosingWatch()
+
+    private struct State {
+        /// What to do if the connection closes now: fail its running statement.
+        var running: [ObjectIdentifier: @Sendable () -> Void] = [:]
+        /// Connections whose close is already watched.
+        var watched: Set<ObjectIdentifier> = []
+    }
+    private let state = Mutex(State())
+
+    func begin(_ connection: PostgresConnection, onClose: @escaping @Sendable () -> Void) {
+        let id = ObjectIdentifier(connection)
+        let first = state.withLock { state in
+            state.running[id] = onClose
+            return state.watched.insert(id).inserted
+        }
+        guard first else { return }
+        // Runs at once if the connection is already closed.
+        connection.closeFuture.whenComplete { _ in
+            let running = self.state.withLock { state in
+                state.watched.remove(id)
+                return state.running.removeValue(forKey: id)
+            }
+            running?()
+        }
+    }
+
+    func end(_ connection: PostgresConnection) {
+        _ = state.withLock { $0.running.removeValue(forKey: ObjectIdentifier(connection)) }
     }
 }

@@ -16,7 +16,7 @@ import TestSupport
         let database = try server.createDatabase(prefix: "secret")
         defer { database.drop() }
         let secret = #"{"username":"postgres","password":"unused-with-trust-auth","engine":"postgres","host":"127.0.0.1","port":\#(server.port),"dbname":"\#(database.name)"}"#
-        let created = try PythonTool.run(script: "moto_create_secret.py", arguments: [moto.url, "chat-cluster-secret", secret])
+        let created = try PythonTool.run(script: "moto_secret.py", arguments: ["create", moto.url, "chat-cluster-secret", secret])
         #expect(created.status == 0, "\(created.output)")
         let arn = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
 

@@ -52,7 +52,7 @@ import TestSupport
     static func applicationSecret(in moto: LoopbackServer, _ harness: Harness, username: String, password: String) throws -> (endpoint: String, arn: String) {
         let server = harness.database.server
         let secret = #"{"username":"\#(username)","password":"\#(password)","engine":"postgres","host":"\#(server.host)","port":\#(server.port),"dbname":"\#(harness.database.name)"}"#
-        let created = try PythonTool.run(script: "moto_create_secret.py", arguments: [moto.url, "chat-app-\(UUID().uuidString)", secret])
+        let created = try PythonTool.run(script: "moto_secret.py", arguments: ["create", moto.url, "chat-app-\(UUID().uuidString)", secret])
         guard created.status == 0 else { throw LambdaEmulator.Failure(description: "moto: \(created.output)") }
         return (moto.url, created.output.trimmingCharacters(in: .whitespacesAndNewlines))
     }

@@ -5,17 +5,33 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// Runs SQL on PostgreSQL through a postgres-nio connection pool, with the same `:named`
 /// parameters the Data API takes (rewritten to `$n` by the shared scanner). Waiting for a
 /// connection and each statement are bounded (`Timeouts`), so a database that is gone or stops
 /// answering is reported as unavailable instead of hanging the caller.
+///
+/// Given a `CredentialsSource` (the secret the credentials came from), it survives a rotation: when
+/// no connection comes and the server refuses the credentials (SQLSTATE 28P01 or 28000), it reads
+/// the secret once more, signs in with what it holds now in a new pool, and retries. Connections
+/// already open stay as they are (PostgreSQL keeps sessions when a password changes); the old pool
+/// closes once nothing uses it. Neither credential is ever logged.
 public final class PostgresExecutor: SQLExecutor, Sendable {
-    let client: PostgresClient
+    /// Reads the credentials afresh, for instance from a Secrets Manager secret.
+    public typealias CredentialsSource = @Sendable () async throws -> (username: String, password: String)
+
     let logger: Logger
-    let endpoint: Endpoint
     let timeouts: Timeouts
-    private let runTask: Task<Void, Never>
+    let maximumConnections: Int
+    let credentials: CredentialsSource?
+    private let pool: Mutex<SignedInPool>
+    private let renewal: Mutex<Task<SignedInPool?, any Error>?> = Mutex(nil)
+
+    /// Where it connects now (after a renewal, as the new credentials).
+    public var endpoint: Endpoint { pool.withLock { $0.endpoint } }
+    /// How many times it signed in again with renewed credentials.
+    public var credentialRenewals: Int { pool.withLock { $0.generation } }
 
     public struct Timeouts: Sendable {
         /// Waiting for a pooled connection, connecting included.
@@ -58,21 +74,14 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
         }
     }
 
-    public init(_ endpoint: Endpoint, maximumConnections: Int = 10, timeouts: Timeouts = Timeouts(), logger: Logger) throws {
-        let tls: PostgresClient.Configuration.TLS = endpoint.tls ? .require(.makeClientConfiguration()) : .disable
-        var configuration = PostgresClient.Configuration(host: endpoint.host, port: endpoint.port, username: endpoint.username,
-                                                         password: endpoint.password, database: endpoint.database, tls: tls)
-        configuration.options.maximumConnections = maximumConnections
-        configuration.options.connectTimeout = timeouts.connect
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
+    public init(_ endpoint: Endpoint, maximumConnections: Int = 10, timeouts: Timeouts = Timeouts(),
+                credentials: CredentialsSource? = nil, logger: Logger) throws {
         self.logger = logger
-        self.endpoint = endpoint
         self.timeouts = timeouts
-        runTask = Task { await client.run() }
+        self.maximumConnections = maximumConnections
+        self.credentials = credentials
+        pool = Mutex(SignedInPool(endpoint, generation: 0, maximumConnections: maximumConnections, timeouts: timeouts, logger: logger))
     }
-
-    deinit { runTask.cancel() }
 
     public func execute(_ statement: SQLStatement) async throws -> SQLResult {
         try await withConnection { executor in try await executor.execute(statement) }
@@ -88,27 +97,68 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
 
     /// Leases a connection within `timeouts.connect`; the statements run on it are bounded one by one.
     /// A connection closed under an earlier caller (its deadline passed) can still be in the pool for
-    /// a moment: the work is then tried once more on another.
+    /// a moment: the work is then tried once more on another. Work whose connection is lost while a
+    /// statement runs is not: it may have taken effect.
     private func withConnection<T: Sendable>(_ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
         do {
-            return try await leased(body)
-        } catch is PostgresConnectionClosed where !Task.isCancelled {}
-        do {
+            do {
+                return try await leased(body)
+            } catch is PostgresConnectionClosed where !Task.isCancelled {}
             return try await leased(body)
         } catch is PostgresConnectionClosed {
             throw SQLExecutionError.unavailable("the connection to PostgreSQL was closed")
+        } catch let lost as PostgresConnectionLost {
+            throw SQLExecutionError.unavailable(lost.description)
         }
     }
 
     private func leased<T: Sendable>(_ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
+        let current = pool.withLock { $0 }
         do {
-            return try await client.withConnection(within: timeouts.connect) { connection in
-                try await body(ConnectionExecutor(connection: connection, statementTimeout: timeouts.statement, logger: logger))
-            }
+            return try await lease(on: current, body)
         } catch is DeadlineExceeded {
+            // The pool retries a failed connection quietly; the reason may be rotated credentials.
+            if let renewed = try await renewedAfterRefusal(of: current) {
+                do { return try await lease(on: renewed, body) } catch is DeadlineExceeded {}
+            }
             throw SQLExecutionError.unavailable(
-                "no connection to PostgreSQL at \(endpoint.host):\(endpoint.port) within \(timeouts.connect); is the server running and reachable?")
+                "no connection to PostgreSQL at \(current.endpoint.host):\(current.endpoint.port) within \(timeouts.connect); is the server running and reachable?")
         }
+    }
+
+    private func lease<T: Sendable>(on pool: SignedInPool, _ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
+        try await pool.client.withConnection(within: timeouts.connect) { connection in
+            try await body(ConnectionExecutor(connection: connection, statementTimeout: timeouts.statement, logger: logger))
+        }
+    }
+
+    /// A pool signed in with the credentials the source holds now, if the server refuses `stale`'s
+    /// and the source has others. Callers stuck at once share one renewal.
+    private func renewedAfterRefusal(of stale: SignedInPool) async throws -> SignedInPool? {
+        guard let credentials else { return nil }
+        let task = renewal.withLock { running -> Task<SignedInPool?, any Error> in
+            if let running { return running }
+            let task = Task { () async throws -> SignedInPool? in
+                defer { renewal.withLock { $0 = nil } }
+                let current = pool.withLock { $0 }
+                if current !== stale { return current }
+                guard try await SignedInPool.refusesCredentials(stale.endpoint, within: timeouts.connect, logger: logger) else { return nil }
+                let fresh = try await credentials()
+                guard fresh.username != stale.endpoint.username || fresh.password != stale.endpoint.password else { return nil }
+                var endpoint = stale.endpoint
+                endpoint.username = fresh.username
+                endpoint.password = fresh.password
+                let renewed = SignedInPool(endpoint, generation: stale.generation + 1, maximumConnections: maximumConnections,
+                                           timeouts: timeouts, logger: logger)
+                pool.withLock { $0 = renewed }
+                logger.notice("PostgreSQL refused the credentials; signed in again with the secret's current ones",
+                              metadata: ["username": .string(fresh.username)])
+                return renewed
+            }
+            running = task
+            return task
+        }
+        return try await task.value
     }
 
     private func inTransaction<T: Sendable>(_ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
@@ -171,6 +221,11 @@ struct ConnectionExecutor: SQLExecutor {
 
     static func translate(_ error: PSQLError) -> SQLExecutionError {
         if let info = error.serverInfo, let state = info[.sqlState] {
+            // Connection exceptions (08) and operator intervention (57: the session was ended, the
+            // server is shutting down or starting) say nothing about the statement: try later.
+            if state.hasPrefix("08") || (state.hasPrefix("57") && state != "57014") {
+                return .unavailable("PostgreSQL ended the session (SQLSTATE \(state)): \(info[.message] ?? "")")
+            }
             return .statement(message: info[.message] ?? "database error", sqlState: state)
         }
         return .unavailable("\(error.code)")

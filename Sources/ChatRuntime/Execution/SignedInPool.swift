@@ -1,0 +1,59 @@
+import Deadline
+import Logging
+import NIOPosix
+import PostgresNIO
+
+/// One postgres-nio pool, signed in with one set of credentials. It runs for as long as something
+/// holds it: a `PostgresExecutor` that renews its credentials drops the old pool, which closes once
+/// the leases still running on it are done.
+final class SignedInPool: Sendable {
+    let client: PostgresClient
+    let endpoint: PostgresExecutor.Endpoint
+    /// 0 for the first credentials, one more for each renewal.
+    let generation: Int
+    private let runTask: Task<Void, Never>
+
+    init(_ endpoint: PostgresExecutor.Endpoint, generation: Int, maximumConnections: Int, timeouts: PostgresExecutor.Timeouts, logger: Logger) {
+        var configuration = PostgresClient.Configuration(host: endpoint.host, port: endpoint.port, username: endpoint.username,
+                                                         password: endpoint.password, database: endpoint.database, tls: Self.tls(endpoint))
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = timeouts.connect
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.endpoint = endpoint
+        self.generation = generation
+        runTask = Task { await client.run() }
+    }
+
+    deinit { runTask.cancel() }
+
+    static func tls(_ endpoint: PostgresExecutor.Endpoint) -> PostgresClient.Configuration.TLS {
+        endpoint.tls ? .require(.makeClientConfiguration()) : .disable
+    }
+
+    /// SQLSTATEs of a refused sign-in: invalid_password, invalid_authorization_specification.
+    static let refusedSignIn: Set<String> = ["28P01", "28000"]
+
+    /// Whether the server, reached on its own connection (the pool hides why its connections fail),
+    /// refuses these credentials. A server that cannot be reached does not refuse them.
+    static func refusesCredentials(_ endpoint: PostgresExecutor.Endpoint, within limit: Duration, logger: Logger) async throws -> Bool {
+        var configuration = PostgresConnection.Configuration(host: endpoint.host, port: endpoint.port, username: endpoint.username,
+                                                             password: endpoint.password, database: endpoint.database,
+                                                             tls: endpoint.tls ? .require(try .init(configuration: .makeClientConfiguration())) : .disable)
+        // NIO bounds the connect itself; the deadline covers the sign-in after it.
+        configuration.options.connectTimeout = .nanoseconds(limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000)
+        let settings = configuration
+        do {
+            let connection = try await withDeadline(limit) {
+                try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: settings,
+                                                     id: 0, logger: logger)
+            }
+            try? await connection.close()
+            return false
+        } catch let error as PSQLError {
+            return error.serverInfo?[.sqlState].map(refusedSignIn.contains) ?? false
+        } catch {
+            return false
+        }
+    }
+}

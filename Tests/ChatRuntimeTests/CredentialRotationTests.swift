@@ -1,0 +1,95 @@
+import ChatRuntime
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+
+/// A rotation of the application role's credentials while the store is busy: the role's password
+/// changes, the secret gets the new one, and the role's sessions are cut (as connections come and go
+/// in a real pool). On its own server, so the other tests' chat_app keeps its password.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct CredentialRotationTests {
+    static let role = ChatContract.Schema.applicationRole
+
+    /// The application secret as the SecretTargetAttachment completes it.
+    static func secret(_ password: String, _ database: TestDatabase) -> String {
+        #"{"username":"\#(role)","password":"\#(password)","engine":"postgres","host":"127.0.0.1","port":\#(database.server.port),"dbname":"\#(database.name)"}"#
+    }
+
+    @Test func appendsSurviveARotationOnThePostgresBackend() async throws {
+        let postgres = try PrivateTestPostgres.start()
+        defer { postgres.stop() }
+        let database = try postgres.server.createDatabase(prefix: "rotation")
+        // The migrator's part: the schema, which creates the role, and the role's first password.
+        let migrator = SchemaMigrator(executor: try PostgresExecutor(.init(url: database.url), logger: Harness.logger))
+        try await migrator.migrate()
+        try await migrator.setPassword(of: Self.role, to: "before-rotation")
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        let created = try PythonTool.run(script: "moto_secret.py", arguments: ["create", moto.url, "chat-app-rotation", Self.secret("before-rotation", database)])
+        #expect(created.status == 0, "\(created.output)")
+        let arn = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let environment = [
+            ChatContract.Environment.backendType: ChatContract.Backend.postgres, ChatContract.Environment.host: "127.0.0.1",
+            ChatContract.Environment.port: String(database.server.port), ChatContract.Environment.secretArn: arn,
+            ChatContract.Environment.clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:chat", ChatContract.Environment.databaseName: database.name,
+            "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER": moto.url, "PGSSLMODE": "disable",
+        ]
+        let chat = try await ChatDatabase.connect(try RuntimeConfiguration.fromEnvironment(environment), embedder: LocalEmbedder(dimension: Harness.dimension),
+                                                  environment: environment, postgresTimeouts: .init(connect: .seconds(2)), logger: Harness.logger)
+        let executor = try #require(chat.executor as? PostgresExecutor)
+
+        // The load: writers appending to conversations of their own, one message at a time; a failed
+        // append is sent again, as a client would (appends are idempotent on clientMessageId).
+        let (writers, messages) = (6, 60)
+        let conversations = (0..<writers).map { _ in newConversationId() }
+        let retried = Counter()
+        let load = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (writer, conversation) in conversations.enumerated() {
+                    group.addTask {
+                        for index in 1...messages {
+                            let message = NewMessage(clientMessageId: "w\(writer)-m\(index)", role: "user", content: "message \(index)")
+                            for attempt in 1... {
+                                do {
+                                    _ = try await chat.history.append([message], to: conversation, ownerId: "alice")
+                                    break
+                                } catch where attempt < 5 {
+                                    retried.increment()
+                                    try await Task.sleep(for: .milliseconds(100))
+                                }
+                            }
+                            try await Task.sleep(for: .milliseconds(15))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        // Mid-load, the rotation: the new password, the secret's new version, and every session cut.
+        try await Task.sleep(for: .milliseconds(400))
+        try database.run("ALTER ROLE \(Self.role) PASSWORD 'after-rotation'")
+        let put = try PythonTool.run(script: "moto_secret.py", arguments: ["put", moto.url, arn, Self.secret("after-rotation", database)])
+        #expect(put.status == 0, "\(put.output)")
+        try database.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '\(Self.role)'")
+        try await load.value
+
+        // Nothing lost, nothing twice, in order; signed in again once, with the secret's new password.
+        for (writer, conversation) in conversations.enumerated() {
+            let stored = try await chat.history.history(of: conversation)
+            #expect(stored.map(\.clientMessageId) == (1...messages).map { "w\(writer)-m\($0)" })
+            #expect(stored.map(\.seq) == (1...Int64(messages)).map { $0 })
+        }
+        #expect(executor.credentialRenewals == 1)
+        #expect(executor.endpoint.password == "after-rotation")
+        // The sessions were really cut under the load: some appends had to be sent again.
+        #expect(retried.value > 0)
+    }
+}
+
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
