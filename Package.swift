@@ -60,6 +60,8 @@ let package = Package(
         // Runs child programs (git, psql, scripts) with posix_spawn, a time limit and no run loop.
         .target(name: "Spawn"),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Calls to AWS services other than the Data API (Secrets Manager), shared by the runtime and data-api-local.
+        .target(name: "AWSServices", dependencies: ["AWSSigV4", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(
             name: "DataAPILocal",
             dependencies: [
@@ -75,7 +77,7 @@ let package = Package(
         .target(
             name: "ChatRuntime",
             dependencies: [
-                "DataAPIWire", "AWSSigV4", "Deadline", "PostgresTimeLimits",
+                "DataAPIWire", "AWSSigV4", "AWSServices", "Deadline", "PostgresTimeLimits",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,7 +89,7 @@ let package = Package(
             dependencies: ["Deadline", "JSONText", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         // The chat function's routes: HTTP API events mapped to store calls.
-        .target(name: "ChatFunction", dependencies: ["ChatRuntime", "LambdaRuntime"]),
+        .target(name: "ChatFunction", dependencies: ["ChatRuntime", "AWSServices", "LambdaRuntime"]),
         .executableTarget(
             name: "chat-function",
             dependencies: [
@@ -113,7 +115,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "data-api-local",
-            dependencies: ["DataAPILocal", "Stacks", "Spawn", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DataAPILocal", "AWSServices", "Stacks", "Spawn", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
@@ -125,7 +127,7 @@ let package = Package(
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),
-        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "ChatFunction", "LambdaRuntime", "TestSupport", "AWSSigV4"]),
+        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "AWSServices", "ChatFunction", "LambdaRuntime", "TestSupport", "AWSSigV4"]),
         // Shared by every test suite that needs a real PostgreSQL.
         .target(
             name: "TestSupport",

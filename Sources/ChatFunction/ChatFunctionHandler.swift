@@ -1,3 +1,4 @@
+import AWSServices
 import ChatRuntime
 import Foundation
 import LambdaRuntime

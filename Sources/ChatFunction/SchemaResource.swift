@@ -1,3 +1,4 @@
+import AWSServices
 import AsyncHTTPClient
 import ChatRuntime
 import Foundation

@@ -19,6 +19,12 @@ public final class DataAPIService: Sendable {
         /// When set, only these ARNs are accepted.
         public var resourceArn: String?
         public var secretArn: String?
+        /// Reads a request's secret, as the Data API does from Secrets Manager, to sign in as the user it
+        /// names; the connection then uses that user and password. Without it every request signs in
+        /// as `username`. A secret is read again after `secretLifetime`, or at once when the database
+        /// refuses what it held (it was rotated).
+        public var secrets: SecretReader?
+        public var secretLifetime: Duration = .seconds(5)
         /// Idle time after which an open transaction is rolled back (3 minutes on AWS).
         public var transactionIdleTimeout: Duration = .seconds(180)
         /// The service's call timeout; longer statements fail with StatementTimeoutException.
@@ -36,11 +42,21 @@ public final class DataAPIService: Sendable {
         }
     }
 
+    /// A secret's user name and password, looked up by the secret's ARN.
+    public typealias SecretReader = @Sendable (String) async throws -> (username: String, password: String)
+
+    struct Credentials: Sendable, Hashable {
+        var username: String
+        var password: String?
+    }
+
     let settings: Settings
     let logger: Logger
     let transactions = TransactionRegistry()
     let resume: ResumeSimulator?
-    private let pools: Mutex<[String: PostgresClient]> = Mutex([:])
+    private let secretCache: SecretCache?
+    /// One pool per database and credentials: a rotated secret signs in with a pool of its own.
+    private let pools: Mutex<[PoolKey: PostgresClient]> = Mutex([:])
     private let poolTasks: Mutex<[Task<Void, Never>]> = Mutex([])
     private var runner: StatementRunner { StatementRunner(logger: logger) }
 
@@ -48,6 +64,7 @@ public final class DataAPIService: Sendable {
         self.settings = settings
         self.logger = logger
         self.resume = resume.map { ResumeSimulator(pauseAfter: $0.pauseAfter, resumeDuration: $0.duration) }
+        secretCache = settings.secrets.map { SecretCache(lifetime: settings.secretLifetime, read: $0) }
     }
 
     // MARK: Operations
@@ -65,7 +82,7 @@ public final class DataAPIService: Sendable {
             }
         }
         try await admit()
-        return try await withPooledConnection(database: request.database) { connection in
+        return try await withPooledConnection(database: request.database, secretArn: request.secretArn) { connection in
             let raw = try await self.runner.run(prepared, on: connection)
             return try await self.runner.response(raw, request: options, on: connection)
         }
@@ -88,7 +105,7 @@ public final class DataAPIService: Sendable {
         }
         if let id = request.transactionId { return try await inTransaction(id, body) }
         try await admit()
-        return try await withPooledConnection(database: request.database) { connection in
+        return try await withPooledConnection(database: request.database, secretArn: request.secretArn) { connection in
             try await connection.query("BEGIN", logger: self.logger)
             do {
                 let response = try await body(connection)
@@ -103,9 +120,17 @@ public final class DataAPIService: Sendable {
 
     public func beginTransaction(_ request: BeginTransactionRequest) async throws(DataAPIError) -> BeginTransactionResponse {
         try checkArns(request.resourceArn, request.secretArn)
+        let credentials = try await credentials(request.secretArn)
         try await admit()
         do {
-            let connection = try await connect(database: request.database ?? settings.defaultDatabase)
+            let database = request.database ?? settings.defaultDatabase
+            let connection: PostgresConnection
+            do {
+                connection = try await connect(database: database, as: credentials)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState].map(Self.refusedSignIn.contains) == true {
+                guard let renewed = try await renewed(request.secretArn, after: credentials) else { throw error }
+                connection = try await connect(database: database, as: renewed)
+            }
             do {
                 try await connection.query("BEGIN", logger: logger)
             } catch {
@@ -166,6 +191,27 @@ public final class DataAPIService: Sendable {
         }
     }
 
+    /// SQLSTATEs of a refused sign-in: invalid_password, invalid_authorization_specification.
+    static let refusedSignIn: Set<String> = ["28P01", "28000"]
+
+    /// Who a request signs in as: its secret's user when secrets are read, else the configured user.
+    private func credentials(_ secretArn: String) async throws(DataAPIError) -> Credentials {
+        guard let secretCache else { return Credentials(username: settings.username, password: settings.password) }
+        do {
+            return try await secretCache.credentials(for: secretArn)
+        } catch {
+            throw DataAPIError(.secretsError, "Secrets Manager could not give the secret \(secretArn): \(error)")
+        }
+    }
+
+    /// The secret read again, when its credentials stopped working; nil if it holds the same ones.
+    private func renewed(_ secretArn: String, after stale: Credentials) async throws(DataAPIError) -> Credentials? {
+        guard let secretCache else { return nil }
+        secretCache.forget(secretArn)
+        let fresh = try await credentials(secretArn)
+        return fresh == stale ? nil : fresh
+    }
+
     private func admit() async throws(DataAPIError) {
         guard let resume else { return }
         try await resume.admit()
@@ -196,17 +242,32 @@ public final class DataAPIService: Sendable {
         }
     }
 
-    private func withPooledConnection<T: Sendable>(database: String?, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
+    /// A pool hides why it cannot connect; when none of its connections comes and the secret now
+    /// holds other credentials, the work is tried once with those.
+    private func withPooledConnection<T: Sendable>(database: String?, secretArn: String,
+                                                   _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
         let name = database ?? settings.defaultDatabase
         guard name.count <= 64, !name.isEmpty else { throw .badRequest("Database name must be 1–64 characters") }
+        let credentials = try await credentials(secretArn)
         do {
-            return try await pool(for: name).withConnection(within: settings.connectTimeout) { connection in
-                try await bounded(connection, body)
-            }
+            return try await pooled(PoolKey(database: name, credentials: credentials), body)
         } catch is DeadlineExceeded {
-            throw Self.noConnection(within: settings.connectTimeout)
+            guard let renewed = try await renewed(secretArn, after: credentials) else { throw Self.noConnection(within: settings.connectTimeout) }
+            do {
+                return try await pooled(PoolKey(database: name, credentials: renewed), body)
+            } catch is DeadlineExceeded {
+                throw Self.noConnection(within: settings.connectTimeout)
+            } catch {
+                throw DataAPIError.from(error)
+            }
         } catch {
             throw DataAPIError.from(error)
+        }
+    }
+
+    private func pooled<T: Sendable>(_ key: PoolKey, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await pool(for: key).withConnection(within: settings.connectTimeout) { connection in
+            try await bounded(connection, body)
         }
     }
 
@@ -224,16 +285,21 @@ public final class DataAPIService: Sendable {
         DataAPIError(.databaseUnavailable, "The database is unavailable: no connection within \(limit)")
     }
 
-    private func pool(for database: String) -> PostgresClient {
+    struct PoolKey: Hashable {
+        var database: String
+        var credentials: Credentials
+    }
+
+    private func pool(for key: PoolKey) -> PostgresClient {
         pools.withLock { pools in
-            if let existing = pools[database] { return existing }
-            var configuration = PostgresClient.Configuration(host: settings.host, port: settings.port, username: settings.username,
-                                                             password: settings.password, database: database, tls: .disable)
+            if let existing = pools[key] { return existing }
+            var configuration = PostgresClient.Configuration(host: settings.host, port: settings.port, username: key.credentials.username,
+                                                             password: key.credentials.password, database: key.database, tls: .disable)
             configuration.options.maximumConnections = settings.maximumConnections
             configuration.options.connectTimeout = settings.connectTimeout
             configuration.options.additionalStartupParameters = startupParameters
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            pools[database] = client
+            pools[key] = client
             poolTasks.withLock { $0.append(Task { await client.run() }) }
             return client
         }
@@ -243,9 +309,9 @@ public final class DataAPIService: Sendable {
         [("statement_timeout", String(settings.statementTimeout.components.seconds * 1000)), ("TimeZone", "UTC")]
     }
 
-    private func connect(database: String) async throws -> PostgresConnection {
-        var configuration = PostgresConnection.Configuration(host: settings.host, port: settings.port, username: settings.username,
-                                                             password: settings.password, database: database, tls: .disable)
+    private func connect(database: String, as credentials: Credentials) async throws -> PostgresConnection {
+        var configuration = PostgresConnection.Configuration(host: settings.host, port: settings.port, username: credentials.username,
+                                                             password: credentials.password, database: database, tls: .disable)
         configuration.options.additionalStartupParameters = startupParameters
         let (logger, target) = (logger, configuration)
         do {

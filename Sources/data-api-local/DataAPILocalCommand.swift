@@ -1,3 +1,4 @@
+import AWSServices
 import AWSSigV4
 import ArgumentParser
 import DataAPILocal
@@ -25,6 +26,10 @@ struct DataAPILocalCommand: AsyncParsableCommand {
     var databaseURL: String?
     @Option(name: .customLong("resource-arn"), help: "Accept only this cluster ARN.") var resourceArn: String?
     @Option(name: .customLong("secret-arn"), help: "Accept only this secret ARN.") var secretArn: String?
+    @Option(name: .customLong("secrets-manager-endpoint"),
+            help: "Read each request's secret from this Secrets Manager endpoint (moto, say) and sign in as the user it names, as the Data API does; without it every request signs in as the --database-url user.")
+    var secretsManagerEndpoint: String?
+    @Option(help: "Region of the secrets (signing the Secrets Manager calls).") var region = "us-east-1"
     @Flag(name: .customLong("verify-signatures"), help: "Require SigV4 signatures (service rds-data) made with the keys below.")
     var verifySignatures = false
     @Option(name: .customLong("access-key-id")) var accessKeyId = "AKIDLOCAL"
@@ -56,6 +61,14 @@ struct DataAPILocalCommand: AsyncParsableCommand {
                                                defaultDatabase: url.database)
         settings.resourceArn = resourceArn
         settings.secretArn = secretArn
+        if let secretsManagerEndpoint {
+            let secrets = SecretsManagerClient(region: region, credentials: AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey),
+                                               endpoint: secretsManagerEndpoint)
+            settings.secrets = { arn in
+                let secret = try await secrets.databaseSecret(arn: arn)
+                return (secret.username, secret.password)
+            }
+        }
         settings.transactionIdleTimeout = .milliseconds(Int(transactionIdleTimeout * 1000))
         settings.connectTimeout = .milliseconds(Int(connectTimeout * 1000))
         let resume = autoPauseAfter.map { (pauseAfter: Duration.milliseconds(Int($0 * 1000)), duration: Duration.milliseconds(Int(resumeSeconds * 1000))) }
@@ -163,3 +176,4 @@ struct ThrowawayPostgres {
         }
     }
 }
+

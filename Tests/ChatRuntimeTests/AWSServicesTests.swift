@@ -1,3 +1,4 @@
+import AWSServices
 import AWSSigV4
 import ChatRuntime
 import Foundation
