@@ -30,7 +30,7 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "YAML", dependencies: ["CYAML"]),
-        .target(name: "CloudFormation", dependencies: ["YAML"]),
+        .target(name: "CloudFormation", dependencies: ["YAML", "JSONText"]),
         .target(name: "SQLSchema"),
         .target(name: "JSONText"),
         .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "YAML", "JSONText"]),

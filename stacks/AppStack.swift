@@ -22,8 +22,8 @@ public struct AppStack {
         let audience = Parameter("JwtAudience", type: "CommaDelimitedList",
                                  description: "Audiences (Cognito app client ids) the API accepts, comma-separated",
                                  default: .string(stage.authentication.audience.joined(separator: ",")))
-        let key = EncryptionKey("AppKey", description: "Encrypts the chat functions' environment and logs",
-                                alias: .sub("alias/${AWS::StackName}-app"), allowing: [.cloudWatchLogs])
+        let key = EncryptionKey("AppKey", description: "Encrypts the chat functions' environment, logs and alarm notifications",
+                                alias: .sub("alias/${AWS::StackName}-app"), allowing: [.cloudWatchLogs, .cloudWatchAlarms])
         let cluster = database.cluster
 
         func environment(_ role: String, signingInAs user: AuroraServerlessCluster.User) -> [Field] {
@@ -95,6 +95,8 @@ public struct AppStack {
             throttlingBurstLimit: stage.throttling.burstLimit, throttlingRateLimit: stage.throttling.requestsPerSecond,
             logRetentionDays: stage.logRetentionDays), function: function.function, key: key)
 
+        let alarms = ServiceAlarms("ChatAlarms", thresholds: stage.alarms, cluster: cluster, function: function, api: api, key: key)
+
         stack = Stack("app", description: "RAG chat API and function (\(stage.name), \(stage.backend.rawValue))") {
             artifactBucket
             artifactKey
@@ -107,6 +109,7 @@ public struct AppStack {
             rotation
             function
             api
+            alarms
             Output("ApiUrl", api.url, description: "Base URL of the chat API")
             Output("FunctionName", function.function.ref, description: "Name of the chat function")
             Output("MigratorFunctionName", migrator.function.ref, description: "Name of the schema migrator function")

@@ -44,6 +44,9 @@ public struct StageSettings: Sendable {
     public var networkCidr = "10.40.0.0/16"
     /// How often Secrets Manager rotates the master and the application secrets.
     public var secretRotationDays = 30
+    /// Where the stage's alarms go off (defaults in `AlarmThresholds`: CPU over the seed's 50 %,
+    /// capacity over 90 % or at its maximum for 15 minutes, and so on).
+    public var alarms = AlarmThresholds()
     /// The traffic `synth cost` prices the stage at (and `synth diff` its cost change).
     public var usage: UsageProfile
 

@@ -30,6 +30,9 @@ public struct CostModels: Sendable {
         "AWS::ApiGatewayV2::Integration": "billed per request on its API", "AWS::ApiGatewayV2::Authorizer": "billed per request on its API",
         "AWS::ApiGatewayV2::Deployment": "billed per request on its API",
         "AWS::OpenSearchServerless::SecurityPolicy": "no charge", "AWS::OpenSearchServerless::AccessPolicy": "no charge",
+        "AWS::SecretsManager::RotationSchedule": "no charge of its own; the hosted rotation function runs for seconds a month",
+        "AWS::SNS::Topic": "no charge of its own; a month's first million publishes and 1,000 emails are free",
+        "AWS::SNS::Subscription": "no charge",
     ]
 
     /// Every resource of every stack, in stack order then logical-ID order.
@@ -110,6 +113,17 @@ public struct CostModels: Sendable {
             let requests = profile.requestsPerMonth
             return line(0, requests / 1e6 * prices.httpAPIMillionRequests.amount,
                         "\(Money.count(requests)) requests × \(Money.price(prices.httpAPIMillionRequests.amount))/million")
+        case "AWS::CloudWatch::Alarm":
+            // Metric math is billed per metric it reads.
+            let metrics: Int = {
+                guard case .list(let queries)? = properties["Metrics"] else { return 1 }
+                return queries.filter { $0["MetricStat"] != nil }.count
+            }()
+            let amount = Double(metrics) * prices.alarmMetricMonth.amount
+            return line(amount, 0, "\(metrics) alarm metric\(metrics == 1 ? "" : "s") × \(Money.price(prices.alarmMetricMonth.amount))/month")
+        case "AWS::CloudWatch::Dashboard":
+            let amount = prices.dashboardMonth.amount
+            return line(amount, 0, "1 dashboard × \(Money.price(amount))/month (an account's first 3 are free)")
         case "AWS::SQS::Queue":
             return line(0, 0, "\(Money.price(prices.sqsMillionRequests.amount))/million requests; no queue traffic in the usage profile")
         case "AWS::OpenSearchServerless::Collection":

@@ -37,6 +37,8 @@ public struct PriceTable: Sendable {
     // CloudWatch Logs
     public var logsIngestedGB: Price
     public var logsStoredGBMonth: Price
+    public var alarmMetricMonth: Price
+    public var dashboardMonth: Price
     // Lambda
     public var lambdaMillionRequests: Price
     public var lambdaGBSecondX86: Price
@@ -91,6 +93,8 @@ extension PriceTable {
         kmsTenThousandRequests: Price(amount: 0.03, unit: "10,000 requests", source: "https://aws.amazon.com/kms/pricing/"),
         logsIngestedGB: Price(amount: 0.50, unit: "GB ingested (standard class)", source: "https://aws.amazon.com/cloudwatch/pricing/"),
         logsStoredGBMonth: Price(amount: 0.03, unit: "GB-month archived", source: "https://aws.amazon.com/cloudwatch/pricing/"),
+        alarmMetricMonth: Price(amount: 0.10, unit: "alarm metric-month (standard resolution)", source: "https://aws.amazon.com/cloudwatch/pricing/"),
+        dashboardMonth: Price(amount: 3.00, unit: "dashboard-month (an account's first 3 are free; not modelled)", source: "https://aws.amazon.com/cloudwatch/pricing/"),
         lambdaMillionRequests: Price(amount: 0.20, unit: "million requests", source: "https://aws.amazon.com/lambda/pricing/"),
         lambdaGBSecondX86: Price(amount: 0.0000166667, unit: "GB-second (x86_64)", source: "https://aws.amazon.com/lambda/pricing/"),
         lambdaGBSecondArm: Price(amount: 0.0000133334, unit: "GB-second (arm64)", source: "https://aws.amazon.com/lambda/pricing/"),

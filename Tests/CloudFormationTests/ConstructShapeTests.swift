@@ -99,6 +99,27 @@ import Testing
         #expect(stray.diagnostics.map(\.message).contains { $0.contains("must share one VPC") })
     }
 
+    @Test func alarmThresholdsFollowTheSettingsAndBadOnesAreNamed() throws {
+        #expect(ServiceAlarms.maximumConnections(atACU: 4) == 901 && ServiceAlarms.maximumConnections(atACU: 256) == 5_000)
+        let fn = function(.outsideVPC)
+        var thresholds = AlarmThresholds()
+        let watches = ServiceAlarms.watches(thresholds, cluster: cluster, function: fn)
+        #expect(watches.first { $0.name == "AuroraConnections" }?.threshold == (901 * 0.8).rounded(.down))
+        #expect(watches.first { $0.name == "FunctionDuration" }?.threshold == Double(fn.settings.timeoutSeconds * 1000) * 0.8)
+        #expect(watches.first { $0.name == "AuroraCapacityAtMaximum" }?.periods == 3)
+        thresholds.capacityAtMaximumMinutes = 7
+        thresholds.cpuUtilizationPercent = 0
+        thresholds.durationFractionOfTimeout = 1.5
+        let api = AuthenticatedHTTPAPI("Api", AuthenticatedHTTPAPI.Settings(routes: ["GET /x"], issuer: "https://issuer", audience: "a",
+            throttlingBurstLimit: 1, throttlingRateLimit: 1, logRetentionDays: 7), function: fn.function, key: EncryptionKey("K", description: "k", alias: "alias/k"))
+        let alarms = ServiceAlarms("Alarms", thresholds: thresholds, cluster: cluster, function: fn, api: api, key: EncryptionKey("K", description: "k", alias: "alias/k"))
+        #expect(Set(alarms.diagnostics.map(\.message)) == [
+            "capacityAtMaximumMinutes 7 must be a positive multiple of 5 (the alarms' period)",
+            "durationFractionOfTimeout 1.5 must be above 0 and at most 1",
+            "cpuUtilizationPercent 0 must be a percentage above 0",
+        ])
+    }
+
     func function(_ placement: ServerlessFunction.Placement, logicalId: String = "Fn", answersCustomResources: Bool = false) -> ServerlessFunction {
         var settings = ServerlessFunction.Settings(description: "test", codeBucket: "bucket", codeKey: "key", reservedConcurrency: 1, logRetentionDays: 7)
         if answersCustomResources { settings.invokedBy = .customResources }

@@ -177,10 +177,34 @@ import Templates
     }
 
     @Test func typesWithoutAModelAreListedNotCounted() throws {
-        let estimate = try estimate("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n  Role:\n    Type: AWS::IAM::Role\n    Properties: {}\n")
-        #expect(estimate.notPriced.map(\.resource) == ["Topic"])
+        let estimate = try estimate("Resources:\n  Stream:\n    Type: AWS::Kinesis::Stream\n  Role:\n    Type: AWS::IAM::Role\n    Properties: {}\n")
+        #expect(estimate.notPriced.map(\.resource) == ["Stream"])
         #expect(try line(estimate, "Role").pricing == .free)
-        #expect(estimate.text().contains("not priced: stack Topic (AWS::SNS::Topic)"))
+        #expect(estimate.text().contains("not priced: stack Stream (AWS::Kinesis::Stream)"))
+    }
+
+    @Test func alarmsAreBilledPerMetricTheyReadAndDashboardsMonthly() throws {
+        let estimate = try estimate("""
+            Resources:
+              One:
+                Type: AWS::CloudWatch::Alarm
+                Properties: {MetricName: CPUUtilization, Namespace: AWS/RDS}
+              Math:
+                Type: AWS::CloudWatch::Alarm
+                Properties:
+                  Metrics:
+                  - {Id: e1, Expression: 100 * a / b}
+                  - {Id: a, MetricStat: {Metric: {MetricName: 5xx}, Period: 300, Stat: Sum}}
+                  - {Id: b, MetricStat: {Metric: {MetricName: Count}, Period: 300, Stat: Sum}}
+              Board:
+                Type: AWS::CloudWatch::Dashboard
+                Properties: {DashboardBody: '{}'}
+
+            """)
+        #expect(abs(try line(estimate, "One").fixed - 0.10) < 1e-9)
+        let math = try line(estimate, "Math")
+        #expect(abs(math.fixed - 0.20) < 1e-9 && math.basis.hasPrefix("2 alarm metrics"))
+        #expect(abs(try line(estimate, "Board").fixed - 3.00) < 1e-9)
     }
 
     @Test func openSearchServerlessBillsItsMinimumOCUs() throws {

@@ -29,10 +29,11 @@ import TestSupport
         }
         let synthesizer = Synthesizer(project: SynthProject(app: app, schemas: chatProject.schemas))
         let report = try DiffInputs.stage(app.stages[0], synthesizer: synthesizer, outputDirectory: Self.root + "/out", base: nil, usage: .idle)
+        // The capacity, and the alarms and dashboard drawn against it.
         let changes = report.stacks.flatMap(\.resources)
-        #expect(changes.map(\.logicalId) == ["ChatDB"])
-        #expect(changes.first?.properties.map(\.path) == ["Properties.ServerlessV2ScalingConfiguration.MaxCapacity"])
-        #expect(changes.first?.replacement == Replacement.none)
+        #expect(changes.map(\.logicalId) == ["ChatAlarmsAuroraCapacityAtMaximum", "ChatAlarmsAuroraConnections", "ChatAlarmsDashboard", "ChatDB"])
+        #expect(changes.first { $0.logicalId == "ChatDB" }?.properties.map(\.path) == ["Properties.ServerlessV2ScalingConfiguration.MaxCapacity"])
+        #expect(changes.allSatisfy { $0.replacement == Replacement.none })
         #expect(report.schema.isEmpty)
     }
 

@@ -181,6 +181,37 @@ import YAML
         #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).map(\.key) == ["RagFunctionSecretsManagerEndpoint"])
     }
 
+    /// Every stage is watched: Aurora, the API function and the HTTP API, with the stage's thresholds,
+    /// notifying an encrypted topic, never alarming on missing data (a paused cluster sends none).
+    @Test(arguments: ["dev", "staging", "prod"])
+    func eachStageHasItsAlarmsAndDashboard(_ stage: String) throws {
+        let settings = try #require(StageSettings.all.first { $0.name == stage })
+        let app = try Self.templates(stage)["app"]
+        let alarms = Self.resources(ofType: "AWS::CloudWatch::Alarm", in: app)
+        #expect(alarms.map(\.key) == ["AuroraACUUtilization", "AuroraCPU", "AuroraConnections", "AuroraFreeableMemory", "AuroraCapacityAtMaximum",
+                                     "FunctionErrors", "FunctionThrottles", "FunctionDuration", "Api5xxRate", "ApiLatency"].map { "ChatAlarms\($0)" })
+        for alarm in alarms.map(\.value) {
+            #expect(alarm["Properties"]?["TreatMissingData"]?.scalarText == "notBreaching")
+            #expect(alarm["Properties"]?["AlarmActions"]?[0] == .string("ChatAlarmsTopic", tag: "!Ref"))
+        }
+        let cpu = try Self.resource("ChatAlarmsAuroraCPU", in: app)["Properties"]
+        #expect(cpu?["Threshold"] == .int(Int(settings.alarms.cpuUtilizationPercent)))
+        #expect(cpu?["Dimensions"]?[0]?["Value"]?.scalarText == "chat-\(stage)-database-ChatDB")
+        let capacity = try Self.resource("ChatAlarmsAuroraCapacityAtMaximum", in: app)["Properties"]
+        #expect(capacity?["Threshold"]?.scalarText.flatMap(Double.init) == settings.capacity.maximum)
+        let duration = try Self.resource("ChatAlarmsFunctionDuration", in: app)["Properties"]
+        #expect(duration?["ExtendedStatistic"]?.scalarText == "p95" && duration?["Threshold"] == .int(24_000))
+        let topic = try Self.resource("ChatAlarmsTopic", in: app)["Properties"]
+        #expect(topic?["KmsMasterKeyId"] == .string("AppKey.Arn", tag: "!GetAtt"))
+        #expect(try Self.resource("ChatAlarmsEmailSubscription", in: app)["Condition"]?.scalarText == "HasAlarmEmail")
+        #expect(app?["Parameters"]?["AlarmEmail"]?["Default"]?.scalarText == "")
+        let dashboard = try Self.resource("ChatAlarmsDashboard", in: app)["Properties"]?["DashboardBody"]?[0]?.scalarText ?? ""
+        for metric in ["ACUUtilization", "CPUUtilization", "DatabaseConnections", "FreeableMemory", "ServerlessDatabaseCapacity",
+                       "\"Errors\"", "Throttles", "Duration", "5xx", "Latency"] {
+            #expect(dashboard.contains(metric), "the dashboard lacks \(metric)")
+        }
+    }
+
     @Test func noTemplateHoldsAPasswordOrAWildcardGrant() throws {
         for stage in chatApp.stages.map(\.name) {
             for (name, template) in try Self.templates(stage) {

@@ -1,7 +1,8 @@
 /// A customer managed KMS key with rotation on, administered by the account, and usable by the AWS
-/// services named (CloudWatch Logs needs its own statement to encrypt a log group).
+/// services named (CloudWatch Logs needs its own statement to encrypt a log group, CloudWatch alarms
+/// one to publish to a topic it encrypts).
 public struct EncryptionKey: StackContent {
-    public enum ServiceUse: Sendable { case cloudWatchLogs }
+    public enum ServiceUse: Sendable { case cloudWatchLogs, cloudWatchAlarms }
 
     public let key: Key
     public let alias: Alias
@@ -23,6 +24,13 @@ public struct EncryptionKey: StackContent {
                             actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                             resources: ["*"],
                             condition: ["ArnLike": ["kms:EncryptionContext:aws:logs:arn": .sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*")]])
+                    case .cloudWatchAlarms:
+                        Statement(
+                            sid: "CloudWatchAlarmsPublishToEncryptedTopics",
+                            principal: ["Service": "cloudwatch.amazonaws.com"],
+                            actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                            resources: ["*"],
+                            condition: ["StringEquals": ["aws:SourceAccount": .sub("${AWS::AccountId}")]])
                     }
                 }
             }

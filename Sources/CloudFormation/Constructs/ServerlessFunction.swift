@@ -51,6 +51,7 @@ public struct ServerlessFunction: StackContent {
         }
     }
 
+    public let settings: Settings
     public let role: Role
     public let rolePolicy: Policy
     public let logGroup: LogGroup
@@ -66,6 +67,7 @@ public struct ServerlessFunction: StackContent {
     public init(_ logicalId: String, _ settings: Settings, placement: Placement, key: EncryptionKey,
                 fileID: String = #fileID, line: Int = #line, @StackBuilder grants: (Role) -> [any StackContent] = { _ in [] }) {
         location = SourceLocation(file: fileID, line: line)
+        self.settings = settings
         var managedPolicies: [Value] = [Role.managedPolicy("service-role/AWSLambdaBasicExecutionRole")]
         if case .inVPC = placement { managedPolicies.append(Role.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole")) }
         role = Role("\(logicalId)Role") {
