@@ -23,6 +23,7 @@ public struct DatabaseStack {
             deletionProtection: stage.deletionProtection, backupRetentionDays: stage.backupRetentionDays)
         settings.readers = stage.readers
         settings.applicationUsername = ChatSchema.applicationRole
+        settings.insights = stage.databaseInsights
         cluster = AuroraServerlessCluster("ChatDB", settings, network: network, key: key)
         let (network, key, cluster) = (network, key, cluster)
         stack = Stack("database", description: "Chat storage: Aurora Serverless v2 PostgreSQL with the Data API (\(stage.name))") {

@@ -42,6 +42,9 @@ public struct StageSettings: Sendable {
     /// Dimension of the embedding vectors (Amazon Titan Text Embeddings v2: 1024).
     public var embeddingDimension = 1024
     public var networkCidr = "10.40.0.0/16"
+    /// CloudWatch Database Insights on the cluster: standard (7 days free) unless a stage pays for
+    /// `.advanced()` (execution plans, lock analysis; 465 days of retention).
+    public var databaseInsights: DatabaseInsights = .standard()
     /// How often Secrets Manager rotates the master and the application secrets.
     public var secretRotationDays = 30
     /// Where the stage's alarms go off (defaults in `AlarmThresholds`: CPU over the seed's 50 %,

@@ -120,6 +120,38 @@ import Testing
         ])
     }
 
+    @Test func databaseInsightsIsSetOnTheClusterAndItsRulesAreChecked() throws {
+        let properties = cluster.cluster.properties
+        func property(_ key: String) -> Value? { properties.first { $0.key == key }?.value }
+        #expect(property("DatabaseInsightsMode") == "standard" && property("PerformanceInsightsEnabled") == true)
+        #expect(property("PerformanceInsightsKmsKeyId") == cluster.key.arn && property("PerformanceInsightsRetentionPeriod") == 7)
+        // Instances mirror the cluster's settings, which is no retired use: synth warns only of
+        // Performance Insights on an instance whose cluster has no Database Insights.
+        #expect(cluster.instances.allSatisfy { instance in
+            instance.properties.contains { $0.key == "PerformanceInsightsRetentionPeriod" && $0.value == 7 }
+        })
+        var template = Template()
+        template.resources = [cluster.cluster] + cluster.instances
+        #expect(RetiredSettings.warnings(template, stack: "database").isEmpty)
+        template.resources.append(DBInstance("Legacy") { $0.enablePerformanceInsights = true; $0.performanceInsightsRetentionPeriod = 7 })
+        let warnings = RetiredSettings.warnings(template, stack: "database")
+        #expect(warnings.map(\.subject) == ["stack \"database\": DBInstance \"Legacy\""])
+        #expect(warnings.first?.message.hasPrefix("EnablePerformanceInsights, PerformanceInsightsRetentionPeriod configure Performance Insights, retired on 2026-07-31") == true)
+
+        for (insights, message) in [
+            (DatabaseInsights.advanced(retentionDays: 31), "advanced Database Insights needs at least 465 days of retention (got 31); use .advanced() or more months"),
+            (.standard(retentionDays: 10), "Database Insights retention 10 days is not one Aurora accepts: 7, a number of 31-day months (31, 62, … 713) or 731"),
+        ] {
+            var settings = cluster.settings
+            settings.insights = insights
+            let bent = AuroraServerlessCluster("ChatDB", settings, network: cluster.network, key: cluster.key)
+            #expect(bent.diagnostics.map(\.message) == [message])
+        }
+        var advanced = cluster.settings
+        advanced.insights = .advanced()
+        #expect(AuroraServerlessCluster("ChatDB", advanced, network: cluster.network, key: cluster.key).diagnostics.isEmpty)
+    }
+
     func function(_ placement: ServerlessFunction.Placement, logicalId: String = "Fn", answersCustomResources: Bool = false) -> ServerlessFunction {
         var settings = ServerlessFunction.Settings(description: "test", codeBucket: "bucket", codeKey: "key", reservedConcurrency: 1, logRetentionDays: 7)
         if answersCustomResources { settings.invokedBy = .customResources }

@@ -9,6 +9,8 @@ public struct AuroraServerlessCluster: StackContent {
         public var capacity: ServerlessCapacity
         public var databaseName: String
         public var masterUsername = "chatadmin"
+        /// CloudWatch Database Insights, set on the cluster for all its instances.
+        public var insights: DatabaseInsights = .standard()
         /// The database role the application signs in as (the schema creates it and the migrator sets
         /// its password); when set, the cluster gets a second secret for it.
         public var applicationUsername: String?
@@ -112,6 +114,12 @@ public struct AuroraServerlessCluster: StackContent {
             $0.enableIAMDatabaseAuthentication = true
             $0.copyTagsToSnapshot = true
             $0.autoMinorVersionUpgrade = true
+            // Database Insights replaced Performance Insights (end of life 2026-07-31, Aurora user guide,
+            // "Turning Performance Insights on and off for Aurora"); it is a cluster setting.
+            $0.databaseInsightsMode = .string(settings.insights.mode)
+            $0.performanceInsightsEnabled = true
+            $0.performanceInsightsKmsKeyId = key.arn
+            $0.performanceInsightsRetentionPeriod = .int(settings.insights.retentionDays)
         }.retention(onDelete: .snapshot)
         instances = (0...max(settings.readers, 0)).map { index in
             DBInstance(index == 0 ? "\(logicalId)Writer" : "\(logicalId)Reader\(index)") {
@@ -122,9 +130,11 @@ public struct AuroraServerlessCluster: StackContent {
                 $0.autoMinorVersionUpgrade = true
                 $0.monitoringInterval = 60
                 $0.monitoringRoleArn = .intrinsic(.getAtt("\(logicalId)MonitoringRole", attribute: "Arn"))
+                // The cluster's settings, mirrored: every instance must match them, and dropping the key
+                // from an instance that has one is a (conditional) replacement of that instance.
                 $0.enablePerformanceInsights = true
                 $0.performanceInsightsKMSKeyId = key.arn
-                $0.performanceInsightsRetentionPeriod = 7
+                $0.performanceInsightsRetentionPeriod = .int(settings.insights.retentionDays)
             }.retention(onDelete: .delete)
         }
         secretAttachment = SecretTargetAttachment("\(logicalId)SecretAttachment") {
@@ -201,6 +211,7 @@ public struct AuroraServerlessCluster: StackContent {
             errors.append(error("the Data API on Serverless v2 needs aurora-postgresql ≥ \(dataAPI) (got \(version)); raise engineVersion"))
         }
         errors += settings.capacity.problems(on: version).map(error)
+        errors += settings.insights.problems.map(error)
         if !(1...35).contains(settings.backupRetentionDays) {
             errors.append(error("backupRetentionDays \(settings.backupRetentionDays) is outside 1–35 days"))
         }

@@ -27,6 +27,10 @@ public struct DBCluster: TypedResource {
     public var enableIAMDatabaseAuthentication: Value?
     public var copyTagsToSnapshot: Value?
     public var autoMinorVersionUpgrade: Value?
+    public var databaseInsightsMode: Value?
+    public var performanceInsightsEnabled: Value?
+    public var performanceInsightsKmsKeyId: Value?
+    public var performanceInsightsRetentionPeriod: Value?
     public var tags: Tags?
 
     public init(logicalId: String) { self.logicalId = logicalId }
@@ -45,6 +49,9 @@ public struct DBCluster: TypedResource {
             ("EnableCloudwatchLogsExports", enableCloudwatchLogsExports),
             ("EnableIAMDatabaseAuthentication", enableIAMDatabaseAuthentication),
             ("CopyTagsToSnapshot", copyTagsToSnapshot), ("AutoMinorVersionUpgrade", autoMinorVersionUpgrade),
+            ("DatabaseInsightsMode", databaseInsightsMode), ("PerformanceInsightsEnabled", performanceInsightsEnabled),
+            ("PerformanceInsightsKmsKeyId", performanceInsightsKmsKeyId),
+            ("PerformanceInsightsRetentionPeriod", performanceInsightsRetentionPeriod),
             ("Tags", tags)
         )
     }
