@@ -17,13 +17,14 @@ public struct DatabaseStack {
         network = PrivateNetwork("Network", cidr: stage.networkCidr, zones: 2,
                                  s3Access: stage.backend == .postgres ? .customResourceResponses : nil)
         key = EncryptionKey("DatabaseKey", description: "Encrypts the chat database, its secret and its insights",
-                            alias: .sub("alias/${AWS::StackName}-database"))
+                            alias: .sub("alias/${AWS::StackName}-database"), allowing: stage.declaresPostgresLogGroup ? [.cloudWatchLogs] : [])
         var settings = AuroraServerlessCluster.Settings(
             engineVersion: stage.engineVersion, capacity: stage.capacity, databaseName: Self.databaseName,
             deletionProtection: stage.deletionProtection, backupRetentionDays: stage.backupRetentionDays)
         settings.readers = stage.readers
         settings.applicationUsername = ChatSchema.applicationRole
         settings.insights = stage.databaseInsights
+        if stage.declaresPostgresLogGroup { settings.postgresLogRetentionDays = stage.logRetentionDays }
         cluster = AuroraServerlessCluster("ChatDB", settings, network: network, key: key)
         let (network, key, cluster) = (network, key, cluster)
         stack = Stack("database", description: "Chat storage: Aurora Serverless v2 PostgreSQL with the Data API (\(stage.name))") {

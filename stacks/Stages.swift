@@ -45,6 +45,11 @@ public struct StageSettings: Sendable {
     /// CloudWatch Database Insights on the cluster: standard (7 days free) unless a stage pays for
     /// `.advanced()` (execution plans, lock analysis; 465 days of retention).
     public var databaseInsights: DatabaseInsights = .standard()
+    /// Whether the stack declares the PostgreSQL log's group (retention `logRetentionDays`, the
+    /// database key) rather than leave RDS to create it, unencrypted and kept forever. Declaring it
+    /// names the cluster after its stack, which replaces a cluster that exists: new stages declare
+    /// it; the stages below, whose clusters exist, do not (README: "The PostgreSQL log group").
+    public var declaresPostgresLogGroup = true
     /// How often Secrets Manager rotates the master and the application secrets.
     public var secretRotationDays = 30
     /// Where the stage's alarms go off (defaults in `AlarmThresholds`: CPU over the seed's 50 %,
@@ -63,7 +68,8 @@ public struct StageSettings: Sendable {
         throttling: APIThrottling(burstLimit: 20, requestsPerSecond: 10),
         // A few developers: mostly idle, so the cluster is paused most of the month.
         usage: UsageProfile(requestsPerMonth: 20_000, averageDurationMs: 250, statementsPerRequest: 4, averagePayloadBytes: 6_000,
-                            storedGB: 2, averageACU: 0.1, logGBPerMonth: 0.5))
+                            storedGB: 2, averageACU: 0.1, logGBPerMonth: 0.5),
+        declaresPostgresLogGroup: false)
 
     public static let staging = StageSettings(
         name: "staging", backend: .postgres,
@@ -73,7 +79,7 @@ public struct StageSettings: Sendable {
         throttling: APIThrottling(burstLimit: 100, requestsPerSecond: 50),
         usage: UsageProfile(requestsPerMonth: 200_000, averageDurationMs: 200, statementsPerRequest: 4, averagePayloadBytes: 6_000,
                             storedGB: 10, averageACU: 0.75, logGBPerMonth: 2),
-        networkCidr: "10.41.0.0/16")
+        networkCidr: "10.41.0.0/16", declaresPostgresLogGroup: false)
 
     public static let prod = StageSettings(
         name: "prod", backend: .postgres,
@@ -83,14 +89,14 @@ public struct StageSettings: Sendable {
         throttling: APIThrottling(burstLimit: 500, requestsPerSecond: 200),
         usage: UsageProfile(requestsPerMonth: 3_000_000, averageDurationMs: 180, statementsPerRequest: 4, averagePayloadBytes: 6_000,
                             storedGB: 50, averageACU: 2, logGBPerMonth: 20),
-        readers: 1, networkCidr: "10.42.0.0/16")
+        readers: 1, networkCidr: "10.42.0.0/16", declaresPostgresLogGroup: false)
 
     public static let all = [dev, staging, prod]
 
     init(name: String, backend: DatabaseBackend, capacity: ServerlessCapacity, deletionProtection: Bool,
          backupRetentionDays: Int, logRetentionDays: Int, reservedConcurrency: Int,
          architecture: ServerlessFunction.Architecture = .arm64, authentication: JWTAuthentication, throttling: APIThrottling,
-         usage: UsageProfile, readers: Int = 0, networkCidr: String = "10.40.0.0/16") {
+         usage: UsageProfile, readers: Int = 0, networkCidr: String = "10.40.0.0/16", declaresPostgresLogGroup: Bool = true) {
         self.name = name
         self.backend = backend
         self.capacity = capacity
@@ -104,5 +110,6 @@ public struct StageSettings: Sendable {
         self.usage = usage
         self.readers = readers
         self.networkCidr = networkCidr
+        self.declaresPostgresLogGroup = declaresPostgresLogGroup
     }
 }

@@ -152,6 +152,27 @@ import Testing
         #expect(AuroraServerlessCluster("ChatDB", advanced, network: cluster.network, key: cluster.key).diagnostics.isEmpty)
     }
 
+    @Test func aDeclaredPostgresLogGroupNamesTheClusterAndIsEncrypted() throws {
+        var settings = cluster.settings
+        settings.postgresLogRetentionDays = 30
+        let key = EncryptionKey("DatabaseKey", description: "k", alias: "alias/k", allowing: [.cloudWatchLogs])
+        let declared = AuroraServerlessCluster("ChatDB", settings, network: cluster.network, key: key)
+        let group = try #require(declared.postgresLogGroup)
+        #expect(group.logGroupName == .sub("/aws/rds/cluster/${AWS::StackName}-chatdb/postgresql"))
+        #expect(group.retentionInDays == 30 && group.kmsKeyId == key.arn)
+        #expect(declared.cluster.dbClusterIdentifier == .sub("${AWS::StackName}-chatdb"))
+        #expect(declared.cluster.attributes.dependsOn == ["ChatDBPostgresLogGroup"])
+        #expect(declared.diagnostics.isEmpty)
+        // Without it, RDS names the cluster and makes its own group.
+        #expect(cluster.postgresLogGroup == nil && cluster.cluster.dbClusterIdentifier == nil)
+        settings.postgresLogRetentionDays = 10
+        let wrong = AuroraServerlessCluster("ChatDB", settings, network: cluster.network, key: cluster.key)
+        #expect(wrong.diagnostics.map(\.message) == [
+            "postgresLogRetentionDays 10 is not a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)",
+            "the PostgreSQL log group is encrypted with the cluster's key, whose policy does not let CloudWatch Logs use it; build the EncryptionKey allowing: [.cloudWatchLogs]",
+        ])
+    }
+
     func function(_ placement: ServerlessFunction.Placement, logicalId: String = "Fn", answersCustomResources: Bool = false) -> ServerlessFunction {
         var settings = ServerlessFunction.Settings(description: "test", codeBucket: "bucket", codeKey: "key", reservedConcurrency: 1, logRetentionDays: 7)
         if answersCustomResources { settings.invokedBy = .customResources }

@@ -17,6 +17,29 @@ import TestSupport
         }
     }
 
+    /// Declaring the PostgreSQL log group on a stage whose cluster exists names the cluster, which
+    /// replaces it: the diff says so, with the data at stake and the exports that block the deploy.
+    @Test func declaringThePostgresLogGroupShowsTheClusterReplacement() throws {
+        var settings = StageSettings.dev
+        settings.declaresPostgresLogGroup = true
+        let edited = settings
+        var app = chatApp
+        app.stages[0] = StageDefinition("dev") {
+            let database = DatabaseStack(edited)
+            return [database.stack, AppStack(edited, database: database).stack]
+        }
+        let synthesizer = Synthesizer(project: SynthProject(app: app, schemas: chatProject.schemas))
+        let report = try DiffInputs.stage(app.stages[0], synthesizer: synthesizer, outputDirectory: Self.root + "/out", base: nil, usage: .idle)
+        let changes = report.stacks.flatMap(\.resources)
+        let cluster = try #require(changes.first { $0.logicalId == "ChatDB" })
+        #expect(cluster.replacement == .always && cluster.dataLoss != nil, "\(cluster)")
+        #expect(cluster.properties.contains { $0.path == "Properties.DBClusterIdentifier" && $0.replacement == .always })
+        #expect(changes.contains { $0.logicalId == "ChatDBPostgresLogGroup" && $0.change == .added })
+        #expect(report.blockers.contains { $0.kind == .exportInUse && $0.resource == "ChatDB" })
+        let text = report.text(color: false)
+        #expect(text.contains("ChatDB (AWS::RDS::DBCluster) REPLACED"), "\(text)")
+    }
+
     /// A stack edited without re-synthesizing: the diff shows exactly that edit.
     @Test func anEditedStackShowsExactlyThatEdit() throws {
         var settings = StageSettings.dev

@@ -9,6 +9,12 @@ public struct AuroraServerlessCluster: StackContent {
         public var capacity: ServerlessCapacity
         public var databaseName: String
         public var masterUsername = "chatadmin"
+        /// Declares the log group RDS exports the PostgreSQL log to, with this retention and the
+        /// cluster's key, instead of leaving RDS to create it unencrypted and kept forever. The group's
+        /// name holds the cluster's, so the cluster gets a fixed identifier (`<stack name>-<logical ID>`):
+        /// on a cluster that exists, that is a replacement (`synth diff` shows it). The key must let
+        /// CloudWatch Logs use it.
+        public var postgresLogRetentionDays: Int?
         /// CloudWatch Database Insights, set on the cluster for all its instances.
         public var insights: DatabaseInsights = .standard()
         /// The database role the application signs in as (the schema creates it and the migrator sets
@@ -52,6 +58,8 @@ public struct AuroraServerlessCluster: StackContent {
     public let key: EncryptionKey
     /// The private network the cluster lives in.
     public let network: PrivateNetwork
+    /// The log group of the PostgreSQL log, when the settings declare it.
+    public let postgresLogGroup: LogGroup?
 
     public init(_ logicalId: String, _ settings: Settings, network: PrivateNetwork, key: EncryptionKey,
                 fileID: String = #fileID, line: Int = #line) {
@@ -92,7 +100,16 @@ public struct AuroraServerlessCluster: StackContent {
             $0.managedPolicyArns = [Role.managedPolicy("service-role/AmazonRDSEnhancedMonitoringRole")]
         }
         let secretRef = secret
-        cluster = DBCluster(logicalId) {
+        // RDS names the group after the cluster; the cluster is named after its stack.
+        let identifier = "${AWS::StackName}-\(logicalId.lowercased())"
+        postgresLogGroup = settings.postgresLogRetentionDays.map { days in
+            LogGroup("\(logicalId)PostgresLogGroup") {
+                $0.logGroupName = .sub("/aws/rds/cluster/\(identifier)/postgresql")
+                $0.retentionInDays = .int(days)
+                $0.kmsKeyId = key.arn
+            }.retention(onDelete: .retain)
+        }
+        var cluster = DBCluster(logicalId) {
             $0.engine = "aurora-postgresql"
             $0.engineVersion = .string(settings.engineVersion)
             $0.databaseName = .string(settings.databaseName)
@@ -120,7 +137,11 @@ public struct AuroraServerlessCluster: StackContent {
             $0.performanceInsightsEnabled = true
             $0.performanceInsightsKmsKeyId = key.arn
             $0.performanceInsightsRetentionPeriod = .int(settings.insights.retentionDays)
+            if settings.postgresLogRetentionDays != nil { $0.dbClusterIdentifier = .sub(identifier) }
         }.retention(onDelete: .snapshot)
+        // The group must exist before the cluster exports to it, or RDS creates its own.
+        if let group = postgresLogGroup { cluster.attributes.dependsOn.append(group.logicalId) }
+        self.cluster = cluster
         instances = (0...max(settings.readers, 0)).map { index in
             DBInstance(index == 0 ? "\(logicalId)Writer" : "\(logicalId)Reader\(index)") {
                 $0.dbInstanceClass = "db.serverless"
@@ -191,7 +212,8 @@ public struct AuroraServerlessCluster: StackContent {
     public var securityGroupId: Value { securityGroup.groupId }
 
     public var elements: [StackElement] {
-        let resources: [any Resource] = [secret, subnetGroup, securityGroup, parameterGroup, monitoringRole, cluster]
+        let resources: [any Resource] = [secret, subnetGroup, securityGroup, parameterGroup, monitoringRole]
+            + (postgresLogGroup.map { [$0] } ?? []) + [cluster]
         return resources.flatMap(\.elements)
             + instances.flatMap(\.elements) + secretAttachment.elements
             + (applicationSecret?.elements ?? []) + (applicationSecretAttachment?.elements ?? [])
@@ -212,6 +234,14 @@ public struct AuroraServerlessCluster: StackContent {
         }
         errors += settings.capacity.problems(on: version).map(error)
         errors += settings.insights.problems.map(error)
+        if let days = settings.postgresLogRetentionDays {
+            if !LogGroup.retentionDays.contains(days) {
+                errors.append(error("postgresLogRetentionDays \(days) is not a retention CloudWatch Logs offers (\(LogGroup.retentionDays.map(String.init).joined(separator: ", ")))"))
+            }
+            if !key.services.contains(.cloudWatchLogs) {
+                errors.append(error("the PostgreSQL log group is encrypted with the cluster's key, whose policy does not let CloudWatch Logs use it; build the EncryptionKey allowing: [.cloudWatchLogs]"))
+            }
+        }
         if !(1...35).contains(settings.backupRetentionDays) {
             errors.append(error("backupRetentionDays \(settings.backupRetentionDays) is outside 1–35 days"))
         }

@@ -6,8 +6,11 @@ public struct EncryptionKey: StackContent {
 
     public let key: Key
     public let alias: Alias
+    /// The services its policy lets use it.
+    public let services: [ServiceUse]
 
     public init(_ logicalId: String, description: String, alias: Value, allowing services: [ServiceUse] = []) {
+        self.services = services
         key = Key(logicalId) {
             $0.description = .string(description)
             $0.enableKeyRotation = true

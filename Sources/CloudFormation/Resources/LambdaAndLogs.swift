@@ -49,6 +49,9 @@ public struct LogGroup: TypedResource {
     }
 
     public var arn: Value { getAtt("Arn") }
+
+    /// The retentions CloudWatch Logs offers, in days.
+    public static let retentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
 }
 
 /// Lets a service invoke a function, from one source ARN.

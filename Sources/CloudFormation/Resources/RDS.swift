@@ -5,6 +5,7 @@ public struct DBCluster: TypedResource {
     public let resourceType = "AWS::RDS::DBCluster"
     public let logicalId: String
     public var attributes = ResourceAttributes()
+    public var dbClusterIdentifier: Value?
     public var engine: Value?
     public var engineVersion: Value?
     public var databaseName: Value?
@@ -37,7 +38,7 @@ public struct DBCluster: TypedResource {
 
     public var properties: [Field] {
         fields(
-            ("Engine", engine), ("EngineVersion", engineVersion), ("DatabaseName", databaseName),
+            ("DBClusterIdentifier", dbClusterIdentifier), ("Engine", engine), ("EngineVersion", engineVersion), ("DatabaseName", databaseName),
             ("MasterUsername", masterUsername), ("MasterUserPassword", masterUserPassword),
             ("ManageMasterUserPassword", manageMasterUserPassword), ("EnableHttpEndpoint", enableHttpEndpoint),
             ("ServerlessV2ScalingConfiguration", serverlessV2ScalingConfiguration),
