@@ -9,6 +9,20 @@ import TestSupport
 @Suite(.timeLimit(.minutes(5))) struct DiffInputsTests {
     static let root = TestPostgres.repositoryRoot.path
 
+    /// The diff of the committed dev stage against its stacks with one setting edited, not re-synthesized.
+    static func devReport(_ edit: (inout StageSettings) -> Void) throws -> DiffReport {
+        var settings = StageSettings.dev
+        edit(&settings)
+        let edited = settings
+        var app = chatApp
+        app.stages[0] = StageDefinition("dev") {
+            let database = DatabaseStack(edited)
+            return [database.stack, AppStack(edited, database: database).stack]
+        }
+        let synthesizer = Synthesizer(project: SynthProject(app: app, schemas: chatProject.schemas))
+        return try DiffInputs.stage(app.stages[0], synthesizer: synthesizer, outputDirectory: root + "/out", base: nil, usage: .idle)
+    }
+
     @Test func aCleanCheckoutHasNoChanges() throws {
         let synthesizer = Synthesizer(project: chatProject)
         for stage in chatApp.stages {
@@ -20,16 +34,7 @@ import TestSupport
     /// Declaring the PostgreSQL log group on a stage whose cluster exists names the cluster, which
     /// replaces it: the diff says so, with the data at stake and the exports that block the deploy.
     @Test func declaringThePostgresLogGroupShowsTheClusterReplacement() throws {
-        var settings = StageSettings.dev
-        settings.declaresPostgresLogGroup = true
-        let edited = settings
-        var app = chatApp
-        app.stages[0] = StageDefinition("dev") {
-            let database = DatabaseStack(edited)
-            return [database.stack, AppStack(edited, database: database).stack]
-        }
-        let synthesizer = Synthesizer(project: SynthProject(app: app, schemas: chatProject.schemas))
-        let report = try DiffInputs.stage(app.stages[0], synthesizer: synthesizer, outputDirectory: Self.root + "/out", base: nil, usage: .idle)
+        let report = try Self.devReport { $0.declaresPostgresLogGroup = true }
         let changes = report.stacks.flatMap(\.resources)
         let cluster = try #require(changes.first { $0.logicalId == "ChatDB" })
         #expect(cluster.replacement == .always && cluster.dataLoss != nil, "\(cluster)")
@@ -42,16 +47,7 @@ import TestSupport
 
     /// A stack edited without re-synthesizing: the diff shows exactly that edit.
     @Test func anEditedStackShowsExactlyThatEdit() throws {
-        var settings = StageSettings.dev
-        settings.capacity = ServerlessCapacity(minimum: 0, maximum: 8, secondsUntilAutoPause: 1800)
-        let edited = settings
-        var app = chatApp
-        app.stages[0] = StageDefinition("dev") {
-            let database = DatabaseStack(edited)
-            return [database.stack, AppStack(edited, database: database).stack]
-        }
-        let synthesizer = Synthesizer(project: SynthProject(app: app, schemas: chatProject.schemas))
-        let report = try DiffInputs.stage(app.stages[0], synthesizer: synthesizer, outputDirectory: Self.root + "/out", base: nil, usage: .idle)
+        let report = try Self.devReport { $0.capacity = ServerlessCapacity(minimum: 0, maximum: 8, secondsUntilAutoPause: 1800) }
         // The capacity, and the alarms and dashboard drawn against it.
         let changes = report.stacks.flatMap(\.resources)
         #expect(changes.map(\.logicalId) == ["ChatAlarmsAuroraCapacityAtMaximum", "ChatAlarmsAuroraConnections", "ChatAlarmsDashboard", "ChatDB"])

@@ -39,43 +39,11 @@ public struct SecretRotation: StackContent {
             $0.securityGroupEgress = [SecurityGroup.noOutboundTraffic]
         }
         securityGroup = group
-        let port = cluster.settings.port
-        ingress = [
-            SecurityGroupIngress("\(cluster.logicalId)IngressFrom\(logicalId)") {
-                $0.groupId = cluster.securityGroupId
-                $0.ipProtocol = "tcp"
-                $0.fromPort = .int(port)
-                $0.toPort = .int(port)
-                $0.sourceSecurityGroupId = group.groupId
-                $0.description = .string("PostgreSQL from the secret rotation functions")
-            },
-            SecurityGroupIngress("\(endpoint.endpoint.logicalId)IngressFrom\(logicalId)") {
-                $0.groupId = endpoint.securityGroup.groupId
-                $0.ipProtocol = "tcp"
-                $0.fromPort = 443
-                $0.toPort = 443
-                $0.sourceSecurityGroupId = group.groupId
-                $0.description = "HTTPS from the secret rotation functions"
-            },
-        ]
-        egress = [
-            SecurityGroupEgress("\(logicalId)EgressTo\(cluster.logicalId)") {
-                $0.groupId = group.groupId
-                $0.ipProtocol = "tcp"
-                $0.fromPort = .int(port)
-                $0.toPort = .int(port)
-                $0.destinationSecurityGroupId = cluster.securityGroupId
-                $0.description = .string("PostgreSQL to \(cluster.logicalId)")
-            },
-            SecurityGroupEgress("\(logicalId)EgressToSecretsManager") {
-                $0.groupId = group.groupId
-                $0.ipProtocol = "tcp"
-                $0.fromPort = 443
-                $0.toPort = 443
-                $0.destinationSecurityGroupId = endpoint.securityGroup.groupId
-                $0.description = "HTTPS to the Secrets Manager endpoint"
-            },
-        ]
+        let who = "the secret rotation functions"
+        let paths = [SecurityGroupPath.toCluster(cluster, from: logicalId, group: group.groupId, who: who),
+                     SecurityGroupPath.toSecretsManager(endpoint, from: logicalId, group: group.groupId, who: who)]
+        ingress = paths.map(\.ingress)
+        egress = paths.map(\.egress)
         // Rotation needs its network path in place, and the users it rotates.
         let prerequisites = after.map(\.logicalId) + [endpoint.endpoint.logicalId] + ingress.map(\.logicalId) + egress.map(\.logicalId)
         func hosted(_ type: String, signsInAsMaster: Bool) -> Value {

@@ -104,40 +104,10 @@ public struct ServerlessFunction: StackContent {
                 $0.securityGroupEgress = [SecurityGroup.noOutboundTraffic]
             }
             securityGroup = group
-            ingress = databases.map { database in
-                SecurityGroupIngress("\(database.logicalId)IngressFrom\(logicalId)") {
-                    $0.groupId = database.securityGroupId
-                    $0.ipProtocol = "tcp"
-                    $0.fromPort = .int(database.settings.port)
-                    $0.toPort = .int(database.settings.port)
-                    $0.sourceSecurityGroupId = group.groupId
-                    $0.description = .string("PostgreSQL from \(logicalId)")
-                }
-            } + [SecurityGroupIngress("\(endpoint.endpoint.logicalId)IngressFrom\(logicalId)") {
-                $0.groupId = endpoint.securityGroup.groupId
-                $0.ipProtocol = "tcp"
-                $0.fromPort = 443
-                $0.toPort = 443
-                $0.sourceSecurityGroupId = group.groupId
-                $0.description = .string("HTTPS from \(logicalId)")
-            }]
-            egress = databases.map { database in
-                SecurityGroupEgress("\(logicalId)EgressTo\(database.logicalId)") {
-                    $0.groupId = group.groupId
-                    $0.ipProtocol = "tcp"
-                    $0.fromPort = .int(database.settings.port)
-                    $0.toPort = .int(database.settings.port)
-                    $0.destinationSecurityGroupId = database.securityGroupId
-                    $0.description = .string("PostgreSQL to \(database.logicalId)")
-                }
-            } + [SecurityGroupEgress("\(logicalId)EgressToSecretsManager") {
-                $0.groupId = group.groupId
-                $0.ipProtocol = "tcp"
-                $0.fromPort = 443
-                $0.toPort = 443
-                $0.destinationSecurityGroupId = endpoint.securityGroup.groupId
-                $0.description = "HTTPS to the Secrets Manager endpoint"
-            }] + (reachesS3 ? [SecurityGroupEgress("\(logicalId)EgressToS3") {
+            let paths = databases.map { SecurityGroupPath.toCluster($0, from: logicalId, group: group.groupId, who: logicalId) }
+                + [SecurityGroupPath.toSecretsManager(endpoint, from: logicalId, group: group.groupId, who: logicalId)]
+            ingress = paths.map(\.ingress)
+            egress = paths.map(\.egress) + (reachesS3 ? [SecurityGroupEgress("\(logicalId)EgressToS3") {
                 // S3's addresses are a managed prefix list whose id CloudFormation cannot look up;
                 // the private subnets' only route out is the S3 gateway endpoint, so this reaches S3 alone.
                 $0.groupId = group.groupId
