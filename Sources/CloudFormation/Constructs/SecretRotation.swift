@@ -8,6 +8,11 @@
 /// security group allows exactly those two and nothing else, and the cluster's and the endpoint's
 /// groups each admit it. The hosted functions come from the `AWS::SecretsManager-2020-07-23`
 /// transform, which the stack declares because this content asks for it.
+///
+/// The master secret is not left to RDS (`ManageMasterUserPassword`), which would rotate it without
+/// a function: neither "Password management with Amazon Aurora and AWS Secrets Manager" nor "Using
+/// the Amazon RDS Data API" (Aurora user guide) says the Data API accepts an RDS-managed secret, and
+/// the migrator signs in through the Data API on the Data API stages.
 public struct SecretRotation: StackContent {
     public static let transform = "AWS::SecretsManager-2020-07-23"
 
