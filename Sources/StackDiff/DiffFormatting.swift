@@ -49,9 +49,7 @@ extension DiffReport {
                     out += detail + "\n"
                 }
             }
-            for (title, entries) in [("Parameters", stack.parameters), ("Outputs", stack.outputs), ("Conditions", stack.conditions), ("Mappings", stack.mappings),
-                                  ("Transforms", stack.transforms)]
-            where !entries.isEmpty {
+            for (title, entries) in stack.sections where !entries.isEmpty {
                 out += "  \(title):\n" + entries.map { "    \(Self.symbols[$0.change]!) \($0.name)\n" }.joined()
             }
             if !stack.iam.isEmpty {
@@ -112,6 +110,9 @@ extension DiffReport {
             out += "\n#### Stack `\(stack.name)`\n\n| | Resource | Type | Replacement | Data loss |\n|---|---|---|---|---|\n"
             for resource in stack.resources {
                 out += "| \(Self.symbols[resource.change]!) | `\(resource.logicalId)` | \(resource.type) | \(resource.replacement.rawValue) | \(resource.dataLoss ?? "") |\n"
+            }
+            for (title, entries) in stack.sections where !entries.isEmpty {
+                out += "\n\(title): " + entries.map { "\(Self.symbols[$0.change]!) `\($0.name)`" }.joined(separator: ", ") + "\n"
             }
             var details = ""
             for resource in stack.resources where !resource.properties.isEmpty {

@@ -58,6 +58,11 @@ public struct StackDiffResult: Sendable, Equatable {
     /// Resources this update stops managing without deleting them.
     public var orphans: [RetainedOrphan] = []
 
+    /// The template's sections other than its resources, each with its changed entries.
+    public var sections: [(title: String, entries: [EntryChange])] {
+        [("Parameters", parameters), ("Outputs", outputs), ("Conditions", conditions), ("Mappings", mappings), ("Transforms", transforms)]
+    }
+
     public var isEmpty: Bool {
         resources.isEmpty && parameters.isEmpty && outputs.isEmpty && conditions.isEmpty && mappings.isEmpty && transforms.isEmpty
     }

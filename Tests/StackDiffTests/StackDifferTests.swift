@@ -89,6 +89,20 @@ import YAML
         try #require(result.resources.first { $0.logicalId == id }, "\(result.resources.map(\.logicalId))")
     }
 
+    /// A transform is a macro CloudFormation runs over the template: adding or removing one is shown,
+    /// whether the template names one or a list.
+    @Test func transformsAreShownAddedAndRemoved() throws {
+        let plain = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+        let one = "Transform: AWS::SecretsManager-2020-07-23\n" + plain
+        let two = "Transform: [AWS::SecretsManager-2020-07-23, AWS::LanguageExtensions]\n" + plain
+        #expect(try diff(plain, one).transforms.map { "\($0.change) \($0.name)" } == ["added AWS::SecretsManager-2020-07-23"])
+        #expect(try diff(one, two).transforms.map { "\($0.change) \($0.name)" } == ["added AWS::LanguageExtensions"])
+        #expect(try diff(two, plain).transforms.count == 2 && (try diff(one, one).isEmpty))
+        let report = DiffReport(stacks: [try diff(plain, one)], schema: [])
+        #expect(report.text(color: false).contains("Transforms:\n    + AWS::SecretsManager-2020-07-23"))
+        #expect(report.markdown().contains("Transforms: + `AWS::SecretsManager-2020-07-23`"))
+    }
+
     @Test func aDatabaseNameChangeReplacesTheClusterAndKeepsASnapshot() throws {
         let result = try diff(Self.cluster, edited([("DatabaseName: chat", "DatabaseName: chat2")]))
         let cluster = try resource(result, "Cluster")
