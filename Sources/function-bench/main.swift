@@ -80,6 +80,10 @@ func run() async throws {
     let next = percentiles(toNext), response = percentiles(toResponse)
     say(String(format: "cold start to first invocation/next   p50 %7.2f ms   p95 %7.2f ms   (%d starts)", next.p50, next.p95, toNext.count))
     say(String(format: "cold start to first response          p50 %7.2f ms   p95 %7.2f ms", response.p50, response.p95))
+    if let slowest = toResponse.indices.max(by: { toResponse[$0] < toResponse[$1] }) {
+        say(String(format: "  slowest: start %d of %d, %.2f ms",
+                   slowest + 1, toResponse.count, toResponse[slowest]))
+    }
 
     // Warm: the same read through the function and straight from the store.
     let emulator = try await LambdaEmulator.start()
