@@ -31,7 +31,7 @@ let package = Package(
         ),
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "CloudFormation", dependencies: ["YAML", "JSONText"]),
-        .target(name: "SQLSchema"),
+        .target(name: "SQLSchema", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "JSONText"),
         .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "YAML", "JSONText"]),
         // synth diff: template and schema diffs for review, replacement- and security-aware.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Data API's `Field` union: exactly one of its members is set on the wire
 /// (`{"stringValue": "x"}`, `{"isNull": true}`, …).
 public indirect enum Field: Sendable, Equatable, Codable {
@@ -89,51 +91,12 @@ public indirect enum ArrayValue: Sendable, Equatable, Codable {
     }
 }
 
-/// Standard base64 (RFC 4648 with padding), as JSON carries `blobValue`.
+/// Standard base64 (RFC 4648 with padding), as JSON carries `blobValue`; line breaks in what is read are ignored.
 public enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    public static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let b0 = bytes[index], b1 = index + 1 < bytes.count ? bytes[index + 1] : 0, b2 = index + 2 < bytes.count ? bytes[index + 2] : 0
-            out.append(alphabet[Int(b0 >> 2)])
-            out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
-            out.append(index + 1 < bytes.count ? alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="))
-            out.append(index + 2 < bytes.count ? alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="))
-            index += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
 
     public static func decode(_ text: String) -> [UInt8]? {
-        var values: [UInt8] = []
-        var padding = 0
-        for c in text.utf8 {
-            switch c {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): values.append(c - 65)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): values.append(c - 71)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): values.append(c + 4)
-            case UInt8(ascii: "+"): values.append(62)
-            case UInt8(ascii: "/"): values.append(63)
-            case UInt8(ascii: "="): padding += 1
-            case UInt8(ascii: "\n"), UInt8(ascii: "\r"): continue
-            default: return nil
-            }
-            if padding > 0 && c != UInt8(ascii: "=") { return nil }
-        }
-        guard (values.count + padding) % 4 == 0, padding <= 2 else { return nil }
-        var bytes: [UInt8] = []
-        var index = 0
-        while index + 1 < values.count {
-            let v0 = values[index], v1 = values[index + 1]
-            bytes.append(v0 << 2 | v1 >> 4)
-            if index + 2 < values.count { bytes.append((v1 & 0x0F) << 4 | values[index + 2] >> 2) }
-            if index + 3 < values.count { bytes.append((values[index + 2] & 0x03) << 6 | values[index + 3]) }
-            index += 4
-        }
-        return bytes
+        Data(base64Encoded: text.split(whereSeparator: \.isNewline).joined()).map(Array.init)
     }
 }
+

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Writes a schema as idempotent PostgreSQL DDL: `CREATE EXTENSION/TABLE/INDEX IF NOT EXISTS` in
 /// declaration order, then the row recording the schema's fingerprint in `schema_version`. Applying
 /// it to a database that already has it changes nothing.
@@ -67,7 +69,13 @@ public enum SchemaRenderer {
 
     /// `sha256:<hex>` of the canonical DDL: the statements, one per paragraph.
     public static func fingerprint(_ schema: Schema) -> String {
-        "sha256:" + SHA256.hex(statements(schema).joined(separator: ";\n\n") + ";\n")
+        "sha256:" + sha256Hex(statements(schema).joined(separator: ";\n\n") + ";\n")
+    }
+
+    /// Lower-case hex SHA-256 of the text's UTF-8.
+    static func sha256Hex(_ text: String) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: SHA256.hash(data: Array(text.utf8)).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
     }
 
     /// The statement that records `fingerprint` as applied; a no-op when it already is.
