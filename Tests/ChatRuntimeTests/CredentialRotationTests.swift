@@ -71,12 +71,14 @@ import TestSupport
                     group.addTask {
                         for index in 1...messages {
                             let message = NewMessage(clientMessageId: "w\(writer)-m\(index)", role: "user", content: "message \(index)")
-                            for attempt in 1... {
+                            // Retried for up to 20 s: signing in again takes a connect timeout (2 s here) and more on a busy machine.
+                            let giveUp = ContinuousClock.now + .seconds(20)
+                            while true {
                                 do {
                                     _ = try await chat.history.append([message], to: conversation, ownerId: "alice")
                                     break
-                                } catch where attempt < 5 {
-                                    try await Task.sleep(for: .milliseconds(100))
+                                } catch where ContinuousClock.now < giveUp {
+                                    try await Task.sleep(for: .milliseconds(200))
                                 }
                             }
                             try await Task.sleep(for: .milliseconds(15))
