@@ -26,6 +26,8 @@ public struct SecretsManagerClient: Sendable {
         public var host: String?
         public var port: Int?
         public var dbname: String?
+
+        public var credentials: (username: String, password: String) { (username, password) }
     }
 
     public struct Failure: Error, CustomStringConvertible, Sendable {

@@ -49,8 +49,7 @@ public struct ChatDatabase: Sendable {
                     database: configuration.databaseName, tls: environment["PGSSLMODE"] != "disable")
                 let arn = configuration.secretArn
                 executor = try PostgresExecutor(endpoint, timeouts: postgresTimeouts, credentials: {
-                    let renewed = try await secrets.databaseSecret(arn: arn)
-                    return (renewed.username, renewed.password)
+                    try await secrets.databaseSecret(arn: arn).credentials
                 }, logger: logger)
             }
         }

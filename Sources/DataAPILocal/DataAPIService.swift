@@ -127,7 +127,7 @@ public final class DataAPIService: Sendable {
             let connection: PostgresConnection
             do {
                 connection = try await connect(database: database, as: credentials)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState].map(Self.refusedSignIn.contains) == true {
+            } catch let error as PSQLError where error.refusesSignIn {
                 guard let renewed = try await renewed(request.secretArn, after: credentials) else { throw error }
                 connection = try await connect(database: database, as: renewed)
             }
@@ -191,9 +191,6 @@ public final class DataAPIService: Sendable {
         }
     }
 
-    /// SQLSTATEs of a refused sign-in: invalid_password, invalid_authorization_specification.
-    static let refusedSignIn: Set<String> = ["28P01", "28000"]
-
     /// Who a request signs in as: its secret's user when secrets are read, else the configured user.
     private func credentials(_ secretArn: String) async throws(DataAPIError) -> Credentials {
         guard let secretCache else { return Credentials(username: settings.username, password: settings.password) }
@@ -250,16 +247,14 @@ public final class DataAPIService: Sendable {
         guard name.count <= 64, !name.isEmpty else { throw .badRequest("Database name must be 1–64 characters") }
         let credentials = try await credentials(secretArn)
         do {
-            return try await pooled(PoolKey(database: name, credentials: credentials), body)
-        } catch is DeadlineExceeded {
-            guard let renewed = try await renewed(secretArn, after: credentials) else { throw Self.noConnection(within: settings.connectTimeout) }
             do {
+                return try await pooled(PoolKey(database: name, credentials: credentials), body)
+            } catch let timeout as DeadlineExceeded {
+                guard let renewed = try await renewed(secretArn, after: credentials) else { throw timeout }
                 return try await pooled(PoolKey(database: name, credentials: renewed), body)
-            } catch is DeadlineExceeded {
-                throw Self.noConnection(within: settings.connectTimeout)
-            } catch {
-                throw DataAPIError.from(error)
             }
+        } catch is DeadlineExceeded {
+            throw Self.noConnection(within: settings.connectTimeout)
         } catch {
             throw DataAPIError.from(error)
         }

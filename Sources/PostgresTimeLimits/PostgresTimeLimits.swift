@@ -21,6 +21,15 @@ extension PostgresClient {
     }
 }
 
+extension PSQLError {
+    /// The server refused the credentials (SQLSTATE 28P01 invalid_password or 28000
+    /// invalid_authorization_specification): a password that was rotated, say.
+    public var refusesSignIn: Bool {
+        guard let state = serverInfo?[.sqlState] else { return false }
+        return state == "28P01" || state == "28000"
+    }
+}
+
 /// A statement on a connection that is already closed, or closing: this process closed it (a
 /// deadline passed) and nothing more was sent on it.
 public struct PostgresConnectionClosed: Error, CustomStringConvertible {

@@ -64,10 +64,7 @@ struct DataAPILocalCommand: AsyncParsableCommand {
         if let secretsManagerEndpoint {
             let secrets = SecretsManagerClient(region: region, credentials: AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey),
                                                endpoint: secretsManagerEndpoint)
-            settings.secrets = { arn in
-                let secret = try await secrets.databaseSecret(arn: arn)
-                return (secret.username, secret.password)
-            }
+            settings.secrets = { arn in try await secrets.databaseSecret(arn: arn).credentials }
         }
         settings.transactionIdleTimeout = .milliseconds(Int(transactionIdleTimeout * 1000))
         settings.connectTimeout = .milliseconds(Int(connectTimeout * 1000))

@@ -2,6 +2,7 @@ import Deadline
 import Logging
 import NIOPosix
 import PostgresNIO
+import PostgresTimeLimits
 
 /// One postgres-nio pool, signed in with one set of credentials. It runs for as long as something
 /// holds it: a `PostgresExecutor` that renews its credentials drops the old pool, which closes once
@@ -31,9 +32,6 @@ final class SignedInPool: Sendable {
         endpoint.tls ? .require(.makeClientConfiguration()) : .disable
     }
 
-    /// SQLSTATEs of a refused sign-in: invalid_password, invalid_authorization_specification.
-    static let refusedSignIn: Set<String> = ["28P01", "28000"]
-
     /// Whether the server, reached on its own connection (the pool hides why its connections fail),
     /// refuses these credentials. A server that cannot be reached does not refuse them.
     static func refusesCredentials(_ endpoint: PostgresExecutor.Endpoint, within limit: Duration, logger: Logger) async throws -> Bool {
@@ -51,7 +49,7 @@ final class SignedInPool: Sendable {
             try? await connection.close()
             return false
         } catch let error as PSQLError {
-            return error.serverInfo?[.sqlState].map(refusedSignIn.contains) ?? false
+            return error.refusesSignIn
         } catch {
             return false
         }
