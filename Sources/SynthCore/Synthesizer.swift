@@ -53,6 +53,11 @@ public struct Synthesizer: Sendable {
 
     /// The files of one stage: a template per stack, the schema, and the manifest.
     public func artifacts(for stage: StageDefinition) throws -> [Artifact] {
+        try output(of: stage).artifacts
+    }
+
+    /// The stage's files, and the warnings its stacks raised on the way.
+    func output(of stage: StageDefinition) throws -> (artifacts: [Artifact], warnings: [SynthError]) {
         let stacks = try StageSynthesizer.synthesize(app: app, stage: stage)
         var artifacts = try stacks.map { stack in
             Artifact(path: "\(stage.name)/\(stack.name).yaml", contents: try TemplateRenderer.yaml(stack.template))
@@ -65,7 +70,7 @@ public struct Synthesizer: Sendable {
         let manifest = Manifest.json(app: app, stage: stage.name, stacks: stacks,
                                      schemaFingerprint: schema.map(SchemaRenderer.fingerprint))
         artifacts.append(Artifact(path: "\(stage.name)/manifest.json", contents: manifest.rendered()))
-        return artifacts
+        return (artifacts, stacks.flatMap(\.warnings))
     }
 
     /// The schema, or every mistake in it as synth errors naming where it was declared.
@@ -79,11 +84,16 @@ public struct Synthesizer: Sendable {
         return schema
     }
 
+    /// What writing a stage did: the paths that changed, and the warnings its stacks raised.
+    public struct Written: Sendable {
+        public var changed: [String]
+        public var warnings: [SynthError]
+    }
+
     /// Writes a stage's files under `outputDirectory`, removing files of that stage it no longer makes.
-    /// Returns the paths that changed.
     @discardableResult
-    public func write(_ stage: StageDefinition, to outputDirectory: String) throws -> [String] {
-        let artifacts = try artifacts(for: stage)
+    public func write(_ stage: StageDefinition, to outputDirectory: String) throws -> Written {
+        let (artifacts, warnings) = try output(of: stage)
         let files = FileManager.default
         let stageDirectory = outputDirectory + "/" + stage.name
         try files.createDirectory(atPath: stageDirectory, withIntermediateDirectories: true)
@@ -101,7 +111,7 @@ public struct Synthesizer: Sendable {
             try files.removeItem(atPath: stageDirectory + "/" + name)
             changed.append("\(stage.name)/\(name) (removed)")
         }
-        return changed.sorted()
+        return Written(changed: changed.sorted(), warnings: warnings)
     }
 
     /// Writes the generated sources under the package root; returns the paths that changed.

@@ -71,11 +71,9 @@ struct Generate: ParsableCommand {
         let names = all ? synthesizer.stageNames : stages
         let definitions = try names.map { name in try reported { try synthesizer.stage(named: name) } }
         for stage in definitions {
-            for stack in try reported({ try StageSynthesizer.synthesize(app: synthesizer.app, stage: stage) }) {
-                for warning in RetiredSettings.warnings(stack.template, stack: stack.name) { printError("warning: \(stage.name): \(warning)") }
-            }
-            let changed = try reported { try synthesizer.write(stage, to: output.outputDirectory) }
-            let summary = changed.isEmpty ? "up to date" : "wrote " + changed.joined(separator: ", ")
+            let written = try reported { try synthesizer.write(stage, to: output.outputDirectory) }
+            for warning in written.warnings { printError("warning: \(stage.name): \(warning)") }
+            let summary = written.changed.isEmpty ? "up to date" : "wrote " + written.changed.joined(separator: ", ")
             print("\(stage.name): \(summary)")
         }
         let sources = try reported { try synthesizer.writeGeneratedSources() }

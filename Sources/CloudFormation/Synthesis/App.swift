@@ -34,4 +34,6 @@ public struct SynthesizedStack: Sendable {
     public var template: Template
     /// Stacks (by `name`) whose exports this one imports; they deploy first.
     public var dependencies: [String]
+    /// What deploys but is worth changing (`RetiredSettings`); never fatal.
+    public var warnings: [SynthError] = []
 }

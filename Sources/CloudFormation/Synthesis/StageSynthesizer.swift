@@ -36,7 +36,8 @@ public enum StageSynthesizer {
         return order.map { index in
             SynthesizedStack(
                 name: stacks[index].name, deployName: deployNames[index], template: linked.templates[index],
-                dependencies: linked.dependencies[index].sorted().map { stacks[$0].name })
+                dependencies: linked.dependencies[index].sorted().map { stacks[$0].name },
+                warnings: RetiredSettings.warnings(linked.templates[index], stack: stacks[index].name))
         }
     }
 }
