@@ -55,9 +55,31 @@ public struct ServiceAlarms: StackContent {
         var id: String
         var namespace: String
         var name: String
-        var dimensions: [(String, String)]
+        /// The metric's one dimension, and the resource whose name it takes.
+        var dimension: String
+        var of: Watched
         /// `Average`, `Sum`, `Maximum`, `Minimum`, or a percentile such as `p95`.
         var stat: String
+    }
+
+    /// The resources the metrics are about; a raw value is the dashboard's `Fn::Sub` variable for it.
+    enum Watched: String, CaseIterable {
+        case cluster, function, api
+    }
+
+    /// The names (`Ref`s) the metrics' dimensions take.
+    struct Names {
+        var cluster: Value
+        var function: Value
+        var api: Value
+
+        func callAsFunction(_ watched: Watched) -> Value {
+            switch watched {
+            case .cluster: cluster
+            case .function: function
+            case .api: api
+            }
+        }
     }
 
     static let period = 300
@@ -66,21 +88,23 @@ public struct ServiceAlarms: StackContent {
                 api: AuthenticatedHTTPAPI, key: EncryptionKey, fileID: String = #fileID, line: Int = #line) {
         location = SourceLocation(file: fileID, line: line)
         self.thresholds = thresholds
-        topic = Topic("\(logicalId)Topic") {
+        let topic = Topic("\(logicalId)Topic") {
             $0.displayName = "Chat alarms"
             $0.kmsMasterKeyId = key.arn
         }
-        email = Parameter("AlarmEmail", description: "Email address alarm notifications go to (empty: none; subscribe others to the topic)",
-                          default: "", allowedPattern: "^$|^[^@\\s]+@[^@\\s]+$")
-        hasEmail = ConditionDeclaration("HasAlarmEmail", .intrinsic(.not([.intrinsic(.equals(email.ref, ""))])))
+        let email = Parameter("AlarmEmail", description: "Email address alarm notifications go to (empty: none; subscribe others to the topic)",
+                              default: "", allowedPattern: "^$|^[^@\\s]+@[^@\\s]+$")
+        let hasEmail = ConditionDeclaration("HasAlarmEmail", .intrinsic(.not([.intrinsic(.equals(email.ref, ""))])))
+        (self.topic, self.email, self.hasEmail) = (topic, email, hasEmail)
         subscription = Subscription("\(logicalId)EmailSubscription") {
-            $0.topicArn = .intrinsic(.ref("\(logicalId)Topic"))
+            $0.topicArn = topic.ref
             $0.protocol = "email"
-            $0.endpoint = .intrinsic(.ref("AlarmEmail"))
+            $0.endpoint = email.ref
         }.condition(hasEmail)
 
         let watches = Self.watches(thresholds, cluster: cluster, function: function)
-        let topicRef = Value.intrinsic(.ref("\(logicalId)Topic"))
+        let names = Names(cluster: cluster.cluster.ref, function: function.function.ref, api: api.api.ref)
+        let topicRef = topic.ref
         alarms = watches.map { watch in
             Alarm("\(logicalId)\(watch.name)") {
                 $0.alarmDescription = .string(watch.title)
@@ -88,15 +112,15 @@ public struct ServiceAlarms: StackContent {
                     $0.metrics = .list([["Id": "e1", "Expression": .string(expression), "Label": .string(watch.title), "ReturnData": true]]
                         + watch.metrics.map { metric in
                             ["Id": .string(metric.id), "ReturnData": false, "MetricStat": [
-                                "Metric": Self.metricValue(metric, cluster: cluster, function: function, api: api),
+                                "Metric": ["Namespace": .string(metric.namespace), "MetricName": .string(metric.name),
+                                           "Dimensions": Self.dimensions(metric, names)],
                                 "Period": .int(Self.period), "Stat": .string(metric.stat),
                             ]]
                         })
                 } else if let metric = watch.metrics.first {
-                    let value = Self.metricValue(metric, cluster: cluster, function: function, api: api)
                     $0.namespace = .string(metric.namespace)
                     $0.metricName = .string(metric.name)
-                    if case .object(let fields) = value { $0.dimensions = fields.first { $0.key == "Dimensions" }?.value }
+                    $0.dimensions = Self.dimensions(metric, names)
                     if metric.stat.hasPrefix("p") { $0.extendedStatistic = .string(metric.stat) } else { $0.statistic = .string(metric.stat) }
                     $0.period = .int(Self.period)
                 }
@@ -110,7 +134,7 @@ public struct ServiceAlarms: StackContent {
             }
         }
         dashboard = Dashboard("\(logicalId)Dashboard") {
-            $0.dashboardBody = Self.dashboardBody(watches, cluster: cluster, function: function, api: api)
+            $0.dashboardBody = Self.dashboardBody(watches, names)
         }
     }
 
@@ -122,13 +146,13 @@ public struct ServiceAlarms: StackContent {
 
     static func watches(_ thresholds: AlarmThresholds, cluster: AuroraServerlessCluster, function: ServerlessFunction) -> [Watch] {
         func rds(_ name: String, _ stat: String) -> Metric {
-            Metric(id: "m1", namespace: "AWS/RDS", name: name, dimensions: [("DBClusterIdentifier", "cluster")], stat: stat)
+            Metric(id: "m1", namespace: "AWS/RDS", name: name, dimension: "DBClusterIdentifier", of: .cluster, stat: stat)
         }
         func lambda(_ name: String, _ stat: String) -> Metric {
-            Metric(id: "m1", namespace: "AWS/Lambda", name: name, dimensions: [("FunctionName", "function")], stat: stat)
+            Metric(id: "m1", namespace: "AWS/Lambda", name: name, dimension: "FunctionName", of: .function, stat: stat)
         }
         func http(_ id: String, _ name: String, _ stat: String) -> Metric {
-            Metric(id: id, namespace: "AWS/ApiGateway", name: name, dimensions: [("ApiId", "api")], stat: stat)
+            Metric(id: id, namespace: "AWS/ApiGateway", name: name, dimension: "ApiId", of: .api, stat: stat)
         }
         let maximumACU = cluster.settings.capacity.maximum
         let connections = (maximumConnections(atACU: maximumACU) * thresholds.connectionsFraction).rounded(.down)
@@ -159,38 +183,21 @@ public struct ServiceAlarms: StackContent {
         ]
     }
 
-    static func format(_ number: Double) -> String {
-        number == number.rounded() ? String(Int(number)) : String(number)
-    }
+    static func format(_ number: Double) -> String { Value.format(number) }
 
-    /// The dimension values the watches name ("cluster", "function", "api") for these resources.
-    static func dimensionValue(_ placeholder: String, cluster: AuroraServerlessCluster, function: ServerlessFunction, api: AuthenticatedHTTPAPI) -> Value {
-        switch placeholder {
-        case "cluster": cluster.cluster.ref
-        case "function": function.function.ref
-        default: api.api.ref
-        }
-    }
-
-    static func metricValue(_ metric: Metric, cluster: AuroraServerlessCluster, function: ServerlessFunction, api: AuthenticatedHTTPAPI) -> Value {
-        .object([
-            Field("Namespace", .string(metric.namespace)), Field("MetricName", .string(metric.name)),
-            Field("Dimensions", .list(metric.dimensions.map { name, placeholder in
-                ["Name": .string(name), "Value": dimensionValue(placeholder, cluster: cluster, function: function, api: api)]
-            })),
-        ])
+    static func dimensions(_ metric: Metric, _ names: Names) -> Value {
+        [["Name": .string(metric.dimension), "Value": names(metric.of)]]
     }
 
     /// One graph a watch, with its threshold drawn; the resources' names are filled in by `Fn::Sub`.
-    static func dashboardBody(_ watches: [Watch], cluster: AuroraServerlessCluster, function: ServerlessFunction, api: AuthenticatedHTTPAPI) -> Value {
+    static func dashboardBody(_ watches: [Watch], _ names: Names) -> Value {
         let widgets: [JSON] = watches.enumerated().map { index, watch in
             var metrics: [JSON] = []
             if let expression = watch.expression {
                 metrics.append(.array([.object([("expression", .string(expression)), ("label", .string(watch.title)), ("id", .string("e1"))])]))
             }
             for metric in watch.metrics {
-                var row: [JSON] = [.string(metric.namespace), .string(metric.name)]
-                for (name, placeholder) in metric.dimensions { row += [.string(name), .string("${\(placeholder)}")] }
+                let row: [JSON] = [.string(metric.namespace), .string(metric.name), .string(metric.dimension), .string("${\(metric.of.rawValue)}")]
                 var options: [(String, JSON)] = [("stat", .string(metric.stat)), ("id", .string(metric.id))]
                 if watch.expression != nil { options.append(("visible", .bool(false))) }
                 metrics.append(.array(row + [.object(options)]))
@@ -206,9 +213,7 @@ public struct ServiceAlarms: StackContent {
             ])
         }
         let body = JSON.object([("widgets", .array(widgets))]).compact()
-        return .intrinsic(.sub(body, variables: ["cluster", "function", "api"].map {
-            Field($0, dimensionValue($0, cluster: cluster, function: function, api: api))
-        }))
+        return .intrinsic(.sub(body, variables: Watched.allCases.map { Field($0.rawValue, names($0)) }))
     }
 
     public var elements: [StackElement] {
