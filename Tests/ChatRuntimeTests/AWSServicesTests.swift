@@ -16,10 +16,8 @@ import TestSupport
         let server = try TestPostgres.server()
         let database = try server.createDatabase(prefix: "secret")
         defer { database.drop() }
-        let secret = #"{"username":"postgres","password":"unused-with-trust-auth","engine":"postgres","host":"127.0.0.1","port":\#(server.port),"dbname":"\#(database.name)"}"#
-        let created = try PythonTool.run(script: "moto_secret.py", arguments: ["create", moto.url, "chat-cluster-secret", secret])
-        #expect(created.status == 0, "\(created.output)")
-        let arn = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let arn = try MotoServer.create(moto, name: "chat-cluster-secret",
+                                        secret: MotoServer.databaseSecret(username: "postgres", password: "unused-with-trust-auth", for: database))
 
         let environment = [
             ChatContract.Environment.backendType: ChatContract.Backend.postgres, ChatContract.Environment.host: "127.0.0.1",
@@ -77,10 +75,33 @@ import TestSupport
 
 /// moto's server mode (`moto_server` from the project's virtualenv) on a loopback port.
 enum MotoServer {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
     static func start() async throws -> LoopbackServer {
         try await LoopbackServer.start(TestPostgres.repositoryRoot.appendingPathComponent(".venv/bin/moto_server"),
                                        missingHint: "run scripts/bootstrap.sh (installs moto[server] into .venv)") { port in
             ["-H", "127.0.0.1", "-p", String(port)]
         }
+    }
+
+    /// A database secret for `database`, as the SecretTargetAttachment completes it.
+    static func databaseSecret(username: String, password: String, for database: TestDatabase) -> String {
+        #"{"username":"\#(username)","password":"\#(password)","engine":"postgres","host":"\#(database.server.host)","port":\#(database.server.port),"dbname":"\#(database.name)"}"#
+    }
+
+    /// Creates a secret in `moto`; its ARN.
+    static func create(_ moto: LoopbackServer, name: String, secret: String) throws -> String {
+        try run(["create", moto.url, name, secret])
+    }
+
+    /// A new current version of the secret, as a rotation leaves it.
+    static func put(_ moto: LoopbackServer, arn: String, secret: String) throws {
+        _ = try run(["put", moto.url, arn, secret])
+    }
+
+    private static func run(_ arguments: [String]) throws -> String {
+        let result = try PythonTool.run(script: "moto_secret.py", arguments: arguments)
+        guard result.status == 0 else { throw Failure(description: "moto_secret.py \(arguments[0]): \(result.output)") }
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

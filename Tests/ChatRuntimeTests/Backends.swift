@@ -38,8 +38,8 @@ final class Harness: Sendable {
     /// application role the schema creates, as the deployed function does.
     enum SignIn: Sendable { case owner, application }
 
-    /// The application role's password on the test server: one for every test, set once a process
-    /// (changing it would break the other tests' connections).
+    /// The application role's password on the test server: the same for every test, so setting it
+    /// again (each harness does, as the migrator would) never breaks another test's connections.
     static let applicationPassword = "chat-app-test-password"
 
     static func make(_ kind: BackendKind, migrate: Bool = true, signingInAs signIn: SignIn = .owner, endpointFlags: [String] = [],

@@ -50,11 +50,8 @@ import TestSupport
 
     /// The application secret, as the database stack's SecretTargetAttachment completes it, in moto.
     static func applicationSecret(in moto: LoopbackServer, _ harness: Harness, username: String, password: String) throws -> (endpoint: String, arn: String) {
-        let server = harness.database.server
-        let secret = #"{"username":"\#(username)","password":"\#(password)","engine":"postgres","host":"\#(server.host)","port":\#(server.port),"dbname":"\#(harness.database.name)"}"#
-        let created = try PythonTool.run(script: "moto_secret.py", arguments: ["create", moto.url, "chat-app-\(UUID().uuidString)", secret])
-        guard created.status == 0 else { throw LambdaEmulator.Failure(description: "moto: \(created.output)") }
-        return (moto.url, created.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        let secret = MotoServer.databaseSecret(username: username, password: password, for: harness.database)
+        return (moto.url, try MotoServer.create(moto, name: "chat-app-\(UUID().uuidString)", secret: secret))
     }
 
     /// Runs the function's loop for the length of `body`, and stops it once it is idle again.

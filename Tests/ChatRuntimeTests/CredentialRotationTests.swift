@@ -14,11 +14,6 @@ import TestSupport
 @Suite(.serialized, .timeLimit(.minutes(5))) struct CredentialRotationTests {
     static let role = ChatContract.Schema.applicationRole
 
-    /// The application secret as the SecretTargetAttachment completes it.
-    static func secret(_ password: String, _ database: TestDatabase) -> String {
-        #"{"username":"\#(role)","password":"\#(password)","engine":"postgres","host":"127.0.0.1","port":\#(database.server.port),"dbname":"\#(database.name)"}"#
-    }
-
     @Test(arguments: BackendKind.allCases)
     func appendsSurviveARotation(_ kind: BackendKind) async throws {
         let postgres = try PrivateTestPostgres.start()
@@ -30,9 +25,8 @@ import TestSupport
         try await migrator.setPassword(of: Self.role, to: "before-rotation")
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        let created = try PythonTool.run(script: "moto_secret.py", arguments: ["create", moto.url, "chat-app-rotation", Self.secret("before-rotation", database)])
-        #expect(created.status == 0, "\(created.output)")
-        let arn = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let arn = try MotoServer.create(moto, name: "chat-app-rotation",
+                                        secret: MotoServer.databaseSecret(username: Self.role, password: "before-rotation", for: database))
 
         let chat: ChatDatabase
         var endpoint: LoopbackServer?
@@ -91,8 +85,7 @@ import TestSupport
         // Mid-load, the rotation: the new password, the secret's new version, and every session cut.
         try await Task.sleep(for: .milliseconds(400))
         try database.run("ALTER ROLE \(Self.role) PASSWORD 'after-rotation'")
-        let put = try PythonTool.run(script: "moto_secret.py", arguments: ["put", moto.url, arn, Self.secret("after-rotation", database)])
-        #expect(put.status == 0, "\(put.output)")
+        try MotoServer.put(moto, arn: arn, secret: MotoServer.databaseSecret(username: Self.role, password: "after-rotation", for: database))
         let cut = try database.run("SELECT count(*) FILTER (WHERE ended) FROM (SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE usename = '\(Self.role)') sessions")
         #expect((Int(cut.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0, "no session of \(Self.role) was open to cut")
         try await load.value
