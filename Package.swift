@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Templates", dependencies: ["YAML", "CloudFormation"]),
         // synth cost: the price table, cost models per resource type, estimates and their changes.
         .target(name: "CostEstimate", dependencies: ["Templates", "JSONText"]),
-        .target(name: "StackDiff", dependencies: ["YAML", "SynthCore", "CloudFormation", "JSONText", "Spawn", "Templates", "CostEstimate"]),
+        .target(name: "StackDiff", dependencies: ["YAML", "SynthCore", "SQLSchema", "CloudFormation", "JSONText", "Spawn", "Templates", "CostEstimate"]),
         // This project's own infrastructure and database schema, written with the DSLs.
         .target(name: "Stacks", dependencies: ["CloudFormation", "SQLSchema", "SynthCore", "CostEstimate"], path: "stacks"),
         .executableTarget(
@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "ChatRuntime",
             dependencies: [
-                "DataAPIWire", "AWSSigV4", "AWSServices", "Deadline", "PostgresTimeLimits",
+                "DataAPIWire", "AWSSigV4", "AWSServices", "Deadline", "PostgresTimeLimits", "SQLSchema",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),
-        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "AWSServices", "ChatFunction", "LambdaRuntime", "TestSupport", "AWSSigV4"]),
+        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "AWSServices", "ChatFunction", "LambdaRuntime", "TestSupport", "AWSSigV4", "SQLSchema"]),
         // Shared by every test suite that needs a real PostgreSQL.
         .target(
             name: "TestSupport",

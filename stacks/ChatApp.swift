@@ -17,7 +17,7 @@ public let chatProject = SynthProject(
     schemas: Dictionary(uniqueKeysWithValues: StageSettings.all.map { settings in
         (settings.name, { @Sendable in ChatSchema.schema(embeddingDimension: settings.embeddingDimension) })
     }),
-    generatedSources: RuntimeContract.sources
+    generatedSources: RuntimeContract.sources(migrations:)
 )
 
 /// The usage each stage is priced at (`synth cost`, and the cost change in `synth diff`).

@@ -55,6 +55,16 @@ public enum ChatSchema {
                 Column("embedding", embedding(embeddingDimension)).notNull()
                 Column("tsv", .generatedTSVector(config: "english", sources: [.init("title", weight: "A"), .init("description", weight: "B")]))
                 Column("updated_at", .timestamptz).notNull().default(.now)
+                // Added by migration 2, for the bot store's model (Bedrock Chat's bot items): the
+                // groups a bot is shared with, its sharing status, how often and when it was used,
+                // whether its sources are synced, and the owner's star.
+                Column("allowed_groups", .textArray).notNull().default(.sql("'{}'::text[]"))
+                Column("shared_status", .text).notNull().default(.sql("'unshared'"))
+                Column("usage_count", .bigint).notNull().default(.integer(0))
+                Column("created_at", .timestamptz).notNull().default(.now)
+                Column("last_used_at", .timestamptz)
+                Column("sync_status", .text)
+                Column("is_starred", .boolean).notNull().default(.boolean(false))
                 Check("bot_vectors_visibility_check", "visibility IN (\(visibilities.map { "'\($0)'" }.joined(separator: ", ")))")
                 Index("bot_vectors_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64))
                 Index("bot_vectors_tsv_idx", .fullText("tsv"))
@@ -62,6 +72,8 @@ public enum ChatSchema {
                 Index.btree("bot_vectors_owner_idx", "owner_id")
                 Index.btree("bot_vectors_visibility_idx", "visibility")
                 Index("bot_vectors_shared_with_idx", .arrayGIN("shared_with"))
+                Index("bot_vectors_allowed_groups_idx", .arrayGIN("allowed_groups"))
+                Index.btree("bot_vectors_popular_idx", .desc("usage_count"))
             }
             Table("conversation_vectors") {
                 Column("conversation_id", .uuid).primaryKey().references("conversations", "conversation_id", onDelete: .cascade)

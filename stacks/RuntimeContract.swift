@@ -9,7 +9,7 @@ import SynthCore
 enum RuntimeContract {
     static let path = "Sources/ChatRuntime/Generated/ChatContract.swift"
 
-    static func sources() throws -> [Artifact] {
+    static func sources(migrations chains: [String: [Migration]]) throws -> [Artifact] {
         let schemas = StageSettings.all.map { (stage: $0.name, schema: ChatSchema.schema(embeddingDimension: $0.embeddingDimension)) }
         let fingerprints = Dictionary(grouping: schemas) { SchemaRenderer.fingerprint($0.schema) }
         guard fingerprints.count == 1, let schema = schemas.first?.schema else {
@@ -17,8 +17,14 @@ enum RuntimeContract {
             throw SynthErrors([SynthError(subject: "runtime contract",
                 message: "stages have different database schemas (\(groups)); the runtime is built once for every stage, so give every stage the same embeddingDimension")])
         }
+        let distinct = Dictionary(grouping: chains) { $0.value.map { "\($0.fileName) \($0.checksum)" } }
+        guard distinct.count == 1, let migrations = distinct.values.first?.first?.value else {
+            let groups = distinct.values.map { $0.map(\.key).sorted().joined(separator: ", ") }.sorted().joined(separator: " vs ")
+            throw SynthErrors([SynthError(subject: "runtime contract",
+                message: "stages have different migrations (\(groups)); the runtime is built once for every stage, so every stage's out/<stage>/migrations/ must hold the same files")])
+        }
         let input = SwiftContractRenderer.Input(
-            typeName: "ChatContract", schema: schema,
+            typeName: "ChatContract", schema: schema, migrations: migrations,
             environment: [
                 ("backendType", RuntimeEnvironment.backendType), ("clusterArn", RuntimeEnvironment.clusterArn),
                 ("secretArn", RuntimeEnvironment.secretArn), ("applicationSecretArn", RuntimeEnvironment.applicationSecretArn),

@@ -63,8 +63,8 @@ public struct SchemaResource: Sendable {
                     throw Failure(description: "the template asks for schema \(wanted ?? "") but this artifact carries \(ChatContract.Schema.fingerprint): "
                         + "deploy the artifact built from the same commit as the template")
                 }
-                try await migrator.migrate()
-                var applied = "schema \(ChatContract.Schema.fingerprint) applied"
+                let report = try await migrator.migrate()
+                var applied = "schema version \(report.to) (\(ChatContract.Schema.fingerprint)), from version \(report.from)"
                 if let applicationCredentials {
                     let credentials: SecretsManagerClient.DatabaseSecret
                     do {
@@ -95,6 +95,9 @@ public struct SchemaResource: Sendable {
         switch error {
         case let error as Failure: error.description
         case let error as SchemaMigrator.Mismatch: error.description
+        case MigrationError.statementFailed(let version, _, _, let databaseVersion):
+            "migration \(version) failed and was rolled back; the database is at version \(databaseVersion); the function's log has the details"
+        case let error as MigrationError: String(error.description.prefix(2000))
         case let error as SchemaMigrator.UnknownUser: error.description
         case SQLExecutionError.unavailable(let detail): "the database is unavailable: \(detail)"
         case SQLExecutionError.statement(_, let state): "the schema could not be applied (SQLSTATE \(state ?? "unknown")); the function's log has the details"

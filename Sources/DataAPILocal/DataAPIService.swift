@@ -27,7 +27,8 @@ public final class DataAPIService: Sendable {
         public var secretLifetime: Duration = .seconds(5)
         /// Idle time after which an open transaction is rolled back (3 minutes on AWS).
         public var transactionIdleTimeout: Duration = .seconds(180)
-        /// The service's call timeout; longer statements fail with StatementTimeoutException.
+        /// The service's call timeout; longer statements fail with StatementTimeoutException, and are
+        /// cancelled unless sent with `continueAfterTimeout` (outside a transaction), which lets them finish.
         public var statementTimeout: Duration = .seconds(45)
         /// Waiting for a connection to PostgreSQL; past it a call fails with DatabaseUnavailableException.
         public var connectTimeout: Duration = .seconds(10)
@@ -82,9 +83,44 @@ public final class DataAPIService: Sendable {
             }
         }
         try await admit()
+        if request.continueAfterTimeout == true { return try await continuingAfterTimeout(prepared, options: options, request: request) }
         return try await withPooledConnection(database: request.database, secretArn: request.secretArn) { connection in
             let raw = try await self.runner.run(prepared, on: connection)
             return try await self.runner.response(raw, request: options, on: connection)
+        }
+    }
+
+    /// Runs the statement on a connection of its own with no statement timeout, and answers
+    /// StatementTimeoutException once the call has waited `statementTimeout`, as the service does,
+    /// while the statement runs on to its end; the connection closes then.
+    private func continuingAfterTimeout(_ prepared: StatementRunner.Prepared, options: StatementRunner.ResponseOptions,
+                                        request: ExecuteStatementRequest) async throws(DataAPIError) -> ExecuteStatementResponse {
+        let credentials = try await credentials(request.secretArn)
+        let connection: PostgresConnection
+        do {
+            connection = try await connect(database: request.database ?? settings.defaultDatabase, as: credentials, cancelsAtTimeout: false)
+        } catch {
+            throw DataAPIError.from(error)
+        }
+        let (runner, logger) = (runner, logger)
+        let statement = Task { () async throws -> ExecuteStatementResponse in
+            do {
+                let raw = try await runner.run(prepared, on: connection)
+                let response = try await runner.response(raw, request: options, on: connection)
+                try? await connection.close()
+                return response
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        }
+        do {
+            return try await withDeadline(settings.statementTimeout) { try await statement.value }
+        } catch is DeadlineExceeded {
+            logger.info("a statement sent with continueAfterTimeout runs on past the call's \(settings.statementTimeout)")
+            throw DataAPIError(.statementTimeout, "Request timed out")
+        } catch {
+            throw DataAPIError.from(error)
         }
     }
 
@@ -300,14 +336,18 @@ public final class DataAPIService: Sendable {
         }
     }
 
-    private var startupParameters: [(String, String)] {
-        [("statement_timeout", String(settings.statementTimeout.components.seconds * 1000)), ("TimeZone", "UTC")]
+    /// PostgreSQL cancels a statement at the call's timeout (0: never).
+    private func startupParameters(statementTimeout: Duration?) -> [(String, String)] {
+        let milliseconds = statementTimeout.map { $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000 } ?? 0
+        return [("statement_timeout", String(milliseconds)), ("TimeZone", "UTC")]
     }
 
-    private func connect(database: String, as credentials: Credentials) async throws -> PostgresConnection {
+    private var startupParameters: [(String, String)] { startupParameters(statementTimeout: settings.statementTimeout) }
+
+    private func connect(database: String, as credentials: Credentials, cancelsAtTimeout: Bool = true) async throws -> PostgresConnection {
         var configuration = PostgresConnection.Configuration(host: settings.host, port: settings.port, username: credentials.username,
                                                              password: credentials.password, database: database, tls: .disable)
-        configuration.options.additionalStartupParameters = startupParameters
+        configuration.options.additionalStartupParameters = startupParameters(statementTimeout: cancelsAtTimeout ? settings.statementTimeout : nil)
         let (logger, target) = (logger, configuration)
         do {
             return try await withDeadline(settings.connectTimeout) {

@@ -1,21 +1,32 @@
 /// A PostgreSQL schema declared in Swift: extensions and tables with their columns, constraints and
 /// indexes. Rendered by `SchemaRenderer` into idempotent DDL; checked by `SchemaValidator`.
-public struct Schema: Sendable {
+public struct Schema: Sendable, Codable {
     public var extensions: [String]
     public var tables: [Table]
     /// The login role the application connects as: it reads and writes the tables' rows and reads
     /// the applied fingerprints, and can do nothing else (no DDL, no roles). The migrator, as the
     /// cluster's master user, creates it and grants exactly that; nil declares no such role.
     public var applicationRole: String?
+    /// Tables the schema used to have and drops knowingly (with their rows); see `Dropped`.
+    public var droppedTables: [Dropped] = []
     public var location: SourceLocation?
 
     public init(extensions: [String], applicationRole: String? = nil, fileID: String = #fileID, line: Int = #line,
-                @TableListBuilder tables: () -> [Table]) {
+                @TableListBuilder tables: () -> [TableListElement]) {
         self.extensions = extensions
         self.applicationRole = applicationRole
-        self.tables = tables()
+        self.tables = []
+        for element in tables() {
+            switch element {
+            case .table(let table): self.tables.append(table)
+            case .dropped(let dropped): droppedTables.append(dropped)
+            }
+        }
         location = SourceLocation(file: fileID, line: line)
     }
+
+    /// What a migration snapshot keeps: the shape of the database, not where or how it was declared.
+    enum CodingKeys: String, CodingKey { case extensions, tables, applicationRole }
 
     public func table(_ name: String) -> Table? { tables.first { $0.name == name } }
 }
@@ -26,7 +37,7 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(file):\(line)" }
 }
 
-public struct Table: Sendable {
+public struct Table: Sendable, Codable {
     public var name: String
     public var columns: [Column] = []
     public var primaryKey: [String] = []
@@ -34,9 +45,17 @@ public struct Table: Sendable {
     public var foreignKeys: [ForeignKey] = []
     public var checks: [Check] = []
     public var indexes: [Index] = []
+    /// The table's name before a rename this declaration asks for; see `renamed(from:)`.
+    public var previousName: String?
+    /// Columns the table used to have and drops knowingly (with their values).
+    public var droppedColumns: [Dropped] = []
+    public var location: SourceLocation?
 
-    public init(_ name: String, @TableBuilder _ build: () -> [TableElement]) {
+    enum CodingKeys: String, CodingKey { case name, columns, primaryKey, uniques, foreignKeys, checks, indexes }
+
+    public init(_ name: String, fileID: String = #fileID, line: Int = #line, @TableBuilder _ build: () -> [TableElement]) {
         self.name = name
+        location = SourceLocation(file: fileID, line: line)
         for element in build() {
             switch element {
             case .column(let column):
@@ -50,11 +69,41 @@ public struct Table: Sendable {
             case .foreignKey(let key): foreignKeys.append(key)
             case .check(let check): checks.append(check)
             case .index(let index): indexes.append(index)
+            case .dropped(let dropped): droppedColumns.append(dropped)
             }
         }
     }
 
     public func column(_ name: String) -> Column? { columns.first { $0.name == name } }
+
+    /// Declares that this table is the one called `previousName` until now: the migration renames it
+    /// (rows kept) instead of dropping one table and creating another.
+    public func renamed(from previousName: String) -> Table {
+        var copy = self
+        copy.previousName = previousName
+        return copy
+    }
+}
+
+/// A table or column the schema no longer declares, dropped on purpose: without one, a migration
+/// that would drop it (and the data in it) is refused at synth time. `reason` is for the reviewer.
+public struct Dropped: Sendable, Equatable {
+    public var name: String
+    public var reason: String
+    public var location: SourceLocation
+
+    public static func table(_ name: String, because reason: String, fileID: String = #fileID, line: Int = #line) -> Dropped {
+        Dropped(name: name, reason: reason, location: SourceLocation(file: fileID, line: line))
+    }
+
+    public static func column(_ name: String, because reason: String, fileID: String = #fileID, line: Int = #line) -> Dropped {
+        Dropped(name: name, reason: reason, location: SourceLocation(file: fileID, line: line))
+    }
+}
+
+public enum TableListElement: Sendable {
+    case table(Table)
+    case dropped(Dropped)
 }
 
 public enum TableElement: Sendable {
@@ -64,19 +113,45 @@ public enum TableElement: Sendable {
     case foreignKey(ForeignKey)
     case check(Check)
     case index(Index)
+    case dropped(Dropped)
 }
 
-public struct Column: Sendable, Equatable {
+public struct Column: Sendable, Equatable, Codable {
     public var name: String
     public var type: ColumnType
     public var isNullable = true
     public var defaultValue: DefaultValue?
     public var isPrimaryKey = false
     public var reference: ColumnReference?
+    /// The column's name before a rename this declaration asks for.
+    public var previousName: String?
+    /// How to convert existing values when the type changes; see `changingType(using:)`.
+    public var typeChange: TypeChange?
+    public var location: SourceLocation?
 
-    public init(_ name: String, _ type: ColumnType) {
+    enum CodingKeys: String, CodingKey { case name, type, isNullable, defaultValue, isPrimaryKey, reference }
+
+    public init(_ name: String, _ type: ColumnType, fileID: String = #fileID, line: Int = #line) {
         self.name = name
         self.type = type
+        location = SourceLocation(file: fileID, line: line)
+    }
+
+    /// The shape the database sees; how and where the column was declared does not count.
+    public static func == (a: Column, b: Column) -> Bool {
+        a.name == b.name && a.type == b.type && a.isNullable == b.isNullable && a.defaultValue == b.defaultValue
+            && a.isPrimaryKey == b.isPrimaryKey && a.reference == b.reference
+    }
+
+    /// Declares that this column is the one called `previousName` until now: renamed, values kept.
+    public func renamed(from previousName: String) -> Column { with { $0.previousName = previousName } }
+
+    /// Converts existing values with `expression` (SQL over the column's old value, as in
+    /// `ALTER COLUMN … TYPE … USING`) when the declared type differs from the stored one. A change
+    /// that can lose information (anything but integer → bigint or → text) must also say
+    /// `acknowledgingDataLoss`, or synth refuses it.
+    public func changingType(using expression: String, acknowledgingDataLoss reason: String? = nil) -> Column {
+        with { $0.typeChange = TypeChange(using: expression, dataLossReason: reason) }
     }
 
     public func notNull() -> Column { with { $0.isNullable = false } }
@@ -93,14 +168,19 @@ public struct Column: Sendable, Equatable {
     }
 }
 
+public struct TypeChange: Sendable, Equatable {
+    public var using: String
+    public var dataLossReason: String?
+}
+
 /// A single-column foreign key declared on the column itself.
-public struct ColumnReference: Sendable, Equatable {
+public struct ColumnReference: Sendable, Equatable, Codable {
     public var table: String
     public var column: String
     public var onDelete: ForeignKey.Action
 }
 
-public enum ColumnType: Sendable, Equatable {
+public enum ColumnType: Sendable, Equatable, Codable {
     case uuid, text, bigint, integer, boolean, jsonb, timestamptz
     case textArray
     case vector(dimension: Int)
@@ -108,12 +188,30 @@ public enum ColumnType: Sendable, Equatable {
     /// `tsvector GENERATED ALWAYS AS (setweight(to_tsvector(config, coalesce(col, '')), 'A') || …) STORED`.
     case generatedTSVector(config: String, sources: [WeightedSource])
 
-    public struct WeightedSource: Sendable, Equatable {
+    public struct WeightedSource: Sendable, Equatable, Codable {
         public var column: String
         public var weight: Character
         public init(_ column: String, weight: Character) {
             self.column = column
             self.weight = weight
+        }
+
+        enum CodingKeys: String, CodingKey { case column, weight }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            column = try container.decode(String.self, forKey: .column)
+            let text = try container.decode(String.self, forKey: .weight)
+            guard text.count == 1, let weight = text.first else {
+                throw DecodingError.dataCorruptedError(forKey: .weight, in: container, debugDescription: "a weight is one letter, A–D")
+            }
+            self.weight = weight
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(column, forKey: .column)
+            try container.encode(String(weight), forKey: .weight)
         }
     }
 
@@ -127,7 +225,7 @@ public enum ColumnType: Sendable, Equatable {
 }
 
 /// A column default. `sql` is an expression written by the schema's author, never user input.
-public enum DefaultValue: Sendable, Equatable {
+public enum DefaultValue: Sendable, Equatable, Codable {
     case now
     case randomUUID
     case integer(Int)
@@ -149,8 +247,8 @@ public enum DefaultValue: Sendable, Equatable {
     }
 }
 
-public struct ForeignKey: Sendable, Equatable {
-    public enum Action: String, Sendable { case noAction = "NO ACTION", cascade = "CASCADE", setNull = "SET NULL", restrict = "RESTRICT" }
+public struct ForeignKey: Sendable, Equatable, Codable {
+    public enum Action: String, Sendable, Codable { case noAction = "NO ACTION", cascade = "CASCADE", setNull = "SET NULL", restrict = "RESTRICT" }
     public var columns: [String]
     public var table: String
     public var referencedColumns: [String]
@@ -165,7 +263,7 @@ public struct ForeignKey: Sendable, Equatable {
 }
 
 /// A named CHECK constraint; the expression is the schema author's SQL.
-public struct Check: Sendable, Equatable {
+public struct Check: Sendable, Equatable, Codable {
     public var name: String
     public var expression: String
     public init(_ name: String, _ expression: String) {
@@ -174,8 +272,8 @@ public struct Check: Sendable, Equatable {
     }
 }
 
-public struct Index: Sendable, Equatable {
-    public enum Method: Sendable, Equatable {
+public struct Index: Sendable, Equatable, Codable {
+    public enum Method: Sendable, Equatable, Codable {
         /// btree over columns; each may carry `DESC`.
         case btree([IndexColumn], unique: Bool)
         /// GIN over a tsvector column, for `@@` full-text queries.
@@ -214,7 +312,7 @@ public struct Index: Sendable, Equatable {
     }
 }
 
-public struct IndexColumn: Sendable, Equatable, ExpressibleByStringLiteral {
+public struct IndexColumn: Sendable, Equatable, Codable, ExpressibleByStringLiteral {
     public var name: String
     public var descending: Bool
     public init(_ name: String, descending: Bool = false) {
@@ -226,7 +324,7 @@ public struct IndexColumn: Sendable, Equatable, ExpressibleByStringLiteral {
 }
 
 /// pgvector distance operators and their HNSW operator classes.
-public enum VectorOperator: String, Sendable {
+public enum VectorOperator: String, Sendable, Codable {
     case cosine, l2, innerProduct
 
     /// The operator class for `type` (`vector_cosine_ops`, `halfvec_l2_ops`, …).
@@ -257,19 +355,22 @@ public enum TableBuilder {
     public static func buildExpression(_ check: Check) -> [TableElement] { [.check(check)] }
     public static func buildExpression(_ key: ForeignKey) -> [TableElement] { [.foreignKey(key)] }
     public static func buildExpression(_ element: TableElement) -> [TableElement] { [element] }
+    public static func buildExpression(_ dropped: Dropped) -> [TableElement] { [.dropped(dropped)] }
     public static func buildBlock(_ parts: [TableElement]...) -> [TableElement] { parts.flatMap { $0 } }
     public static func buildOptional(_ part: [TableElement]?) -> [TableElement] { part ?? [] }
+    public static func buildArray(_ parts: [[TableElement]]) -> [TableElement] { parts.flatMap { $0 } }
     public static func buildEither(first part: [TableElement]) -> [TableElement] { part }
     public static func buildEither(second part: [TableElement]) -> [TableElement] { part }
 }
 
 @resultBuilder
 public enum TableListBuilder {
-    public static func buildExpression(_ table: Table) -> [Table] { [table] }
-    public static func buildBlock(_ parts: [Table]...) -> [Table] { parts.flatMap { $0 } }
-    public static func buildOptional(_ part: [Table]?) -> [Table] { part ?? [] }
-    public static func buildEither(first part: [Table]) -> [Table] { part }
-    public static func buildEither(second part: [Table]) -> [Table] { part }
+    public static func buildExpression(_ table: Table) -> [TableListElement] { [.table(table)] }
+    public static func buildExpression(_ dropped: Dropped) -> [TableListElement] { [.dropped(dropped)] }
+    public static func buildBlock(_ parts: [TableListElement]...) -> [TableListElement] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [TableListElement]?) -> [TableListElement] { part ?? [] }
+    public static func buildEither(first part: [TableListElement]) -> [TableListElement] { part }
+    public static func buildEither(second part: [TableListElement]) -> [TableListElement] { part }
 }
 
 extension TableElement {

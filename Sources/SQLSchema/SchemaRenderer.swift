@@ -1,28 +1,89 @@
 import Crypto
 
-/// Writes a schema as idempotent PostgreSQL DDL: `CREATE EXTENSION/TABLE/INDEX IF NOT EXISTS` in
-/// declaration order, then the row recording the schema's fingerprint in `schema_version`. Applying
-/// it to a database that already has it changes nothing.
+/// Writes a schema as PostgreSQL DDL: the statements that create it in an empty database, in
+/// declaration order, the role statements the migrator runs after every migration, and
+/// `schema.sql`, the file a new database is created from.
 public enum SchemaRenderer {
-    public static let versionTable = "schema_version"
+    public static let versionTable = SchemaCatalog.versionTable
 
-    /// The schema's statements (without trailing semicolons), in the order they must run.
+    /// Extensions, then each table with its indexes (without trailing semicolons), in the order they must run.
     public static func statements(_ schema: Schema) -> [String] {
-        var statements = schema.extensions.map { "CREATE EXTENSION IF NOT EXISTS \(Identifier.quoted($0))" }
-        statements.append("""
-            CREATE TABLE IF NOT EXISTS \(versionTable) (
-              fingerprint text NOT NULL,
-              applied_at timestamptz NOT NULL DEFAULT now(),
-              CONSTRAINT \(versionTable)_pkey PRIMARY KEY (fingerprint)
-            )
-            """)
+        var statements = schema.extensions.map(createExtension)
         for table in schema.tables {
             statements.append(createTable(table))
             statements += table.indexes.map { createIndex($0, on: table) }
         }
-        if let role = schema.applicationRole { statements += applicationRole(role, tables: schema.tables.map(\.name)) }
         return statements
     }
+
+    /// The application role and its grants; idempotent, so the migrator runs them after every
+    /// migration (a new table gets its grant, a role changed by hand is put back).
+    public static func roleStatements(_ schema: Schema) -> [String] {
+        guard let role = schema.applicationRole else { return [] }
+        return applicationRole(role, tables: schema.tables.map(\.name))
+    }
+
+    static func createExtension(_ name: String) -> String { "CREATE EXTENSION IF NOT EXISTS \(Identifier.quoted(name))" }
+
+    /// Brings the migrator's history table to its current shape, whatever shape it had: a database
+    /// created before versioned migrations has `(fingerprint PRIMARY KEY, applied_at)`, whose rows are
+    /// kept (with no version) and whose columns stay, so a runtime of that time can still read it.
+    public static let historyStatements = [
+        "CREATE TABLE IF NOT EXISTS \(versionTable) (fingerprint text, applied_at timestamptz NOT NULL DEFAULT now())",
+        "ALTER TABLE \(versionTable) DROP CONSTRAINT IF EXISTS \(versionTable)_pkey",
+        "ALTER TABLE \(versionTable) ALTER COLUMN fingerprint DROP NOT NULL",
+        "ALTER TABLE \(versionTable) ADD COLUMN IF NOT EXISTS version integer, ADD COLUMN IF NOT EXISTS name text, "
+            + "ADD COLUMN IF NOT EXISTS checksum text, ADD COLUMN IF NOT EXISTS how text, "
+            + "ADD COLUMN IF NOT EXISTS started_at timestamptz, ADD COLUMN IF NOT EXISTS finished_at timestamptz",
+        "CREATE UNIQUE INDEX IF NOT EXISTS \(versionTable)_version_key ON \(versionTable) (version)",
+    ]
+
+    /// Stops `schema.sql` on a database that already has a schema: an existing database is upgraded
+    /// by its migrations, never by re-running the full schema (which would record a version the
+    /// tables do not have).
+    public static let emptyDatabaseGuard = """
+        DO $$
+        BEGIN
+          IF to_regclass('\(versionTable)') IS NOT NULL THEN
+            RAISE EXCEPTION 'this database already has a schema (table \(versionTable) exists): upgrade it with chat-store migrate, not schema.sql';
+          END IF;
+        END
+        $$
+        """
+
+    /// A finished version for the history.
+    public struct HistoryRow: Sendable, Equatable {
+        public var version: Int
+        public var name: String
+        public var checksum: String
+        public var fingerprint: String
+        public init(version: Int, name: String, checksum: String, fingerprint: String) {
+            self.version = version
+            self.name = name
+            self.checksum = checksum
+            self.fingerprint = fingerprint
+        }
+    }
+
+    /// How a version came to be recorded.
+    public enum How: String, Sendable {
+        /// The migration ran.
+        case applied
+        /// The database was created from schema.sql at that version or later.
+        case created
+        /// The database was created before versioned migrations and its tables matched the version.
+        case adopted
+    }
+
+    /// Records versions as finished; a no-op for a version already recorded.
+    public static func recordFinished(_ rows: [HistoryRow], how: How) -> String {
+        let values = rows.map { "(\($0.version), \(literal($0.name)), \(literal($0.checksum)), \(literal($0.fingerprint)), '\(how.rawValue)', now(), now())" }
+        return "INSERT INTO \(versionTable) (version, name, checksum, fingerprint, how, started_at, finished_at) VALUES "
+            + values.joined(separator: ", ") + " ON CONFLICT (version) DO NOTHING"
+    }
+
+    /// A SQL string literal of text synth wrote (names, checksums): quotes doubled.
+    static func literal(_ text: String) -> String { "'" + String(text.flatMap { $0 == "'" ? ["'", "'"] : [$0] }) + "'" }
 
     /// Creates the application role unless it exists (a concurrent migrator may create it first:
     /// roles belong to the whole cluster), checks that an existing one has no more power than it
@@ -67,48 +128,32 @@ public enum SchemaRenderer {
         ]
     }
 
-    /// `sha256:<hex>` of the canonical DDL: the statements, one per paragraph.
-    public static func fingerprint(_ schema: Schema) -> String {
-        "sha256:" + sha256Hex(statements(schema).joined(separator: ";\n\n") + ";\n")
-    }
+    /// The schema's fingerprint: the digest of its catalog description (`SchemaCatalog`).
+    public static func fingerprint(_ schema: Schema) -> String { SchemaCatalog.fingerprint(schema) }
 
     /// Lower-case hex SHA-256 of the text's UTF-8.
-    static func sha256Hex(_ text: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: SHA256.hash(data: Array(text.utf8)).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
-    }
+    static func sha256Hex(_ text: String) -> String { SchemaCatalog.hex(SHA256.hash(data: Array(text.utf8))) }
 
-    /// The statement that records `fingerprint` as applied; a no-op when it already is.
-    public static func recordFingerprint(_ fingerprint: String) -> String {
-        "INSERT INTO \(versionTable) (fingerprint) VALUES ('\(fingerprint)') ON CONFLICT (fingerprint) DO NOTHING"
-    }
-
-    /// The whole `schema.sql` file.
-    public static func file(_ schema: Schema, header: [String]) -> String {
-        let fingerprint = fingerprint(schema)
+    /// The whole `schema.sql`: for an empty database only. It creates the schema and records the
+    /// migrations in `history` as done, since the database it makes is where they lead.
+    public static func file(_ schema: Schema, header: [String], history: [HistoryRow]) -> String {
         var text = header.map { "-- \($0)\n" }.joined()
-        text += "-- fingerprint: \(fingerprint)\n"
-        text += "-- Idempotent: IF NOT EXISTS everywhere, so applying it again changes nothing.\n\n"
+        text += "-- fingerprint: \(fingerprint(schema))\n"
+        if let last = history.last { text += "-- version: \(last.version)\n" }
+        text += "-- For an empty database only: it refuses one that has a schema. `chat-store migrate` upgrades an existing database.\n\n"
         text += "BEGIN;\n\n"
-        text += (statements(schema) + [recordFingerprint(fingerprint)]).map { $0 + ";\n\n" }.joined()
+        var all = [emptyDatabaseGuard] + statements(schema) + historyStatements
+        if !history.isEmpty { all.append(recordFinished(history, how: .created)) }
+        all += roleStatements(schema)
+        text += all.map { $0 + ";\n\n" }.joined()
         return text + "COMMIT;\n"
     }
 
     static func createTable(_ table: Table) -> String {
         var lines = table.columns.map(columnDefinition)
         let name = Identifier.quoted(table.name)
-        if !table.primaryKey.isEmpty {
-            lines.append("CONSTRAINT \(Identifier.quoted(table.name + "_pkey")) PRIMARY KEY (\(list(table.primaryKey)))")
-        }
-        for unique in table.uniques {
-            lines.append("CONSTRAINT \(Identifier.quoted(([table.name] + unique + ["key"]).joined(separator: "_"))) UNIQUE (\(list(unique)))")
-        }
-        for key in table.foreignKeys {
-            let constraint = Identifier.quoted(([table.name] + key.columns + ["fkey"]).joined(separator: "_"))
-            lines.append("CONSTRAINT \(constraint) FOREIGN KEY (\(list(key.columns))) REFERENCES \(Identifier.quoted(key.table)) (\(list(key.referencedColumns))) ON DELETE \(key.onDelete.rawValue)")
-        }
-        for check in table.checks {
-            lines.append("CONSTRAINT \(Identifier.quoted(check.name)) CHECK (\(check.expression))")
+        for constraint in SchemaCatalog.constraints(of: table) {
+            lines.append("CONSTRAINT \(Identifier.quoted(constraint.name)) \(constraint.definition)")
         }
         return "CREATE TABLE IF NOT EXISTS \(name) (\n" + lines.map { "  " + $0 }.joined(separator: ",\n") + "\n)"
     }
@@ -140,7 +185,8 @@ public enum SchemaRenderer {
         }
     }
 
-    static func createIndex(_ index: Index, on table: Table) -> String {
+    /// `concurrently` builds it without blocking writes (outside a transaction), for a table that has rows.
+    static func createIndex(_ index: Index, on table: Table, concurrently: Bool = false) -> String {
         let target = "\(Identifier.quoted(index.name)) ON \(Identifier.quoted(table.name))"
         var sql: String
         switch index.method {
@@ -160,8 +206,10 @@ public enum SchemaRenderer {
             sql = "CREATE INDEX IF NOT EXISTS \(target) USING hnsw (\(Identifier.quoted(column)) \(op.operatorClass(for: type))) WITH (m = \(m), ef_construction = \(efConstruction))"
         }
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
+        if concurrently, let range = sql.range(of: "INDEX IF NOT EXISTS") {
+            sql.replaceSubrange(range, with: "INDEX CONCURRENTLY IF NOT EXISTS")
+        }
         return sql
     }
 
-    private static func list(_ names: [String]) -> String { names.map(Identifier.quoted).joined(separator: ", ") }
 }

@@ -81,6 +81,18 @@ extension DiffReport {
                 out += line + "\n"
             }
         }
+        if !migrations.isEmpty {
+            out += "\n" + paint("Migrations", "1") + "\n"
+            for migration in migrations {
+                out += "  \(Self.symbols[migration.change]!) \(migration.file)"
+                if migration.rewritesHistory { out += " " + paint("⛔ a committed migration \(migration.change == .removed ? "removed" : "edited"): databases that ran it will refuse to migrate", "31") }
+                out += "\n"
+                for reason in migration.dataLoss { out += "    " + paint("data loss: \(reason)", "31") + "\n" }
+                if migration.change != .removed {
+                    out += migration.sql.split(separator: "\n", omittingEmptySubsequences: false).map { "    | \($0)" }.joined(separator: "\n") + "\n"
+                }
+            }
+        }
         return out
     }
 
@@ -134,6 +146,18 @@ extension DiffReport {
         }
         if !schema.isEmpty {
             out += "\n#### Schema\n\n" + schema.map { "- \(Self.symbols[$0.change]!) \($0.kind.rawValue) `\($0.name)`\($0.detail.map { ": \($0)" } ?? "")\($0.dataLoss ? " ⚠️ data loss" : "")\n" }.joined()
+        }
+        if !migrations.isEmpty {
+            out += "\n#### Migration plan\n\nWhat the deploy runs on the database, in order, before the new code serves requests:\n\n"
+            for migration in migrations {
+                out += "- \(Self.symbols[migration.change]!) `\(migration.file)`"
+                if migration.rewritesHistory { out += " ⛔ **a committed migration \(migration.change == .removed ? "removed" : "edited")**: databases that ran it will refuse to migrate; restore it and add a new one" }
+                out += "\n"
+                for reason in migration.dataLoss { out += "  - ⚠️ data loss: \(reason)\n" }
+                if migration.change != .removed {
+                    out += "\n<details><summary>SQL</summary>\n\n```sql\n\(migration.sql)\(migration.sql.hasSuffix("\n") ? "" : "\n")```\n\n</details>\n\n"
+                }
+            }
         }
         return out
     }

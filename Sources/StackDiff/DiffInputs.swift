@@ -5,6 +5,7 @@ import Foundation
 #endif
 import CloudFormation
 import CostEstimate
+import SQLSchema
 import Spawn
 import SynthCore
 import YAML
@@ -24,30 +25,57 @@ public enum DiffInputs {
         var old: [String: String] = [:], new: [String: String] = [:]
         if let base {
             for name in try gitFiles(revision: base, directory: directory) { old[name] = try git(["show", "\(base):\(directory)/\(name)"]) }
-            for name in listDirectory(directory) { new[name] = try readFile(directory + "/" + name) }
+            for name in stageFiles(directory) { new[name] = try readFile(directory + "/" + name) }
         } else {
-            for name in listDirectory(directory) { old[name] = try readFile(directory + "/" + name) }
-            for artifact in try synthesizer.artifacts(for: stage) {
+            for name in stageFiles(directory) { old[name] = try readFile(directory + "/" + name) }
+            for artifact in try synthesizer.artifacts(for: stage, committedIn: outputDirectory) {
                 new[String(artifact.path.dropFirst(stage.name.count + 1))] = artifact.contents
             }
         }
         let stackNames = cloudFormationStackNames(manifest: new["manifest.json"] ?? old["manifest.json"])
         var versions: [StackTemplates] = []
-        for name in Set(old.keys).union(new.keys).sorted() where (name.hasSuffix(".yaml") || name.hasSuffix(".json")) && name != "manifest.json" {
+        for name in Set(old.keys).union(new.keys).sorted()
+        where (name.hasSuffix(".yaml") || name.hasSuffix(".json")) && name != "manifest.json" && !name.contains("/") {
             let stack = "\(stage.name)/" + name.split(separator: ".").dropLast().joined(separator: ".")
             let before = try old[name].map { TemplateTree(try parse($0, file: "\(directory)/\(name) (old)")) }
             let after = try new[name].map { TemplateTree(try parse($0, file: "\(directory)/\(name)")) }
             versions.append(StackTemplates(name: stack, stackName: stackNames[name], old: before, new: after))
         }
-        let schema = SchemaDiff.diff(old: old["schema.sql"] ?? "", new: new["schema.sql"] ?? "")
-        return DiffReport(stage: versions, schema: schema, usage: usage, name: stage.name)
+        var report = DiffReport(stage: versions, schema: try schemaChanges(old: old, new: new, directory: directory), usage: usage, name: stage.name)
+        report.migrations = MigrationChange.changes(old: old, new: new)
+        return report
+    }
+
+    /// The schema diff from the declared schemas both sides record; a side from before they were
+    /// recorded (no `latest-schema.json`) is compared by its schema.sql text instead.
+    static func schemaChanges(old: [String: String], new: [String: String], directory: String) throws -> [SchemaChange] {
+        let snapshot = StageSchema.directory + "/" + StageSchema.snapshotFile
+        func decoded(_ text: String?, side: String) throws -> Schema? {
+            guard let text else { return nil }
+            do {
+                return try JSONDecoder().decode(Schema.self, from: Data(text.utf8))
+            } catch {
+                throw Unreadable(description: "\(directory)/\(snapshot) (\(side)): not a schema synth wrote (\(error))")
+            }
+        }
+        let before = try decoded(old[snapshot], side: "old"), after = try decoded(new[snapshot], side: "new")
+        if (before != nil || old["schema.sql"] == nil) && (after != nil || new["schema.sql"] == nil) {
+            return SchemaDiff.diff(old: before, new: after)
+        }
+        return SchemaDiff.diffText(old: old["schema.sql"] ?? "", new: new["schema.sql"] ?? "")
+    }
+
+    /// A stage folder's files and its migrations folder's, by path relative to it.
+    static func stageFiles(_ directory: String) -> [String] {
+        listDirectory(directory).filter { $0 != StageSchema.directory }
+            + listDirectory(directory + "/" + StageSchema.directory).map { StageSchema.directory + "/" + $0 }
     }
 
     /// Any two files: CloudFormation templates (YAML in short or long form, or JSON), or two schema.sql files.
     public static func files(old: String, new: String) throws -> DiffReport {
         let before = try readFile(old), after = try readFile(new)
         if old.hasSuffix(".sql") && new.hasSuffix(".sql") {
-            return DiffReport(stacks: [], schema: SchemaDiff.diff(old: before, new: after))
+            return DiffReport(stacks: [], schema: SchemaDiff.diffText(old: before, new: after))
         }
         let stack = StackTemplates(name: new, stackName: nil, old: TemplateTree(try parse(before, file: old)),
                                    new: TemplateTree(try parse(after, file: new)))
@@ -91,7 +119,7 @@ public enum DiffInputs {
     }
 
     static func gitFiles(revision: String, directory: String) throws -> [String] {
-        try git(["ls-tree", "--name-only", "\(revision):\(directory)"]).split(separator: "\n").map(String.init)
+        try git(["ls-tree", "-r", "--name-only", "\(revision):\(directory)"]).split(separator: "\n").map(String.init)
     }
 
     /// Runs git and returns its standard output; a failure names the command and git's message.

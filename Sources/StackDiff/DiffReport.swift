@@ -6,6 +6,8 @@ import JSONText
 public struct DiffReport: Sendable {
     public var stacks: [StackDiffResult]
     public var schema: [SchemaChange]
+    /// Migration files added (or, wrongly, edited or removed) under out/<stage>/migrations/.
+    public var migrations: [MigrationChange] = []
     /// Blockers that span stacks of a stage (exports in use); each stack carries its own as well.
     public var stageBlockers: [DeployBlocker]
     /// What the change does to the monthly bill, when it was priced.
@@ -29,7 +31,7 @@ public struct DiffReport: Sendable {
     public var orphans: [RetainedOrphan] { stacks.flatMap(\.orphans) }
 
     public var changedStacks: [StackDiffResult] { stacks.filter { !$0.isEmpty || !$0.iam.isEmpty || !$0.securityGroups.isEmpty } }
-    public var hasChanges: Bool { !changedStacks.isEmpty || !schema.isEmpty || !blockers.isEmpty }
+    public var hasChanges: Bool { !changedStacks.isEmpty || !schema.isEmpty || !migrations.isEmpty || !blockers.isEmpty }
     public var replacements: [ResourceChange] { stacks.flatMap(\.resources).filter { $0.replacement != .none } }
     public var dataLoss: Int { stacks.flatMap(\.resources).filter { $0.dataLoss != nil }.count + schema.filter(\.dataLoss).count }
     public var broadening: Int {
@@ -57,6 +59,10 @@ public struct DiffReport: Sendable {
         let resources = stacks.flatMap(\.resources).count
         parts.append("\(resources) resource change\(resources == 1 ? "" : "s") in \(changedStacks.count) stack\(changedStacks.count == 1 ? "" : "s")")
         if !schema.isEmpty { parts.append("\(schema.count) schema change\(schema.count == 1 ? "" : "s")") }
+        let added = migrations.filter { $0.change == .added }.count
+        if added > 0 { parts.append("\(added) new migration\(added == 1 ? "" : "s")") }
+        let rewritten = migrations.filter(\.rewritesHistory).count
+        if rewritten > 0 { parts.append("\(rewritten) committed migration\(rewritten == 1 ? "" : "s") edited or removed") }
         if !replacements.isEmpty { parts.append("\(replacements.count) replacement\(replacements.count == 1 ? "" : "s")") }
         if dataLoss > 0 { parts.append("\(dataLoss) with possible data loss") }
         if broadening > 0 { parts.append("\(broadening) widening access") }
@@ -129,6 +135,10 @@ public struct DiffReport: Sendable {
             ("schema", .array(schema.map { change in
                 .object([("kind", .string(change.kind.rawValue)), ("name", .string(change.name)), ("change", .string(change.change.rawValue)),
                          ("detail", change.detail.map(JSON.string) ?? .null), ("dataLoss", .bool(change.dataLoss))])
+            })),
+            ("migrations", .array(migrations.map { migration in
+                .object([("file", .string(migration.file)), ("change", .string(migration.change.rawValue)), ("sql", .string(migration.sql)),
+                         ("dataLoss", .array(migration.dataLoss.map(JSON.string))), ("rewritesHistory", .bool(migration.rewritesHistory))])
             })),
             ("verdict", .string(verdict)),
         ]).rendered()

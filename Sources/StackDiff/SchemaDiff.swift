@@ -1,7 +1,9 @@
-/// Tables, columns and indexes of two schema.sql files (as synth writes them), and what changing
-/// from one to the other drops.
+import SQLSchema
+
+/// What changes between two schemas, object by object: extensions, tables, columns, constraints
+/// and indexes, and what the change drops.
 public struct SchemaChange: Sendable, Equatable {
-    public enum Kind: String, Sendable { case table, column, index }
+    public enum Kind: String, Sendable { case `extension`, table, column, constraint, index }
     public var kind: Kind
     public var name: String
     public var change: Change
@@ -11,6 +13,48 @@ public struct SchemaChange: Sendable, Equatable {
 }
 
 public enum SchemaDiff {
+    /// The difference between two declared schemas (nil: none), by their catalog descriptions, so
+    /// it sees everything the migrator checks: constraints and index methods included.
+    public static func diff(old: Schema?, new: Schema?) -> [SchemaChange] {
+        func keyed(_ schema: Schema?) -> [String: String] {
+            var result: [String: String] = [:]
+            for line in schema.map(SchemaCatalog.lines) ?? [] {
+                let words = line.split(separator: " ", maxSplits: 2).map(String.init)
+                guard words.count >= 2 else { continue }
+                result[words[0] + " " + words[1]] = words.count > 2 ? words[2] : ""
+            }
+            return result
+        }
+        let before = keyed(old), after = keyed(new)
+        var changes: [SchemaChange] = []
+        for key in Set(before.keys).union(after.keys).sorted() {
+            let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
+            guard let kind = SchemaChange.Kind(rawValue: parts[0]) else { continue }
+            let name = parts[1]
+            switch (before[key], after[key]) {
+            case (nil, let shape?):
+                changes.append(SchemaChange(kind: kind, name: name, change: .added, detail: shape.isEmpty ? nil : shape, dataLoss: false))
+            case (let shape?, nil):
+                let loses = kind == .table || kind == .column
+                let detail = [shape.isEmpty ? nil : shape, loses ? "dropped with its \(kind == .table ? "rows" : "values")" : nil].compactMap { $0 }.joined(separator: ", ")
+                changes.append(SchemaChange(kind: kind, name: name, change: .removed, detail: detail.isEmpty ? nil : detail, dataLoss: loses))
+            case (let was?, let now?) where was != now:
+                let retyped = kind == .column && columnType(was) != columnType(now)
+                changes.append(SchemaChange(kind: kind, name: name, change: .modified, detail: "\(was) → \(now)", dataLoss: retyped))
+            default: break
+            }
+        }
+        return changes
+    }
+
+    /// `text[] not null default` → `text[]`.
+    static func columnType(_ shape: String) -> String {
+        var type = shape
+        for suffix in [" generated", " default", " not null"] where type.hasSuffix(suffix) { type = String(type.dropLast(suffix.count)) }
+        return type
+    }
+
+    /// For revisions from before `latest-schema.json` existed: tables, columns and indexes read from schema.sql text.
     struct Table: Equatable {
         var columns: [(name: String, type: String)]
         static func == (a: Table, b: Table) -> Bool { a.columns.map { $0.name + " " + $0.type } == b.columns.map { $0.name + " " + $0.type } }
@@ -27,10 +71,14 @@ public enum SchemaDiff {
             if line.hasPrefix("CREATE TABLE") {
                 let words = line.split(separator: " ").map(String.init).filter { !["CREATE", "TABLE", "IF", "NOT", "EXISTS", "("].contains($0) }
                 current = words.first.map { trimmed(Substring($0), "\"(") }
+                // The migrator's own history table is no part of the schema.
+                if current == SchemaCatalog.versionTable || !line.hasSuffix("(") { current = nil }
                 if let current { tables[current] = Table(columns: []) }
             } else if line.hasPrefix("CREATE"), line.contains("INDEX") {
                 let words = line.split(separator: " ").map(String.init)
-                if let on = words.firstIndex(of: "ON"), on > 0 { indexes[trimmed(Substring(words[on - 1]), "\"")] = line }
+                if let on = words.firstIndex(of: "ON"), on > 0, on + 1 < words.count, words[on + 1] != SchemaCatalog.versionTable {
+                    indexes[trimmed(Substring(words[on - 1]), "\"")] = line
+                }
             } else if line.hasPrefix(")") {
                 current = nil
             } else if let table = current, !line.isEmpty, !line.hasPrefix("CONSTRAINT"), !line.hasPrefix("--") {
@@ -51,7 +99,7 @@ public enum SchemaDiff {
         return String(result)
     }
 
-    public static func diff(old: String, new: String) -> [SchemaChange] {
+    public static func diffText(old: String, new: String) -> [SchemaChange] {
         let a = parse(old), b = parse(new)
         var changes: [SchemaChange] = []
         for name in Set(a.tables.keys).union(b.tables.keys).sorted() {

@@ -5,10 +5,11 @@ import JSONText
 /// template files, dependencies, parameters, outputs and function artifacts — what the packaging
 /// and deploy scripts walk.
 enum Manifest {
-    static func json(app: App, stage: String, stacks: [SynthesizedStack], schemaFingerprint: String?) -> JSON {
+    static func json(app: App, stage: String, stacks: [SynthesizedStack], schema: (fingerprint: String, version: Int)?) -> JSON {
         var entries: [(String, JSON)] = [("app", .string(app.name)), ("stage", .string(stage))]
-        if let schemaFingerprint {
-            entries.append(("schema", .object([("file", .string("schema.sql")), ("fingerprint", .string(schemaFingerprint))])))
+        if let schema {
+            entries.append(("schema", .object([("file", .string("schema.sql")), ("fingerprint", .string(schema.fingerprint)),
+                                               ("version", .number(String(schema.version))), ("migrations", .string(StageSchema.directory))])))
         }
         return .object(entries + [
             ("stacks", .array(stacks.map { stack in

@@ -70,14 +70,32 @@ func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, source: String) t
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Apply the schema this build carries and record its fingerprint.",
-        discussion: "With \(ChatContract.Environment.applicationSecretArn) set, also set the application role's password from that secret.")
+        abstract: "Bring the database to the schema version this build carries, applying its pending migrations in order.",
+        discussion: """
+            An empty database is created at the latest version; one created before versioned migrations is adopted as version 1 \
+            when its tables match. With \(ChatContract.Environment.applicationSecretArn) set, it also sets the application role's \
+            password from that secret. Exit status: 0 the database is at version \(ChatContract.Schema.version); 3 refused, nothing \
+            changed (another migrator holds the lock, unknown or edited migrations, tables not made by these migrations); \
+            4 a migration failed part-way, the message says which version the database is at, and running again continues.
+            """)
+
+    @Flag(name: .customLong("dry-run"), help: "Print the plan (and each index build's table size) without changing anything.")
+    var dryRun = false
+
     func run() async throws {
         let database = try await openDatabase(checkSchema: false)
-        try await database.migrator.migrate()
-        var result = ["fingerprint": ChatContract.Schema.fingerprint]
+        let report: SchemaMigrator.Report
+        do {
+            report = try await database.migrator.migrate(dryRun: dryRun)
+        } catch let error as MigrationError {
+            FileHandle.standardError.write(Data("chat-store migrate: \(error)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+        FileHandle.standardError.write(Data((report.description + "\n").utf8))
+        var result: [String: String] = ["fingerprint": ChatContract.Schema.fingerprint, "from": String(report.from), "to": String(report.to),
+                                        "dryRun": String(dryRun)]
         let environment = ProcessInfo.processInfo.environment
-        if let configuration = try? RuntimeConfiguration.fromEnvironment(environment), let arn = configuration.applicationSecretArn {
+        if !dryRun, let configuration = try? RuntimeConfiguration.fromEnvironment(environment), let arn = configuration.applicationSecretArn {
             let secret = try await ChatDatabase.secretsManager(configuration, environment: environment).databaseSecret(arn: arn)
             try await database.migrator.setPassword(of: secret.username, to: secret.password)
             result["applicationUser"] = secret.username

@@ -39,6 +39,9 @@ struct DataAPILocalCommand: AsyncParsableCommand {
     @Option(name: .customLong("resume-seconds"), help: "How long a simulated resume lasts.") var resumeSeconds: Double = 15
     @Option(name: .customLong("transaction-idle-timeout"), help: "Seconds before an idle transaction is rolled back.")
     var transactionIdleTimeout: Double = 180
+    @Option(name: .customLong("statement-wait"),
+            help: "Seconds a call waits for its statement (45 on AWS): past it, StatementTimeoutException; the statement is cancelled unless sent with continueAfterTimeout.")
+    var statementWait: Double = 45
     @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for a PostgreSQL connection before answering DatabaseUnavailableException.")
     var connectTimeout: Double = 10
     @Option(help: "Stage whose out/<stage>/schema.sql a throwaway database gets.") var stage = "dev"
@@ -67,6 +70,8 @@ struct DataAPILocalCommand: AsyncParsableCommand {
             settings.secrets = { arn in try await secrets.databaseSecret(arn: arn).credentials }
         }
         settings.transactionIdleTimeout = .milliseconds(Int(transactionIdleTimeout * 1000))
+        guard statementWait > 0 else { throw ValidationError("--statement-wait must be more than 0 seconds") }
+        settings.statementTimeout = .milliseconds(Int(statementWait * 1000))
         settings.connectTimeout = .milliseconds(Int(connectTimeout * 1000))
         let resume = autoPauseAfter.map { (pauseAfter: Duration.milliseconds(Int($0 * 1000)), duration: Duration.milliseconds(Int(resumeSeconds * 1000))) }
         let service = DataAPIService(settings: settings, resume: resume, logger: logger)

@@ -170,6 +170,7 @@ struct Diff: ParsableCommand {
         }
         let names = all ? synthesizer.stageNames : targets
         var stacks: [StackDiffResult] = [], schema: [SchemaChange] = [], blockers: [DeployBlocker] = [], costs: [CostChange] = []
+        var migrations: [MigrationChange] = []
         for name in names {
             let stage = try reported { try synthesizer.stage(named: name) }
             let report = try reported {
@@ -184,8 +185,14 @@ struct Diff: ParsableCommand {
                 change.name = "\(name): \(change.name)"
                 return change
             }
+            migrations += report.migrations.map { migration in
+                var migration = migration
+                migration.file = "\(name)/\(StageSchema.directory)/\(migration.file)"
+                return migration
+            }
         }
         var report = DiffReport(stacks: stacks, schema: schema, stageBlockers: blockers)
+        report.migrations = migrations
         report.cost = CostChange.merged(costs)
         return report
     }

@@ -10,17 +10,23 @@ import TestSupport
         let migrator = harness.chat.migrator
         await #expect(throws: SchemaMigrator.Mismatch.notMigrated) { try await migrator.checkDatabase() }
         try await migrator.migrate()
-        try await migrator.migrate()
+        let again = try await migrator.migrate()
+        #expect(again.from == again.to && again.actions.isEmpty, "a second run finds nothing to do")
         try await migrator.checkDatabase()
-        let recorded = try harness.database.run("SELECT fingerprint FROM schema_version").split(separator: "\n").map(String.init)
-        #expect(recorded == [ChatContract.Schema.fingerprint])
+        let version = ChatContract.Schema.version
+        let recorded = try harness.database.run("SELECT version, how FROM schema_version ORDER BY version").split(separator: "\n").map(String.init)
+        #expect(recorded == (1...version).map { "\($0)|created" })
 
-        try harness.database.run("INSERT INTO schema_version (fingerprint, applied_at) VALUES ('sha256:newer', now() + interval '1 minute')")
-        await #expect(throws: SchemaMigrator.Mismatch.runtimeBehind(database: "sha256:newer", runtime: ChatContract.Schema.fingerprint)) {
+        // The next version only adds to this one (expand first, contract a version later), so this runtime works with it.
+        let record = "INSERT INTO schema_version (version, name, checksum, fingerprint, how, started_at, finished_at) VALUES "
+        try harness.database.run(record + "(\(version + 1), 'next', 'sha256:x', 'sha256:y', 'applied', now(), now())")
+        try await migrator.checkDatabase()
+        try harness.database.run(record + "(\(version + 2), 'after_next', 'sha256:x', 'sha256:y', 'applied', now(), now())")
+        await #expect(throws: SchemaMigrator.Mismatch.runtimeBehind(database: version + 2, runtime: version)) {
             try await migrator.checkDatabase()
         }
-        try harness.database.run("DELETE FROM schema_version WHERE fingerprint = '\(ChatContract.Schema.fingerprint)'")
-        await #expect(throws: SchemaMigrator.Mismatch.databaseBehind(database: "sha256:newer", runtime: ChatContract.Schema.fingerprint)) {
+        try harness.database.run("DELETE FROM schema_version WHERE version >= \(version)")
+        await #expect(throws: SchemaMigrator.Mismatch.databaseBehind(database: version - 1, runtime: version)) {
             try await migrator.checkDatabase()
         }
     }

@@ -6,7 +6,7 @@ import Testing
 
 /// Bad schema declarations are synth-time errors that say what to change.
 @Suite struct SchemaValidatorTests {
-    func problems(@TableListBuilder _ tables: () -> [Table]) -> [String] {
+    func problems(@TableListBuilder _ tables: () -> [TableListElement]) -> [String] {
         SchemaValidator.problems(in: Schema(extensions: ["vector", "pg_trgm"], tables: tables)).map(\.description)
     }
 

@@ -1,5 +1,6 @@
 import CloudFormation
 import Foundation
+import SQLSchema
 import Stacks
 import SynthCore
 import Testing
@@ -56,16 +57,32 @@ import TestSupport
         #expect(report.schema.isEmpty)
     }
 
-    @Test func aDroppedColumnIsDataLoss() throws {
-        let schema = try String(contentsOfFile: Self.root + "/out/dev/schema.sql", encoding: .utf8)
-        let dropped = schema.replacingOccurrences(of: "  excerpt text NOT NULL DEFAULT '',\n", with: "")
-            .replacingOccurrences(of: "  last_seq bigint NOT NULL DEFAULT 0,", with: "  last_seq integer NOT NULL DEFAULT 0,")
-        #expect(dropped != schema)
-        let changes = SchemaDiff.diff(old: schema, new: dropped)
-        #expect(changes.map(\.name) == ["conversation_vectors.excerpt", "conversations.last_seq"])
-        #expect(changes.allSatisfy { $0.dataLoss })
-        #expect(changes.last?.detail == "bigint → integer")
+    @Test func theSchemaDiffComparesDeclaredSchemasConstraintsIncluded() throws {
+        let schema = ChatSchema.schema(embeddingDimension: 1024)
+        var changed = schema
+        func table(_ name: String) throws -> Int { try #require(changed.tables.firstIndex { $0.name == name }) }
+        changed.tables[try table("conversation_vectors")].columns.removeAll { $0.name == "title" }
+        let conversations = try table("conversations")
+        let lastSeq = try #require(changed.tables[conversations].columns.firstIndex { $0.name == "last_seq" })
+        changed.tables[conversations].columns[lastSeq].type = .integer
+        changed.tables[try table("chat_history")].checks.removeAll { $0.name == "chat_history_seq_check" }
+        let changes = SchemaDiff.diff(old: schema, new: changed)
+        #expect(changes.map { "\($0.kind.rawValue) \($0.name)" }
+                == ["column conversation_vectors.title", "column conversations.last_seq", "constraint chat_history.chat_history_seq_check"])
+        #expect(changes.map(\.dataLoss) == [true, true, false])
+        #expect(changes[1].detail == "bigint not null default → integer not null default")
         #expect(SchemaDiff.diff(old: schema, new: schema).isEmpty)
-        #expect(SchemaDiff.diff(old: "", new: schema).filter { $0.kind == .table }.count == 5)
+        #expect(SchemaDiff.diff(old: nil, new: schema).filter { $0.kind == .table }.count == 4)
+    }
+
+    /// A revision from before the declared schema was recorded is compared by its schema.sql text,
+    /// and the migrator's history table is no part of either side.
+    @Test func aRevisionWithoutARecordedSchemaIsComparedByItsText() throws {
+        let legacy = try String(contentsOfFile: Self.root + "/Tests/Fixtures/legacy-schema/dev-schema-before-migrations.sql", encoding: .utf8)
+        let current = try String(contentsOfFile: Self.root + "/out/dev/schema.sql", encoding: .utf8)
+        let changes = SchemaDiff.diffText(old: legacy, new: current)
+        #expect(!changes.isEmpty)
+        #expect(changes.allSatisfy { $0.change == .added && !$0.name.contains("schema_version") }, "\(changes)")
+        #expect(SchemaDiff.diffText(old: legacy, new: legacy).isEmpty)
     }
 }

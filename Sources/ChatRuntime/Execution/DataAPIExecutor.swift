@@ -63,7 +63,16 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
         var request = ExecuteStatementRequest(resourceArn: clusterArn, secretArn: secretArn, sql: statement.sql, database: database,
                                               parameters: Self.parameters(statement.parameters), transactionId: transactionId)
         request.includeResultMetadata = false
-        let response: ExecuteStatementResponse = try await call("/Execute", request, retryingResume: true)
+        // The service stops waiting after about 45 s; continueAfterTimeout lets the statement finish
+        // anyway (the service allows it only outside a transaction).
+        let continues = statement.runsLong && transactionId == nil
+        if continues { request.continueAfterTimeout = true }
+        let response: ExecuteStatementResponse
+        do {
+            response = try await call("/Execute", request, retryingResume: true)
+        } catch SQLExecutionError.dataAPI(let code, let message) where continues && code == DataAPIErrorCode.statementTimeout.rawValue {
+            throw SQLExecutionError.stillRunning(message)
+        }
         let rows = try (response.records ?? []).map { record in try record.map(Self.value) }
         return SQLResult(rows: rows, updatedCount: response.numberOfRecordsUpdated ?? 0)
     }

@@ -38,10 +38,13 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
         public var connect: Duration
         /// One statement; past it the connection is closed, since the server may never answer.
         public var statement: Duration
+        /// A statement marked `runsLong` (an index build on a big table).
+        public var longStatement: Duration
 
-        public init(connect: Duration = .seconds(10), statement: Duration = .seconds(60)) {
+        public init(connect: Duration = .seconds(10), statement: Duration = .seconds(60), longStatement: Duration = .seconds(6 * 3600)) {
             self.connect = connect
             self.statement = statement
+            self.longStatement = longStatement
         }
     }
 
@@ -128,7 +131,7 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
 
     private func lease<T: Sendable>(on pool: SignedInPool, _ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
         try await pool.client.withConnection(within: timeouts.connect) { connection in
-            try await body(ConnectionExecutor(connection: connection, statementTimeout: timeouts.statement, logger: logger))
+            try await body(ConnectionExecutor(connection: connection, timeouts: timeouts, logger: logger))
         }
     }
 
@@ -179,7 +182,7 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
 /// One pinned connection, already inside the caller's transaction.
 struct ConnectionExecutor: SQLExecutor {
     let connection: PostgresConnection
-    let statementTimeout: Duration
+    let timeouts: PostgresExecutor.Timeouts
     let logger: Logger
 
     func execute(_ statement: SQLStatement) async throws -> SQLResult {
@@ -191,7 +194,7 @@ struct ConnectionExecutor: SQLExecutor {
             }
             try Self.bind(value, into: &bindings)
         }
-        return try await run(rewritten.sql, bindings)
+        return try await run(rewritten.sql, bindings, within: statement.runsLong ? timeouts.longStatement : timeouts.statement)
     }
 
     func batch(_ sql: String, _ parameterSets: [[String: SQLValue]]) async throws {
@@ -203,8 +206,9 @@ struct ConnectionExecutor: SQLExecutor {
     }
 
     /// A statement past its time closes the connection (a postgres-nio query ignores cancellation).
-    func run(_ sql: String, _ bindings: PostgresBindings = PostgresBindings()) async throws -> SQLResult {
+    func run(_ sql: String, _ bindings: PostgresBindings = PostgresBindings(), within statementTimeout: Duration? = nil) async throws -> SQLResult {
         let logger = logger
+        let statementTimeout = statementTimeout ?? timeouts.statement
         do {
             return try await connection.bounded(by: statementTimeout) { connection in
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)

@@ -14,6 +14,7 @@ struct ResultRow {
     func optionalText(_ index: Int, _ column: String) throws -> String? { try nullable(index, column, "text", \.text) }
     func double(_ index: Int, _ column: String) throws -> Double { try required(index, column, "a number", \.double) }
     func int(_ index: Int, _ column: String) throws -> Int64 { try required(index, column, "an integer", \.int) }
+    func bool(_ index: Int, _ column: String) throws -> Bool { try required(index, column, "a boolean", \.bool) }
     func optionalInt(_ index: Int, _ column: String) throws -> Int64? { try nullable(index, column, "an integer", \.int) }
 
     private func required<T>(_ index: Int, _ column: String, _ expected: String, _ read: (SQLValue) -> T?) throws -> T {

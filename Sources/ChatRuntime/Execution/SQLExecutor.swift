@@ -40,10 +40,15 @@ public enum SQLValue: Sendable, Equatable {
 public struct SQLStatement: Sendable {
     public var sql: String
     public var parameters: [String: SQLValue]
+    /// May run longer than a call waits (an index build): over the Data API it is sent with
+    /// `continueAfterTimeout`, and a call that stops waiting throws `SQLExecutionError.stillRunning`
+    /// while the statement goes on; on PostgreSQL it gets the long statement time limit.
+    public var runsLong = false
 
-    public init(_ sql: String, _ parameters: [String: SQLValue] = [:]) {
+    public init(_ sql: String, _ parameters: [String: SQLValue] = [:], runsLong: Bool = false) {
         self.sql = sql
         self.parameters = parameters
+        self.runsLong = runsLong
     }
 }
 
@@ -81,6 +86,8 @@ public enum SQLExecutionError: Error, Sendable, Equatable, CustomStringConvertib
     case unavailable(String)
     /// A value in a result that the runtime cannot read.
     case unsupportedValue(String)
+    /// The call stopped waiting for a `runsLong` statement, which goes on running in the database.
+    case stillRunning(String)
 
     public var description: String {
         switch self {
@@ -89,6 +96,7 @@ public enum SQLExecutionError: Error, Sendable, Equatable, CustomStringConvertib
         case .dataAPI(let code, let message): "\(code): \(message)"
         case .unavailable(let message): "database unavailable: \(message)"
         case .unsupportedValue(let message): message
+        case .stillRunning(let message): "the statement is still running in the database: \(message)"
         }
     }
 }

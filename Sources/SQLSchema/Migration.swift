@@ -1,0 +1,136 @@
+import Crypto
+
+/// One versioned migration, as `out/<stage>/migrations/NNNN_<slug>.sql` holds it: a header with the
+/// fingerprints before and after and the checksum of the body, then the body, whose statements run
+/// in one transaction except index builds, which run `CONCURRENTLY` after it, each on its own.
+public struct Migration: Sendable, Equatable {
+    public var version: Int
+    public var slug: String
+    /// The fingerprint of the schema it starts from; nil for the first migration, which starts empty.
+    public var before: String?
+    public var after: String
+    /// The checksum the header records.
+    public var checksum: String
+    public var body: String
+
+    public init(version: Int, slug: String, before: String?, after: String, checksum: String, body: String) {
+        self.version = version
+        self.slug = slug
+        self.before = before
+        self.after = after
+        self.checksum = checksum
+        self.body = body
+    }
+
+    public var fileName: String { Self.fileName(version: version, slug: slug) }
+    public var name: String { String(fileName.dropLast(4)) }
+
+    /// The body's actual checksum; a committed migration whose header says otherwise was edited.
+    public var computedChecksum: String { Self.checksum(of: body) }
+
+    public static func checksum(of body: String) -> String { "sha256:" + SchemaCatalog.hex(SHA256.hash(data: Array(body.utf8))) }
+
+    public static func fileName(version: Int, slug: String) -> String {
+        let digits = String(version)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "_" + slug + ".sql"
+    }
+
+    /// Statements that run in the migration's transaction, in order.
+    public var transactionalStatements: [String] { sections.transactional }
+    /// Statements that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`), in order, after it.
+    public var outsideStatements: [String] { sections.outside }
+
+    private var sections: (transactional: [String], outside: [String]) {
+        var transactional: [String] = [], outside: [String] = []
+        var inTransaction = false
+        for paragraph in Migration.paragraphs(body) {
+            let statement = paragraph.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.hasPrefix("--") }.joined(separator: "\n")
+            guard !statement.isEmpty else { continue }
+            let sql = statement.hasSuffix(";") ? String(statement.dropLast()) : statement
+            switch sql {
+            case "BEGIN": inTransaction = true
+            case "COMMIT": inTransaction = false
+            default: if inTransaction { transactional.append(sql) } else { outside.append(sql) }
+            }
+        }
+        return (transactional, outside)
+    }
+
+    private static func paragraphs(_ text: String) -> [String] {
+        var result: [String] = []
+        var current: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.isEmpty {
+                if !current.isEmpty { result.append(current.joined(separator: "\n")) }
+                current = []
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { result.append(current.joined(separator: "\n")) }
+        return result
+    }
+
+    /// The index and table a `CREATE INDEX CONCURRENTLY IF NOT EXISTS name ON table …` builds; nil for other statements.
+    public static func concurrentIndexBuild(_ statement: String) -> (index: String, table: String)? {
+        let words = statement.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        guard words.starts(with: ["CREATE"]), words.contains("CONCURRENTLY"), let exists = words.firstIndex(of: "EXISTS"),
+              exists + 3 < words.count, words[exists + 2] == "ON" else { return nil }
+        func bare(_ name: String) -> String { String(name.filter { $0 != "\"" }) }
+        return (bare(words[exists + 1]), bare(words[exists + 3]))
+    }
+
+    // MARK: The file
+
+    static let headerEnd = "\n\n"
+
+    /// The file's text: header, blank line, body.
+    public func file(stage: String) -> String {
+        var header = "-- Migration \(fileName.prefix(4)) of stage \(stage), written by `swift run synth \(stage)` from stacks/. Never edit it once committed.\n"
+        header += "-- before: \(before ?? "empty")\n"
+        header += "-- after: \(after)\n"
+        header += "-- checksum: \(checksum)\n"
+        return header + "\n" + body
+    }
+
+    public struct Unreadable: Error, Sendable, CustomStringConvertible {
+        public var file: String
+        public var problem: String
+        public var description: String { "\(file): \(problem)" }
+    }
+
+    /// Reads a migration file; `fileName` is `NNNN_<slug>.sql`.
+    public static func parse(fileName: String, text: String) throws(Unreadable) -> Migration {
+        func fail(_ problem: String) -> Unreadable { Unreadable(file: fileName, problem: problem) }
+        guard fileName.hasSuffix(".sql"), let underscore = fileName.firstIndex(of: "_"),
+              let version = Int(fileName[..<underscore]), fileName.distance(from: fileName.startIndex, to: underscore) == 4, version > 0 else {
+            throw fail("a migration is named NNNN_<slug>.sql, numbered from 0001")
+        }
+        guard let end = text.range(of: headerEnd) else { throw fail("no blank line after the header") }
+        var fields: [String: String] = [:]
+        for line in text[..<end.lowerBound].split(separator: "\n") {
+            guard line.hasPrefix("-- "), let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[line.index(line.startIndex, offsetBy: 3)..<colon]
+            fields[String(key)] = String(line[line.index(after: colon)...].drop { $0 == " " })
+        }
+        guard let before = fields["before"], let after = fields["after"], let checksum = fields["checksum"] else {
+            throw fail("the header must have before:, after: and checksum: lines")
+        }
+        let slug = String(fileName[fileName.index(after: underscore)...].dropLast(4))
+        return Migration(version: version, slug: slug, before: before == "empty" ? nil : before, after: after,
+                         checksum: checksum, body: String(text[end.upperBound...]))
+    }
+}
+
+extension String {
+    /// The range of the first occurrence of `needle`; SQLSchema has no Foundation.
+    func range(of needle: String) -> Range<String.Index>? {
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(needle) { return index..<self.index(index, offsetBy: needle.count) }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}

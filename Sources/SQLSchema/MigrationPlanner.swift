@@ -1,0 +1,350 @@
+/// Computes the migration from one declared schema to the next: the statements, their order, which
+/// ones run outside a transaction, and what is refused. Destructive steps need the declaration to
+/// acknowledge them (`Dropped`, `changingType(using:acknowledgingDataLoss:)`); steps that would
+/// lock or fail on a table with rows are either planned the online way (indexes `CONCURRENTLY`,
+/// foreign keys and checks `NOT VALID` then validated) or refused with the way to do it.
+public enum MigrationPlanner {
+    public struct Step: Sendable, Equatable {
+        /// What the step does, for the reviewer (a comment above its SQL).
+        public var summary: String
+        public var statements: [String]
+        /// Runs after the transaction, on its own (`CREATE INDEX CONCURRENTLY`).
+        public var outsideTransaction = false
+        /// The acknowledged reason when the step loses data.
+        public var dataLoss: String?
+        /// For the file name.
+        public var tag: String
+    }
+
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var location: SourceLocation?
+        public var subject: String
+        public var message: String
+        public var description: String { (location.map { "\($0): " } ?? "") + "\(subject): \(message)" }
+    }
+
+    /// The comment that flags a step losing data, before the declaration's reason; `synth diff` looks for it.
+    public static let dataLossMarker = "-- DATA LOSS, acknowledged: "
+
+    public struct Plan: Sendable {
+        public var steps: [Step]
+        public var problems: [Problem]
+        public var isEmpty: Bool { steps.isEmpty }
+
+        /// The migration file's body: the transaction, then the statements that run outside one.
+        public var body: String {
+            var text = ""
+            let inside = steps.filter { !$0.outsideTransaction }, outside = steps.filter(\.outsideTransaction)
+            if !inside.isEmpty {
+                text += "BEGIN;\n\n"
+                for step in inside { text += paragraph(step) }
+                text += "COMMIT;\n"
+            }
+            if !outside.isEmpty {
+                if !text.isEmpty { text += "\n" }
+                text += "-- Outside the transaction: CREATE INDEX CONCURRENTLY cannot run in one. Each builds without blocking writes.\n\n"
+                for step in outside { text += paragraph(step) }
+            }
+            return text
+        }
+
+        private func paragraph(_ step: Step) -> String {
+            var text = "-- \(step.summary)\n"
+            if let reason = step.dataLoss { text += MigrationPlanner.dataLossMarker + reason + "\n" }
+            return text + step.statements.map { $0 + ";\n" }.joined(separator: "\n") + "\n"
+        }
+
+        /// What the migration does to which tables: `alter_bot_vectors`, `create_bots_and_alter_conversations`.
+        public var slug: String {
+            let tags = steps.map(\.tag).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            guard !tags.isEmpty else { return "empty" }
+            var slug = tags.prefix(3).joined(separator: "_and_")
+            if tags.count > 3 { slug += "_and_\(tags.count - 3)_more" }
+            return slug
+        }
+    }
+
+    /// The plan from `old` (nil: an empty database) to `new`.
+    public static func plan(from old: Schema?, to new: Schema) -> Plan {
+        var planner = Planner(old: old ?? Schema(extensions: [], tables: { }), new: new)
+        planner.run()
+        return Plan(steps: planner.inside + planner.outside, problems: planner.problems)
+    }
+}
+
+private struct Planner {
+    let old: Schema
+    let new: Schema
+    var inside: [MigrationPlanner.Step] = []
+    var outside: [MigrationPlanner.Step] = []
+    var problems: [MigrationPlanner.Problem] = []
+
+    init(old: Schema, new: Schema) {
+        self.old = old
+        self.new = new
+    }
+
+    mutating func step(_ summary: String, _ statements: [String], tag: String, dataLoss: String? = nil) {
+        inside.append(MigrationPlanner.Step(summary: summary, statements: statements, dataLoss: dataLoss, tag: tag))
+    }
+
+    mutating func refuse(_ location: SourceLocation?, _ subject: String, _ message: String) {
+        problems.append(MigrationPlanner.Problem(location: location, subject: subject, message: message))
+    }
+
+    mutating func run() {
+        for name in new.extensions where !old.extensions.contains(name) {
+            step("adds extension \(name)", [SchemaRenderer.createExtension(name)], tag: "add_extension_\(name)")
+        }
+        // Which old table each new table is (by name, or by the rename it declares).
+        var matched: [(old: Table, new: Table)] = []
+        var tableRenames: [String: String] = [:]
+        for table in new.tables {
+            if let same = old.table(table.name) {
+                matched.append((same, table))
+            } else if let previous = table.previousName, let before = old.table(previous), new.table(previous) == nil {
+                matched.append((before, table))
+                tableRenames[previous] = table.name
+                step("renames table \(previous) to \(table.name)", ["ALTER TABLE \(q(previous)) RENAME TO \(q(table.name))"], tag: "rename_\(previous)")
+            }
+        }
+        let matchedOld = Set(matched.map(\.old.name))
+        var laterConstraints: [(String, [String], String)] = []
+        for (before, after) in matched {
+            laterConstraints += alter(before, into: after, tableRenames: tableRenames)
+        }
+        let created = new.tables.filter { table in !matched.contains { $0.new.name == table.name } }
+        for table in created {
+            step("creates table \(table.name)", [SchemaRenderer.createTable(table)] + table.indexes.map { SchemaRenderer.createIndex($0, on: table) },
+                 tag: "create_\(table.name)")
+        }
+        for (summary, statements, tag) in laterConstraints { step(summary, statements, tag: tag) }
+        for table in old.tables.reversed() where !matchedOld.contains(table.name) {
+            guard let dropped = new.droppedTables.first(where: { $0.name == table.name }) else {
+                refuse(new.location, "table \(table.name)",
+                       "the schema no longer declares it, so the migration would drop it with every row. If that is intended, declare "
+                       + "Dropped.table(\"\(table.name)\", because: \"…\") in the schema; if it was renamed, declare Table(\"new_name\") { … }.renamed(from: \"\(table.name)\")")
+                continue
+            }
+            step("drops table \(table.name) with its rows", ["DROP TABLE IF EXISTS \(q(table.name))"], tag: "drop_\(table.name)",
+                 dataLoss: "\(dropped.reason) (\(dropped.location))")
+        }
+    }
+
+    /// Alters `before` (already renamed) into `after`; returns the constraint additions, which run
+    /// once every table exists.
+    mutating func alter(_ before: Table, into after: Table, tableRenames: [String: String]) -> [(String, [String], String)] {
+        let table = after.name
+        var columnRenames: [String: String] = [:]
+        for column in after.columns {
+            if before.column(column.name) == nil, let previous = column.previousName, before.column(previous) != nil, after.column(previous) == nil {
+                columnRenames[previous] = column.name
+            }
+        }
+        let mapped = Self.renaming(before, tables: tableRenames, columns: columnRenames, to: table)
+
+        // Constraints: kept (renamed when only the derived name moved), dropped, or added.
+        let oldConstraints = zip(SchemaCatalog.constraints(of: before), SchemaCatalog.constraints(of: mapped)).map { named, shaped in
+            SchemaCatalog.Constraint(name: named.name, shape: shaped.shape, definition: shaped.definition)
+        }
+        let newConstraints = SchemaCatalog.constraints(of: after)
+        var constraintRenames: [(String, String)] = []
+        var droppedConstraints: [SchemaCatalog.Constraint] = []
+        var addedConstraints = newConstraints.filter { wanted in !oldConstraints.contains { $0.name == wanted.name && $0.definition == wanted.definition } }
+        for existing in oldConstraints where !newConstraints.contains(where: { $0.name == existing.name && $0.definition == existing.definition }) {
+            if let same = addedConstraints.firstIndex(where: { $0.definition == existing.definition && $0.shape == existing.shape }),
+               !oldConstraints.contains(where: { $0.name == addedConstraints[same].name }) {
+                constraintRenames.append((existing.name, addedConstraints[same].name))
+                addedConstraints.remove(at: same)
+            } else {
+                droppedConstraints.append(existing)
+            }
+        }
+        for constraint in droppedConstraints {
+            step("drops constraint \(constraint.name) on \(table)", ["ALTER TABLE \(q(table)) DROP CONSTRAINT IF EXISTS \(q(constraint.name))"],
+                 tag: "alter_\(table)")
+        }
+
+        // Generated columns whose expression changed are rebuilt, which drops their indexes.
+        var rebuiltColumns = Set<String>()
+        for column in after.columns {
+            guard let was = mapped.column(column.name), was.type != column.type else { continue }
+            if case .generatedTSVector = column.type, case .generatedTSVector = was.type { rebuiltColumns.insert(column.name) }
+        }
+        let oldIndexes = Dictionary(mapped.indexes.map { ($0.name, SchemaRenderer.createIndex($0, on: mapped)) }, uniquingKeysWith: { a, _ in a })
+        for index in mapped.indexes {
+            let changed = after.indexes.first { $0.name == index.name }.map { SchemaRenderer.createIndex($0, on: after) != oldIndexes[index.name] } ?? true
+            if changed && !index.columns.contains(where: rebuiltColumns.contains) {
+                step("drops index \(index.name)", ["DROP INDEX IF EXISTS \(q(index.name))"], tag: "alter_\(table)")
+            }
+        }
+        for (previous, name) in columnRenames.sorted(by: { $0.key < $1.key }) {
+            step("renames column \(table).\(previous) to \(name) (values kept)", ["ALTER TABLE \(q(table)) RENAME COLUMN \(q(previous)) TO \(q(name))"],
+                 tag: "alter_\(table)")
+        }
+        for (previous, name) in constraintRenames {
+            step("renames constraint \(previous) to \(name)", ["ALTER TABLE \(q(table)) RENAME CONSTRAINT \(q(previous)) TO \(q(name))"], tag: "alter_\(table)")
+        }
+        for column in mapped.columns where after.column(column.name) == nil {
+            let name = column.name
+            guard let dropped = after.droppedColumns.first(where: { $0.name == name }) else {
+                refuse(after.location, "column \(table).\(name)",
+                       "the table no longer declares it, so the migration would drop it with its values. If that is intended, declare "
+                       + "Dropped.column(\"\(name)\", because: \"…\") in the table; if it was renamed, declare Column(\"new_name\", …).renamed(from: \"\(name)\")")
+                continue
+            }
+            step("drops column \(table).\(name) with its values", ["ALTER TABLE \(q(table)) DROP COLUMN IF EXISTS \(q(name))"],
+                 tag: "alter_\(table)", dataLoss: "\(dropped.reason) (\(dropped.location))")
+        }
+        for name in rebuiltColumns.sorted() {
+            guard let column = after.column(name) else { continue }
+            step("rebuilds generated column \(table).\(name) with its new expression (rewrites the table; its values are derived, so nothing is lost)",
+                 ["ALTER TABLE \(q(table)) DROP COLUMN IF EXISTS \(q(name))", "ALTER TABLE \(q(table)) ADD COLUMN \(SchemaRenderer.columnDefinition(column))"],
+                 tag: "alter_\(table)")
+        }
+        for column in after.columns {
+            guard let was = mapped.column(column.name) else {
+                addColumn(column, to: after)
+                continue
+            }
+            if !rebuiltColumns.contains(column.name) { changeColumn(was, into: column, of: after) }
+        }
+
+        // Indexes added or changed: built CONCURRENTLY, since the table may be large.
+        for index in after.indexes {
+            let sql = SchemaRenderer.createIndex(index, on: after)
+            guard oldIndexes[index.name] != sql || index.columns.contains(where: rebuiltColumns.contains) else { continue }
+            var summary = "builds index \(index.name) on \(table)"
+            if case .hnsw(let column, _, let m, let efConstruction) = index.method, let type = after.column(column)?.type {
+                summary += ". " + Self.hnswCost(type: type, m: m, efConstruction: efConstruction)
+            }
+            outside.append(MigrationPlanner.Step(summary: summary, statements: [SchemaRenderer.createIndex(index, on: after, concurrently: true)],
+                                                 outsideTransaction: true, tag: "alter_\(table)"))
+        }
+
+        return addedConstraints.map { constraint in
+            let add = "ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(constraint.name)) \(constraint.definition)"
+            if constraint.definition.hasPrefix("FOREIGN KEY") || constraint.definition.hasPrefix("CHECK") {
+                // NOT VALID takes a brief lock; VALIDATE then checks the rows without blocking writes.
+                return ("adds constraint \(constraint.name) on \(table) (checked against existing rows without blocking writes)",
+                        [add + " NOT VALID", "ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(constraint.name))"], "alter_\(table)")
+            }
+            return ("adds constraint \(constraint.name) on \(table)", [add], "alter_\(table)")
+        }
+    }
+
+    mutating func addColumn(_ column: Column, to table: Table) {
+        let subject = "column \(table.name).\(column.name)"
+        var summary = "adds column \(table.name).\(column.name)"
+        if case .generatedTSVector = column.type {
+            summary += " (a stored generated column: rewrites the table)"
+        } else if !column.isNullable && column.defaultValue == nil {
+            refuse(column.location, subject,
+                   "adding a NOT NULL column without a default to an existing table fails as soon as the table has a row. Give it a default, "
+                   + "or add it nullable, fill it, and declare it notNull() in a later migration")
+            return
+        }
+        step(summary, ["ALTER TABLE \(q(table.name)) ADD COLUMN IF NOT EXISTS \(SchemaRenderer.columnDefinition(column))"],
+             tag: "alter_\(table.name)")
+    }
+
+    mutating func changeColumn(_ was: Column, into column: Column, of table: Table) {
+        let name = "\(table.name).\(column.name)"
+        let alter = "ALTER TABLE \(q(table.name)) ALTER COLUMN \(q(column.name))"
+        if was.type != column.type {
+            let from = SchemaRenderer.typeName(was.type), to = SchemaRenderer.typeName(column.type)
+            let widening = (was.type == .integer && column.type == .bigint) || (column.type == .text && !Self.isGenerated(was.type))
+            if Self.isGenerated(was.type) || Self.isGenerated(column.type) {
+                refuse(column.location, "column \(name)", "cannot turn a generated column into a stored one or back; declare a new column and drop this one")
+            } else if let change = column.typeChange, widening || change.dataLossReason != nil {
+                step("changes the type of \(name) from \(from) to \(to) (rewrites the table)", ["\(alter) TYPE \(to) USING \(change.using)"],
+                     tag: "alter_\(table.name)", dataLoss: widening ? nil : "\(change.dataLossReason ?? "") (\(column.location.map(\.description) ?? ""))")
+            } else if widening {
+                step("widens \(name) from \(from) to \(to) (rewrites the table)", ["\(alter) TYPE \(to)"], tag: "alter_\(table.name)")
+            } else if case .vector = was.type, case .vector = column.type {
+                refuse(column.location, "column \(name)",
+                       "changing \(from) to \(to) in place would discard every stored embedding. Expand, backfill, contract: declare a new column "
+                       + "of type \(to) beside it (nullable), let the runtime re-embed into it, then drop the old one (Dropped.column) and rename the new one in later migrations")
+            } else if column.typeChange == nil {
+                refuse(column.location, "column \(name)",
+                       "its type changes from \(from) to \(to); say how to convert the stored values with .changingType(using: \"<SQL over \(column.name)>\", acknowledgingDataLoss: \"…\")")
+            } else {
+                refuse(column.location, "column \(name)",
+                       "changing \(from) to \(to) can lose information; if that is intended, add acknowledgingDataLoss: \"…\" to .changingType(using:)")
+            }
+        }
+        if was.isNullable != column.isNullable && !column.isPrimaryKey {
+            if column.isNullable {
+                step("lets \(name) hold NULL", ["\(alter) DROP NOT NULL"], tag: "alter_\(table.name)")
+            } else {
+                step("makes \(name) NOT NULL (scans the table under an exclusive lock; fails if a row holds NULL)", ["\(alter) SET NOT NULL"],
+                     tag: "alter_\(table.name)")
+            }
+        }
+        if was.defaultValue != column.defaultValue && !Self.isGenerated(column.type) {
+            if let value = column.defaultValue {
+                step("sets the default of \(name) to \(value.expression)", ["\(alter) SET DEFAULT \(value.expression)"], tag: "alter_\(table.name)")
+            } else {
+                step("drops the default of \(name)", ["\(alter) DROP DEFAULT"], tag: "alter_\(table.name)")
+            }
+        }
+    }
+
+    static func isGenerated(_ type: ColumnType) -> Bool {
+        if case .generatedTSVector = type { return true }
+        return false
+    }
+
+    /// A rough guide for the reviewer: the index is about a row's vector plus its graph links.
+    static func hnswCost(type: ColumnType, m: Int, efConstruction: Int) -> String {
+        let (dimension, bytes) = switch type {
+        case .halfvec(let dimension): (dimension, 2)
+        case .vector(let dimension): (dimension, 4)
+        default: (0, 4)
+        }
+        let perRow = dimension * bytes + 2 * m * 8 + 16
+        let megabytes = (perRow * 100_000 + 500_000) / 1_000_000
+        return "HNSW build cost: it reads every row and links each vector to about \(2 * m) neighbours found among \(efConstruction) candidates; "
+            + "about \(megabytes) MB per 100,000 rows, which should fit in maintenance_work_mem or the build slows down many times; "
+            + "on a small instance count on minutes per 100,000 rows of \(dimension) dimensions"
+    }
+
+    /// `table` as it is after the declared renames, under its new name.
+    static func renaming(_ table: Table, tables: [String: String], columns: [String: String], to name: String) -> Table {
+        func column(_ old: String) -> String { columns[old] ?? old }
+        var copy = table
+        copy.name = name
+        copy.columns = table.columns.map { original in
+            var renamed = original
+            renamed.name = column(original.name)
+            if case .generatedTSVector(let config, let sources) = original.type {
+                renamed.type = .generatedTSVector(config: config, sources: sources.map { .init(column($0.column), weight: $0.weight) })
+            }
+            if let reference = original.reference { renamed.reference?.table = tables[reference.table] ?? reference.table }
+            return renamed
+        }
+        copy.primaryKey = table.primaryKey.map(column)
+        copy.uniques = table.uniques.map { $0.map(column) }
+        copy.foreignKeys = table.foreignKeys.map { key in
+            var renamed = key
+            renamed.columns = key.columns.map(column)
+            renamed.table = tables[key.table] ?? key.table
+            return renamed
+        }
+        copy.indexes = table.indexes.map { index in
+            var renamed = index
+            switch index.method {
+            case .btree(let keys, let unique): renamed.method = .btree(keys.map { IndexColumn(column($0.name), descending: $0.descending) }, unique: unique)
+            case .fullText(let name): renamed.method = .fullText(column(name))
+            case .trigramGIN(let name): renamed.method = .trigramGIN(column(name))
+            case .trigramGiST(let name): renamed.method = .trigramGiST(column(name))
+            case .arrayGIN(let name): renamed.method = .arrayGIN(column(name))
+            case .hnsw(let name, let op, let m, let ef): renamed.method = .hnsw(column(name), op, m: m, efConstruction: ef)
+            }
+            return renamed
+        }
+        return copy
+    }
+
+    func q(_ name: String) -> String { Identifier.quoted(name) }
+}

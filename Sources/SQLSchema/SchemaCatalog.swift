@@ -1,0 +1,158 @@
+import Crypto
+
+/// The shape of a database as one sorted line per object: extensions, tables, columns with their
+/// types, nullability and whether they have a default or are generated, constraints with their
+/// columns, and indexes with their method, columns, operator classes and storage parameters.
+///
+/// Synth computes it from a `Schema`; the migrator reads it from PostgreSQL's catalog with
+/// `introspectionQuery`. Both give the same lines for the same shape, so the digest of the lines
+/// is a schema's fingerprint, and a migration is recorded only when the database's digest is the
+/// one the migration promises. Expressions (defaults, checks, predicates, generated columns) count
+/// only by their presence: PostgreSQL rewrites their text, so it cannot be compared with the DSL's.
+public enum SchemaCatalog {
+    /// The table the migrator keeps its history in, and the one that holds its lock; they are no part of any schema.
+    public static let versionTable = "schema_version"
+    public static let lockTable = "schema_version_lock"
+    static let bookkeeping = "('\(versionTable)', '\(lockTable)')"
+
+    public static func lines(_ schema: Schema) -> [String] {
+        var lines = schema.extensions.map { "extension \($0)" }
+        for table in schema.tables {
+            let name = table.name
+            lines.append("table \(name)")
+            for column in table.columns {
+                var line = "column \(name).\(column.name) \(catalogTypeName(column.type))"
+                if !column.isNullable || table.primaryKey.contains(column.name) { line += " not null" }
+                if case .generatedTSVector = column.type {
+                    line += " generated"
+                } else if column.defaultValue != nil {
+                    line += " default"
+                }
+                lines.append(line)
+            }
+            for constraint in constraints(of: table) { lines.append("constraint \(name).\(constraint.name) \(constraint.shape)") }
+            for index in table.indexes { lines.append("index \(name).\(index.name) \(shape(of: index, in: table))") }
+        }
+        return lines.sorted()
+    }
+
+    /// `sha256:<hex>` of the lines, one per line.
+    public static func digest(_ lines: [String]) -> String {
+        "sha256:" + hex(SHA256.hash(data: Array(lines.sorted().map { $0 + "\n" }.joined().utf8)))
+    }
+
+    public static func fingerprint(_ schema: Schema) -> String { digest(lines(schema)) }
+
+    /// A named constraint and how the catalog describes it.
+    public struct Constraint: Equatable, Sendable {
+        public var name: String
+        public var shape: String
+        /// The SQL after `ADD CONSTRAINT name`.
+        public var definition: String
+    }
+
+    /// The table's constraints, named as the renderer names them (`<table>_pkey`, `<table>_<columns>_key`, …).
+    public static func constraints(of table: Table) -> [Constraint] {
+        var result: [Constraint] = []
+        if !table.primaryKey.isEmpty {
+            result.append(Constraint(name: table.name + "_pkey", shape: "primary key (\(table.primaryKey.joined(separator: ", ")))",
+                                     definition: "PRIMARY KEY (\(quotedList(table.primaryKey)))"))
+        }
+        for unique in table.uniques {
+            result.append(Constraint(name: ([table.name] + unique + ["key"]).joined(separator: "_"), shape: "unique (\(unique.joined(separator: ", ")))",
+                                     definition: "UNIQUE (\(quotedList(unique)))"))
+        }
+        for key in table.foreignKeys {
+            let shape = "foreign key (\(key.columns.joined(separator: ", "))) references \(key.table) (\(key.referencedColumns.joined(separator: ", "))) on delete \(key.onDelete.rawValue.lowercased())"
+            let definition = "FOREIGN KEY (\(quotedList(key.columns))) REFERENCES \(Identifier.quoted(key.table)) (\(quotedList(key.referencedColumns))) ON DELETE \(key.onDelete.rawValue)"
+            result.append(Constraint(name: ([table.name] + key.columns + ["fkey"]).joined(separator: "_"), shape: shape, definition: definition))
+        }
+        for check in table.checks {
+            result.append(Constraint(name: check.name, shape: "check", definition: "CHECK (\(check.expression))"))
+        }
+        return result
+    }
+
+    /// `btree (owner_id, updated_at desc)`, `hnsw (embedding vector_cosine_ops) with (ef_construction=64, m=16)`, …
+    static func shape(of index: Index, in table: Table) -> String {
+        var text: String
+        switch index.method {
+        case .btree(let columns, let unique):
+            text = "btree" + (unique ? " unique" : "") + " (" + columns.map { $0.name + ($0.descending ? " desc" : "") }.joined(separator: ", ") + ")"
+        case .fullText(let column): text = "gin (\(column) tsvector_ops)"
+        case .arrayGIN(let column): text = "gin (\(column) array_ops)"
+        case .trigramGIN(let column): text = "gin (\(column) gin_trgm_ops)"
+        case .trigramGiST(let column): text = "gist (\(column) gist_trgm_ops)"
+        case .hnsw(let column, let op, let m, let efConstruction):
+            let type = table.column(column)?.type ?? .vector(dimension: 0)
+            text = "hnsw (\(column) \(op.operatorClass(for: type))) with (ef_construction=\(efConstruction), m=\(m))"
+        }
+        if index.predicate != nil { text += " where" }
+        return text
+    }
+
+    /// The type as PostgreSQL's `format_type` writes it.
+    static func catalogTypeName(_ type: ColumnType) -> String {
+        switch type {
+        case .timestamptz: "timestamp with time zone"
+        default: SchemaRenderer.typeName(type)
+        }
+    }
+
+    /// One query, the same on both backends, whose rows are the database's lines (in any order):
+    /// everything in schema `public` except the migrator's own tables, and every extension but
+    /// plpgsql (which every database has). An extension installed by hand shows as a difference.
+    public static let introspectionQuery = """
+        SELECT 'extension ' || e.extname FROM pg_catalog.pg_extension e WHERE e.extname <> 'plpgsql'
+        UNION ALL
+        SELECT 'table ' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname NOT IN \(bookkeeping)
+        UNION ALL
+        SELECT 'column ' || c.relname || '.' || a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod)
+               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+               || CASE WHEN a.attgenerated <> '' THEN ' generated' WHEN a.atthasdef THEN ' default' ELSE '' END
+          FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname NOT IN \(bookkeeping) AND a.attnum > 0 AND NOT a.attisdropped
+        UNION ALL
+        SELECT 'constraint ' || c.relname || '.' || k.conname || ' '
+               || CASE k.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key' ELSE 'check' END
+               || CASE WHEN k.contype = 'c' THEN '' ELSE ' (' || (SELECT string_agg(a.attname, ', ' ORDER BY x.n) FROM unnest(k.conkey) WITH ORDINALITY x(attnum, n)
+                    JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.attnum) || ')' END
+               || CASE WHEN k.contype = 'f' THEN ' references ' || f.relname || ' (' || (SELECT string_agg(a.attname, ', ' ORDER BY x.n)
+                    FROM unnest(k.confkey) WITH ORDINALITY x(attnum, n) JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = x.attnum)
+                    || ') on delete ' || CASE k.confdeltype WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null' WHEN 'r' THEN 'restrict' WHEN 'd' THEN 'set default' ELSE 'no action' END
+                  ELSE '' END
+               || CASE WHEN k.convalidated THEN '' ELSE ' not valid' END
+          FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          LEFT JOIN pg_catalog.pg_class f ON f.oid = k.confrelid
+         WHERE n.nspname = 'public' AND c.relname NOT IN \(bookkeeping) AND k.contype IN ('p', 'u', 'f', 'c')
+        UNION ALL
+        SELECT 'index ' || t.relname || '.' || i.relname || ' ' || am.amname || CASE WHEN x.indisunique THEN ' unique' ELSE '' END
+               || ' (' || (SELECT string_agg(a.attname || CASE WHEN am.amname = 'btree'
+                                THEN CASE WHEN (x.indoption[k.n - 1] & 1) = 1 THEN ' desc' ELSE '' END ELSE ' ' || oc.opcname END, ', ' ORDER BY k.n)
+                           FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, n)
+                           JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+                           JOIN pg_catalog.pg_opclass oc ON oc.oid = x.indclass[k.n - 1]) || ')'
+               || CASE WHEN i.reloptions IS NULL THEN '' ELSE ' with (' || (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(i.reloptions) o) || ')' END
+               || CASE WHEN x.indpred IS NULL THEN '' ELSE ' where' END
+               || CASE WHEN x.indisvalid THEN '' ELSE ' invalid' END
+          FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid JOIN pg_catalog.pg_class t ON t.oid = x.indrelid
+          JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace JOIN pg_catalog.pg_am am ON am.oid = i.relam
+         WHERE n.nspname = 'public' AND t.relname NOT IN \(bookkeeping)
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))
+        """
+
+    /// What differs between two descriptions: lines only the expected has, and lines only the actual has.
+    public static func differences(expected: [String], actual: [String]) -> (missing: [String], unexpected: [String]) {
+        let expectedSet = Set(expected), actualSet = Set(actual)
+        return (expected.filter { !actualSet.contains($0) }.sorted(), actual.filter { !expectedSet.contains($0) }.sorted())
+    }
+
+    static func quotedList(_ names: [String]) -> String { names.map(Identifier.quoted).joined(separator: ", ") }
+
+    /// Lower-case hex of a digest.
+    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,108 @@
+import CloudFormation
+import SQLSchema
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A stage's declared schema with its migrations: the ones committed under
+/// `out/<stage>/migrations/`, checked, and the next one when the declaration moved on from
+/// `latest-schema.json`, the schema the last committed migration leads to.
+public struct StageSchema: Sendable {
+    public static let directory = "migrations"
+    public static let snapshotFile = "latest-schema.json"
+
+    public var schema: Schema
+    /// Every migration, committed ones first, then the new one if any.
+    public var migrations: [Migration]
+    /// The migration this synthesis writes; nil when the declared schema is the one the chain reaches.
+    public var newMigration: Migration?
+
+    /// What `schema.sql` records as done: every migration, since it creates the schema they lead to.
+    public var history: [SchemaRenderer.HistoryRow] {
+        migrations.map { SchemaRenderer.HistoryRow(version: $0.version, name: $0.name, checksum: $0.checksum, fingerprint: $0.after) }
+    }
+
+    /// The files under `out/<stage>/migrations/`, by path relative to `out/`.
+    public func artifacts(stage: String) throws -> [Artifact] {
+        let folder = "\(stage)/\(Self.directory)/"
+        var files = migrations.map { Artifact(path: folder + $0.fileName, contents: $0.file(stage: stage)) }
+        files.append(Artifact(path: folder + Self.snapshotFile, contents: try Self.snapshot(schema)))
+        return files
+    }
+
+    /// The schema as JSON, keys sorted, so the file changes only when the schema does.
+    static func snapshot(_ schema: Schema) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(schema), as: UTF8.self) + "\n"
+    }
+
+    /// Reads what is committed for `stage` under `outputDirectory`, checks it, and plans the next
+    /// migration. Every problem is a synth error naming the file or the declaration to fix.
+    public static func resolve(stage: String, schema: Schema, committedIn outputDirectory: String) throws(SynthErrors) -> StageSchema {
+        let folder = "\(outputDirectory)/\(stage)/\(directory)"
+        let display = "out/\(stage)/\(directory)"
+        var errors: [SynthError] = []
+        func fail(_ file: String, _ message: String) { errors.append(SynthError(location: "\(display)/\(file)", subject: "migrations of stage \"\(stage)\"", message: message)) }
+
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".sql") }.sorted()
+        var committed: [Migration] = []
+        for name in names {
+            guard let bytes = FileManager.default.contents(atPath: "\(folder)/\(name)") else { continue }
+            do {
+                committed.append(try Migration.parse(fileName: name, text: String(decoding: bytes, as: UTF8.self)))
+            } catch {
+                fail(name, error.problem)
+            }
+        }
+        for (index, migration) in committed.enumerated() {
+            if migration.version != index + 1 {
+                fail(migration.fileName, "migrations are numbered 0001, 0002, … without gaps or repeats; this one is number \(index + 1) in order")
+            }
+            if migration.computedChecksum != migration.checksum {
+                fail(migration.fileName, "was edited after it was written: its body's checksum is \(migration.computedChecksum), its header says \(migration.checksum). "
+                     + "A committed migration is never rewritten (databases may have run it): restore it with `git checkout -- \(display)/\(migration.fileName)` and change stacks/ instead")
+            }
+            let expectedBefore = index == 0 ? nil : committed[index - 1].after
+            if migration.before != expectedBefore {
+                fail(migration.fileName, "starts from \(migration.before ?? "an empty database"), but the migration before it leads to \(expectedBefore ?? "an empty database"): the chain is broken")
+            }
+        }
+        var previous: Schema?
+        if let last = committed.last {
+            let path = "\(folder)/\(snapshotFile)"
+            if let bytes = FileManager.default.contents(atPath: path) {
+                do {
+                    let decoded = try JSONDecoder().decode(Schema.self, from: bytes)
+                    if SchemaRenderer.fingerprint(decoded) != last.after {
+                        fail(snapshotFile, "describes schema \(SchemaRenderer.fingerprint(decoded)), but the last migration, \(last.fileName), leads to \(last.after); restore it from git")
+                    }
+                    previous = decoded
+                } catch {
+                    fail(snapshotFile, "is not a schema synth wrote (\(error)); restore it from git")
+                }
+            } else {
+                fail(snapshotFile, "is missing: synth plans the next migration from it; restore it from git")
+            }
+        }
+        guard errors.isEmpty else { throw SynthErrors(errors) }
+
+        let plan = MigrationPlanner.plan(from: previous, to: schema)
+        guard plan.problems.isEmpty else {
+            throw SynthErrors(plan.problems.map { problem in
+                SynthError(location: problem.location?.description, subject: "schema of stage \"\(stage)\": \(problem.subject)", message: problem.message)
+            })
+        }
+        var result = StageSchema(schema: schema, migrations: committed, newMigration: nil)
+        if !plan.isEmpty {
+            let body = plan.body
+            let migration = Migration(version: committed.count + 1, slug: committed.isEmpty ? "initial" : plan.slug, before: committed.last?.after,
+                                      after: SchemaRenderer.fingerprint(schema), checksum: Migration.checksum(of: body), body: body)
+            result.migrations.append(migration)
+            result.newMigration = migration
+        }
+        return result
+    }
+}
