@@ -119,7 +119,7 @@ let package = Package(
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
-        .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "YAML", "TestSupport"]),
+        .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "SQLSchema", "YAML", "TestSupport"]),
         .testTarget(name: "StackDiffTests", dependencies: ["StackDiff", "YAML", "Stacks", "SynthCore", "CloudFormation", "TestSupport"]),
         .testTarget(name: "DeadlineTests", dependencies: ["Deadline"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),

@@ -73,7 +73,9 @@ public struct AppStack {
         // The migrator: invoked by CloudFormation only, one at a time, with time for index builds.
         var migratorSettings = settings("Chat schema migrator (Custom::ChatSchema, \(stage.backend.rawValue))", role: "migrator",
                                         signingInAs: .master, reservedConcurrency: 1)
-        migratorSettings.timeoutSeconds = 300
+        // Lambda's longest: an index build on a big table may take minutes (the migrator stops following
+        // one after 12, so CloudFormation hears back before the function is stopped).
+        migratorSettings.timeoutSeconds = 900
         migratorSettings.invokedBy = .customResources
         let migrator = ServerlessFunction("SchemaMigrator", migratorSettings, placement: placement, key: key) { grant($0, as: .master) }
         // A schema change changes the fingerprint, which CloudFormation sends as an Update.

@@ -50,7 +50,7 @@ public struct ChatFunctionHandler: LambdaHandler {
             }
         }
         return ChatFunctionHandler(role: role, api: ChatAPI(chat: database, log: { log.write(.warning, $0) }),
-                                   schema: SchemaResource(migrator: database.migrator, applicationCredentials: applicationCredentials,
+                                   schema: SchemaResource(migrator: SchemaMigrator(executor: database.migrator.executor, settings: .deployTime), applicationCredentials: applicationCredentials,
                                                           log: { log.write(.error, $0) }))
     }
 

@@ -154,8 +154,16 @@ public struct Synthesizer: Sendable {
     public func staleFiles(in outputDirectory: String) throws -> [StaleFile] {
         let files = FileManager.default
         var stale: [StaleFile] = []
+        var errors: [SynthError] = []
         for stage in app.stages {
-            let artifacts = try artifacts(for: stage, committedIn: outputDirectory)
+            let artifacts: [Artifact]
+            do {
+                artifacts = try self.artifacts(for: stage, committedIn: outputDirectory)
+            } catch let found as SynthErrors {
+                // Every stage's problems at once, not just the first stage's.
+                errors += found.errors
+                continue
+            }
             for artifact in artifacts {
                 let path = outputDirectory + "/" + artifact.path
                 guard let bytes = files.contents(atPath: path) else {
@@ -168,6 +176,7 @@ public struct Synthesizer: Sendable {
                 stale.append(StaleFile(path: path, reason: .unexpected))
             }
         }
+        guard errors.isEmpty else { throw SynthErrors(errors) }
         let known = Set(stageNames)
         for name in (try? files.contentsOfDirectory(atPath: outputDirectory)) ?? [] where !known.contains(name) && !name.hasPrefix(".") {
             stale.append(StaleFile(path: name, reason: .unexpected))

@@ -114,6 +114,26 @@ def test_auto_pause_answers_resuming_and_then_recovers(start_endpoint):
             time.sleep(0.25)
 
 
+def test_a_statement_past_the_wait_times_out_and_continue_after_timeout_lets_it_finish(start_endpoint):
+    calls = Calls(start_endpoint("--statement-wait", "0.5").client())
+    calls.execute("CREATE TABLE slow (n int)")
+    # Without continueAfterTimeout the statement is cancelled when the call stops waiting.
+    with pytest.raises(calls.client.exceptions.StatementTimeoutException):
+        calls.execute("INSERT INTO slow SELECT 1 FROM pg_sleep(1.5)")
+    time.sleep(1.5)
+    assert calls.execute("SELECT count(*) FROM slow")["records"] == [[{"longValue": 0}]]
+    # With it, the call times out the same way but the statement runs on to its end.
+    with pytest.raises(calls.client.exceptions.StatementTimeoutException):
+        calls.execute("INSERT INTO slow SELECT 2 FROM pg_sleep(1.5)", continueAfterTimeout=True)
+    deadline = time.time() + 10
+    while calls.execute("SELECT count(*) FROM slow")["records"] != [[{"longValue": 1}]]:
+        assert time.time() < deadline, "the statement sent with continueAfterTimeout did not finish"
+        time.sleep(0.2)
+    assert calls.execute("SELECT n FROM slow")["records"] == [[{"longValue": 2}]]
+    # A statement within the wait answers as usual.
+    assert calls.execute("SELECT 3", continueAfterTimeout=True)["records"] == [[{"longValue": 3}]]
+
+
 def test_many_clients_at_once(endpoint):
     calls = Calls(endpoint.client())
     calls.execute("CREATE TABLE hits (worker int, n int)")

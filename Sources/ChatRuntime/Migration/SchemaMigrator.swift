@@ -29,6 +29,15 @@ public struct SchemaMigrator: Sendable {
         /// How long the lock lasts unless renewed (a quarter of it before it runs out).
         public var lease: Duration = .seconds(120)
         public init() {}
+
+        /// In the deploy's custom resource: the function has 15 minutes, and must answer CloudFormation
+        /// before they run out, so it follows an index build for 12 at most (a build still going is
+        /// followed by the next run).
+        public static var deployTime: Settings {
+            var settings = Settings()
+            settings.indexBuildWait = .seconds(720)
+            return settings
+        }
     }
 
     public init(executor: any SQLExecutor, schema: SchemaDefinition = .contract, settings: Settings = Settings(),
@@ -255,15 +264,20 @@ public struct SchemaMigrator: Sendable {
     /// index (which `IF NOT EXISTS` would take for done), so one is dropped before and after.
     /// Returns whether the build outlived its call.
     private func buildIndex(_ statement: String, index: String, table: String, migration: Migration, databaseVersion: Int) async throws -> Bool {
-        if try await indexValidity(index) == false {
-            logger.notice("dropping index \(index), left invalid by an earlier build")
-            try await run("DROP INDEX CONCURRENTLY IF EXISTS \(Identifier.quoted(index))", on: executor, version: migration.version, databaseVersion: databaseVersion)
-        }
         func failed(_ reason: String) async -> MigrationError {
-            if (try? await indexValidity(index)) == false {
+            if (try? await indexValidity(index)) == false, (try? await buildsRunning(on: table)) == false {
                 _ = try? await executor.execute(SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \(Identifier.quoted(index))"))
             }
             return .indexBuildFailed(version: migration.version, index: index, reason: reason, databaseVersion: databaseVersion)
+        }
+        // A build an earlier run left going (its call gave up waiting) is followed, not dropped.
+        if try await buildsRunning(on: table) {
+            logger.info("an index build on \(table) is still running from an earlier run; following it")
+            guard try await followBuilds(on: table, index: index) else { throw await failed("still building after \(settings.indexBuildWait)") }
+        }
+        if try await indexValidity(index) == false {
+            logger.notice("dropping index \(index), left invalid by an earlier build")
+            try await run("DROP INDEX CONCURRENTLY IF EXISTS \(Identifier.quoted(index))", on: executor, version: migration.version, databaseVersion: databaseVersion)
         }
         var outlived = false
         do {
@@ -271,20 +285,7 @@ public struct SchemaMigrator: Sendable {
         } catch SQLExecutionError.stillRunning {
             outlived = true
             logger.info("building index \(index) on \(table) goes on past the call's wait; following its progress")
-            let clock = ContinuousClock()
-            let deadline = clock.now + settings.indexBuildWait
-            while true {
-                let progress = try await executor.execute(SQLStatement("""
-                    SELECT count(*)::int8, coalesce(max(phase), ''), coalesce(max(blocks_done), 0)::int8, coalesce(max(blocks_total), 0)::int8
-                      FROM pg_catalog.pg_stat_progress_create_index WHERE relid = to_regclass(:table)
-                    """, ["table": .text(table)]))
-                let row = ResultRow(progress.rows.first ?? [], "index build progress")
-                if try row.int(0, "builds") == 0 { break }
-                let (phase, done, total) = (try row.text(1, "phase"), try row.int(2, "blocks_done"), try row.int(3, "blocks_total"))
-                logger.info("index \(index): \(phase), \(done) of \(total) blocks")
-                guard clock.now < deadline else { throw await failed("still building after \(settings.indexBuildWait)") }
-                try await Task.sleep(for: settings.pollInterval)
-            }
+            guard try await followBuilds(on: table, index: index) else { throw await failed("still building after \(settings.indexBuildWait); migrate again to follow it") }
         } catch let error as SQLExecutionError {
             throw await failed(error.description)
         }
@@ -292,6 +293,30 @@ public struct SchemaMigrator: Sendable {
         case true?: return outlived
         case false?: throw await failed("the build ended with the index invalid")
         case nil: throw await failed("the build ended without creating the index")
+        }
+    }
+
+    private func buildsRunning(on table: String) async throws -> Bool {
+        let result = try await executor.execute(SQLStatement(
+            "SELECT count(*)::int8 FROM pg_catalog.pg_stat_progress_create_index WHERE relid = to_regclass(:table)", ["table": .text(table)]))
+        return try ResultRow(result.rows.first ?? [], "index builds").int(0, "count") > 0
+    }
+
+    /// Polls the index builds on `table` until none is left; false when `indexBuildWait` ran out first.
+    private func followBuilds(on table: String, index: String) async throws -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + settings.indexBuildWait
+        while true {
+            let progress = try await executor.execute(SQLStatement("""
+                SELECT count(*)::int8, coalesce(max(phase), ''), coalesce(max(blocks_done), 0)::int8, coalesce(max(blocks_total), 0)::int8
+                  FROM pg_catalog.pg_stat_progress_create_index WHERE relid = to_regclass(:table)
+                """, ["table": .text(table)]))
+            let row = ResultRow(progress.rows.first ?? [], "index build progress")
+            if try row.int(0, "builds") == 0 { return true }
+            let (phase, done, total) = (try row.text(1, "phase"), try row.int(2, "blocks_done"), try row.int(3, "blocks_total"))
+            logger.info("index \(index): \(phase), \(done) of \(total) blocks")
+            guard clock.now < deadline else { return false }
+            try await Task.sleep(for: settings.pollInterval)
         }
     }
 
