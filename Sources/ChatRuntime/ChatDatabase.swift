@@ -18,9 +18,9 @@ public struct ChatDatabase: Sendable {
 
     /// The embedder the environment asks for: Amazon Bedrock with `EMBEDDER=bedrock`, else the local
     /// deterministic one, at the schema's dimension.
-    public static func embedder(_ configuration: RuntimeConfiguration, environment: [String: String]) throws -> any Embedder {
-        let dimension = ChatContract.BotVectors.embeddingDimension
-        return environment["EMBEDDER"] == "bedrock"
+    public static func embedder(_ configuration: RuntimeConfiguration, environment: [String: String],
+                                dimension: Int = ChatContract.BotVectors.embeddingDimension) throws -> any Embedder {
+        environment["EMBEDDER"] == "bedrock"
             ? try BedrockEmbedder(region: configuration.region, credentials: configuration.credentials, dimension: dimension)
             : LocalEmbedder(dimension: dimension)
     }

@@ -136,15 +136,22 @@ private struct Planner {
     mutating func alter(_ before: Table, into after: Table, tableRenames: [String: String]) -> [(String, [String], String)] {
         let table = after.name
         var columnRenames: [String: String] = [:]
+        var replaced: [Dropped] = []
         for column in after.columns {
-            if before.column(column.name) == nil, let previous = column.previousName, before.column(previous) != nil, after.column(previous) == nil {
+            guard let previous = column.previousName, before.column(previous) != nil, after.column(previous) == nil else { continue }
+            if before.column(column.name) == nil {
                 columnRenames[previous] = column.name
+            } else if let dropped = after.droppedColumns.first(where: { $0.name == column.name }) {
+                // The contract step of expand, backfill, contract: the new column takes the old one's place.
+                columnRenames[previous] = column.name
+                replaced.append(dropped)
             }
         }
-        let mapped = Self.renaming(before, tables: tableRenames, columns: columnRenames, to: table)
+        let base = Self.removing(Set(replaced.map(\.name)), from: before)
+        let mapped = Self.renaming(base, tables: tableRenames, columns: columnRenames, to: table)
 
         // Constraints: kept (renamed when only the derived name moved), dropped, or added.
-        let oldConstraints = zip(SchemaCatalog.constraints(of: before), SchemaCatalog.constraints(of: mapped)).map { named, shaped in
+        let oldConstraints = zip(SchemaCatalog.constraints(of: base), SchemaCatalog.constraints(of: mapped)).map { named, shaped in
             SchemaCatalog.Constraint(name: named.name, shape: shaped.shape, definition: shaped.definition)
         }
         let newConstraints = SchemaCatalog.constraints(of: after)
@@ -171,16 +178,35 @@ private struct Planner {
             guard let was = mapped.column(column.name), was.type != column.type else { continue }
             if case .generatedTSVector = column.type, case .generatedTSVector = was.type { rebuiltColumns.insert(column.name) }
         }
-        let oldIndexes = Dictionary(mapped.indexes.map { ($0.name, SchemaRenderer.createIndex($0, on: mapped)) }, uniquingKeysWith: { a, _ in a })
-        for index in mapped.indexes {
+        var oldIndexes = Dictionary(mapped.indexes.map { ($0.name, SchemaRenderer.createIndex($0, on: mapped)) }, uniquingKeysWith: { a, _ in a })
+        // An index declared under a new name with the same definition is renamed, not rebuilt.
+        var indexRenames: [(String, String)] = []
+        for index in after.indexes where oldIndexes[index.name] == nil {
+            let wanted = SchemaRenderer.createIndex(index, on: after)
+            if let old = mapped.indexes.first(where: { old in
+                after.indexes.allSatisfy { $0.name != old.name } && !indexRenames.contains { $0.0 == old.name }
+                    && SchemaRenderer.createIndex(Index(index.name, old.method, where: old.predicate), on: mapped) == wanted
+            }) {
+                indexRenames.append((old.name, index.name))
+                oldIndexes[index.name] = wanted
+            }
+        }
+        for index in mapped.indexes where !indexRenames.contains(where: { $0.0 == index.name }) {
             let changed = after.indexes.first { $0.name == index.name }.map { SchemaRenderer.createIndex($0, on: after) != oldIndexes[index.name] } ?? true
             if changed && !index.columns.contains(where: rebuiltColumns.contains) {
                 step("drops index \(index.name)", ["DROP INDEX IF EXISTS \(q(index.name))"], tag: "alter_\(table)")
             }
         }
+        for dropped in replaced {
+            step("drops column \(table).\(dropped.name) with its values, for the column renamed into its place", ["ALTER TABLE \(q(table)) DROP COLUMN IF EXISTS \(q(dropped.name))"],
+                 tag: "alter_\(table)", dataLoss: "\(dropped.reason) (\(dropped.location))")
+        }
         for (previous, name) in columnRenames.sorted(by: { $0.key < $1.key }) {
             step("renames column \(table).\(previous) to \(name) (values kept)", ["ALTER TABLE \(q(table)) RENAME COLUMN \(q(previous)) TO \(q(name))"],
                  tag: "alter_\(table)")
+        }
+        for (previous, name) in indexRenames {
+            step("renames index \(previous) to \(name)", ["ALTER INDEX \(q(previous)) RENAME TO \(q(name))"], tag: "alter_\(table)")
         }
         for (previous, name) in constraintRenames {
             step("renames constraint \(previous) to \(name)", ["ALTER TABLE \(q(table)) RENAME CONSTRAINT \(q(previous)) TO \(q(name))"], tag: "alter_\(table)")
@@ -307,6 +333,18 @@ private struct Planner {
         return "HNSW build cost: it reads every row and links each vector to about \(2 * m) neighbours found among \(efConstruction) candidates; "
             + "about \(megabytes) MB per 100,000 rows, which should fit in maintenance_work_mem or the build slows down many times; "
             + "on a small instance count on minutes per 100,000 rows of \(dimension) dimensions"
+    }
+
+    /// `table` without `columns`, and without the keys and indexes over them (dropping a column drops those).
+    static func removing(_ columns: Set<String>, from table: Table) -> Table {
+        guard !columns.isEmpty else { return table }
+        var copy = table
+        copy.columns.removeAll { columns.contains($0.name) }
+        if table.primaryKey.contains(where: columns.contains) { copy.primaryKey = [] }
+        copy.uniques.removeAll { $0.contains(where: columns.contains) }
+        copy.foreignKeys.removeAll { $0.columns.contains(where: columns.contains) }
+        copy.indexes.removeAll { $0.columns.contains(where: columns.contains) }
+        return copy
     }
 
     /// `table` as it is after the declared renames, under its new name.

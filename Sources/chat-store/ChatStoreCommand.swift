@@ -15,7 +15,7 @@ struct ChatStoreCommand: AsyncParsableCommand {
             AWS credentials; \(ChatContract.Environment.dataAPIEndpoint) points at data-api-local, DATABASE_URL at a local PostgreSQL. \
             Embeddings come from the local deterministic embedder unless EMBEDDER=bedrock. Output is JSON.
             """,
-        subcommands: [Migrate.self, Append.self, History.self, UpsertConversation.self, DeleteConversation.self,
+        subcommands: [Migrate.self, Reembed.self, Append.self, History.self, UpsertConversation.self, DeleteConversation.self,
                       UpsertBot.self, DeleteBot.self, SearchBots.self, IndexConversation.self, SearchConversations.self]
     )
 }
@@ -101,6 +101,46 @@ struct Migrate: AsyncParsableCommand {
             result["applicationUser"] = secret.username
         }
         try printJSON(result)
+    }
+}
+
+struct Reembed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fill a new embedding column (the backfill of expand, backfill, contract) by embedding each row's text again.",
+        discussion: """
+            Fills only the rows whose column is NULL, in batches, so it can stop and run again; run it once more right before \
+            the migration that drops the old column, to catch rows written meanwhile. The embedder is the one the environment \
+            names (EMBEDDER=bedrock, else the local one), at the column's dimension.
+            """)
+
+    @Option(help: "bot_vectors or conversation_vectors.") var table: String
+    @Option(help: "The nullable embedding column the expand migration added.") var column: String
+    @Option(name: .customLong("batch-size"), help: "Rows embedded and written per batch.") var batchSize = 100
+
+    func validate() throws {
+        guard EmbeddingBackfill.Source(rawValue: table) != nil else {
+            throw ValidationError("--table must be \(EmbeddingBackfill.Source.allCases.map(\.rawValue).joined(separator: " or ")), not \(table)")
+        }
+        guard (1...1000).contains(batchSize) else { throw ValidationError("--batch-size must be 1–1000") }
+    }
+
+    func run() async throws {
+        let source = EmbeddingBackfill.Source(rawValue: table)!
+        let database = try await openDatabase()
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try RuntimeConfiguration.fromEnvironment(environment)
+        do {
+            let probe = EmbeddingBackfill(executor: database.executor, embedder: LocalEmbedder(dimension: 1))
+            let dimension = try await probe.columnType(source, column: column).dimension
+            let backfill = EmbeddingBackfill(executor: database.executor,
+                                             embedder: try ChatDatabase.embedder(configuration, environment: environment, dimension: dimension))
+            let filled = try await backfill.run(source, column: column, batchSize: batchSize) { count in
+                FileHandle.standardError.write(Data("reembed: \(count) rows filled\n".utf8))
+            }
+            try printJSON(["table": table, "column": column, "filled": String(filled)])
+        } catch let problem as EmbeddingBackfill.Problem {
+            throw ValidationError(problem.description)
+        }
     }
 }
 

@@ -176,17 +176,85 @@ import TestSupport
         #expect(try Self.catalog(legacy) == catalog)
     }
 
-    /// A migration 3 of the test's own, planned from the declared schema plus `change`.
-    static func nextMigration(_ change: (inout Schema) -> Void) throws -> SchemaDefinition {
+    /// The declared schema, as the last committed migration leaves it.
+    static func committedSchema() throws -> Schema {
         let path = TestPostgres.repositoryRoot.appendingPathComponent("out/dev/migrations/latest-schema.json")
-        let current = try JSONDecoder().decode(Schema.self, from: Data(contentsOf: path))
-        var next = current
-        change(&next)
-        let plan = MigrationPlanner.plan(from: current, to: next)
-        #expect(plan.problems.isEmpty, "\(plan.problems)")
-        let migration = Migration(version: ChatContract.Schema.version + 1, slug: plan.slug, before: SchemaRenderer.fingerprint(current),
-                                  after: SchemaRenderer.fingerprint(next), checksum: Migration.checksum(of: plan.body), body: plan.body)
-        return SchemaDefinition(next, migrations: ChatContract.Schema.migrations + [migration])
+        return try JSONDecoder().decode(Schema.self, from: Data(contentsOf: path))
+    }
+
+    /// Migrations of the test's own after the committed ones, one per change, planned as synth plans them.
+    static func nextMigrations(_ changes: [(inout Schema) -> Void]) throws -> [SchemaDefinition] {
+        var current = try committedSchema()
+        var migrations = ChatContract.Schema.migrations
+        var definitions: [SchemaDefinition] = []
+        for change in changes {
+            var next = current
+            change(&next)
+            let plan = MigrationPlanner.plan(from: current, to: next)
+            #expect(plan.problems.isEmpty, "\(plan.problems)")
+            migrations.append(Migration(version: migrations.count + 1, slug: plan.slug, before: SchemaRenderer.fingerprint(current),
+                                        after: SchemaRenderer.fingerprint(next), checksum: Migration.checksum(of: plan.body), body: plan.body))
+            definitions.append(SchemaDefinition(next, migrations: migrations))
+            current = next
+        }
+        return definitions
+    }
+
+    static func nextMigration(_ change: @escaping (inout Schema) -> Void) throws -> SchemaDefinition {
+        try nextMigrations([change])[0]
+    }
+
+    static func botsTable(_ schema: inout Schema, _ change: (inout Table) -> Void) {
+        if let bots = schema.tables.firstIndex(where: { $0.name == "bot_vectors" }) { change(&schema.tables[bots]) }
+    }
+
+    /// A new embedding model with 256 dimensions: expand (a nullable column beside the old one, with
+    /// its index), backfill (re-embed every bot), contract (drop the old column, rename the new one in
+    /// its place, NOT NULL). Each is its own migration; the runtime of the version before works
+    /// with the expanded database.
+    @Test(arguments: BackendKind.allCases)
+    func anEmbeddingDimensionChangesByExpandBackfillContract(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind, migrate: false)
+        defer { harness.close() }
+        try Self.legacyDatabase(harness, bots: 120)
+        try await Self.migrator(harness).migrate()
+        let hnsw = Index.Method.hnsw("embedding_next", .cosine, m: 16, efConstruction: 64)
+        let steps = try Self.nextMigrations([
+            { schema in
+                Self.botsTable(&schema) { table in
+                    table.columns.append(Column("embedding_next", .vector(dimension: 256)))
+                    table.indexes.append(Index("bot_vectors_embedding_next_idx", hnsw))
+                }
+            },
+            { schema in
+                Self.botsTable(&schema) { table in
+                    table.columns.removeAll { $0.name == "embedding_next" }
+                    table.indexes.removeAll { $0.name == "bot_vectors_embedding_next_idx" }
+                    let position = table.columns.firstIndex { $0.name == "embedding" }!
+                    table.columns[position] = Column("embedding", .vector(dimension: 256)).notNull().renamed(from: "embedding_next")
+                    table.droppedColumns.append(.column("embedding", because: "the 1024-dimension model is retired"))
+                }
+            },
+        ])
+        let (expand, contract) = (steps[0], steps[1])
+        try await Self.migrator(harness, expand).migrate()
+        try await harness.chat.migrator.checkDatabase()
+
+        let backfill = EmbeddingBackfill(executor: harness.executor, embedder: LocalEmbedder(dimension: 256))
+        #expect(try await backfill.run(.bots, column: "embedding_next", batchSize: 50) == 120)
+        #expect(try await backfill.run(.bots, column: "embedding_next") == 0, "a second run has nothing left to fill")
+        await #expect(throws: EmbeddingBackfill.Problem.self) { try await backfill.run(.bots, column: "embedding") }
+        let filled = try Self.value(harness, "SELECT md5(string_agg(embedding_next::text, ',' ORDER BY bot_id)) FROM bot_vectors")
+
+        let body = try #require(contract.migrations.last?.body)
+        #expect(body.contains("ALTER TABLE bot_vectors DROP COLUMN IF EXISTS embedding;"))
+        #expect(body.contains("ALTER TABLE bot_vectors RENAME COLUMN embedding_next TO embedding;"))
+        #expect(body.contains("ALTER INDEX bot_vectors_embedding_next_idx RENAME TO bot_vectors_embedding_idx;"), "the index is renamed, not rebuilt")
+        #expect(body.contains(MigrationPlanner.dataLossMarker + "the 1024-dimension model is retired"))
+        try await Self.migrator(harness, contract).migrate()
+        #expect(try Self.catalog(harness) == contract.catalog)
+        #expect(try Self.value(harness, "SELECT md5(string_agg(embedding::text, ',' ORDER BY bot_id)) FROM bot_vectors") == filled)
+        #expect(try Self.value(harness, "SELECT count(*) FROM bot_vectors") == "120")
     }
 
     static func addIndex(_ index: Index) -> (inout Schema) -> Void {

@@ -113,6 +113,19 @@ import Testing
         #expect(SchemaCatalog.lines(new).contains("constraint members.members_email_key unique (email)"))
     }
 
+    @Test func anIndexDeclaredUnderANewNameIsRenamedNotRebuilt() {
+        let renamed = Schema(extensions: ["vector", "pg_trgm"]) {
+            Table("bots") {
+                Column("bot_id", .text).primaryKey()
+                Column("owner_id", .text).notNull()
+                Column("title", .text).notNull()
+                Column("embedding", .vector(dimension: 8)).notNull()
+                Index.btree("bots_by_owner_idx", "owner_id")
+            }
+        }
+        #expect(Self.sql(Self.plan(Self.bots(), renamed)) == ["ALTER INDEX bots_owner_idx RENAME TO bots_by_owner_idx"])
+    }
+
     @Test func typeChangesNeedAConversionAndNarrowingNeedsAnAcknowledgement() {
         func schema(_ type: ColumnType, _ change: (Column) -> Column = { $0 }) -> Schema {
             Schema(extensions: ["vector"]) { Table("t") { change(Column("n", type)) } }
