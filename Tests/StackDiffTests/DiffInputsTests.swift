@@ -75,6 +75,42 @@ import TestSupport
         #expect(SchemaDiff.diff(old: nil, new: schema).filter { $0.kind == .table }.count == 4)
     }
 
+    /// A schema change not yet synthesized: the diff shows the migration synth would write, with its
+    /// SQL and its acknowledged data loss, in all three formats, beside the schema changes.
+    @Test func aSchemaChangeShowsItsMigrationWithTheDataItDrops() throws {
+        var project = chatProject
+        project.schemas["dev"] = {
+            var schema = ChatSchema.schema(embeddingDimension: StageSettings.dev.embeddingDimension)
+            if let bots = schema.tables.firstIndex(where: { $0.name == "bot_vectors" }) {
+                schema.tables[bots].columns.removeAll { $0.name == "instruction" }
+                schema.tables[bots].droppedColumns.append(.column("instruction", because: "instructions moved to the bot service"))
+                schema.tables[bots].indexes.append(.btree("bot_vectors_created_idx", .desc("created_at")))
+            }
+            return schema
+        }
+        let dev = try #require(chatApp.stage(named: "dev"))
+        let report = try DiffInputs.stage(dev, synthesizer: Synthesizer(project: project), outputDirectory: Self.root + "/out", base: nil, usage: .idle)
+        #expect(report.schema.map { "\($0.change.rawValue) \($0.kind.rawValue) \($0.name)" }
+                == ["removed column bot_vectors.instruction", "added index bot_vectors.bot_vectors_created_idx"])
+        let migration = try #require(report.migrations.first)
+        #expect(report.migrations.count == 1 && migration.change == .added && migration.file.hasPrefix("0003_alter_bot_vectors"))
+        #expect(migration.dataLoss.count == 1 && migration.dataLoss[0].hasPrefix("instructions moved to the bot service"))
+        #expect(migration.sql.contains("ALTER TABLE bot_vectors DROP COLUMN IF EXISTS instruction;"))
+        #expect(migration.sql.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS bot_vectors_created_idx ON bot_vectors (created_at DESC);"))
+        #expect(report.verdict.contains("1 new migration"))
+
+        let text = report.text(color: false)
+        #expect(text.contains("Migrations\n  + \(migration.file)\n    data loss: instructions moved to the bot service"), "\(text)")
+        #expect(text.contains("    | ALTER TABLE bot_vectors DROP COLUMN IF EXISTS instruction;"))
+        let markdown = report.markdown()
+        #expect(markdown.contains("#### Migration plan") && markdown.contains("  - ⚠️ data loss: instructions moved to the bot service"))
+        #expect(markdown.contains("```sql\n") && markdown.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS bot_vectors_created_idx"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        let migrations = try #require(json["migrations"] as? [[String: Any]])
+        #expect(migrations.first?["file"] as? String == migration.file && (migrations.first?["dataLoss"] as? [String])?.count == 1)
+        #expect(migrations.first?["rewritesHistory"] as? Bool == false)
+    }
+
     /// A revision from before the declared schema was recorded is compared by its schema.sql text,
     /// and the migrator's history table is no part of either side.
     @Test func aRevisionWithoutARecordedSchemaIsComparedByItsText() throws {
