@@ -109,8 +109,9 @@ public struct SchemaMigrator: Sendable {
             report.actions.append(try await describe(migration, resuming: resumes))
             if !dryRun { report.actions += try await apply(migration, resuming: resumes, databaseVersion: migration.version - 1) }
         }
-        if report.actions.isEmpty && !dryRun {
-            try await applyRoles()
+        if report.actions.isEmpty {
+            // Nothing pending; the role statements still run, putting back a grant or role changed by hand.
+            if !dryRun { try await applyRoles() }
             return report
         }
         report.actions.append(contentsOf: roleAction)
