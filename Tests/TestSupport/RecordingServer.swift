@@ -2,8 +2,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// An HTTP server on loopback that records every request it gets and answers 200: the stand-in
-/// for a pre-signed S3 `ResponseURL`.
+/// An HTTP server on loopback that records every request it gets and answers 200 (or what a test
+/// queues): the stand-in for a pre-signed S3 `ResponseURL`, or for a service that fails.
 public actor RecordingServer {
     public struct Recorded: Sendable {
         public var method: String
@@ -30,17 +30,40 @@ public actor RecordingServer {
 
     public func stop() { server?.cancel() }
 
-    func record(_ request: Recorded) { requests.append(request) }
+    /// An answer other than an empty 200, for the next requests (a service that throttles, say).
+    public struct Answer: Sendable {
+        public var status: Int
+        public var body: String
+        public init(status: Int, body: String) {
+            self.status = status
+            self.body = body
+        }
+    }
+
+    private var answers: [Answer] = []
+
+    /// The next requests get these answers, in order; after them, 200 again.
+    public func answerNext(_ answers: [Answer]) { self.answers += answers }
+
+    func record(_ request: Recorded) -> Answer? {
+        requests.append(request)
+        return answers.isEmpty ? nil : answers.removeFirst()
+    }
 
     private nonisolated func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.put("**") { request, _ -> Response in
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            await self.record(Recorded(method: request.method.rawValue, path: request.uri.path, headers: headers, body: Array(body.readableBytesView)))
-            return Response(status: .ok)
+            let answer = await self.record(Recorded(method: request.method.rawValue, path: request.uri.path, headers: headers,
+                                                    body: Array(body.readableBytesView)))
+            guard let answer else { return Response(status: .ok) }
+            return Response(status: .init(code: answer.status), body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }
+        router.put("**", use: handler)
+        router.post("**", use: handler)
+        router.post("/", use: handler)
         return router
     }
 }
