@@ -28,7 +28,7 @@ public struct ChatAPI: Sendable {
         do {
             switch (method, segments.count, segments.first) {
             case ("GET", 2, "bots") where segments[1] == "search":
-                return .json(200, ["bots": try await chat.search.searchBots(try query(event), user: caller.userId, limit: try limit(event))])
+                return .json(200, ["bots": try await chat.search.searchBots(try query(event), user: caller.userId, groups: caller.groups, limit: try limit(event))])
             case ("GET", 2, "conversations") where segments[1] == "search":
                 return .json(200, ["conversations": try await chat.search.searchConversations(try query(event), user: caller.userId, limit: try limit(event))])
             case ("POST", 3, "conversations") where segments[2] == "messages":
@@ -56,9 +56,10 @@ public struct ChatAPI: Sendable {
                 return try await chat.history.delete(segments[1], ownerId: caller.userId)
                     ? HTTPAPIResponse(statusCode: 204, headers: [:], body: "") : .message(404, "no conversation \(segments[1])")
             case ("PUT", 2, "bots"):
-                let fields = try Strict.decode(BotBody.self, body, allowed: ["title", "description", "instruction", "visibility", "sharedWith"])
+                let fields = try Strict.decode(BotBody.self, body, allowed: ["title", "description", "instruction", "visibility", "sharedWith", "allowedGroups"])
                 let bot = Bot(botId: segments[1], ownerId: caller.userId, title: fields.title, description: fields.description ?? "",
-                              instruction: fields.instruction ?? "", visibility: fields.visibility ?? .private, sharedWith: fields.sharedWith ?? [])
+                              instruction: fields.instruction ?? "", visibility: fields.visibility ?? .private, sharedWith: fields.sharedWith ?? [],
+                              allowedGroups: fields.allowedGroups ?? [])
                 try await chat.search.upsert(bot)
                 return .json(200, bot)
             case ("DELETE", 2, "bots"):
@@ -132,5 +133,6 @@ public struct ChatAPI: Sendable {
         var instruction: String?
         var visibility: Visibility?
         var sharedWith: [String]?
+        var allowedGroups: [String]?
     }
 }

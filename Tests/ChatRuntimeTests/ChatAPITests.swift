@@ -58,6 +58,15 @@ import TestSupport
 
         let bots = await api.handle(try Self.event("GET", "/bots/search", user: "bob", query: ["q": "holiday trip", "limit": "5"]))
         #expect(try (body(bots)["bots"] as? [[String: Any]])?.first?["botId"] as? String == "travel-1", "\(bots.body)")
+        // A bot shared with a group: members of that group (from the JWT's cognito:groups) find it, others do not.
+        let grouped = await api.handle(try Self.event("PUT", "/bots/ledger-1",
+                                                      body: #"{"title":"Ledger helper","visibility":"shared","allowedGroups":["Finance"]}"#))
+        #expect(grouped.statusCode == 200, "\(grouped.body)")
+        let member = await api.handle(try Self.event("GET", "/bots/search", user: "fay", groups: "[Finance Ops]", query: ["q": "ledger helper"]))
+        #expect(try (body(member)["bots"] as? [[String: Any]])?.first?["botId"] as? String == "ledger-1", "\(member.body)")
+        let outsider = await api.handle(try Self.event("GET", "/bots/search", user: "bob", groups: "[Ops]", query: ["q": "ledger helper"]))
+        #expect(try (body(outsider)["bots"] as? [[String: Any]])?.contains { $0["botId"] as? String == "ledger-1" } == false, "\(outsider.body)")
+
         let found = await api.handle(try Self.event("GET", "/conversations/search", query: ["q": "lanterns"]))
         #expect(try (body(found)["conversations"] as? [[String: Any]])?.first?["conversationId"] as? String == conversation)
         let notBobs = await api.handle(try Self.event("GET", "/conversations/search", user: "bob", query: ["q": "lanterns"]))

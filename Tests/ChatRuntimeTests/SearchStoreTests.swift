@@ -63,6 +63,30 @@ import Testing
         #expect(alice.contains("shared-bot") && alice.contains("private-bot"))
     }
 
+    /// Bedrock Chat's rules, one by one: the owner always; members of Admin always; a private bot no
+    /// one else; a shared bot the users and the members of the groups it names; a public bot everyone.
+    @Test(arguments: BackendKind.allCases)
+    func visibilityFollowsEachSharingRule(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind)
+        defer { harness.close() }
+        let search = harness.chat.search
+        for bot in [
+            Bot(botId: "private", ownerId: "olga", title: "Lantern festival planner", visibility: .private),
+            Bot(botId: "by-user", ownerId: "olga", title: "Lantern festival planner", visibility: .shared, sharedWith: ["uma"]),
+            Bot(botId: "by-group", ownerId: "olga", title: "Lantern festival planner", visibility: .shared, allowedGroups: ["Finance"]),
+            Bot(botId: "everyone", ownerId: "olga", title: "Lantern festival planner", visibility: .public),
+        ] { try await search.upsert(bot) }
+        func sees(_ user: String, _ groups: [String] = []) async throws -> Set<String> {
+            Set(try await search.searchBots("lantern festival", user: user, groups: groups, limit: 10).map(\.botId))
+        }
+        #expect(try await sees("olga") == ["private", "by-user", "by-group", "everyone"], "the owner sees all of hers")
+        #expect(try await sees("ada", ["Admin"]) == ["private", "by-user", "by-group", "everyone"], "Admin sees every bot")
+        #expect(try await sees("uma") == ["by-user", "everyone"], "a user a bot is shared with")
+        #expect(try await sees("fay", ["Finance", "Ops"]) == ["by-group", "everyone"], "a member of a group a bot is shared with")
+        #expect(try await sees("nobody", ["Ops"]) == ["everyone"], "anyone else: public bots only")
+        #expect(try await sees("nobody", ["admin"]) == ["everyone"], "group names are exact")
+    }
+
     @Test(arguments: BackendKind.allCases)
     func updatesAndDeletesChangeWhatIsFound(_ kind: BackendKind) async throws {
         let harness = try await Harness.make(kind)

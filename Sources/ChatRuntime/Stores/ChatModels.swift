@@ -53,9 +53,11 @@ public struct Bot: Codable, Sendable, Equatable {
     public var visibility: Visibility
     /// Users a `shared` bot is shared with.
     public var sharedWith: [String]
+    /// Cognito groups a `shared` bot is shared with: their members see it.
+    public var allowedGroups: [String]
 
     public init(botId: String, ownerId: String, title: String, description: String = "", instruction: String = "",
-                visibility: Visibility = .private, sharedWith: [String] = []) {
+                visibility: Visibility = .private, sharedWith: [String] = [], allowedGroups: [String] = []) {
         self.botId = botId
         self.ownerId = ownerId
         self.title = title
@@ -63,6 +65,19 @@ public struct Bot: Codable, Sendable, Equatable {
         self.instruction = instruction
         self.visibility = visibility
         self.sharedWith = sharedWith
+        self.allowedGroups = allowedGroups
+    }
+
+    enum CodingKeys: String, CodingKey { case botId, ownerId, title, description, instruction, visibility, sharedWith, allowedGroups }
+
+    /// `allowedGroups` may be left out (bots written before groups could be named).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(botId: try container.decode(String.self, forKey: .botId), ownerId: try container.decode(String.self, forKey: .ownerId),
+                  title: try container.decode(String.self, forKey: .title), description: try container.decode(String.self, forKey: .description),
+                  instruction: try container.decode(String.self, forKey: .instruction), visibility: try container.decode(Visibility.self, forKey: .visibility),
+                  sharedWith: try container.decode([String].self, forKey: .sharedWith),
+                  allowedGroups: try container.decodeIfPresent([String].self, forKey: .allowedGroups) ?? [])
     }
 }
 

@@ -29,22 +29,26 @@ public struct SearchStore: Sendable {
         try Validate.id(bot.ownerId, "ownerId")
         guard !bot.title.isEmpty else { throw ChatStoreError.invalid("title must not be empty") }
         for user in bot.sharedWith { try Validate.id(user, "sharedWith entry") }
+        for group in bot.allowedGroups { try Validate.id(group, "allowedGroups entry") }
         let embedding = try await embedder.vectorLiteral(bot.title + "\n" + bot.description)
         let shared = String(decoding: try JSONEncoder().encode(bot.sharedWith), as: UTF8.self)
+        let groups = String(decoding: try JSONEncoder().encode(bot.allowedGroups), as: UTF8.self)
         let result = try await executor.execute(SQLStatement("""
             INSERT INTO \(Bots.table) (\(Bots.botId), \(Bots.ownerId), \(Bots.title), \(Bots.description), \(Bots.instruction),
-                                      \(Bots.visibility), \(Bots.sharedWith), \(Bots.embedding), \(Bots.updatedAt))
+                                      \(Bots.visibility), \(Bots.sharedWith), \(Bots.allowedGroups), \(Bots.embedding), \(Bots.updatedAt))
             VALUES (:bot, :owner, :title, :description, :instruction, :visibility,
-                    ARRAY(SELECT jsonb_array_elements_text(CAST(:shared AS jsonb))), CAST(:embedding AS \(Bots.embeddingType)), now())
+                    ARRAY(SELECT jsonb_array_elements_text(CAST(:shared AS jsonb))), ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb))),
+                    CAST(:embedding AS \(Bots.embeddingType)), now())
             ON CONFLICT (\(Bots.botId)) DO UPDATE SET
               \(Bots.title) = EXCLUDED.\(Bots.title), \(Bots.description) = EXCLUDED.\(Bots.description),
               \(Bots.instruction) = EXCLUDED.\(Bots.instruction), \(Bots.visibility) = EXCLUDED.\(Bots.visibility),
-              \(Bots.sharedWith) = EXCLUDED.\(Bots.sharedWith), \(Bots.embedding) = EXCLUDED.\(Bots.embedding), \(Bots.updatedAt) = now()
+              \(Bots.sharedWith) = EXCLUDED.\(Bots.sharedWith), \(Bots.allowedGroups) = EXCLUDED.\(Bots.allowedGroups),
+              \(Bots.embedding) = EXCLUDED.\(Bots.embedding), \(Bots.updatedAt) = now()
             WHERE \(Bots.table).\(Bots.ownerId) = EXCLUDED.\(Bots.ownerId)
             RETURNING \(Bots.botId)
             """, ["bot": .text(bot.botId), "owner": .text(bot.ownerId), "title": .text(bot.title), "description": .text(bot.description),
                   "instruction": .text(bot.instruction), "visibility": .text(bot.visibility.rawValue), "shared": .text(shared),
-                  "embedding": .text(embedding)]))
+                  "groups": .text(groups), "embedding": .text(embedding)]))
         guard !result.rows.isEmpty else { throw ChatStoreError.forbidden("bot \(bot.botId) belongs to another user") }
     }
 
@@ -59,16 +63,27 @@ public struct SearchStore: Sendable {
         return !result.rows.isEmpty
     }
 
-    /// Bots `user` may see (their own, shared with them, public), best first.
-    public func searchBots(_ query: String, user: String, limit: Int) async throws -> [BotHit] {
+    /// The Cognito group whose members see every bot, as in Bedrock Chat.
+    public static let adminGroup = "Admin"
+
+    /// Bots `user`, a member of `groups`, may see, best first: their own; `public` ones; `shared` ones
+    /// that name the user or one of the groups; and every bot for members of `adminGroup`.
+    public func searchBots(_ query: String, user: String, groups: [String] = [], limit: Int) async throws -> [BotHit] {
         try Validate.id(user, "user")
+        for group in groups { try Validate.id(group, "group") }
         try Validate.limit(limit)
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
-        let visible = "(b.\(Bots.ownerId) = :user OR b.\(Bots.visibility) = 'public' OR (b.\(Bots.visibility) = 'shared' AND b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)]))"
+        let visible = """
+            (:admin OR b.\(Bots.ownerId) = :user OR b.\(Bots.visibility) = 'public' OR (b.\(Bots.visibility) = 'shared' AND \
+            (b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)] OR b.\(Bots.allowedGroups) && ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb))))))
+            """
         let sql = Self.hybrid(Searched(table: Bots.table, id: Bots.botId, embedding: Bots.embedding, embeddingType: Bots.embeddingType,
                                        tsv: Bots.tsv, title: Bots.title),
                               filter: visible, select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)")
-        let result = try await executor.execute(SQLStatement(sql, try await parameters(query, user: user, limit: limit)))
+        var parameters = try await parameters(query, user: user, limit: limit)
+        parameters["admin"] = .bool(groups.contains(Self.adminGroup))
+        parameters["groups"] = .text(String(decoding: try JSONEncoder().encode(groups), as: UTF8.self))
+        let result = try await executor.execute(SQLStatement(sql, parameters))
         return try result.rows.map { values in
             let row = ResultRow(values, "bot search hit")
             return BotHit(botId: try row.text(0, Bots.botId), ownerId: try row.text(1, Bots.ownerId), title: try row.text(2, Bots.title),
