@@ -18,6 +18,8 @@ public struct StageSchema: Sendable {
     public var migrations: [Migration]
     /// The migration this synthesis writes; nil when the declared schema is the one the chain reaches.
     public var newMigration: Migration?
+    /// `latest-schema.json` for the declared schema.
+    var snapshotText: String
 
     /// What `schema.sql` records as done: every migration, since it creates the schema they lead to.
     public var history: [SchemaRenderer.HistoryRow] {
@@ -28,7 +30,7 @@ public struct StageSchema: Sendable {
     public func artifacts(stage: String) throws -> [Artifact] {
         let folder = "\(stage)/\(Self.directory)/"
         var files = migrations.map { Artifact(path: folder + $0.fileName, contents: $0.file(stage: stage)) }
-        files.append(Artifact(path: folder + Self.snapshotFile, contents: try Self.snapshot(schema)))
+        files.append(Artifact(path: folder + Self.snapshotFile, contents: snapshotText))
         return files
     }
 
@@ -70,10 +72,23 @@ public struct StageSchema: Sendable {
                 fail(migration.fileName, "starts from \(migration.before ?? "an empty database"), but the migration before it leads to \(expectedBefore ?? "an empty database"): the chain is broken")
             }
         }
+        let declared: String
+        do {
+            declared = try snapshot(schema)
+        } catch {
+            throw SynthErrors([SynthError(subject: "schema of stage \"\(stage)\"", message: "cannot be written as JSON: \(error)")])
+        }
         var previous: Schema?
+        var unchanged = false
         if let last = committed.last {
             let path = "\(folder)/\(snapshotFile)"
-            if let bytes = FileManager.default.contents(atPath: path) {
+            if let bytes = FileManager.default.contents(atPath: path), bytes.elementsEqual(declared.utf8) {
+                // The usual case: nothing changed since the last migration, so there is nothing to plan.
+                if SchemaRenderer.fingerprint(schema) != last.after {
+                    fail(snapshotFile, "describes schema \(SchemaRenderer.fingerprint(schema)), but the last migration, \(last.fileName), leads to \(last.after); restore it from git")
+                }
+                unchanged = true
+            } else if let bytes = FileManager.default.contents(atPath: path) {
                 do {
                     let decoded = try JSONDecoder().decode(Schema.self, from: bytes)
                     if SchemaRenderer.fingerprint(decoded) != last.after {
@@ -89,13 +104,14 @@ public struct StageSchema: Sendable {
         }
         guard errors.isEmpty else { throw SynthErrors(errors) }
 
+        var result = StageSchema(schema: schema, migrations: committed, newMigration: nil, snapshotText: declared)
+        if unchanged { return result }
         let plan = MigrationPlanner.plan(from: previous, to: schema)
         guard plan.problems.isEmpty else {
             throw SynthErrors(plan.problems.map { problem in
                 SynthError(location: problem.location?.description, subject: "schema of stage \"\(stage)\": \(problem.subject)", message: problem.message)
             })
         }
-        var result = StageSchema(schema: schema, migrations: committed, newMigration: nil)
         if !plan.isEmpty {
             let body = plan.body
             let migration = Migration(version: committed.count + 1, slug: committed.isEmpty ? "initial" : plan.slug, before: committed.last?.after,
