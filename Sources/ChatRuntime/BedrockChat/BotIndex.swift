@@ -1,0 +1,87 @@
+import Foundation
+
+/// Keeps the bot search table in step with Bedrock Chat's bot items; the backfill and the stream
+/// sync both write through `apply`. A bot is embedded again only when its title or description
+/// (the text its embedding is made from) changed, and a row whose values are all the same is not
+/// written at all, so applying an item twice changes nothing.
+public struct BotIndex: Sendable {
+    typealias Bots = ChatContract.BotVectors
+
+    public let executor: any SQLExecutor
+    public let embedder: any Embedder
+
+    public init(executor: any SQLExecutor, embedder: any Embedder) throws {
+        guard embedder.dimension == Bots.embeddingDimension else {
+            throw ChatStoreError.wrongDimension(expected: Bots.embeddingDimension, got: embedder.dimension)
+        }
+        self.executor = executor
+        self.embedder = embedder
+    }
+
+    public enum Outcome: String, Sendable, Equatable {
+        case inserted, updated, unchanged
+    }
+
+    /// How Bedrock Chat's sharing scope is stored: no scope is `private`, `partial` is `shared`
+    /// (with the listed users and groups), `all` is `public`.
+    static func visibility(_ scope: BotItem.Scope) -> Visibility {
+        switch scope {
+        case .private: .private
+        case .partial: .shared
+        case .all: .public
+        }
+    }
+
+    /// PostgreSQL text cannot hold NUL; everything else is stored as the source has it.
+    static func storable(_ text: String) -> String {
+        text.contains("\u{0}") ? String(text.unicodeScalars.filter { $0 != "\u{0}" }.map(Character.init)) : text
+    }
+
+    public func apply(_ bot: BotItem) async throws -> Outcome {
+        try Validate.id(bot.botId, "botId")
+        try Validate.id(bot.ownerId, "ownerId")
+        let (title, description) = (Self.storable(bot.title), Self.storable(bot.description))
+        let existing = try await executor.execute(SQLStatement(
+            "SELECT \(Bots.ownerId), \(Bots.title), \(Bots.description), \(Bots.embedding)::text FROM \(Bots.table) WHERE \(Bots.botId) = :bot",
+            ["bot": .text(bot.botId)])).rows.first.map { ResultRow($0, "indexed bot") }
+        if let existing, try existing.text(0, Bots.ownerId) != bot.ownerId {
+            throw ChatStoreError.forbidden("bot \(bot.botId) is indexed for another owner")
+        }
+        let embedding: String
+        if let existing, try existing.text(1, Bots.title) == title, try existing.text(2, Bots.description) == description {
+            embedding = try existing.text(3, Bots.embedding)
+        } else {
+            embedding = try await embedder.vectorLiteral(title + "\n" + description)
+        }
+        func list(_ values: [String]) throws -> SQLValue {
+            .text(String(decoding: try JSONEncoder().encode(values.map(Self.storable)), as: UTF8.self))
+        }
+        func time(_ milliseconds: Int64?) -> SQLValue { milliseconds.map { .int($0) } ?? .null }
+        // A missing CreateTime keeps the stored one (or now, for a new row), so a second run finds nothing changed.
+        let created = "coalesce(to_timestamp(CAST(:created AS bigint) / 1000.0), \(Bots.table).\(Bots.createdAt))"
+        let lastUsed = "to_timestamp(CAST(:lastUsed AS bigint) / 1000.0)"
+        let columns = [Bots.title, Bots.description, Bots.instruction, Bots.visibility, Bots.sharedWith, Bots.allowedGroups, Bots.sharedStatus,
+                       Bots.usageCount, Bots.lastUsedAt, Bots.syncStatus, Bots.isStarred, Bots.embedding]
+        let result = try await executor.execute(SQLStatement("""
+            INSERT INTO \(Bots.table) (\(Bots.botId), \(Bots.ownerId), \(columns.joined(separator: ", ")), \(Bots.createdAt), \(Bots.updatedAt))
+            VALUES (:bot, :owner, :title, :description, :instruction, :visibility,
+                    ARRAY(SELECT jsonb_array_elements_text(CAST(:users AS jsonb))), ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb))),
+                    :sharedStatus, :usage, \(lastUsed), :syncStatus, :starred, CAST(:embedding AS \(Bots.embeddingType)),
+                    coalesce(to_timestamp(CAST(:created AS bigint) / 1000.0), now()), now())
+            ON CONFLICT (\(Bots.botId)) DO UPDATE SET
+              \(columns.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")), \(Bots.createdAt) = \(created), \(Bots.updatedAt) = now()
+            WHERE \(Bots.table).\(Bots.ownerId) = EXCLUDED.\(Bots.ownerId)
+              AND (\(columns.map { "\(Bots.table).\($0)" }.joined(separator: ", ")), \(Bots.table).\(Bots.createdAt))
+                  IS DISTINCT FROM (\(columns.map { "EXCLUDED.\($0)" }.joined(separator: ", ")), \(created))
+            RETURNING xmax::text = '0'
+            """, [
+                "bot": .text(bot.botId), "owner": .text(bot.ownerId), "title": .text(title), "description": .text(description),
+                "instruction": .text(Self.storable(bot.instruction)), "visibility": .text(Self.visibility(bot.scope).rawValue),
+                "users": try list(bot.allowedUsers), "groups": try list(bot.allowedGroups), "sharedStatus": .text(Self.storable(bot.sharedStatus)),
+                "usage": .int(bot.usageCount), "lastUsed": time(bot.lastUsedTime), "syncStatus": bot.syncStatus.map { .text(Self.storable($0)) } ?? .null,
+                "starred": .bool(bot.isStarred), "embedding": .text(embedding), "created": time(bot.createTime),
+            ]))
+        guard let row = result.rows.first else { return .unchanged }
+        return try ResultRow(row, "indexed bot").bool(0, "inserted") ? .inserted : .updated
+    }
+}
