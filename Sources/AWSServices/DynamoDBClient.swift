@@ -115,17 +115,10 @@ public struct DynamoDBClient: Sendable {
     }
 
     private func send<Response: Decodable>(_ operation: String, _ payload: [UInt8]) async throws -> Response {
-        guard let url = URL(string: endpoint), let host = url.host else { throw Failure(code: "InvalidEndpoint", message: endpoint) }
-        let headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "DynamoDB_20120810.\(operation)"),
-            ("Host", url.port.map { "\(host):\($0)" } ?? host),
-        ]
-        var request = HTTPClientRequest(url: endpoint + "/")
-        request.method = .POST
-        for (name, value) in headers where name != "Host" { request.headers.add(name: name, value: value) }
-        let signing = SigningRequest(method: "POST", path: "/", headers: headers, body: payload)
-        for (name, value) in signer.sign(signing, credentials: credentials, amzDate: AMZDate.now()) { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: payload))
+        guard let request = signer.jsonRequest(to: endpoint, target: "DynamoDB_20120810.\(operation)", protocolVersion: "1.0",
+                                               payload: payload, credentials: credentials) else {
+            throw Failure(code: "InvalidEndpoint", message: endpoint)
+        }
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {

@@ -44,18 +44,11 @@ public struct SecretsManagerClient: Sendable {
     }
 
     public func secretString(arn: String) async throws -> String {
-        guard let url = URL(string: endpoint), let host = url.host else { throw Failure(description: "invalid Secrets Manager endpoint \(endpoint)") }
         let payload = Array(try JSONEncoder().encode(["SecretId": arn]))
-        let headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "secretsmanager.GetSecretValue"),
-            ("Host", url.port.map { "\(host):\($0)" } ?? host),
-        ]
-        var request = HTTPClientRequest(url: endpoint + "/")
-        request.method = .POST
-        for (name, value) in headers where name != "Host" { request.headers.add(name: name, value: value) }
-        let signing = SigningRequest(method: "POST", path: "/", headers: headers, body: payload)
-        for (name, value) in signer.sign(signing, credentials: credentials, amzDate: AMZDate.now()) { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: payload))
+        guard let request = signer.jsonRequest(to: endpoint, target: "secretsmanager.GetSecretValue", protocolVersion: "1.1",
+                                               payload: payload, credentials: credentials) else {
+            throw Failure(description: "invalid Secrets Manager endpoint \(endpoint)")
+        }
         let response = try await http.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
         guard response.status == .ok else {

@@ -41,6 +41,10 @@ public struct StageSchema: Sendable {
         return String(decoding: try encoder.encode(schema), as: UTF8.self) + "\n"
     }
 
+    static func snapshotMismatch(_ snapshot: Schema, _ last: Migration) -> String {
+        "describes schema \(SchemaRenderer.fingerprint(snapshot)), but the last migration, \(last.fileName), leads to \(last.after); restore it from git"
+    }
+
     /// Reads what is committed for `stage` under `outputDirectory`, checks it, and plans the next
     /// migration. Every problem is a synth error naming the file or the declaration to fix.
     public static func resolve(stage: String, schema: Schema, committedIn outputDirectory: String) throws(SynthErrors) -> StageSchema {
@@ -85,14 +89,14 @@ public struct StageSchema: Sendable {
             if let bytes = FileManager.default.contents(atPath: path), bytes.elementsEqual(declared.utf8) {
                 // The usual case: nothing changed since the last migration, so there is nothing to plan.
                 if SchemaRenderer.fingerprint(schema) != last.after {
-                    fail(snapshotFile, "describes schema \(SchemaRenderer.fingerprint(schema)), but the last migration, \(last.fileName), leads to \(last.after); restore it from git")
+                    fail(snapshotFile, snapshotMismatch(schema, last))
                 }
                 unchanged = true
             } else if let bytes = FileManager.default.contents(atPath: path) {
                 do {
                     let decoded = try JSONDecoder().decode(Schema.self, from: bytes)
                     if SchemaRenderer.fingerprint(decoded) != last.after {
-                        fail(snapshotFile, "describes schema \(SchemaRenderer.fingerprint(decoded)), but the last migration, \(last.fileName), leads to \(last.after); restore it from git")
+                        fail(snapshotFile, snapshotMismatch(decoded, last))
                     }
                     previous = decoded
                 } catch {
