@@ -65,6 +65,9 @@ public enum ChatSchema {
                 Column("last_used_at", .timestamptz)
                 Column("sync_status", .text)
                 Column("is_starred", .boolean).notNull().default(.boolean(false))
+                // Added by migration 3: the stream sequence number of the record last applied, so an
+                // older record delivered late never overwrites a newer one (NULL: written by a backfill).
+                Column("source_sequence", .numeric)
                 Check("bot_vectors_visibility_check", "visibility IN (\(visibilities.map { "'\($0)'" }.joined(separator: ", ")))")
                 Index("bot_vectors_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64))
                 Index("bot_vectors_tsv_idx", .fullText("tsv"))
@@ -88,6 +91,52 @@ public enum ChatSchema {
                 Index("conversation_vectors_tsv_idx", .fullText("tsv"))
                 Index("conversation_vectors_title_trgm_idx", .trigramGiST("title"))
                 Index.btree("conversation_vectors_user_idx", "user_id", .desc("updated_at"))
+            }
+            // Conversations that live in another application's table (Bedrock Chat's
+            // ConversationTableV3), kept in step by the backfill and the stream sync: the title and
+            // the text of the messages, searchable for their user only.
+            Table("synced_conversations") {
+                Column("user_id", .text).notNull()
+                Column("conversation_id", .text).notNull()
+                Column("bot_id", .text)
+                Column("title", .text).notNull().default(.emptyText)
+                // The text bodies of the messages, one per line, in the order they were written.
+                Column("body", .text).notNull().default(.emptyText)
+                Column("created_at", .timestamptz).notNull().default(.now)
+                Column("last_message_at", .timestamptz).notNull().default(.now)
+                Column("source_sequence", .numeric)
+                Column("tsv", .generatedTSVector(config: "english", sources: [.init("title", weight: "A"), .init("body", weight: "B")]))
+                Column("updated_at", .timestamptz).notNull().default(.now)
+                TableElement.primaryKey("user_id", "conversation_id")
+                Index("synced_conversations_tsv_idx", .fullText("tsv"))
+                Index.btree("synced_conversations_user_idx", "user_id", .desc("last_message_at"))
+            }
+            // Where each segment of a backfill scan stopped, so an interrupted `chat-store sync` resumes.
+            Table("sync_checkpoints") {
+                Column("source_table", .text).notNull()
+                Column("total_segments", .integer).notNull()
+                Column("segment", .integer).notNull()
+                // DynamoDB's LastEvaluatedKey to continue from; NULL before the first page.
+                Column("resume_key", .jsonb)
+                Column("finished", .boolean).notNull().default(.boolean(false))
+                Column("scanned", .bigint).notNull().default(.integer(0))
+                Column("indexed", .bigint).notNull().default(.integer(0))
+                Column("skipped", .bigint).notNull().default(.integer(0))
+                Column("failed", .bigint).notNull().default(.integer(0))
+                Column("updated_at", .timestamptz).notNull().default(.now)
+                TableElement.primaryKey("source_table", "total_segments", "segment")
+            }
+            // Items the stream removed (bots by owner and bot id, conversations by user and
+            // conversation id), with the record's sequence number, so an older INSERT or MODIFY
+            // delivered after the REMOVE does not bring the item back.
+            Table("sync_tombstones") {
+                Column("kind", .text).notNull()
+                Column("owner_id", .text).notNull()
+                Column("item_id", .text).notNull()
+                Column("source_sequence", .numeric).notNull()
+                Column("removed_at", .timestamptz).notNull().default(.now)
+                TableElement.primaryKey("kind", "owner_id", "item_id")
+                Check("sync_tombstones_kind_check", "kind IN ('bot', 'conversation')")
             }
         }
     }

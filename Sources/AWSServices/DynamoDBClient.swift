@@ -12,22 +12,10 @@ public struct DynamoDBClient: Sendable {
     let signer: SigV4
     let credentials: AWSCredentials
     let http: HTTPClient
-    let retry: Retry
-
-    /// Attempts and backoff: the delay before retry `n` is random in 0…min(cap, base × 2ⁿ).
-    public struct Retry: Sendable {
-        public var attempts: Int
-        public var base: Duration
-        public var cap: Duration
-        public init(attempts: Int = 10, base: Duration = .milliseconds(50), cap: Duration = .seconds(5)) {
-            self.attempts = attempts
-            self.base = base
-            self.cap = cap
-        }
-    }
+    let retry: AWSRetry
 
     /// `endpoint` overrides AWS's (the SDKs' `AWS_ENDPOINT_URL_DYNAMODB`), e.g. moto on loopback.
-    public init(region: String, credentials: AWSCredentials, endpoint: String? = nil, retry: Retry = Retry(), http: HTTPClient = .aws) {
+    public init(region: String, credentials: AWSCredentials, endpoint: String? = nil, retry: AWSRetry = AWSRetry(), http: HTTPClient = .aws) {
         self.endpoint = endpoint ?? "https://dynamodb.\(region).amazonaws.com"
         signer = SigV4(service: "dynamodb", region: region)
         self.credentials = credentials
@@ -89,6 +77,17 @@ public struct DynamoDBClient: Sendable {
         return response.Item
     }
 
+    /// The table's approximate item count (DynamoDB refreshes it about every six hours), for an ETA.
+    public func approximateItemCount(table: String) async throws -> Int64 {
+        struct Request: Encodable { var TableName: String }
+        struct Response: Decodable {
+            struct Table: Decodable { var ItemCount: Int64? }
+            var Table: Table
+        }
+        let response: Response = try await call("DescribeTable", Request(TableName: table))
+        return response.Table.ItemCount ?? 0
+    }
+
     static let retriedCodes: Set<String> = [
         "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
         "InternalServerError", "ServiceUnavailable", "TransactionInProgressException",
@@ -96,21 +95,14 @@ public struct DynamoDBClient: Sendable {
 
     func call<Request: Encodable, Response: Decodable>(_ operation: String, _ body: Request) async throws -> Response {
         let payload = Array(try JSONEncoder().encode(body))
-        var attempt = 0
-        while true {
-            attempt += 1
-            let failure: Failure
-            do {
-                return try await send(operation, payload)
-            } catch let error as Failure where Self.retriedCodes.contains(error.code) || error.code.hasPrefix("HTTP5") || error.code == "ConnectionError" {
-                failure = error
-            }
-            guard attempt < retry.attempts else {
-                throw Failure(code: failure.code, message: "\(failure.message) (gave up after \(attempt) attempts)")
-            }
-            let ceiling = min(retry.cap, retry.base * (1 << min(attempt - 1, 20)))
-            let milliseconds = ceiling.components.seconds * 1000 + ceiling.components.attoseconds / 1_000_000_000_000_000
-            try await Task.sleep(for: .milliseconds(Int64.random(in: 0...max(milliseconds, 1))))
+        return try await retry.run(retrying: { error in
+            guard let failure = error as? Failure else { return false }
+            return Self.retriedCodes.contains(failure.code) || failure.code.hasPrefix("HTTP5") || failure.code == "ConnectionError"
+        }, exhausted: { error, attempts in
+            let failure = error as? Failure ?? Failure(code: "Unknown", message: "\(error)")
+            return Failure(code: failure.code, message: "\(failure.message) (gave up after \(attempts) attempts)")
+        }) {
+            try await send(operation, payload)
         }
     }
 

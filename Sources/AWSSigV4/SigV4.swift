@@ -71,7 +71,7 @@ public struct SigV4: Sendable {
         let lines = signedHeaders.map { name in "\(name):\(headers[name] ?? "")" }
         return [
             request.method.uppercased(),
-            Self.canonicalURI(request.path),
+            service == "s3" ? request.path : Self.canonicalURI(request.path),
             Self.canonicalQuery(request.query),
             lines.joined(separator: "\n") + "\n",
             signedHeaders.joined(separator: ";"),
@@ -127,7 +127,7 @@ public struct SigV4: Sendable {
 
     /// The path as sent, with `.`/`..` segments and repeated slashes removed, each segment
     /// percent-encoded once more (so `%20` on the wire signs as `%2520`, as botocore and AWS do
-    /// for every service but S3).
+    /// for every service but S3). S3 signs the path exactly as sent: an object key may hold `//` or `..`.
     static func canonicalURI(_ path: String) -> String {
         var segments: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {

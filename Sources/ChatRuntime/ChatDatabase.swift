@@ -61,4 +61,14 @@ public struct ChatDatabase: Sendable {
         SecretsManagerClient(region: configuration.region, credentials: configuration.credentials,
                              endpoint: environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"])
     }
+
+    /// DynamoDB in the configured region (`AWS_ENDPOINT_URL_DYNAMODB` overrides its endpoint).
+    public static func dynamoDB(_ configuration: RuntimeConfiguration, environment: [String: String]) -> DynamoDBClient {
+        DynamoDBClient(region: configuration.region, credentials: configuration.credentials, endpoint: environment["AWS_ENDPOINT_URL_DYNAMODB"])
+    }
+
+    /// S3 in the configured region (`AWS_ENDPOINT_URL_S3` overrides its endpoint, path-style).
+    public static func s3(_ configuration: RuntimeConfiguration, environment: [String: String]) -> S3Client {
+        S3Client(region: configuration.region, credentials: configuration.credentials, endpoint: environment["AWS_ENDPOINT_URL_S3"])
+    }
 }

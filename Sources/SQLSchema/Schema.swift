@@ -182,6 +182,8 @@ public struct ColumnReference: Sendable, Equatable, Codable {
 
 public enum ColumnType: Sendable, Equatable, Codable {
     case uuid, text, bigint, integer, boolean, jsonb, timestamptz
+    /// Arbitrary-precision decimal, e.g. a DynamoDB stream sequence number (up to 40 digits).
+    case numeric
     case textArray
     case vector(dimension: Int)
     case halfvec(dimension: Int)

@@ -178,6 +178,7 @@ public enum SchemaRenderer {
         case .boolean: "boolean"
         case .jsonb: "jsonb"
         case .timestamptz: "timestamptz"
+        case .numeric: "numeric"
         case .textArray: "text[]"
         case .vector(let dimension): "vector(\(dimension))"
         case .halfvec(let dimension): "halfvec(\(dimension))"

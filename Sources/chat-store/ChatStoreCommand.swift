@@ -16,7 +16,7 @@ struct ChatStoreCommand: AsyncParsableCommand {
             Embeddings come from the local deterministic embedder unless EMBEDDER=bedrock. Output is JSON.
             """,
         subcommands: [Migrate.self, Reembed.self, Append.self, History.self, UpsertConversation.self, DeleteConversation.self,
-                      UpsertBot.self, DeleteBot.self, SearchBots.self, IndexConversation.self, SearchConversations.self]
+                      UpsertBot.self, DeleteBot.self, SearchBots.self, IndexConversation.self, SearchConversations.self, Sync.self]
     )
 }
 

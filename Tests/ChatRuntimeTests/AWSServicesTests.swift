@@ -71,6 +71,26 @@ import TestSupport
         }
         #expect((try? RuntimeConfiguration.fromEnvironment(base))?.backend == .dataAPI(endpoint: nil))
     }
+
+    /// S3 signs the path as sent (no second encoding): keys with spaces, `+`, `//` and Vietnamese
+    /// are read back byte for byte, and a missing key is S3's `NoSuchKey`, not retried.
+    @Test func s3ReadsObjectsWhateverTheirKeysAndNamesMissingOnes() async throws {
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        let keys = ["sub-1/01HZ/message_map.json", "sub 2/Hội An+phở/map.json", "a//b/./c.json"]
+        try MotoServer.seed(moto, tables: [:], objects: keys.map { .init(bucket: "large-messages", key: $0, body: "{\"key\": \"\($0)\"}") })
+        let s3 = S3Client(region: "us-east-1", credentials: AWSCredentials(accessKeyId: "testing", secretAccessKey: "testing"), endpoint: moto.url)
+        for key in keys {
+            #expect(String(decoding: try await s3.getObject(bucket: "large-messages", key: key), as: UTF8.self) == "{\"key\": \"\(key)\"}")
+        }
+        do {
+            _ = try await s3.getObject(bucket: "large-messages", key: "sub-1/none.json")
+            Issue.record("a missing object is an error")
+        } catch let failure as S3Client.Failure {
+            #expect(failure.code == "NoSuchKey" && !failure.message.contains("gave up"), "\(failure)")
+        }
+        await #expect(throws: S3Client.Failure.self) { _ = try await s3.getObject(bucket: "large-messages", key: keys[0], limit: 4) }
+    }
 }
 
 /// moto's server mode (`moto_server` from the project's virtualenv) on a loopback port.
@@ -97,6 +117,26 @@ enum MotoServer {
     /// A new current version of the secret, as a rotation leaves it.
     static func put(_ moto: LoopbackServer, arn: String, secret: String) throws {
         _ = try run(["put", moto.url, arn, secret])
+    }
+
+    /// An S3 object for `seed`.
+    struct Object: Encodable {
+        var bucket: String
+        var key: String
+        var body: String
+    }
+
+    /// Creates DynamoDB tables (Bedrock Chat's keys, PK and SK) with `tables`' items, and S3 objects.
+    static func seed(_ moto: LoopbackServer, tables: [String: [DynamoDBClient.Item]], objects: [Object] = []) throws {
+        struct Spec: Encodable {
+            var tables: [String: [DynamoDBClient.Item]]
+            var objects: [Object]
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("moto-seed-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try JSONEncoder().encode(Spec(tables: tables, objects: objects)).write(to: file)
+        let result = try PythonTool.run(script: "moto_seed.py", arguments: [moto.url, file.path])
+        guard result.status == 0 else { throw Failure(description: "moto_seed.py: \(result.output)") }
     }
 
     private static func run(_ arguments: [String]) throws -> String {

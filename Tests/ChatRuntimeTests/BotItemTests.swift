@@ -84,7 +84,7 @@ import Testing
         #expect(problem { $0["Title"] = nil } == "a bot needs a Title (a string)")
         #expect(problem { $0["Title"] = .number("7") } == "Title is a number, not a string")
         #expect(problem { $0["BotId"] = .string("other") } == "BotId other is not the id in SK (01HZX)")
-        #expect(problem { $0["CreateTime"] = .number("1.5e12") } == "CreateTime is 1.5e12, not a whole number")
+        #expect(problem { $0["CreateTime"] = .number("1e30") } == "CreateTime is 1e30, not a number of milliseconds")
         #expect(problem { $0["UsageStats"] = .map(["usage_count": .string("many")]) } == "UsageStats.usage_count is a string, not a number")
         #expect(problem { $0["AllowedCognitoGroups"] = .list([.string("a"), .number("1")]) } == "AllowedCognitoGroups is a list, not a list of strings")
         #expect(BotItem.read(["SK": .string("BOT#x")]) == .unreadable(keys: "PK=? SK=BOT#x", problem: "PK and SK must be strings"))

@@ -28,19 +28,11 @@ import TestSupport
         }
     }
 
-    static func seed(_ moto: LoopbackServer, table: String, items: [DynamoDBClient.Item]) throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("items-\(UUID().uuidString).json")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try JSONEncoder().encode(items).write(to: file)
-        let result = try PythonTool.run(script: "moto_dynamodb.py", arguments: [moto.url, table, file.path])
-        guard result.status == 0 else { throw DynamoDBClient.Failure(code: "seed", message: result.output) }
-    }
-
     @Test func aParallelScanWithPagingReadsEveryItemOnceWithEveryType() async throws {
         let moto = try await MotoServer.start()
         defer { moto.stop() }
         let items = Self.items(230)
-        try Self.seed(moto, table: "BotTableV3", items: items)
+        try MotoServer.seed(moto, tables: ["BotTableV3": items])
         let client = DynamoDBClient(region: "us-east-1", credentials: Self.credentials, endpoint: moto.url)
 
         var read: [DynamoDBClient.Item] = []

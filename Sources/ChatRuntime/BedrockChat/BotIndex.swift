@@ -3,7 +3,8 @@ import Foundation
 /// Keeps the bot search table in step with Bedrock Chat's bot items; the backfill and the stream
 /// sync both write through `apply`. A bot is embedded again only when its title or description
 /// (the text its embedding is made from) changed, and a row whose values are all the same is not
-/// written at all, so applying an item twice changes nothing.
+/// written at all, so applying an item twice changes nothing. Stream records keep their order
+/// (`SyncOrder`): an older record never overwrites a newer one.
 public struct BotIndex: Sendable {
     typealias Bots = ChatContract.BotVectors
 
@@ -19,7 +20,9 @@ public struct BotIndex: Sendable {
     }
 
     public enum Outcome: String, Sendable, Equatable {
-        case inserted, updated, unchanged
+        case inserted, updated, removed
+        /// Nothing written: the same values, or a record older than what is stored.
+        case unchanged
     }
 
     /// How Bedrock Chat's sharing scope is stored: no scope is `private`, `partial` is `shared`
@@ -37,9 +40,11 @@ public struct BotIndex: Sendable {
         text.contains("\u{0}") ? String(text.unicodeScalars.filter { $0 != "\u{0}" }.map(Character.init)) : text
     }
 
-    public func apply(_ bot: BotItem) async throws -> Outcome {
+    /// Writes `bot`; `sequence` is the stream record's sequence number (nil for a backfill).
+    public func apply(_ bot: BotItem, sequence: String? = nil) async throws -> Outcome {
         try Validate.id(bot.botId, "botId")
         try Validate.id(bot.ownerId, "ownerId")
+        try SyncOrder.validate(sequence)
         let (title, description) = (Self.storable(bot.title), Self.storable(bot.description))
         let existing = try await executor.execute(SQLStatement(
             "SELECT \(Bots.ownerId), \(Bots.title), \(Bots.description), \(Bots.embedding)::text FROM \(Bots.table) WHERE \(Bots.botId) = :bot",
@@ -62,17 +67,20 @@ public struct BotIndex: Sendable {
         let lastUsed = "to_timestamp(CAST(:lastUsed AS bigint) / 1000.0)"
         let columns = [Bots.title, Bots.description, Bots.instruction, Bots.visibility, Bots.sharedWith, Bots.allowedGroups, Bots.sharedStatus,
                        Bots.usageCount, Bots.lastUsedAt, Bots.syncStatus, Bots.isStarred, Bots.embedding]
+        let guarded = columns + [Bots.sourceSequence]
         let result = try await executor.execute(SQLStatement("""
-            INSERT INTO \(Bots.table) (\(Bots.botId), \(Bots.ownerId), \(columns.joined(separator: ", ")), \(Bots.createdAt), \(Bots.updatedAt))
-            VALUES (:bot, :owner, :title, :description, :instruction, :visibility,
-                    ARRAY(SELECT jsonb_array_elements_text(CAST(:users AS jsonb))), ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb))),
-                    :sharedStatus, :usage, \(lastUsed), :syncStatus, :starred, CAST(:embedding AS \(Bots.embeddingType)),
-                    coalesce(to_timestamp(CAST(:created AS bigint) / 1000.0), now()), now())
+            WITH \(SyncOrder.clearOlderTombstone(.bot, owner: ":owner", item: ":bot"))
+            INSERT INTO \(Bots.table) (\(Bots.botId), \(Bots.ownerId), \(guarded.joined(separator: ", ")), \(Bots.createdAt), \(Bots.updatedAt))
+            SELECT :bot, :owner, :title, :description, :instruction, :visibility,
+                   ARRAY(SELECT jsonb_array_elements_text(CAST(:users AS jsonb))), ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb))),
+                   :sharedStatus, CAST(:usage AS bigint), \(lastUsed), :syncStatus, CAST(:starred AS boolean), CAST(:embedding AS \(Bots.embeddingType)),
+                   CAST(:sequence AS numeric), coalesce(to_timestamp(CAST(:created AS bigint) / 1000.0), now()), now()
+             WHERE \(SyncOrder.notRemoved(.bot, owner: ":owner", item: ":bot"))
             ON CONFLICT (\(Bots.botId)) DO UPDATE SET
-              \(columns.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")), \(Bots.createdAt) = \(created), \(Bots.updatedAt) = now()
-            WHERE \(Bots.table).\(Bots.ownerId) = EXCLUDED.\(Bots.ownerId)
-              AND (\(columns.map { "\(Bots.table).\($0)" }.joined(separator: ", ")), \(Bots.table).\(Bots.createdAt))
-                  IS DISTINCT FROM (\(columns.map { "EXCLUDED.\($0)" }.joined(separator: ", ")), \(created))
+              \(guarded.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")), \(Bots.createdAt) = \(created), \(Bots.updatedAt) = now()
+            WHERE \(Bots.table).\(Bots.ownerId) = EXCLUDED.\(Bots.ownerId) AND \(SyncOrder.newer(than: Bots.table))
+              AND (\(guarded.map { "\(Bots.table).\($0)" }.joined(separator: ", ")), \(Bots.table).\(Bots.createdAt))
+                  IS DISTINCT FROM (\(guarded.map { "EXCLUDED.\($0)" }.joined(separator: ", ")), \(created))
             RETURNING xmax::text = '0'
             """, [
                 "bot": .text(bot.botId), "owner": .text(bot.ownerId), "title": .text(title), "description": .text(description),
@@ -80,8 +88,21 @@ public struct BotIndex: Sendable {
                 "users": try list(bot.allowedUsers), "groups": try list(bot.allowedGroups), "sharedStatus": .text(Self.storable(bot.sharedStatus)),
                 "usage": .int(bot.usageCount), "lastUsed": time(bot.lastUsedTime), "syncStatus": bot.syncStatus.map { .text(Self.storable($0)) } ?? .null,
                 "starred": .bool(bot.isStarred), "embedding": .text(embedding), "created": time(bot.createTime),
+                "sequence": sequence.map { .text($0) } ?? .null,
             ]))
         guard let row = result.rows.first else { return .unchanged }
         return try ResultRow(row, "indexed bot").bool(0, "inserted") ? .inserted : .updated
+    }
+
+    /// Removes the bot (a stream `REMOVE`, whose keys are all it carries) unless the row is newer
+    /// than the record, and remembers the removal so an older record cannot bring it back.
+    public func remove(ownerId: String, botId: String, sequence: String) async throws -> Outcome {
+        try Validate.id(botId, "botId")
+        try SyncOrder.validate(sequence)
+        let result = try await executor.execute(SQLStatement(
+            SyncOrder.remove(.bot, from: Bots.table, where: "\(Bots.botId) = :bot AND \(Bots.ownerId) = :owner", owner: ":owner", item: ":bot"),
+            ["bot": .text(botId), "owner": .text(ownerId), "sequence": .text(sequence)]))
+        guard let row = result.rows.first else { return .unchanged }
+        return try ResultRow(row, "removed bot").int(0, "removed") > 0 ? .removed : .unchanged
     }
 }

@@ -69,94 +69,46 @@ public struct BotItem: Sendable, Equatable {
         guard sortKey.hasPrefix("BOT#") else { return .skipped("not a bot item (SK \(sortKey.prefix(40)))") }
         do {
             return .bot(try BotItem(item, owner: owner, botId: String(sortKey.dropFirst(4))))
-        } catch let problem as Problem {
+        } catch let problem as ItemAttributes.Problem {
             return .unreadable(keys: keys, problem: problem.description)
         } catch {
             return .unreadable(keys: keys, problem: "\(error)")
         }
     }
 
-    struct Problem: Error, CustomStringConvertible {
-        var description: String
-    }
 
     init(_ item: DynamoDBClient.Item, owner: String, botId: String) throws {
-        guard !botId.isEmpty else { throw Problem(description: "SK is BOT# with no bot id") }
-        if let stored = try Self.text(item, "BotId"), stored != botId {
-            throw Problem(description: "BotId \(stored) is not the id in SK (\(botId))")
+        guard !botId.isEmpty else { throw ItemAttributes.Problem(description: "SK is BOT# with no bot id") }
+        if let stored = try ItemAttributes.text(item, "BotId"), stored != botId {
+            throw ItemAttributes.Problem(description: "BotId \(stored) is not the id in SK (\(botId))")
         }
-        guard let title = try Self.text(item, "Title") else { throw Problem(description: "a bot needs a Title (a string)") }
+        guard let title = try ItemAttributes.text(item, "Title") else { throw ItemAttributes.Problem(description: "a bot needs a Title (a string)") }
         self.botId = botId
         ownerId = owner
         self.title = title
-        description = try Self.text(item, "Description") ?? ""
-        instruction = try Self.text(item, "Instruction") ?? ""
-        switch try Self.text(item, "SharedScope") {
+        description = try ItemAttributes.text(item, "Description") ?? ""
+        instruction = try ItemAttributes.text(item, "Instruction") ?? ""
+        switch try ItemAttributes.text(item, "SharedScope") {
         case nil: scope = .private
         case let value?:
             guard let known = Scope(rawValue: value), known != .private else {
-                throw Problem(description: "SharedScope \(value) is neither partial nor all")
+                throw ItemAttributes.Problem(description: "SharedScope \(value) is neither partial nor all")
             }
             scope = known
         }
-        sharedStatus = try Self.text(item, "SharedStatus") ?? "unshared"
-        allowedUsers = try Self.strings(item, "AllowedCognitoUsers")
-        allowedGroups = try Self.strings(item, "AllowedCognitoGroups")
+        sharedStatus = try ItemAttributes.text(item, "SharedStatus") ?? "unshared"
+        allowedUsers = try ItemAttributes.strings(item, "AllowedCognitoUsers")
+        allowedGroups = try ItemAttributes.strings(item, "AllowedCognitoGroups")
         switch item["UsageStats"] {
         case nil, .null?: usageCount = 0
         case .map(let stats)?:
-            usageCount = try Self.number(stats["usage_count"], "UsageStats.usage_count") ?? 0
+            usageCount = try ItemAttributes.number(stats["usage_count"], "UsageStats.usage_count") ?? 0
         case let other?:
-            throw Problem(description: "UsageStats is \(Self.kind(other)), not a map")
+            throw ItemAttributes.Problem(description: "UsageStats is \(ItemAttributes.kind(other)), not a map")
         }
-        createTime = try Self.number(item["CreateTime"], "CreateTime")
-        lastUsedTime = try Self.number(item["LastUsedTime"], "LastUsedTime")
-        syncStatus = try Self.text(item, "SyncStatus")
-        isStarred = try Self.text(item, "IsStarred")?.uppercased() == "TRUE"
-    }
-
-    /// A string attribute; nil when absent or NULL.
-    static func text(_ item: DynamoDBClient.Item, _ name: String) throws -> String? {
-        switch item[name] {
-        case nil, .null?: return nil
-        case .string(let value)?: return value
-        case let other?: throw Problem(description: "\(name) is \(kind(other)), not a string")
-        }
-    }
-
-    /// A list of strings (`L` of `S`, or `SS`); empty when absent or NULL.
-    static func strings(_ item: DynamoDBClient.Item, _ name: String) throws -> [String] {
-        switch item[name] {
-        case nil, .null?: return []
-        case let value?:
-            guard let strings = value.strings else { throw Problem(description: "\(name) is \(kind(value)), not a list of strings") }
-            return strings
-        }
-    }
-
-    /// A whole number; nil when absent or NULL.
-    static func number(_ value: AttributeValue?, _ name: String) throws -> Int64? {
-        switch value {
-        case nil, .null?: return nil
-        case .number(let text)?:
-            guard let number = Int64(text) else { throw Problem(description: "\(name) is \(text), not a whole number") }
-            return number
-        case let other?: throw Problem(description: "\(name) is \(kind(other)), not a number")
-        }
-    }
-
-    static func kind(_ value: AttributeValue) -> String {
-        switch value {
-        case .string: "a string"
-        case .number: "a number"
-        case .binary: "binary"
-        case .bool: "a boolean"
-        case .null: "NULL"
-        case .map: "a map"
-        case .list: "a list"
-        case .stringSet: "a string set"
-        case .numberSet: "a number set"
-        case .binarySet: "a binary set"
-        }
+        createTime = try ItemAttributes.number(item["CreateTime"], "CreateTime")
+        lastUsedTime = try ItemAttributes.number(item["LastUsedTime"], "LastUsedTime")
+        syncStatus = try ItemAttributes.text(item, "SyncStatus")
+        isStarred = try ItemAttributes.text(item, "IsStarred")?.uppercased() == "TRUE"
     }
 }

@@ -30,8 +30,8 @@ public enum ChatContract {
 
     public enum Schema {
         /// The migration the schema is at: a database at this version (or the next, which only expands it) is one this runtime works with.
-        public static let version = 2
-        public static let fingerprint = "sha256:6d3e0376839b1311e58a1a807b2390fe5eef267d545060a7ad086ffb36c6f51a"
+        public static let version = 3
+        public static let fingerprint = "sha256:743dbd0390d4d6d5b31f802b5b7b0247fbbb349c12aa7a5c059d8ec9edd2d5a3"
         public static let versionTable = "schema_version"
         /// The role the application connects as: rows of the tables, nothing more.
         public static let applicationRole = "chat_app"
@@ -42,7 +42,7 @@ public enum ChatContract {
             "CREATE TABLE IF NOT EXISTS conversations (\n  conversation_id uuid NOT NULL,\n  owner_id text NOT NULL,\n  bot_id text,\n  title text NOT NULL DEFAULT '',\n  metadata jsonb NOT NULL DEFAULT '{}'::jsonb,\n  last_seq bigint NOT NULL DEFAULT 0,\n  created_at timestamptz NOT NULL DEFAULT now(),\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT conversations_pkey PRIMARY KEY (conversation_id)\n)",
             "CREATE INDEX IF NOT EXISTS conversations_owner_updated_idx ON conversations (owner_id, updated_at DESC)",
             "CREATE TABLE IF NOT EXISTS chat_history (\n  conversation_id uuid NOT NULL,\n  seq bigint NOT NULL,\n  role text NOT NULL,\n  content text NOT NULL,\n  client_message_id text NOT NULL,\n  created_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT chat_history_pkey PRIMARY KEY (conversation_id, seq),\n  CONSTRAINT chat_history_conversation_id_client_message_id_key UNIQUE (conversation_id, client_message_id),\n  CONSTRAINT chat_history_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES conversations (conversation_id) ON DELETE CASCADE,\n  CONSTRAINT chat_history_role_check CHECK (role IN ('user', 'assistant', 'system', 'tool')),\n  CONSTRAINT chat_history_seq_check CHECK (seq > 0)\n)",
-            "CREATE TABLE IF NOT EXISTS bot_vectors (\n  bot_id text NOT NULL,\n  owner_id text NOT NULL,\n  title text NOT NULL,\n  description text NOT NULL DEFAULT '',\n  instruction text NOT NULL DEFAULT '',\n  visibility text NOT NULL DEFAULT 'private',\n  shared_with text[] NOT NULL DEFAULT '{}'::text[],\n  embedding vector(1024) NOT NULL,\n  tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B')) STORED,\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  allowed_groups text[] NOT NULL DEFAULT '{}'::text[],\n  shared_status text NOT NULL DEFAULT 'unshared',\n  usage_count bigint NOT NULL DEFAULT 0,\n  created_at timestamptz NOT NULL DEFAULT now(),\n  last_used_at timestamptz,\n  sync_status text,\n  is_starred boolean NOT NULL DEFAULT false,\n  CONSTRAINT bot_vectors_pkey PRIMARY KEY (bot_id),\n  CONSTRAINT bot_vectors_visibility_check CHECK (visibility IN ('private', 'shared', 'public'))\n)",
+            "CREATE TABLE IF NOT EXISTS bot_vectors (\n  bot_id text NOT NULL,\n  owner_id text NOT NULL,\n  title text NOT NULL,\n  description text NOT NULL DEFAULT '',\n  instruction text NOT NULL DEFAULT '',\n  visibility text NOT NULL DEFAULT 'private',\n  shared_with text[] NOT NULL DEFAULT '{}'::text[],\n  embedding vector(1024) NOT NULL,\n  tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B')) STORED,\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  allowed_groups text[] NOT NULL DEFAULT '{}'::text[],\n  shared_status text NOT NULL DEFAULT 'unshared',\n  usage_count bigint NOT NULL DEFAULT 0,\n  created_at timestamptz NOT NULL DEFAULT now(),\n  last_used_at timestamptz,\n  sync_status text,\n  is_starred boolean NOT NULL DEFAULT false,\n  source_sequence numeric,\n  CONSTRAINT bot_vectors_pkey PRIMARY KEY (bot_id),\n  CONSTRAINT bot_vectors_visibility_check CHECK (visibility IN ('private', 'shared', 'public'))\n)",
             "CREATE INDEX IF NOT EXISTS bot_vectors_embedding_idx ON bot_vectors USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)",
             "CREATE INDEX IF NOT EXISTS bot_vectors_tsv_idx ON bot_vectors USING gin (tsv)",
             "CREATE INDEX IF NOT EXISTS bot_vectors_title_trgm_idx ON bot_vectors USING gist (title gist_trgm_ops)",
@@ -56,6 +56,11 @@ public enum ChatContract {
             "CREATE INDEX IF NOT EXISTS conversation_vectors_tsv_idx ON conversation_vectors USING gin (tsv)",
             "CREATE INDEX IF NOT EXISTS conversation_vectors_title_trgm_idx ON conversation_vectors USING gist (title gist_trgm_ops)",
             "CREATE INDEX IF NOT EXISTS conversation_vectors_user_idx ON conversation_vectors (user_id, updated_at DESC)",
+            "CREATE TABLE IF NOT EXISTS synced_conversations (\n  user_id text NOT NULL,\n  conversation_id text NOT NULL,\n  bot_id text,\n  title text NOT NULL DEFAULT '',\n  body text NOT NULL DEFAULT '',\n  created_at timestamptz NOT NULL DEFAULT now(),\n  last_message_at timestamptz NOT NULL DEFAULT now(),\n  source_sequence numeric,\n  tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(body, '')), 'B')) STORED,\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT synced_conversations_pkey PRIMARY KEY (user_id, conversation_id)\n)",
+            "CREATE INDEX IF NOT EXISTS synced_conversations_tsv_idx ON synced_conversations USING gin (tsv)",
+            "CREATE INDEX IF NOT EXISTS synced_conversations_user_idx ON synced_conversations (user_id, last_message_at DESC)",
+            "CREATE TABLE IF NOT EXISTS sync_checkpoints (\n  source_table text NOT NULL,\n  total_segments integer NOT NULL,\n  segment integer NOT NULL,\n  resume_key jsonb,\n  finished boolean NOT NULL DEFAULT false,\n  scanned bigint NOT NULL DEFAULT 0,\n  indexed bigint NOT NULL DEFAULT 0,\n  skipped bigint NOT NULL DEFAULT 0,\n  failed bigint NOT NULL DEFAULT 0,\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT sync_checkpoints_pkey PRIMARY KEY (source_table, total_segments, segment)\n)",
+            "CREATE TABLE IF NOT EXISTS sync_tombstones (\n  kind text NOT NULL,\n  owner_id text NOT NULL,\n  item_id text NOT NULL,\n  source_sequence numeric NOT NULL,\n  removed_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT sync_tombstones_pkey PRIMARY KEY (kind, owner_id, item_id),\n  CONSTRAINT sync_tombstones_kind_check CHECK (kind IN ('bot', 'conversation'))\n)",
         ]
         /// The application role and its grants, run after every migration (idempotent).
         public static let roleStatements: [String] = [
@@ -64,7 +69,7 @@ public enum ChatContract {
             "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
             "GRANT USAGE ON SCHEMA public TO chat_app",
             "GRANT SELECT ON TABLE schema_version TO chat_app",
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE conversations, chat_history, bot_vectors, conversation_vectors TO chat_app",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE conversations, chat_history, bot_vectors, conversation_vectors, synced_conversations, sync_checkpoints, sync_tombstones TO chat_app",
         ]
         /// The schema's catalog description (`SchemaCatalog`), whose digest is the fingerprint.
         public static let catalog: [String] = [
@@ -79,6 +84,7 @@ public enum ChatContract {
             "column bot_vectors.owner_id text not null",
             "column bot_vectors.shared_status text not null default",
             "column bot_vectors.shared_with text[] not null default",
+            "column bot_vectors.source_sequence numeric",
             "column bot_vectors.sync_status text",
             "column bot_vectors.title text not null",
             "column bot_vectors.tsv tsvector generated",
@@ -107,6 +113,31 @@ public enum ChatContract {
             "column conversations.owner_id text not null",
             "column conversations.title text not null default",
             "column conversations.updated_at timestamp with time zone not null default",
+            "column sync_checkpoints.failed bigint not null default",
+            "column sync_checkpoints.finished boolean not null default",
+            "column sync_checkpoints.indexed bigint not null default",
+            "column sync_checkpoints.resume_key jsonb",
+            "column sync_checkpoints.scanned bigint not null default",
+            "column sync_checkpoints.segment integer not null",
+            "column sync_checkpoints.skipped bigint not null default",
+            "column sync_checkpoints.source_table text not null",
+            "column sync_checkpoints.total_segments integer not null",
+            "column sync_checkpoints.updated_at timestamp with time zone not null default",
+            "column sync_tombstones.item_id text not null",
+            "column sync_tombstones.kind text not null",
+            "column sync_tombstones.owner_id text not null",
+            "column sync_tombstones.removed_at timestamp with time zone not null default",
+            "column sync_tombstones.source_sequence numeric not null",
+            "column synced_conversations.body text not null default",
+            "column synced_conversations.bot_id text",
+            "column synced_conversations.conversation_id text not null",
+            "column synced_conversations.created_at timestamp with time zone not null default",
+            "column synced_conversations.last_message_at timestamp with time zone not null default",
+            "column synced_conversations.source_sequence numeric",
+            "column synced_conversations.title text not null default",
+            "column synced_conversations.tsv tsvector generated",
+            "column synced_conversations.updated_at timestamp with time zone not null default",
+            "column synced_conversations.user_id text not null",
             "constraint bot_vectors.bot_vectors_pkey primary key (bot_id)",
             "constraint bot_vectors.bot_vectors_visibility_check check",
             "constraint chat_history.chat_history_conversation_id_client_message_id_key unique (conversation_id, client_message_id)",
@@ -117,6 +148,10 @@ public enum ChatContract {
             "constraint conversation_vectors.conversation_vectors_conversation_id_fkey foreign key (conversation_id) references conversations (conversation_id) on delete cascade",
             "constraint conversation_vectors.conversation_vectors_pkey primary key (conversation_id)",
             "constraint conversations.conversations_pkey primary key (conversation_id)",
+            "constraint sync_checkpoints.sync_checkpoints_pkey primary key (source_table, total_segments, segment)",
+            "constraint sync_tombstones.sync_tombstones_kind_check check",
+            "constraint sync_tombstones.sync_tombstones_pkey primary key (kind, owner_id, item_id)",
+            "constraint synced_conversations.synced_conversations_pkey primary key (user_id, conversation_id)",
             "extension pg_trgm",
             "extension vector",
             "index bot_vectors.bot_vectors_allowed_groups_idx gin (allowed_groups array_ops)",
@@ -132,10 +167,15 @@ public enum ChatContract {
             "index conversation_vectors.conversation_vectors_tsv_idx gin (tsv tsvector_ops)",
             "index conversation_vectors.conversation_vectors_user_idx btree (user_id, updated_at desc)",
             "index conversations.conversations_owner_updated_idx btree (owner_id, updated_at desc)",
+            "index synced_conversations.synced_conversations_tsv_idx gin (tsv tsvector_ops)",
+            "index synced_conversations.synced_conversations_user_idx btree (user_id, last_message_at desc)",
             "table bot_vectors",
             "table chat_history",
             "table conversation_vectors",
             "table conversations",
+            "table sync_checkpoints",
+            "table sync_tombstones",
+            "table synced_conversations",
         ]
         /// The migrations from an empty database to this schema, as committed under out/<stage>/migrations/.
         public static let migrations: [Migration] = [
@@ -143,6 +183,8 @@ public enum ChatContract {
                       body: "BEGIN;\n\n-- adds extension vector\nCREATE EXTENSION IF NOT EXISTS vector;\n\n-- adds extension pg_trgm\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n\n-- creates table conversations\nCREATE TABLE IF NOT EXISTS conversations (\n  conversation_id uuid NOT NULL,\n  owner_id text NOT NULL,\n  bot_id text,\n  title text NOT NULL DEFAULT '',\n  metadata jsonb NOT NULL DEFAULT '{}'::jsonb,\n  last_seq bigint NOT NULL DEFAULT 0,\n  created_at timestamptz NOT NULL DEFAULT now(),\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT conversations_pkey PRIMARY KEY (conversation_id)\n);\n\nCREATE INDEX IF NOT EXISTS conversations_owner_updated_idx ON conversations (owner_id, updated_at DESC);\n\n-- creates table chat_history\nCREATE TABLE IF NOT EXISTS chat_history (\n  conversation_id uuid NOT NULL,\n  seq bigint NOT NULL,\n  role text NOT NULL,\n  content text NOT NULL,\n  client_message_id text NOT NULL,\n  created_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT chat_history_pkey PRIMARY KEY (conversation_id, seq),\n  CONSTRAINT chat_history_conversation_id_client_message_id_key UNIQUE (conversation_id, client_message_id),\n  CONSTRAINT chat_history_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES conversations (conversation_id) ON DELETE CASCADE,\n  CONSTRAINT chat_history_role_check CHECK (role IN ('user', 'assistant', 'system', 'tool')),\n  CONSTRAINT chat_history_seq_check CHECK (seq > 0)\n);\n\n-- creates table bot_vectors\nCREATE TABLE IF NOT EXISTS bot_vectors (\n  bot_id text NOT NULL,\n  owner_id text NOT NULL,\n  title text NOT NULL,\n  description text NOT NULL DEFAULT '',\n  instruction text NOT NULL DEFAULT '',\n  visibility text NOT NULL DEFAULT 'private',\n  shared_with text[] NOT NULL DEFAULT '{}'::text[],\n  embedding vector(1024) NOT NULL,\n  tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B')) STORED,\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT bot_vectors_pkey PRIMARY KEY (bot_id),\n  CONSTRAINT bot_vectors_visibility_check CHECK (visibility IN ('private', 'shared', 'public'))\n);\n\nCREATE INDEX IF NOT EXISTS bot_vectors_embedding_idx ON bot_vectors USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);\n\nCREATE INDEX IF NOT EXISTS bot_vectors_tsv_idx ON bot_vectors USING gin (tsv);\n\nCREATE INDEX IF NOT EXISTS bot_vectors_title_trgm_idx ON bot_vectors USING gist (title gist_trgm_ops);\n\nCREATE INDEX IF NOT EXISTS bot_vectors_owner_idx ON bot_vectors (owner_id);\n\nCREATE INDEX IF NOT EXISTS bot_vectors_visibility_idx ON bot_vectors (visibility);\n\nCREATE INDEX IF NOT EXISTS bot_vectors_shared_with_idx ON bot_vectors USING gin (shared_with);\n\n-- creates table conversation_vectors\nCREATE TABLE IF NOT EXISTS conversation_vectors (\n  conversation_id uuid NOT NULL,\n  user_id text NOT NULL,\n  bot_id text,\n  title text NOT NULL DEFAULT '',\n  excerpt text NOT NULL DEFAULT '',\n  embedding vector(1024) NOT NULL,\n  tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(excerpt, '')), 'B')) STORED,\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT conversation_vectors_pkey PRIMARY KEY (conversation_id),\n  CONSTRAINT conversation_vectors_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES conversations (conversation_id) ON DELETE CASCADE\n);\n\nCREATE INDEX IF NOT EXISTS conversation_vectors_embedding_idx ON conversation_vectors USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);\n\nCREATE INDEX IF NOT EXISTS conversation_vectors_tsv_idx ON conversation_vectors USING gin (tsv);\n\nCREATE INDEX IF NOT EXISTS conversation_vectors_title_trgm_idx ON conversation_vectors USING gist (title gist_trgm_ops);\n\nCREATE INDEX IF NOT EXISTS conversation_vectors_user_idx ON conversation_vectors (user_id, updated_at DESC);\n\nCOMMIT;\n"),
             Migration(version: 2, slug: "alter_bot_vectors", before: "sha256:54fbf46358f08ece53d394434b2838eab62a8c4238a84c65ab8a5e094f813e02", after: "sha256:6d3e0376839b1311e58a1a807b2390fe5eef267d545060a7ad086ffb36c6f51a", checksum: "sha256:66396b8f801e8c19e76e214737796e7bd5ef89d945b81fc899c1535e77e0b658",
                       body: "BEGIN;\n\n-- adds column bot_vectors.allowed_groups\nALTER TABLE bot_vectors ADD COLUMN IF NOT EXISTS allowed_groups text[] NOT NULL DEFAULT '{}'::text[];\n\n-- adds column bot_vectors.shared_status\nALTER TABLE bot_vectors ADD COLUMN IF NOT EXISTS shared_status text NOT NULL DEFAULT 'unshared';\n\n-- adds column bot_vectors.usage_count\nALTER TABLE bot_vectors ADD COLUMN IF NOT EXISTS usage_count bigint NOT NULL DEFAULT 0;\n\n-- adds column bot_vectors.created_at\nALTER TABLE bot_vectors ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now();\n\n-- adds column bot_vectors.last_used_at\nALTER TABLE bot_vectors ADD COLUMN IF NOT EXISTS last_used_at timestamptz;\n\n-- adds column bot_vectors.sync_status\nALTER TABLE bot_vectors ADD COLUMN IF NOT EXISTS sync_status text;\n\n-- adds column bot_vectors.is_starred\nALTER TABLE bot_vectors ADD COLUMN IF NOT EXISTS is_starred boolean NOT NULL DEFAULT false;\n\nCOMMIT;\n\n-- Outside the transaction: CREATE INDEX CONCURRENTLY cannot run in one. Each builds without blocking writes.\n\n-- builds index bot_vectors_allowed_groups_idx on bot_vectors\nCREATE INDEX CONCURRENTLY IF NOT EXISTS bot_vectors_allowed_groups_idx ON bot_vectors USING gin (allowed_groups);\n\n-- builds index bot_vectors_popular_idx on bot_vectors\nCREATE INDEX CONCURRENTLY IF NOT EXISTS bot_vectors_popular_idx ON bot_vectors (usage_count DESC);\n\n"),
+            Migration(version: 3, slug: "alter_bot_vectors_and_create_synced_conversations_and_create_sync_checkpoints_and_1_more", before: "sha256:6d3e0376839b1311e58a1a807b2390fe5eef267d545060a7ad086ffb36c6f51a", after: "sha256:743dbd0390d4d6d5b31f802b5b7b0247fbbb349c12aa7a5c059d8ec9edd2d5a3", checksum: "sha256:b37cc0a08b479bc0bae501e384cf1debb01e79c9892a85e4c4fa4eb5936577ed",
+                      body: "BEGIN;\n\n-- adds column bot_vectors.source_sequence\nALTER TABLE bot_vectors ADD COLUMN IF NOT EXISTS source_sequence numeric;\n\n-- creates table synced_conversations\nCREATE TABLE IF NOT EXISTS synced_conversations (\n  user_id text NOT NULL,\n  conversation_id text NOT NULL,\n  bot_id text,\n  title text NOT NULL DEFAULT '',\n  body text NOT NULL DEFAULT '',\n  created_at timestamptz NOT NULL DEFAULT now(),\n  last_message_at timestamptz NOT NULL DEFAULT now(),\n  source_sequence numeric,\n  tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(body, '')), 'B')) STORED,\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT synced_conversations_pkey PRIMARY KEY (user_id, conversation_id)\n);\n\nCREATE INDEX IF NOT EXISTS synced_conversations_tsv_idx ON synced_conversations USING gin (tsv);\n\nCREATE INDEX IF NOT EXISTS synced_conversations_user_idx ON synced_conversations (user_id, last_message_at DESC);\n\n-- creates table sync_checkpoints\nCREATE TABLE IF NOT EXISTS sync_checkpoints (\n  source_table text NOT NULL,\n  total_segments integer NOT NULL,\n  segment integer NOT NULL,\n  resume_key jsonb,\n  finished boolean NOT NULL DEFAULT false,\n  scanned bigint NOT NULL DEFAULT 0,\n  indexed bigint NOT NULL DEFAULT 0,\n  skipped bigint NOT NULL DEFAULT 0,\n  failed bigint NOT NULL DEFAULT 0,\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT sync_checkpoints_pkey PRIMARY KEY (source_table, total_segments, segment)\n);\n\n-- creates table sync_tombstones\nCREATE TABLE IF NOT EXISTS sync_tombstones (\n  kind text NOT NULL,\n  owner_id text NOT NULL,\n  item_id text NOT NULL,\n  source_sequence numeric NOT NULL,\n  removed_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT sync_tombstones_pkey PRIMARY KEY (kind, owner_id, item_id),\n  CONSTRAINT sync_tombstones_kind_check CHECK (kind IN ('bot', 'conversation'))\n);\n\nCOMMIT;\n"),
         ]
     }
 
@@ -187,6 +229,7 @@ public enum ChatContract {
         public static let lastUsedAt = "last_used_at"
         public static let syncStatus = "sync_status"
         public static let isStarred = "is_starred"
+        public static let sourceSequence = "source_sequence"
         public static let embeddingDimension = 1024
         public static let embeddingType = "vector(1024)"
     }
@@ -203,5 +246,42 @@ public enum ChatContract {
         public static let updatedAt = "updated_at"
         public static let embeddingDimension = 1024
         public static let embeddingType = "vector(1024)"
+    }
+
+    public enum SyncedConversations {
+        public static let table = "synced_conversations"
+        public static let userId = "user_id"
+        public static let conversationId = "conversation_id"
+        public static let botId = "bot_id"
+        public static let title = "title"
+        public static let body = "body"
+        public static let createdAt = "created_at"
+        public static let lastMessageAt = "last_message_at"
+        public static let sourceSequence = "source_sequence"
+        public static let tsv = "tsv"
+        public static let updatedAt = "updated_at"
+    }
+
+    public enum SyncCheckpoints {
+        public static let table = "sync_checkpoints"
+        public static let sourceTable = "source_table"
+        public static let totalSegments = "total_segments"
+        public static let segment = "segment"
+        public static let resumeKey = "resume_key"
+        public static let finished = "finished"
+        public static let scanned = "scanned"
+        public static let indexed = "indexed"
+        public static let skipped = "skipped"
+        public static let failed = "failed"
+        public static let updatedAt = "updated_at"
+    }
+
+    public enum SyncTombstones {
+        public static let table = "sync_tombstones"
+        public static let kind = "kind"
+        public static let ownerId = "owner_id"
+        public static let itemId = "item_id"
+        public static let sourceSequence = "source_sequence"
+        public static let removedAt = "removed_at"
     }
 }
