@@ -31,6 +31,7 @@ enum RuntimeContract {
                 ("databaseName", RuntimeEnvironment.databaseName),
                 ("host", RuntimeEnvironment.host), ("port", RuntimeEnvironment.port),
                 ("functionRole", RuntimeEnvironment.functionRole), ("dataAPIEndpoint", RuntimeEnvironment.dataAPIEndpoint),
+                ("largeMessageBucket", RuntimeEnvironment.largeMessageBucket),
             ],
             backends: [("dataAPI", DatabaseBackend.dataAPI.rawValue), ("postgres", DatabaseBackend.postgres.rawValue)],
             dataAPIActions: DatabaseAccessGrant.dataAPIActions, routes: ChatRoutes.all)

@@ -14,12 +14,16 @@ public enum RuntimeEnvironment {
     public static let host = "DB_HOST"
     public static let port = "DB_PORT"
 
-    /// `api` (the HTTP API function) or `migrator` (the function behind `Custom::ChatSchema`).
+    /// `api` (the HTTP API function), `migrator` (the function behind `Custom::ChatSchema`) or
+    /// `sync` (the function Bedrock Chat's DynamoDB streams invoke).
     public static let functionRole = "CHAT_FUNCTION_ROLE"
+
+    /// The sync function's only: the bucket Bedrock Chat keeps large message maps in.
+    public static let largeMessageBucket = "LARGE_MESSAGE_BUCKET"
 
     /// Set outside AWS only: where a local Data API endpoint (`data-api-local`) listens.
     public static let dataAPIEndpoint = "DATA_API_ENDPOINT"
 
     /// What the templates set; `dataAPIEndpoint` is never set on AWS.
-    public static let all = [backendType, clusterArn, secretArn, applicationSecretArn, databaseName, host, port, functionRole]
+    public static let all = [backendType, clusterArn, secretArn, applicationSecretArn, databaseName, host, port, functionRole, largeMessageBucket]
 }

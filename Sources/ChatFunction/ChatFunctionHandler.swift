@@ -4,16 +4,18 @@ import Foundation
 import LambdaRuntime
 import Logging
 
-/// The chat function: one artifact, two roles. The API function answers HTTP API events; the
+/// The chat function: one artifact, three roles. The API function answers HTTP API events; the
 /// migrator function (its own role, the only one that reads what migrating needs) answers the
-/// `Custom::ChatSchema` resource. `CHAT_FUNCTION_ROLE` (`api`, the default, or `migrator`), which
-/// the app stack sets on each, says which.
+/// `Custom::ChatSchema` resource; the sync function applies Bedrock Chat's DynamoDB stream records.
+/// `CHAT_FUNCTION_ROLE` (`api`, the default, `migrator` or `sync`), which the app stack sets on
+/// each, says which.
 public struct ChatFunctionHandler: LambdaHandler {
-    public enum Role: String, Sendable { case api, migrator }
+    public enum Role: String, Sendable { case api, migrator, sync }
 
     public let role: Role
     public let api: ChatAPI
     public let schema: SchemaResource
+    public let streams: StreamSync
 
     /// Start-up, once a process: configuration, connection, and (for the API) the schema check.
     /// Every failure names what to fix, for Lambda's `init/error`.
@@ -42,16 +44,20 @@ public struct ChatFunctionHandler: LambdaHandler {
         logger.logLevel = .error
         let database = try await ChatDatabase.connect(configuration, embedder: try ChatDatabase.embedder(configuration, environment: environment),
                                                       environment: environment, logger: logger)
-        if role == .api {
+        if role != .migrator {
             do {
                 try await database.migrator.checkDatabase()
             } catch let mismatch as SchemaMigrator.Mismatch {
                 throw FunctionError(type: "Runtime.SchemaMismatch", message: mismatch.description)
             }
         }
+        let largeMessages = environment[ChatContract.Environment.largeMessageBucket].flatMap { $0.isEmpty ? nil : $0 }.map {
+            LargeMessageBucket(s3: ChatDatabase.s3(configuration, environment: environment), bucket: $0)
+        }
         return ChatFunctionHandler(role: role, api: ChatAPI(chat: database, log: { log.write(.warning, $0) }),
                                    schema: SchemaResource(migrator: SchemaMigrator(executor: database.migrator.executor, settings: .deployTime), applicationCredentials: applicationCredentials,
-                                                          log: { log.write(.error, $0) }))
+                                                          log: { log.write(.error, $0) }),
+                                   streams: try StreamSync(database: database, largeMessages: largeMessages, log: { log.write(.warning, $0) }))
     }
 
     /// Each event is parsed once on the way that succeeds (an HTTP API request is the hot path);
@@ -67,6 +73,10 @@ public struct ChatFunctionHandler: LambdaHandler {
             try await schema.handle(request)
             return Array("{}".utf8)
         }
+        if let event = try? JSONDecoder().decode(StreamSync.Event.self, from: data), event.Records.allSatisfy({ $0.eventSource == "aws:dynamodb" }) {
+            guard role == .sync else { throw FunctionError(type: "Chat.WrongRole", message: "only the sync function applies DynamoDB stream records") }
+            return Array(try JSONEncoder().encode(await streams.handle(event)))
+        }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw FunctionError(type: "Chat.UnknownEvent", message: "the event is not a JSON object")
         }
@@ -76,7 +86,10 @@ public struct ChatFunctionHandler: LambdaHandler {
         if object["RequestType"] != nil && object["ResponseURL"] != nil {
             throw FunctionError(type: "Chat.UnknownEvent", message: "the custom resource request lacks a field CloudFormation always sends")
         }
+        if object["Records"] != nil {
+            throw FunctionError(type: "Chat.UnknownEvent", message: "the Records are not DynamoDB stream records (eventSource aws:dynamodb, with dynamodb.Keys and SequenceNumber)")
+        }
         throw FunctionError(type: "Chat.UnknownEvent",
-                            message: "the event is neither an HTTP API request (payload 2.0) nor a CloudFormation custom resource request")
+                            message: "the event is neither an HTTP API request (payload 2.0), a CloudFormation custom resource request, nor a DynamoDB stream event")
     }
 }

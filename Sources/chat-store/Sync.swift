@@ -35,7 +35,7 @@ struct Sync: AsyncParsableCommand {
         let configuration = try RuntimeConfiguration.fromEnvironment(environment)
         let database = try await openDatabase()
         let backfill = try Backfill(dynamoDB: ChatDatabase.dynamoDB(configuration, environment: environment), database: database,
-                                    largeMessages: largeMessageBucket.map { (ChatDatabase.s3(configuration, environment: environment), $0) })
+                                    largeMessages: largeMessageBucket.map { LargeMessageBucket(s3: ChatDatabase.s3(configuration, environment: environment), bucket: $0) })
         let options = Backfill.Options(segments: segments, pageSize: pageSize, dryRun: dryRun)
         var summaries: [Backfill.Summary] = []
         for (table, kind) in [(botsTable, Backfill.Kind.bots)] + (conversationsTable.map { [($0, .conversations)] } ?? []) {

@@ -54,7 +54,7 @@ import TestSupport
         defer { harness.close() }
         let backfill = try Backfill(
             dynamoDB: DynamoDBClient(region: "us-east-1", credentials: Self.credentials, endpoint: moto.url), database: harness.chat,
-            largeMessages: (S3Client(region: "us-east-1", credentials: Self.credentials, endpoint: moto.url), Fixture.bucket))
+            largeMessages: LargeMessageBucket(s3: S3Client(region: "us-east-1", credentials: Self.credentials, endpoint: moto.url), bucket: Fixture.bucket))
         let options = Backfill.Options(segments: 4, pageSize: 40)
 
         // Interrupted part-way through the bots.

@@ -20,10 +20,9 @@ public struct Backfill: Sendable {
     public let executor: any SQLExecutor
     let bots: BotIndex
     let conversations: ConversationIndex
-    /// Where large message maps are (Bedrock Chat's `LARGE_MESSAGE_BUCKET`), read with `s3`.
-    let largeMessages: (s3: S3Client, bucket: String)?
+    let largeMessages: LargeMessageBucket?
 
-    public init(dynamoDB: DynamoDBClient, database: ChatDatabase, largeMessages: (s3: S3Client, bucket: String)?) throws {
+    public init(dynamoDB: DynamoDBClient, database: ChatDatabase, largeMessages: LargeMessageBucket?) throws {
         self.dynamoDB = dynamoDB
         executor = database.executor
         bots = try BotIndex(executor: database.executor, embedder: database.search.embedder)
@@ -236,7 +235,7 @@ public struct Backfill: Sendable {
             case .conversation(let conversation):
                 let keys = "PK=\(conversation.userId) SK=\(conversation.userId)#CONV#\(conversation.conversationId)"
                 do {
-                    let text = try await messageText(conversation)
+                    let text = try await conversation.messageText(largeMessages)
                     if dryRun { return (.indexed, nil) }
                     written = try await conversations.apply(conversation, text: text)
                 } catch let error as ChatStoreError {
@@ -251,17 +250,6 @@ public struct Backfill: Sendable {
         return (written == .unchanged ? .unchanged : .indexed, nil)
     }
 
-    /// The conversation's message text, from the item or, for a large message map, from S3.
-    func messageText(_ conversation: ConversationItem) async throws -> MessageText {
-        switch conversation.messages {
-        case .inline(let text): return text
-        case .largeMessage(let path):
-            guard let largeMessages else {
-                throw ItemAttributes.Problem(description: "its message map is in S3 at \(path); give the large-message bucket (LARGE_MESSAGE_BUCKET) to read it")
-            }
-            return try MessageText(messageMap: try await largeMessages.s3.getObject(bucket: largeMessages.bucket, key: path))
-        }
-    }
 }
 
 /// Counts across segments, reported after each page.

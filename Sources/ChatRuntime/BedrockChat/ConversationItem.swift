@@ -61,6 +61,30 @@ public struct ConversationItem: Sendable, Equatable {
     }
 }
 
+/// Where Bedrock Chat keeps large message maps (its `LARGE_MESSAGE_BUCKET`), read with `s3`.
+public struct LargeMessageBucket: Sendable {
+    public let s3: S3Client
+    public let bucket: String
+    public init(s3: S3Client, bucket: String) {
+        self.s3 = s3
+        self.bucket = bucket
+    }
+}
+
+extension ConversationItem {
+    /// The message text, from the item or, for a large message map, from the bucket.
+    public func messageText(_ largeMessages: LargeMessageBucket?) async throws -> MessageText {
+        switch messages {
+        case .inline(let text): return text
+        case .largeMessage(let path):
+            guard let largeMessages else {
+                throw ItemAttributes.Problem(description: "its message map is in S3 at \(path); give the large-message bucket (LARGE_MESSAGE_BUCKET) to read it")
+            }
+            return try MessageText(messageMap: try await largeMessages.s3.getObject(bucket: largeMessages.bucket, key: path))
+        }
+    }
+}
+
 /// The searchable text of a message map: the `text` bodies of the user's and the assistant's
 /// messages, oldest first, one per line. System and instruction messages are the bot's prompt, not
 /// the conversation; image and attachment bodies are base64 and tool bodies are structured, so

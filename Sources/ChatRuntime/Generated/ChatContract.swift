@@ -15,6 +15,7 @@ public enum ChatContract {
         public static let port = "DB_PORT"
         public static let functionRole = "CHAT_FUNCTION_ROLE"
         public static let dataAPIEndpoint = "DATA_API_ENDPOINT"
+        public static let largeMessageBucket = "LARGE_MESSAGE_BUCKET"
     }
 
     public enum Backend {
