@@ -1,8 +1,9 @@
 import CloudFormation
 import SQLSchema
 
-/// The application stack: the chat function behind an authenticated HTTP API, and the schema
-/// migrator behind `Custom::ChatSchema`. Both run this repository's one artifact (`bootstrap`);
+/// The application stack: the chat function behind an authenticated HTTP API, the schema migrator
+/// behind `Custom::ChatSchema`, and the function that applies Bedrock Chat's stream records
+/// (`BedrockChatSources`). All run this repository's one artifact (`bootstrap`);
 /// `CHAT_FUNCTION_ROLE` says which part. On the Data API backend they live outside any VPC and hold
 /// only the Data API grant; on the postgres backend they run in the database's private subnets and
 /// read a cluster secret. The API function signs in as the application role and can read only that
@@ -25,6 +26,8 @@ public struct AppStack {
         let key = EncryptionKey("AppKey", description: "Encrypts the chat functions' environment, logs and alarm notifications",
                                 alias: .sub("alias/${AWS::StackName}-app"), allowing: [.cloudWatchLogs, .cloudWatchAlarms])
         let cluster = database.cluster
+
+        let bedrockChat = BedrockChatSources()
 
         func environment(_ role: String, signingInAs user: AuroraServerlessCluster.User) -> [Field] {
             var variables: [Field] = [
@@ -97,6 +100,14 @@ public struct AppStack {
             throttlingBurstLimit: stage.throttling.burstLimit, throttlingRateLimit: stage.throttling.requestsPerSecond,
             logRetentionDays: stage.logRetentionDays), function: function.function, key: key)
 
+        // Applies Bedrock Chat's stream records; it costs nothing until a stream ARN is given.
+        var syncSettings = settings("Applies Bedrock Chat's DynamoDB stream records to the search tables (\(stage.backend.rawValue))", role: "sync",
+                                    signingInAs: .application, reservedConcurrency: stage.streamSync.reservedConcurrency)
+        syncSettings.environment.append(Field(RuntimeEnvironment.largeMessageBucket, bedrockChat.largeMessageBucket.ref))
+        syncSettings.timeoutSeconds = 120
+        syncSettings.invokedBy = .eventSourceMappings
+        let sync = ServerlessFunction("StreamSyncFunction", syncSettings, placement: placement, key: key) { grant($0, as: .application) }.dependsOn(schema)
+
         let alarms = ServiceAlarms("ChatAlarms", thresholds: stage.alarms, cluster: cluster, function: function, api: api, key: key)
 
         stack = Stack("app", description: "RAG chat API and function (\(stage.name), \(stage.backend.rawValue))") {
@@ -112,6 +123,8 @@ public struct AppStack {
             function
             api
             alarms
+            sync
+            bedrockChat.wiring(to: sync, key: key, settings: stage.streamSync)
             Output("ApiUrl", api.url, description: "Base URL of the chat API")
             Output("FunctionName", function.function.ref, description: "Name of the chat function")
             Output("MigratorFunctionName", migrator.function.ref, description: "Name of the schema migrator function")

@@ -13,9 +13,9 @@ public struct DatabaseStack {
 
     public init(_ stage: StageSettings) {
         // Functions in the VPC (the postgres backend) include the schema migrator, which answers
-        // CloudFormation through S3.
+        // CloudFormation through S3, and the stream sync, which reads Bedrock Chat's large message maps.
         network = PrivateNetwork("Network", cidr: stage.networkCidr, zones: 2,
-                                 s3Access: stage.backend == .postgres ? .customResourceResponses : nil)
+                                 s3Access: stage.backend == .postgres ? [.customResourceResponses, .objectReadsInThisAccount] : [])
         key = EncryptionKey("DatabaseKey", description: "Encrypts the chat database, its secret and its insights",
                             alias: .sub("alias/${AWS::StackName}-database"), allowing: stage.declaresPostgresLogGroup ? [.cloudWatchLogs] : [])
         var settings = AuroraServerlessCluster.Settings(

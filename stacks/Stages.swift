@@ -55,6 +55,8 @@ public struct StageSettings: Sendable {
     /// Where the stage's alarms go off (defaults in `AlarmThresholds`: CPU over the seed's 50 %,
     /// capacity over 90 % or at its maximum for 15 minutes, and so on).
     public var alarms = AlarmThresholds()
+    /// How the stream sync reads Bedrock Chat's streams (when the stage is given them).
+    public var streamSync = StreamSyncSettings()
     /// The traffic `synth cost` prices the stage at (and `synth diff` its cost change).
     public var usage: UsageProfile
 

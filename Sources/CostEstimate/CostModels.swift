@@ -55,6 +55,8 @@ public struct CostModels: Sendable {
         var logGroups = 0
         var grantsDataAPI = false
         var customResourceFunctions = Set<String>()
+        /// Functions an event source mapping invokes (stream batches), not the API's requests.
+        var streamFunctions = Set<String>()
 
         static let policyTypes: Set<String> = ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role"]
 
@@ -66,6 +68,9 @@ public struct CostModels: Sendable {
                     if type == "AWS::Logs::LogGroup" { logGroups += 1 }
                     if type.hasPrefix("Custom::") || type == "AWS::CloudFormation::CustomResource" {
                         customResourceFunctions.formUnion(resource["Properties"]?["ServiceToken"]?.referencedIds ?? [])
+                    }
+                    if type == "AWS::Lambda::EventSourceMapping" {
+                        streamFunctions.formUnion(resource["Properties"]?["FunctionName"]?.referencedIds ?? [])
                     }
                     // Only policies can grant rds-data actions; the rest of the template is not searched.
                     guard Self.policyTypes.contains(type), !grantsDataAPI else { continue }
@@ -105,6 +110,8 @@ public struct CostModels: Sendable {
             }
         case "AWS::Lambda::Function" where stage.customResourceFunctions.contains(id):
             return line(0, 0, "invoked by CloudFormation on deploys only (custom resource): a few requests a month")
+        case "AWS::Lambda::Function" where stage.streamFunctions.contains(id):
+            return line(0, 0, "invoked by event source mappings (stream batches): no stream traffic in the usage profile")
         case "AWS::Lambda::Function":
             return lambda(properties, line: line)
         case "AWS::Logs::LogGroup":

@@ -40,17 +40,18 @@ import Testing
         let before = try committed.map { try read(out + "/dev/migrations/" + $0) }
         let synthesizer = Synthesizer(project: project(Self.addLanguage))
         let dev = try #require(chatApp.stage(named: "dev"))
+        let next = String(format: "%04d_alter_conversations.sql", committed.count + 1)
 
-        #expect(try synthesizer.staleFiles(in: out).map(\.description).contains("dev/migrations/0003_alter_conversations.sql: missing"),
+        #expect(try synthesizer.staleFiles(in: out).map(\.description).contains("dev/migrations/\(next): missing"),
                 "check fails until the migration is written")
         let written = try synthesizer.write(dev, to: out)
-        #expect(written.changed == ["dev/manifest.json", "dev/migrations/0003_alter_conversations.sql", "dev/migrations/latest-schema.json", "dev/schema.sql"])
+        #expect(written.changed == ["dev/manifest.json", "dev/migrations/\(next)", "dev/migrations/latest-schema.json", "dev/schema.sql"])
         #expect(try committed.map { try read(out + "/dev/migrations/" + $0) } == before, "committed migrations are never rewritten")
-        let migration = try read(out + "/dev/migrations/0003_alter_conversations.sql")
+        let migration = try read(out + "/dev/migrations/\(next)")
         #expect(migration.contains("ALTER TABLE conversations ADD COLUMN IF NOT EXISTS language text NOT NULL DEFAULT 'en';"))
-        let parsed = try Migration.parse(fileName: "0003_alter_conversations.sql", text: migration)
+        let parsed = try Migration.parse(fileName: next, text: migration)
         #expect(parsed.before == (try Migration.parse(fileName: committed.last!, text: before.last!)).after)
-        #expect(try read(out + "/dev/schema.sql").contains("-- version: 3"))
+        #expect(try read(out + "/dev/schema.sql").contains("-- version: \(committed.count + 1)"))
         #expect(try synthesizer.write(dev, to: out).changed.isEmpty, "writing again changes nothing")
         #expect(try synthesizer.staleFiles(in: out).filter { $0.path.hasPrefix("dev/") }.isEmpty)
     }

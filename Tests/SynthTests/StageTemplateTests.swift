@@ -26,7 +26,7 @@ import YAML
     @Test func devFunctionsAreOutsideTheVPCAndUseOnlyTheDataAPIGrant() throws {
         let app = try Self.templates("dev")["app"]
         let functions = Self.resources(ofType: "AWS::Lambda::Function", in: app)
-        #expect(functions.map(\.key) == ["SchemaMigrator", "RagFunction"])
+        #expect(functions.map(\.key) == ["SchemaMigrator", "RagFunction", "StreamSyncFunction"])
         for function in functions.map(\.value) {
             #expect(function["Properties"]?["VpcConfig"] == nil)
             let variables = function["Properties"]?["Environment"]?["Variables"]
@@ -39,7 +39,8 @@ import YAML
         #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).map(\.key) == ["RagFunctionSecretsManagerEndpoint"])
         let policies = Self.resources(ofType: "AWS::IAM::Policy", in: app).map(\.key)
         #expect(policies == ["SchemaMigratorRoleEnvironmentKey", "SchemaMigratorRoleDataApiAccess",
-                             "RagFunctionRoleEnvironmentKey", "RagFunctionRoleDataApiAccess"])
+                             "RagFunctionRoleEnvironmentKey", "RagFunctionRoleDataApiAccess",
+                             "StreamSyncFunctionRoleEnvironmentKey", "StreamSyncFunctionRoleDataApiAccess", "StreamSyncStreamAccess", "StreamSyncLargeMessageReads"])
         let grant = try Self.resource("RagFunctionRoleDataApiAccess", in: app)["Properties"]?["PolicyDocument"]?["Statement"]
         guard case .sequence(let statements, _)? = grant else { Issue.record("no statements"); return }
         #expect(statements.first?["Resource"] == .string("chat-dev-database-ChatDB-DBClusterArn", tag: "!ImportValue"))
@@ -147,7 +148,7 @@ import YAML
                 secretsByRole[role, default: []] += texts(statement["Resource"])
             }
         }
-        #expect(secretsByRole == ["RagFunctionRole": [application], "SchemaMigratorRole": [master, application]])
+        #expect(secretsByRole == ["RagFunctionRole": [application], "StreamSyncFunctionRole": [application], "SchemaMigratorRole": [master, application]])
         let api = try Self.resource("RagFunction", in: templates["app"])["Properties"]?["Environment"]?["Variables"]
         #expect(api?["DB_SECRET_ARN"]?.scalarText == application && api?["DB_APP_SECRET_ARN"] == nil)
         let migrator = try Self.resource("SchemaMigrator", in: templates["app"])["Properties"]?["Environment"]?["Variables"]
@@ -231,5 +232,48 @@ import YAML
             #expect(stacks.map(\.name) == ["database", "app"])
             #expect(stacks[1].dependencies == ["database"])
         }
+    }
+
+    /// Bedrock Chat's tables are optional parameters: without them no mapping, queue or grant exists;
+    /// with them each stream gets a mapping that bisects, retries a bounded number of times, reports
+    /// partial batch failures and sends what keeps failing to an encrypted queue. The sync function
+    /// reads only the streams named, and only the backfill policy may scan.
+    @Test(arguments: ["dev", "prod"])
+    func bedrockChatSourcesAreOptionalAndLeastPrivileged(_ stage: String) throws {
+        let app = try #require(try Self.templates(stage)["app"])
+        for parameter in ["BedrockChatBotTableName", "BedrockChatConversationTableName", "BedrockChatBotTableStreamArn",
+                          "BedrockChatConversationTableStreamArn", "BedrockChatLargeMessageBucket"] {
+            #expect(app["Parameters"]?[parameter]?["Default"]?.scalarText == "", "\(parameter) may stay empty")
+        }
+        let mappings = Self.resources(ofType: "AWS::Lambda::EventSourceMapping", in: app)
+        #expect(mappings.map { $0.value["Condition"]?.scalarText } == ["HasBedrockChatBotStream", "HasBedrockChatConversationStream"])
+        for mapping in mappings.map({ $0.value["Properties"] }) {
+            #expect(mapping?["BisectBatchOnFunctionError"]?.scalarText == "true" && mapping?["MaximumRetryAttempts"]?.scalarText == "5")
+            #expect(mapping?["FunctionResponseTypes"]?[0]?.scalarText == "ReportBatchItemFailures" && mapping?["ParallelizationFactor"]?.scalarText == "1")
+            #expect(mapping?["DestinationConfig"]?["OnFailure"]?["Destination"]?.scalarText == "StreamSyncFailures.Arn")
+        }
+        let queue = try Self.resource("StreamSyncFailures", in: app)
+        #expect(queue["Condition"]?.scalarText == "HasBedrockChatStream" && queue["Properties"]?["KmsMasterKeyId"] != nil)
+
+        // Which DynamoDB actions each policy grants, across the template.
+        var dynamoActions: [String: Set<String>] = [:]
+        for type in ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"] {
+            for (name, policy) in Self.resources(ofType: type, in: app).map({ ($0.key, $0.value) }) {
+                guard case .sequence(let statements, _)? = policy["Properties"]?["PolicyDocument"]?["Statement"] else { continue }
+                for statement in statements {
+                    // A statement under a template condition is `!If [condition, statement, !Ref AWS::NoValue]`.
+                    let body: Node = if case .sequence(let parts, "!If") = statement, parts.count == 3 { parts[1] } else { statement }
+                    let action = body["Action"]
+                    let actions: [String] = if case .sequence(let items, _)? = action { items.compactMap(\.scalarText) } else { [action?.scalarText].compactMap { $0 } }
+                    dynamoActions[name, default: []].formUnion(actions.filter { $0.hasPrefix("dynamodb:") })
+                }
+            }
+        }
+        #expect(dynamoActions.filter { !$0.value.isEmpty } == [
+            "StreamSyncStreamAccess": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+            "BackfillPolicy": ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Scan"],
+        ])
+        let function = try Self.resource("StreamSyncFunction", in: app)["Properties"]?["Environment"]?["Variables"]
+        #expect(function?["CHAT_FUNCTION_ROLE"]?.scalarText == "sync" && function?["LARGE_MESSAGE_BUCKET"] != nil)
     }
 }

@@ -6,19 +6,25 @@ public struct PrivateNetwork: StackContent {
     public let subnets: [Subnet]
     public let routeTables: [RouteTable]
     public let associations: [SubnetRouteTableAssociation]
-    /// Present when the network was built with `s3Access`.
+    /// Present when the network was built with some `s3Access`.
     public let s3Endpoint: VPCEndpoint?
+    public let s3Access: S3Access
     public let location: SourceLocation
     private let zoneCount: Int
 
-    /// What the S3 gateway endpoint lets through. Custom resource functions answer CloudFormation
-    /// by a PUT to a pre-signed URL in its response buckets; nothing else in the network uses S3.
-    public enum S3Access: Sendable {
-        case customResourceResponses
+    /// What the S3 gateway endpoint lets through, and nothing else.
+    public struct S3Access: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// Custom resource functions answer CloudFormation by a PUT to a pre-signed URL in its response buckets.
+        public static let customResourceResponses = S3Access(rawValue: 1 << 0)
+        /// Functions read objects in this account's buckets (which buckets, their roles say).
+        public static let objectReadsInThisAccount = S3Access(rawValue: 1 << 1)
     }
 
-    public init(_ logicalId: String, cidr: String, zones: Int, s3Access: S3Access? = nil, fileID: String = #fileID, line: Int = #line) {
+    public init(_ logicalId: String, cidr: String, zones: Int, s3Access: S3Access = [], fileID: String = #fileID, line: Int = #line) {
         location = SourceLocation(file: fileID, line: line)
+        self.s3Access = s3Access
         zoneCount = zones
         vpc = VPC(logicalId) {
             $0.cidrBlock = .string(cidr)
@@ -49,18 +55,19 @@ public struct PrivateNetwork: StackContent {
             }
         }
         let routeTableIds = Value.list(routeTables.map(\.ref))
-        s3Endpoint = s3Access.map { access in
-            VPCEndpoint("\(logicalId)S3GatewayEndpoint") {
-                $0.vpcId = .intrinsic(.ref(logicalId))
-                $0.serviceName = .sub("com.amazonaws.${AWS::Region}.s3")
-                $0.vpcEndpointType = "Gateway"
-                $0.routeTableIds = routeTableIds
-                switch access {
-                case .customResourceResponses:
-                    $0.policyDocument = PolicyDocument {
-                        Statement(sid: "CustomResourceResponses", principal: "*", actions: ["s3:PutObject"],
-                                  resources: [.sub("arn:${AWS::Partition}:s3:::cloudformation-custom-resource-response-*/*")])
-                    }
+        s3Endpoint = s3Access.isEmpty ? nil : VPCEndpoint("\(logicalId)S3GatewayEndpoint") {
+            $0.vpcId = .intrinsic(.ref(logicalId))
+            $0.serviceName = .sub("com.amazonaws.${AWS::Region}.s3")
+            $0.vpcEndpointType = "Gateway"
+            $0.routeTableIds = routeTableIds
+            $0.policyDocument = PolicyDocument {
+                if s3Access.contains(.customResourceResponses) {
+                    Statement(sid: "CustomResourceResponses", principal: "*", actions: ["s3:PutObject"],
+                              resources: [.sub("arn:${AWS::Partition}:s3:::cloudformation-custom-resource-response-*/*")])
+                }
+                if s3Access.contains(.objectReadsInThisAccount) {
+                    Statement(sid: "ObjectReadsInThisAccount", principal: "*", actions: ["s3:GetObject"], resources: [.sub("arn:${AWS::Partition}:s3:::*/*")],
+                              condition: ["StringEquals": ["aws:ResourceAccount": .sub("${AWS::AccountId}")]])
                 }
             }
         }

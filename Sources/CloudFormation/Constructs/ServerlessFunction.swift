@@ -26,6 +26,10 @@ public struct ServerlessFunction: StackContent {
         /// CloudFormation, for a custom resource. Its answer is a PUT to a pre-signed S3 URL, so in a
         /// VPC the function needs the network's S3 gateway endpoint and HTTPS egress.
         case customResources
+        /// Lambda's event source mappings (streams): they retry a failing batch and send what keeps
+        /// failing to the mapping's on-failure destination. The function reads S3 (objects the
+        /// records point to), so in a VPC it needs the S3 gateway endpoint and HTTPS egress too.
+        case eventSourceMappings
     }
 
     public struct Settings: Sendable {
@@ -96,8 +100,13 @@ public struct ServerlessFunction: StackContent {
             ingress = []
             egress = []
         case .inVPC(let network, let databases, let endpoint):
-            let reachesS3 = settings.invokedBy == .customResources
-            missingS3Path = reachesS3 && network.s3Endpoint == nil
+            let s3Use: PrivateNetwork.S3Access = switch settings.invokedBy {
+            case .synchronousCaller: []
+            case .customResources: .customResourceResponses
+            case .eventSourceMappings: .objectReadsInThisAccount
+            }
+            let reachesS3 = !s3Use.isEmpty
+            missingS3Path = !network.s3Access.isSuperset(of: s3Use)
             let group = SecurityGroup("\(logicalId)SecurityGroup") {
                 $0.groupDescription = .string("\(logicalId): outbound to its databases\(reachesS3 ? ", S3" : "") and the Secrets Manager endpoint only")
                 $0.vpcId = network.vpcId
@@ -115,7 +124,8 @@ public struct ServerlessFunction: StackContent {
                 $0.fromPort = 443
                 $0.toPort = 443
                 $0.cidrIp = "0.0.0.0/0"
-                $0.description = "HTTPS to S3 (custom resource responses) through the gateway endpoint"
+                $0.description = settings.invokedBy == .customResources
+                    ? "HTTPS to S3 (custom resource responses) through the gateway endpoint" : "HTTPS to S3 (objects stream records point to) through the gateway endpoint"
             }] : [])
         }
 
@@ -145,6 +155,8 @@ public struct ServerlessFunction: StackContent {
             function = function.skippingCheckov("CKV_AWS_116", because: "invoked synchronously; a dead-letter queue applies to asynchronous invocations only")
         case .customResources:
             function = function.skippingCheckov("CKV_AWS_116", because: "serves a custom resource: every outcome, failures included, is answered to CloudFormation, which shows it in the stack's events")
+        case .eventSourceMappings:
+            function = function.skippingCheckov("CKV_AWS_116", because: "invoked by event source mappings, whose on-failure destination receives the records that keep failing")
         }
         if case .outsideVPC = placement {
             function = function.skippingCheckov("CKV_AWS_117", because: "reaches its database over the RDS Data API (HTTPS); running outside a VPC avoids NAT and endpoint costs by design")
@@ -172,7 +184,7 @@ public struct ServerlessFunction: StackContent {
 
     public var diagnostics: [SynthError] {
         let path = missingS3Path ? [SynthError(location: location.description, subject: "ServerlessFunction \"\(function.logicalId)\"",
-            message: "it answers custom resources from inside a VPC whose network has no S3 gateway endpoint, so its answer would never reach CloudFormation; build the PrivateNetwork with s3Access: .customResourceResponses")] : []
+            message: "it reaches S3 (custom resource answers, objects stream records point to) from inside a VPC whose S3 gateway endpoint does not let that through, so those calls would never arrive; build the PrivateNetwork with s3Access: .customResourceResponses (custom resources) or .objectReadsInThisAccount (event source mappings)")] : []
         return path + extras.flatMap(\.diagnostics)
     }
 }

@@ -91,3 +91,32 @@ public struct CustomResource: Resource {
 
     public var properties: [Field] { [Field("ServiceToken", serviceToken)] + customProperties }
 }
+
+/// Lambda reading a stream (DynamoDB, Kinesis) or a queue and invoking a function with batches.
+public struct EventSourceMapping: TypedResource {
+    public let resourceType = "AWS::Lambda::EventSourceMapping"
+    public let logicalId: String
+    public var attributes = ResourceAttributes()
+    public var functionName: Value?
+    public var eventSourceArn: Value?
+    public var startingPosition: Value?
+    public var batchSize: Value?
+    public var maximumBatchingWindowInSeconds: Value?
+    public var bisectBatchOnFunctionError: Value?
+    public var maximumRetryAttempts: Value?
+    public var maximumRecordAgeInSeconds: Value?
+    public var parallelizationFactor: Value?
+    public var functionResponseTypes: Value?
+    public var destinationConfig: Value?
+    public var enabled: Value?
+
+    public init(logicalId: String) { self.logicalId = logicalId }
+
+    public var properties: [Field] {
+        fields(("FunctionName", functionName), ("EventSourceArn", eventSourceArn), ("StartingPosition", startingPosition),
+               ("BatchSize", batchSize), ("MaximumBatchingWindowInSeconds", maximumBatchingWindowInSeconds),
+               ("BisectBatchOnFunctionError", bisectBatchOnFunctionError), ("MaximumRetryAttempts", maximumRetryAttempts),
+               ("MaximumRecordAgeInSeconds", maximumRecordAgeInSeconds), ("ParallelizationFactor", parallelizationFactor),
+               ("FunctionResponseTypes", functionResponseTypes), ("DestinationConfig", destinationConfig), ("Enabled", enabled))
+    }
+}

@@ -39,6 +39,13 @@ public struct Output: StackContent, Equatable {
     }
 
     public var elements: [StackElement] { [.output(self)] }
+
+    /// Declared only where `condition` holds (its value may name resources that exist only then).
+    public func condition(_ condition: ConditionDeclaration) -> Output {
+        var copy = self
+        copy.condition = condition.name
+        return copy
+    }
 }
 
 /// A named condition (`Conditions:` section), used by `Value.if` and `Resource.condition(_:)`.

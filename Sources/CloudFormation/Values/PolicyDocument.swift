@@ -23,6 +23,9 @@ public struct Statement: ValueConvertible, Equatable {
     public var actions: [String]
     public var resources: [Value]
     public var condition: Value?
+    /// The template condition the statement exists under (`!If [name, statement, !Ref AWS::NoValue]`),
+    /// for a grant on something a parameter may leave out.
+    public var templateCondition: String?
 
     public init(sid: String? = nil, effect: Effect = .allow, principal: Value? = nil, actions: [String],
                 resources: [Value] = [], condition: Value? = nil) {
@@ -34,8 +37,15 @@ public struct Statement: ValueConvertible, Equatable {
         self.condition = condition
     }
 
+    /// This statement, present only where `condition` holds.
+    public func onlyWhere(_ condition: ConditionDeclaration) -> Statement {
+        var copy = self
+        copy.templateCondition = condition.name
+        return copy
+    }
+
     public var value: Value {
-        .object(fields(
+        let statement = Value.object(fields(
             ("Sid", sid.map(Value.string)),
             ("Effect", Value.string(effect.rawValue)),
             ("Principal", principal),
@@ -43,6 +53,7 @@ public struct Statement: ValueConvertible, Equatable {
             ("Resource", resources.isEmpty ? nil : resources.count == 1 ? resources[0] : Value.list(resources)),
             ("Condition", condition)
         ))
+        return templateCondition.map { .intrinsic(.if(condition: $0, statement, .noValue)) } ?? statement
     }
 
     /// A service principal, for trust policies: `Statement.service("lambda.amazonaws.com")`.
