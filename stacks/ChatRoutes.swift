@@ -10,5 +10,9 @@ public enum ChatRoutes {
         "DELETE /bots/{id}",
         "GET /bots/search",
         "GET /conversations/search",
+        // Bedrock Chat's bot store, for its front end.
+        "GET /store/search",
+        "GET /store/popular",
+        "GET /store/pickup",
     ]
 }

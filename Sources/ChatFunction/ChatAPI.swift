@@ -29,8 +29,28 @@ public struct ChatAPI: Sendable {
             switch (method, segments.count, segments.first) {
             case ("GET", 2, "bots") where segments[1] == "search":
                 return .json(200, ["bots": try await chat.search.searchBots(try query(event), user: caller.userId, groups: caller.groups, limit: try limit(event))])
+            case ("GET", 2, "conversations") where segments[1] == "search" && event.queryStringParameters?["query"] != nil:
+                // Bedrock Chat's front end asks with `query`: its conversations, with highlights.
+                let (text, limit) = (try query(event, name: "query"), try limit(event, default: 20))
+                return await failingSoft(event, empty: [ConversationTextHit]()) {
+                    try await chat.conversationText.search(text, user: caller.userId, limit: limit)
+                }
             case ("GET", 2, "conversations") where segments[1] == "search":
                 return .json(200, ["conversations": try await chat.search.searchConversations(try query(event), user: caller.userId, limit: try limit(event))])
+            case ("GET", 2, "store"):
+                let limit = try limit(event, default: 20)
+                let store = chat.botStore
+                switch segments[1] {
+                case "search":
+                    let text = try query(event, name: "query")
+                    return await failingSoft(event, empty: [StoreBot]()) { try await store.search(text, user: caller.userId, groups: caller.groups, limit: limit) }
+                case "popular":
+                    return await failingSoft(event, empty: [StoreBot]()) { try await store.popular(user: caller.userId, groups: caller.groups, limit: limit) }
+                case "pickup":
+                    return await failingSoft(event, empty: [StoreBot]()) { try await store.pickup(user: caller.userId, groups: caller.groups, limit: limit) }
+                default:
+                    return .message(404, "no route \(method) \(event.rawPath)")
+                }
             case ("POST", 3, "conversations") where segments[2] == "messages":
                 let append = try Strict.decode(AppendBody.self, body, allowed: ["messages"])
                 let stored = try await chat.history.append(append.messages, to: segments[1], ownerId: caller.userId)
@@ -98,15 +118,38 @@ public struct ChatAPI: Sendable {
         }
     }
 
-    func query(_ event: HTTPAPIEvent) throws -> String {
-        guard let text = event.queryStringParameters?["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ChatStoreError.invalid("q (the search text) is required")
+    /// The Bedrock Chat-shaped searches fail soft, as its own do: a database error gives an empty
+    /// result (a page that still renders), a warning, and a count in the log as a CloudWatch embedded
+    /// metric (`ChatApi/SearchFailedSoft` by route). Bad input is still a 400.
+    func failingSoft<Result: Encodable>(_ event: HTTPAPIEvent, empty: Result, _ search: () async throws -> Result) async -> HTTPAPIResponse {
+        do {
+            return .json(200, try await search())
+        } catch let error as ChatStoreError {
+            if case .embedding = error {} else { return response(for: error, path: event.rawPath) }
+            logSoftFailure(event, error)
+        } catch {
+            logSoftFailure(event, error)
+        }
+        return .json(200, empty)
+    }
+
+    private func logSoftFailure(_ event: HTTPAPIEvent, _ error: any Error) {
+        let route = "\(event.requestContext.http.method.uppercased()) \(event.rawPath)"
+        log("search failed soft on \(route), answering an empty result: \(error)")
+        let milliseconds = Int(Date().timeIntervalSince1970 * 1000)
+        log(#"{"_aws":{"Timestamp":\#(milliseconds),"CloudWatchMetrics":[{"Namespace":"ChatApi","Dimensions":[["Route"]],"#
+            + #""Metrics":[{"Name":"SearchFailedSoft","Unit":"Count"}]}]},"Route":"\#(route)","SearchFailedSoft":1}"#)
+    }
+
+    func query(_ event: HTTPAPIEvent, name: String = "q") throws -> String {
+        guard let text = event.queryStringParameters?[name], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ChatStoreError.invalid("\(name) (the search text) is required")
         }
         return text
     }
 
-    func limit(_ event: HTTPAPIEvent) throws -> Int {
-        guard let text = event.queryStringParameters?["limit"] else { return 10 }
+    func limit(_ event: HTTPAPIEvent, default fallback: Int = 10) throws -> Int {
+        guard let text = event.queryStringParameters?["limit"] else { return fallback }
         guard let value = Int(text), (1...50).contains(value) else { throw ChatStoreError.invalid("limit must be a whole number from 1 to 50 (got \(text))") }
         return value
     }

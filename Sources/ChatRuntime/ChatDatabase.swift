@@ -7,12 +7,17 @@ public struct ChatDatabase: Sendable {
     public let executor: any SQLExecutor
     public let history: ChatHistoryStore
     public let search: SearchStore
+    /// Bedrock Chat's bot store and conversation search over the synced tables.
+    public let botStore: BotStore
+    public let conversationText: ConversationTextSearch
     public let migrator: SchemaMigrator
 
     public init(executor: any SQLExecutor, embedder: any Embedder) throws {
         self.executor = executor
         history = ChatHistoryStore(executor: executor)
         search = try SearchStore(executor: executor, embedder: embedder)
+        botStore = BotStore(search: search)
+        conversationText = ConversationTextSearch(executor: executor)
         migrator = SchemaMigrator(executor: executor)
     }
 

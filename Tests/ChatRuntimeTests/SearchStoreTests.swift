@@ -85,6 +85,18 @@ import Testing
         #expect(try await sees("fay", ["Finance", "Ops"]) == ["by-group", "everyone"], "a member of a group a bot is shared with")
         #expect(try await sees("nobody", ["Ops"]) == ["everyone"], "anyone else: public bots only")
         #expect(try await sees("nobody", ["admin"]) == ["everyone"], "group names are exact")
+
+        // The bot store's three paths apply the same rules; "pick up" offers only others' shared bots.
+        let store = harness.chat.botStore
+        for (user, groups, visible) in [("olga", [], ["private", "by-user", "by-group", "everyone"]),
+                                        ("ada", ["Admin"], ["private", "by-user", "by-group", "everyone"]),
+                                        ("uma", [], ["by-user", "everyone"]), ("fay", ["Finance"], ["by-group", "everyone"]),
+                                        ("nobody", ["Ops"], ["everyone"])] as [(String, [String], Set<String>)] {
+            #expect(Set(try await store.search("lantern festival", user: user, groups: groups, limit: 10).map(\.id)) == visible, "\(user) searching")
+            #expect(Set(try await store.popular(user: user, groups: groups, limit: 10).map(\.id)) == visible, "\(user), popular")
+            let offered = visible.subtracting(user == "olga" ? visible : ["private"])
+            #expect(Set(try await store.pickup(user: user, groups: groups, limit: 10).map(\.id)) == offered, "\(user), pick up")
+        }
     }
 
     @Test(arguments: BackendKind.allCases)

@@ -16,6 +16,7 @@ struct ResultRow {
     func int(_ index: Int, _ column: String) throws -> Int64 { try required(index, column, "an integer", \.int) }
     func bool(_ index: Int, _ column: String) throws -> Bool { try required(index, column, "a boolean", \.bool) }
     func optionalInt(_ index: Int, _ column: String) throws -> Int64? { try nullable(index, column, "an integer", \.int) }
+    func optionalDouble(_ index: Int, _ column: String) throws -> Double? { try nullable(index, column, "a number", \.double) }
 
     private func required<T>(_ index: Int, _ column: String, _ expected: String, _ read: (SQLValue) -> T?) throws -> T {
         guard let value = read(try value(index, column)) else { throw mismatch(index, column, expected) }

@@ -27,7 +27,7 @@ public enum ChatContract {
     public static let dataAPIActions = ["rds-data:BatchExecuteStatement", "rds-data:BeginTransaction", "rds-data:CommitTransaction", "rds-data:ExecuteStatement", "rds-data:RollbackTransaction"]
 
     /// The HTTP API's routes, each an authorized API Gateway route to the function.
-    public static let routes = ["POST /conversations/{id}/messages", "GET /conversations/{id}/messages", "PUT /conversations/{id}", "DELETE /conversations/{id}", "PUT /bots/{id}", "DELETE /bots/{id}", "GET /bots/search", "GET /conversations/search"]
+    public static let routes = ["POST /conversations/{id}/messages", "GET /conversations/{id}/messages", "PUT /conversations/{id}", "DELETE /conversations/{id}", "PUT /bots/{id}", "DELETE /bots/{id}", "GET /bots/search", "GET /conversations/search", "GET /store/search", "GET /store/popular", "GET /store/pickup"]
 
     public enum Schema {
         /// The migration the schema is at: a database at this version (or the next, which only expands it) is one this runtime works with.

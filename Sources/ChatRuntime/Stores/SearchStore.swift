@@ -73,16 +73,9 @@ public struct SearchStore: Sendable {
         for group in groups { try Validate.id(group, "group") }
         try Validate.limit(limit)
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
-        let visible = """
-            (:admin OR b.\(Bots.ownerId) = :user OR b.\(Bots.visibility) = 'public' OR (b.\(Bots.visibility) = 'shared' AND \
-            (b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)] OR b.\(Bots.allowedGroups) && ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb))))))
-            """
-        let sql = Self.hybrid(Searched(table: Bots.table, id: Bots.botId, embedding: Bots.embedding, embeddingType: Bots.embeddingType,
-                                       tsv: Bots.tsv, title: Bots.title),
-                              filter: visible, select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)")
-        var parameters = try await parameters(query, user: user, limit: limit)
-        parameters["admin"] = .bool(groups.contains(Self.adminGroup))
-        parameters["groups"] = .text(String(decoding: try JSONEncoder().encode(groups), as: UTF8.self))
+        let sql = Self.hybrid(Self.searchedBots, filter: Self.visibleBots,
+                              select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)")
+        let parameters = try await parameters(query, user: user, limit: limit).merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }
         let result = try await executor.execute(SQLStatement(sql, parameters))
         return try result.rows.map { values in
             let row = ResultRow(values, "bot search hit")
@@ -91,6 +84,20 @@ public struct SearchStore: Sendable {
                           score: try row.double(5, "score"), ranks: try Self.ranks(row, from: 6))
         }
     }
+
+    /// Which bots (`b`) `:user`, in the groups `:groups` (JSON), may see; `:admin` for the `Admin` group.
+    static let visibleBots = """
+        (:admin OR b.\(Bots.ownerId) = :user OR b.\(Bots.visibility) = 'public' OR (b.\(Bots.visibility) = 'shared' AND \
+        (b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)] OR b.\(Bots.allowedGroups) && ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb))))))
+        """
+
+    static func visibilityParameters(user: String, groups: [String]) throws -> [String: SQLValue] {
+        ["user": .text(user), "admin": .bool(groups.contains(adminGroup)),
+         "groups": .text(String(decoding: try JSONEncoder().encode(groups), as: UTF8.self))]
+    }
+
+    static let searchedBots = Searched(table: Bots.table, id: Bots.botId, embedding: Bots.embedding, embeddingType: Bots.embeddingType,
+                                       tsv: Bots.tsv, title: Bots.title)
 
     // MARK: Conversations
 
@@ -142,7 +149,7 @@ public struct SearchStore: Sendable {
                  title: try row.optionalInt(index + 2, "title rank"))
     }
 
-    private func parameters(_ query: String, user: String, limit: Int) async throws -> [String: SQLValue] {
+    func parameters(_ query: String, user: String, limit: Int) async throws -> [String: SQLValue] {
         ["query": .text(query), "user": .text(user), "limit": .int(Int64(limit)),
          "candidates": .int(Int64(max(limit * 4, 40))), "embedding": .text(try await embedder.vectorLiteral(query))]
     }
