@@ -32,6 +32,7 @@ public struct AppStack {
         func environment(_ role: String, signingInAs user: AuroraServerlessCluster.User) -> [Field] {
             var variables: [Field] = [
                 Field(RuntimeEnvironment.functionRole, .string(role)),
+                Field(RuntimeEnvironment.stage, .string(stage.name)),
                 Field(RuntimeEnvironment.backendType, .string(stage.backend.rawValue)),
                 Field(RuntimeEnvironment.clusterArn, cluster.arn),
                 Field(RuntimeEnvironment.secretArn, cluster.secret(of: user).ref),
@@ -83,7 +84,7 @@ public struct AppStack {
         let migrator = ServerlessFunction("SchemaMigrator", migratorSettings, placement: placement, key: key) { grant($0, as: .master) }
         // A schema change changes the fingerprint, which CloudFormation sends as an Update.
         let schema = CustomResource("ChatSchema", type: "Custom::ChatSchema", serviceToken: migrator.function.arn, properties: [
-            Field("Fingerprint", .string(SchemaRenderer.fingerprint(ChatSchema.schema(embeddingDimension: stage.embeddingDimension)))),
+            Field("Fingerprint", .string(SchemaRenderer.fingerprint(ChatSchema.schema(for: stage)))),
         ])
 
         // Its start-up checks the schema fingerprint, so it is (re)deployed only once the schema is in place.

@@ -15,7 +15,7 @@ public let chatApp = App(name: "chat", stages: StageSettings.all.map { settings 
 public let chatProject = SynthProject(
     app: chatApp,
     schemas: Dictionary(uniqueKeysWithValues: StageSettings.all.map { settings in
-        (settings.name, { @Sendable in ChatSchema.schema(embeddingDimension: settings.embeddingDimension) })
+        (settings.name, { @Sendable in ChatSchema.schema(for: settings) })
     }),
     generatedSources: RuntimeContract.sources(migrations:)
 )

@@ -16,8 +16,20 @@ public enum ChatSchema {
     /// the migrator signs in as the master user.
     public static let applicationRole = "chat_app"
 
-    public static func schema(embeddingDimension: Int) -> Schema {
-        Schema(extensions: ["vector", "pg_trgm"], applicationRole: applicationRole) {
+    /// The stage's schema: its embedding dimension and search language.
+    public static func schema(for stage: StageSettings) -> Schema {
+        schema(embeddingDimension: stage.embeddingDimension, language: stage.searchLanguage)
+    }
+
+    public static func schema(embeddingDimension: Int, language: SearchLanguage = .english) -> Schema {
+        let configuration = language.textSearchConfiguration
+        func titleTrigrams(_ name: String) -> Index {
+            language.foldsAccents ? Index(name, .foldedTrigramGiST("title", function: .unaccent)) : Index(name, .trigramGiST("title"))
+        }
+        return Schema(extensions: ["vector", "pg_trgm"] + (language.foldsAccents ? ["unaccent"] : []),
+                      functions: language.foldsAccents ? [.unaccent] : [],
+                      textSearchConfigurations: language.ownConfiguration.map { [$0] } ?? [],
+                      applicationRole: applicationRole) {
             Table("conversations") {
                 Column("conversation_id", .uuid).primaryKey()
                 Column("owner_id", .text).notNull()
@@ -53,7 +65,7 @@ public enum ChatSchema {
                 // Users a `shared` bot is shared with.
                 Column("shared_with", .textArray).notNull().default(.sql("'{}'::text[]"))
                 Column("embedding", embedding(embeddingDimension)).notNull()
-                Column("tsv", .generatedTSVector(config: "english", sources: [.init("title", weight: "A"), .init("description", weight: "B")]))
+                Column("tsv", .generatedTSVector(config: configuration, sources: [.init("title", weight: "A"), .init("description", weight: "B")]))
                 Column("updated_at", .timestamptz).notNull().default(.now)
                 // Added by migration 2, for the bot store's model (Bedrock Chat's bot items): the
                 // groups a bot is shared with, its sharing status, how often and when it was used,
@@ -71,7 +83,7 @@ public enum ChatSchema {
                 Check("bot_vectors_visibility_check", "visibility IN (\(visibilities.map { "'\($0)'" }.joined(separator: ", ")))")
                 Index("bot_vectors_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64))
                 Index("bot_vectors_tsv_idx", .fullText("tsv"))
-                Index("bot_vectors_title_trgm_idx", .trigramGiST("title"))
+                titleTrigrams("bot_vectors_title_trgm_idx")
                 Index.btree("bot_vectors_owner_idx", "owner_id")
                 Index.btree("bot_vectors_visibility_idx", "visibility")
                 Index("bot_vectors_shared_with_idx", .arrayGIN("shared_with"))
@@ -85,11 +97,11 @@ public enum ChatSchema {
                 Column("title", .text).notNull().default(.emptyText)
                 Column("excerpt", .text).notNull().default(.emptyText)
                 Column("embedding", embedding(embeddingDimension)).notNull()
-                Column("tsv", .generatedTSVector(config: "english", sources: [.init("title", weight: "A"), .init("excerpt", weight: "B")]))
+                Column("tsv", .generatedTSVector(config: configuration, sources: [.init("title", weight: "A"), .init("excerpt", weight: "B")]))
                 Column("updated_at", .timestamptz).notNull().default(.now)
                 Index("conversation_vectors_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64))
                 Index("conversation_vectors_tsv_idx", .fullText("tsv"))
-                Index("conversation_vectors_title_trgm_idx", .trigramGiST("title"))
+                titleTrigrams("conversation_vectors_title_trgm_idx")
                 Index.btree("conversation_vectors_user_idx", "user_id", .desc("updated_at"))
             }
             // Conversations that live in another application's table (Bedrock Chat's
@@ -105,7 +117,7 @@ public enum ChatSchema {
                 Column("created_at", .timestamptz).notNull().default(.now)
                 Column("last_message_at", .timestamptz).notNull().default(.now)
                 Column("source_sequence", .numeric)
-                Column("tsv", .generatedTSVector(config: "english", sources: [.init("title", weight: "A"), .init("body", weight: "B")]))
+                Column("tsv", .generatedTSVector(config: configuration, sources: [.init("title", weight: "A"), .init("body", weight: "B")]))
                 Column("updated_at", .timestamptz).notNull().default(.now)
                 TableElement.primaryKey("user_id", "conversation_id")
                 Index("synced_conversations_tsv_idx", .fullText("tsv"))
@@ -140,4 +152,27 @@ public enum ChatSchema {
             }
         }
     }
+}
+
+/// The language a stage's search is tuned for.
+public enum SearchLanguage: String, Sendable {
+    /// English stemming ("planning" finds "planner").
+    case english
+    /// Words as written, lower-cased: for languages PostgreSQL has no stemmer for.
+    case simple
+    /// Words as written with their accents folded on both sides, in full-text and trigram search, so
+    /// "hoi an" finds "Hội An" and the reverse (`unaccent`, which Aurora PostgreSQL offers).
+    case vietnamese
+
+    var foldsAccents: Bool { self == .vietnamese }
+
+    /// The schema's own configuration, for a language no built-in one serves.
+    var ownConfiguration: TextSearchConfiguration? {
+        self == .vietnamese ? TextSearchConfiguration("chat_vietnamese", copying: "simple", foldsAccents: true) : nil
+    }
+
+    public var textSearchConfiguration: String { ownConfiguration?.name ?? rawValue }
+
+    /// The function the title trigram indexes fold with, which queries must apply too.
+    public var foldingFunction: String? { foldsAccents ? ImmutableFunction.unaccent.name : nil }
 }

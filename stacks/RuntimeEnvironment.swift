@@ -18,6 +18,9 @@ public enum RuntimeEnvironment {
     /// `sync` (the function Bedrock Chat's DynamoDB streams invoke).
     public static let functionRole = "CHAT_FUNCTION_ROLE"
 
+    /// The stage the function serves, whose schema (in the contract) it migrates to and searches.
+    public static let stage = "CHAT_STAGE"
+
     /// The sync function's only: the bucket Bedrock Chat keeps large message maps in.
     public static let largeMessageBucket = "LARGE_MESSAGE_BUCKET"
 
@@ -25,5 +28,5 @@ public enum RuntimeEnvironment {
     public static let dataAPIEndpoint = "DATA_API_ENDPOINT"
 
     /// What the templates set; `dataAPIEndpoint` is never set on AWS.
-    public static let all = [backendType, clusterArn, secretArn, applicationSecretArn, databaseName, host, port, functionRole, largeMessageBucket]
+    public static let all = [backendType, clusterArn, secretArn, applicationSecretArn, databaseName, host, port, functionRole, stage, largeMessageBucket]
 }

@@ -54,17 +54,17 @@ public struct SchemaResource: Sendable {
     public func handle(_ request: Request) async throws {
         var reply = Reply(Status: "SUCCESS", Reason: "", PhysicalResourceId: request.PhysicalResourceId ?? Self.physicalResourceId,
                           StackId: request.StackId, RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId,
-                          Data: ["Fingerprint": ChatContract.Schema.fingerprint])
+                          Data: ["Fingerprint": migrator.schema.fingerprint])
         do {
             switch request.RequestType {
             case "Create", "Update":
                 let wanted = request.ResourceProperties?["Fingerprint"]
-                guard wanted == nil || wanted == ChatContract.Schema.fingerprint else {
-                    throw Failure(description: "the template asks for schema \(wanted ?? "") but this artifact carries \(ChatContract.Schema.fingerprint): "
+                guard wanted == nil || wanted == migrator.schema.fingerprint else {
+                    throw Failure(description: "the template asks for schema \(wanted ?? "") but this artifact carries \(migrator.schema.fingerprint): "
                         + "deploy the artifact built from the same commit as the template")
                 }
                 let report = try await migrator.migrate()
-                var applied = "schema version \(report.to) (\(ChatContract.Schema.fingerprint)), from version \(report.from)"
+                var applied = "schema version \(report.to) (\(migrator.schema.fingerprint)), from version \(report.from)"
                 if let applicationCredentials {
                     let credentials: SecretsManagerClient.DatabaseSecret
                     do {

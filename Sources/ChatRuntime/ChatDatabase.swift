@@ -12,13 +12,13 @@ public struct ChatDatabase: Sendable {
     public let conversationText: ConversationTextSearch
     public let migrator: SchemaMigrator
 
-    public init(executor: any SQLExecutor, embedder: any Embedder) throws {
+    public init(executor: any SQLExecutor, embedder: any Embedder, stage: StageContract = .default) throws {
         self.executor = executor
         history = ChatHistoryStore(executor: executor)
-        search = try SearchStore(executor: executor, embedder: embedder)
+        search = try SearchStore(executor: executor, embedder: embedder, textSearch: stage.textSearch)
         botStore = BotStore(search: search)
-        conversationText = ConversationTextSearch(executor: executor)
-        migrator = SchemaMigrator(executor: executor)
+        conversationText = ConversationTextSearch(executor: executor, textSearch: stage.textSearch)
+        migrator = SchemaMigrator(executor: executor, schema: stage.schema)
     }
 
     /// The embedder the environment asks for: Amazon Bedrock with `EMBEDDER=bedrock`, else the local
@@ -58,7 +58,7 @@ public struct ChatDatabase: Sendable {
                 }, logger: logger)
             }
         }
-        return try ChatDatabase(executor: executor, embedder: embedder)
+        return try ChatDatabase(executor: executor, embedder: embedder, stage: configuration.stage)
     }
 
     /// Secrets Manager in the configured region (`AWS_ENDPOINT_URL_SECRETS_MANAGER` overrides its endpoint).

@@ -96,6 +96,14 @@ private struct Planner {
         for name in new.extensions where !old.extensions.contains(name) {
             step("adds extension \(name)", [SchemaRenderer.createExtension(name)], tag: "add_extension_\(name)")
         }
+        // Functions are replaced in place (a generated column or index over one is rebuilt when its
+        // own declaration changes, not its function's); configurations are created once.
+        for function in new.functions where !old.functions.contains(function) {
+            step("creates function \(function.name)", [function.statement], tag: "function_\(function.name)")
+        }
+        for configuration in new.textSearchConfigurations where !old.textSearchConfigurations.contains(configuration) {
+            step("creates text search configuration \(configuration.name)", configuration.statements, tag: "text_search_\(configuration.name)")
+        }
         // Which old table each new table is (by name, or by the rename it declares).
         var matched: [(old: Table, new: Table)] = []
         var tableRenames: [String: String] = [:]
@@ -376,6 +384,7 @@ private struct Planner {
             case .fullText(let name): renamed.method = .fullText(column(name))
             case .trigramGIN(let name): renamed.method = .trigramGIN(column(name))
             case .trigramGiST(let name): renamed.method = .trigramGiST(column(name))
+            case .foldedTrigramGiST(let name, let function): renamed.method = .foldedTrigramGiST(column(name), function: function)
             case .arrayGIN(let name): renamed.method = .arrayGIN(column(name))
             case .hnsw(let name, let op, let m, let ef): renamed.method = .hnsw(column(name), op, m: m, efConstruction: ef)
             }

@@ -7,13 +7,20 @@ public struct Schema: Sendable, Codable {
     /// the applied fingerprints, and can do nothing else (no DDL, no roles). The migrator, as the
     /// cluster's master user, creates it and grants exactly that; nil declares no such role.
     public var applicationRole: String?
+    /// Functions generated columns and indexes call, created before the tables.
+    public var functions: [ImmutableFunction] = []
+    /// Text search configurations of the schema's own, created before the tables.
+    public var textSearchConfigurations: [TextSearchConfiguration] = []
     /// Tables the schema used to have and drops knowingly (with their rows); see `Dropped`.
     public var droppedTables: [Dropped] = []
     public var location: SourceLocation?
 
-    public init(extensions: [String], applicationRole: String? = nil, fileID: String = #fileID, line: Int = #line,
+    public init(extensions: [String], functions: [ImmutableFunction] = [], textSearchConfigurations: [TextSearchConfiguration] = [],
+                applicationRole: String? = nil, fileID: String = #fileID, line: Int = #line,
                 @TableListBuilder tables: () -> [TableListElement]) {
         self.extensions = extensions
+        self.functions = functions
+        self.textSearchConfigurations = textSearchConfigurations
         self.applicationRole = applicationRole
         self.tables = []
         for element in tables() {
@@ -26,7 +33,27 @@ public struct Schema: Sendable, Codable {
     }
 
     /// What a migration snapshot keeps: the shape of the database, not where or how it was declared.
-    enum CodingKeys: String, CodingKey { case extensions, tables, applicationRole }
+    /// Functions and configurations are written only when there are some, so snapshots from before
+    /// they existed read (and write) the same.
+    enum CodingKeys: String, CodingKey { case extensions, functions, textSearchConfigurations, tables, applicationRole }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        extensions = try container.decode([String].self, forKey: .extensions)
+        functions = try container.decodeIfPresent([ImmutableFunction].self, forKey: .functions) ?? []
+        textSearchConfigurations = try container.decodeIfPresent([TextSearchConfiguration].self, forKey: .textSearchConfigurations) ?? []
+        tables = try container.decode([Table].self, forKey: .tables)
+        applicationRole = try container.decodeIfPresent(String.self, forKey: .applicationRole)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(extensions, forKey: .extensions)
+        if !functions.isEmpty { try container.encode(functions, forKey: .functions) }
+        if !textSearchConfigurations.isEmpty { try container.encode(textSearchConfigurations, forKey: .textSearchConfigurations) }
+        try container.encode(tables, forKey: .tables)
+        try container.encodeIfPresent(applicationRole, forKey: .applicationRole)
+    }
 
     public func table(_ name: String) -> Table? { tables.first { $0.name == name } }
 }
@@ -284,6 +311,9 @@ public struct Index: Sendable, Equatable, Codable {
         case trigramGIN(String)
         /// GiST with `gist_trgm_ops`, when results are ordered by trigram distance (`<->`).
         case trigramGiST(String)
+        /// The same over `function(column)`, e.g. the column with its accents folded; queries must
+        /// compare `function(column)` to use it.
+        case foldedTrigramGiST(String, function: ImmutableFunction)
         /// GIN over an array column, for `@>` / `&&` membership tests.
         case arrayGIN(String)
         /// HNSW over a vector column.
@@ -309,7 +339,7 @@ public struct Index: Sendable, Equatable, Codable {
         switch method {
         case .btree(let columns, _): columns.map(\.name)
         case .fullText(let column), .trigramGIN(let column), .trigramGiST(let column), .arrayGIN(let column),
-             .hnsw(let column, _, _, _): [column]
+             .hnsw(let column, _, _, _), .foldedTrigramGiST(let column, _): [column]
         }
     }
 }

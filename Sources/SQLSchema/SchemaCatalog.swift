@@ -17,6 +17,8 @@ public enum SchemaCatalog {
 
     public static func lines(_ schema: Schema) -> [String] {
         var lines = schema.extensions.map { "extension \($0)" }
+        lines += schema.functions.map { "function \($0.name)(\($0.argument))" }
+        lines += schema.textSearchConfigurations.map { "text search configuration \($0.name)" }
         for table in schema.tables {
             let name = table.name
             lines.append("table \(name)")
@@ -83,6 +85,7 @@ public enum SchemaCatalog {
         case .arrayGIN(let column): text = "gin (\(column) array_ops)"
         case .trigramGIN(let column): text = "gin (\(column) gin_trgm_ops)"
         case .trigramGiST(let column): text = "gist (\(column) gist_trgm_ops)"
+        case .foldedTrigramGiST: text = "gist (expression gist_trgm_ops)"
         case .hnsw(let column, let op, let m, let efConstruction):
             let type = table.column(column)?.type ?? .vector(dimension: 0)
             text = "hnsw (\(column) \(op.operatorClass(for: type))) with (ef_construction=\(efConstruction), m=\(m))"
@@ -104,6 +107,14 @@ public enum SchemaCatalog {
     /// plpgsql (which every database has). An extension installed by hand shows as a difference.
     public static let introspectionQuery = """
         SELECT 'extension ' || e.extname FROM pg_catalog.pg_extension e WHERE e.extname <> 'plpgsql'
+        UNION ALL
+        SELECT 'function ' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
+          FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+         WHERE n.nspname = 'public' AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+               WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+        UNION ALL
+        SELECT 'text search configuration ' || c.cfgname FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace
+         WHERE n.nspname = 'public'
         UNION ALL
         SELECT 'table ' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname NOT IN \(bookkeeping)
@@ -128,10 +139,10 @@ public enum SchemaCatalog {
          WHERE n.nspname = 'public' AND c.relname NOT IN \(bookkeeping) AND k.contype IN ('p', 'u', 'f', 'c')
         UNION ALL
         SELECT 'index ' || t.relname || '.' || i.relname || ' ' || am.amname || CASE WHEN x.indisunique THEN ' unique' ELSE '' END
-               || ' (' || (SELECT string_agg(a.attname || CASE WHEN am.amname = 'btree'
+               || ' (' || (SELECT string_agg(coalesce(a.attname, 'expression') || CASE WHEN am.amname = 'btree'
                                 THEN CASE WHEN (x.indoption[k.n - 1] & 1) = 1 THEN ' desc' ELSE '' END ELSE ' ' || oc.opcname END, ', ' ORDER BY k.n)
                            FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, n)
-                           JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+                           LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
                            JOIN pg_catalog.pg_opclass oc ON oc.oid = x.indclass[k.n - 1]) || ')'
                || CASE WHEN i.reloptions IS NULL THEN '' ELSE ' with (' || (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(i.reloptions) o) || ')' END
                || CASE WHEN x.indpred IS NULL THEN '' ELSE ' where' END

@@ -6,9 +6,12 @@ import Crypto
 public enum SchemaRenderer {
     public static let versionTable = SchemaCatalog.versionTable
 
-    /// Extensions, then each table with its indexes (without trailing semicolons), in the order they must run.
+    /// Extensions, functions, text search configurations, then each table with its indexes (without
+    /// trailing semicolons), in the order they must run.
     public static func statements(_ schema: Schema) -> [String] {
         var statements = schema.extensions.map(createExtension)
+        statements += schema.functions.map(\.statement)
+        statements += schema.textSearchConfigurations.flatMap(\.statements)
         for table in schema.tables {
             statements.append(createTable(table))
             statements += table.indexes.map { createIndex($0, on: table) }
@@ -202,6 +205,8 @@ public enum SchemaRenderer {
             sql = "CREATE INDEX IF NOT EXISTS \(target) USING gin (\(Identifier.quoted(column)))"
         case .trigramGiST(let column):
             sql = "CREATE INDEX IF NOT EXISTS \(target) USING gist (\(Identifier.quoted(column)) gist_trgm_ops)"
+        case .foldedTrigramGiST(let column, let function):
+            sql = "CREATE INDEX IF NOT EXISTS \(target) USING gist ((\(function.call(column))) gist_trgm_ops)"
         case .hnsw(let column, let op, let m, let efConstruction):
             let type = table.column(column)?.type ?? .vector(dimension: 0)
             sql = "CREATE INDEX IF NOT EXISTS \(target) USING hnsw (\(Identifier.quoted(column)) \(op.operatorClass(for: type))) WITH (m = \(m), ef_construction = \(efConstruction))"

@@ -6,6 +6,12 @@ public enum SchemaValidator {
     public static let maximumVectorDimension = 16_000
     public static let maximumIndexedVectorDimension = 2_000
     public static let maximumIndexedHalfvecDimension = 4_000
+    /// The text search configurations every PostgreSQL has (`\\dF` in psql).
+    public static let builtInTextSearchConfigurations: Set<String> = [
+        "simple", "arabic", "armenian", "basque", "catalan", "danish", "dutch", "english", "finnish", "french", "german", "greek", "hindi",
+        "hungarian", "indonesian", "irish", "italian", "lithuanian", "nepali", "norwegian", "portuguese", "romanian", "russian", "serbian",
+        "spanish", "swedish", "tamil", "turkish", "yiddish",
+    ]
     /// What Secrets Manager's alternating-users rotation appends to a user name for the second user.
     public static let cloneSuffix = "_clone"
 
@@ -33,6 +39,18 @@ public enum SchemaValidator {
                 report(subject, "leaves no room for the \(cloneSuffix) user that alternating-users rotation creates; keep it to \(Identifier.maximumLength - cloneSuffix.utf8.count) bytes")
             }
         }
+        for configuration in schema.textSearchConfigurations {
+            let subject = "text search configuration \"\(configuration.name)\""
+            if Identifier.problem(with: configuration.name) != nil || !Identifier.isBare(configuration.name) {
+                report(subject, "must be a plain lower-case name")
+            }
+            if builtInTextSearchConfigurations.contains(configuration.name) { report(subject, "is built in; give the schema's own another name") }
+            if !builtInTextSearchConfigurations.contains(configuration.copying) { report(subject, "copies \(configuration.copying), which is no built-in configuration") }
+            if configuration.foldsAccents && !schema.extensions.contains("unaccent") { report(subject, "folds accents with the unaccent dictionary; add the unaccent extension to the schema") }
+        }
+        for function in schema.functions where Identifier.problem(with: function.name) != nil || !Identifier.isBare(function.name) {
+            report("function \"\(function.name)\"", "must be a plain lower-case name")
+        }
         var relationNames = Set<String>()
         for table in schema.tables {
             let subject = "table \"\(table.name)\""
@@ -53,6 +71,9 @@ public enum SchemaValidator {
                 case .generatedTSVector(let config, let sources):
                     if Identifier.problem(with: config) != nil || !Identifier.isBare(config) {
                         report(columnSubject, "text search configuration \"\(config)\" must be a plain lower-case name such as english or simple")
+                    }
+                    if !Self.builtInTextSearchConfigurations.contains(config) && !schema.textSearchConfigurations.contains(where: { $0.name == config }) {
+                        report(columnSubject, "text search configuration \"\(config)\" is neither built in (\(Self.builtInTextSearchConfigurations.sorted().joined(separator: ", "))) nor declared in the schema's textSearchConfigurations")
                     }
                     if sources.isEmpty { report(columnSubject, "a generated tsvector needs at least one source column") }
                     for source in sources {
@@ -106,6 +127,10 @@ public enum SchemaValidator {
                     if column.type != .textArray { report(indexSubject, "an array GIN index needs an array column; \(first) is not one") }
                 case .fullText:
                     if case .generatedTSVector = column.type {} else { report(indexSubject, "full-text GIN needs a tsvector column; \(first) is not one") }
+                case .foldedTrigramGiST(_, let function):
+                    if !column.type.isText { report(indexSubject, "a trigram index needs a text column; \(first) is not text") }
+                    if !schema.extensions.contains("pg_trgm") { report(indexSubject, "trigram operator classes need the pg_trgm extension; add it to the schema") }
+                    if !schema.functions.contains(function) { report(indexSubject, "calls \(function.name), which the schema does not declare; add it to the schema's functions") }
                 case .trigramGIN, .trigramGiST:
                     if !column.type.isText { report(indexSubject, "a trigram index needs a text column; \(first) is not text") }
                     if !schema.extensions.contains("pg_trgm") { report(indexSubject, "trigram operator classes need the pg_trgm extension; add it to the schema") }

@@ -3,11 +3,36 @@ import SQLSchema
 /// Renders the Swift source a runtime compiles against: the names and SQL that synth also puts in
 /// the templates and schema.sql, so the two cannot drift apart.
 public enum SwiftContractRenderer {
+    /// One stage's database: its schema, the migrations that lead to it, and how the runtime
+    /// searches it (the text search configuration queries name, and the function titles are folded
+    /// with for trigram matching, when the schema's trigram indexes fold them).
+    public struct Stage: Sendable {
+        public var name: String
+        public var schema: Schema
+        public var migrations: [Migration]
+        public var textSearchConfiguration: String
+        public var foldingFunction: String?
+
+        public init(name: String, schema: Schema, migrations: [Migration], textSearchConfiguration: String, foldingFunction: String?) {
+            self.name = name
+            self.schema = schema
+            self.migrations = migrations
+            self.textSearchConfiguration = textSearchConfiguration
+            self.foldingFunction = foldingFunction
+        }
+
+        /// Two stages that would render the same schema share one.
+        func sameDatabase(as other: Stage) -> Bool {
+            SchemaRenderer.statements(schema) == SchemaRenderer.statements(other.schema) && migrations.map(\.checksum) == other.migrations.map(\.checksum)
+                && textSearchConfiguration == other.textSearchConfiguration && foldingFunction == other.foldingFunction
+        }
+    }
+
     public struct Input: Sendable {
         public var typeName: String
-        public var schema: Schema
-        /// The migrations that lead to `schema`, in order.
-        public var migrations: [Migration]
+        /// Every stage, the first being the one a runtime serves when it is not told which; their
+        /// tables and columns are the same (the names below come from the first).
+        public var stages: [Stage]
         /// `(Swift name, variable name)` of the environment variables the templates set.
         public var environment: [(name: String, value: String)]
         /// `(Swift name, value)` of the backend names `MEMORY_BACKEND_TYPE` takes.
@@ -16,11 +41,10 @@ public enum SwiftContractRenderer {
         /// The HTTP API's route keys (`METHOD /path/{param}`), one authorized route each.
         public var routes: [String]
 
-        public init(typeName: String, schema: Schema, migrations: [Migration], environment: [(name: String, value: String)],
+        public init(typeName: String, stages: [Stage], environment: [(name: String, value: String)],
                     backends: [(name: String, value: String)], dataAPIActions: [String], routes: [String] = []) {
             self.typeName = typeName
-            self.schema = schema
-            self.migrations = migrations
+            self.stages = stages
             self.environment = environment
             self.backends = backends
             self.dataAPIActions = dataAPIActions
@@ -51,31 +75,49 @@ public enum SwiftContractRenderer {
             out += "    /// The HTTP API's routes, each an authorized API Gateway route to the function.\n"
             out += "    public static let routes = [\(input.routes.map(literal).joined(separator: ", "))]\n\n"
         }
+        guard let first = input.stages.first else { return out + "}\n" }
+        // Each distinct database once, named after its first stage.
+        var distinct: [Stage] = []
+        var databaseOf: [(stage: String, database: String)] = []
+        for stage in input.stages {
+            if let same = distinct.first(where: { $0.sameDatabase(as: stage) }) {
+                databaseOf.append((stage.name, same.name))
+            } else {
+                distinct.append(stage)
+                databaseOf.append((stage.name, stage.name))
+            }
+        }
         out += "    public enum Schema {\n"
-        out += "        /// The migration the schema is at: a database at this version (or the next, which only expands it) is one this runtime works with.\n"
-        out += "        public static let version = \(input.migrations.count)\n"
-        out += "        public static let fingerprint = \(literal(SchemaRenderer.fingerprint(input.schema)))\n"
         out += "        public static let versionTable = \(literal(SchemaRenderer.versionTable))\n"
-        if let role = input.schema.applicationRole {
+        if let role = first.schema.applicationRole {
             out += "        /// The role the application connects as: rows of the tables, nothing more.\n"
             out += "        public static let applicationRole = \(literal(role))\n"
         }
-        out += "        /// The DDL that creates the schema in an empty database, one statement per element, in order.\n"
-        out += "        public static let statements: [String] = \(list(SchemaRenderer.statements(input.schema)))\n"
-        out += "        /// The application role and its grants, run after every migration (idempotent).\n"
-        out += "        public static let roleStatements: [String] = \(list(SchemaRenderer.roleStatements(input.schema)))\n"
-        out += "        /// The schema's catalog description (`SchemaCatalog`), whose digest is the fingerprint.\n"
-        out += "        public static let catalog: [String] = \(list(SchemaCatalog.lines(input.schema)))\n"
-        out += "        /// The migrations from an empty database to this schema, as committed under out/<stage>/migrations/.\n"
-        out += "        public static let migrations: [Migration] = [\n"
-        for migration in input.migrations {
-            out += "            Migration(version: \(migration.version), slug: \(literal(migration.slug)), before: \(migration.before.map(literal) ?? "nil"), "
-                + "after: \(literal(migration.after)), checksum: \(literal(migration.checksum)),\n"
-                + "                      body: \(literal(migration.body))),\n"
+        out += "        /// The stage a runtime serves when it is not told which.\n"
+        out += "        public static let defaultStage = \(literal(first.name))\n"
+        out += "        /// Each stage's database.\n"
+        out += "        public static let stages: [String: \(input.typeName)Stage] = [\(databaseOf.map { "\(literal($0.stage)): \(memberIdentifier($0.database))" }.joined(separator: ", "))]\n"
+        for stage in distinct {
+            let sharing = databaseOf.filter { $0.database == stage.name }.map(\.stage)
+            out += "\n        /// The database of \(sharing.joined(separator: ", ")).\n"
+            out += "        public static let \(memberIdentifier(stage.name)) = \(input.typeName)Stage(\n"
+            out += "            version: \(stage.migrations.count),\n"
+            out += "            fingerprint: \(literal(SchemaRenderer.fingerprint(stage.schema))),\n"
+            out += "            textSearchConfiguration: \(literal(stage.textSearchConfiguration)),\n"
+            out += "            foldingFunction: \(stage.foldingFunction.map(literal) ?? "nil"),\n"
+            out += "            statements: \(list(SchemaRenderer.statements(stage.schema), indent: 12)),\n"
+            out += "            roleStatements: \(list(SchemaRenderer.roleStatements(stage.schema), indent: 12)),\n"
+            out += "            catalog: \(list(SchemaCatalog.lines(stage.schema), indent: 12)),\n"
+            out += "            migrations: [\n"
+            for migration in stage.migrations {
+                out += "                Migration(version: \(migration.version), slug: \(literal(migration.slug)), before: \(migration.before.map(literal) ?? "nil"), "
+                    + "after: \(literal(migration.after)), checksum: \(literal(migration.checksum)),\n"
+                    + "                          body: \(literal(migration.body))),\n"
+            }
+            out += "            ])\n"
         }
-        out += "        ]\n"
         out += "    }\n"
-        for table in input.schema.tables {
+        for table in first.schema.tables {
             out += "\n    public enum \(typeIdentifier(table.name)) {\n"
             out += "        public static let table = \(literal(table.name))\n"
             for column in table.columns {
@@ -91,13 +133,33 @@ public enum SwiftContractRenderer {
             }
             out += "    }\n"
         }
-        return out + "}\n"
+        out += "}\n\n"
+        out += """
+            /// One stage's database: the migration it is at, its fingerprint, how it is searched, the DDL that
+            /// creates it in an empty database, its role statements, its catalog description and its migrations.
+            public struct \(input.typeName)Stage: Sendable {
+                /// A database at this version (or the next, which only expands it) is one this runtime works with.
+                public let version: Int
+                public let fingerprint: String
+                /// The text search configuration queries use (`websearch_to_tsquery(configuration, …)`).
+                public let textSearchConfiguration: String
+                /// The function the title trigram indexes fold titles with; queries fold both sides with it. Nil: none.
+                public let foldingFunction: String?
+                public let statements: [String]
+                public let roleStatements: [String]
+                public let catalog: [String]
+                public let migrations: [Migration]
+            }
+
+            """
+        return out
     }
 
-    /// `[\n  "a",\n  "b",\n]` indented for a member of `Schema`.
-    static func list(_ items: [String]) -> String {
+    /// `[\n  "a",\n  "b",\n]`, the items indented by `indent` spaces.
+    static func list(_ items: [String], indent: Int = 12) -> String {
         guard !items.isEmpty else { return "[]" }
-        return "[\n" + items.map { "            \(literal($0)),\n" }.joined() + "        ]"
+        let pad = String(repeating: " ", count: indent)
+        return "[\n" + items.map { "\(pad)    \(literal($0)),\n" }.joined() + "\(pad)]"
     }
 
     /// `chat_history` → `ChatHistory`.

@@ -74,7 +74,7 @@ struct Migrate: AsyncParsableCommand {
         discussion: """
             An empty database is created at the latest version; one created before versioned migrations is adopted as version 1 \
             when its tables match. With \(ChatContract.Environment.applicationSecretArn) set, it also sets the application role's \
-            password from that secret. Exit status: 0 the database is at version \(ChatContract.Schema.version); 3 refused, nothing \
+            password from that secret. Exit status: 0 the database is at the version of the stage's schema (CHAT_STAGE); 3 refused, nothing \
             changed (another migrator holds the lock, unknown or edited migrations, tables not made by these migrations); \
             4 a migration failed part-way, the message says which version the database is at, and running again continues.
             """)
@@ -92,7 +92,7 @@ struct Migrate: AsyncParsableCommand {
             throw ExitCode(error.exitCode)
         }
         FileHandle.standardError.write(Data((report.description + "\n").utf8))
-        var result: [String: String] = ["fingerprint": ChatContract.Schema.fingerprint, "from": String(report.from), "to": String(report.to),
+        var result: [String: String] = ["fingerprint": database.migrator.schema.fingerprint, "from": String(report.from), "to": String(report.to),
                                         "dryRun": String(dryRun)]
         let environment = ProcessInfo.processInfo.environment
         if !dryRun, let configuration = try? RuntimeConfiguration.fromEnvironment(environment), let arn = configuration.applicationSecretArn {

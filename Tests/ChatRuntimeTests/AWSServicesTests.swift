@@ -70,6 +70,11 @@ import TestSupport
             try RuntimeConfiguration.fromEnvironment(base.merging(["DATA_API_ENDPOINT": "localhost:8080"]) { $1 })
         }
         #expect((try? RuntimeConfiguration.fromEnvironment(base))?.backend == .dataAPI(endpoint: nil))
+        #expect(throws: RuntimeConfiguration.Invalid(variable: "CHAT_STAGE", problem: "must be one of dev, prod, staging (got qa)")) {
+            try RuntimeConfiguration.fromEnvironment(base.merging(["CHAT_STAGE": "qa"]) { $1 })
+        }
+        #expect((try? RuntimeConfiguration.fromEnvironment(base.merging(["CHAT_STAGE": "prod"]) { $1 }))?.stage.textSearch.configuration == "english")
+        #expect((try? RuntimeConfiguration.fromEnvironment(base))?.stage.name == "dev", "the contract's default stage when unset")
     }
 
     /// S3 signs the path as sent (no second encoding): keys with spaces, `+`, `//` and Vietnamese

@@ -27,11 +27,11 @@ final class Harness: Sendable {
 
     static let dimension = ChatContract.BotVectors.embeddingDimension
 
-    private init(database: TestDatabase, executor: any SQLExecutor, endpoint: LoopbackServer?) throws {
+    private init(database: TestDatabase, executor: any SQLExecutor, endpoint: LoopbackServer?, stage: StageContract) throws {
         self.database = database
         self.executor = executor
         self.endpoint = endpoint
-        chat = try ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: Self.dimension))
+        chat = try ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: Self.dimension), stage: stage)
     }
 
     /// Who the stores sign in as: the database owner (the test server's superuser), or the
@@ -44,13 +44,13 @@ final class Harness: Sendable {
 
     static func make(_ kind: BackendKind, migrate: Bool = true, signingInAs signIn: SignIn = .owner, endpointFlags: [String] = [],
                      retry: RetryPolicy = .standard, postgresTimeouts: PostgresExecutor.Timeouts = .init(),
-                     server: TestPostgres? = nil) async throws -> Harness {
+                     server: TestPostgres? = nil, stage: StageContract = .default) async throws -> Harness {
         let database = try (server ?? TestPostgres.server()).createDatabase(prefix: "chat")
         var url = database.url
         if signIn == .application {
             // The migrator's part, as the owner: the schema (which creates the role) and its password.
             let owner = try PostgresExecutor(.init(url: database.url), logger: logger)
-            let migrator = SchemaMigrator(executor: owner)
+            let migrator = SchemaMigrator(executor: owner, schema: stage.schema)
             try await migrator.migrate()
             try await migrator.setPassword(of: ChatContract.Schema.applicationRole, to: applicationPassword)
             url = "postgresql://\(ChatContract.Schema.applicationRole):\(applicationPassword)@\(database.server.host):\(database.server.port)/\(database.name)"
@@ -59,14 +59,14 @@ final class Harness: Sendable {
         switch kind {
         case .postgres:
             let executor = try PostgresExecutor(.init(url: url), timeouts: postgresTimeouts, logger: logger)
-            harness = try Harness(database: database, executor: executor, endpoint: nil)
+            harness = try Harness(database: database, executor: executor, endpoint: nil, stage: stage)
         case .dataAPI:
             let endpoint = try await DataAPILocalProcess.start(databaseURL: url, flags: endpointFlags)
             let executor = DataAPIExecutor(
                 endpoint: endpoint.url, region: "us-east-1", clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:chat-test",
                 secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:chat-test", database: database.name,
                 credentials: AWSCredentials(accessKeyId: "AKIDTEST", secretAccessKey: "test-secret"), retry: retry, logger: logger)
-            harness = try Harness(database: database, executor: executor, endpoint: endpoint)
+            harness = try Harness(database: database, executor: executor, endpoint: endpoint, stage: stage)
         }
         if migrate && signIn == .owner { try await harness.chat.migrator.migrate() }
         return harness

@@ -25,7 +25,7 @@ import TestSupport
         let bots = try BotIndex(executor: harness.executor, embedder: LocalEmbedder(dimension: Harness.dimension))
         for index in [4, 14, 24, 2, 10] {
             guard case .bot(let bot) = BotItem.read(Fixture.bot(index)) else { Issue.record("bot \(index)"); continue }
-            try await bots.apply(bot)
+            _ = try await bots.apply(bot)
         }
         let api = ChatAPI(chat: harness.chat)
 
@@ -53,7 +53,7 @@ import TestSupport
         let items = Fixture.conversationItems().items
         for index in [2, 4, 42, 1] {
             guard case .conversation(let conversation) = ConversationItem.read(items[index]) else { Issue.record("conversation \(index)"); continue }
-            try await conversations.apply(conversation, text: try await conversation.messageText(nil))
+            _ = try await conversations.apply(conversation, text: try await conversation.messageText(nil))
         }
         let hits = try #require(try await Self.call(api, "/conversations/search", user: "sub-2", query: ["query": "lanterns"]).body as? [[String: Any]])
         #expect(hits.compactMap { $0["id"] as? String } == [42, 2].map(Fixture.conversationId), "sub-2's, the latest first at equal score: \(hits)")

@@ -103,7 +103,7 @@ import TestSupport
         #expect(posted?.text.contains("\(ChatContract.Environment.backendType): is not set") == true)
     }
 
-    static func customResource(_ type: String, responseURL: String, fingerprint: String = ChatContract.Schema.fingerprint) -> String {
+    static func customResource(_ type: String, responseURL: String, fingerprint: String = SchemaDefinition.contract.fingerprint) -> String {
         """
         {"RequestType":"\(type)","ServiceToken":"arn:aws:lambda:us-east-1:123456789012:function:chat-migrator",
          "ResponseURL":"\(responseURL)/cloudformation-custom-resource-response?X-Amz-Signature=abc",

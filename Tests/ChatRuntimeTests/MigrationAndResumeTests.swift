@@ -13,7 +13,7 @@ import TestSupport
         let again = try await migrator.migrate()
         #expect(again.from == again.to && again.actions.isEmpty, "a second run finds nothing to do")
         try await migrator.checkDatabase()
-        let version = ChatContract.Schema.version
+        let version = SchemaDefinition.contract.version
         let recorded = try harness.database.run("SELECT version, how FROM schema_version ORDER BY version").split(separator: "\n").map(String.init)
         #expect(recorded == (1...version).map { "\($0)|created" })
 

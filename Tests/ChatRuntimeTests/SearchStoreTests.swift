@@ -1,3 +1,4 @@
+import AWSServices
 import ChatRuntime
 import Testing
 
@@ -127,5 +128,51 @@ import Testing
         }
         let hits = try await search.searchConversations("Hoi An lanterns", user: "alice", limit: 5)
         #expect(hits.map(\.conversationId) == [mine])
+    }
+
+    /// Dev's search folds accents (Vietnamese): a query with or without diacritics finds text written
+    /// the other way, in full-text, trigram and conversation search alike.
+    @Test(arguments: BackendKind.allCases)
+    func vietnameseQueriesFindTextWithOrWithoutDiacritics(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind, stage: try StageContract.named("dev"))
+        defer { harness.close() }
+        #expect(harness.chat.search.textSearch == TextSearchSettings(configuration: "chat_vietnamese", foldingFunction: "immutable_unaccent"))
+        let search = harness.chat.search
+        try await search.upsert(Bot(botId: "accented", ownerId: "lan", title: "Hướng dẫn du lịch Hội An", description: "Phố cổ và đèn lồng", visibility: .public))
+        try await search.upsert(Bot(botId: "plain", ownerId: "lan", title: "Pho bo Ha Noi", description: "cach nau nuoc dung", visibility: .public))
+        try await search.upsert(Bot(botId: "other", ownerId: "lan", title: "Tax helper", description: "returns and deductions", visibility: .public))
+        func hit(_ query: String, _ bot: String) async throws -> BotHit? {
+            try await search.searchBots(query, user: "khoa", limit: 5).first { $0.botId == bot }
+        }
+        let plainQuery = try #require(try await hit("hoi an", "accented"), "\"hoi an\" finds \"Hội An\"")
+        #expect(plainQuery.ranks.text == 1 && plainQuery.ranks.title != nil, "by its words and its folded title: \(plainQuery.ranks)")
+        let accentedQuery = try #require(try await hit("Phở Hà Nội", "plain"), "\"Phở Hà Nội\" finds \"Pho bo Ha Noi\"")
+        #expect(accentedQuery.ranks.text == 1 && accentedQuery.ranks.title != nil, "\(accentedQuery.ranks)")
+        #expect(try await hit("đèn lồng", "accented")?.ranks.text == 1, "đ folds to d")
+        #expect(try await hit("hoi an", "other")?.ranks.text == nil, "no false full-text match")
+
+        let conversations = ConversationIndex(executor: harness.executor)
+        let item: DynamoDBClient.Item = ["PK": .string("khoa"), "SK": .string("khoa#CONV#c1"), "Title": .string("Chuyến đi Hội An"),
+                                         "MessageMap": .string(BedrockChatFixture.messageMap(1, topic: "phố cổ Hội An"))]
+        guard case .conversation(let conversation) = ConversationItem.read(item) else { Issue.record("a conversation"); return }
+        _ = try await conversations.apply(conversation, text: try await conversation.messageText(nil))
+        let found = try await harness.chat.conversationText.search("pho co hoi an", user: "khoa")
+        #expect(found.map(\.id) == ["c1"], "\(found)")
+        #expect(found.first?.highlights.contains { $0.fragments.contains { $0.contains("<em>Hội</em>") } } == true, "highlights keep the text as written: \(found)")
+    }
+
+    /// Staging searches English: stemming finds other forms of a word; accents are not folded.
+    @Test(arguments: BackendKind.allCases)
+    func englishStemmingWorksOnAnEnglishStage(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind, stage: try StageContract.named("staging"))
+        defer { harness.close() }
+        #expect(harness.chat.search.textSearch == TextSearchSettings(configuration: "english", foldingFunction: nil))
+        let search = harness.chat.search
+        try await search.upsert(Bot(botId: "planner", ownerId: "lan", title: "Trip planner", description: "plans journeys by train", visibility: .public))
+        try await search.upsert(Bot(botId: "accented", ownerId: "lan", title: "Hội An guide", description: "lanterns", visibility: .public))
+        let hits = try await search.searchBots("planning trains", user: "khoa", limit: 5)
+        #expect(hits.first { $0.botId == "planner" }?.ranks.text == 1, "\"planning trains\" stems to plan and train: \(hits)")
+        #expect(try await search.searchBots("hoi", user: "khoa", limit: 5).first { $0.botId == "accented" }?.ranks.text == nil,
+                "English does not fold accents")
     }
 }

@@ -7,7 +7,7 @@ import TestSupport
 /// The generated schema.sql on a real PostgreSQL 18 with pgvector and pg_trgm.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct SchemaOnPostgreSQLTests {
     static let schemaFile = TestPostgres.repositoryRoot.appendingPathComponent("out/dev/schema.sql").path
-    static let expectedFingerprint = SchemaRenderer.fingerprint(ChatSchema.schema(embeddingDimension: StageSettings.dev.embeddingDimension))
+    static let expectedFingerprint = SchemaRenderer.fingerprint(ChatSchema.schema(for: .dev))
 
     /// schema.sql creates exactly the declared catalog and records every migration as done; on a
     /// database that has a schema it refuses, changing nothing (migrations upgrade those).
@@ -16,8 +16,8 @@ import TestSupport
         defer { database.drop() }
         try database.runFile(Self.schemaFile)
         let tables = try database.run("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
-        #expect(tables.trimmingCharacters(in: .whitespacesAndNewlines) == "bot_vectors,chat_history,conversation_vectors,conversations,schema_version")
-        let declared = ChatSchema.schema(embeddingDimension: StageSettings.dev.embeddingDimension)
+        let declared = ChatSchema.schema(for: .dev)
+        #expect(tables.trimmingCharacters(in: .whitespacesAndNewlines) == (declared.tables.map(\.name) + ["schema_version"]).sorted().joined(separator: ","))
         let catalog = try database.run(SchemaCatalog.introspectionQuery).split(separator: "\n").map(String.init).sorted()
         #expect(catalog == SchemaCatalog.lines(declared), "the catalog PostgreSQL reports is the one synth computes")
         #expect(SchemaCatalog.digest(catalog) == Self.expectedFingerprint)
@@ -50,12 +50,16 @@ import TestSupport
     }
 
     /// With a few thousand bots and statistics, the planner picks each index family for the query
-    /// shape it exists for.
-    @Test func searchQueriesUseTheirIndexes() throws {
+    /// shape it exists for, as the stage's search settings write the queries: dev folds accents,
+    /// staging does not.
+    @Test(arguments: [StageSettings.dev, .staging])
+    func searchQueriesUseTheirIndexes(_ stage: StageSettings) throws {
         let database = try TestPostgres.server().createDatabase(prefix: "plans")
         defer { database.drop() }
-        try database.runFile(Self.schemaFile)
-        let dimension = StageSettings.dev.embeddingDimension
+        try database.runFile(TestPostgres.repositoryRoot.appendingPathComponent("out/\(stage.name)/schema.sql").path)
+        let configuration = stage.searchLanguage.textSearchConfiguration
+        let fold = { (text: String) in stage.searchLanguage.foldingFunction.map { "public.\($0)(\(text))" } ?? text }
+        let dimension = stage.embeddingDimension
         try database.run("""
             INSERT INTO bot_vectors (bot_id, owner_id, title, description, instruction, visibility, embedding)
             SELECT 'bot-' || i, 'user-' || (i % 50),
@@ -77,12 +81,12 @@ import TestSupport
         let knn = try database.run("EXPLAIN SELECT bot_id FROM bot_vectors ORDER BY embedding <=> (SELECT embedding FROM bot_vectors WHERE bot_id = 'bot-7') LIMIT 10")
         #expect(knn.contains("Index Scan using bot_vectors_embedding_idx"), "\(knn)")
 
-        let fullText = try database.run("EXPLAIN SELECT bot_id FROM bot_vectors WHERE tsv @@ websearch_to_tsquery('english', 'roses \(uniqueWord)')")
+        let fullText = try database.run("EXPLAIN SELECT bot_id FROM bot_vectors WHERE tsv @@ websearch_to_tsquery('\(configuration)', 'roses \(uniqueWord)')")
         #expect(fullText.contains("Bitmap Index Scan on bot_vectors_tsv_idx"), "\(fullText)")
 
-        let fuzzy = try database.run("EXPLAIN SELECT bot_id FROM bot_vectors WHERE title % '\(typo)'")
+        let fuzzy = try database.run("EXPLAIN SELECT bot_id FROM bot_vectors WHERE \(fold("title")) % \(fold("'\(typo)'"))")
         #expect(fuzzy.contains("bot_vectors_title_trgm_idx"), "\(fuzzy)")
-        let found = try database.run("SELECT bot_id FROM bot_vectors WHERE title % '\(typo)'")
+        let found = try database.run("SELECT bot_id FROM bot_vectors WHERE \(fold("title")) % \(fold("'\(typo)'"))")
         #expect(found.contains("bot-1238"), "typo \(typo) of \(title) found \(found)")
     }
 }

@@ -19,7 +19,7 @@ import Testing
     func project(_ change: @escaping @Sendable (inout Schema) -> Void) -> SynthProject {
         var project = chatProject
         project.schemas["dev"] = {
-            var schema = ChatSchema.schema(embeddingDimension: StageSettings.dev.embeddingDimension)
+            var schema = ChatSchema.schema(for: .dev)
             change(&schema)
             return schema
         }

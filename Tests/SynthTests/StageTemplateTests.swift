@@ -114,7 +114,7 @@ import YAML
         let schema = try Self.resource("ChatSchema", in: app)
         #expect(schema["Type"] == .string("Custom::ChatSchema"))
         #expect(schema["Properties"]?["ServiceToken"] == .string("SchemaMigrator.Arn", tag: "!GetAtt"))
-        let fingerprint = SchemaRenderer.fingerprint(ChatSchema.schema(embeddingDimension: settings.embeddingDimension))
+        let fingerprint = SchemaRenderer.fingerprint(ChatSchema.schema(for: settings))
         #expect(schema["Properties"]?["Fingerprint"]?.scalarText == fingerprint)
         let dependsOn = try Self.resource("RagFunction", in: app)["DependsOn"]
         #expect(dependsOn == .string("ChatSchema") || (0..<20).contains { dependsOn?[$0] == .string("ChatSchema") }, "\(String(describing: dependsOn))")

@@ -20,6 +20,8 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var databaseName: String
     public var region: String
     public var credentials: AWSCredentials
+    /// The stage served (`CHAT_STAGE`; the contract's default stage when unset).
+    public var stage = StageContract.default
 
     public init(backend: Backend, clusterArn: String, secretArn: String, databaseName: String, region: String, credentials: AWSCredentials) {
         self.backend = backend
@@ -81,6 +83,9 @@ public struct RuntimeConfiguration: Sendable, Equatable {
                                                  databaseName: try required(ChatContract.Environment.databaseName), region: region,
                                                  credentials: credentials)
         configuration.applicationSecretArn = environment[ChatContract.Environment.applicationSecretArn].flatMap { $0.isEmpty ? nil : $0 }
+        if let stage = environment[ChatContract.Environment.stage].flatMap({ $0.isEmpty ? nil : $0 }) {
+            configuration.stage = try StageContract.named(stage)
+        }
         return configuration
     }
 }

@@ -2,7 +2,7 @@ import SQLSchema
 
 /// What the migrator brings a database to: the schema's statements for an empty database, its
 /// role statements, its catalog description and fingerprint, and the migrations that lead to it.
-/// The runtime's own is `contract` (what synth generated); tests build others.
+/// The runtime's own are its stages' (`StageContract`, from what synth generated); tests build others.
 public struct SchemaDefinition: Sendable {
     public var statements: [String]
     public var roleStatements: [String]
@@ -19,9 +19,13 @@ public struct SchemaDefinition: Sendable {
         self.migrations = migrations
     }
 
-    public static let contract = SchemaDefinition(
-        statements: ChatContract.Schema.statements, roleStatements: ChatContract.Schema.roleStatements,
-        catalog: ChatContract.Schema.catalog, migrations: ChatContract.Schema.migrations)
+    /// The default stage's (`StageContract.default`): what a runtime not told its stage migrates to.
+    public static var contract: SchemaDefinition { StageContract.default.schema }
+
+    /// A stage's, as the contract carries it.
+    init(_ stage: ChatContractStage) {
+        self.init(statements: stage.statements, roleStatements: stage.roleStatements, catalog: stage.catalog, migrations: stage.migrations)
+    }
 
     /// The definition of a declared schema and its migrations.
     public init(_ schema: Schema, migrations: [Migration]) {

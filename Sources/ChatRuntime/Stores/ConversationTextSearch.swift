@@ -6,9 +6,11 @@ public struct ConversationTextSearch: Sendable {
     typealias Conversations = ChatContract.SyncedConversations
 
     let executor: any SQLExecutor
+    let textSearch: TextSearchSettings
 
-    public init(executor: any SQLExecutor) {
+    public init(executor: any SQLExecutor, textSearch: TextSearchSettings = StageContract.default.textSearch) {
         self.executor = executor
+        self.textSearch = textSearch
     }
 
     /// Highlight fragments are cut to this many characters, like the seed's.
@@ -23,9 +25,10 @@ public struct ConversationTextSearch: Sendable {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
         // The text is HTML-escaped before highlighting: only the <em> marks are markup.
         func escaped(_ column: String) -> String { "replace(replace(replace(c.\(column), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')" }
+        let configuration = textSearch.configuration
         let options = "StartSel=<em>, StopSel=</em>, MaxFragments=3, MaxWords=24, MinWords=8, FragmentDelimiter=\u{1F}"
         let result = try await executor.execute(SQLStatement("""
-            WITH q AS (SELECT websearch_to_tsquery('english', :query) AS tsq),
+            WITH q AS (SELECT \(textSearch.query(":query")) AS tsq),
             hits AS (
               SELECT c.*, ts_rank_cd(CAST('\(Self.weights)' AS float4[]), c.\(Conversations.tsv), q.tsq) AS score
                 FROM \(Conversations.table) c, q
@@ -34,8 +37,10 @@ public struct ConversationTextSearch: Sendable {
             SELECT c.\(Conversations.conversationId), c.\(Conversations.title), c.\(Conversations.botId),
                    (extract(epoch FROM c.\(Conversations.createdAt)) * 1000)::float8, (extract(epoch FROM c.\(Conversations.lastMessageAt)) * 1000)::float8,
                    c.score::float8,
-                   CASE WHEN to_tsvector('english', c.\(Conversations.title)) @@ q.tsq THEN ts_headline('english', \(escaped(Conversations.title)), q.tsq, '\(options)') END,
-                   CASE WHEN to_tsvector('english', c.\(Conversations.body)) @@ q.tsq THEN ts_headline('english', \(escaped(Conversations.body)), q.tsq, '\(options)') END
+                   CASE WHEN to_tsvector('\(configuration)', c.\(Conversations.title)) @@ q.tsq
+                        THEN ts_headline('\(configuration)', \(escaped(Conversations.title)), q.tsq, '\(options)') END,
+                   CASE WHEN to_tsvector('\(configuration)', c.\(Conversations.body)) @@ q.tsq
+                        THEN ts_headline('\(configuration)', \(escaped(Conversations.body)), q.tsq, '\(options)') END
               FROM hits c, q
              ORDER BY c.score DESC, c.\(Conversations.lastMessageAt) DESC, c.\(Conversations.conversationId)
             """, ["query": .text(query), "user": .text(user), "limit": .int(Int64(limit))]))

@@ -10,15 +10,18 @@ public struct SearchStore: Sendable {
 
     public let executor: any SQLExecutor
     public let embedder: any Embedder
+    /// The stage's text search configuration and title folding.
+    public let textSearch: TextSearchSettings
     /// RRF's constant: a hit at rank r adds 1 / (k + r).
     static let fusionConstant = 60
 
-    public init(executor: any SQLExecutor, embedder: any Embedder) throws {
+    public init(executor: any SQLExecutor, embedder: any Embedder, textSearch: TextSearchSettings = StageContract.default.textSearch) throws {
         guard embedder.dimension == Bots.embeddingDimension else {
             throw ChatStoreError.wrongDimension(expected: Bots.embeddingDimension, got: embedder.dimension)
         }
         self.executor = executor
         self.embedder = embedder
+        self.textSearch = textSearch
     }
 
     // MARK: Bots
@@ -73,7 +76,7 @@ public struct SearchStore: Sendable {
         for group in groups { try Validate.id(group, "group") }
         try Validate.limit(limit)
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
-        let sql = Self.hybrid(Self.searchedBots, filter: Self.visibleBots,
+        let sql = hybrid(Self.searchedBots, filter: Self.visibleBots,
                               select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)")
         let parameters = try await parameters(query, user: user, limit: limit).merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }
         let result = try await executor.execute(SQLStatement(sql, parameters))
@@ -128,7 +131,7 @@ public struct SearchStore: Sendable {
         try Validate.id(user, "user")
         try Validate.limit(limit)
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
-        let sql = Self.hybrid(Searched(table: Conversations.table, id: Conversations.conversationId, embedding: Conversations.embedding,
+        let sql = hybrid(Searched(table: Conversations.table, id: Conversations.conversationId, embedding: Conversations.embedding,
                                        embeddingType: Conversations.embeddingType, tsv: Conversations.tsv, title: Conversations.title),
                               filter: "b.\(Conversations.userId) = :user",
                               select: "b.\(Conversations.conversationId)::text, b.\(Conversations.botId), b.\(Conversations.title), b.\(Conversations.excerpt)")
@@ -165,12 +168,14 @@ public struct SearchStore: Sendable {
     }
 
     /// Each ranking is an index-ordered `LIMIT :candidates` scan (HNSW `<=>`, GIN `@@`, GiST `<->`),
-    /// numbered afterwards so the ordering stays on the index; RRF adds up 1 / (60 + rank).
-    static func hybrid(_ searched: Searched, filter: String, select: String) -> String {
-        let (table, id, tsv, title, embedding) = (searched.table, searched.id, searched.tsv, searched.title, searched.embedding)
+    /// numbered afterwards so the ordering stays on the index; RRF adds up 1 / (60 + rank). Text is
+    /// parsed in the stage's configuration, and titles compared folded as the stage's index folds them.
+    func hybrid(_ searched: Searched, filter: String, select: String) -> String {
+        let (table, id, tsv, embedding) = (searched.table, searched.id, searched.tsv, searched.embedding)
+        let title = textSearch.fold("b.\(searched.title)"), query = textSearch.fold("CAST(:query AS text)")
         let embeddingType = searched.embeddingType
         return """
-            WITH q AS (SELECT CAST(:embedding AS \(embeddingType)) AS v, websearch_to_tsquery('english', :query) AS tsq),
+            WITH q AS (SELECT CAST(:embedding AS \(embeddingType)) AS v, \(textSearch.query(":query")) AS tsq),
             knn AS (
               SELECT id, 'vector' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
                 SELECT b.\(id) AS id, b.\(embedding) <=> q.v AS distance FROM \(table) b, q
@@ -181,10 +186,10 @@ public struct SearchStore: Sendable {
                 WHERE b.\(tsv) @@ q.tsq AND \(filter) ORDER BY relevance DESC LIMIT :candidates) AS matching),
             fuzzy AS (
               SELECT id, 'title' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
-                SELECT b.\(id) AS id, b.\(title) <-> CAST(:query AS text) AS distance FROM \(table) b
-                WHERE b.\(title) % CAST(:query AS text) AND \(filter) ORDER BY b.\(title) <-> CAST(:query AS text) LIMIT :candidates) AS close_titles),
+                SELECT b.\(id) AS id, \(title) <-> \(query) AS distance FROM \(table) b
+                WHERE \(title) % \(query) AND \(filter) ORDER BY \(title) <-> \(query) LIMIT :candidates) AS close_titles),
             fused AS (
-              SELECT id, sum(1.0 / (\(fusionConstant) + rank))::float8 AS score,
+              SELECT id, sum(1.0 / (\(Self.fusionConstant) + rank))::float8 AS score,
                      min(rank) FILTER (WHERE source = 'vector')::int8 AS vector_rank,
                      min(rank) FILTER (WHERE source = 'text')::int8 AS text_rank,
                      min(rank) FILTER (WHERE source = 'title')::int8 AS title_rank
