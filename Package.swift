@@ -103,6 +103,7 @@ let package = Package(
             dependencies: ["ChatRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "chat-bench", dependencies: ["ChatRuntime", "DataAPILocal", "AWSSigV4"]),
+        .executableTarget(name: "search-bench", dependencies: ["ChatRuntime"]),
         // Cold start, warm overhead and size of the packaged function, under the test emulator.
         .executableTarget(name: "function-bench", dependencies: ["ChatRuntime", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(

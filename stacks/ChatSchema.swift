@@ -23,8 +23,9 @@ public enum ChatSchema {
 
     public static func schema(embeddingDimension: Int, language: SearchLanguage = .english) -> Schema {
         let configuration = language.textSearchConfiguration
-        func titleTrigrams(_ name: String) -> Index {
-            language.foldsAccents ? Index(name, .foldedTrigramGiST("title", function: .unaccent)) : Index(name, .trigramGiST("title"))
+        func titleTrigrams(_ name: String, where predicate: String? = nil) -> Index {
+            language.foldsAccents ? Index(name, .foldedTrigramGiST("title", function: .unaccent), where: predicate)
+                : Index(name, .trigramGiST("title"), where: predicate)
         }
         return Schema(extensions: ["vector", "pg_trgm"] + (language.foldsAccents ? ["unaccent"] : []),
                       functions: language.foldsAccents ? [.unaccent] : [],
@@ -82,10 +83,15 @@ public enum ChatSchema {
                 Column("source_sequence", .numeric)
                 Check("bot_vectors_visibility_check", "visibility IN (\(visibilities.map { "'\($0)'" }.joined(separator: ", ")))")
                 Index("bot_vectors_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64))
+                // Public bots on their own graph: a search that may see only a few of the bots finds the
+                // nearest public ones without filtering the whole graph's candidates. (There is no
+                // btree on visibility: with one, the planner scans every public bot exactly instead,
+                // fetching each 4 KB vector from TOAST, which its costs do not count.)
+                Index("bot_vectors_public_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64), where: "visibility = 'public'")
+                titleTrigrams("bot_vectors_public_title_trgm_idx", where: "visibility = 'public'")
                 Index("bot_vectors_tsv_idx", .fullText("tsv"))
                 titleTrigrams("bot_vectors_title_trgm_idx")
                 Index.btree("bot_vectors_owner_idx", "owner_id")
-                Index.btree("bot_vectors_visibility_idx", "visibility")
                 Index("bot_vectors_shared_with_idx", .arrayGIN("shared_with"))
                 Index("bot_vectors_allowed_groups_idx", .arrayGIN("allowed_groups"))
                 Index.btree("bot_vectors_popular_idx", .desc("usage_count"))

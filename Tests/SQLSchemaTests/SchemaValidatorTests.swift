@@ -89,6 +89,26 @@ import Testing
         #expect(found.contains(#"column "bots.tsv": source column "summary" is not a column of bots"#))
     }
 
+    /// A language's configuration and its folding function are checked too.
+    @Test func textSearchDeclarationsAreChecked() {
+        let unknown = Schema(extensions: ["pg_trgm"], textSearchConfigurations: [TextSearchConfiguration("folded", copying: "klingon", foldsAccents: true)]) {
+            Table("notes") {
+                Column("id", .text).primaryKey()
+                Column("title", .text).notNull()
+                Column("tsv", .generatedTSVector(config: "vietnamese", sources: [.init("title", weight: "A")]))
+                Index("notes_title_idx", .foldedTrigramGiST("title", function: .unaccent))
+            }
+        }
+        let found = SchemaValidator.problems(in: unknown).map(\.description)
+        #expect(found.contains { $0.hasPrefix(#"column "notes.tsv": text search configuration "vietnamese" is neither built in ("#) })
+        #expect(found.contains(#"text search configuration "folded": copies klingon, which is no built-in configuration"#))
+        #expect(found.contains(#"text search configuration "folded": folds accents with the unaccent dictionary; add the unaccent extension to the schema"#))
+        #expect(found.contains(#"index "notes_title_idx" on notes: calls immutable_unaccent, which the schema does not declare; add it to the schema's functions"#))
+        #expect(found.count == 4, "\(found)")
+        #expect(SchemaValidator.problems(in: ChatSchema.schema(embeddingDimension: 1024, language: .vietnamese)).isEmpty)
+        #expect(SchemaValidator.problems(in: ChatSchema.schema(embeddingDimension: 1024, language: .simple)).isEmpty)
+    }
+
     @Test func theChatSchemaIsValidAndSwitchesToHalfvecAbove2000() throws {
         #expect(SchemaValidator.problems(in: ChatSchema.schema(embeddingDimension: 1024)).isEmpty)
         let large = ChatSchema.schema(embeddingDimension: 3072)

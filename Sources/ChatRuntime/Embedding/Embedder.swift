@@ -6,7 +6,7 @@ public protocol Embedder: Sendable {
 
 extension Embedder {
     /// pgvector's text form, `[0.1,0.2,…]`, bound as a string and cast in SQL.
-    func vectorLiteral(_ text: String) async throws -> String {
+    public func vectorLiteral(_ text: String) async throws -> String {
         let vector = try await embed(text)
         guard vector.count == dimension else { throw ChatStoreError.wrongDimension(expected: dimension, got: vector.count) }
         return "[" + vector.map { "\($0)" }.joined(separator: ",") + "]"

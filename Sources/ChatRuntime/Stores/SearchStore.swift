@@ -72,20 +72,45 @@ public struct SearchStore: Sendable {
     /// Bots `user`, a member of `groups`, may see, best first: their own; `public` ones; `shared` ones
     /// that name the user or one of the groups; and every bot for members of `adminGroup`.
     public func searchBots(_ query: String, user: String, groups: [String] = [], limit: Int) async throws -> [BotHit] {
-        try Validate.id(user, "user")
-        for group in groups { try Validate.id(group, "group") }
-        try Validate.limit(limit)
-        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
-        let sql = hybrid(Self.searchedBots, filter: Self.visibleBots,
-                              select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)")
-        let parameters = try await parameters(query, user: user, limit: limit).merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }
-        let result = try await executor.execute(SQLStatement(sql, parameters))
+        let result = try await executor.execute(try await botSearch(query, user: user, groups: groups, limit: limit))
         return try result.rows.map { values in
             let row = ResultRow(values, "bot search hit")
             return BotHit(botId: try row.text(0, Bots.botId), ownerId: try row.text(1, Bots.ownerId), title: try row.text(2, Bots.title),
                           description: try row.text(3, Bots.description), visibility: try row.text(4, Bots.visibility),
                           score: try row.double(5, "score"), ranks: try Self.ranks(row, from: 6))
         }
+    }
+
+    /// The vector ranking of bot search alone: the ids of the `limit` visible bots nearest to the
+    /// query's embedding, nearest first, found as `searchBots` finds them (for measuring its recall).
+    public func nearestBots(_ query: String, user: String, groups: [String] = [], limit: Int) async throws -> [String] {
+        try Validate.id(user, "user")
+        try Validate.limit(limit)
+        let distance = "b.\(Bots.embedding) <=> CAST(:embedding AS \(Bots.embeddingType))"
+        let sql = Self.nearestVisibleBots(distance: distance, matching: "true", matchingAmongFew: "true")
+        let parameters = try await parameters(query, user: user, limit: limit).merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }
+            .merging(["candidates": .int(Int64(limit))]) { $1 }
+        return try await executor.execute(SQLStatement(sql, parameters)).rows.map { try ResultRow($0, "nearest bot").text(0, Bots.botId) }
+    }
+
+    /// PostgreSQL's plan of `searchBots` with what it did (`EXPLAIN (ANALYZE, BUFFERS)`), one line per row.
+    public func explainBotSearch(_ query: String, user: String, groups: [String] = [], limit: Int) async throws -> [String] {
+        let statement = try await botSearch(query, user: user, groups: groups, limit: limit)
+        return try await executor.execute(SQLStatement("EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, statement.parameters)).rows.map { values in
+            try ResultRow(values, "plan line").text(0, "QUERY PLAN")
+        }
+    }
+
+    private func botSearch(_ query: String, user: String, groups: [String], limit: Int) async throws -> SQLStatement {
+        try Validate.id(user, "user")
+        for group in groups { try Validate.id(group, "group") }
+        try Validate.limit(limit)
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
+        let sql = hybrid(Self.searchedBots, filter: Self.visibleBots,
+                         select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)",
+                         byVisibility: true)
+        let parameters = try await parameters(query, user: user, limit: limit).merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }
+        return SQLStatement(sql, parameters)
     }
 
     /// Which bots (`b`) `:user`, in the groups `:groups` (JSON), may see; `:admin` for the `Admin` group.
@@ -97,6 +122,35 @@ public struct SearchStore: Sendable {
     static func visibilityParameters(user: String, groups: [String]) throws -> [String: SQLValue] {
         ["user": .text(user), "admin": .bool(groups.contains(adminGroup)),
          "groups": .text(String(decoding: try JSONEncoder().encode(groups), as: UTF8.self))]
+    }
+
+    /// The `:candidates` bots nearest by `distance` among those `matching` that the caller may see,
+    /// found by the parts of the visibility rule, each on the index that serves it: public bots on
+    /// their own partial indexes (HNSW for vectors, GiST trigram for titles), the caller's own and
+    /// those shared with them or their groups exactly (they are few), and for admins the whole index.
+    /// One filtered scan would do worse when most bots are hidden: the index's nearest candidates are
+    /// mostly invisible, and the planner turns to an exact scan of every visible bot. `matchingAmongFew`
+    /// is `matching` written so that no index serves it, for the branches whose own index finds few bots.
+    static func nearestVisibleBots(distance: String, matching: String, matchingAmongFew: String) -> String {
+        let shared = "b.\(Bots.visibility) = 'shared' AND b.\(Bots.ownerId) <> :user AND \(matchingAmongFew)"
+        let groups = "ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb)))"
+        return """
+            SELECT id, min(distance) AS distance FROM (
+              (SELECT b.\(Bots.botId) AS id, \(distance) AS distance FROM \(Bots.table) b
+                WHERE b.\(Bots.visibility) = 'public' AND \(matching) ORDER BY \(distance) LIMIT :candidates)
+              UNION ALL
+              (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
+                WHERE b.\(Bots.ownerId) = :user AND b.\(Bots.visibility) <> 'public' AND \(matchingAmongFew) ORDER BY 2 LIMIT :candidates)
+              UNION ALL
+              (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
+                WHERE \(shared) AND b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)] ORDER BY 2 LIMIT :candidates)
+              UNION ALL
+              (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
+                WHERE \(shared) AND b.\(Bots.allowedGroups) && \(groups) ORDER BY 2 LIMIT :candidates)
+              UNION ALL
+              (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE :admin AND \(matching) ORDER BY \(distance) LIMIT :candidates)
+            ) AS parts GROUP BY id ORDER BY distance LIMIT :candidates
+            """
     }
 
     static let searchedBots = Searched(table: Bots.table, id: Bots.botId, embedding: Bots.embedding, embeddingType: Bots.embeddingType,
@@ -170,24 +224,35 @@ public struct SearchStore: Sendable {
     /// Each ranking is an index-ordered `LIMIT :candidates` scan (HNSW `<=>`, GIN `@@`, GiST `<->`),
     /// numbered afterwards so the ordering stays on the index; RRF adds up 1 / (60 + rank). Text is
     /// parsed in the stage's configuration, and titles compared folded as the stage's index folds them.
-    func hybrid(_ searched: Searched, filter: String, select: String) -> String {
+    /// `nearest`, when given, replaces the filtered vector scan (see `nearestVisibleBots`).
+    func hybrid(_ searched: Searched, filter: String, select: String, byVisibility: Bool = false) -> String {
         let (table, id, tsv, embedding) = (searched.table, searched.id, searched.tsv, searched.embedding)
         let title = textSearch.fold("b.\(searched.title)"), query = textSearch.fold("CAST(:query AS text)")
-        let embeddingType = searched.embeddingType
+        // The query vector and text are the parameters themselves, not columns of a CTE: an index can
+        // order by a distance to a value known when the scan starts (never to another relation's
+        // column), and the planner estimates a match of a known tsquery, not a default guess.
+        let tsquery = textSearch.query(":query")
+        let vectorDistance = "b.\(embedding) <=> CAST(:embedding AS \(searched.embeddingType))"
+        let titleDistance = "\(title) <-> \(query)", titleMatch = "\(title) % \(query)"
+        // The same test as `%`, in a form no index serves: for the few bots found by owner or sharing.
+        let titleMatchAmongFew = "similarity(\(title), \(query)) >= current_setting('pg_trgm.similarity_threshold')::float4"
+        func nearest(_ distance: String, matching: String = "true", amongFew: String = "true") -> String {
+            byVisibility ? Self.nearestVisibleBots(distance: distance, matching: matching, matchingAmongFew: amongFew) : """
+                SELECT b.\(id) AS id, \(distance) AS distance FROM \(table) b
+                    WHERE \(matching) AND \(filter) ORDER BY \(distance) LIMIT :candidates
+                """
+        }
         return """
-            WITH q AS (SELECT CAST(:embedding AS \(embeddingType)) AS v, \(textSearch.query(":query")) AS tsq),
-            knn AS (
+            WITH knn AS (
               SELECT id, 'vector' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
-                SELECT b.\(id) AS id, b.\(embedding) <=> q.v AS distance FROM \(table) b, q
-                WHERE \(filter) ORDER BY b.\(embedding) <=> q.v LIMIT :candidates) AS nearest),
+                \(nearest(vectorDistance))) AS nearest),
             fts AS (
               SELECT id, 'text' AS source, row_number() OVER (ORDER BY relevance DESC) AS rank FROM (
-                SELECT b.\(id) AS id, ts_rank_cd(b.\(tsv), q.tsq) AS relevance FROM \(table) b, q
-                WHERE b.\(tsv) @@ q.tsq AND \(filter) ORDER BY relevance DESC LIMIT :candidates) AS matching),
+                SELECT b.\(id) AS id, ts_rank_cd(b.\(tsv), \(tsquery)) AS relevance FROM \(table) b
+                WHERE b.\(tsv) @@ \(tsquery) AND \(filter) ORDER BY relevance DESC LIMIT :candidates) AS matching),
             fuzzy AS (
               SELECT id, 'title' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
-                SELECT b.\(id) AS id, \(title) <-> \(query) AS distance FROM \(table) b
-                WHERE \(title) % \(query) AND \(filter) ORDER BY \(title) <-> \(query) LIMIT :candidates) AS close_titles),
+                \(nearest(titleDistance, matching: titleMatch, amongFew: titleMatchAmongFew))) AS close_titles),
             fused AS (
               SELECT id, sum(1.0 / (\(Self.fusionConstant) + rank))::float8 AS score,
                      min(rank) FILTER (WHERE source = 'vector')::int8 AS vector_rank,
