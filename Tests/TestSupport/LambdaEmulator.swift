@@ -51,9 +51,11 @@ public actor LambdaEmulator {
     private init(port: Int) { self.port = port }
 
     public static func start() async throws -> LambdaEmulator {
-        let emulator = LambdaEmulator(port: try LoopbackServer.freePort())
-        await emulator.started(try await InProcessServer.serve(emulator.router(), port: emulator.port, name: "the Lambda emulator"))
-        return emulator
+        try await InProcessServer.retryingPorts {
+            let emulator = LambdaEmulator(port: try LoopbackServer.freePort())
+            await emulator.started(try await InProcessServer.serve(emulator.router(), port: emulator.port, name: "the Lambda emulator"))
+            return emulator
+        }
     }
 
     private func started(_ server: Task<Void, Error>) { self.server = server }

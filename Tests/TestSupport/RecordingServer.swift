@@ -21,9 +21,11 @@ public actor RecordingServer {
     private init(port: Int) { self.port = port }
 
     public static func start() async throws -> RecordingServer {
-        let recorder = RecordingServer(port: try LoopbackServer.freePort())
-        await recorder.started(try await InProcessServer.serve(recorder.router(), port: recorder.port, name: "the recording server"))
-        return recorder
+        try await InProcessServer.retryingPorts {
+            let recorder = RecordingServer(port: try LoopbackServer.freePort())
+            await recorder.started(try await InProcessServer.serve(recorder.router(), port: recorder.port, name: "the recording server"))
+            return recorder
+        }
     }
 
     private func started(_ server: Task<Void, Error>) { self.server = server }

@@ -66,8 +66,8 @@ public struct StreamSync: Sendable {
                 log("stream record \(record.dynamodb.SequenceNumber) (\(record.eventName) \(keys)) failed: \(error)")
             }
         }
-        log(#"{"streamRecords":\#(event.Records.count),"#
-            + counts.sorted { $0.key < $1.key }.map { #""\#($0.key)":\#($0.value)"# }.joined(separator: ",") + "}")
+        let fields = [#""streamRecords":\#(event.Records.count)"#] + counts.sorted { $0.key < $1.key }.map { #""\#($0.key)":\#($0.value)"# }
+        log("{" + fields.joined(separator: ",") + "}")
         return Response(batchItemFailures: failures)
     }
 
