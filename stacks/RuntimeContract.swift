@@ -23,7 +23,7 @@ enum RuntimeContract {
             throw SynthErrors([SynthError(subject: "runtime contract",
                 message: "stages have different tables, columns or column types (\(groups)); the runtime is built once for every stage, so stages may differ only in indexes and search settings")])
         }
-        let input = SwiftContractRenderer.Input(
+        var input = SwiftContractRenderer.Input(
             typeName: "ChatContract", stages: stages,
             environment: [
                 ("backendType", RuntimeEnvironment.backendType), ("clusterArn", RuntimeEnvironment.clusterArn),
@@ -35,6 +35,7 @@ enum RuntimeContract {
             ],
             backends: [("dataAPI", DatabaseBackend.dataAPI.rawValue), ("postgres", DatabaseBackend.postgres.rawValue)],
             dataAPIActions: DatabaseAccessGrant.dataAPIActions, routes: ChatRoutes.all)
+        input.valueSets = [("roles", ChatSchema.roles), ("visibilities", ChatSchema.visibilities)]
         return [Artifact(path: path, contents: SwiftContractRenderer.render(input))]
     }
 }

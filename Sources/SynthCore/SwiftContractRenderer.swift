@@ -40,6 +40,8 @@ public enum SwiftContractRenderer {
         public var dataAPIActions: [String]
         /// The HTTP API's route keys (`METHOD /path/{param}`), one authorized route each.
         public var routes: [String]
+        /// `(Swift name, values)` of the value sets the schema's checks allow (message roles, visibilities).
+        public var valueSets: [(name: String, values: [String])] = []
 
         public init(typeName: String, stages: [Stage], environment: [(name: String, value: String)],
                     backends: [(name: String, value: String)], dataAPIActions: [String], routes: [String] = []) {
@@ -71,6 +73,12 @@ public enum SwiftContractRenderer {
         out += "    }\n\n"
         out += "    /// The actions the Data API grant gives the function's role.\n"
         out += "    public static let dataAPIActions = [\(input.dataAPIActions.map(literal).joined(separator: ", "))]\n\n"
+        if !input.valueSets.isEmpty {
+            out += "    /// The values the schema's check constraints allow, by column.\n"
+            out += "    public enum Values {\n"
+            for (name, values) in input.valueSets { out += "        public static let \(name) = [\(values.map(literal).joined(separator: ", "))]\n" }
+            out += "    }\n\n"
+        }
         if !input.routes.isEmpty {
             out += "    /// The HTTP API's routes, each an authorized API Gateway route to the function.\n"
             out += "    public static let routes = [\(input.routes.map(literal).joined(separator: ", "))]\n\n"

@@ -175,4 +175,10 @@ import Testing
         #expect(try await search.searchBots("hoi", user: "khoa", limit: 5).first { $0.botId == "accented" }?.ranks.text == nil,
                 "English does not fold accents")
     }
+
+    /// The values the stores write and compare are the ones the schema's checks allow.
+    @Test func visibilitiesAndRolesAreTheContracts() {
+        #expect(Visibility.allCases.map(\.rawValue) == ChatContract.Values.visibilities)
+        #expect(ChatHistoryStore.roles == Set(ChatContract.Values.roles))
+    }
 }

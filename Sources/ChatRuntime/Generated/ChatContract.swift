@@ -27,6 +27,12 @@ public enum ChatContract {
     /// The actions the Data API grant gives the function's role.
     public static let dataAPIActions = ["rds-data:BatchExecuteStatement", "rds-data:BeginTransaction", "rds-data:CommitTransaction", "rds-data:ExecuteStatement", "rds-data:RollbackTransaction"]
 
+    /// The values the schema's check constraints allow, by column.
+    public enum Values {
+        public static let roles = ["user", "assistant", "system", "tool"]
+        public static let visibilities = ["private", "shared", "public"]
+    }
+
     /// The HTTP API's routes, each an authorized API Gateway route to the function.
     public static let routes = ["POST /conversations/{id}/messages", "GET /conversations/{id}/messages", "PUT /conversations/{id}", "DELETE /conversations/{id}", "PUT /bots/{id}", "DELETE /bots/{id}", "GET /bots/search", "GET /conversations/search", "GET /store/search", "GET /store/popular", "GET /store/pickup"]
 

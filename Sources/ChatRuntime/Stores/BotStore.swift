@@ -33,7 +33,7 @@ public struct BotStore: Sendable {
         try validate(user: user, groups: groups, limit: limit)
         return try await bots("""
             SELECT \(Self.columns) FROM \(Bots.table) b
-             WHERE \(SearchStore.visibleBots) AND b.\(Bots.ownerId) <> :user AND b.\(Bots.visibility) <> 'private'
+             WHERE \(SearchStore.visibleBots) AND b.\(Bots.ownerId) <> :user AND b.\(Bots.visibility) <> '\(Visibility.private.rawValue)'
              ORDER BY random() LIMIT :limit
             """, try SearchStore.visibilityParameters(user: user, groups: groups).merging(["limit": .int(Int64(limit))]) { $1 }, user: user)
     }

@@ -7,7 +7,7 @@ public struct ChatHistoryStore: Sendable {
     typealias Conversations = ChatContract.Conversations
 
     public let executor: any SQLExecutor
-    public static let roles: Set<String> = ["user", "assistant", "system", "tool"]
+    public static let roles = Set(ChatContract.Values.roles)
     /// Client ids looked up per statement when finding messages already stored.
     static let lookupChunk = 200
 

@@ -40,6 +40,8 @@ public struct Conversation: Codable, Sendable, Equatable {
     }
 }
 
+/// Who may see a bot; the raw values are the contract's (`ChatContract.Values.visibilities`, which
+/// the table's check constraint allows), as a test holds them to.
 public enum Visibility: String, Codable, Sendable, CaseIterable {
     case `private`, shared, `public`
 }

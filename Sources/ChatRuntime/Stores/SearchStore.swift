@@ -115,7 +115,7 @@ public struct SearchStore: Sendable {
 
     /// Which bots (`b`) `:user`, in the groups `:groups` (JSON), may see; `:admin` for the `Admin` group.
     static let visibleBots = """
-        (:admin OR b.\(Bots.ownerId) = :user OR b.\(Bots.visibility) = 'public' OR (b.\(Bots.visibility) = 'shared' AND \
+        (:admin OR b.\(Bots.ownerId) = :user OR b.\(Bots.visibility) = '\(Visibility.public.rawValue)' OR (b.\(Bots.visibility) = '\(Visibility.shared.rawValue)' AND \
         (b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)] OR b.\(Bots.allowedGroups) && ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb))))))
         """
 
@@ -132,15 +132,15 @@ public struct SearchStore: Sendable {
     /// mostly invisible, and the planner turns to an exact scan of every visible bot. `matchingAmongFew`
     /// is `matching` written so that no index serves it, for the branches whose own index finds few bots.
     static func nearestVisibleBots(distance: String, matching: String, matchingAmongFew: String) -> String {
-        let shared = "b.\(Bots.visibility) = 'shared' AND b.\(Bots.ownerId) <> :user AND \(matchingAmongFew)"
+        let shared = "b.\(Bots.visibility) = '\(Visibility.shared.rawValue)' AND b.\(Bots.ownerId) <> :user AND \(matchingAmongFew)"
         let groups = "ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb)))"
         return """
             SELECT id, min(distance) AS distance FROM (
               (SELECT b.\(Bots.botId) AS id, \(distance) AS distance FROM \(Bots.table) b
-                WHERE b.\(Bots.visibility) = 'public' AND \(matching) ORDER BY \(distance) LIMIT :candidates)
+                WHERE b.\(Bots.visibility) = '\(Visibility.public.rawValue)' AND \(matching) ORDER BY \(distance) LIMIT :candidates)
               UNION ALL
               (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
-                WHERE b.\(Bots.ownerId) = :user AND b.\(Bots.visibility) <> 'public' AND \(matchingAmongFew) ORDER BY 2 LIMIT :candidates)
+                WHERE b.\(Bots.ownerId) = :user AND b.\(Bots.visibility) <> '\(Visibility.public.rawValue)' AND \(matchingAmongFew) ORDER BY 2 LIMIT :candidates)
               UNION ALL
               (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
                 WHERE \(shared) AND b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)] ORDER BY 2 LIMIT :candidates)
