@@ -25,9 +25,8 @@ struct Sync: AsyncParsableCommand {
     func validate() throws {
         guard (1...64).contains(segments) else { throw ValidationError("--segments must be 1–64 (got \(segments))") }
         guard (1...1000).contains(pageSize) else { throw ValidationError("--page-size must be 1–1000 (got \(pageSize))") }
-        for (option, name) in [("--bots-table", botsTable), ("--conversations-table", conversationsTable ?? "x")] where name.isEmpty {
-            throw ValidationError("\(option) must name a table")
-        }
+        if botsTable.isEmpty { throw ValidationError("--bots-table must name a table") }
+        if conversationsTable?.isEmpty == true { throw ValidationError("--conversations-table must name a table") }
     }
 
     func run() async throws {
