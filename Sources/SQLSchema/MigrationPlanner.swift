@@ -127,6 +127,15 @@ private struct Planner {
                  tag: "create_\(table.name)")
         }
         for (summary, statements, tag) in laterConstraints { step(summary, statements, tag: tag) }
+        // Query functions last, once the tables they read have their new shape; a changed one is
+        // dropped first, since its return type may not be replaceable in place.
+        for function in new.queryFunctions where !old.queryFunctions.contains(function) {
+            let previous = old.queryFunctions.first { $0.name == function.name }
+            step("creates function \(function.name)", (previous.map { [$0.dropStatement] } ?? []) + [function.statement], tag: "function_\(function.name)")
+        }
+        for function in old.queryFunctions where !new.queryFunctions.contains(where: { $0.name == function.name }) {
+            step("drops function \(function.name)", [function.dropStatement], tag: "drop_function_\(function.name)")
+        }
         for table in old.tables.reversed() where !matchedOld.contains(table.name) {
             guard let dropped = new.droppedTables.first(where: { $0.name == table.name }) else {
                 refuse(new.location, "table \(table.name)",

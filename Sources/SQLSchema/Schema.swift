@@ -11,15 +11,18 @@ public struct Schema: Sendable, Codable {
     public var functions: [ImmutableFunction] = []
     /// Text search configurations of the schema's own, created before the tables.
     public var textSearchConfigurations: [TextSearchConfiguration] = []
+    /// Functions that query the tables under settings of their own, created after the tables.
+    public var queryFunctions: [QueryFunction] = []
     /// Tables the schema used to have and drops knowingly (with their rows); see `Dropped`.
     public var droppedTables: [Dropped] = []
     public var location: SourceLocation?
 
     public init(extensions: [String], functions: [ImmutableFunction] = [], textSearchConfigurations: [TextSearchConfiguration] = [],
-                applicationRole: String? = nil, fileID: String = #fileID, line: Int = #line,
+                queryFunctions: [QueryFunction] = [], applicationRole: String? = nil, fileID: String = #fileID, line: Int = #line,
                 @TableListBuilder tables: () -> [TableListElement]) {
         self.extensions = extensions
         self.functions = functions
+        self.queryFunctions = queryFunctions
         self.textSearchConfigurations = textSearchConfigurations
         self.applicationRole = applicationRole
         self.tables = []
@@ -35,7 +38,7 @@ public struct Schema: Sendable, Codable {
     /// What a migration snapshot keeps: the shape of the database, not where or how it was declared.
     /// Functions and configurations are written only when there are some, so snapshots from before
     /// they existed read (and write) the same.
-    enum CodingKeys: String, CodingKey { case extensions, functions, textSearchConfigurations, tables, applicationRole }
+    enum CodingKeys: String, CodingKey { case extensions, functions, textSearchConfigurations, tables, queryFunctions, applicationRole }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -43,6 +46,7 @@ public struct Schema: Sendable, Codable {
         functions = try container.decodeIfPresent([ImmutableFunction].self, forKey: .functions) ?? []
         textSearchConfigurations = try container.decodeIfPresent([TextSearchConfiguration].self, forKey: .textSearchConfigurations) ?? []
         tables = try container.decode([Table].self, forKey: .tables)
+        queryFunctions = try container.decodeIfPresent([QueryFunction].self, forKey: .queryFunctions) ?? []
         applicationRole = try container.decodeIfPresent(String.self, forKey: .applicationRole)
     }
 
@@ -52,6 +56,7 @@ public struct Schema: Sendable, Codable {
         if !functions.isEmpty { try container.encode(functions, forKey: .functions) }
         if !textSearchConfigurations.isEmpty { try container.encode(textSearchConfigurations, forKey: .textSearchConfigurations) }
         try container.encode(tables, forKey: .tables)
+        if !queryFunctions.isEmpty { try container.encode(queryFunctions, forKey: .queryFunctions) }
         try container.encodeIfPresent(applicationRole, forKey: .applicationRole)
     }
 

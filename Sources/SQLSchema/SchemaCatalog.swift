@@ -18,6 +18,7 @@ public enum SchemaCatalog {
     public static func lines(_ schema: Schema) -> [String] {
         var lines = schema.extensions.map { "extension \($0)" }
         lines += schema.functions.map { "function \($0.name)(\($0.argument))" }
+        lines += schema.queryFunctions.map { "function \($0.signature)" }
         lines += schema.textSearchConfigurations.map { "text search configuration \($0.name)" }
         for table in schema.tables {
             let name = table.name

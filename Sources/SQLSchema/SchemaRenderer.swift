@@ -6,8 +6,8 @@ import Crypto
 public enum SchemaRenderer {
     public static let versionTable = SchemaCatalog.versionTable
 
-    /// Extensions, functions, text search configurations, then each table with its indexes (without
-    /// trailing semicolons), in the order they must run.
+    /// Extensions, functions, text search configurations, each table with its indexes, then the
+    /// functions that query the tables (without trailing semicolons), in the order they must run.
     public static func statements(_ schema: Schema) -> [String] {
         var statements = schema.extensions.map(createExtension)
         statements += schema.functions.map(\.statement)
@@ -16,7 +16,7 @@ public enum SchemaRenderer {
             statements.append(createTable(table))
             statements += table.indexes.map { createIndex($0, on: table) }
         }
-        return statements
+        return statements + schema.queryFunctions.map(\.statement)
     }
 
     /// The application role and its grants; idempotent, so the migrator runs them after every

@@ -48,8 +48,18 @@ public enum SchemaValidator {
             if !builtInTextSearchConfigurations.contains(configuration.copying) { report(subject, "copies \(configuration.copying), which is no built-in configuration") }
             if configuration.foldsAccents && !schema.extensions.contains("unaccent") { report(subject, "folds accents with the unaccent dictionary; add the unaccent extension to the schema") }
         }
-        for function in schema.functions where Identifier.problem(with: function.name) != nil || !Identifier.isBare(function.name) {
-            report("function \"\(function.name)\"", "must be a plain lower-case name")
+        for name in schema.functions.map(\.name) + schema.queryFunctions.map(\.name)
+        where Identifier.problem(with: name) != nil || !Identifier.isBare(name) {
+            report("function \"\(name)\"", "must be a plain lower-case name")
+        }
+        for function in schema.queryFunctions {
+            let subject = "function \"\(function.name)\""
+            for argument in function.arguments where !Identifier.isBare(argument.name) || argument.type.contains("(") {
+                report(subject, "argument \(argument.name) \(argument.type): give a plain lower-case name and a type without modifiers (vector, not vector(1024))")
+            }
+            for setting in function.settings where !setting.name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) {
+                report(subject, "setting \(setting.name) is no configuration parameter name")
+            }
         }
         var relationNames = Set<String>()
         for table in schema.tables {

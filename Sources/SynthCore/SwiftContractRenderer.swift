@@ -141,6 +141,12 @@ public enum SwiftContractRenderer {
             }
             out += "    }\n"
         }
+        if !first.schema.queryFunctions.isEmpty {
+            out += "\n    /// The functions that query the tables under settings of their own.\n"
+            out += "    public enum Functions {\n"
+            for function in first.schema.queryFunctions { out += "        public static let \(memberIdentifier(function.name)) = \(literal(function.name))\n" }
+            out += "    }\n"
+        }
         out += "}\n\n"
         out += """
             /// One stage's database: the migration it is at, its fingerprint, how it is searched, the DDL that

@@ -52,6 +52,30 @@ import Testing
         #expect(Migration.concurrentIndexBuild(migration.outsideStatements[0])! == ("bots_usage_idx", "bots"))
     }
 
+    /// A query function comes after the tables it reads, is dropped and created again when it
+    /// changes (its return type may not be replaceable in place), and is dropped when removed.
+    @Test func queryFunctionsFollowTheTablesAndAreReplacedWhole() {
+        func withNearest(depth: String?) -> Schema {
+            var schema = Self.bots()
+            if let depth {
+                schema.queryFunctions = [QueryFunction("nearest_bots", arguments: [.init("query", "vector"), .init("candidates", "integer")],
+                                                       returns: "TABLE (bot_id text)", settings: [.init("hnsw.ef_search", depth)],
+                                                       body: "SELECT bot_id FROM bots ORDER BY embedding <=> query LIMIT candidates")]
+            }
+            return schema
+        }
+        let created = Self.sql(Self.plan(nil, withNearest(depth: "100")))
+        let create = "CREATE OR REPLACE FUNCTION public.nearest_bots(query vector, candidates integer) RETURNS TABLE (bot_id text) "
+            + "LANGUAGE sql STABLE SET hnsw.ef_search = '100' AS $$ SELECT bot_id FROM bots ORDER BY embedding <=> query LIMIT candidates $$"
+        #expect(created.last == create)
+        #expect(created.firstIndex { $0.hasPrefix("CREATE TABLE") }! < created.count - 1)
+        #expect(Self.plan(withNearest(depth: "100"), withNearest(depth: "100")).isEmpty)
+        #expect(Self.sql(Self.plan(withNearest(depth: "100"), withNearest(depth: "300")))
+                == ["DROP FUNCTION IF EXISTS public.nearest_bots(vector, integer)", create.replacingOccurrences(of: "'100'", with: "'300'")])
+        #expect(Self.sql(Self.plan(withNearest(depth: "100"), withNearest(depth: nil))) == ["DROP FUNCTION IF EXISTS public.nearest_bots(vector, integer)"])
+        #expect(SchemaCatalog.lines(withNearest(depth: "100")).contains("function nearest_bots(query vector, candidates integer)"))
+    }
+
     @Test func aNotNullColumnWithoutADefaultIsRefusedWhereItIsDeclared() {
         let plan = Self.plan(Self.bots(), Self.bots { Column("language", .text).notNull() })
         #expect(plan.problems.count == 1)

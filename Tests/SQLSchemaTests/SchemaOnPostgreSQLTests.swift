@@ -78,8 +78,17 @@ import TestSupport
         let title = probe[0], uniqueWord = String(probe[1].split(separator: " ").last ?? "")
         let typo = title.replacingOccurrences(of: "ening", with: "ning")
 
-        let knn = try database.run("EXPLAIN SELECT bot_id FROM bot_vectors ORDER BY embedding <=> (SELECT embedding FROM bot_vectors WHERE bot_id = 'bot-7') LIMIT 10")
-        #expect(knn.contains("Index Scan using bot_vectors_embedding_idx"), "\(knn)")
+        // Each nearest-bots function's query, planned under the function's settings, walks its own graph
+        // (an exact sort of 1,000 bots would be the planner's choice without them).
+        let functions = ChatSchema.schema(for: stage).queryFunctions
+        #expect(functions.map(\.name) == ["nearest_public_bots", "nearest_nonpublic_bots"])
+        for (function, graph) in zip(functions, ["bot_vectors_public_embedding_idx", "bot_vectors_embedding_idx"]) {
+            let settings = function.settings.map { "SET \($0.name) = '\($0.value)';\n" }.joined()
+            let query = function.body.replacingOccurrences(of: "candidates", with: "10")
+                .replacingOccurrences(of: "query", with: "(SELECT embedding FROM bot_vectors WHERE bot_id = 'bot-7')")
+            let knn = try database.run(settings + "EXPLAIN " + query)
+            #expect(knn.contains("Index Scan using \(graph)"), "\(function.name): \(knn)")
+        }
 
         let fullText = try database.run("EXPLAIN SELECT bot_id FROM bot_vectors WHERE tsv @@ websearch_to_tsquery('\(configuration)', 'roses \(uniqueWord)')")
         #expect(fullText.contains("Bitmap Index Scan on bot_vectors_tsv_idx"), "\(fullText)")

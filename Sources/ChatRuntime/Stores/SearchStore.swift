@@ -87,7 +87,7 @@ public struct SearchStore: Sendable {
         try Validate.id(user, "user")
         try Validate.limit(limit)
         let distance = "b.\(Bots.embedding) <=> CAST(:embedding AS \(Bots.embeddingType))"
-        let sql = Self.nearestVisibleBots(distance: distance, matching: "true", matchingAmongFew: "true")
+        let sql = Self.nearestVisibleBots(distance: distance, matching: "true", matchingAmongFew: "true", byVector: true)
         let parameters = try await parameters(query, user: user, limit: limit).merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }
             .merging(["candidates": .int(Int64(limit))]) { $1 }
         return try await executor.execute(SQLStatement(sql, parameters)).rows.map { try ResultRow($0, "nearest bot").text(0, Bots.botId) }
@@ -127,20 +127,29 @@ public struct SearchStore: Sendable {
     /// The `:candidates` bots nearest by `distance` among those `matching` that the caller may see,
     /// found by the parts of the visibility rule, each on the index that serves it: public bots on
     /// their own partial indexes (HNSW for vectors, GiST trigram for titles), the caller's own and
-    /// those shared with them or their groups exactly (they are few), and for admins the whole index.
+    /// those shared with them or their groups exactly (they are few), and for admins every other bot.
     /// One filtered scan would do worse when most bots are hidden: the index's nearest candidates are
     /// mostly invisible, and the planner turns to an exact scan of every visible bot. `matchingAmongFew`
     /// is `matching` written so that no index serves it, for the branches whose own index finds few bots.
-    static func nearestVisibleBots(distance: String, matching: String, matchingAmongFew: String) -> String {
+    /// `byVector`: `distance` is the query vector's, and the public and admin parts walk their HNSW
+    /// graphs through the schema's functions, which plan and search them as a statement cannot.
+    static func nearestVisibleBots(distance: String, matching: String, matchingAmongFew: String, byVector: Bool) -> String {
         let shared = "b.\(Bots.visibility) = '\(Visibility.shared.rawValue)' AND b.\(Bots.ownerId) <> :user AND \(matchingAmongFew)"
         let groups = "ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb)))"
+        let nonpublic = "b.\(Bots.visibility) <> '\(Visibility.public.rawValue)'"
+        let (publicBots, otherBotsForAdmins) = byVector ? (
+            "SELECT \(Bots.botId), distance FROM \(nearest(ChatContract.Functions.nearestPublicBots))",
+            "SELECT \(Bots.botId), distance FROM \(nearest(ChatContract.Functions.nearestNonpublicBots)) WHERE :admin"
+        ) : (
+            "SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE b.\(Bots.visibility) = '\(Visibility.public.rawValue)' AND \(matching) ORDER BY \(distance) LIMIT :candidates",
+            "SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE :admin AND \(nonpublic) AND \(matching) ORDER BY \(distance) LIMIT :candidates"
+        )
         return """
             SELECT id, min(distance) AS distance FROM (
-              (SELECT b.\(Bots.botId) AS id, \(distance) AS distance FROM \(Bots.table) b
-                WHERE b.\(Bots.visibility) = '\(Visibility.public.rawValue)' AND \(matching) ORDER BY \(distance) LIMIT :candidates)
+              (\(publicBots))
               UNION ALL
               (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
-                WHERE b.\(Bots.ownerId) = :user AND b.\(Bots.visibility) <> '\(Visibility.public.rawValue)' AND \(matchingAmongFew) ORDER BY 2 LIMIT :candidates)
+                WHERE b.\(Bots.ownerId) = :user AND \(nonpublic) AND \(matchingAmongFew) ORDER BY 2 LIMIT :candidates)
               UNION ALL
               (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
                 WHERE \(shared) AND b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)] ORDER BY 2 LIMIT :candidates)
@@ -148,9 +157,14 @@ public struct SearchStore: Sendable {
               (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
                 WHERE \(shared) AND b.\(Bots.allowedGroups) && \(groups) ORDER BY 2 LIMIT :candidates)
               UNION ALL
-              (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE :admin AND \(matching) ORDER BY \(distance) LIMIT :candidates)
-            ) AS parts GROUP BY id ORDER BY distance LIMIT :candidates
+              (\(otherBotsForAdmins))
+            ) AS parts (id, distance) GROUP BY id ORDER BY distance LIMIT :candidates
             """
+    }
+
+    /// A call of one of the schema's nearest-bots functions with the query's embedding.
+    static func nearest(_ function: String) -> String {
+        "public.\(function)(CAST(:embedding AS \(Bots.embeddingType)), CAST(:candidates AS integer)) AS nearest"
     }
 
     static let searchedBots = Searched(table: Bots.table, id: Bots.botId, embedding: Bots.embedding, embeddingType: Bots.embeddingType,
@@ -224,7 +238,8 @@ public struct SearchStore: Sendable {
     /// Each ranking is an index-ordered `LIMIT :candidates` scan (HNSW `<=>`, GIN `@@`, GiST `<->`),
     /// numbered afterwards so the ordering stays on the index; RRF adds up 1 / (60 + rank). Text is
     /// parsed in the stage's configuration, and titles compared folded as the stage's index folds them.
-    /// `nearest`, when given, replaces the filtered vector scan (see `nearestVisibleBots`).
+    /// With `byVisibility`, each ranking finds its bots by the parts of the visibility rule instead
+    /// of one scan filtered by `filter` (see `nearestVisibleBots`).
     func hybrid(_ searched: Searched, filter: String, select: String, byVisibility: Bool = false) -> String {
         let (table, id, tsv, embedding) = (searched.table, searched.id, searched.tsv, searched.embedding)
         let title = textSearch.fold("b.\(searched.title)"), query = textSearch.fold("CAST(:query AS text)")
@@ -234,10 +249,16 @@ public struct SearchStore: Sendable {
         let tsquery = textSearch.query(":query")
         let vectorDistance = "b.\(embedding) <=> CAST(:embedding AS \(searched.embeddingType))"
         let titleDistance = "\(title) <-> \(query)", titleMatch = "\(title) % \(query)"
+        // Full text ranks by relevance, highest first: as a distance, its negation. Bots are found by
+        // the parts of the visibility rule as the other rankings are; one scan filtered by the whole
+        // rule has no index path (its admin flag and group list are no index conditions) and read
+        // every row.
+        let textDistance = "-ts_rank_cd(b.\(tsv), \(tsquery))", textMatch = "b.\(tsv) @@ \(tsquery)"
         // The same test as `%`, in a form no index serves: for the few bots found by owner or sharing.
         let titleMatchAmongFew = "similarity(\(title), \(query)) >= current_setting('pg_trgm.similarity_threshold')::float4"
         func nearest(_ distance: String, matching: String = "true", amongFew: String = "true") -> String {
-            byVisibility ? Self.nearestVisibleBots(distance: distance, matching: matching, matchingAmongFew: amongFew) : """
+            byVisibility ? Self.nearestVisibleBots(distance: distance, matching: matching, matchingAmongFew: amongFew,
+                                                   byVector: distance == vectorDistance) : """
                 SELECT b.\(id) AS id, \(distance) AS distance FROM \(table) b
                     WHERE \(matching) AND \(filter) ORDER BY \(distance) LIMIT :candidates
                 """
@@ -247,9 +268,8 @@ public struct SearchStore: Sendable {
               SELECT id, 'vector' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
                 \(nearest(vectorDistance))) AS nearest),
             fts AS (
-              SELECT id, 'text' AS source, row_number() OVER (ORDER BY relevance DESC) AS rank FROM (
-                SELECT b.\(id) AS id, ts_rank_cd(b.\(tsv), \(tsquery)) AS relevance FROM \(table) b
-                WHERE b.\(tsv) @@ \(tsquery) AND \(filter) ORDER BY relevance DESC LIMIT :candidates) AS matching),
+              SELECT id, 'text' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
+                \(nearest(textDistance, matching: textMatch, amongFew: textMatch))) AS matching),
             fuzzy AS (
               SELECT id, 'title' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
                 \(nearest(titleDistance, matching: titleMatch, amongFew: titleMatchAmongFew))) AS close_titles),

@@ -1,0 +1,62 @@
+/// A SQL function that runs one query over the schema's tables under planner and extension settings
+/// of its own. A statement cannot change how it is itself planned; a function's `SET` clauses hold
+/// while its query is planned and run, and only then, so a search can walk an index the planner would
+/// otherwise pass over, or search it deeper, over any connection (the Data API included) without a
+/// transaction for `SET LOCAL`. Created after the tables, since PostgreSQL checks the body against them.
+public struct QueryFunction: Sendable, Codable, Equatable {
+    public struct Argument: Sendable, Codable, Equatable {
+        public var name: String
+        /// The type without modifiers (`vector`, not `vector(1024)`): PostgreSQL ignores them on
+        /// arguments, and the catalog lists arguments this way.
+        public var type: String
+
+        public init(_ name: String, _ type: String) {
+            self.name = name
+            self.type = type
+        }
+    }
+
+    public struct Setting: Sendable, Codable, Equatable {
+        public var name: String
+        public var value: String
+
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public var name: String
+    public var arguments: [Argument]
+    /// What it returns, as SQL: `TABLE (id text, distance double precision)`.
+    public var returns: String
+    public var settings: [Setting]
+    /// One query, naming the arguments.
+    public var body: String
+
+    public init(_ name: String, arguments: [Argument], returns: String, settings: [Setting], body: String) {
+        self.name = name
+        self.arguments = arguments
+        self.returns = returns
+        self.settings = settings
+        self.body = body
+    }
+
+    /// Argument types as `DROP FUNCTION` and the catalog name them.
+    var signature: String { "\(name)(\(arguments.map { "\($0.name) \($0.type)" }.joined(separator: ", ")))" }
+
+    /// `STABLE`: it reads the tables and changes nothing. Not `STRICT`, whose NULL shortcut would skip the settings' point.
+    var statement: String {
+        let settings = settings.map { " SET \($0.name) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }.joined()
+        return "CREATE OR REPLACE FUNCTION public.\(Identifier.quoted(name))(\(arguments.map { "\($0.name) \($0.type)" }.joined(separator: ", "))) "
+            + "RETURNS \(returns) LANGUAGE sql STABLE\(settings) AS $$ \(body) $$"
+    }
+
+    /// Drops the function as it was declared before (a changed return type cannot be replaced in place).
+    var dropStatement: String {
+        "DROP FUNCTION IF EXISTS public.\(Identifier.quoted(name))(\(arguments.map(\.type).joined(separator: ", ")))"
+    }
+
+    /// A call of the function, as a query's `FROM` names it.
+    public func call(_ arguments: String...) -> String { "public.\(Identifier.quoted(name))(\(arguments.joined(separator: ", ")))" }
+}
