@@ -15,10 +15,11 @@ public struct BotStore: Sendable {
     public func search(_ query: String, user: String, groups: [String], limit: Int) async throws -> [StoreBot] {
         try validate(user: user, groups: groups, limit: limit)
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
-        let sql = search.hybrid(SearchStore.searchedBots, filter: SearchStore.visibleBots, select: Self.columns, byVisibility: true)
-        let parameters = try await search.parameters(query, user: user, limit: limit)
-            .merging(try SearchStore.visibilityParameters(user: user, groups: groups)) { $1 }
-        return try await bots(sql, parameters, user: user)
+        let sql = search.hybrid(SearchStore.searchedBots, filter: SearchStore.visibleBots, select: Self.columns,
+                                visibleTo: SearchStore.Caller(groups: groups))
+        let statement = try SearchStore.statement(sql, try await search.parameters(query, user: user, limit: limit)
+            .merging(try SearchStore.visibilityParameters(user: user, groups: groups)) { $1 })
+        return try await bots(statement.sql, statement.parameters, user: user)
     }
 
     /// The most used bots first (Bedrock Chat's `usage_count`).

@@ -1,3 +1,4 @@
+import DataAPIWire
 import Foundation
 
 /// Bot and conversation search, replacing the OpenSearch bot store: one SQL statement ranks
@@ -87,10 +88,10 @@ public struct SearchStore: Sendable {
         try Validate.id(user, "user")
         try Validate.limit(limit)
         let distance = "b.\(Bots.embedding) <=> CAST(:embedding AS \(Bots.embeddingType))"
-        let sql = Self.nearestVisibleBots(distance: distance, matching: "true", matchingAmongFew: "true", byVector: true)
+        let sql = Self.nearestVisibleBots(distance: distance, matching: "true", matchingAmongFew: "true", byVector: true, caller: Caller(groups: groups))
         let parameters = try await parameters(query, user: user, limit: limit).merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }
             .merging(["candidates": .int(Int64(limit))]) { $1 }
-        return try await executor.execute(SQLStatement(sql, parameters)).rows.map { try ResultRow($0, "nearest bot").text(0, Bots.botId) }
+        return try await executor.execute(try Self.statement(sql, parameters)).rows.map { try ResultRow($0, "nearest bot").text(0, Bots.botId) }
     }
 
     /// PostgreSQL's plan of `searchBots` with what it did (`EXPLAIN (ANALYZE, BUFFERS)`), one line per row.
@@ -108,9 +109,29 @@ public struct SearchStore: Sendable {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
         let sql = hybrid(Self.searchedBots, filter: Self.visibleBots,
                          select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)",
-                         byVisibility: true)
+                         visibleTo: Caller(groups: groups))
         let parameters = try await parameters(query, user: user, limit: limit).merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }
-        return SQLStatement(sql, parameters)
+        return try Self.statement(sql, parameters)
+    }
+
+    /// What of the caller decides which parts of the visibility rule a search looks at.
+    struct Caller {
+        /// In the `Admin` group: every bot, public or not, and nothing else to look at.
+        var admin: Bool
+        /// In some group: bots shared with one of them.
+        var inGroups: Bool
+
+        init(groups: [String]) {
+            admin = groups.contains(SearchStore.adminGroup)
+            inGroups = !groups.isEmpty
+        }
+    }
+
+    /// `sql` with the parameters it names: a search written for its caller leaves out the parts of
+    /// the visibility rule that cannot apply, and with them some of the parameters.
+    static func statement(_ sql: String, _ parameters: [String: SQLValue]) throws -> SQLStatement {
+        let named = Set(try SQLScanner.rewrite(sql).names)
+        return SQLStatement(sql, parameters.filter { named.contains($0.key) })
     }
 
     /// Which bots (`b`) `:user`, in the groups `:groups` (JSON), may see; `:admin` for the `Admin` group.
@@ -133,31 +154,34 @@ public struct SearchStore: Sendable {
     /// is `matching` written so that no index serves it, for the branches whose own index finds few bots.
     /// `byVector`: `distance` is the query vector's, and the public and admin parts walk their HNSW
     /// graphs through the schema's functions, which plan and search them as a statement cannot.
-    static func nearestVisibleBots(distance: String, matching: String, matchingAmongFew: String, byVector: Bool) -> String {
+    /// Only the parts that can apply to the `caller` are written: each costs planning time.
+    static func nearestVisibleBots(distance: String, matching: String, matchingAmongFew: String, byVector: Bool, caller: Caller) -> String {
         let shared = "b.\(Bots.visibility) = '\(Visibility.shared.rawValue)' AND b.\(Bots.ownerId) <> :user AND \(matchingAmongFew)"
         let groups = "ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb)))"
         let nonpublic = "b.\(Bots.visibility) <> '\(Visibility.public.rawValue)'"
         let (publicBots, otherBotsForAdmins) = byVector ? (
             "SELECT \(Bots.botId), distance FROM \(nearest(ChatContract.Functions.nearestPublicBots))",
-            "SELECT \(Bots.botId), distance FROM \(nearest(ChatContract.Functions.nearestNonpublicBots)) WHERE :admin"
+            "SELECT \(Bots.botId), distance FROM \(nearest(ChatContract.Functions.nearestNonpublicBots))"
         ) : (
             "SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE b.\(Bots.visibility) = '\(Visibility.public.rawValue)' AND \(matching) ORDER BY \(distance) LIMIT :candidates",
-            "SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE :admin AND \(nonpublic) AND \(matching) ORDER BY \(distance) LIMIT :candidates"
+            "SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE \(nonpublic) AND \(matching) ORDER BY \(distance) LIMIT :candidates"
         )
+        var parts = [publicBots]
+        if caller.admin {
+            parts.append(otherBotsForAdmins)
+        } else {
+            parts.append("SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b "
+                         + "WHERE b.\(Bots.ownerId) = :user AND \(nonpublic) AND \(matchingAmongFew) ORDER BY 2 LIMIT :candidates")
+            parts.append("SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b "
+                         + "WHERE \(shared) AND b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)] ORDER BY 2 LIMIT :candidates")
+            if caller.inGroups {
+                parts.append("SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b "
+                             + "WHERE \(shared) AND b.\(Bots.allowedGroups) && \(groups) ORDER BY 2 LIMIT :candidates")
+            }
+        }
         return """
             SELECT id, min(distance) AS distance FROM (
-              (\(publicBots))
-              UNION ALL
-              (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
-                WHERE b.\(Bots.ownerId) = :user AND \(nonpublic) AND \(matchingAmongFew) ORDER BY 2 LIMIT :candidates)
-              UNION ALL
-              (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
-                WHERE \(shared) AND b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)] ORDER BY 2 LIMIT :candidates)
-              UNION ALL
-              (SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
-                WHERE \(shared) AND b.\(Bots.allowedGroups) && \(groups) ORDER BY 2 LIMIT :candidates)
-              UNION ALL
-              (\(otherBotsForAdmins))
+              \(parts.map { "(\($0))" }.joined(separator: "\n  UNION ALL\n  "))
             ) AS parts (id, distance) GROUP BY id ORDER BY distance LIMIT :candidates
             """
     }
@@ -238,9 +262,9 @@ public struct SearchStore: Sendable {
     /// Each ranking is an index-ordered `LIMIT :candidates` scan (HNSW `<=>`, GIN `@@`, GiST `<->`),
     /// numbered afterwards so the ordering stays on the index; RRF adds up 1 / (60 + rank). Text is
     /// parsed in the stage's configuration, and titles compared folded as the stage's index folds them.
-    /// With `byVisibility`, each ranking finds its bots by the parts of the visibility rule instead
+    /// With `caller`, each ranking finds its bots by the parts of the visibility rule instead
     /// of one scan filtered by `filter` (see `nearestVisibleBots`).
-    func hybrid(_ searched: Searched, filter: String, select: String, byVisibility: Bool = false) -> String {
+    func hybrid(_ searched: Searched, filter: String, select: String, visibleTo caller: Caller? = nil) -> String {
         let (table, id, tsv, embedding) = (searched.table, searched.id, searched.tsv, searched.embedding)
         let title = textSearch.fold("b.\(searched.title)"), query = textSearch.fold("CAST(:query AS text)")
         // The query vector and text are the parameters themselves, not columns of a CTE: an index can
@@ -254,11 +278,17 @@ public struct SearchStore: Sendable {
         // rule has no index path (its admin flag and group list are no index conditions) and read
         // every row.
         let textDistance = "-ts_rank_cd(b.\(tsv), \(tsquery))", textMatch = "b.\(tsv) @@ \(tsquery)"
+        // `@@` as the function it stands for, which no index serves: the GIN scan for a query's common
+        // words costs more than testing the few bots found by owner or sharing.
+        let textMatchAmongFew = "ts_match_vq(b.\(tsv), \(tsquery))"
         // The same test as `%`, in a form no index serves: for the few bots found by owner or sharing.
         let titleMatchAmongFew = "similarity(\(title), \(query)) >= current_setting('pg_trgm.similarity_threshold')::float4"
         func nearest(_ distance: String, matching: String = "true", amongFew: String = "true") -> String {
-            byVisibility ? Self.nearestVisibleBots(distance: distance, matching: matching, matchingAmongFew: amongFew,
-                                                   byVector: distance == vectorDistance) : """
+            if let caller {
+                return Self.nearestVisibleBots(distance: distance, matching: matching, matchingAmongFew: amongFew,
+                                               byVector: distance == vectorDistance, caller: caller)
+            }
+            return """
                 SELECT b.\(id) AS id, \(distance) AS distance FROM \(table) b
                     WHERE \(matching) AND \(filter) ORDER BY \(distance) LIMIT :candidates
                 """
@@ -269,7 +299,7 @@ public struct SearchStore: Sendable {
                 \(nearest(vectorDistance))) AS nearest),
             fts AS (
               SELECT id, 'text' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
-                \(nearest(textDistance, matching: textMatch, amongFew: textMatch))) AS matching),
+                \(nearest(textDistance, matching: textMatch, amongFew: textMatchAmongFew))) AS matching),
             fuzzy AS (
               SELECT id, 'title' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
                 \(nearest(titleDistance, matching: titleMatch, amongFew: titleMatchAmongFew))) AS close_titles),
