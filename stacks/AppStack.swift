@@ -125,7 +125,7 @@ public struct AppStack {
             api
             alarms
             sync
-            bedrockChat.wiring(to: sync, key: key, settings: stage.streamSync)
+            bedrockChat.wiring(to: sync, key: key, settings: stage.streamSync, alarmTopic: alarms.topic)
             Output("ApiUrl", api.url, description: "Base URL of the chat API")
             Output("FunctionName", function.function.ref, description: "Name of the chat function")
             Output("MigratorFunctionName", migrator.function.ref, description: "Name of the schema migrator function")

@@ -47,13 +47,29 @@ struct BedrockChatSources {
         .sub("arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${\(table.name)}")
     }
 
-    /// The mappings, the queue and the grants around `function` (the sync role of the chat function).
-    func wiring(to function: ServerlessFunction, key: EncryptionKey, settings: StreamSyncSettings) -> ContentGroup {
+    /// The mappings, the queue and the grants around `function` (the sync role of the chat function),
+    /// and an alarm to `alarmTopic` once a record has given up.
+    func wiring(to function: ServerlessFunction, key: EncryptionKey, settings: StreamSyncSettings, alarmTopic: Topic) -> ContentGroup {
         let deadLetters = Queue("StreamSyncFailures") {
             $0.kmsMasterKeyId = key.arn
             // Lambda keeps a failed batch's description (shard, sequence numbers), not the records: a
             // reviewer reads them back from the stream within its 24 hours, or from the table.
             $0.messageRetentionPeriod = .int(14 * 24 * 3600)
+        }.condition(hasStream)
+        // Anything in the queue is a record the search tables missed: someone should look the same day.
+        let failuresWaiting = Alarm("StreamSyncFailuresWaiting") {
+            $0.alarmDescription = "Stream records Bedrock Chat's sync gave up on are waiting in the StreamSyncFailures queue"
+            $0.namespace = "AWS/SQS"
+            $0.metricName = "ApproximateNumberOfMessagesVisible"
+            $0.dimensions = [["Name": "QueueName", "Value": deadLetters.queueName]]
+            $0.statistic = "Maximum"
+            $0.period = .int(300)
+            $0.evaluationPeriods = .int(1)
+            $0.threshold = .int(0)
+            $0.comparisonOperator = "GreaterThanThreshold"
+            $0.treatMissingData = "notBreaching"
+            $0.alarmActions = [alarmTopic.ref]
+            $0.okActions = [alarmTopic.ref]
         }.condition(hasStream)
         let mappings = [("BotTable", botStream, hasBotStream), ("ConversationTable", conversationStream, hasConversationStream)].map { name, stream, condition in
             EventSourceMapping("StreamSync\(name)") {
@@ -84,6 +100,7 @@ struct BedrockChatSources {
             hasStream
             hasLargeMessageBucket
             deadLetters
+            failuresWaiting
             streamAccess(function, deadLetters: deadLetters, key: key)
             Policy("StreamSyncLargeMessageReads") {
                 $0.policyName = "large-message-reads"

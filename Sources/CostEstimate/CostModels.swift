@@ -85,8 +85,10 @@ public struct CostModels: Sendable {
     func price(stack: String, id: String, body: TemplateTree, in template: TemplateTree, stage: StageFacts) -> [CostLine] {
         let type = body["Type"]?.text ?? "?"
         let properties = body["Properties"] ?? .map([:])
+        // A conditional resource is priced as if its condition held: the estimate is the most it costs.
+        let onlyWhere = body["Condition"]?.text.map { " (only where \($0) holds)" } ?? ""
         func line(_ fixed: Double, _ usage: Double, _ basis: String) -> [CostLine] {
-            [CostLine(stack: stack, resource: id, type: type, pricing: .priced, fixed: fixed, usage: usage, basis: basis)]
+            [CostLine(stack: stack, resource: id, type: type, pricing: .priced, fixed: fixed, usage: usage, basis: basis + onlyWhere)]
         }
         switch type {
         case "AWS::EC2::NatGateway":

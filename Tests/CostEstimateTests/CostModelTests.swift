@@ -207,6 +207,23 @@ import Templates
         #expect(abs(try line(estimate, "Board").fixed - 3.00) < 1e-9)
     }
 
+    /// A resource under a template condition counts in full (the estimate is the most it costs), and
+    /// its line says when it exists.
+    @Test func aConditionalResourceCountsInFullAndSaysWhenItExists() throws {
+        let estimate = try estimate("""
+            Conditions:
+              HasStream: !Equals [a, a]
+            Resources:
+              Waiting:
+                Type: AWS::CloudWatch::Alarm
+                Condition: HasStream
+                Properties: {MetricName: ApproximateNumberOfMessagesVisible, Namespace: AWS/SQS}
+
+            """)
+        let waiting = try line(estimate, "Waiting")
+        #expect(abs(waiting.fixed - 0.10) < 1e-9 && waiting.basis.hasSuffix("(only where HasStream holds)"))
+    }
+
     @Test func openSearchServerlessBillsItsMinimumOCUs() throws {
         let yaml = "Resources:\n  Search:\n    Type: AWS::OpenSearchServerless::Collection\n    Properties: {Name: bots, Type: VECTORSEARCH}\n"
         // Standby replicas (the default): 2 OCU × 730 h × $0.24 = $350.40; without: 1 OCU, $175.20.

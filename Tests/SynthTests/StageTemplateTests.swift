@@ -190,7 +190,8 @@ import YAML
         let app = try Self.templates(stage)["app"]
         let alarms = Self.resources(ofType: "AWS::CloudWatch::Alarm", in: app)
         #expect(alarms.map(\.key) == ["AuroraACUUtilization", "AuroraCPU", "AuroraConnections", "AuroraFreeableMemory", "AuroraCapacityAtMaximum",
-                                     "FunctionErrors", "FunctionThrottles", "FunctionDuration", "Api5xxRate", "ApiLatency"].map { "ChatAlarms\($0)" })
+                                     "FunctionErrors", "FunctionThrottles", "FunctionDuration", "Api5xxRate", "ApiLatency"].map { "ChatAlarms\($0)" }
+                                     + ["StreamSyncFailuresWaiting"])
         for alarm in alarms.map(\.value) {
             #expect(alarm["Properties"]?["TreatMissingData"]?.scalarText == "notBreaching")
             #expect(alarm["Properties"]?["AlarmActions"]?[0] == .string("ChatAlarmsTopic", tag: "!Ref"))
@@ -254,6 +255,13 @@ import YAML
         }
         let queue = try Self.resource("StreamSyncFailures", in: app)
         #expect(queue["Condition"]?.scalarText == "HasBedrockChatStream" && queue["Properties"]?["KmsMasterKeyId"] != nil)
+        // A record in the queue is one the search tables missed: the alarms topic hears of the first.
+        let waiting = try Self.resource("StreamSyncFailuresWaiting", in: app)
+        #expect(waiting["Condition"]?.scalarText == "HasBedrockChatStream")
+        #expect(waiting["Properties"]?["MetricName"]?.scalarText == "ApproximateNumberOfMessagesVisible")
+        #expect(waiting["Properties"]?["Dimensions"]?[0]?["Value"]?.scalarText == "StreamSyncFailures.QueueName")
+        #expect(waiting["Properties"]?["Threshold"]?.scalarText == "0" && waiting["Properties"]?["ComparisonOperator"]?.scalarText == "GreaterThanThreshold")
+        #expect(waiting["Properties"]?["AlarmActions"]?[0]?.scalarText == "ChatAlarmsTopic")
 
         // Which DynamoDB actions each policy grants, across the template.
         var dynamoActions: [String: Set<String>] = [:]

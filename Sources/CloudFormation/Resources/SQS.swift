@@ -16,4 +16,5 @@ public struct Queue: TypedResource {
     }
 
     public var arn: Value { getAtt("Arn") }
+    public var queueName: Value { getAtt("QueueName") }
 }
