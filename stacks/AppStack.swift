@@ -82,9 +82,13 @@ public struct AppStack {
         migratorSettings.timeoutSeconds = 900
         migratorSettings.invokedBy = .customResources
         let migrator = ServerlessFunction("SchemaMigrator", migratorSettings, placement: placement, key: key) { grant($0, as: .master) }
-        // A schema change changes the fingerprint, which CloudFormation sends as an Update.
+        // A schema change changes these, which CloudFormation sends as an Update: the fingerprint (what
+        // the catalog shows, which the migrator checks) and the definition (every statement, so a change
+        // the catalog does not show, such as a query function's settings, also runs the migrator).
+        let declared = ChatSchema.schema(for: stage)
         let schema = CustomResource("ChatSchema", type: "Custom::ChatSchema", serviceToken: migrator.function.arn, properties: [
-            Field("Fingerprint", .string(SchemaRenderer.fingerprint(ChatSchema.schema(for: stage)))),
+            Field("Fingerprint", .string(SchemaRenderer.fingerprint(declared))),
+            Field("Definition", .string(SchemaRenderer.definitionDigest(declared))),
         ])
 
         // Its start-up checks the schema fingerprint, so it is (re)deployed only once the schema is in place.

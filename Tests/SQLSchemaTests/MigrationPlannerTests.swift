@@ -74,6 +74,10 @@ import Testing
                 == ["DROP FUNCTION IF EXISTS public.nearest_bots(vector, integer)", create.replacingOccurrences(of: "'100'", with: "'300'")])
         #expect(Self.sql(Self.plan(withNearest(depth: "100"), withNearest(depth: nil))) == ["DROP FUNCTION IF EXISTS public.nearest_bots(vector, integer)"])
         #expect(SchemaCatalog.lines(withNearest(depth: "100")).contains("function nearest_bots(query vector, candidates integer)"))
+        // The catalog shows no settings, so the fingerprint stays; the definition digest, which a
+        // deploy runs the migrator by, moves.
+        #expect(SchemaRenderer.fingerprint(withNearest(depth: "100")) == SchemaRenderer.fingerprint(withNearest(depth: "300")))
+        #expect(SchemaRenderer.definitionDigest(withNearest(depth: "100")) != SchemaRenderer.definitionDigest(withNearest(depth: "300")))
     }
 
     @Test func aNotNullColumnWithoutADefaultIsRefusedWhereItIsDeclared() {

@@ -116,6 +116,7 @@ import YAML
         #expect(schema["Properties"]?["ServiceToken"] == .string("SchemaMigrator.Arn", tag: "!GetAtt"))
         let fingerprint = SchemaRenderer.fingerprint(ChatSchema.schema(for: settings))
         #expect(schema["Properties"]?["Fingerprint"]?.scalarText == fingerprint)
+        #expect(schema["Properties"]?["Definition"]?.scalarText == SchemaRenderer.definitionDigest(ChatSchema.schema(for: settings)))
         let dependsOn = try Self.resource("RagFunction", in: app)["DependsOn"]
         #expect(dependsOn == .string("ChatSchema") || (0..<20).contains { dependsOn?[$0] == .string("ChatSchema") }, "\(String(describing: dependsOn))")
         let migrator = try Self.resource("SchemaMigrator", in: app)["Properties"]
