@@ -146,18 +146,17 @@ public struct SearchStore: Sendable {
     }
 
     /// The `:candidates` bots nearest by `distance` among those `matching` that the caller may see,
-    /// found by the parts of the visibility rule, each on the index that serves it: public bots on
-    /// their own partial indexes (HNSW for vectors, GiST trigram for titles), the caller's own and
-    /// those shared with them or their groups exactly (they are few), and for admins every other bot.
-    /// One filtered scan would do worse when most bots are hidden: the index's nearest candidates are
-    /// mostly invisible, and the planner turns to an exact scan of every visible bot. `matchingAmongFew`
-    /// is `matching` written so that no index serves it, for the branches whose own index finds few bots.
-    /// `byVector`: `distance` is the query vector's, and the public and admin parts walk their HNSW
-    /// graphs through the schema's functions, which plan and search them as a statement cannot.
-    /// Only the parts that can apply to the `caller` are written: each costs planning time.
+    /// found by the parts of the visibility rule, each on the indexes that serve it: public bots on
+    /// their own partial indexes (HNSW for vectors, GiST trigram for titles); the caller's own and
+    /// those shared with them or their groups exactly (they are few), found by a bitmap OR of the
+    /// owner btree and the sharing GIN indexes; and for admins every other bot. One filtered scan would
+    /// do worse when most bots are hidden: the index's nearest candidates are mostly invisible, and the
+    /// planner turns to an exact scan of every visible bot. `matchingAmongFew` is `matching` written so
+    /// that no index serves it, for the part whose own indexes find few bots. `byVector`: `distance` is
+    /// the query vector's, and the public and admin parts walk their HNSW graphs through the schema's
+    /// functions, which plan and search them as a statement cannot. Only what can apply to the
+    /// `caller` is written: each part costs planning time.
     static func nearestVisibleBots(distance: String, matching: String, matchingAmongFew: String, byVector: Bool, caller: Caller) -> String {
-        let shared = "b.\(Bots.visibility) = '\(Visibility.shared.rawValue)' AND b.\(Bots.ownerId) <> :user AND \(matchingAmongFew)"
-        let groups = "ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb)))"
         let nonpublic = "b.\(Bots.visibility) <> '\(Visibility.public.rawValue)'"
         let (publicBots, otherBotsForAdmins) = byVector ? (
             "SELECT \(Bots.botId), distance FROM \(nearest(ChatContract.Functions.nearestPublicBots))",
@@ -166,23 +165,21 @@ public struct SearchStore: Sendable {
             "SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE b.\(Bots.visibility) = '\(Visibility.public.rawValue)' AND \(matching) ORDER BY \(distance) LIMIT :candidates",
             "SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE \(nonpublic) AND \(matching) ORDER BY \(distance) LIMIT :candidates"
         )
-        var parts = [publicBots]
-        if caller.admin {
-            parts.append(otherBotsForAdmins)
-        } else {
-            parts.append("SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b "
-                         + "WHERE b.\(Bots.ownerId) = :user AND \(nonpublic) AND \(matchingAmongFew) ORDER BY 2 LIMIT :candidates")
-            parts.append("SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b "
-                         + "WHERE \(shared) AND b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)] ORDER BY 2 LIMIT :candidates")
-            if caller.inGroups {
-                parts.append("SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b "
-                             + "WHERE \(shared) AND b.\(Bots.allowedGroups) && \(groups) ORDER BY 2 LIMIT :candidates")
-            }
-        }
+        let sharedWith = ["b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)]"]
+            + (caller.inGroups ? ["b.\(Bots.allowedGroups) && ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb)))"] : [])
+        let ownOrShared = """
+            SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
+                WHERE (b.\(Bots.ownerId) = :user AND \(nonpublic)
+                       OR b.\(Bots.visibility) = '\(Visibility.shared.rawValue)' AND b.\(Bots.ownerId) <> :user AND (\(sharedWith.joined(separator: " OR "))))
+                  AND \(matchingAmongFew) ORDER BY 2 LIMIT :candidates
+            """
+        // Public and not public: the two parts never hold the same bot.
         return """
-            SELECT id, min(distance) AS distance FROM (
-              \(parts.map { "(\($0))" }.joined(separator: "\n  UNION ALL\n  "))
-            ) AS parts (id, distance) GROUP BY id ORDER BY distance LIMIT :candidates
+            SELECT id, distance FROM (
+              (\(publicBots))
+              UNION ALL
+              (\(caller.admin ? otherBotsForAdmins : ownOrShared))
+            ) AS parts (id, distance) ORDER BY distance LIMIT :candidates
             """
     }
 
