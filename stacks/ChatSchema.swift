@@ -18,16 +18,24 @@ public enum ChatSchema {
     /// others, each along its own HNSW graph. Their settings are why they are functions: the planner
     /// costs an HNSW scan above sorting a few thousand bots by exact distance, which is the slower by
     /// far once each bot's 4 KB vector comes out of TOAST (uncounted), so sorting is off while their
-    /// query is planned; and the scan keeps 400 candidates instead of pgvector's 40 (`hnsw.ef_search`),
-    /// which takes the recall@10 at 20,000 public bots from 0.73 to about 0.98 for 3 to 4 ms more
-    /// (search-bench; 300 from migration 6 on dev, 5 on staging and prod, measured 0.94 there).
+    /// query is planned; and the scan keeps more candidates than pgvector's 40 (`hnsw.ef_search`).
+    /// How many grows with the graph, one for every 25 bots in it, from 100 to 400: recall at a fixed
+    /// depth falls as a graph grows, and each candidate costs a distance. In search-bench, 400 takes
+    /// the recall@10 at 20,000 public bots from 0.73 to 0.99; at 1,000, 100 keeps it at 0.998 in 2 ms,
+    /// where 400 took 3.4 ms. (A fixed 300 from migration 6 on dev, 5 on
+    /// staging and prod; a fixed 400 from migration 7 and 6.) The graph's size is its index's row
+    /// estimate, which PostgreSQL keeps up to date; while the index is missing (a rebuild), 100.
     static func nearestBots(embedding: ColumnType) -> [QueryFunction] {
         let type = SchemaRenderer.typeName(embedding).prefix { $0 != "(" }
-        return [("nearest_public_bots", publicBots), ("nearest_nonpublic_bots", nonpublicBots)].map { name, predicate in
+        let graphs = [("nearest_public_bots", publicBots, "bot_vectors_public_embedding_idx"),
+                      ("nearest_nonpublic_bots", nonpublicBots, "bot_vectors_embedding_idx")]
+        return graphs.map { name, predicate, index in
             QueryFunction(name, arguments: [.init("query", String(type)), .init("candidates", "integer")],
                           returns: "TABLE (bot_id text, distance double precision)",
                           settings: [.init("enable_sort", "off"), .init("hnsw.ef_search", "400")],
-                          body: "SELECT b.bot_id, b.embedding <=> query FROM bot_vectors b WHERE b.\(predicate) "
+                          body: "SELECT set_config('hnsw.ef_search', least(400, greatest(100, (SELECT c.reltuples FROM pg_catalog.pg_class c "
+                              + "WHERE c.oid = to_regclass('public.\(index)')) / 25))::integer::text, true); "
+                              + "SELECT b.bot_id, b.embedding <=> query FROM bot_vectors b WHERE b.\(predicate) "
                               + "ORDER BY b.embedding <=> query LIMIT candidates")
         }
     }

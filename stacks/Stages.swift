@@ -28,7 +28,7 @@ public struct APIThrottling: Sendable {
 public struct StageSettings: Sendable {
     public var name: String
     public var backend: DatabaseBackend
-    public var engineVersion = "16.10"
+    public var engineVersion = AuroraEngineVersion(major: 16, minor: 10)
     public var capacity: ServerlessCapacity
     public var deletionProtection: Bool
     public var backupRetentionDays: Int

@@ -31,7 +31,7 @@ public struct QueryFunction: Sendable, Codable, Equatable {
     /// What it returns, as SQL: `TABLE (id text, distance double precision)`.
     public var returns: String
     public var settings: [Setting]
-    /// One query, naming the arguments.
+    /// SQL statements naming the arguments, separated by `; `: the last one's rows are returned.
     public var body: String
 
     public init(_ name: String, arguments: [Argument], returns: String, settings: [Setting], body: String) {

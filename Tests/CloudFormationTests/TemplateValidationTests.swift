@@ -107,7 +107,7 @@ import Testing
     @Test func constructDiagnosticsStopSynthesisAndNameTheStack() {
         #expect {
             _ = try StageSynthesizer.synthesize(app: Self.app, stage: Self.stage {
-                [Stack("database", description: "d") { Fixtures.cluster(version: "16.0") }]
+                [Stack("database", description: "d") { Fixtures.cluster(version: .init(major: 16, minor: 0)) }]
             })
         } throws: { error in
             (error as? SynthErrors)?.description.contains(#"stack "database": AuroraServerlessCluster "ChatDB": the Data API"#) == true

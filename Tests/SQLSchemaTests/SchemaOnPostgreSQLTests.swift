@@ -84,11 +84,24 @@ import TestSupport
         #expect(functions.map(\.name) == ["nearest_public_bots", "nearest_nonpublic_bots"])
         for (function, graph) in zip(functions, ["bot_vectors_public_embedding_idx", "bot_vectors_embedding_idx"]) {
             let settings = function.settings.map { "SET \($0.name) = '\($0.value)';\n" }.joined()
-            let query = function.body.replacingOccurrences(of: "candidates", with: "10")
+            let query = function.body.components(separatedBy: "; ").last!.replacingOccurrences(of: "candidates", with: "10")
                 .replacingOccurrences(of: "query", with: "(SELECT embedding FROM bot_vectors WHERE bot_id = 'bot-7')")
             let knn = try database.run(settings + "EXPLAIN " + query)
             #expect(knn.contains("Index Scan using \(graph)"), "\(function.name): \(knn)")
+            // The search depth grows with the graph's row estimate, one candidate for every 25 bots,
+            // from 100 to 400 (the estimate is set here as ANALYZE would find it).
+            let depth = "SELECT " + function.body.components(separatedBy: "; ").first!.dropFirst("SELECT ".count)
+            for (rows, expected) in [(1_000, "100"), (5_000, "200"), (20_000, "400"), (200_000, "400")] {
+                let set = try database.run("UPDATE pg_catalog.pg_class SET reltuples = \(rows) WHERE relname = '\(graph)'; \(depth)")
+                #expect(set.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(expected), "\(graph) with \(rows) rows: \(set)")
+            }
         }
+        // The calls themselves, over the graphs: each finds the nearest bots of its part.
+        let nearest = try database.run("""
+            SELECT count(*) FROM public.nearest_public_bots((SELECT embedding FROM bot_vectors WHERE bot_id = 'bot-7'), 10) n
+              JOIN bot_vectors b USING (bot_id) WHERE b.visibility = 'public'
+            """)
+        #expect(nearest.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("10"), "\(nearest)")
 
         let fullText = try database.run("EXPLAIN SELECT bot_id FROM bot_vectors WHERE tsv @@ websearch_to_tsquery('\(configuration)', 'roses \(uniqueWord)')")
         #expect(fullText.contains("Bitmap Index Scan on bot_vectors_tsv_idx"), "\(fullText)")

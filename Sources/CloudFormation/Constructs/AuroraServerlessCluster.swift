@@ -5,7 +5,7 @@
 /// replace, and a security group that admits nobody until a grant adds a rule.
 public struct AuroraServerlessCluster: StackContent {
     public struct Settings: Sendable {
-        public var engineVersion: String
+        public var engineVersion: AuroraEngineVersion
         public var capacity: ServerlessCapacity
         public var databaseName: String
         public var masterUsername = "chatadmin"
@@ -25,7 +25,7 @@ public struct AuroraServerlessCluster: StackContent {
         public var readers = 0
         public var port = 5432
 
-        public init(engineVersion: String, capacity: ServerlessCapacity, databaseName: String,
+        public init(engineVersion: AuroraEngineVersion, capacity: ServerlessCapacity, databaseName: String,
                     deletionProtection: Bool, backupRetentionDays: Int) {
             self.engineVersion = engineVersion
             self.capacity = capacity
@@ -67,7 +67,6 @@ public struct AuroraServerlessCluster: StackContent {
         self.key = key
         self.network = network
         location = SourceLocation(file: fileID, line: line)
-        let version = AuroraEngineVersion(settings.engineVersion)
         secret = Secret("\(logicalId)Secret") {
             $0.description = .sub("Master credentials of the ${AWS::StackName} Aurora cluster")
             $0.kmsKeyId = key.arn
@@ -89,7 +88,7 @@ public struct AuroraServerlessCluster: StackContent {
         }
         parameterGroup = DBClusterParameterGroup("\(logicalId)ParameterGroup") {
             $0.description = .sub("TLS-only connections for the ${AWS::StackName} Aurora cluster")
-            $0.family = .string(version?.parameterGroupFamily ?? "aurora-postgresql\(settings.engineVersion)")
+            $0.family = .string(settings.engineVersion.parameterGroupFamily)
             $0.parameters = ["rds.force_ssl": "1"]
         }
         monitoringRole = Role("\(logicalId)MonitoringRole") {
@@ -111,7 +110,7 @@ public struct AuroraServerlessCluster: StackContent {
         }
         var cluster = DBCluster(logicalId) {
             $0.engine = "aurora-postgresql"
-            $0.engineVersion = .string(settings.engineVersion)
+            $0.engineVersion = .string(settings.engineVersion.description)
             $0.databaseName = .string(settings.databaseName)
             $0.masterUsername = secretRef.resolve(jsonKey: "username")
             $0.masterUserPassword = secretRef.resolve(jsonKey: "password")
@@ -222,9 +221,7 @@ public struct AuroraServerlessCluster: StackContent {
     public var diagnostics: [SynthError] {
         let subject = "AuroraServerlessCluster \"\(cluster.logicalId)\""
         func error(_ message: String) -> SynthError { SynthError(location: location.description, subject: subject, message: message) }
-        guard let version = AuroraEngineVersion(settings.engineVersion) else {
-            return [error("engineVersion \"\(settings.engineVersion)\" is not MAJOR.MINOR; use an aurora-postgresql version such as \"16.6\"")]
-        }
+        let version = settings.engineVersion
         guard AuroraEngineVersion.supportedMajors.contains(version.major), let dataAPI = version.dataAPIMinimum else {
             return [error("aurora-postgresql \(version) has no Serverless v2 Data API; use major 13–17 (for example \"16.6\")")]
         }

@@ -17,7 +17,7 @@ public struct ServerlessCapacity: Sendable, Equatable {
     }
 
     /// What is wrong with this capacity on `version`, as sentences that say what to change.
-    func problems(on version: AuroraEngineVersion?) -> [String] {
+    func problems(on version: AuroraEngineVersion) -> [String] {
         var problems: [String] = []
         for (name, amount) in [("MinCapacity", minimum), ("MaxCapacity", maximum)] where (amount * 2).rounded() != amount * 2 || amount < 0 {
             problems.append("\(name) \(Value.format(amount)) is not a multiple of 0.5 ACU; use a value like \(Value.format(max(0, (amount * 2).rounded() / 2)))")
@@ -26,10 +26,10 @@ public struct ServerlessCapacity: Sendable, Equatable {
         if maximum < minimum {
             problems.append("MaxCapacity \(Value.format(maximum)) is below MinCapacity \(Value.format(minimum)); raise MaxCapacity or lower MinCapacity")
         }
-        if let version, maximum > version.maximumCapacity {
+        if maximum > version.maximumCapacity {
             problems.append("MaxCapacity \(Value.format(maximum)) exceeds the \(Value.format(version.maximumCapacity)) ACU that aurora-postgresql \(version) allows")
         }
-        if minimum == 0, let version, let needed = version.scaleToZeroMinimum, version < needed {
+        if minimum == 0, let needed = version.scaleToZeroMinimum, version < needed {
             problems.append("MinCapacity 0 needs aurora-postgresql ≥ \(needed) (got \(version)); raise engineVersion or set MinCapacity to 0.5")
         }
         if let seconds = secondsUntilAutoPause {
