@@ -87,6 +87,14 @@ struct BedrockChatSources {
                 $0.destinationConfig = ["OnFailure": ["Destination": deadLetters.arn]]
             }.condition(condition).dependsOn(streamAccess(function, deadLetters: deadLetters, key: key))
         }
+        let backfillPolicy = ManagedPolicy("BackfillPolicy") {
+            $0.description = .string("What chat-store sync needs besides the database: scan and read Bedrock Chat's tables, and its large message maps")
+            $0.policyDocument = PolicyDocument {
+                Statement(sid: "ScanBedrockChatTables", actions: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Scan"],
+                          resources: [tableArn(botTable)] + whereGiven([(hasConversationTable, tableArn(conversationTable))]))
+                Statement(sid: "ReadLargeMessageMaps", actions: ["s3:GetObject"], resources: [largeMessageObjects]).onlyWhere(hasLargeMessageBucket)
+            }
+        }.condition(hasBotTable)
         return ContentGroup {
             botTable
             conversationTable
@@ -110,15 +118,8 @@ struct BedrockChatSources {
                 }
             }.condition(hasLargeMessageBucket)
             mappings
-            ManagedPolicy("BackfillPolicy") {
-                $0.description = .string("What chat-store sync needs besides the database: scan and read Bedrock Chat's tables, and its large message maps")
-                $0.policyDocument = PolicyDocument {
-                    Statement(sid: "ScanBedrockChatTables", actions: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Scan"],
-                              resources: [tableArn(botTable)] + whereGiven([(hasConversationTable, tableArn(conversationTable))]))
-                    Statement(sid: "ReadLargeMessageMaps", actions: ["s3:GetObject"], resources: [largeMessageObjects]).onlyWhere(hasLargeMessageBucket)
-                }
-            }.condition(hasBotTable)
-            Output("BackfillPolicyArn", .intrinsic(.ref("BackfillPolicy")), description: "Attach to whoever runs chat-store sync").condition(hasBotTable)
+            backfillPolicy
+            Output("BackfillPolicyArn", backfillPolicy.ref, description: "Attach to whoever runs chat-store sync").condition(hasBotTable)
             Output("StreamSyncFunctionName", function.function.ref, description: "Name of the function that applies Bedrock Chat's stream records")
             Output("StreamSyncFailureQueueUrl", deadLetters.ref, description: "Where stream records that keep failing are described").condition(hasStream)
         }

@@ -67,7 +67,7 @@ public struct AuroraServerlessCluster: StackContent {
         self.key = key
         self.network = network
         location = SourceLocation(file: fileID, line: line)
-        secret = Secret("\(logicalId)Secret") {
+        let secret = Secret("\(logicalId)Secret") {
             $0.description = .sub("Master credentials of the ${AWS::StackName} Aurora cluster")
             $0.kmsKeyId = key.arn
             $0.generateSecretString = [
@@ -77,28 +77,29 @@ public struct AuroraServerlessCluster: StackContent {
                 "ExcludeCharacters": .string(Self.excludedPasswordCharacters),
             ]
         }.retention(onDelete: .delete)
-        subnetGroup = DBSubnetGroup("\(logicalId)SubnetGroup") {
+        let subnetGroup = DBSubnetGroup("\(logicalId)SubnetGroup") {
             $0.dbSubnetGroupDescription = .sub("Private subnets of the ${AWS::StackName} Aurora cluster")
             $0.subnetIds = network.subnetIds
         }
-        securityGroup = SecurityGroup("\(logicalId)SecurityGroup") {
+        let securityGroup = SecurityGroup("\(logicalId)SecurityGroup") {
             $0.groupDescription = "Aurora cluster; ingress only from grants"
             $0.vpcId = network.vpcId
             $0.securityGroupEgress = [SecurityGroup.noOutboundTraffic]
         }
-        parameterGroup = DBClusterParameterGroup("\(logicalId)ParameterGroup") {
+        let parameterGroup = DBClusterParameterGroup("\(logicalId)ParameterGroup") {
             $0.description = .sub("TLS-only connections for the ${AWS::StackName} Aurora cluster")
             $0.family = .string(settings.engineVersion.parameterGroupFamily)
             $0.parameters = ["rds.force_ssl": "1"]
         }
-        monitoringRole = Role("\(logicalId)MonitoringRole") {
+        let monitoringRole = Role("\(logicalId)MonitoringRole") {
             $0.description = "Enhanced monitoring of the Aurora cluster"
             $0.assumeRolePolicyDocument = PolicyDocument {
                 Statement(principal: Statement.service("monitoring.rds.amazonaws.com"), actions: ["sts:AssumeRole"])
             }
             $0.managedPolicyArns = [Role.managedPolicy("service-role/AmazonRDSEnhancedMonitoringRole")]
         }
-        let secretRef = secret
+        (self.secret, self.subnetGroup, self.securityGroup, self.parameterGroup, self.monitoringRole) =
+            (secret, subnetGroup, securityGroup, parameterGroup, monitoringRole)
         // RDS names the group after the cluster; the cluster is named after its stack.
         let identifier = "${AWS::StackName}-\(logicalId.lowercased())"
         postgresLogGroup = settings.postgresLogRetentionDays.map { days in
@@ -112,16 +113,16 @@ public struct AuroraServerlessCluster: StackContent {
             $0.engine = "aurora-postgresql"
             $0.engineVersion = .string(settings.engineVersion.description)
             $0.databaseName = .string(settings.databaseName)
-            $0.masterUsername = secretRef.resolve(jsonKey: "username")
-            $0.masterUserPassword = secretRef.resolve(jsonKey: "password")
+            $0.masterUsername = secret.resolve(jsonKey: "username")
+            $0.masterUserPassword = secret.resolve(jsonKey: "password")
             $0.enableHttpEndpoint = true
             $0.serverlessV2ScalingConfiguration = settings.capacity.value
             $0.storageEncrypted = true
             $0.kmsKeyId = key.arn
             $0.port = .int(settings.port)
-            $0.dbSubnetGroupName = .intrinsic(.ref("\(logicalId)SubnetGroup"))
-            $0.vpcSecurityGroupIds = [.intrinsic(.getAtt("\(logicalId)SecurityGroup", attribute: "GroupId"))]
-            $0.dbClusterParameterGroupName = .intrinsic(.ref("\(logicalId)ParameterGroup"))
+            $0.dbSubnetGroupName = subnetGroup.ref
+            $0.vpcSecurityGroupIds = [securityGroup.groupId]
+            $0.dbClusterParameterGroupName = parameterGroup.ref
             $0.deletionProtection = .bool(settings.deletionProtection)
             $0.backupRetentionPeriod = .int(settings.backupRetentionDays)
             $0.preferredBackupWindow = "03:00-04:00"
@@ -145,11 +146,11 @@ public struct AuroraServerlessCluster: StackContent {
             DBInstance(index == 0 ? "\(logicalId)Writer" : "\(logicalId)Reader\(index)") {
                 $0.dbInstanceClass = "db.serverless"
                 $0.engine = "aurora-postgresql"
-                $0.dbClusterIdentifier = .intrinsic(.ref(logicalId))
+                $0.dbClusterIdentifier = cluster.ref
                 $0.publiclyAccessible = false
                 $0.autoMinorVersionUpgrade = true
                 $0.monitoringInterval = 60
-                $0.monitoringRoleArn = .intrinsic(.getAtt("\(logicalId)MonitoringRole", attribute: "Arn"))
+                $0.monitoringRoleArn = monitoringRole.arn
                 // The cluster's settings, mirrored: every instance must match them, and dropping the key
                 // from an instance that has one is a (conditional) replacement of that instance.
                 $0.enablePerformanceInsights = true
@@ -158,8 +159,8 @@ public struct AuroraServerlessCluster: StackContent {
             }.retention(onDelete: .delete)
         }
         secretAttachment = SecretTargetAttachment("\(logicalId)SecretAttachment") {
-            $0.secretId = secretRef.ref
-            $0.targetId = .intrinsic(.ref(logicalId))
+            $0.secretId = secret.ref
+            $0.targetId = cluster.ref
             $0.targetType = "AWS::RDS::DBCluster"
         }
         if let username = settings.applicationUsername {
@@ -167,7 +168,7 @@ public struct AuroraServerlessCluster: StackContent {
                 $0.description = .sub("Credentials of the application role \(username) in the ${AWS::StackName} Aurora cluster")
                 $0.kmsKeyId = key.arn
                 $0.generateSecretString = [
-                    "SecretStringTemplate": .sub(#"{"username":"\#(username)","dbname":"\#(settings.databaseName)","masterarn":"${\#(secretRef.logicalId)}"}"#),
+                    "SecretStringTemplate": .sub(#"{"username":"\#(username)","dbname":"\#(settings.databaseName)","masterarn":"${\#(secret.logicalId)}"}"#),
                     "GenerateStringKey": "password",
                     "PasswordLength": 30,
                     "ExcludeCharacters": .string(Self.excludedPasswordCharacters),
@@ -176,7 +177,7 @@ public struct AuroraServerlessCluster: StackContent {
             applicationSecret = appSecret
             applicationSecretAttachment = SecretTargetAttachment("\(logicalId)AppSecretAttachment") {
                 $0.secretId = appSecret.ref
-                $0.targetId = .intrinsic(.ref(logicalId))
+                $0.targetId = cluster.ref
                 $0.targetType = "AWS::RDS::DBCluster"
             }
         } else {

@@ -11,7 +11,7 @@ public struct EncryptionKey: StackContent {
 
     public init(_ logicalId: String, description: String, alias: Value, allowing services: [ServiceUse] = []) {
         self.services = services
-        key = Key(logicalId) {
+        let key = Key(logicalId) {
             $0.description = .string(description)
             $0.enableKeyRotation = true
             $0.pendingWindowInDays = 30
@@ -38,9 +38,10 @@ public struct EncryptionKey: StackContent {
                 }
             }
         }.retention(onDelete: .retain)
+        self.key = key
         self.alias = Alias("\(logicalId)Alias") {
             $0.aliasName = alias
-            $0.targetKeyId = .intrinsic(.ref(logicalId))
+            $0.targetKeyId = key.ref
         }
     }
 

@@ -26,37 +26,40 @@ public struct PrivateNetwork: StackContent {
         location = SourceLocation(file: fileID, line: line)
         self.s3Access = s3Access
         zoneCount = zones
-        vpc = VPC(logicalId) {
+        let vpc = VPC(logicalId) {
             $0.cidrBlock = .string(cidr)
             $0.enableDnsSupport = true
             $0.enableDnsHostnames = true
             $0.tags = ["Name": .sub("${AWS::StackName}-\(logicalId)")]
         }
+        self.vpc = vpc
         let count = max(zones, 0)
-        subnets = (0..<count).map { index in
+        let subnets = (0..<count).map { index in
             Subnet("\(logicalId)PrivateSubnet\(index + 1)") {
-                $0.vpcId = .intrinsic(.ref(logicalId))
+                $0.vpcId = vpc.ref
                 $0.availabilityZone = .select(index, .availabilityZones)
-                $0.cidrBlock = .select(index, .cidr(.intrinsic(.getAtt(logicalId, attribute: "CidrBlock")), count: count, cidrBits: 8))
+                $0.cidrBlock = .select(index, .cidr(vpc.getAtt("CidrBlock"), count: count, cidrBits: 8))
                 $0.mapPublicIpOnLaunch = false
                 $0.tags = ["Name": .sub("${AWS::StackName}-private-\(index + 1)")]
             }
         }
-        routeTables = (0..<count).map { index in
+        self.subnets = subnets
+        let routeTables = (0..<count).map { index in
             RouteTable("\(logicalId)PrivateRouteTable\(index + 1)") {
-                $0.vpcId = .intrinsic(.ref(logicalId))
+                $0.vpcId = vpc.ref
                 $0.tags = ["Name": .sub("${AWS::StackName}-private-\(index + 1)")]
             }
         }
-        associations = (0..<count).map { index in
-            SubnetRouteTableAssociation("\(logicalId)PrivateSubnet\(index + 1)RouteTable") {
-                $0.subnetId = .intrinsic(.ref("\(logicalId)PrivateSubnet\(index + 1)"))
-                $0.routeTableId = .intrinsic(.ref("\(logicalId)PrivateRouteTable\(index + 1)"))
+        self.routeTables = routeTables
+        associations = zip(subnets, routeTables).map { subnet, routeTable in
+            SubnetRouteTableAssociation("\(subnet.logicalId)RouteTable") {
+                $0.subnetId = subnet.ref
+                $0.routeTableId = routeTable.ref
             }
         }
         let routeTableIds = Value.list(routeTables.map(\.ref))
         s3Endpoint = s3Access.isEmpty ? nil : VPCEndpoint("\(logicalId)S3GatewayEndpoint") {
-            $0.vpcId = .intrinsic(.ref(logicalId))
+            $0.vpcId = vpc.ref
             $0.serviceName = .sub("com.amazonaws.${AWS::Region}.s3")
             $0.vpcEndpointType = "Gateway"
             $0.routeTableIds = routeTableIds

@@ -74,24 +74,26 @@ public struct ServerlessFunction: StackContent {
         self.settings = settings
         var managedPolicies: [Value] = [Role.managedPolicy("service-role/AWSLambdaBasicExecutionRole")]
         if case .inVPC = placement { managedPolicies.append(Role.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole")) }
-        role = Role("\(logicalId)Role") {
+        let role = Role("\(logicalId)Role") {
             $0.description = .string("Execution role of \(logicalId)")
             $0.assumeRolePolicyDocument = PolicyDocument {
                 Statement(principal: Statement.service("lambda.amazonaws.com"), actions: ["sts:AssumeRole"])
             }
             $0.managedPolicyArns = .list(managedPolicies)
         }
+        self.role = role
         rolePolicy = Policy("\(logicalId)RoleEnvironmentKey") {
             $0.policyName = "environment-key"
-            $0.roles = [.intrinsic(.ref("\(logicalId)Role"))]
+            $0.roles = [role.ref]
             $0.policyDocument = PolicyDocument {
                 Statement(sid: "DecryptEnvironment", actions: ["kms:Decrypt"], resources: [key.arn])
             }
         }
-        logGroup = LogGroup("\(logicalId)LogGroup") {
+        let logGroup = LogGroup("\(logicalId)LogGroup") {
             $0.retentionInDays = .int(settings.logRetentionDays)
             $0.kmsKeyId = key.arn
         }.retention(onDelete: .delete)
+        self.logGroup = logGroup
 
         switch placement {
         case .outsideVPC:
@@ -133,19 +135,18 @@ public struct ServerlessFunction: StackContent {
             guard case .inVPC(let network, _, _) = placement else { return nil }
             return ["SubnetIds": network.subnetIds, "SecurityGroupIds": [group.groupId]]
         } ?? nil
-        let roleId = role.logicalId
         function = Function(logicalId) {
             $0.description = .string(settings.description)
             $0.runtime = .string(settings.runtime)
             $0.handler = .string(settings.handler)
             $0.architectures = [.string(settings.architecture.rawValue)]
             $0.code = ["S3Bucket": settings.codeBucket, "S3Key": settings.codeKey]
-            $0.role = .intrinsic(.getAtt(roleId, attribute: "Arn"))
+            $0.role = role.arn
             $0.memorySize = .int(settings.memorySize)
             $0.timeout = .int(settings.timeoutSeconds)
             $0.reservedConcurrentExecutions = .int(settings.reservedConcurrency)
             $0.kmsKeyArn = key.arn
-            $0.loggingConfig = ["LogGroup": .intrinsic(.ref("\(logicalId)LogGroup"))]
+            $0.loggingConfig = ["LogGroup": logGroup.ref]
             $0.tracingConfig = ["Mode": "Active"]
             if !settings.environment.isEmpty { $0.environment = ["Variables": .object(settings.environment)] }
             $0.vpcConfig = vpcConfig
@@ -200,18 +201,19 @@ public struct SecretsManagerEndpoint: StackContent, Sendable {
 
     public init(_ logicalId: String, network: PrivateNetwork, zones: Int? = nil) {
         vpcId = network.vpcId
-        securityGroup = SecurityGroup("\(logicalId)SecurityGroup") {
+        let securityGroup = SecurityGroup("\(logicalId)SecurityGroup") {
             $0.groupDescription = "Secrets Manager endpoint: HTTPS from the functions that are given a rule"
             $0.vpcId = network.vpcId
             $0.securityGroupEgress = [SecurityGroup.noOutboundTraffic]
         }
+        self.securityGroup = securityGroup
         endpoint = VPCEndpoint(logicalId) {
             $0.vpcId = network.vpcId
             $0.serviceName = .sub("com.amazonaws.${AWS::Region}.secretsmanager")
             $0.vpcEndpointType = "Interface"
             $0.privateDnsEnabled = true
             $0.subnetIds = zones.map { .list(network.subnets.prefix($0).map(\.ref)) } ?? network.subnetIds
-            $0.securityGroupIds = [.intrinsic(.getAtt("\(logicalId)SecurityGroup", attribute: "GroupId"))]
+            $0.securityGroupIds = [securityGroup.groupId]
         }
     }
 

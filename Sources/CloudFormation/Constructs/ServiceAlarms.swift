@@ -104,7 +104,6 @@ public struct ServiceAlarms: StackContent {
 
         let watches = Self.watches(thresholds, cluster: cluster, function: function)
         let names = Names(cluster: cluster.cluster.ref, function: function.function.ref, api: api.api.ref)
-        let topicRef = topic.ref
         alarms = watches.map { watch in
             Alarm("\(logicalId)\(watch.name)") {
                 $0.alarmDescription = .string(watch.title)
@@ -129,8 +128,8 @@ public struct ServiceAlarms: StackContent {
                 $0.threshold = .double(watch.threshold)
                 $0.comparisonOperator = .string(watch.comparison)
                 $0.treatMissingData = "notBreaching"
-                $0.alarmActions = [topicRef]
-                $0.okActions = [topicRef]
+                $0.alarmActions = [topic.ref]
+                $0.okActions = [topic.ref]
             }
         }
         dashboard = Dashboard("\(logicalId)Dashboard") {
