@@ -30,8 +30,10 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "YAML", dependencies: ["CYAML"]),
-        .target(name: "CloudFormation", dependencies: ["YAML", "JSONText"]),
-        .target(name: "SQLSchema", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // What the two DSLs (stacks and schema) share: where a declaration was written.
+        .target(name: "DSLCore"),
+        .target(name: "CloudFormation", dependencies: ["DSLCore", "YAML", "JSONText"]),
+        .target(name: "SQLSchema", dependencies: ["DSLCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "JSONText"),
         .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "YAML", "JSONText"]),
         // synth diff: template and schema diffs for review, replacement- and security-aware.

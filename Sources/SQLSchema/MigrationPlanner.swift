@@ -1,3 +1,5 @@
+import DSLCore
+
 /// Computes the migration from one declared schema to the next: the statements, their order, which
 /// ones run outside a transaction, and what is refused. Destructive steps need the declaration to
 /// acknowledge them (`Dropped`, `changingType(using:acknowledgingDataLoss:)`); steps that would

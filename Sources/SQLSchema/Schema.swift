@@ -1,3 +1,5 @@
+import DSLCore
+
 /// A PostgreSQL schema declared in Swift: extensions and tables with their columns, constraints and
 /// indexes. Rendered by `SchemaRenderer` into idempotent DDL; checked by `SchemaValidator`.
 public struct Schema: Sendable, Codable {
@@ -61,12 +63,6 @@ public struct Schema: Sendable, Codable {
     }
 
     public func table(_ name: String) -> Table? { tables.first { $0.name == name } }
-}
-
-public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var description: String { "\(file):\(line)" }
 }
 
 public struct Table: Sendable, Codable {

@@ -1,3 +1,5 @@
+import DSLCore
+
 /// An Aurora Serverless v2 PostgreSQL cluster with the Data API on, done the way careful engineers
 /// do it by hand: credentials generated into a Secrets Manager secret (never in the template) and
 /// attached to the cluster, storage and secret encrypted with a customer key, TLS enforced, IAM

@@ -1,3 +1,5 @@
+import DSLCore
+
 /// An API Gateway HTTP API in front of one function: every route needs a JWT from the issuer for
 /// the audience, reaches the function through a Lambda proxy integration (payload 2.0), and the
 /// `$default` stage writes access logs to an encrypted log group and throttles by default. The

@@ -1,3 +1,5 @@
+import DSLCore
+
 /// A VPC with private subnets only, one per availability zone, each with its own route table. No
 /// internet or NAT gateway: what runs here reaches AWS services through interface endpoints, and S3
 /// (when asked for) through a gateway endpoint on the private route tables, which costs nothing.

@@ -1,3 +1,5 @@
+import DSLCore
+
 /// Secrets Manager's hosted rotation of an Aurora cluster's secrets, on one schedule: the master
 /// user's on its own (single user), and the application role's alternating between the role and a
 /// clone of it (multi-user: the rotation signs in as the master user to change them, and

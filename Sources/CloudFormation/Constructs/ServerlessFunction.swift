@@ -1,3 +1,5 @@
+import DSLCore
+
 /// A Lambda function with what it always needs: an execution role with the basic execution policy,
 /// its own log group with a retention, environment encrypted with a customer key, reserved
 /// concurrency. `placement` decides the network: `.outsideVPC` writes no `VpcConfig` at all;

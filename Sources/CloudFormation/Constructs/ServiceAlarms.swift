@@ -1,3 +1,4 @@
+import DSLCore
 import JSONText
 
 /// Where a stage's alarms go off. Each is a stage setting (`stacks/Stages.swift`).

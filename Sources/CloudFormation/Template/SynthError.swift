@@ -23,14 +23,3 @@ public struct SynthErrors: Error, CustomStringConvertible, Sendable {
     public init(_ errors: [SynthError]) { self.errors = errors }
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 }
-
-/// Where a construct was declared, captured from `#fileID` and `#line`.
-public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public init(file: String, line: Int) {
-        self.file = file
-        self.line = line
-    }
-    public var description: String { "\(file):\(line)" }
-}
