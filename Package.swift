@@ -41,13 +41,16 @@ let package = Package(
         .target(name: "Templates", dependencies: ["YAML", "CloudFormation"]),
         // synth cost: the price table, cost models per resource type, estimates and their changes.
         .target(name: "CostEstimate", dependencies: ["Templates", "JSONText"]),
-        .target(name: "StackDiff", dependencies: ["YAML", "SynthCore", "SQLSchema", "CloudFormation", "JSONText", "Spawn", "Templates", "CostEstimate"]),
+        .target(name: "StackDiff", dependencies: ["YAML", "SynthCore", "SQLSchema", "CloudFormation", "JSONText", "Templates", "CostEstimate"]),
+        // Where synth diff's two sides come from: the stacks now, out/<stage>/, a git revision, two files.
+        // StackDiff itself only compares what it is given.
+        .target(name: "DiffSources", dependencies: ["StackDiff", "CloudFormation", "SynthCore", "SQLSchema", "CostEstimate", "YAML", "Spawn"]),
         // This project's own infrastructure and database schema, written with the DSLs.
         .target(name: "Stacks", dependencies: ["CloudFormation", "SQLSchema", "SynthCore", "CostEstimate"], path: "stacks"),
         .executableTarget(
             name: "synth",
             dependencies: [
-                "SynthCore", "Stacks", "StackDiff", "CostEstimate",
+                "SynthCore", "Stacks", "StackDiff", "DiffSources", "CostEstimate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -123,7 +126,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
         .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "SQLSchema", "YAML", "TestSupport"]),
-        .testTarget(name: "StackDiffTests", dependencies: ["StackDiff", "YAML", "Stacks", "SynthCore", "CloudFormation", "TestSupport"]),
+        .testTarget(name: "StackDiffTests", dependencies: ["StackDiff", "DiffSources", "YAML", "Stacks", "SynthCore", "CloudFormation", "TestSupport"]),
         .testTarget(name: "DeadlineTests", dependencies: ["Deadline"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
         .testTarget(name: "CostEstimateTests", dependencies: ["CostEstimate", "StackDiff", "Stacks", "YAML", "TestSupport"]),

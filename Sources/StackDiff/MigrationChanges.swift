@@ -15,7 +15,7 @@ public struct MigrationChange: Sendable, Equatable {
     public var rewritesHistory: Bool { change != .added }
 
     /// The migration files of both sides, keyed by path relative to the stage folder.
-    static func changes(old: [String: String], new: [String: String]) -> [MigrationChange] {
+    public static func changes(old: [String: String], new: [String: String]) -> [MigrationChange] {
         let prefix = StageSchema.directory + "/"
         func migrations(_ files: [String: String]) -> [String: String] {
             files.filter { $0.key.hasPrefix(prefix) && $0.key.hasSuffix(".sql") }

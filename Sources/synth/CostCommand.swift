@@ -1,6 +1,7 @@
 import ArgumentParser
 import CloudFormation
 import CostEstimate
+import DiffSources
 import StackDiff
 import Stacks
 import SynthCore

@@ -6,6 +6,7 @@ import Darwin
 import ArgumentParser
 import CloudFormation
 import CostEstimate
+import DiffSources
 import StackDiff
 import Stacks
 import SynthCore

@@ -5,6 +5,7 @@ import Stacks
 import SynthCore
 import Testing
 import TestSupport
+@testable import DiffSources
 @testable import StackDiff
 
 @Suite(.timeLimit(.minutes(5))) struct DiffInputsTests {

@@ -7,6 +7,7 @@ import CloudFormation
 import CostEstimate
 import SQLSchema
 import Spawn
+import StackDiff
 import SynthCore
 import YAML
 
