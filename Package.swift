@@ -121,7 +121,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "data-api-local",
-            dependencies: ["DataAPILocal", "AWSServices", "Stacks", "Spawn", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            // Names the runtime's environment variables from the generated contract (no Stacks, so no libyaml).
+            dependencies: ["DataAPILocal", "AWSServices", "ChatRuntime", "Spawn", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),

@@ -1,11 +1,11 @@
 import AWSServices
 import AWSSigV4
 import ArgumentParser
+import ChatRuntime
 import DataAPILocal
 import Foundation
 import Logging
 import Spawn
-import Stacks
 
 @main
 struct DataAPILocalCommand: AsyncParsableCommand {
@@ -89,11 +89,11 @@ struct DataAPILocalCommand: AsyncParsableCommand {
     /// What a runtime (or the AWS CLI) needs to use this endpoint.
     func printEnvironment(database: DatabaseURL) {
         let lines = [
-            "\(RuntimeEnvironment.backendType)=\(DatabaseBackend.dataAPI.rawValue)",
-            "\(RuntimeEnvironment.dataAPIEndpoint)=http://\(host):\(port)",
-            "\(RuntimeEnvironment.clusterArn)=\(resourceArn ?? "arn:aws:rds:us-east-1:000000000000:cluster:local")",
-            "\(RuntimeEnvironment.secretArn)=\(secretArn ?? "arn:aws:secretsmanager:us-east-1:000000000000:secret:local")",
-            "\(RuntimeEnvironment.databaseName)=\(database.database)",
+            "\(ChatContract.Environment.backendType)=\(ChatContract.Backend.dataAPI)",
+            "\(ChatContract.Environment.dataAPIEndpoint)=http://\(host):\(port)",
+            "\(ChatContract.Environment.clusterArn)=\(resourceArn ?? "arn:aws:rds:us-east-1:000000000000:cluster:local")",
+            "\(ChatContract.Environment.secretArn)=\(secretArn ?? "arn:aws:secretsmanager:us-east-1:000000000000:secret:local")",
+            "\(ChatContract.Environment.databaseName)=\(database.database)",
             "AWS_REGION=us-east-1",
             "AWS_ACCESS_KEY_ID=\(accessKeyId)",
             "AWS_SECRET_ACCESS_KEY=\(secretAccessKey)",
