@@ -42,3 +42,12 @@ struct ResultRow {
         .unsupportedValue("\(what): column \(index + 1) (\(column)) should be \(expected) but is \(values[index])")
     }
 }
+
+extension SQLResult {
+    /// The one row a query that always returns one (an aggregate, a scalar) returned; none is an
+    /// error naming `what`, not a default value.
+    func onlyRow(_ what: String) throws -> ResultRow {
+        guard let values = rows.first else { throw SQLExecutionError.unsupportedValue("\(what): the query returned no row") }
+        return ResultRow(values, what)
+    }
+}

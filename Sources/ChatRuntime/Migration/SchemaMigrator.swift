@@ -133,7 +133,7 @@ public struct SchemaMigrator: Sendable {
             for build in builds {
                 let rows = try await executor.execute(SQLStatement(
                     "SELECT coalesce((SELECT greatest(reltuples, 0)::int8 FROM pg_catalog.pg_class WHERE oid = to_regclass(:table)), 0)",
-                    ["table": .text(build.table)])).rows.first?.first?.int ?? 0
+                    ["table": .text(build.table)])).onlyRow("size of \(build.table)").int(0, "reltuples")
                 parts.append("\(build.index) on \(build.table) (about \(rows) rows)")
             }
             line += (resuming ? "" : ", then ") + "builds " + parts.joined(separator: ", ") + " concurrently"

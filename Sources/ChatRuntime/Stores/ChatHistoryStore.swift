@@ -100,7 +100,7 @@ public struct ChatHistoryStore: Sendable {
                   SELECT \(History.seq) FROM \(History.table) WHERE \(History.conversationId) = :conversation
                   ORDER BY \(History.seq) DESC LIMIT :newest) AS newest
                 """, ["conversation": conversation, "newest": .int(Int64(newest))]))
-            after = start.rows.first?.first?.int ?? 0
+            after = try start.onlyRow("start of the newest messages").int(0, "seq")
         }
         var messages: [StoredMessage] = []
         var pageSize = 500
