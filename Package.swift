@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "synth",
             dependencies: [
-                "SynthCore", "Stacks", "StackDiff", "DiffSources", "CostEstimate",
+                "SynthCore", "Stacks", "StackDiff", "DiffSources", "CostEstimate", "CommandLineExit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +64,8 @@ let package = Package(
         .target(name: "PostgresTimeLimits", dependencies: ["Deadline", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Runs child programs (git, psql, scripts) with posix_spawn, a time limit and no run loop.
         .target(name: "Spawn"),
+        // The exit-code table every command shares: 0 success, 1 findings, 2 usage or input errors.
+        .target(name: "CommandLineExit", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Calls to AWS services other than the Data API (Secrets Manager), shared by the runtime and data-api-local.
         .target(name: "AWSServices", dependencies: ["AWSSigV4", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
@@ -105,7 +107,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "chat-store",
-            dependencies: ["ChatRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ChatRuntime", "CommandLineExit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "chat-bench", dependencies: ["ChatRuntime", "DataAPILocal", "AWSSigV4"]),
         .executableTarget(name: "search-bench", dependencies: ["ChatRuntime"]),
@@ -122,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "data-api-local",
             // Names the runtime's environment variables from the generated contract (no Stacks, so no libyaml).
-            dependencies: ["DataAPILocal", "AWSServices", "ChatRuntime", "Spawn", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DataAPILocal", "AWSServices", "ChatRuntime", "CommandLineExit", "Spawn", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatRuntime
+import CommandLineExit
 import Foundation
 import Logging
 
@@ -18,6 +19,9 @@ struct ChatStoreCommand: AsyncParsableCommand {
         subcommands: [Migrate.self, Reembed.self, Append.self, History.self, UpsertConversation.self, DeleteConversation.self,
                       UpsertBot.self, DeleteBot.self, SearchBots.self, IndexConversation.self, SearchConversations.self, Sync.self]
     )
+
+    /// The project's exit-code table (`UsageExitStatus`), with `migrate`'s 3 and 4 above it.
+    static func main() async { await mainExitingTwoOnUsageErrors() }
 }
 
 /// Opens the database the environment describes; prints configuration errors naming the variable.

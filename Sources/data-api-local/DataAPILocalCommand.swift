@@ -2,6 +2,7 @@ import AWSServices
 import AWSSigV4
 import ArgumentParser
 import ChatRuntime
+import CommandLineExit
 import DataAPILocal
 import Foundation
 import Logging
@@ -19,6 +20,9 @@ struct DataAPILocalCommand: AsyncParsableCommand {
             applies out/<stage>/schema.sql, and stops it on exit.
             """
     )
+
+    /// The project's exit-code table (`UsageExitStatus`).
+    static func main() async { await mainExitingTwoOnUsageErrors() }
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import ArgumentParser
 import CloudFormation
+import CommandLineExit
 import CostEstimate
 import DiffSources
 import StackDiff
@@ -20,24 +21,9 @@ struct Synth: ParsableCommand {
         defaultSubcommand: Generate.self
     )
 
-    /// One exit-code table for every command: 0 success, 1 findings (stale files, synth errors, what
-    /// `--fail-on` names), 2 usage or input errors. argument-parser's own usage errors (64) become 2.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                printError(fullMessage(for: error))
-                #if canImport(Glibc)
-                Glibc.exit(2)
-                #else
-                Darwin.exit(2)
-                #endif
-            }
-            exit(withError: error)
-        }
-    }
+    /// The project's exit-code table (`UsageExitStatus`): 0 success, 1 findings (stale files, synth
+    /// errors, what `--fail-on` names), 2 usage or input errors.
+    static func main() { mainExitingTwoOnUsageErrors() }
 }
 
 extension DiffReport.FailOn: ExpressibleByArgument {}

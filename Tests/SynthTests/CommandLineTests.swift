@@ -35,6 +35,22 @@ import TestSupport
         #expect(result.output.contains(named), "\(result.output)")
     }
 
+    /// The other commands share the table: argument-parser's usage errors exit 2, not its own 64.
+    @Test(arguments: [
+        ("chat-store", ["--no-such-flag"], "--no-such-flag"),
+        ("chat-store", ["search-bots"], "Missing expected argument"),
+        ("data-api-local", ["--port", "eighty"], "--port"),
+    ])
+    func theOtherCommandsExitTwoOnUsageErrors(_ command: String, _ arguments: [String], _ named: String) throws {
+        let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/" + command)
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw CommandLineFailure(description: "\(binary.path) is missing: run `swift build` before `swift test`")
+        }
+        let result = try runProgram(binary, arguments)
+        #expect(result.status == 2, "\(command) \(arguments): \(result.status) \(result.output)")
+        #expect(result.output.contains(named), "\(result.output)")
+    }
+
     @Test(arguments: [[], ["generate"], ["list"], ["check"]])
     func everyCommandHasHelp(_ command: [String]) throws {
         let result = try Self.run(command + ["--help"])
