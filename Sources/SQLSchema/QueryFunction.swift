@@ -1,5 +1,5 @@
-/// A SQL function that runs one query over the schema's tables under planner and extension settings
-/// of its own. A statement cannot change how it is itself planned; a function's `SET` clauses hold
+/// A SQL function that runs a query over the schema's tables (after any statements that prepare it)
+/// under planner and extension settings of its own. A statement cannot change how it is itself planned; a function's `SET` clauses hold
 /// while its query is planned and run, and only then, so a search can walk an index the planner would
 /// otherwise pass over, or search it deeper, over any connection (the Data API included) without a
 /// transaction for `SET LOCAL`. Created after the tables, since PostgreSQL checks the body against them.
@@ -45,7 +45,7 @@ public struct QueryFunction: Sendable, Codable, Equatable {
     /// Argument types as `DROP FUNCTION` and the catalog name them.
     var signature: String { "\(name)(\(arguments.map { "\($0.name) \($0.type)" }.joined(separator: ", ")))" }
 
-    /// `STABLE`: it reads the tables and changes nothing. Not `STRICT`, whose NULL shortcut would skip the settings' point.
+    /// `STABLE`: it reads the tables and changes nothing.
     var statement: String {
         let settings = settings.map { " SET \($0.name) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }.joined()
         return "CREATE OR REPLACE FUNCTION public.\(Identifier.quoted(name))(\(arguments.map { "\($0.name) \($0.type)" }.joined(separator: ", "))) "
@@ -56,7 +56,4 @@ public struct QueryFunction: Sendable, Codable, Equatable {
     var dropStatement: String {
         "DROP FUNCTION IF EXISTS public.\(Identifier.quoted(name))(\(arguments.map(\.type).joined(separator: ", ")))"
     }
-
-    /// A call of the function, as a query's `FROM` names it.
-    public func call(_ arguments: String...) -> String { "public.\(Identifier.quoted(name))(\(arguments.joined(separator: ", ")))" }
 }

@@ -20,6 +20,19 @@ import Testing
         #expect(found == [#"index "bots_owner_idx" on bots: names column "owner_id", which bots does not have"#])
     }
 
+    /// A query function's name, argument and settings are checked as the catalog and PostgreSQL will read them.
+    @Test func queryFunctionsWithABadArgumentOrSetting() {
+        var schema = Schema(extensions: ["vector"]) { Table("bots") { Column("id", .text).primaryKey() } }
+        schema.queryFunctions = [QueryFunction("Nearest", arguments: [.init("query", "vector(1024)")], returns: "TABLE (id text)",
+                                               settings: [.init("hnsw.ef_search; DROP", "1")], body: "SELECT id FROM bots")]
+        let found = SchemaValidator.problems(in: schema).map(\.description)
+        #expect(found == [
+            #"function "Nearest": must be a plain lower-case name"#,
+            #"function "Nearest": argument query vector(1024): give a plain lower-case name and a type without modifiers (vector, not vector(1024))"#,
+            #"function "Nearest": setting hnsw.ef_search; DROP is no configuration parameter name"#,
+        ], "\(found)")
+    }
+
     @Test(arguments: [0, -3, 16_001])
     func dimensionOutsideWhatPgvectorStores(dimension: Int) {
         let found = problems { Table("bots") { Column("embedding", .vector(dimension: dimension)) } }
