@@ -22,9 +22,9 @@ public enum ChatSchema {
     /// How many grows with the graph, one for every 25 bots in it, from 100 to 400: recall at a fixed
     /// depth falls as a graph grows, and each candidate costs a distance. In search-bench, 400 takes
     /// the recall@10 at 20,000 public bots from 0.73 to 0.99; at 1,000, 100 keeps it at 0.998 in 2 ms,
-    /// where 400 took 3.4 ms. (A fixed 300 from migration 6 on dev, 5 on
-    /// staging and prod; a fixed 400 from migration 7 and 6.) The graph's size is its index's row
-    /// estimate, which PostgreSQL keeps up to date; while the index is missing (a rebuild), 100.
+    /// where 400 took 3.4 ms. (A fixed 300 from migration 6 on dev, 5 on staging and prod; a fixed
+    /// 400 from migration 7 and 6.) The graph's size is its index's row estimate, which PostgreSQL
+    /// keeps up to date; while the index is missing (a rebuild), 100.
     static func nearestBots(embedding: ColumnType) -> [QueryFunction] {
         let type = SchemaRenderer.typeName(embedding).prefix { $0 != "(" }
         let graphs = [("nearest_public_bots", publicBots, "bot_vectors_public_embedding_idx"),
@@ -111,7 +111,7 @@ public enum ChatSchema {
                 // older record delivered late never overwrites a newer one (NULL: written by a backfill).
                 Column("source_sequence", .numeric)
                 Check("bot_vectors_visibility_check", "visibility IN (\(visibilities.map { "'\($0)'" }.joined(separator: ", ")))")
-                // Two graphs, public bots and the others, each walked by its function below: a search
+                // Two graphs, public bots and the others, each walked by its function (`nearestBots`): a search
                 // that may see only a few of the bots finds the nearest public ones without filtering a
                 // whole graph's candidates, and admins search both. (Until migration 6 on dev, 5 on
                 // staging and prod, the second graph held every bot, and the planner took it, filtered,
@@ -120,7 +120,7 @@ public enum ChatSchema {
                 // with a recall of about 0.98, where the default graph reached 0.91.
                 Index("bot_vectors_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64), where: nonpublicBots)
                 Index("bot_vectors_public_embedding_idx", .hnsw("embedding", .cosine, m: 24, efConstruction: 256), where: publicBots)
-                titleTrigrams("bot_vectors_public_title_trgm_idx", where: "visibility = 'public'")
+                titleTrigrams("bot_vectors_public_title_trgm_idx", where: publicBots)
                 Index("bot_vectors_tsv_idx", .fullText("tsv"))
                 titleTrigrams("bot_vectors_title_trgm_idx")
                 Index.btree("bot_vectors_owner_idx", "owner_id")
