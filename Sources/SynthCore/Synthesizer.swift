@@ -45,10 +45,8 @@ public struct Synthesizer: Sendable {
 
     public var stageNames: [String] { app.stages.map(\.name) }
 
-    public func stage(named name: String) throws(SynthCommandError) -> StageDefinition {
-        guard let stage = app.stage(named: name) else {
-            throw SynthCommandError("unknown stage \"\(name)\"; known stages: \(stageNames.joined(separator: ", "))")
-        }
+    public func stage(named name: String) throws(UnknownStage) -> StageDefinition {
+        guard let stage = app.stage(named: name) else { throw UnknownStage(name: name, known: stageNames) }
         return stage
     }
 
@@ -222,7 +220,9 @@ public struct StaleFile: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(path): \(reason.rawValue)" }
 }
 
-public struct SynthCommandError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+/// A stage name the app does not define (the CLI reports it as a usage error).
+public struct UnknownStage: Error, CustomStringConvertible, Sendable {
+    public var name: String
+    public var known: [String]
+    public var description: String { "unknown stage \"\(name)\"; known stages: \(known.joined(separator: ", "))" }
 }

@@ -61,6 +61,8 @@ func largeStack(count: Int, changingEvery groups: Int? = nil) -> Stack {
     }
 }
 
+struct BenchFailure: Error, CustomStringConvertible { var description: String }
+
 let synthesizer = Synthesizer(project: chatProject)
 print("synth benchmarks (\(ProcessInfo.processInfo.processorCount) cores)")
 try measure("all stages in-process (synthesize + render)", iterations: 200, target: 10) {
@@ -113,11 +115,11 @@ if FileManager.default.isExecutableFile(atPath: synthBinary.path) {
     // posix_spawn (Spawn), not Foundation's Process, which adds tens of milliseconds of its own per launch.
     try measure("`synth --all` process (start-up included)", iterations: 30, target: 20) {
         let status = try ChildProcess.run(synthBinary.path, ["--all", "--output-dir", output], standardOutput: false).status
-        guard status == 0 else { throw SynthCommandError("synth --all exited \(status)") }
+        guard status == 0 else { throw BenchFailure(description: "synth --all exited \(status)") }
     }
     try measure("`synth cost --all` process (start-up included)", iterations: 30, target: 50) {
         let status = try ChildProcess.run(synthBinary.path, ["cost", "--all"], standardOutput: false).status
-        guard status == 0 else { throw SynthCommandError("synth cost --all exited \(status)") }
+        guard status == 0 else { throw BenchFailure(description: "synth cost --all exited \(status)") }
     }
 } else {
     print("`synth --all` process: \(synthBinary.path) not built; run `swift build -c release --product synth` first")

@@ -192,7 +192,7 @@ func reported<T>(_ body: () throws -> T) throws -> T {
     } catch let errors as SynthErrors {
         for error in errors.errors { printError("error: \(error)") }
         throw ExitCode.failure
-    } catch let error as SynthCommandError {
+    } catch let error as UnknownStage {
         printError("error: \(error)")
         throw ExitCode(2)
     }
