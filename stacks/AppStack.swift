@@ -34,14 +34,14 @@ public struct AppStack {
                 Field(RuntimeEnvironment.functionRole, .string(role)),
                 Field(RuntimeEnvironment.stage, .string(stage.name)),
                 Field(RuntimeEnvironment.backendType, .string(stage.backend.rawValue)),
-                Field(RuntimeEnvironment.clusterArn, cluster.arn),
-                Field(RuntimeEnvironment.secretArn, cluster.secret(of: user).ref),
+                Field(RuntimeEnvironment.clusterArn, cluster.arn.value),
+                Field(RuntimeEnvironment.secretArn, cluster.secret(of: user).ref.value),
                 Field(RuntimeEnvironment.databaseName, .string(DatabaseStack.databaseName)),
             ]
-            if user == .master { variables.append(Field(RuntimeEnvironment.applicationSecretArn, cluster.secret(of: .application).ref)) }
+            if user == .master { variables.append(Field(RuntimeEnvironment.applicationSecretArn, cluster.secret(of: .application).ref.value)) }
             if stage.backend == .postgres {
-                variables.append(Field(RuntimeEnvironment.host, cluster.endpointAddress))
-                variables.append(Field(RuntimeEnvironment.port, cluster.endpointPort))
+                variables.append(Field(RuntimeEnvironment.host, cluster.endpointAddress.value))
+                variables.append(Field(RuntimeEnvironment.port, cluster.endpointPort.value))
             }
             return variables
         }
@@ -101,14 +101,14 @@ public struct AppStack {
                                       everyDays: stage.secretRotationDays, after: [schema])
 
         let api = AuthenticatedHTTPAPI("ChatApi", AuthenticatedHTTPAPI.Settings(
-            routes: ChatRoutes.all, issuer: issuer.ref, audience: audience.ref,
+            routes: ChatRoutes.all, issuer: issuer.ref, audience: audience.listRef,
             throttlingBurstLimit: stage.throttling.burstLimit, throttlingRateLimit: stage.throttling.requestsPerSecond,
             logRetentionDays: stage.logRetentionDays), function: function.function, key: key)
 
         // Applies Bedrock Chat's stream records; it costs nothing until a stream ARN is given.
         var syncSettings = settings("Applies Bedrock Chat's DynamoDB stream records to the search tables (\(stage.backend.rawValue))", role: "sync",
                                     signingInAs: .application, reservedConcurrency: stage.streamSync.reservedConcurrency)
-        syncSettings.environment.append(Field(RuntimeEnvironment.largeMessageBucket, bedrockChat.largeMessageBucket.ref))
+        syncSettings.environment.append(Field(RuntimeEnvironment.largeMessageBucket, bedrockChat.largeMessageBucket.ref.value))
         syncSettings.timeoutSeconds = 120
         syncSettings.invokedBy = .eventSourceMappings
         let sync = ServerlessFunction("StreamSyncFunction", syncSettings, placement: placement, key: key) { grant($0, as: .application) }.dependsOn(schema)

@@ -37,13 +37,13 @@ struct BedrockChatSources {
     }
 
     /// The parameters' values where a condition holds, for lists of ARNs.
-    func whereGiven(_ pairs: [(ConditionDeclaration, Value)]) -> [Value] {
+    func whereGiven(_ pairs: [(ConditionDeclaration, Typed<String>)]) -> [Typed<String>] {
         pairs.map { .if($0.0, $0.1, else: .noValue) }
     }
 
-    var largeMessageObjects: Value { .sub("arn:${AWS::Partition}:s3:::${\(largeMessageBucket.name)}/*") }
+    var largeMessageObjects: Typed<String> { .sub("arn:${AWS::Partition}:s3:::${\(largeMessageBucket.name)}/*") }
 
-    func tableArn(_ table: Parameter) -> Value {
+    func tableArn(_ table: Parameter) -> Typed<String> {
         .sub("arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${\(table.name)}")
     }
 
@@ -61,13 +61,16 @@ struct BedrockChatSources {
             $0.alarmDescription = "Stream records Bedrock Chat's sync gave up on are waiting in the StreamSyncFailures queue"
             $0.namespace = "AWS/SQS"
             $0.metricName = "ApproximateNumberOfMessagesVisible"
-            $0.dimensions = [["Name": "QueueName", "Value": deadLetters.queueName]]
-            $0.statistic = "Maximum"
+            $0.dimensions = [.init {
+                $0.name = "QueueName"
+                $0.valueProperty = deadLetters.queueNameAttribute
+            }]
+            $0.statistic = .maximum
             $0.period = .int(300)
             $0.evaluationPeriods = .int(1)
-            $0.threshold = .int(0)
-            $0.comparisonOperator = "GreaterThanThreshold"
-            $0.treatMissingData = "notBreaching"
+            $0.threshold = 0
+            $0.comparisonOperator = .greaterThanThreshold
+            $0.treatMissingData = .notBreaching
             $0.alarmActions = [alarmTopic.ref]
             $0.okActions = [alarmTopic.ref]
         }.condition(hasStream)
@@ -83,8 +86,8 @@ struct BedrockChatSources {
                 $0.maximumRetryAttempts = .int(settings.maximumRetryAttempts)
                 // One batch at a time per shard keeps a shard's records in order.
                 $0.parallelizationFactor = 1
-                $0.functionResponseTypes = ["ReportBatchItemFailures"]
-                $0.destinationConfig = ["OnFailure": ["Destination": deadLetters.arn]]
+                $0.functionResponseTypes = [.reportBatchItemFailures]
+                $0.destinationConfig = .init { $0.onFailure = .init { $0.destination = deadLetters.arn } }
             }.condition(condition).dependsOn(streamAccess(function, deadLetters: deadLetters, key: key))
         }
         let backfillPolicy = ManagedPolicy("BackfillPolicy") {
@@ -112,10 +115,10 @@ struct BedrockChatSources {
             streamAccess(function, deadLetters: deadLetters, key: key)
             Policy("StreamSyncLargeMessageReads") {
                 $0.policyName = "large-message-reads"
-                $0.roles = [function.role.ref]
                 $0.policyDocument = PolicyDocument {
                     Statement(sid: "ReadLargeMessageMaps", actions: ["s3:GetObject"], resources: [largeMessageObjects])
                 }
+                $0.roles = [function.role.ref]
             }.condition(hasLargeMessageBucket)
             mappings
             backfillPolicy
@@ -129,13 +132,13 @@ struct BedrockChatSources {
     func streamAccess(_ function: ServerlessFunction, deadLetters: Queue, key: EncryptionKey) -> Policy {
         Policy("StreamSyncStreamAccess") {
             $0.policyName = "stream-access"
-            $0.roles = [function.role.ref]
             $0.policyDocument = PolicyDocument {
                 Statement(sid: "ReadStreams", actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
                           resources: whereGiven([(hasBotStream, botStream.ref), (hasConversationStream, conversationStream.ref)]))
                 Statement(sid: "SendFailures", actions: ["sqs:SendMessage"], resources: [deadLetters.arn])
                 Statement(sid: "EncryptFailures", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [key.arn])
             }
+            $0.roles = [function.role.ref]
         }.condition(hasStream)
     }
 }

@@ -36,23 +36,25 @@ func measure(_ label: String, iterations: Int, target: Double, _ body: () throws
 func largeStack(count: Int, changingEvery groups: Int? = nil) -> Stack {
     Stack("large", description: "\(count) generated resources") {
         for index in 0..<(count / 4) {
-            Role("Role\(index)") {
+            // In every `groups`-th group of four resources the log group and the security group change:
+            // 5 gives the 10% of resources the diff benchmark changes.
+            let changed = groups.map { index % $0 == 0 } ?? false
+            let role = Role("Role\(index)") {
                 $0.assumeRolePolicyDocument = PolicyDocument {
                     Statement(principal: Statement.service("lambda.amazonaws.com"), actions: ["sts:AssumeRole"])
                 }
                 $0.managedPolicyArns = [Role.managedPolicy("service-role/AWSLambdaBasicExecutionRole")]
             }
+            let logs = LogGroup("Logs\(index)") { $0.retentionInDays = changed ? 30 : 14 }.retention(onDelete: .delete)
+            role
             Policy("Policy\(index)") {
                 $0.policyName = .string("policy-\(index)")
-                $0.roles = [.intrinsic(.ref("Role\(index)"))]
                 $0.policyDocument = PolicyDocument {
-                    Statement(sid: "Logs", actions: ["logs:PutLogEvents"], resources: [.intrinsic(.getAtt("Logs\(index)", attribute: "Arn"))])
+                    Statement(sid: "Logs", actions: ["logs:PutLogEvents"], resources: [logs.arn])
                 }
+                $0.roles = [role.ref]
             }
-            // In every `groups`-th group of four resources the log group and the security group change:
-            // 5 gives the 10% of resources the diff benchmark changes.
-            let changed = groups.map { index % $0 == 0 } ?? false
-            LogGroup("Logs\(index)") { $0.retentionInDays = changed ? 30 : 14 }.retention(onDelete: .delete)
+            logs
             SecurityGroup("Group\(index)") {
                 $0.groupDescription = .sub("group \(index) of ${AWS::StackName}\(changed ? " (renamed)" : "")")
                 $0.tags = ["Name": .string("group-\(index)"), "Index": .string(String(index))]

@@ -78,14 +78,14 @@ import Testing
             guard case .object(let fields)? = value else { return nil }
             return fields.first { $0.key == key }?.value
         }
-        let master = rotation.masterSchedule.hostedRotationLambda
+        let master = rotation.masterSchedule.hostedRotationLambda?.value
         #expect(field(master, "RotationType") == "PostgreSQLSingleUser" && field(master, "MasterSecretArn") == nil)
         #expect(rotation.masterSchedule.secretId == withApplication.secretArn)
         let application = try #require(rotation.applicationSchedule)
         #expect(application.secretId == withApplication.applicationSecret?.ref)
-        #expect(field(application.hostedRotationLambda, "RotationType") == "PostgreSQLMultiUser")
-        #expect(field(application.hostedRotationLambda, "MasterSecretArn") == withApplication.secretArn)
-        #expect(field(application.rotationRules, "AutomaticallyAfterDays") == 30)
+        #expect(field(application.hostedRotationLambda?.value, "RotationType") == "PostgreSQLMultiUser")
+        #expect(field(application.hostedRotationLambda?.value, "MasterSecretArn") == withApplication.secretArn.value)
+        #expect(field(application.rotationRules?.value, "AutomaticallyAfterDays") == 30)
         // The first rotation runs at once: after the role exists and the network path is in place.
         for schedule in [rotation.masterSchedule, application] {
             #expect(Set(schedule.attributes.dependsOn) == Set(["ChatSchema", "SecretsEndpoint"] + rotation.ingress.map(\.logicalId) + rotation.egress.map(\.logicalId)))
@@ -110,7 +110,7 @@ import Testing
         thresholds.capacityAtMaximumMinutes = 7
         thresholds.cpuUtilizationPercent = 0
         thresholds.durationFractionOfTimeout = 1.5
-        let api = AuthenticatedHTTPAPI("Api", AuthenticatedHTTPAPI.Settings(routes: ["GET /x"], issuer: "https://issuer", audience: "a",
+        let api = AuthenticatedHTTPAPI("Api", AuthenticatedHTTPAPI.Settings(routes: ["GET /x"], issuer: "https://issuer", audience: ["a"],
             throttlingBurstLimit: 1, throttlingRateLimit: 1, logRetentionDays: 7), function: fn.function, key: EncryptionKey("K", description: "k", alias: "alias/k"))
         let alarms = ServiceAlarms("Alarms", thresholds: thresholds, cluster: cluster, function: fn, api: api, key: EncryptionKey("K", description: "k", alias: "alias/k"))
         #expect(Set(alarms.diagnostics.map(\.message)) == [
@@ -124,7 +124,7 @@ import Testing
         let properties = cluster.cluster.properties
         func property(_ key: String) -> Value? { properties.first { $0.key == key }?.value }
         #expect(property("DatabaseInsightsMode") == "standard" && property("PerformanceInsightsEnabled") == true)
-        #expect(property("PerformanceInsightsKmsKeyId") == cluster.key.arn && property("PerformanceInsightsRetentionPeriod") == 7)
+        #expect(property("PerformanceInsightsKmsKeyId") == cluster.key.arn.value && property("PerformanceInsightsRetentionPeriod") == 7)
         // Instances mirror the cluster's settings, which is no retired use: synth warns only of
         // Performance Insights on an instance whose cluster has no Database Insights.
         #expect(cluster.instances.allSatisfy { instance in
@@ -194,14 +194,14 @@ import Testing
         #expect(function.function.properties.contains { $0.key == "VpcConfig" })
         let ingress = try #require(function.ingress.first)
         let properties = Dictionary(uniqueKeysWithValues: ingress.properties.map { ($0.key, $0.value) })
-        #expect(properties["GroupId"] == cluster.securityGroupId)
-        #expect(properties["SourceSecurityGroupId"] == function.securityGroup?.groupId)
+        #expect(properties["GroupId"] == cluster.securityGroupId.value)
+        #expect(properties["SourceSecurityGroupId"] == function.securityGroup?.groupId.value)
         #expect(properties["FromPort"] == 5432 && properties["ToPort"] == 5432)
         #expect(properties["CidrIp"] == nil)
         #expect(endpoint.endpoint.properties.contains { $0.key == "ServiceName" && $0.value == .sub("com.amazonaws.${AWS::Region}.secretsmanager") })
         #expect(function.role.properties.contains { field in
             guard field.key == "ManagedPolicyArns", case .list(let arns) = field.value else { return false }
-            return arns.contains(Role.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole"))
+            return arns.contains(Role.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole").value)
         })
     }
 
@@ -216,8 +216,8 @@ import Testing
                 guard case .resource(let resource) = element else { return false }
                 return resource.resourceType == "AWS::EC2::VPCEndpoint"
             })
-            let rule = try #require(function.ingress.first { property($0, "GroupId") == endpoint.securityGroup.groupId })
-            #expect(property(rule, "SourceSecurityGroupId") == function.securityGroup?.groupId && property(rule, "FromPort") == 443)
+            let rule = try #require(function.ingress.first { property($0, "GroupId") == endpoint.securityGroup.groupId.value })
+            #expect(property(rule, "SourceSecurityGroupId") == function.securityGroup?.groupId.value && property(rule, "FromPort") == 443)
             // Invoked before its egress and ingress exist, it could not read its secret.
             let needed = Set([endpoint.endpoint.logicalId] + function.egress.map(\.logicalId) + function.ingress.map(\.logicalId))
             #expect(needed.isSubset(of: Set(function.function.attributes.dependsOn)))
@@ -232,7 +232,7 @@ import Testing
         let network = PrivateNetwork("Network", cidr: "10.0.0.0/16", zones: 2, s3Access: .customResourceResponses)
         let gateway = try #require(network.s3Endpoint)
         #expect(property(gateway, "VpcEndpointType") == "Gateway")
-        #expect(property(gateway, "RouteTableIds") == .list(network.routeTables.map(\.ref)))
+        #expect(property(gateway, "RouteTableIds") == .list(network.routeTables.map(\.ref.value)))
         let statements = try #require(gateway.policyDocument?.statements)
         #expect(statements.flatMap(\.actions) == ["s3:PutObject"])
         let migrator = function(.inVPC(network, databases: [cluster], secrets: SecretsManagerEndpoint("Endpoint", network: network)),

@@ -9,7 +9,7 @@ import Testing
     @Test func aReferenceToAMissingResourceNamesItAndSuggestsTheClosest() {
         let messages = errors {
             Role("AppRole")
-            Policy("P") { $0.roles = [.intrinsic(.ref("ApRole"))] }
+            Policy("P") { $0.roles = [Typed(unchecked: .intrinsic(.ref("ApRole")))] }
         }
         #expect(messages == [#"stack "test": resource "P": Ref ApRole refers to no resource, parameter or pseudo parameter named "ApRole"; did you mean "AppRole"?"#])
     }
@@ -19,8 +19,8 @@ import Testing
         let messages = errors {
             parameter
             Function("Fn") {
-                $0.role = .intrinsic(.getAtt("Missing", attribute: "Arn"))
-                $0.code = ["S3Bucket": .intrinsic(.getAtt("Bucket", attribute: "Arn"))]
+                $0.role = Typed(unchecked: .intrinsic(.getAtt("Missing", attribute: "Arn")))
+                $0.code = .init { $0.s3Bucket = Typed(unchecked: .intrinsic(.getAtt("Bucket", attribute: "Arn"))) }
             }
         }
         #expect(messages.count == 2)
@@ -49,7 +49,7 @@ import Testing
         let isProd = ConditionDeclaration("IsProd", .equals("a", "b"))
         let messages = errors {
             Role("A").condition(isProd)
-            Role("B") { $0.description = .findInMap("Nope", "x", "y") }.dependsOn(Role("Ghost"))
+            Role("B") { $0.description = .findInMap(MappingDeclaration("Nope", []), "x", "y") }.dependsOn(Role("Ghost"))
         }
         #expect(messages.contains(#"stack "test": resource "A": condition "IsProd" is not declared"#))
         #expect(messages.contains { $0.contains(#"mapping "Nope" is not declared"#) })
@@ -74,8 +74,8 @@ import Testing
             let role = Role("SharedRole")
             let consumer = Stack("consumer", description: "c") {
                 Policy("P") {
-                    $0.roles = [role.ref]
                     $0.policyName = .sub("p-${SharedRole.Arn}-${AWS::Region}")
+                    $0.roles = [role.ref]
                 }
             }
             return [consumer, Stack("producer", description: "p") { role }]
@@ -87,7 +87,7 @@ import Testing
         #expect(policy.properties.first { $0.key == "PolicyName" }?.value
             == .sub("p-${SharedRoleArn}-${AWS::Region}", [Field("SharedRoleArn", .importValue("demo-test-producer-SharedRole-Arn"))]))
         let outputs = stacks[0].template.outputs
-        // In the order the consumer's properties use them (PolicyName comes before Roles).
+        // In the order the consumer's properties use them (PolicyName is set before Roles).
         #expect(outputs.map(\.name) == ["ExportSharedRoleArn", "ExportSharedRole"])
         #expect(outputs.map(\.exportName) == [.string("demo-test-producer-SharedRole-Arn"), .string("demo-test-producer-SharedRole")])
     }
@@ -95,8 +95,8 @@ import Testing
     @Test func aCycleBetweenStacksIsAnError() {
         #expect {
             _ = try StageSynthesizer.synthesize(app: Self.app, stage: Self.stage {
-                let a = Role("RoleA") { $0.description = .intrinsic(.ref("RoleB")) }
-                let b = Role("RoleB") { $0.description = .intrinsic(.ref("RoleA")) }
+                let a = Role("RoleA") { $0.description = Typed(unchecked: .intrinsic(.ref("RoleB"))) }
+                let b = Role("RoleB") { $0.description = Typed(unchecked: .intrinsic(.ref("RoleA"))) }
                 return [Stack("one", description: "1") { a }, Stack("two", description: "2") { b }]
             })
         } throws: { error in

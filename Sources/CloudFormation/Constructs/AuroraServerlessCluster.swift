@@ -71,13 +71,13 @@ public struct AuroraServerlessCluster: StackContent {
         location = SourceLocation(file: fileID, line: line)
         let secret = Secret("\(logicalId)Secret") {
             $0.description = .sub("Master credentials of the ${AWS::StackName} Aurora cluster")
+            $0.generateSecretString = .init {
+                $0.secretStringTemplate = .string(#"{"username":"\#(settings.masterUsername)"}"#)
+                $0.generateStringKey = "password"
+                $0.passwordLength = 30
+                $0.excludeCharacters = .string(Self.excludedPasswordCharacters)
+            }
             $0.kmsKeyId = key.arn
-            $0.generateSecretString = [
-                "SecretStringTemplate": .string(#"{"username":"\#(settings.masterUsername)"}"#),
-                "GenerateStringKey": "password",
-                "PasswordLength": 30,
-                "ExcludeCharacters": .string(Self.excludedPasswordCharacters),
-            ]
         }.retention(onDelete: .delete)
         let subnetGroup = DBSubnetGroup("\(logicalId)SubnetGroup") {
             $0.dbSubnetGroupDescription = .sub("Private subnets of the ${AWS::StackName} Aurora cluster")
@@ -94,10 +94,10 @@ public struct AuroraServerlessCluster: StackContent {
             $0.parameters = ["rds.force_ssl": "1"]
         }
         let monitoringRole = Role("\(logicalId)MonitoringRole") {
-            $0.description = "Enhanced monitoring of the Aurora cluster"
             $0.assumeRolePolicyDocument = PolicyDocument {
                 Statement(principal: Statement.service("monitoring.rds.amazonaws.com"), actions: ["sts:AssumeRole"])
             }
+            $0.description = "Enhanced monitoring of the Aurora cluster"
             $0.managedPolicyArns = [Role.managedPolicy("service-role/AmazonRDSEnhancedMonitoringRole")]
         }
         (self.secret, self.subnetGroup, self.securityGroup, self.parameterGroup, self.monitoringRole) =
@@ -112,13 +112,14 @@ public struct AuroraServerlessCluster: StackContent {
             }.retention(onDelete: .retain)
         }
         var cluster = DBCluster(logicalId) {
+            if settings.postgresLogRetentionDays != nil { $0.dbClusterIdentifier = .sub(identifier) }
             $0.engine = "aurora-postgresql"
             $0.engineVersion = .string(settings.engineVersion.description)
             $0.databaseName = .string(settings.databaseName)
             $0.masterUsername = secret.resolve(jsonKey: "username")
             $0.masterUserPassword = secret.resolve(jsonKey: "password")
             $0.enableHttpEndpoint = true
-            $0.serverlessV2ScalingConfiguration = settings.capacity.value
+            $0.serverlessV2ScalingConfiguration = settings.capacity.scaling
             $0.storageEncrypted = true
             $0.kmsKeyId = key.arn
             $0.port = .int(settings.port)
@@ -135,11 +136,10 @@ public struct AuroraServerlessCluster: StackContent {
             $0.autoMinorVersionUpgrade = true
             // Database Insights replaced Performance Insights (end of life 2026-07-31, Aurora user guide,
             // "Turning Performance Insights on and off for Aurora"); it is a cluster setting.
-            $0.databaseInsightsMode = .string(settings.insights.mode)
+            $0.databaseInsightsMode = Typed(settings.insights.mode)
             $0.performanceInsightsEnabled = true
             $0.performanceInsightsKmsKeyId = key.arn
             $0.performanceInsightsRetentionPeriod = .int(settings.insights.retentionDays)
-            if settings.postgresLogRetentionDays != nil { $0.dbClusterIdentifier = .sub(identifier) }
         }.retention(onDelete: .snapshot)
         // The group must exist before the cluster exports to it, or RDS creates its own.
         if let group = postgresLogGroup { cluster.attributes.dependsOn.append(group.logicalId) }
@@ -168,13 +168,13 @@ public struct AuroraServerlessCluster: StackContent {
         if let username = settings.applicationUsername {
             let appSecret = Secret("\(logicalId)AppSecret") {
                 $0.description = .sub("Credentials of the application role \(username) in the ${AWS::StackName} Aurora cluster")
+                $0.generateSecretString = .init {
+                    $0.secretStringTemplate = .sub(#"{"username":"\#(username)","dbname":"\#(settings.databaseName)","masterarn":"${\#(secret.logicalId)}"}"#)
+                    $0.generateStringKey = "password"
+                    $0.passwordLength = 30
+                    $0.excludeCharacters = .string(Self.excludedPasswordCharacters)
+                }
                 $0.kmsKeyId = key.arn
-                $0.generateSecretString = [
-                    "SecretStringTemplate": .sub(#"{"username":"\#(username)","dbname":"\#(settings.databaseName)","masterarn":"${\#(secret.logicalId)}"}"#),
-                    "GenerateStringKey": "password",
-                    "PasswordLength": 30,
-                    "ExcludeCharacters": .string(Self.excludedPasswordCharacters),
-                ]
             }.retention(onDelete: .delete)
             applicationSecret = appSecret
             applicationSecretAttachment = SecretTargetAttachment("\(logicalId)AppSecretAttachment") {
@@ -190,9 +190,9 @@ public struct AuroraServerlessCluster: StackContent {
 
     public var logicalId: String { cluster.logicalId }
     /// The cluster ARN, what `rds-data` calls name as `resourceArn`.
-    public var arn: Value { cluster.arn }
+    public var arn: Typed<String> { cluster.dbClusterArn }
     /// The master secret's ARN (`Ref` of a secret), what `rds-data` calls name as `secretArn`.
-    public var secretArn: Value { secret.ref }
+    public var secretArn: Typed<String> { secret.ref }
 
     /// The users that sign in to the cluster, each with its secret.
     public enum User: Sendable {
@@ -209,9 +209,9 @@ public struct AuroraServerlessCluster: StackContent {
         case .application: applicationSecret ?? secret
         }
     }
-    public var endpointAddress: Value { cluster.endpointAddress }
-    public var endpointPort: Value { cluster.endpointPort }
-    public var securityGroupId: Value { securityGroup.groupId }
+    public var endpointAddress: Typed<String> { cluster.endpointAddress }
+    public var endpointPort: Typed<String> { cluster.endpointPort }
+    public var securityGroupId: Typed<String> { securityGroup.groupId }
 
     public var elements: [StackElement] {
         let resources: [any Resource] = [secret, subnetGroup, securityGroup, parameterGroup, monitoringRole]
@@ -235,8 +235,8 @@ public struct AuroraServerlessCluster: StackContent {
         errors += settings.capacity.problems(on: version).map(error)
         errors += settings.insights.problems.map(error)
         if let days = settings.postgresLogRetentionDays {
-            if !LogGroup.retentionDays.contains(days) {
-                errors.append(error("postgresLogRetentionDays \(days) is not a retention CloudWatch Logs offers (\(LogGroup.retentionDays.map(String.init).joined(separator: ", ")))"))
+            if !LogGroup.allowedRetentionInDays.contains(days) {
+                errors.append(error("postgresLogRetentionDays \(days) is not a retention CloudWatch Logs offers (\(LogGroup.allowedRetentionInDays.map(String.init).joined(separator: ", ")))"))
             }
             if !key.services.contains(.cloudWatchLogs) {
                 errors.append(error("the PostgreSQL log group is encrypted with the cluster's key, whose policy does not let CloudWatch Logs use it; build the EncryptionKey allowing: [.cloudWatchLogs]"))

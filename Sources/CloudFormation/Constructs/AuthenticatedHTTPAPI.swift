@@ -9,16 +9,16 @@ public struct AuthenticatedHTTPAPI: StackContent {
         /// Route keys, `METHOD /path/{param}`.
         public var routes: [String]
         /// The token issuer (a Cognito user pool: `https://cognito-idp.{region}.amazonaws.com/{pool-id}`).
-        public var issuer: Value
+        public var issuer: Typed<String>
         /// Accepted `aud` (or, for Cognito access tokens, `client_id`) values.
-        public var audience: Value
+        public var audience: Typed<[String]>
         public var throttlingBurstLimit: Int
         public var throttlingRateLimit: Double
         public var logRetentionDays: Int
         /// What API Gateway waits for the function, at most 30 s.
         public var integrationTimeoutMilliseconds = 29_000
 
-        public init(routes: [String], issuer: Value, audience: Value, throttlingBurstLimit: Int, throttlingRateLimit: Double,
+        public init(routes: [String], issuer: Typed<String>, audience: Typed<[String]>, throttlingBurstLimit: Int, throttlingRateLimit: Double,
                     logRetentionDays: Int) {
             self.routes = routes
             self.issuer = issuer
@@ -59,7 +59,10 @@ public struct AuthenticatedHTTPAPI: StackContent {
             $0.name = "jwt"
             $0.authorizerType = "JWT"
             $0.identitySource = ["$request.header.Authorization"]
-            $0.jwtConfiguration = ["Issuer": settings.issuer, "Audience": settings.audience]
+            $0.jwtConfiguration = .init {
+                $0.issuer = settings.issuer
+                $0.audience = settings.audience
+            }
         }
         let integration = HttpApiIntegration("\(logicalId)Integration") {
             $0.apiId = api.ref
@@ -86,12 +89,15 @@ public struct AuthenticatedHTTPAPI: StackContent {
             $0.apiId = api.ref
             $0.stageName = "$default"
             $0.autoDeploy = true
-            $0.accessLogSettings = ["DestinationArn": accessLogs.arn, "Format": .string(Self.accessLogFormat)]
-            $0.defaultRouteSettings = [
-                "ThrottlingBurstLimit": .int(settings.throttlingBurstLimit),
-                "ThrottlingRateLimit": .double(settings.throttlingRateLimit),
-                "DetailedMetricsEnabled": true,
-            ]
+            $0.accessLogSettings = .init {
+                $0.destinationArn = accessLogs.arn
+                $0.format = .string(Self.accessLogFormat)
+            }
+            $0.defaultRouteSettings = .init {
+                $0.throttlingBurstLimit = .int(settings.throttlingBurstLimit)
+                $0.throttlingRateLimit = .double(settings.throttlingRateLimit)
+                $0.detailedMetricsEnabled = true
+            }
         }
         permission = LambdaPermission("\(logicalId)InvokesFunction") {
             $0.action = "lambda:InvokeFunction"
@@ -103,7 +109,7 @@ public struct AuthenticatedHTTPAPI: StackContent {
     }
 
     /// The URL clients call (the `$default` stage is served at the endpoint's root).
-    public var url: Value { api.apiEndpoint }
+    public var url: Typed<String> { api.apiEndpoint }
 
     public var elements: [StackElement] {
         let resources: [any Resource] = [api, authorizer, integration] + routes + [accessLogs, stage, permission]

@@ -20,7 +20,6 @@ public struct DatabaseAccessGrant: StackContent {
         let secrets = ([user] + others).map { cluster.secret(of: $0).ref }
         policy = Policy("\(role.logicalId)\(scope == .dataAPI ? "DataApiAccess" : "DatabaseSecretAccess")") {
             $0.policyName = scope == .dataAPI ? "data-api-access" : "database-secret-access"
-            $0.roles = [role.ref]
             $0.policyDocument = PolicyDocument {
                 if scope == .dataAPI {
                     Statement(sid: "DataApi", actions: Self.dataAPIActions, resources: [cluster.arn])
@@ -29,6 +28,7 @@ public struct DatabaseAccessGrant: StackContent {
                 Statement(sid: "DecryptClusterSecret", actions: ["kms:Decrypt"], resources: [cluster.key.arn],
                           condition: ["StringEquals": ["kms:ViaService": .sub("secretsmanager.${AWS::Region}.amazonaws.com")]])
             }
+            $0.roles = [role.ref]
         }
     }
 

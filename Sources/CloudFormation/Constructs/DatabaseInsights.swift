@@ -10,10 +10,10 @@ public enum DatabaseInsights: Sendable, Equatable {
 
     public static let minimumAdvancedRetentionDays = 465
 
-    var mode: String {
+    var mode: DBCluster.DatabaseInsightsMode {
         switch self {
-        case .standard: "standard"
-        case .advanced: "advanced"
+        case .standard: .standard
+        case .advanced: .advanced
         }
     }
 

@@ -9,12 +9,11 @@ public struct EncryptionKey: StackContent {
     /// The services its policy lets use it.
     public let services: [ServiceUse]
 
-    public init(_ logicalId: String, description: String, alias: Value, allowing services: [ServiceUse] = []) {
+    public init(_ logicalId: String, description: String, alias: Typed<String>, allowing services: [ServiceUse] = []) {
         self.services = services
         let key = Key(logicalId) {
             $0.description = .string(description)
             $0.enableKeyRotation = true
-            $0.pendingWindowInDays = 30
             $0.keyPolicy = PolicyDocument {
                 Statement(sid: "AccountAdministersKey", principal: ["AWS": .sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")],
                           actions: ["kms:*"], resources: ["*"])
@@ -37,6 +36,7 @@ public struct EncryptionKey: StackContent {
                     }
                 }
             }
+            $0.pendingWindowInDays = 30
         }.retention(onDelete: .retain)
         self.key = key
         self.alias = Alias("\(logicalId)Alias") {
@@ -45,6 +45,6 @@ public struct EncryptionKey: StackContent {
         }
     }
 
-    public var arn: Value { key.arn }
+    public var arn: Typed<String> { key.arn }
     public var elements: [StackElement] { key.elements + alias.elements }
 }

@@ -39,8 +39,8 @@ public struct PrivateNetwork: StackContent {
         let subnets = (0..<count).map { index in
             Subnet("\(logicalId)PrivateSubnet\(index + 1)") {
                 $0.vpcId = vpc.ref
+                $0.cidrBlock = .select(index, .cidr(vpc.cidrBlockAttribute, count: count, cidrBits: 8))
                 $0.availabilityZone = .select(index, .availabilityZones)
-                $0.cidrBlock = .select(index, .cidr(vpc.getAtt("CidrBlock"), count: count, cidrBits: 8))
                 $0.mapPublicIpOnLaunch = false
                 $0.tags = ["Name": .sub("${AWS::StackName}-private-\(index + 1)")]
             }
@@ -59,11 +59,11 @@ public struct PrivateNetwork: StackContent {
                 $0.routeTableId = routeTable.ref
             }
         }
-        let routeTableIds = Value.list(routeTables.map(\.ref))
+        let routeTableIds = Typed<[String]>.list(routeTables.map(\.ref))
         s3Endpoint = s3Access.isEmpty ? nil : VPCEndpoint("\(logicalId)S3GatewayEndpoint") {
             $0.vpcId = vpc.ref
             $0.serviceName = .sub("com.amazonaws.${AWS::Region}.s3")
-            $0.vpcEndpointType = "Gateway"
+            $0.vpcEndpointType = .gateway
             $0.routeTableIds = routeTableIds
             $0.policyDocument = PolicyDocument {
                 if s3Access.contains(.customResourceResponses) {
@@ -78,8 +78,8 @@ public struct PrivateNetwork: StackContent {
         }
     }
 
-    public var vpcId: Value { vpc.ref }
-    public var subnetIds: Value { .list(subnets.map(\.ref)) }
+    public var vpcId: Typed<String> { vpc.ref }
+    public var subnetIds: Typed<[String]> { .list(subnets.map(\.ref)) }
 
     public var elements: [StackElement] {
         vpc.elements + subnets.flatMap(\.elements) + routeTables.flatMap(\.elements) + associations.flatMap(\.elements)

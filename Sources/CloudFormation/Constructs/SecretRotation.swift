@@ -53,20 +53,20 @@ public struct SecretRotation: StackContent {
         egress = paths.map(\.egress)
         // Rotation needs its network path in place, and the users it rotates.
         let prerequisites = after.map(\.logicalId) + [endpoint.endpoint.logicalId] + ingress.map(\.logicalId) + egress.map(\.logicalId)
-        func hosted(_ type: String, signsInAsMaster: Bool) -> Value {
-            var fields: [Field] = [
-                Field("RotationType", .string(type)),
-                Field("VpcSubnetIds", .intrinsic(.join(delimiter: ",", network.subnetIds))),
-                Field("VpcSecurityGroupIds", group.groupId),
-                Field("KmsKeyArn", cluster.key.arn),
-                Field("ExcludeCharacters", .string(AuroraServerlessCluster.excludedPasswordCharacters)),
-            ]
-            if signsInAsMaster {
-                fields += [Field("MasterSecretArn", cluster.secretArn), Field("MasterSecretKmsKeyArn", cluster.key.arn)]
+        func hosted(_ type: String, signsInAsMaster: Bool) -> Typed<RotationSchedule.HostedRotationLambda> {
+            .init {
+                $0.rotationType = .string(type)
+                $0.vpcSubnetIds = .join(",", list: network.subnetIds)
+                $0.vpcSecurityGroupIds = group.groupId
+                $0.kmsKeyArn = cluster.key.arn
+                $0.excludeCharacters = .string(AuroraServerlessCluster.excludedPasswordCharacters)
+                if signsInAsMaster {
+                    $0.masterSecretArn = cluster.secretArn
+                    $0.masterSecretKmsKeyArn = cluster.key.arn
+                }
             }
-            return .object(fields)
         }
-        let rules: Value = ["AutomaticallyAfterDays": .int(everyDays)]
+        let rules = Typed<RotationSchedule.RotationRules> { $0.automaticallyAfterDays = .int(everyDays) }
         var masterSchedule = RotationSchedule("\(logicalId)Master") {
             $0.secretId = cluster.secretArn
             $0.hostedRotationLambda = hosted("PostgreSQLSingleUser", signsInAsMaster: false)

@@ -8,7 +8,7 @@ struct SecurityGroupPath {
     /// - Parameters:
     ///   - source: the logical ID the rules are named after (`<target>IngressFrom<source>`, `<source>EgressTo<egressName>`).
     ///   - who: how the ingress rule's description names the source.
-    init(from source: String, group: Value, who: String, to target: String, egressName: String? = nil, targetGroup: Value,
+    init(from source: String, group: Typed<String>, who: String, to target: String, egressName: String? = nil, targetGroup: Typed<String>,
          port: Int, service: String, egressDescription: String) {
         ingress = SecurityGroupIngress("\(target)IngressFrom\(source)") {
             $0.groupId = targetGroup
@@ -29,13 +29,13 @@ struct SecurityGroupPath {
     }
 
     /// PostgreSQL on the cluster.
-    static func toCluster(_ cluster: AuroraServerlessCluster, from source: String, group: Value, who: String) -> SecurityGroupPath {
+    static func toCluster(_ cluster: AuroraServerlessCluster, from source: String, group: Typed<String>, who: String) -> SecurityGroupPath {
         SecurityGroupPath(from: source, group: group, who: who, to: cluster.logicalId, targetGroup: cluster.securityGroupId,
                           port: cluster.settings.port, service: "PostgreSQL", egressDescription: "PostgreSQL to \(cluster.logicalId)")
     }
 
     /// HTTPS to the Secrets Manager endpoint.
-    static func toSecretsManager(_ endpoint: SecretsManagerEndpoint, from source: String, group: Value, who: String) -> SecurityGroupPath {
+    static func toSecretsManager(_ endpoint: SecretsManagerEndpoint, from source: String, group: Typed<String>, who: String) -> SecurityGroupPath {
         SecurityGroupPath(from: source, group: group, who: who, to: endpoint.endpoint.logicalId, egressName: "SecretsManager",
                           targetGroup: endpoint.securityGroup.groupId, port: 443, service: "HTTPS",
                           egressDescription: "HTTPS to the Secrets Manager endpoint")

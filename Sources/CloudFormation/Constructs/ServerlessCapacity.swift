@@ -11,9 +11,13 @@ public struct ServerlessCapacity: Sendable, Equatable {
         self.secondsUntilAutoPause = secondsUntilAutoPause
     }
 
-    public var value: Value {
-        .object(fields(("MinCapacity", Value.double(minimum)), ("MaxCapacity", Value.double(maximum)),
-                       ("SecondsUntilAutoPause", secondsUntilAutoPause.map(Value.int))))
+    /// The cluster's `ServerlessV2ScalingConfiguration`.
+    public var scaling: Typed<DBCluster.ServerlessV2ScalingConfiguration> {
+        .init {
+            $0.minCapacity = .double(minimum)
+            $0.maxCapacity = .double(maximum)
+            $0.secondsUntilAutoPause = secondsUntilAutoPause.map(Typed.int)
+        }
     }
 
     /// What is wrong with this capacity on `version`, as sentences that say what to change.

@@ -16,9 +16,7 @@ public struct ServerlessFunction: StackContent {
     }
 
     /// The instruction set the function runs on; its artifact must be built for the same one.
-    public enum Architecture: String, Sendable {
-        case arm64, x86_64
-    }
+    public typealias Architecture = Function.Architectures
 
     /// Who invokes the function, which decides what a failed invocation needs.
     public enum Invoker: Sendable {
@@ -36,11 +34,11 @@ public struct ServerlessFunction: StackContent {
 
     public struct Settings: Sendable {
         public var description: String
-        public var runtime = "provided.al2023"
+        public var runtime = Function.Runtime.providedAl2023
         public var handler = "bootstrap"
         public var architecture = Architecture.arm64
-        public var codeBucket: Value
-        public var codeKey: Value
+        public var codeBucket: Typed<String>
+        public var codeKey: Typed<String>
         public var memorySize = 512
         public var timeoutSeconds = 30
         public var reservedConcurrency: Int
@@ -48,7 +46,7 @@ public struct ServerlessFunction: StackContent {
         public var environment: [Field] = []
         public var invokedBy = Invoker.synchronousCaller
 
-        public init(description: String, codeBucket: Value, codeKey: Value, reservedConcurrency: Int, logRetentionDays: Int) {
+        public init(description: String, codeBucket: Typed<String>, codeKey: Typed<String>, reservedConcurrency: Int, logRetentionDays: Int) {
             self.description = description
             self.codeBucket = codeBucket
             self.codeKey = codeKey
@@ -74,22 +72,22 @@ public struct ServerlessFunction: StackContent {
                 fileID: String = #fileID, line: Int = #line, @StackBuilder grants: (Role) -> [any StackContent] = { _ in [] }) {
         location = SourceLocation(file: fileID, line: line)
         self.settings = settings
-        var managedPolicies: [Value] = [Role.managedPolicy("service-role/AWSLambdaBasicExecutionRole")]
+        var managedPolicies: [Typed<String>] = [Role.managedPolicy("service-role/AWSLambdaBasicExecutionRole")]
         if case .inVPC = placement { managedPolicies.append(Role.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole")) }
         let role = Role("\(logicalId)Role") {
-            $0.description = .string("Execution role of \(logicalId)")
             $0.assumeRolePolicyDocument = PolicyDocument {
                 Statement(principal: Statement.service("lambda.amazonaws.com"), actions: ["sts:AssumeRole"])
             }
+            $0.description = .string("Execution role of \(logicalId)")
             $0.managedPolicyArns = .list(managedPolicies)
         }
         self.role = role
         rolePolicy = Policy("\(logicalId)RoleEnvironmentKey") {
             $0.policyName = "environment-key"
-            $0.roles = [role.ref]
             $0.policyDocument = PolicyDocument {
                 Statement(sid: "DecryptEnvironment", actions: ["kms:Decrypt"], resources: [key.arn])
             }
+            $0.roles = [role.ref]
         }
         let logGroup = LogGroup("\(logicalId)LogGroup") {
             $0.retentionInDays = .int(settings.logRetentionDays)
@@ -133,25 +131,31 @@ public struct ServerlessFunction: StackContent {
             }] : [])
         }
 
-        let vpcConfig: Value? = securityGroup.map { group in
+        let vpcConfig: Typed<Function.VpcConfig>? = securityGroup.map { group in
             guard case .inVPC(let network, _, _) = placement else { return nil }
-            return ["SubnetIds": network.subnetIds, "SecurityGroupIds": [group.groupId]]
+            return .init {
+                $0.subnetIds = network.subnetIds
+                $0.securityGroupIds = [group.groupId]
+            }
         } ?? nil
         function = Function(logicalId) {
             $0.description = .string(settings.description)
-            $0.runtime = .string(settings.runtime)
+            $0.runtime = Typed(settings.runtime)
             $0.handler = .string(settings.handler)
-            $0.architectures = [.string(settings.architecture.rawValue)]
-            $0.code = ["S3Bucket": settings.codeBucket, "S3Key": settings.codeKey]
+            $0.code = .init {
+                $0.s3Bucket = settings.codeBucket
+                $0.s3Key = settings.codeKey
+            }
             $0.role = role.arn
+            $0.architectures = [Typed(settings.architecture)]
             $0.memorySize = .int(settings.memorySize)
             $0.timeout = .int(settings.timeoutSeconds)
+            if !settings.environment.isEmpty { $0.environment = .init { $0.variables = .init(settings.environment) } }
+            $0.vpcConfig = vpcConfig
             $0.reservedConcurrentExecutions = .int(settings.reservedConcurrency)
             $0.kmsKeyArn = key.arn
-            $0.loggingConfig = ["LogGroup": logGroup.ref]
-            $0.tracingConfig = ["Mode": "Active"]
-            if !settings.environment.isEmpty { $0.environment = ["Variables": .object(settings.environment)] }
-            $0.vpcConfig = vpcConfig
+            $0.loggingConfig = .init { $0.logGroup = logGroup.ref }
+            $0.tracingConfig = .init { $0.mode = .active }
         }
         switch settings.invokedBy {
         case .synchronousCaller:
@@ -199,7 +203,7 @@ public struct ServerlessFunction: StackContent {
 public struct SecretsManagerEndpoint: StackContent, Sendable {
     public let securityGroup: SecurityGroup
     public let endpoint: VPCEndpoint
-    public let vpcId: Value
+    public let vpcId: Typed<String>
 
     public init(_ logicalId: String, network: PrivateNetwork, zones: Int? = nil) {
         vpcId = network.vpcId
@@ -212,10 +216,10 @@ public struct SecretsManagerEndpoint: StackContent, Sendable {
         endpoint = VPCEndpoint(logicalId) {
             $0.vpcId = network.vpcId
             $0.serviceName = .sub("com.amazonaws.${AWS::Region}.secretsmanager")
-            $0.vpcEndpointType = "Interface"
-            $0.privateDnsEnabled = true
+            $0.vpcEndpointType = .interface
             $0.subnetIds = zones.map { .list(network.subnets.prefix($0).map(\.ref)) } ?? network.subnetIds
             $0.securityGroupIds = [securityGroup.groupId]
+            $0.privateDnsEnabled = true
         }
     }
 

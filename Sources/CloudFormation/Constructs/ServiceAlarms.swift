@@ -47,7 +47,7 @@ public struct ServiceAlarms: StackContent {
         var metrics: [Metric]
         /// Metric math over the metrics' ids; nil alarms on the single metric.
         var expression: String?
-        var comparison: String
+        var comparison: Alarm.ComparisonOperator
         var threshold: Double
         var periods: Int
     }
@@ -70,11 +70,11 @@ public struct ServiceAlarms: StackContent {
 
     /// The names (`Ref`s) the metrics' dimensions take.
     struct Names {
-        var cluster: Value
-        var function: Value
-        var api: Value
+        var cluster: Typed<String>
+        var function: Typed<String>
+        var api: Typed<String>
 
-        func callAsFunction(_ watched: Watched) -> Value {
+        func callAsFunction(_ watched: Watched) -> Typed<String> {
             switch watched {
             case .cluster: cluster
             case .function: function
@@ -95,7 +95,7 @@ public struct ServiceAlarms: StackContent {
         }
         let email = Parameter("AlarmEmail", description: "Email address alarm notifications go to (empty: none; subscribe others to the topic)",
                               default: "", allowedPattern: "^$|^[^@\\s]+@[^@\\s]+$")
-        let hasEmail = ConditionDeclaration("HasAlarmEmail", .intrinsic(.not([.intrinsic(.equals(email.ref, ""))])))
+        let hasEmail = ConditionDeclaration("HasAlarmEmail", .not(.equals(email.ref, "")))
         (self.topic, self.email, self.hasEmail) = (topic, email, hasEmail)
         subscription = Subscription("\(logicalId)EmailSubscription") {
             $0.topicArn = topic.ref
@@ -109,26 +109,43 @@ public struct ServiceAlarms: StackContent {
             Alarm("\(logicalId)\(watch.name)") {
                 $0.alarmDescription = .string(watch.title)
                 if let expression = watch.expression {
-                    $0.metrics = .list([["Id": "e1", "Expression": .string(expression), "Label": .string(watch.title), "ReturnData": true]]
-                        + watch.metrics.map { metric in
-                            ["Id": .string(metric.id), "ReturnData": false, "MetricStat": [
-                                "Metric": ["Namespace": .string(metric.namespace), "MetricName": .string(metric.name),
-                                           "Dimensions": Self.dimensions(metric, names)],
-                                "Period": .int(Self.period), "Stat": .string(metric.stat),
-                            ]]
-                        })
+                    let formula = Typed<Alarm.MetricDataQuery> {
+                        $0.id = "e1"
+                        $0.expression = .string(expression)
+                        $0.label = .string(watch.title)
+                        $0.returnData = true
+                    }
+                    $0.metrics = .list([formula] + watch.metrics.map { metric -> Typed<Alarm.MetricDataQuery> in
+                        .init {
+                            $0.id = .string(metric.id)
+                            $0.returnData = false
+                            $0.metricStat = .init {
+                                $0.metric = .init {
+                                    $0.namespace = .string(metric.namespace)
+                                    $0.metricName = .string(metric.name)
+                                    $0.dimensions = Self.dimensions(metric, names)
+                                }
+                                $0.period = .int(Self.period)
+                                $0.stat = .string(metric.stat)
+                            }
+                        }
+                    })
                 } else if let metric = watch.metrics.first {
                     $0.namespace = .string(metric.namespace)
                     $0.metricName = .string(metric.name)
                     $0.dimensions = Self.dimensions(metric, names)
-                    if metric.stat.hasPrefix("p") { $0.extendedStatistic = .string(metric.stat) } else { $0.statistic = .string(metric.stat) }
+                    if let statistic = Alarm.Statistic(rawValue: metric.stat) {
+                        $0.statistic = Typed(statistic)
+                    } else {
+                        $0.extendedStatistic = .string(metric.stat)
+                    }
                     $0.period = .int(Self.period)
                 }
                 $0.evaluationPeriods = .int(watch.periods)
                 $0.datapointsToAlarm = .int(watch.periods)
                 $0.threshold = .double(watch.threshold)
-                $0.comparisonOperator = .string(watch.comparison)
-                $0.treatMissingData = "notBreaching"
+                $0.comparisonOperator = Typed(watch.comparison)
+                $0.treatMissingData = .notBreaching
                 $0.alarmActions = [topic.ref]
                 $0.okActions = [topic.ref]
             }
@@ -159,38 +176,41 @@ public struct ServiceAlarms: StackContent {
         let timeoutMs = Double(function.settings.timeoutSeconds * 1000)
         return [
             Watch(name: "AuroraACUUtilization", title: "Aurora uses over \(format(thresholds.acuUtilizationPercent)) % of its maximum capacity",
-                  metrics: [rds("ACUUtilization", "Average")], comparison: "GreaterThanThreshold", threshold: thresholds.acuUtilizationPercent, periods: 3),
+                  metrics: [rds("ACUUtilization", "Average")], comparison: .greaterThanThreshold, threshold: thresholds.acuUtilizationPercent, periods: 3),
             Watch(name: "AuroraCPU", title: "Aurora CPU over \(format(thresholds.cpuUtilizationPercent)) %",
-                  metrics: [rds("CPUUtilization", "Average")], comparison: "GreaterThanThreshold", threshold: thresholds.cpuUtilizationPercent, periods: 3),
+                  metrics: [rds("CPUUtilization", "Average")], comparison: .greaterThanThreshold, threshold: thresholds.cpuUtilizationPercent, periods: 3),
             Watch(name: "AuroraConnections", title: "Aurora connections over \(format(connections)) (\(format(thresholds.connectionsFraction * 100)) % of max_connections at \(format(maximumACU)) ACU)",
-                  metrics: [rds("DatabaseConnections", "Maximum")], comparison: "GreaterThanThreshold", threshold: connections, periods: 2),
+                  metrics: [rds("DatabaseConnections", "Maximum")], comparison: .greaterThanThreshold, threshold: connections, periods: 2),
             Watch(name: "AuroraFreeableMemory", title: "Aurora freeable memory under \(format(thresholds.freeableMemoryMiB)) MiB",
-                  metrics: [rds("FreeableMemory", "Minimum")], comparison: "LessThanThreshold", threshold: thresholds.freeableMemoryMiB * 1_048_576, periods: 3),
+                  metrics: [rds("FreeableMemory", "Minimum")], comparison: .lessThanThreshold, threshold: thresholds.freeableMemoryMiB * 1_048_576, periods: 3),
             Watch(name: "AuroraCapacityAtMaximum", title: "Aurora at its maximum of \(format(maximumACU)) ACU for \(thresholds.capacityAtMaximumMinutes) minutes",
-                  metrics: [rds("ServerlessDatabaseCapacity", "Minimum")], comparison: "GreaterThanOrEqualToThreshold", threshold: maximumACU,
+                  metrics: [rds("ServerlessDatabaseCapacity", "Minimum")], comparison: .greaterThanOrEqualToThreshold, threshold: maximumACU,
                   periods: max(1, thresholds.capacityAtMaximumMinutes * 60 / period)),
             Watch(name: "FunctionErrors", title: "The API function failed",
-                  metrics: [lambda("Errors", "Sum")], comparison: "GreaterThanThreshold", threshold: 0, periods: 1),
+                  metrics: [lambda("Errors", "Sum")], comparison: .greaterThanThreshold, threshold: 0, periods: 1),
             Watch(name: "FunctionThrottles", title: "The API function was throttled",
-                  metrics: [lambda("Throttles", "Sum")], comparison: "GreaterThanThreshold", threshold: 0, periods: 1),
+                  metrics: [lambda("Throttles", "Sum")], comparison: .greaterThanThreshold, threshold: 0, periods: 1),
             Watch(name: "FunctionDuration", title: "The API function's p95 duration is over \(format(thresholds.durationFractionOfTimeout * 100)) % of its \(function.settings.timeoutSeconds) s timeout",
-                  metrics: [lambda("Duration", "p95")], comparison: "GreaterThanThreshold", threshold: timeoutMs * thresholds.durationFractionOfTimeout, periods: 2),
+                  metrics: [lambda("Duration", "p95")], comparison: .greaterThanThreshold, threshold: timeoutMs * thresholds.durationFractionOfTimeout, periods: 2),
             Watch(name: "Api5xxRate", title: "Over \(format(thresholds.api5xxPercent)) % of API requests answered 5xx",
                   metrics: [http("errors", "5xx", "Sum"), http("requests", "Count", "Sum")], expression: "100 * errors / requests",
-                  comparison: "GreaterThanThreshold", threshold: thresholds.api5xxPercent, periods: 2),
+                  comparison: .greaterThanThreshold, threshold: thresholds.api5xxPercent, periods: 2),
             Watch(name: "ApiLatency", title: "API p95 latency over \(format(thresholds.apiLatencyP95Milliseconds)) ms",
-                  metrics: [http("m1", "Latency", "p95")], comparison: "GreaterThanThreshold", threshold: thresholds.apiLatencyP95Milliseconds, periods: 2),
+                  metrics: [http("m1", "Latency", "p95")], comparison: .greaterThanThreshold, threshold: thresholds.apiLatencyP95Milliseconds, periods: 2),
         ]
     }
 
     static func format(_ number: Double) -> String { Value.format(number) }
 
-    static func dimensions(_ metric: Metric, _ names: Names) -> Value {
-        [["Name": .string(metric.dimension), "Value": names(metric.of)]]
+    static func dimensions(_ metric: Metric, _ names: Names) -> Typed<[Alarm.Dimension]> {
+        [.init {
+            $0.name = .string(metric.dimension)
+            $0.valueProperty = names(metric.of)
+        }]
     }
 
     /// One graph a watch, with its threshold drawn; the resources' names are filled in by `Fn::Sub`.
-    static func dashboardBody(_ watches: [Watch], _ names: Names) -> Value {
+    static func dashboardBody(_ watches: [Watch], _ names: Names) -> Typed<String> {
         let widgets: [JSON] = watches.enumerated().map { index, watch in
             var metrics: [JSON] = []
             if let expression = watch.expression {
@@ -213,7 +233,7 @@ public struct ServiceAlarms: StackContent {
             ])
         }
         let body = JSON.object([("widgets", .array(widgets))]).compact()
-        return .intrinsic(.sub(body, variables: Watched.allCases.map { Field($0.rawValue, names($0)) }))
+        return .sub(body, Watched.allCases.map { Field($0.rawValue, names($0).value) })
     }
 
     public var elements: [StackElement] {

@@ -19,7 +19,10 @@ public struct Parameter: StackContent, Equatable {
         self.noEcho = noEcho
     }
 
-    public var ref: Value { .intrinsic(.ref(name)) }
+    /// `!Ref Name` of a `String` parameter (the default).
+    public var ref: Typed<String> { Typed(unchecked: .intrinsic(.ref(name))) }
+    /// `!Ref Name` of a list parameter (`CommaDelimitedList`, `List<AWS::EC2::Subnet::Id>`).
+    public var listRef: Typed<[String]> { Typed(unchecked: .intrinsic(.ref(name))) }
     public var elements: [StackElement] { [.parameter(self)] }
 }
 
@@ -31,9 +34,9 @@ public struct Output: StackContent, Equatable {
     public var exportName: Value?
     public var condition: String?
 
-    public init(_ name: String, _ value: Value, description: String? = nil, exportName: Value? = nil) {
+    public init(_ name: String, _ value: some ValueConvertible, description: String? = nil, exportName: Value? = nil) {
         self.name = name
-        self.value = value
+        self.value = value.value
         self.description = description
         self.exportName = exportName
     }

@@ -26,11 +26,12 @@ public struct ResourceAttributes: Sendable, Equatable {
 extension Resource {
     public var elements: [StackElement] { [.resource(self)] }
 
-    /// `!Ref LogicalId`.
-    public var ref: Value { .intrinsic(.ref(logicalId)) }
+    /// `!Ref LogicalId`: the physical ID, an ARN or a name as the type defines it.
+    public var ref: Typed<String> { Typed(unchecked: .intrinsic(.ref(logicalId))) }
 
-    /// `!GetAtt LogicalId.Attribute`.
-    public func getAtt(_ attribute: String) -> Value { .intrinsic(.getAtt(logicalId, attribute: attribute)) }
+    /// `!GetAtt LogicalId.Attribute`. Generated resources name theirs (`cluster.endpointAddress`);
+    /// this is for `GenericResource` and custom resources.
+    public func attribute<Kind>(_ name: String) -> Typed<Kind> { Typed(unchecked: .intrinsic(.getAtt(logicalId, attribute: name))) }
 
     public func dependsOn(_ others: any Resource...) -> Self {
         var copy = self

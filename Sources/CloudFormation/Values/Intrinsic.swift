@@ -71,7 +71,8 @@ extension Value {
     public static func `if`(_ condition: ConditionDeclaration, _ then: Value, else otherwise: Value) -> Value {
         .intrinsic(.if(condition: condition.name, then, otherwise))
     }
-    public static func equals(_ a: Value, _ b: Value) -> Value { .intrinsic(.equals(a, b)) }
+    /// `Fn::Equals` of two strings (a parameter and a literal, say), for conditions.
+    public static func equals(_ a: Typed<String>, _ b: Typed<String>) -> Value { .intrinsic(.equals(a.value, b.value)) }
     public static func not(_ value: Value) -> Value { .intrinsic(.not(.list([value]))) }
     public static func and(_ values: [Value]) -> Value { .intrinsic(.and(values)) }
     public static func or(_ values: [Value]) -> Value { .intrinsic(.or(values)) }
@@ -81,13 +82,13 @@ extension Value {
 
 /// CloudFormation's pseudo parameters.
 public enum Pseudo {
-    public static let region: Value = .intrinsic(.ref("AWS::Region"))
-    public static let accountId: Value = .intrinsic(.ref("AWS::AccountId"))
-    public static let partition: Value = .intrinsic(.ref("AWS::Partition"))
-    public static let stackName: Value = .intrinsic(.ref("AWS::StackName"))
-    public static let urlSuffix: Value = .intrinsic(.ref("AWS::URLSuffix"))
-    public static let stackId: Value = .intrinsic(.ref("AWS::StackId"))
-    public static let notificationARNs: Value = .intrinsic(.ref("AWS::NotificationARNs"))
+    public static let region = Typed<String>(unchecked: .intrinsic(.ref("AWS::Region")))
+    public static let accountId = Typed<String>(unchecked: .intrinsic(.ref("AWS::AccountId")))
+    public static let partition = Typed<String>(unchecked: .intrinsic(.ref("AWS::Partition")))
+    public static let stackName = Typed<String>(unchecked: .intrinsic(.ref("AWS::StackName")))
+    public static let urlSuffix = Typed<String>(unchecked: .intrinsic(.ref("AWS::URLSuffix")))
+    public static let stackId = Typed<String>(unchecked: .intrinsic(.ref("AWS::StackId")))
+    public static let notificationARNs = Typed<[String]>(unchecked: .intrinsic(.ref("AWS::NotificationARNs")))
 
     static let names: Set<String> = [
         "AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::StackName", "AWS::URLSuffix",

@@ -21,14 +21,14 @@ public struct Statement: ValueConvertible, Equatable {
     public var effect: Effect
     public var principal: Value?
     public var actions: [String]
-    public var resources: [Value]
+    public var resources: [Typed<String>]
     public var condition: Value?
     /// The template condition the statement exists under (`!If [name, statement, !Ref AWS::NoValue]`),
     /// for a grant on something a parameter may leave out.
     public var templateCondition: String?
 
     public init(sid: String? = nil, effect: Effect = .allow, principal: Value? = nil, actions: [String],
-                resources: [Value] = [], condition: Value? = nil) {
+                resources: [Typed<String>] = [], condition: Value? = nil) {
         self.sid = sid
         self.effect = effect
         self.principal = principal
@@ -50,7 +50,7 @@ public struct Statement: ValueConvertible, Equatable {
             ("Effect", Value.string(effect.rawValue)),
             ("Principal", principal),
             ("Action", actions.count == 1 ? Value.string(actions[0]) : Value.list(actions.map(Value.string))),
-            ("Resource", resources.isEmpty ? nil : resources.count == 1 ? resources[0] : Value.list(resources)),
+            ("Resource", resources.isEmpty ? nil : resources.count == 1 ? resources[0].value : Value.list(resources.map(\.value))),
             ("Condition", condition)
         ))
         return templateCondition.map { .intrinsic(.if(condition: $0, statement, .noValue)) } ?? statement

@@ -1,0 +1,391 @@
+"""Writes Sources/CloudFormation/Generated/: the typed resources the stacks use, one file per AWS
+service, from the resource provider schemas shipped in cfn-lint (the same schemas
+scripts/extract_replacement_rules.py reads).
+
+Each resource in ALLOW_LIST becomes a struct whose properties have the schema's types: `Typed<Bool>`,
+`Typed<Int>`, `Typed<Double>`, `Typed<String>`, an enum where the schema lists the values, a nested
+property struct, a list or a map of those, or `Typed<AnyJSON>` where the schema allows any shape. Each
+property carries the schema's description and what changing it does (in place, or a replacement).
+The read-only properties become typed attributes (`cluster.endpointAddress`).
+
+usage: .venv/bin/python scripts/generate_resources.py          # write the files
+       .venv/bin/python scripts/generate_resources.py --check  # exit 1 when they are stale
+       (--out DIR writes or checks DIR instead)
+"""
+import keyword
+import re
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "Sources" / "CloudFormation" / "Generated"
+
+# The resource types the stacks and the open issues use, and their Swift names.
+ALLOW_LIST = {
+    "AWS::ApiGatewayV2::Api": "HttpApi",
+    "AWS::ApiGatewayV2::Authorizer": "HttpApiAuthorizer",
+    "AWS::ApiGatewayV2::Integration": "HttpApiIntegration",
+    "AWS::ApiGatewayV2::Route": "HttpApiRoute",
+    "AWS::ApiGatewayV2::Stage": "HttpApiStage",
+    "AWS::CloudWatch::Alarm": "Alarm",
+    "AWS::CloudWatch::Dashboard": "Dashboard",
+    "AWS::EC2::RouteTable": "RouteTable",
+    "AWS::EC2::SecurityGroup": "SecurityGroup",
+    "AWS::EC2::SecurityGroupEgress": "SecurityGroupEgress",
+    "AWS::EC2::SecurityGroupIngress": "SecurityGroupIngress",
+    "AWS::EC2::Subnet": "Subnet",
+    "AWS::EC2::SubnetRouteTableAssociation": "SubnetRouteTableAssociation",
+    "AWS::EC2::VPC": "VPC",
+    "AWS::EC2::VPCEndpoint": "VPCEndpoint",
+    "AWS::IAM::ManagedPolicy": "ManagedPolicy",
+    "AWS::IAM::Policy": "Policy",
+    "AWS::IAM::Role": "Role",
+    "AWS::KMS::Alias": "Alias",
+    "AWS::KMS::Key": "Key",
+    "AWS::Lambda::EventSourceMapping": "EventSourceMapping",
+    "AWS::Lambda::Function": "Function",
+    "AWS::Lambda::Permission": "LambdaPermission",
+    "AWS::Logs::LogGroup": "LogGroup",
+    "AWS::RDS::DBCluster": "DBCluster",
+    "AWS::RDS::DBClusterParameterGroup": "DBClusterParameterGroup",
+    "AWS::RDS::DBInstance": "DBInstance",
+    "AWS::RDS::DBSubnetGroup": "DBSubnetGroup",
+    "AWS::SNS::Subscription": "Subscription",
+    "AWS::SNS::Topic": "Topic",
+    "AWS::SQS::Queue": "Queue",
+    "AWS::SecretsManager::RotationSchedule": "RotationSchedule",
+    "AWS::SecretsManager::Secret": "Secret",
+    "AWS::SecretsManager::SecretTargetAttachment": "SecretTargetAttachment",
+}
+
+# Attributes `Fn::GetAtt` returns that the schemas do not list as read-only properties.
+EXTRA_ATTRIBUTES = {
+    "AWS::SQS::Queue": {"QueueName": "String"},
+    "AWS::EC2::VPC": {"CidrBlock": "String"},
+}
+
+# IAM policy documents are written with the PolicyDocument builder, not as free JSON.
+POLICY_PROPERTIES = {
+    ("AWS::IAM::Role", "AssumeRolePolicyDocument"),
+    ("AWS::IAM::Policy", "PolicyDocument"),
+    ("AWS::IAM::ManagedPolicy", "PolicyDocument"),
+    ("AWS::KMS::Key", "KeyPolicy"),
+    ("AWS::EC2::VPCEndpoint", "PolicyDocument"),
+}
+
+# Names a generated member cannot take: the protocols' own members.
+RESERVED_MEMBERS = {"value", "properties", "propertyValues", "attributes", "logicalId", "resourceType", "ref", "elements"}
+SWIFT_KEYWORDS = set(keyword.kwlist) | {
+    "protocol", "default", "public", "private", "internal", "static", "struct", "enum", "case", "func", "var",
+    "let", "init", "self", "Self", "Type", "switch", "where", "extension", "operator", "repeat", "defer", "guard",
+    "throws", "rethrows", "subscript", "typealias", "associatedtype", "inout", "true", "false", "nil", "is", "as",
+    "any", "some", "do", "catch", "throw", "fallthrough", "continue", "break", "return", "if", "else", "for",
+    "while", "in", "import", "class", "deinit", "fileprivate", "open", "Any",
+}
+
+
+def lower_camel(name):
+    """`DBClusterIdentifier` → `dbClusterIdentifier`, `VpcId` → `vpcId`, `ARN` → `arn`."""
+    match = re.match(r"[A-Z]+", name)
+    if not match:
+        return name
+    run = match.group(0)
+    if len(run) == len(name) or len(run) == 1:
+        return name[: len(run)].lower() + name[len(run):]
+    return run[:-1].lower() + name[len(run) - 1:]
+
+
+def member(name):
+    swift = lower_camel(name)
+    if swift in RESERVED_MEMBERS:
+        swift += "Property"
+    return f"`{swift}`" if swift in SWIFT_KEYWORDS else swift
+
+
+def case_name(raw):
+    """An enum case for a schema value: `Gateway` → `gateway`, `TRIM_HORIZON` → `trimHorizon`,
+    `x86_64` stays, `aurora-postgresql` → `auroraPostgresql`, `2012-10-17` → `_2012_10_17`."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", raw) and not re.fullmatch(r"[A-Z0-9_]+", raw):
+        name = lower_camel(raw)
+    else:
+        parts = [p for p in re.split(r"[^A-Za-z0-9]+", raw) if p]
+        if not parts:
+            name = "empty"
+        elif re.fullmatch(r"[A-Z0-9_]+", raw.replace("-", "_").replace(".", "_")):
+            words = [w for p in parts for w in p.split("_") if w]
+            name = words[0].lower() + "".join(w.capitalize() for w in words[1:])
+        else:
+            name = lower_camel(parts[0]) + "".join(p[:1].upper() + p[1:] for p in parts[1:])
+    if name[:1].isdigit():
+        name = "_" + re.sub(r"[^A-Za-z0-9]", "_", raw)
+    return f"`{name}`" if name in SWIFT_KEYWORDS else name
+
+
+def type_name(name):
+    cleaned = re.sub(r"[^A-Za-z0-9]", "", name)
+    cleaned = cleaned[:1].upper() + cleaned[1:]
+    # `Foo.Type` and `Foo.Protocol` are metatypes in Swift, so a nested type cannot take those names.
+    return cleaned + "Value" if cleaned in ("Type", "Protocol", "Self") else cleaned
+
+
+def doc_lines(text, indent):
+    lines = []
+    for raw in (text or "").strip().splitlines():
+        raw = raw.rstrip()
+        lines.append(f"{indent}///" + (f" {raw.strip()}" if raw.strip() else ""))
+    return lines
+
+
+def swift_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Generator:
+    """Renders one resource type: the struct, its nested property structs and enums."""
+
+    def __init__(self, cfn_type, swift_name, schema):
+        self.cfn_type, self.swift_name, self.schema = cfn_type, swift_name, schema
+        self.definitions = schema.get("definitions", {})
+        self.nested = {}  # definition name → Swift struct name, rendered once
+        self.pending = []
+        self.integer_choices = []  # (property, values) for integer properties the schema limits
+        self.read_only = {p.removeprefix("/properties/") for p in schema.get("readOnlyProperties", [])}
+        self.create_only = [p.removeprefix("/properties/") for p in schema.get("createOnlyProperties", [])]
+        self.conditional = [p.removeprefix("/properties/") for p in schema.get("conditionalCreateOnlyProperties", [])]
+
+    def resolve(self, prop):
+        if "$ref" in prop:
+            name = prop["$ref"].split("/")[-1]
+            return name, self.definitions.get(name, {})
+        return None, prop
+
+    def swift_type(self, prop, owner_enums, property_name):
+        """The `Kind` of `Typed<Kind>` for a property schema."""
+        definition_name, resolved = self.resolve(prop)
+        kind = resolved.get("type")
+        if isinstance(kind, list):
+            kind = kind[0] if len(kind) == 1 else None
+        if resolved.get("properties") and kind in (None, "object"):
+            return self.nested_struct(definition_name or property_name, resolved)
+        if kind == "array":
+            items = resolved.get("items", {})
+            return f"[{self.swift_type(items, owner_enums, property_name)}]" if items else "[AnyJSON]"
+        if kind == "object":
+            pattern = list(resolved.get("patternProperties", {}).values())
+            additional = resolved.get("additionalProperties")
+            element = pattern[0] if len(pattern) == 1 else additional if isinstance(additional, dict) else None
+            if element:
+                return f"[String: {self.swift_type(element, owner_enums, property_name)}]"
+            return "AnyJSON"
+        if kind == "string" and resolved.get("enum"):
+            enum_name = type_name(definition_name or property_name)
+            owner_enums.setdefault(enum_name, resolved["enum"])
+            return enum_name
+        return {"string": "String", "integer": "Int", "number": "Double", "boolean": "Bool"}.get(kind, "AnyJSON")
+
+    def nested_struct(self, name, definition):
+        struct = type_name(name)
+        if name not in self.nested:
+            self.nested[name] = struct
+            self.pending.append((struct, definition))
+        return struct
+
+    def property_lines(self, name, prop, owner_enums, indent, update_note, storage):
+        if (self.cfn_type, name) in POLICY_PROPERTIES and storage == "resource":
+            swift = "PolicyDocument"
+        elif name == "Tags" and prop.get("type") == "array":
+            swift = "Tags"
+        else:
+            swift = f"Typed<{self.swift_type(prop, owner_enums, name)}>"
+        lines = doc_lines(prop.get("description") or self.resolve(prop)[1].get("description"), indent)
+        if update_note:
+            if lines:
+                lines.append(f"{indent}///")
+            lines.append(f"{indent}/// {update_note}")
+        lines.append(f"{indent}public var {member(name)}: {swift}? {{")
+        allowed = self.resolve(prop)[1]
+        if allowed.get("type") == "integer" and allowed.get("enum") and storage == "resource":
+            lines[-1:-1] = [f"{indent}/// Only these values: `{self.swift_name}.allowed{type_name(name)}`."]
+            self.integer_choices.append((name, allowed["enum"]))
+        lines.append(f"{indent}    get {{ propertyValues[{swift_string(name)}] }}")
+        lines.append(f"{indent}    set {{ propertyValues[{swift_string(name)}] = newValue }}")
+        lines.append(f"{indent}}}")
+        return lines
+
+    def update_note(self, name):
+        if name in self.create_only:
+            return "Update: changing it replaces the resource."
+        nested = sorted(p.split("/", 1)[1] for p in self.create_only if p.startswith(name + "/"))
+        if name in self.conditional or any(p.startswith(name + "/") for p in self.conditional):
+            return "Update: changing it may replace the resource."
+        if nested:
+            return "Update: changing " + ", ".join(f"`{p}`" for p in nested) + " replaces the resource; the rest updates in place."
+        return "Update: in place."
+
+    def enum_lines(self, enums, indent, scope):
+        lines = []
+        for enum_name, values in sorted(enums.items()):
+            lines.append(f"{indent}public enum {enum_name}: String, Sendable, CaseIterable {{")
+            seen = set()
+            for raw in values:
+                case = case_name(str(raw))
+                while case in seen:
+                    case += "_"
+                seen.add(case)
+                lines.append(f"{indent}    case {case} = {swift_string(str(raw))}")
+            lines.append(f"{indent}}}")
+            lines.append("")
+        return lines
+
+    def typed_enum_extensions(self, enums, scope):
+        lines = []
+        for enum_name, values in sorted(enums.items()):
+            lines.append(f"extension Typed where Kind == CloudFormation.{scope}.{enum_name} {{")
+            seen = set()
+            for raw in values:
+                case = case_name(str(raw))
+                while case in seen:
+                    case += "_"
+                seen.add(case)
+                lines.append(f"    public static var {case}: Typed {{ Typed(CloudFormation.{scope}.{enum_name}.{case}) }}")
+            lines.append("}")
+            lines.append("")
+        return lines
+
+    def attribute_lines(self, indent):
+        lines = []
+        settable = {lower_camel(p) for p in self.schema.get("properties", {}) if p not in self.read_only}
+        attributes = []
+        for path in sorted(self.read_only):
+            kind = self.attribute_kind(path)
+            if kind:
+                attributes.append((path, kind))
+        attributes += sorted(EXTRA_ATTRIBUTES.get(self.cfn_type, {}).items())
+        for path, kind in attributes:
+            swift = lower_camel("".join(type_name(part) for part in path.split("/")))
+            if swift in settable or swift in RESERVED_MEMBERS:
+                swift += "Attribute"
+            getatt = path.replace("/", ".")
+            lines.append(f"{indent}/// `!GetAtt {self.swift_name}.{getatt}`")
+            lines.append(f"{indent}public var {swift}: Typed<{kind}> {{ attribute({swift_string(getatt)}) }}")
+        return lines
+
+    def attribute_kind(self, path):
+        prop = {"properties": self.schema.get("properties", {})}
+        for part in path.split("/"):
+            _, prop = self.resolve(prop)
+            prop = prop.get("properties", {}).get(part)
+            if prop is None:
+                return None
+        _, resolved = self.resolve(prop)
+        kind = resolved.get("type")
+        if kind == "array":
+            _, items = self.resolve(resolved.get("items", {}))
+            element = {"string": "String", "integer": "Int"}.get(items.get("type"))
+            return f"[{element}]" if element else None
+        return {"string": "String", "integer": "Int", "number": "Double", "boolean": "Bool"}.get(kind)
+
+    def render(self):
+        schema = self.schema
+        enums = {}
+        body = []
+        for name, prop in schema.get("properties", {}).items():
+            if name in self.read_only:
+                continue
+            body += self.property_lines(name, prop, enums, "    ", self.update_note(name), "resource")
+            body.append("")
+        lines = doc_lines(schema.get("description"), "")
+        lines += [
+            f"public struct {self.swift_name}: TypedResource {{",
+            f"    public let resourceType = {swift_string(self.cfn_type)}",
+            "    public let logicalId: String",
+            "    public var attributes = ResourceAttributes()",
+            "    /// The properties set so far, in the order they were set: the order the template shows.",
+            "    public var propertyValues = PropertyValues()",
+            "",
+            "    public init(logicalId: String) { self.logicalId = logicalId }",
+            "",
+            "    public var properties: [Field] { propertyValues.fields }",
+            "",
+        ]
+        lines += body
+        for name, values in self.integer_choices:
+            lines.append(f"    /// The values `{name}` may take.")
+            lines.append(f"    public static let allowed{type_name(name)} = [{', '.join(str(v) for v in values)}]")
+            lines.append("")
+        lines += self.attribute_lines("    ")
+        lines.append("}")
+        lines.append("")
+        extensions = self.typed_enum_extensions(enums, self.swift_name)
+        if enums:
+            lines.append(f"extension {self.swift_name} {{")
+            lines += self.enum_lines(enums, "    ", self.swift_name)
+            lines[-1:] = ["}", ""]
+        rendered = set()
+        while self.pending:
+            struct, definition = self.pending.pop(0)
+            if struct in rendered:
+                continue
+            rendered.add(struct)
+            nested_enums = {}
+            members = []
+            for name, prop in definition.get("properties", {}).items():
+                members += self.property_lines(name, prop, nested_enums, "        ", None, "nested")
+            lines.append(f"extension {self.swift_name} {{")
+            lines += doc_lines(definition.get("description"), "    ")
+            lines += [
+                f"    public struct {struct}: PropertyObject {{",
+                "        public var propertyValues = PropertyValues()",
+                "        public init() {}",
+                "",
+            ]
+            lines += members
+            if nested_enums:
+                lines.append("")
+                lines += self.enum_lines(nested_enums, "        ", f"{self.swift_name}.{struct}")
+                lines.pop()
+            lines += ["    }", "}", ""]
+            extensions += self.typed_enum_extensions(nested_enums, f"{self.swift_name}.{struct}")
+        return "\n".join(lines + extensions)
+
+
+def service_files():
+    by_service = {}
+    for cfn_type, swift_name in sorted(ALLOW_LIST.items()):
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", cfn_type).schema
+        service = cfn_type.split("::")[1]
+        by_service.setdefault(service, []).append(Generator(cfn_type, swift_name, schema).render())
+    header = (
+        "// Generated by scripts/generate_resources.py from the resource provider schemas in cfn-lint\n"
+        f"// {version('cfn-lint')} (us-east-1; descriptions by AWS, MIT-0). Do not edit: run the script again.\n\n"
+    )
+    return {f"{service}.swift": header + "\n".join(parts).rstrip() + "\n" for service, parts in by_service.items()}
+
+
+def main():
+    global OUT
+    if "--out" in sys.argv:
+        OUT = Path(sys.argv[sys.argv.index("--out") + 1]).resolve()
+    files = service_files()
+    if "--check" in sys.argv:
+        stale = [name for name, text in files.items() if not (OUT / name).exists() or (OUT / name).read_text() != text]
+        extra = [p.name for p in OUT.glob("*.swift") if p.name not in files]
+        if stale or extra:
+            print(f"{OUT} is stale (" + ", ".join(stale + extra) + "): run "
+                  ".venv/bin/python scripts/generate_resources.py", file=sys.stderr)
+            sys.exit(1)
+        print(f"{OUT}: {len(files)} files match the schemas")
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    for stale in OUT.glob("*.swift"):
+        if stale.name not in files:
+            stale.unlink()
+    for name, text in files.items():
+        (OUT / name).write_text(text)
+    print(f"{OUT}: {len(files)} files, {len(ALLOW_LIST)} resource types")
+
+
+main()
