@@ -127,7 +127,7 @@ let package = Package(
             dependencies: ["DataAPILocal", "AWSServices", "ChatRuntime", "CommandLineExit", "Spawn", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
-        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML"]),
+        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML", "Spawn"]),
         .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "SQLSchema", "YAML", "TestSupport"]),
         .testTarget(name: "StackDiffTests", dependencies: ["StackDiff", "DiffSources", "YAML", "Stacks", "SynthCore", "CloudFormation", "TestSupport"]),
         .testTarget(name: "DeadlineTests", dependencies: ["Deadline"]),
