@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.30.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // The system libyaml (Debian libyaml-dev); the YAML target is the only one that sees it.
@@ -62,6 +63,8 @@ let package = Package(
         .target(name: "Deadline"),
         // postgres-nio waits under those limits: leasing a connection, and a statement on one.
         .target(name: "PostgresTimeLimits", dependencies: ["Deadline", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        // Services started over time (connection pools) run inside the service that owns them, never in loose tasks.
+        .target(name: "DynamicServices", dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         // Runs child programs (git, psql, scripts) with posix_spawn, a time limit and no run loop.
         .target(name: "Spawn"),
         // The exit-code table every command shares: 0 success, 1 findings, 2 usage or input errors.
@@ -72,8 +75,9 @@ let package = Package(
         .target(
             name: "DataAPILocal",
             dependencies: [
-                "DataAPIWire", "AWSSigV4", "JSONText", "Deadline", "PostgresTimeLimits",
+                "DataAPIWire", "AWSSigV4", "JSONText", "Deadline", "PostgresTimeLimits", "DynamicServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,7 +88,8 @@ let package = Package(
         .target(
             name: "ChatRuntime",
             dependencies: [
-                "DataAPIWire", "AWSSigV4", "AWSServices", "Deadline", "PostgresTimeLimits", "SQLSchema",
+                "DataAPIWire", "AWSSigV4", "AWSServices", "Deadline", "PostgresTimeLimits", "DynamicServices", "SQLSchema",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,15 +98,18 @@ let package = Package(
         // The Lambda Runtime API loop (protocol only: no chat knowledge).
         .target(
             name: "LambdaRuntime",
-            dependencies: ["Deadline", "JSONText", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["Deadline", "JSONText", "DynamicServices", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         // The chat function's routes: HTTP API events mapped to store calls.
-        .target(name: "ChatFunction", dependencies: ["ChatRuntime", "AWSServices", "LambdaRuntime"]),
+        .target(name: "ChatFunction", dependencies: ["ChatRuntime", "AWSServices", "LambdaRuntime", "DynamicServices"]),
         .executableTarget(
             name: "chat-function",
             dependencies: [
-                "ChatFunction", "LambdaRuntime",
+                "ChatFunction", "LambdaRuntime", "DynamicServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
@@ -109,22 +117,24 @@ let package = Package(
             name: "chat-store",
             dependencies: ["ChatRuntime", "CommandLineExit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "chat-bench", dependencies: ["ChatRuntime", "DataAPILocal", "AWSSigV4"]),
-        .executableTarget(name: "search-bench", dependencies: ["ChatRuntime"]),
+        .executableTarget(name: "chat-bench", dependencies: ["ChatRuntime", "DataAPILocal", "AWSSigV4", "DynamicServices", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        .executableTarget(name: "search-bench", dependencies: ["ChatRuntime", "DynamicServices"]),
         // Cold start, warm overhead and size of the packaged function, under the test emulator.
-        .executableTarget(name: "function-bench", dependencies: ["ChatRuntime", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "function-bench", dependencies: ["ChatRuntime", "DynamicServices", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "data-api-bench",
             dependencies: [
                 "DataAPILocal", "DataAPIWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .executableTarget(
             name: "data-api-local",
             // Names the runtime's environment variables from the generated contract (no Stacks, so no libyaml).
-            dependencies: ["DataAPILocal", "AWSServices", "ChatRuntime", "CommandLineExit", "Spawn", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DataAPILocal", "AWSServices", "ChatRuntime", "CommandLineExit", "Spawn", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML", "Spawn"]),
@@ -136,7 +146,8 @@ let package = Package(
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),
-        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "AWSServices", "ChatFunction", "LambdaRuntime", "TestSupport", "AWSSigV4", "SQLSchema"]),
+        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "AWSServices", "ChatFunction", "LambdaRuntime", "TestSupport", "AWSSigV4", "SQLSchema",
+                                                     "DynamicServices", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         // Shared by every test suite that needs a real PostgreSQL.
         .target(
             name: "TestSupport",

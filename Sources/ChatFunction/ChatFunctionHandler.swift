@@ -1,5 +1,6 @@
 import AWSServices
 import ChatRuntime
+import DynamicServices
 import Foundation
 import LambdaRuntime
 import Logging
@@ -19,7 +20,9 @@ public struct ChatFunctionHandler: LambdaHandler {
 
     /// Start-up, once a process: configuration, connection, and (for the API) the schema check.
     /// Every failure names what to fix, for Lambda's `init/error`.
-    public static func start(environment: [String: String], log: RuntimeLog = RuntimeLog()) async throws -> ChatFunctionHandler {
+    /// The database's connection pools are added to `services`, which must be running (the runtime
+    /// loop's, or the local server's `ServiceGroup`): the schema check needs them.
+    public static func start(environment: [String: String], services: ServiceSet, log: RuntimeLog = RuntimeLog()) async throws -> ChatFunctionHandler {
         let roleText = environment[ChatContract.Environment.functionRole] ?? Role.api.rawValue
         guard let role = Role(rawValue: roleText) else {
             throw FunctionError(type: "Runtime.InvalidConfiguration",
@@ -44,6 +47,7 @@ public struct ChatFunctionHandler: LambdaHandler {
         logger.logLevel = .error
         let database = try await ChatDatabase.connect(configuration, embedder: try ChatDatabase.embedder(configuration, environment: environment),
                                                       environment: environment, logger: logger)
+        database.services.forEach(services.add)
         if role != .migrator {
             do {
                 try await database.migrator.checkDatabase()

@@ -1,6 +1,7 @@
 import AWSServices
 import AsyncHTTPClient
 import Logging
+import ServiceLifecycle
 
 /// The runtime assembled from configuration: the executor for the chosen backend and the stores on it.
 public struct ChatDatabase: Sendable {
@@ -11,6 +12,9 @@ public struct ChatDatabase: Sendable {
     public let botStore: BotStore
     public let conversationText: ConversationTextSearch
     public let migrator: SchemaMigrator
+    /// What must run for as long as the stores are used (the PostgreSQL pools; the Data API needs
+    /// none): put them in the process's `ServiceGroup`, or use `whileRunning`.
+    public var services: [any Service] { (executor as? PostgresExecutor).map { [$0] } ?? [] }
 
     public init(executor: any SQLExecutor, embedder: any Embedder, stage: StageContract = .default) throws {
         self.executor = executor
@@ -19,6 +23,12 @@ public struct ChatDatabase: Sendable {
         botStore = BotStore(search: search)
         conversationText = ConversationTextSearch(executor: executor, textSearch: stage.textSearch)
         migrator = SchemaMigrator(executor: executor, schema: stage.schema)
+    }
+
+    /// Runs `body` with `services` running, and closes the database connections once it returns or throws.
+    public func whileRunning<T: Sendable>(_ body: (ChatDatabase) async throws -> T) async throws -> T {
+        guard let postgres = executor as? PostgresExecutor else { return try await body(self) }
+        return try await postgres.whileRunning { try await body(self) }
     }
 
     /// The embedder the environment asks for: Amazon Bedrock with `EMBEDDER=bedrock`, else the local

@@ -1,14 +1,19 @@
 import DataAPIWire
 import Deadline
-import PostgresTimeLimits
+import DynamicServices
 import Logging
 import NIOCore
 import PostgresNIO
+import PostgresTimeLimits
+import ServiceLifecycle
 import Synchronization
 
 /// The five Data API operations over PostgreSQL. Calls outside a transaction autocommit on a pooled
 /// connection of the requested database; a transaction pins a connection of its own.
-public final class DataAPIService: Sendable {
+///
+/// It is a `Service`: its connection pools and the reaper of idle transactions run inside `run()`;
+/// on shutdown open transactions are rolled back and every connection closed.
+public final class DataAPIService: Service, Sendable {
     public struct Settings: Sendable {
         public var host: String
         public var port: Int
@@ -58,7 +63,8 @@ public final class DataAPIService: Sendable {
     private let secretCache: SecretCache?
     /// One pool per database and credentials: a rotated secret signs in with a pool of its own.
     private let pools: Mutex<[PoolKey: PostgresClient]> = Mutex([:])
-    private let poolTasks: Mutex<[Task<Void, Never>]> = Mutex([])
+    /// The pools, run by `run()`.
+    private let poolServices = ServiceSet()
     private var runner: StatementRunner { StatementRunner(logger: logger) }
 
     public init(settings: Settings, resume: (pauseAfter: Duration, duration: Duration)? = nil, logger: Logger) {
@@ -193,8 +199,18 @@ public final class DataAPIService: Sendable {
 
     // MARK: Lifecycle
 
+    /// Runs the pools and the reaper until a graceful shutdown or cancellation, then rolls back the
+    /// transactions still open and closes their connections.
+    public func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await self.poolServices.run() }
+            group.addTask { await cancelWhenGracefulShutdown { await self.reapIdleTransactions() } }
+        }
+        await rollBackOpenTransactions()
+    }
+
     /// Rolls back transactions idle past the limit, until cancelled.
-    public func reapIdleTransactions() async {
+    func reapIdleTransactions() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             for connection in await transactions.expired(idleLongerThan: settings.transactionIdleTimeout) {
@@ -205,12 +221,11 @@ public final class DataAPIService: Sendable {
         }
     }
 
-    public func shutdown() async {
+    private func rollBackOpenTransactions() async {
         for connection in await transactions.removeAll() {
             _ = try? await connection.query("ROLLBACK", logger: logger)
             try? await connection.close()
         }
-        for task in poolTasks.withLock({ $0 }) { task.cancel() }
     }
 
     // MARK: Helpers
@@ -331,7 +346,7 @@ public final class DataAPIService: Sendable {
             configuration.options.additionalStartupParameters = startupParameters
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             pools[key] = client
-            poolTasks.withLock { $0.append(Task { await client.run() }) }
+            poolServices.add(client)
             return client
         }
     }

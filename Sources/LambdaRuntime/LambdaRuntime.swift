@@ -1,4 +1,5 @@
 import Deadline
+import DynamicServices
 import Foundation
 import JSONText
 
@@ -25,9 +26,12 @@ public enum LambdaRuntime {
 
     /// Runs the loop against `AWS_LAMBDA_RUNTIME_API`. A start-up failure (a missing or invalid
     /// variable, a schema the database does not have) is posted to `init/error`, naming the cause.
+    ///
+    /// `initialize` adds what must run beside the handler (connection pools) to the `ServiceSet` it
+    /// is given; they run from then on, start-up included, and stop when the loop does.
     public static func run<Handler: LambdaHandler>(
         environment: [String: String] = ProcessInfo.processInfo.environment, log: RuntimeLog = RuntimeLog(),
-        initialize: @Sendable () async throws -> Handler
+        initialize: @Sendable (ServiceSet) async throws -> Handler
     ) async throws -> Outcome {
         guard let address = environment["AWS_LAMBDA_RUNTIME_API"], !address.isEmpty else {
             throw FunctionError(type: "Runtime.NoRuntimeAPI", message: "AWS_LAMBDA_RUNTIME_API is not set: this runs inside Lambda or its emulator")
@@ -36,9 +40,22 @@ public enum LambdaRuntime {
         // Clients pick the calling thread's loop when it is one of theirs (`EventLoopGroup.any()`), so
         // the Runtime API connection and those created in `initialize` land on this loop too.
         let executor = EventLoopTaskExecutor(client.http.eventLoopGroup.next())
+        let services = ServiceSet()
         return try await withTaskExecutorPreference(executor) {
-            try await loop(client: client, log: log, initialize: initialize)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await services.run() }
+                defer { group.cancelAll() }
+                return try await loop(client: client, log: log) { try await initialize(services) }
+            }
         }
+    }
+
+    /// `run` for a handler with nothing to run beside it.
+    public static func run<Handler: LambdaHandler>(
+        environment: [String: String] = ProcessInfo.processInfo.environment, log: RuntimeLog = RuntimeLog(),
+        initialize: @Sendable () async throws -> Handler
+    ) async throws -> Outcome {
+        try await run(environment: environment, log: log) { (_: ServiceSet) in try await initialize() }
     }
 
     static func loop<Handler: LambdaHandler>(

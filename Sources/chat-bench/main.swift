@@ -1,8 +1,10 @@
 import AWSSigV4
 import ChatRuntime
 import DataAPILocal
+import DynamicServices
 import Foundation
 import Logging
+import ServiceLifecycle
 
 // Benchmark of the runtime on both backends, run as `swift run -c release chat-bench` with the test
 // PostgreSQL running (`scripts/postgres.sh start`). The Data API backend goes through data-api-local
@@ -41,7 +43,7 @@ func measure(_ label: String, _ iterations: Int, _ body: () async throws -> Void
     say(String(format: "  %-44@ p50 %8.2f ms   p95 %8.2f ms   (%d runs)", label as NSString, p50, p95, iterations))
 }
 
-func run() async throws {
+func run(services: ServiceSet) async throws {
     let logger = quietLogger()
     guard let postgresPort = try? port() else {
         say("chat-bench: no PostgreSQL; run scripts/postgres.sh start first")
@@ -49,8 +51,10 @@ func run() async throws {
     }
     let databaseName = "chat_bench_\(getpid())"
     let admin = try PostgresExecutor(.init(url: "postgresql://postgres@127.0.0.1:\(postgresPort)/postgres"), logger: logger)
+    services.add(admin)
     _ = try await admin.execute(SQLStatement("CREATE DATABASE \(databaseName)"))
     let direct = try PostgresExecutor(.init(url: "postgresql://postgres@127.0.0.1:\(postgresPort)/\(databaseName)"), logger: logger)
+    services.add(direct)
     let embedder = LocalEmbedder(dimension: ChatContract.BotVectors.embeddingDimension)
     try await SchemaMigrator(executor: direct).migrate()
 
@@ -58,7 +62,8 @@ func run() async throws {
     let settings = DataAPIService.Settings(host: "127.0.0.1", port: postgresPort, username: "postgres", password: nil, defaultDatabase: databaseName)
     let service = DataAPIService(settings: settings, logger: logger)
     let httpPort = 40_000 + Int(getpid() % 10_000)
-    let server = Task { try await DataAPIServer(service: service, verifier: nil, logger: logger).application(host: "127.0.0.1", port: httpPort).runService() }
+    let application = DataAPIServer(service: service, verifier: nil, logger: logger).application(host: "127.0.0.1", port: httpPort)
+    let server = Task { try await ServiceGroup(configuration: .init(services: [.init(service: service), .init(service: application)], logger: logger)).run() }
     try await Task.sleep(for: .milliseconds(500))
     let dataAPI = DataAPIExecutor(endpoint: "http://127.0.0.1:\(httpPort)", region: "us-east-1",
                                   clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:bench",
@@ -111,11 +116,11 @@ func run() async throws {
     }
 
     server.cancel()
-    await service.shutdown()
+    _ = await server.result
     _ = try await admin.execute(SQLStatement("DROP DATABASE \(databaseName) WITH (FORCE)"))
 }
 
-try await run()
+try await ServiceSet.withRunning { try await run(services: $0) }
 
 /// Unbuffered output, so progress shows as it happens.
 func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }

@@ -1,8 +1,11 @@
 import ChatFunction
+import DynamicServices
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// `chat-function serve --port N`: the same routes over plain HTTP on 127.0.0.1, for local
 /// development. There is no JWT here: the `X-Dev-User` header names the user (and `X-Dev-Groups`
@@ -11,15 +14,40 @@ enum LocalServer {
     static let userHeader = HTTPField.Name("X-Dev-User")!
     static let groupsHeader = HTTPField.Name("X-Dev-Groups")!
 
-    static func run(port: Int, api: ChatAPI) async throws {
+    /// Starts the handler and serves it until SIGTERM or SIGINT: then the server stops taking
+    /// requests, finishes those under way, and the database connections close, in that order.
+    static func run(port: Int, environment: [String: String]) async throws {
+        let services = ServiceSet()
+        var logger = Logger(label: "chat-function")
+        logger.logLevel = .notice
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: services), .init(service: Server(port: port, environment: environment, services: services))],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// The handler's start-up and the HTTP server, as one service after the database's.
+    struct Server: Service {
+        let port: Int
+        let environment: [String: String]
+        let services: ServiceSet
+
+        func run() async throws {
+            let handler = try await ChatFunctionHandler.start(environment: environment, services: services)
+            try await LocalServer.application(port: port, api: handler.api).run()
+        }
+    }
+
+    static func application(port: Int, api: ChatAPI) -> some ApplicationProtocol & Service {
         let router = Router()
         router.on("**", method: .get) { request, _ in try await answer(request, api) }
         router.on("**", method: .post) { request, _ in try await answer(request, api) }
         router.on("**", method: .put) { request, _ in try await answer(request, api) }
         router.on("**", method: .delete) { request, _ in try await answer(request, api) }
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil))
-        print("chat-function: serving the chat routes on http://127.0.0.1:\(port) (name the user with the X-Dev-User header)")
-        try await application.runService()
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
+                           onServerRunning: { _ in
+                               FileHandle.standardOutput.write(Data("chat-function: serving the chat routes on http://127.0.0.1:\(port) (name the user with the X-Dev-User header)\n".utf8))
+                           })
     }
 
     static func answer(_ request: Request, _ api: ChatAPI) async throws -> Response {

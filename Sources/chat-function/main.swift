@@ -13,11 +13,10 @@ do {
             FileHandle.standardError.write(Data("usage: chat-function serve --port N\n".utf8))
             exit(2)
         }
-        let handler = try await ChatFunctionHandler.start(environment: environment)
-        try await LocalServer.run(port: port, api: handler.api)
+        try await LocalServer.run(port: port, environment: environment)
     } else {
-        let outcome = try await LambdaRuntime.run(environment: environment) {
-            try await ChatFunctionHandler.start(environment: environment)
+        let outcome = try await LambdaRuntime.run(environment: environment) { services in
+            try await ChatFunctionHandler.start(environment: environment, services: services)
         }
         if case .initializationFailed = outcome { exit(1) }
     }

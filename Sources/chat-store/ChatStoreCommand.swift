@@ -24,8 +24,9 @@ struct ChatStoreCommand: AsyncParsableCommand {
     static func main() async { await mainExitingTwoOnUsageErrors() }
 }
 
-/// Opens the database the environment describes; prints configuration errors naming the variable.
-func openDatabase(checkSchema: Bool = true) async throws -> ChatDatabase {
+/// Opens the database the environment describes (configuration errors name the variable), runs
+/// `body` on it, and closes its connections when `body` is done.
+func withDatabase<T: Sendable>(checkSchema: Bool = true, _ body: (ChatDatabase) async throws -> T) async throws -> T {
     var logger = Logger(label: "chat-store")
     logger.logLevel = .error
     let environment = ProcessInfo.processInfo.environment
@@ -37,14 +38,16 @@ func openDatabase(checkSchema: Bool = true) async throws -> ChatDatabase {
     }
     let database = try await ChatDatabase.connect(configuration, embedder: try ChatDatabase.embedder(configuration, environment: environment),
                                                   environment: environment, logger: logger)
-    if checkSchema {
-        do {
-            try await database.migrator.checkDatabase()
-        } catch let mismatch as SchemaMigrator.Mismatch {
-            throw ValidationError(mismatch.description)
+    return try await database.whileRunning { database in
+        if checkSchema {
+            do {
+                try await database.migrator.checkDatabase()
+            } catch let mismatch as SchemaMigrator.Mismatch {
+                throw ValidationError(mismatch.description)
+            }
         }
+        return try await body(database)
     }
-    return database
 }
 
 func printJSON<T: Encodable>(_ value: T) throws {
@@ -87,24 +90,25 @@ struct Migrate: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
-        let database = try await openDatabase(checkSchema: false)
-        let report: SchemaMigrator.Report
-        do {
-            report = try await database.migrator.migrate(dryRun: dryRun)
-        } catch let error as MigrationError {
-            FileHandle.standardError.write(Data("chat-store migrate: \(error)\n".utf8))
-            throw ExitCode(error.exitCode)
+        try await withDatabase(checkSchema: false) { database in
+            let report: SchemaMigrator.Report
+            do {
+                report = try await database.migrator.migrate(dryRun: dryRun)
+            } catch let error as MigrationError {
+                FileHandle.standardError.write(Data("chat-store migrate: \(error)\n".utf8))
+                throw ExitCode(error.exitCode)
+            }
+            FileHandle.standardError.write(Data((report.description + "\n").utf8))
+            var result: [String: String] = ["fingerprint": database.migrator.schema.fingerprint, "from": String(report.from), "to": String(report.to),
+                                            "dryRun": String(dryRun)]
+            let environment = ProcessInfo.processInfo.environment
+            if !dryRun, let configuration = try? RuntimeConfiguration.fromEnvironment(environment), let arn = configuration.applicationSecretArn {
+                let secret = try await ChatDatabase.secretsManager(configuration, environment: environment).databaseSecret(arn: arn)
+                try await database.migrator.setPassword(of: secret.username, to: secret.password)
+                result["applicationUser"] = secret.username
+            }
+            try printJSON(result)
         }
-        FileHandle.standardError.write(Data((report.description + "\n").utf8))
-        var result: [String: String] = ["fingerprint": database.migrator.schema.fingerprint, "from": String(report.from), "to": String(report.to),
-                                        "dryRun": String(dryRun)]
-        let environment = ProcessInfo.processInfo.environment
-        if !dryRun, let configuration = try? RuntimeConfiguration.fromEnvironment(environment), let arn = configuration.applicationSecretArn {
-            let secret = try await ChatDatabase.secretsManager(configuration, environment: environment).databaseSecret(arn: arn)
-            try await database.migrator.setPassword(of: secret.username, to: secret.password)
-            result["applicationUser"] = secret.username
-        }
-        try printJSON(result)
     }
 }
 
@@ -130,20 +134,21 @@ struct Reembed: AsyncParsableCommand {
 
     func run() async throws {
         let source = EmbeddingBackfill.Source(rawValue: table)!
-        let database = try await openDatabase()
-        let environment = ProcessInfo.processInfo.environment
-        let configuration = try RuntimeConfiguration.fromEnvironment(environment)
-        do {
-            let probe = EmbeddingBackfill(executor: database.executor, embedder: LocalEmbedder(dimension: 1))
-            let dimension = try await probe.columnType(source, column: column).dimension
-            let backfill = EmbeddingBackfill(executor: database.executor,
-                                             embedder: try ChatDatabase.embedder(configuration, environment: environment, dimension: dimension))
-            let filled = try await backfill.run(source, column: column, batchSize: batchSize) { count in
-                FileHandle.standardError.write(Data("reembed: \(count) rows filled\n".utf8))
+        try await withDatabase { database in
+            let environment = ProcessInfo.processInfo.environment
+            let configuration = try RuntimeConfiguration.fromEnvironment(environment)
+            do {
+                let probe = EmbeddingBackfill(executor: database.executor, embedder: LocalEmbedder(dimension: 1))
+                let dimension = try await probe.columnType(source, column: column).dimension
+                let backfill = EmbeddingBackfill(executor: database.executor,
+                                                 embedder: try ChatDatabase.embedder(configuration, environment: environment, dimension: dimension))
+                let filled = try await backfill.run(source, column: column, batchSize: batchSize) { count in
+                    FileHandle.standardError.write(Data("reembed: \(count) rows filled\n".utf8))
+                }
+                try printJSON(["table": table, "column": column, "filled": String(filled)])
+            } catch let problem as EmbeddingBackfill.Problem {
+                throw ValidationError(problem.description)
             }
-            try printJSON(["table": table, "column": column, "filled": String(filled)])
-        } catch let problem as EmbeddingBackfill.Problem {
-            throw ValidationError(problem.description)
         }
     }
 }
@@ -162,7 +167,7 @@ struct Append: AsyncParsableCommand {
         } else {
             parsed = [try decodeJSON(NewMessage.self, from: data, source: messages)]
         }
-        try printJSON(try await openDatabase().history.append(parsed, to: conversation, ownerId: owner))
+        try printJSON(try await withDatabase { try await $0.history.append(parsed, to: conversation, ownerId: owner) })
     }
 }
 
@@ -170,7 +175,7 @@ struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "A conversation's messages in order.")
     @Option(help: "Conversation UUID.") var conversation: String
     @Option(help: "Only the newest N messages.") var newest: Int?
-    func run() async throws { try printJSON(try await openDatabase().history.history(of: conversation, newest: newest)) }
+    func run() async throws { try printJSON(try await withDatabase { try await $0.history.history(of: conversation, newest: newest) }) }
 }
 
 struct UpsertConversation: AsyncParsableCommand {
@@ -178,9 +183,10 @@ struct UpsertConversation: AsyncParsableCommand {
     @Argument(help: "JSON, a file, or - for standard input.") var conversation: String
     func run() async throws {
         let value = try readJSON(Conversation.self, from: conversation)
-        let database = try await openDatabase()
-        try await database.history.upsert(value)
-        try printJSON(try await database.history.conversation(value.conversationId))
+        try await withDatabase { database in
+            try await database.history.upsert(value)
+            try printJSON(try await database.history.conversation(value.conversationId))
+        }
     }
 }
 
@@ -189,7 +195,7 @@ struct DeleteConversation: AsyncParsableCommand {
     @Option(help: "Conversation UUID.") var conversation: String
     @Option(help: "The conversation's owner.") var owner: String
     func run() async throws {
-        try printJSON(["deleted": try await openDatabase().history.delete(conversation, ownerId: owner)])
+        try printJSON(["deleted": try await withDatabase { try await $0.history.delete(conversation, ownerId: owner) }])
     }
 }
 
@@ -198,7 +204,7 @@ struct UpsertBot: AsyncParsableCommand {
     @Argument(help: "JSON, a file, or - for standard input.") var bot: String
     func run() async throws {
         let value = try readJSON(Bot.self, from: bot)
-        try await openDatabase().search.upsert(value)
+        try await withDatabase { try await $0.search.upsert(value) }
         try printJSON(["upserted": value.botId])
     }
 }
@@ -207,7 +213,7 @@ struct DeleteBot: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Remove a bot from search.")
     @Option var bot: String
     @Option var owner: String
-    func run() async throws { try printJSON(["deleted": try await openDatabase().search.deleteBot(bot, ownerId: owner)]) }
+    func run() async throws { try printJSON(["deleted": try await withDatabase { try await $0.search.deleteBot(bot, ownerId: owner) }]) }
 }
 
 struct SearchBots: AsyncParsableCommand {
@@ -216,7 +222,7 @@ struct SearchBots: AsyncParsableCommand {
     @Option(name: .customLong("group"), help: "A Cognito group the user is in (repeat for several; Admin sees every bot).") var groups: [String] = []
     @Option var limit = 10
     @Argument var query: String
-    func run() async throws { try printJSON(try await openDatabase().search.searchBots(query, user: user, groups: groups, limit: limit)) }
+    func run() async throws { try printJSON(try await withDatabase { try await $0.search.searchBots(query, user: user, groups: groups, limit: limit) }) }
 }
 
 struct IndexConversation: AsyncParsableCommand {
@@ -224,7 +230,7 @@ struct IndexConversation: AsyncParsableCommand {
     @Argument(help: "JSON, a file, or - for standard input.") var summary: String
     func run() async throws {
         let value = try readJSON(ConversationSummary.self, from: summary)
-        try await openDatabase().search.upsert(value)
+        try await withDatabase { try await $0.search.upsert(value) }
         try printJSON(["indexed": value.conversationId])
     }
 }
@@ -234,5 +240,5 @@ struct SearchConversations: AsyncParsableCommand {
     @Option var user: String
     @Option var limit = 10
     @Argument var query: String
-    func run() async throws { try printJSON(try await openDatabase().search.searchConversations(query, user: user, limit: limit)) }
+    func run() async throws { try printJSON(try await withDatabase { try await $0.search.searchConversations(query, user: user, limit: limit) }) }
 }

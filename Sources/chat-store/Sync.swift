@@ -32,19 +32,20 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try RuntimeConfiguration.fromEnvironment(environment)
-        let database = try await openDatabase()
-        let backfill = try Backfill(dynamoDB: ChatDatabase.dynamoDB(configuration, environment: environment), database: database,
-                                    largeMessages: largeMessageBucket.map { LargeMessageBucket(s3: ChatDatabase.s3(configuration, environment: environment), bucket: $0) })
-        let options = Backfill.Options(segments: segments, pageSize: pageSize, dryRun: dryRun)
-        var summaries: [Backfill.Summary] = []
-        for (table, kind) in [(botsTable, Backfill.Kind.bots)] + (conversationsTable.map { [($0, .conversations)] } ?? []) {
-            let printer = ProgressPrinter(terminal: isatty(STDERR_FILENO) == 1)
-            let summary = try await backfill.run(table: table, kind: kind, options: options) { printer.show($0) }
-            printer.finish(summary)
-            summaries.append(summary)
+        try await withDatabase { database in
+            let backfill = try Backfill(dynamoDB: ChatDatabase.dynamoDB(configuration, environment: environment), database: database,
+                                        largeMessages: largeMessageBucket.map { LargeMessageBucket(s3: ChatDatabase.s3(configuration, environment: environment), bucket: $0) })
+            let options = Backfill.Options(segments: segments, pageSize: pageSize, dryRun: dryRun)
+            var summaries: [Backfill.Summary] = []
+            for (table, kind) in [(botsTable, Backfill.Kind.bots)] + (conversationsTable.map { [($0, .conversations)] } ?? []) {
+                let printer = ProgressPrinter(terminal: isatty(STDERR_FILENO) == 1)
+                let summary = try await backfill.run(table: table, kind: kind, options: options) { printer.show($0) }
+                printer.finish(summary)
+                summaries.append(summary)
+            }
+            try printJSON(summaries)
+            if summaries.contains(where: { $0.counts.failed > 0 }) { throw ExitCode(1) }
         }
-        try printJSON(summaries)
-        if summaries.contains(where: { $0.counts.failed > 0 }) { throw ExitCode(1) }
     }
 }
 

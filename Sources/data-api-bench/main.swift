@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import ServiceLifecycle
 
 // Benchmark of data-api-local, run as `swift run -c release data-api-bench` with the test PostgreSQL
 // running (`scripts/postgres.sh start`): ExecuteStatement of a one-row SELECT over loopback HTTP
@@ -92,7 +93,8 @@ var settings = DataAPIService.Settings(host: "127.0.0.1", port: database.port, u
 settings.maximumConnections = concurrentClients
 let service = DataAPIService(settings: settings, logger: logger)
 let port = 20_000 + Int(getpid() % 10_000)
-let server = Task { try await DataAPIServer(service: service, verifier: nil, logger: logger).application(host: "127.0.0.1", port: port).runService() }
+let application = DataAPIServer(service: service, verifier: nil, logger: logger).application(host: "127.0.0.1", port: port)
+let server = Task { try await ServiceGroup(configuration: .init(services: [.init(service: service), .init(service: application)], logger: logger)).run() }
 try await Task.sleep(for: .milliseconds(500))
 
 var httpConfiguration = HTTPClient.Configuration()
@@ -115,7 +117,7 @@ let viaDataAPI = try await measure(clients: concurrentClients, execute)
 let viaDataAPIAlone = try await measure(clients: 1, execute)
 try await http.shutdown()
 server.cancel()
-await service.shutdown()
+_ = await server.result
 
 print("data-api-local benchmark: `\(sql)` on loopback, \(statementsPerClient) statements per client")
 report("\(concurrentClients) clients, postgres-nio direct", direct)

@@ -6,6 +6,7 @@ import CommandLineExit
 import DataAPILocal
 import Foundation
 import Logging
+import ServiceLifecycle
 import Spawn
 
 @main
@@ -84,10 +85,12 @@ struct DataAPILocalCommand: AsyncParsableCommand {
         let server = DataAPIServer(service: service, verifier: verifier, logger: logger)
 
         printEnvironment(database: url)
-        let reaper = Task { await service.reapIdleTransactions() }
-        try await server.application(host: host, port: port).runService()
-        reaper.cancel()
-        await service.shutdown()
+        // On SIGTERM or SIGINT the server stops first (no new calls, those under way finish), then the
+        // service rolls back open transactions and closes its connections.
+        let services = ServiceGroup(configuration: .init(
+            services: [.init(service: service), .init(service: server.application(host: host, port: port))],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await services.run()
     }
 
     /// What a runtime (or the AWS CLI) needs to use this endpoint.

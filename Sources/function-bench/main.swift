@@ -1,4 +1,5 @@
 import ChatRuntime
+import DynamicServices
 import Foundation
 import Logging
 import TestSupport
@@ -40,7 +41,7 @@ func historyEvent(_ conversation: String) -> String {
         + #""authorizer":{"jwt":{"claims":{"sub":"bench-user"},"scopes":null}}}}"#
 }
 
-func run() async throws {
+func run(services: ServiceSet) async throws {
     let zip = PackagedFunction.zip
     let attributes = try FileManager.default.attributesOfItem(atPath: zip.path)
     let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
@@ -51,6 +52,7 @@ func run() async throws {
     var logger = Logger(label: "function-bench")
     logger.logLevel = .error
     let executor = try PostgresExecutor(.init(url: database.url), logger: logger)
+    services.add(executor)
     let chat = try ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: ChatContract.BotVectors.embeddingDimension))
     try await chat.migrator.migrate()
     let conversation = UUID().uuidString.lowercased()
@@ -129,7 +131,7 @@ func lastTurnaround(_ emulator: LambdaEmulator) async throws -> Duration {
 }
 
 do {
-    try await run()
+    try await ServiceSet.withRunning { try await run(services: $0) }
 } catch {
     FileHandle.standardError.write(Data("function-bench: \(error)\n".utf8))
     exit(1)

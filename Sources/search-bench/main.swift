@@ -1,4 +1,5 @@
 import ChatRuntime
+import DynamicServices
 import Foundation
 import Logging
 
@@ -82,73 +83,83 @@ func queries(_ sql: PostgresExecutor) async throws -> [(text: String, vector: [F
 
 func percentile(_ sorted: [Double], _ fraction: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))] }
 
-func run(size: Int, server: Int, logger: Logger) async throws {
+func run(size: Int, server: Int, logger: Logger, services: ServiceSet) async throws {
     say("\(size) bots:")
     let name = "search_bench_\(size)_\(getpid())"
     let admin = try PostgresExecutor(.init(url: "postgresql://postgres@127.0.0.1:\(server)/postgres"), logger: logger)
+    services.add(admin)
     _ = try await admin.execute(SQLStatement("CREATE DATABASE \(name)"))
-    defer { Task { _ = try? await admin.execute(SQLStatement("DROP DATABASE \(name) WITH (FORCE)")) } }
-    let url = "postgresql://postgres@127.0.0.1:\(server)/\(name)"
-    let stage = try StageContract.named("prod")
-    let setup = try PostgresExecutor(.init(url: url), timeouts: .init(statement: .seconds(3600)), logger: logger)
-    try await SchemaMigrator(executor: setup, schema: stage.schema, logger: logger).migrate()
-    try await seed(setup, bots: size)
-    let chosen = try await queries(setup)
+    // Dropped whatever happens, while the pools still run.
+    let dropDatabase = { _ = try? await admin.execute(SQLStatement("DROP DATABASE \(name) WITH (FORCE)")) }
+    do {
+        let url = "postgresql://postgres@127.0.0.1:\(server)/\(name)"
+        let stage = try StageContract.named("prod")
+        let setup = try PostgresExecutor(.init(url: url), timeouts: .init(statement: .seconds(3600)), logger: logger)
+        services.add(setup)
+        try await SchemaMigrator(executor: setup, schema: stage.schema, logger: logger).migrate()
+        try await seed(setup, bots: size)
+        let chosen = try await queries(setup)
 
-    // A fresh pool, so its sessions start with the database's settings.
-    let sql = try PostgresExecutor(.init(url: url), logger: logger)
-    let embedder = ChosenVectors(dimension: dimension, vectors: Dictionary(uniqueKeysWithValues: chosen.map { ($0.text, $0.vector) }))
-    let chat = try ChatDatabase(executor: sql, embedder: embedder, stage: stage)
-    for query in chosen.prefix(10) { _ = try await chat.search.searchBots(query.text, user: "searcher", limit: 10) }  // warm-up
-    var samples: [(Double, String)] = []
-    for query in chosen {
-        let start = ContinuousClock.now
-        _ = try await chat.search.searchBots(query.text, user: "searcher", limit: 10)
-        samples.append((milliseconds(ContinuousClock.now - start), query.text))
-    }
-    let sorted = samples.map(\.0).sorted()
-    say(String(format: "  hybrid search, limit 10, 1 in 10 bots visible: p50 %.2f ms  p95 %.2f ms  (%d queries)",
-               percentile(sorted, 0.5), percentile(sorted, 0.95), samples.count))
-
-    // What a statement costs before any search: a round trip, and one carrying the query vector.
-    func p50(_ body: () async throws -> Void) async throws -> Double {
-        var times: [Double] = []
-        for _ in 0..<100 {
+        // A fresh pool, so its sessions start with the database's settings.
+        let sql = try PostgresExecutor(.init(url: url), logger: logger)
+        services.add(sql)
+        let embedder = ChosenVectors(dimension: dimension, vectors: Dictionary(uniqueKeysWithValues: chosen.map { ($0.text, $0.vector) }))
+        let chat = try ChatDatabase(executor: sql, embedder: embedder, stage: stage)
+        for query in chosen.prefix(10) { _ = try await chat.search.searchBots(query.text, user: "searcher", limit: 10) }  // warm-up
+        var samples: [(Double, String)] = []
+        for query in chosen {
             let start = ContinuousClock.now
-            try await body()
-            times.append(milliseconds(ContinuousClock.now - start))
+            _ = try await chat.search.searchBots(query.text, user: "searcher", limit: 10)
+            samples.append((milliseconds(ContinuousClock.now - start), query.text))
         }
-        return percentile(times.sorted(), 0.5)
-    }
-    let roundTrip = try await p50 { _ = try await sql.execute(SQLStatement("SELECT 1")) }
-    let withVector = try await p50 {
-        let literal = try await embedder.vectorLiteral(chosen[0].text)
-        _ = try await sql.execute(SQLStatement("SELECT CAST(:v AS vector(\(dimension))) IS NOT NULL", ["v": .text(literal)]))
-    }
-    say(String(format: "  for comparison: a round trip p50 %.2f ms, one sending the query vector p50 %.2f ms", roundTrip, withVector))
+        let sorted = samples.map(\.0).sorted()
+        say(String(format: "  hybrid search, limit 10, 1 in 10 bots visible: p50 %.2f ms  p95 %.2f ms  (%d queries)",
+                   percentile(sorted, 0.5), percentile(sorted, 0.95), samples.count))
 
-    // Recall@10 of the vector ranking bot search runs (its branches, its indexes, the database's
-    // settings) against an exact scan of the bots the searcher may see.
-    var recall = 0.0
-    for query in chosen.prefix(50) {
-        let approximate = Set(try await chat.search.nearestBots(query.text, user: "searcher", limit: 10))
-        let vector = "[" + query.vector.map { "\($0)" }.joined(separator: ",") + "]"
-        let exact = try await sql.transaction { inner in
-            _ = try await inner.execute(SQLStatement("SET LOCAL enable_indexscan = off"))
-            return Set(try await inner.execute(SQLStatement("""
-                SELECT bot_id FROM bot_vectors WHERE visibility = 'public' OR owner_id = 'searcher'
-                 ORDER BY embedding <=> CAST(:v AS vector(\(dimension))) LIMIT 10
-                """, ["v": .text(vector)])).rows.compactMap { $0[0].text })
+        // What a statement costs before any search: a round trip, and one carrying the query vector.
+        func p50(_ body: () async throws -> Void) async throws -> Double {
+            var times: [Double] = []
+            for _ in 0..<100 {
+                let start = ContinuousClock.now
+                try await body()
+                times.append(milliseconds(ContinuousClock.now - start))
+            }
+            return percentile(times.sorted(), 0.5)
         }
-        recall += Double(approximate.intersection(exact).count) / Double(max(exact.count, 1))
-    }
-    say(String(format: "  recall@10 of the vector ranking against an exact scan: %.3f (50 queries)", recall / 50))
+        let roundTrip = try await p50 { _ = try await sql.execute(SQLStatement("SELECT 1")) }
+        let withVector = try await p50 {
+            let literal = try await embedder.vectorLiteral(chosen[0].text)
+            _ = try await sql.execute(SQLStatement("SELECT CAST(:v AS vector(\(dimension))) IS NOT NULL", ["v": .text(literal)]))
+        }
+        say(String(format: "  for comparison: a round trip p50 %.2f ms, one sending the query vector p50 %.2f ms", roundTrip, withVector))
 
-    // The plan of the slowest query.
-    if let slowest = samples.max(by: { $0.0 < $1.0 }) {
-        say("  plan of the slowest query (\(slowest.1), \(String(format: "%.1f", slowest.0)) ms):")
-        for line in try await chat.search.explainBotSearch(slowest.1, user: "searcher", limit: 10) { say("    " + line) }
+        // Recall@10 of the vector ranking bot search runs (its branches, its indexes, the database's
+        // settings) against an exact scan of the bots the searcher may see.
+        var recall = 0.0
+        for query in chosen.prefix(50) {
+            let approximate = Set(try await chat.search.nearestBots(query.text, user: "searcher", limit: 10))
+            let vector = "[" + query.vector.map { "\($0)" }.joined(separator: ",") + "]"
+            let exact = try await sql.transaction { inner in
+                _ = try await inner.execute(SQLStatement("SET LOCAL enable_indexscan = off"))
+                return Set(try await inner.execute(SQLStatement("""
+                    SELECT bot_id FROM bot_vectors WHERE visibility = 'public' OR owner_id = 'searcher'
+                     ORDER BY embedding <=> CAST(:v AS vector(\(dimension))) LIMIT 10
+                    """, ["v": .text(vector)])).rows.compactMap { $0[0].text })
+            }
+            recall += Double(approximate.intersection(exact).count) / Double(max(exact.count, 1))
+        }
+        say(String(format: "  recall@10 of the vector ranking against an exact scan: %.3f (50 queries)", recall / 50))
+
+        // The plan of the slowest query.
+        if let slowest = samples.max(by: { $0.0 < $1.0 }) {
+            say("  plan of the slowest query (\(slowest.1), \(String(format: "%.1f", slowest.0)) ms):")
+            for line in try await chat.search.explainBotSearch(slowest.1, user: "searcher", limit: 10) { say("    " + line) }
+        }
+    } catch {
+        await dropDatabase()
+        throw error
     }
+    await dropDatabase()
 }
 
 var logger = Logger(label: "search-bench")
@@ -160,7 +171,7 @@ guard let server = try? port() else {
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 do {
     for size in sizes.isEmpty ? [10_000, 50_000, 200_000] : sizes {
-        try await run(size: size, server: server, logger: logger)
+        try await ServiceSet.withRunning { try await run(size: size, server: server, logger: logger, services: $0) }
     }
 } catch {
     say("search-bench: \(error)")

@@ -29,6 +29,8 @@ import TestSupport
         let configuration = try RuntimeConfiguration.fromEnvironment(environment)
         let chat = try await ChatDatabase.connect(configuration, embedder: LocalEmbedder(dimension: Harness.dimension),
                                                   environment: environment, logger: Harness.logger)
+        let running = runningInBackground(chat.services)
+        defer { running.cancel() }
         try await chat.migrator.migrate()
         let conversation = newConversationId()
         try await chat.history.append([NewMessage(clientMessageId: "m1", role: "user", content: "via the secret")], to: conversation, ownerId: "alice")

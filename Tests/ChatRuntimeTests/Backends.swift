@@ -18,6 +18,8 @@ final class Harness: Sendable {
     let executor: any SQLExecutor
     let endpoint: LoopbackServer?
     let chat: ChatDatabase
+    /// The executor's connection pools, run until `close()`.
+    private let running: Task<Void, Never>
 
     static let logger: Logger = {
         var logger = Logger(label: "chat-runtime-tests")
@@ -32,6 +34,7 @@ final class Harness: Sendable {
         self.executor = executor
         self.endpoint = endpoint
         chat = try ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: Self.dimension), stage: stage)
+        running = runningInBackground(chat.services)
     }
 
     /// Who the stores sign in as: the database owner (the test server's superuser), or the
@@ -50,9 +53,11 @@ final class Harness: Sendable {
         if signIn == .application {
             // The migrator's part, as the owner: the schema (which creates the role) and its password.
             let owner = try PostgresExecutor(.init(url: database.url), logger: logger)
-            let migrator = SchemaMigrator(executor: owner, schema: stage.schema)
-            try await migrator.migrate()
-            try await migrator.setPassword(of: ChatContract.Schema.applicationRole, to: applicationPassword)
+            try await owner.whileRunning {
+                let migrator = SchemaMigrator(executor: owner, schema: stage.schema)
+                try await migrator.migrate()
+                try await migrator.setPassword(of: ChatContract.Schema.applicationRole, to: applicationPassword)
+            }
             url = "postgresql://\(ChatContract.Schema.applicationRole):\(applicationPassword)@\(database.server.host):\(database.server.port)/\(database.name)"
         }
         let harness: Harness
@@ -73,6 +78,7 @@ final class Harness: Sendable {
     }
 
     func close() {
+        running.cancel()
         endpoint?.stop()
         database.drop()
     }

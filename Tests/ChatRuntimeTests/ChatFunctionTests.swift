@@ -57,8 +57,8 @@ import TestSupport
     /// Runs the function's loop for the length of `body`, and stops it once it is idle again.
     func withFunction(_ environment: [String: String], on emulator: LambdaEmulator, _ body: () async throws -> Void) async throws {
         let loop = Task {
-            try await LambdaRuntime.run(environment: environment, log: RuntimeLog(sink: { _ in })) {
-                try await ChatFunctionHandler.start(environment: environment, log: RuntimeLog(sink: { _ in }))
+            try await LambdaRuntime.run(environment: environment, log: RuntimeLog(sink: { _ in })) { services in
+                try await ChatFunctionHandler.start(environment: environment, services: services, log: RuntimeLog(sink: { _ in }))
             }
         }
         defer { loop.cancel() }
@@ -94,8 +94,8 @@ import TestSupport
         let emulator = try await LambdaEmulator.start()
         defer { Task { await emulator.stop() } }
         let environment = ["AWS_LAMBDA_RUNTIME_API": emulator.address, "AWS_REGION": "us-east-1"]
-        let outcome = try await LambdaRuntime.run(environment: environment, log: RuntimeLog(sink: { _ in })) {
-            try await ChatFunctionHandler.start(environment: environment)
+        let outcome = try await LambdaRuntime.run(environment: environment, log: RuntimeLog(sink: { _ in })) { services in
+            try await ChatFunctionHandler.start(environment: environment, services: services)
         }
         guard case .initializationFailed(let error) = outcome else { Issue.record("expected a failed start-up, got \(outcome)"); return }
         #expect(error == FunctionError(type: "Runtime.InvalidConfiguration", message: "\(ChatContract.Environment.backendType): is not set"))
@@ -137,7 +137,8 @@ import TestSupport
             let server = harness.database.server
             let signedIn = try PostgresExecutor(.init(host: server.host, port: server.port, username: user.username, password: user.password,
                                                       database: harness.database.name, tls: false), logger: Harness.logger)
-            #expect(try await signedIn.execute(SQLStatement("SELECT count(*)::int8 FROM chat_history")).rows.first?.first?.int == 0)
+            let count = try await signedIn.whileRunning { try await signedIn.execute(SQLStatement("SELECT count(*)::int8 FROM chat_history")).rows.first?.first?.int }
+            #expect(count == 0)
         }
         try await harness.chat.history.append([NewMessage(clientMessageId: "m1", role: "user", content: "kept")], to: newConversationId(), ownerId: "alice")
         // Update with this artifact's fingerprint: applied again, idempotently.
@@ -172,7 +173,8 @@ import TestSupport
         let moto = try await MotoServer.start()
         defer { moto.stop() }
         // The role must exist for its clone; a first migration creates it.
-        try await SchemaMigrator(executor: try PostgresExecutor(.init(url: harness.database.url), logger: Harness.logger)).migrate()
+        let owner = try PostgresExecutor(.init(url: harness.database.url), logger: Harness.logger)
+        try await owner.whileRunning { _ = try await SchemaMigrator(executor: owner).migrate() }
         let clone = try Self.cloneWithoutPassword(harness)
         let password = "migrated-\(UUID().uuidString)"
         let secret = try Self.applicationSecret(in: moto, harness, username: clone, password: password)
@@ -191,8 +193,8 @@ import TestSupport
         defer { Task { await emulator.stop() } }
         let environment = Self.environment(harness, .postgres, emulator: emulator, role: "migrator")
             .filter { $0.key != ChatContract.Environment.applicationSecretArn }
-        let outcome = try await LambdaRuntime.run(environment: environment, log: RuntimeLog(sink: { _ in })) {
-            try await ChatFunctionHandler.start(environment: environment)
+        let outcome = try await LambdaRuntime.run(environment: environment, log: RuntimeLog(sink: { _ in })) { services in
+            try await ChatFunctionHandler.start(environment: environment, services: services)
         }
         guard case .initializationFailed(let error) = outcome else { Issue.record("expected a failed start-up, got \(outcome)"); return }
         #expect(error.message.hasPrefix("\(ChatContract.Environment.applicationSecretArn): is not set"), "\(error)")

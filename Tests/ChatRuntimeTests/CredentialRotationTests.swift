@@ -20,9 +20,12 @@ import TestSupport
         defer { postgres.stop() }
         let database = try postgres.server.createDatabase(prefix: "rotation")
         // The migrator's part: the schema, which creates the role, and the role's first password.
-        let migrator = SchemaMigrator(executor: try PostgresExecutor(.init(url: database.url), logger: Harness.logger))
-        try await migrator.migrate()
-        try await migrator.setPassword(of: Self.role, to: "before-rotation")
+        let owner = try PostgresExecutor(.init(url: database.url), logger: Harness.logger)
+        try await owner.whileRunning {
+            let migrator = SchemaMigrator(executor: owner)
+            try await migrator.migrate()
+            try await migrator.setPassword(of: Self.role, to: "before-rotation")
+        }
         let moto = try await MotoServer.start()
         defer { moto.stop() }
         let arn = try MotoServer.create(moto, name: "chat-app-rotation",
@@ -50,6 +53,8 @@ import TestSupport
                                            credentials: AWSCredentials(accessKeyId: "AKIDTEST", secretAccessKey: "test-secret"), logger: Harness.logger)
             chat = try ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: Harness.dimension))
         }
+        let running = runningInBackground(chat.services)
+        defer { running.cancel() }
         // Signed in as the application role, with the secret's password.
         let whoAmI = try await chat.executor.execute(SQLStatement("SELECT current_user::text"))
         #expect(whoAmI.rows.first?.first?.text == Self.role)

@@ -276,7 +276,8 @@ import TestSupport
         try Self.legacyDatabase(harness, bots: 10_000)
         // Brought to the current schema directly: its migrations rewrite the table in a transaction,
         // which a one-second wait would cut short.
-        try await SchemaMigrator(executor: try PostgresExecutor(.init(url: harness.database.url), logger: Harness.logger), logger: Harness.logger).migrate()
+        let owner = try PostgresExecutor(.init(url: harness.database.url), logger: Harness.logger)
+        try await owner.whileRunning { _ = try await SchemaMigrator(executor: owner, logger: Harness.logger).migrate() }
 
         let next = try Self.nextMigration(Self.addIndex(Index("bot_vectors_embedding_l2_idx", .hnsw("embedding", .l2, m: 16, efConstruction: 200))))
         #expect(next.migrations.last?.outsideStatements.count == 1)

@@ -21,15 +21,17 @@ public final class LoopbackServer: Sendable {
         self.port = port
     }
 
-    /// Runs `executable` with `arguments(port)`; fails, saying how to get it, when it is missing.
-    public static func start(_ executable: URL, missingHint: String, arguments: @Sendable (Int) -> [String]) async throws -> LoopbackServer {
+    /// Runs `executable` with `arguments(port)` (and `environment` on top of this process's); fails,
+    /// saying how to get it, when it is missing.
+    public static func start(_ executable: URL, missingHint: String, environment: [String: String] = [:],
+                             arguments: @Sendable (Int) -> [String]) async throws -> LoopbackServer {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw Failure(description: "\(executable.path) is missing: \(missingHint)")
         }
         var lastProblem = ""
         for _ in 0..<3 {
             let port = try freePort()
-            let process = try BackgroundProcess.start(executable.path, arguments(port))
+            let process = try BackgroundProcess.start(executable.path, arguments(port), environment: environment)
             let server = LoopbackServer(process: process, port: port)
             for _ in 0..<400 {
                 if listening(port: port) { return server }

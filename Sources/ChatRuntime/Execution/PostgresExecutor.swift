@@ -1,6 +1,8 @@
 import DataAPIWire
 import Deadline
+import DynamicServices
 import PostgresTimeLimits
+import ServiceLifecycle
 import Foundation
 import Logging
 import NIOCore
@@ -17,7 +19,10 @@ import Synchronization
 /// the secret once more, signs in with what it holds now in a new pool, and retries. Connections
 /// already open stay as they are (PostgreSQL keeps sessions when a password changes); the old pool
 /// closes once nothing uses it. Neither credential is ever logged.
-public final class PostgresExecutor: SQLExecutor, Sendable {
+///
+/// It is a `Service`: its pools run inside `run()`, in a `ServiceGroup` beside what uses it, or around
+/// a piece of work with `whileRunning`. Shutting it down closes every connection.
+public final class PostgresExecutor: SQLExecutor, Service, Sendable {
     /// Reads the credentials afresh, for instance from a Secrets Manager secret.
     public typealias CredentialsSource = @Sendable () async throws -> (username: String, password: String)
 
@@ -27,6 +32,8 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
     let credentials: CredentialsSource?
     private let pool: Mutex<SignedInPool>
     private let renewal: Mutex<Task<SignedInPool?, any Error>?> = Mutex(nil)
+    /// The pools, run by `run()`.
+    private let poolServices = ServiceSet()
 
     /// Where it connects now (after a renewal, as the new credentials).
     public var endpoint: Endpoint { pool.withLock { $0.endpoint } }
@@ -83,7 +90,21 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
         self.timeouts = timeouts
         self.maximumConnections = maximumConnections
         self.credentials = credentials
-        pool = Mutex(SignedInPool(endpoint, generation: 0, maximumConnections: maximumConnections, timeouts: timeouts, logger: logger))
+        pool = Mutex(SignedInPool(endpoint, generation: 0, maximumConnections: maximumConnections, timeouts: timeouts,
+                                  pools: poolServices, logger: logger))
+    }
+
+    /// Runs the connection pools until a graceful shutdown or cancellation, then closes their connections.
+    public func run() async throws {
+        try await poolServices.run()
+    }
+
+    /// Runs `body` with the pools running, and closes every connection once it returns or throws.
+    public func whileRunning<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await ServiceSet.withRunning { services in
+            services.add(self)
+            return try await body()
+        }
     }
 
     public func execute(_ statement: SQLStatement) async throws -> SQLResult {
@@ -124,6 +145,13 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
             if let renewed = try await renewedAfterRefusal(of: current) {
                 do { return try await lease(on: renewed, body) } catch is DeadlineExceeded {}
             }
+            switch poolServices.state {
+            case .notStarted:
+                throw SQLExecutionError.unavailable("the PostgreSQL executor is not running: run it in a ServiceGroup or call work inside whileRunning")
+            case .stopped:
+                throw SQLExecutionError.unavailable("the PostgreSQL executor has shut down")
+            case .running: break
+            }
             throw SQLExecutionError.unavailable(
                 "no connection to PostgreSQL at \(current.endpoint.host):\(current.endpoint.port) within \(timeouts.connect); is the server running and reachable?")
         }
@@ -152,7 +180,7 @@ public final class PostgresExecutor: SQLExecutor, Sendable {
                 endpoint.username = fresh.username
                 endpoint.password = fresh.password
                 let renewed = SignedInPool(endpoint, generation: stale.generation + 1, maximumConnections: maximumConnections,
-                                           timeouts: timeouts, logger: logger)
+                                           timeouts: timeouts, pools: poolServices, logger: logger)
                 pool.withLock { $0 = renewed }
                 logger.notice("PostgreSQL refused the credentials; signed in again with the secret's current ones",
                               metadata: ["username": .string(fresh.username)])

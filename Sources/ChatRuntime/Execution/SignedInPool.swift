@@ -1,20 +1,21 @@
 import Deadline
+import DynamicServices
 import Logging
 import NIOPosix
 import PostgresNIO
 import PostgresTimeLimits
 
-/// One postgres-nio pool, signed in with one set of credentials. It runs for as long as something
-/// holds it: a `PostgresExecutor` that renews its credentials drops the old pool, which closes once
-/// the leases still running on it are done.
+/// One postgres-nio pool, signed in with one set of credentials. It runs in its executor's
+/// `ServiceSet`, so it stops with the executor. A pool replaced by a renewal keeps the
+/// leases running on it; its connections close as they fall idle (postgres-nio's idle timeout).
 final class SignedInPool: Sendable {
     let client: PostgresClient
     let endpoint: PostgresExecutor.Endpoint
     /// 0 for the first credentials, one more for each renewal.
     let generation: Int
-    private let runTask: Task<Void, Never>
 
-    init(_ endpoint: PostgresExecutor.Endpoint, generation: Int, maximumConnections: Int, timeouts: PostgresExecutor.Timeouts, logger: Logger) {
+    init(_ endpoint: PostgresExecutor.Endpoint, generation: Int, maximumConnections: Int, timeouts: PostgresExecutor.Timeouts,
+         pools: ServiceSet, logger: Logger) {
         var configuration = PostgresClient.Configuration(host: endpoint.host, port: endpoint.port, username: endpoint.username,
                                                          password: endpoint.password, database: endpoint.database, tls: Self.tls(endpoint))
         configuration.options.maximumConnections = maximumConnections
@@ -23,10 +24,8 @@ final class SignedInPool: Sendable {
         self.client = client
         self.endpoint = endpoint
         self.generation = generation
-        runTask = Task { await client.run() }
+        pools.add(client)
     }
-
-    deinit { runTask.cancel() }
 
     static func tls(_ endpoint: PostgresExecutor.Endpoint) -> PostgresClient.Configuration.TLS {
         endpoint.tls ? .require(.makeClientConfiguration()) : .disable
