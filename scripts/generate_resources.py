@@ -225,34 +225,34 @@ class Generator:
             return "Update: changing " + ", ".join(f"`{p}`" for p in nested) + " replaces the resource; the rest updates in place."
         return "Update: in place."
 
-    def enum_lines(self, enums, indent, scope):
+    @staticmethod
+    def enum_cases(values):
+        """(case name, raw value) for each value; values that name alike get trailing underscores."""
+        seen, cases = set(), []
+        for raw in values:
+            case = case_name(str(raw))
+            while case in seen:
+                case += "_"
+            seen.add(case)
+            cases.append((case, str(raw)))
+        return cases
+
+    def enum_lines(self, enums, indent):
         lines = []
         for enum_name, values in sorted(enums.items()):
             lines.append(f"{indent}public enum {enum_name}: String, Sendable, CaseIterable {{")
-            seen = set()
-            for raw in values:
-                case = case_name(str(raw))
-                while case in seen:
-                    case += "_"
-                seen.add(case)
-                lines.append(f"{indent}    case {case} = {swift_string(str(raw))}")
-            lines.append(f"{indent}}}")
-            lines.append("")
+            lines += [f"{indent}    case {case} = {swift_string(raw)}" for case, raw in self.enum_cases(values)]
+            lines += [f"{indent}}}", ""]
         return lines
 
     def typed_enum_extensions(self, enums, scope):
+        """`$0.vpcEndpointType = .gateway`: each case as a member of `Typed` of its enum."""
         lines = []
         for enum_name, values in sorted(enums.items()):
-            lines.append(f"extension Typed where Kind == CloudFormation.{scope}.{enum_name} {{")
-            seen = set()
-            for raw in values:
-                case = case_name(str(raw))
-                while case in seen:
-                    case += "_"
-                seen.add(case)
-                lines.append(f"    public static var {case}: Typed {{ Typed(CloudFormation.{scope}.{enum_name}.{case}) }}")
-            lines.append("}")
-            lines.append("")
+            kind = f"CloudFormation.{scope}.{enum_name}"
+            lines.append(f"extension Typed where Kind == {kind} {{")
+            lines += [f"    public static var {case}: Typed {{ Typed({kind}.{case}) }}" for case, _ in self.enum_cases(values)]
+            lines += ["}", ""]
         return lines
 
     def attribute_lines(self, indent):
@@ -322,7 +322,7 @@ class Generator:
         extensions = self.typed_enum_extensions(enums, self.swift_name)
         if enums:
             lines.append(f"extension {self.swift_name} {{")
-            lines += self.enum_lines(enums, "    ", self.swift_name)
+            lines += self.enum_lines(enums, "    ")
             lines[-1:] = ["}", ""]
         rendered = set()
         while self.pending:
@@ -345,7 +345,7 @@ class Generator:
             lines += members
             if nested_enums:
                 lines.append("")
-                lines += self.enum_lines(nested_enums, "        ", f"{self.swift_name}.{struct}")
+                lines += self.enum_lines(nested_enums, "        ")
                 lines.pop()
             lines += ["    }", "}", ""]
             extensions += self.typed_enum_extensions(nested_enums, f"{self.swift_name}.{struct}")
