@@ -168,12 +168,12 @@ public struct SchemaMigrator: Sendable {
             SELECT to_regclass(:table) IS NOT NULL,
                    EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass(:table) AND attname = 'version' AND NOT attisdropped)
             """, ["table": .text(table)]))
-        let row = ResultRow(found.rows.first ?? [], "history table lookup")
+        let row = try found.onlyRow("history table lookup")
         guard try row.bool(0, "exists") else {
             let tables = try await executor.execute(SQLStatement("""
                 SELECT c.relname::text FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> '\(SchemaCatalog.lockTable)' ORDER BY 1
-                """)).rows.compactMap { $0.first?.text }
+                """)).rows.map { try ResultRow($0, "table of the public schema").text(0, "relname") }
             return tables.isEmpty ? .empty : .unversioned(tables)
         }
         guard try row.bool(1, "has versions") else { return .beforeVersions }
@@ -493,7 +493,7 @@ public struct SchemaMigrator: Sendable {
             SELECT to_regclass(:table) IS NOT NULL,
                    EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass(:table) AND attname = 'version' AND NOT attisdropped)
             """, ["table": .text(table)]))
-        let row = ResultRow(found.rows.first ?? [], "history table lookup")
+        let row = try found.onlyRow("history table lookup")
         guard try row.bool(0, "exists") else { throw Mismatch.notMigrated }
         guard try row.bool(1, "has versions") else { throw Mismatch.databaseBehind(database: 0, runtime: schema.version) }
         let latest = try await executor.execute(SQLStatement("SELECT coalesce(max(version), 0)::int8 FROM \(table) WHERE finished_at IS NOT NULL"))
