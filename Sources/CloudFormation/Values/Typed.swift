@@ -167,22 +167,53 @@ extension Typed where Kind: PropertyObject {
 /// The properties of a resource or nested struct, in the order they were first set: the order the
 /// template shows them in. Setting a property again keeps its place; setting nil removes it.
 public struct PropertyValues: Sendable {
-    private var entries: [(key: String, value: any ValueConvertible)] = []
+    /// Typed values keep their `Value` (no existential box); policy documents and tags keep themselves,
+    /// so reading the property gives back what was set.
+    private enum Stored: Sendable {
+        case value(Value)
+        case convertible(any ValueConvertible)
 
-    public init() {}
-
-    public subscript<T: ValueConvertible>(key: String) -> T? {
-        get { entries.first { $0.key == key }?.value as? T }
-        set {
-            let index = entries.firstIndex { $0.key == key }
-            switch (index, newValue) {
-            case (let index?, let value?): entries[index].value = value
-            case (let index?, nil): entries.remove(at: index)
-            case (nil, let value?): entries.append((key, value))
-            case (nil, nil): break
+        var value: Value {
+            switch self {
+            case .value(let value): value
+            case .convertible(let convertible): convertible.value
             }
         }
     }
 
-    public var fields: [Field] { entries.map { Field($0.key, $0.value.value) } }
+    private var keys: [String] = []
+    private var values: [Stored] = []
+
+    public init() {}
+
+    public subscript<Kind>(key: String) -> Typed<Kind>? {
+        get {
+            guard let index = keys.firstIndex(of: key), case .value(let value) = values[index] else { return nil }
+            return Typed(unchecked: value)
+        }
+        set { store(key, newValue.map { .value($0.value) }) }
+    }
+
+    public subscript<T: ValueConvertible>(key: String) -> T? {
+        get {
+            guard let index = keys.firstIndex(of: key), case .convertible(let convertible) = values[index] else { return nil }
+            return convertible as? T
+        }
+        set { store(key, newValue.map { .convertible($0) }) }
+    }
+
+    private mutating func store(_ key: String, _ stored: Stored?) {
+        switch (keys.firstIndex(of: key), stored) {
+        case (let index?, let stored?): values[index] = stored
+        case (let index?, nil):
+            keys.remove(at: index)
+            values.remove(at: index)
+        case (nil, let stored?):
+            keys.append(key)
+            values.append(stored)
+        case (nil, nil): break
+        }
+    }
+
+    public var fields: [Field] { zip(keys, values).map { Field($0, $1.value) } }
 }
