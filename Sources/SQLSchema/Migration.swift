@@ -4,6 +4,9 @@ import Crypto
 /// fingerprints before and after and the checksum of the body, then the body, whose statements run
 /// in one transaction except index builds, which run `CONCURRENTLY` after it, each on its own.
 public struct Migration: Sendable, Equatable {
+    /// The folder of a stage's output that holds its migrations.
+    public static let directory = "migrations"
+
     public var version: Int
     public var slug: String
     /// The fingerprint of the schema it starts from; nil for the first migration, which starts empty.

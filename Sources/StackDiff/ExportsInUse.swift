@@ -1,4 +1,4 @@
-import CloudFormation
+import TemplateSyntax
 
 /// Exports another stack of the stage imports, which CloudFormation refuses to change or remove
 /// ("Cannot update export … as it is in use by …"). Stacks deploy in manifest order, exporters

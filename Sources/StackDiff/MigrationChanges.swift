@@ -1,5 +1,4 @@
 import SQLSchema
-import SynthCore
 
 /// A migration file a change adds, edits or removes under `out/<stage>/migrations/`. Adding is the
 /// normal case; editing or removing one that databases may have run makes them refuse to migrate.
@@ -16,7 +15,7 @@ public struct MigrationChange: Sendable, Equatable {
 
     /// The migration files of both sides, keyed by path relative to the stage folder.
     public static func changes(old: [String: String], new: [String: String]) -> [MigrationChange] {
-        let prefix = StageSchema.directory + "/"
+        let prefix = Migration.directory + "/"
         func migrations(_ files: [String: String]) -> [String: String] {
             files.filter { $0.key.hasPrefix(prefix) && $0.key.hasSuffix(".sql") }
         }

@@ -1,4 +1,4 @@
-import CloudFormation
+import TemplateSyntax
 import YAML
 
 /// A template value as the diff compares it: scalars by their text (so `5432`, `"5432"`, `true` and

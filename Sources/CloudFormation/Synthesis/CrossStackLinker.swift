@@ -1,3 +1,5 @@
+import TemplateSyntax
+
 /// Turns references between stacks of one stage into CloudFormation exports and imports: the
 /// producer gets an `Output` with an `Export`, the consumer an `Fn::ImportValue`, and the consumer
 /// is recorded as depending on the producer. A name is looked up in the consumer's own stack first.
