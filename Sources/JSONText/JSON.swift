@@ -79,6 +79,43 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
+    /// The layout of Foundation's `JSONEncoder` with `.prettyPrinted` and `.withoutEscapingSlashes`:
+    /// `"key" : value`, and an empty array or object over three lines. For files JSONEncoder wrote
+    /// first, which must not change byte for byte.
+    public func renderedLikeJSONEncoder() -> String {
+        var out = ""
+        writeLikeJSONEncoder(to: &out, indent: 0)
+        return out
+    }
+
+    private func writeLikeJSONEncoder(to out: inout String, indent: Int) {
+        let pad = String(repeating: "  ", count: indent + 1)
+        let closing = String(repeating: "  ", count: indent)
+        switch self {
+        case .string, .number, .bool, .null: writeCompact(to: &out)
+        case .array(let items):
+            out += "[\n"
+            if items.isEmpty { out += "\n" }
+            for (index, item) in items.enumerated() {
+                out += pad
+                item.writeLikeJSONEncoder(to: &out, indent: indent + 1)
+                out += index == items.count - 1 ? "\n" : ",\n"
+            }
+            out += closing + "]"
+        case .object(let entries):
+            out += "{\n"
+            if entries.isEmpty { out += "\n" }
+            for (index, (key, value)) in entries.enumerated() {
+                out += pad
+                JSON.quote(key, into: &out)
+                out += " : "
+                value.writeLikeJSONEncoder(to: &out, indent: indent + 1)
+                out += index == entries.count - 1 ? "\n" : ",\n"
+            }
+            out += closing + "}"
+        }
+    }
+
     public static func quote(_ text: String, into out: inout String) {
         out += "\""
         for scalar in text.unicodeScalars {
