@@ -42,13 +42,16 @@ public struct QueryFunction: Sendable, Codable, Equatable {
         self.body = body
     }
 
-    /// Argument types as `DROP FUNCTION` and the catalog name them.
-    var signature: String { "\(name)(\(arguments.map { "\($0.name) \($0.type)" }.joined(separator: ", ")))" }
+    /// `name type, …`, as the declaration and the catalog write the arguments.
+    private var argumentList: String { arguments.map { "\($0.name) \($0.type)" }.joined(separator: ", ") }
+
+    /// How the catalog names the function: `name(argument type, …)`.
+    var signature: String { "\(name)(\(argumentList))" }
 
     /// `STABLE`: it reads the tables and changes nothing.
     var statement: String {
         let settings = settings.map { " SET \($0.name) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }.joined()
-        return "CREATE OR REPLACE FUNCTION public.\(Identifier.quoted(name))(\(arguments.map { "\($0.name) \($0.type)" }.joined(separator: ", "))) "
+        return "CREATE OR REPLACE FUNCTION public.\(Identifier.quoted(name))(\(argumentList)) "
             + "RETURNS \(returns) LANGUAGE sql STABLE\(settings) AS $$ \(body) $$"
     }
 

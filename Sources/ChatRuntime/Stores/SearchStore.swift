@@ -280,10 +280,10 @@ public struct SearchStore: Sendable {
         let textMatchAmongFew = "ts_match_vq(b.\(tsv), \(tsquery))"
         // The same test as `%`, in a form no index serves: for the few bots found by owner or sharing.
         let titleMatchAmongFew = "similarity(\(title), \(query)) >= current_setting('pg_trgm.similarity_threshold')::float4"
-        func nearest(_ distance: String, matching: String = "true", amongFew: String = "true") -> String {
+        func nearest(_ distance: String, matching: String = "true", amongFew: String = "true", byVector: Bool = false) -> String {
             if let caller {
                 return Self.nearestVisibleBots(distance: distance, matching: matching, matchingAmongFew: amongFew,
-                                               byVector: distance == vectorDistance, caller: caller)
+                                               byVector: byVector, caller: caller)
             }
             return """
                 SELECT b.\(id) AS id, \(distance) AS distance FROM \(table) b
@@ -293,7 +293,7 @@ public struct SearchStore: Sendable {
         return """
             WITH knn AS (
               SELECT id, 'vector' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
-                \(nearest(vectorDistance))) AS nearest),
+                \(nearest(vectorDistance, byVector: true))) AS nearest),
             fts AS (
               SELECT id, 'text' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
                 \(nearest(textDistance, matching: textMatch, amongFew: textMatchAmongFew))) AS matching),
