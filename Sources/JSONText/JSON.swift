@@ -79,41 +79,29 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
-    /// The layout of Foundation's `JSONEncoder` with `.prettyPrinted` and `.withoutEscapingSlashes`:
-    /// `"key" : value`, and an empty array or object over three lines. For files JSONEncoder wrote
-    /// first, which must not change byte for byte.
-    public func renderedLikeJSONEncoder() -> String {
-        var out = ""
-        writeLikeJSONEncoder(to: &out, indent: 0)
-        return out
+    /// `compact()` into a byte buffer.
+    func writeCompact(to out: inout [UInt8]) {
+        switch self {
+        case .string(let text): JSON.quote(text, into: &out)
+        case .number(let text): out.append(contentsOf: text.utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .array, .object: out.append(contentsOf: compact().utf8)
+        }
     }
 
-    private func writeLikeJSONEncoder(to out: inout String, indent: Int) {
-        let pad = String(repeating: "  ", count: indent + 1)
-        let closing = String(repeating: "  ", count: indent)
-        switch self {
-        case .string, .number, .bool, .null: writeCompact(to: &out)
-        case .array(let items):
-            out += "[\n"
-            if items.isEmpty { out += "\n" }
-            for (index, item) in items.enumerated() {
-                out += pad
-                item.writeLikeJSONEncoder(to: &out, indent: indent + 1)
-                out += index == items.count - 1 ? "\n" : ",\n"
-            }
-            out += closing + "]"
-        case .object(let entries):
-            out += "{\n"
-            if entries.isEmpty { out += "\n" }
-            for (index, (key, value)) in entries.enumerated() {
-                out += pad
-                JSON.quote(key, into: &out)
-                out += " : "
-                value.writeLikeJSONEncoder(to: &out, indent: indent + 1)
-                out += index == entries.count - 1 ? "\n" : ",\n"
-            }
-            out += closing + "}"
+    /// `quote(_:into:)` for a byte buffer; text with nothing to escape is copied whole.
+    static func quote(_ text: String, into out: inout [UInt8]) {
+        let needsEscaping = text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        out.append(UInt8(ascii: "\""))
+        if needsEscaping {
+            var escaped = ""
+            quote(text, into: &escaped)
+            out.append(contentsOf: escaped.utf8.dropFirst().dropLast())
+        } else {
+            out.append(contentsOf: text.utf8)
         }
+        out.append(UInt8(ascii: "\""))
     }
 
     public static func quote(_ text: String, into out: inout String) {

@@ -1,53 +1,96 @@
-/// Encodes any `Encodable` into a `JSON` tree, keys sorted. It writes what Foundation's `JSONEncoder`
-/// writes for the same value with `.sortedKeys`, without its dynamic casts on every value (a third of
-/// what synth spent on a stage, encoding its schema snapshot).
+/// Writes any `Encodable` as Foundation's `JSONEncoder` does with `.prettyPrinted`, `.sortedKeys`
+/// and `.withoutEscapingSlashes` (`"key" : value`, an empty array or object over three lines), byte
+/// for byte, for files JSONEncoder wrote first. It skips JSONEncoder's dynamic casts on every value and
+/// writes bytes, not strings.
 public enum JSONTreeEncoder {
-    public static func encode(_ value: some Encodable) throws -> JSON {
+    public static func prettyPrinted(_ value: some Encodable) throws -> String {
         let root = Slot()
         try value.encode(to: TreeEncoder(slot: root, codingPath: []))
-        return root.json
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        root.write(to: &out, indent: 0)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
-/// A place in the tree being built: a value, or an object or array whose members are filled in later.
-/// Members live in the slot itself, so adding one never copies the others.
+/// An object or array being built, or a value an `encode(to:)` put in a single-value container.
+/// Primitives are stored as they come (no slot of their own); members are sorted when written.
 private final class Slot {
     enum Kind { case empty, value, object, array }
+    enum Child {
+        case leaf(JSON)
+        case node(Slot)
+
+        func write(to out: inout [UInt8], indent: Int) {
+            switch self {
+            case .leaf(let json): json.writeCompact(to: &out)
+            case .node(let slot): slot.write(to: &out, indent: indent)
+            }
+        }
+    }
 
     var kind = Kind.empty
     var value = JSON.null
-    var members: [String: Slot] = [:]
-    var items: [Slot] = []
+    var entries: [(key: String, child: Child)] = []
+    var items: [Child] = []
 
     func set(_ json: JSON) {
         kind = .value
         value = json
     }
 
-    func member(_ key: String) -> Slot {
+    /// A key set again replaces its value, as JSONEncoder does.
+    func put(_ key: String, _ child: Child) {
         kind = .object
-        if let existing = members[key] { return existing }
-        let slot = Slot()
-        members[key] = slot
-        return slot
+        if let index = entries.firstIndex(where: { $0.key == key }) {
+            entries[index].child = child
+        } else {
+            entries.append((key, child))
+        }
     }
 
-    func appended() -> Slot {
+    func append(_ child: Child) {
         kind = .array
-        let slot = Slot()
-        items.append(slot)
-        return slot
+        items.append(child)
+    }
+
+    /// Takes over what `other` holds (a value that encoded itself through a single-value container).
+    func adopt(_ other: Slot) {
+        (kind, value, entries, items) = (other.kind, other.value, other.entries, other.items)
     }
 
     func becomeObject() { if kind == .empty { kind = .object } }
     func becomeArray() { if kind == .empty { kind = .array } }
 
-    var json: JSON {
+    func write(to out: inout [UInt8], indent: Int) {
+        func pad(_ level: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level)) }
         switch kind {
-        case .empty: .object([])
-        case .value: value
-        case .object: .object(members.sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) })
-        case .array: .array(items.map(\.json))
+        case .value: value.writeCompact(to: &out)
+        case .array:
+            out.append(contentsOf: "[\n".utf8)
+            if items.isEmpty { out.append(UInt8(ascii: "\n")) }
+            for (index, item) in items.enumerated() {
+                pad(indent + 1)
+                item.write(to: &out, indent: indent + 1)
+                if index < items.count - 1 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "\n"))
+            }
+            pad(indent)
+            out.append(UInt8(ascii: "]"))
+        case .empty, .object:
+            out.append(contentsOf: "{\n".utf8)
+            if entries.isEmpty { out.append(UInt8(ascii: "\n")) }
+            let sorted = entries.sorted { $0.key < $1.key }
+            for (index, entry) in sorted.enumerated() {
+                pad(indent + 1)
+                JSON.quote(entry.key, into: &out)
+                out.append(contentsOf: " : ".utf8)
+                entry.child.write(to: &out, indent: indent + 1)
+                if index < sorted.count - 1 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "\n"))
+            }
+            pad(indent)
+            out.append(UInt8(ascii: "}"))
         }
     }
 }
@@ -80,54 +123,59 @@ private struct TreeEncoder: Encoder {
     func singleValueContainer() -> any SingleValueEncodingContainer { SingleValueContainer(slot: slot, codingPath: codingPath) }
 }
 
-/// Encodes `value` into `slot`: primitives directly, anything else through its own `encode(to:)`.
-private func encode(_ value: some Encodable, into slot: Slot, codingPath: [any CodingKey]) throws {
-    switch value {
-    case let text as String: slot.set(.string(text))
-    case let flag as Bool: slot.set(.bool(flag))
-    case let number as Double: slot.set(try JSONText.number(number, codingPath))
-    default: try value.encode(to: TreeEncoder(slot: slot, codingPath: codingPath))
-    }
+/// `value` as a child, through its own `encode(to:)`; one that encoded a single value is a leaf.
+private func child(_ value: some Encodable, codingPath: [any CodingKey]) throws -> Slot.Child {
+    let slot = Slot()
+    try value.encode(to: TreeEncoder(slot: slot, codingPath: codingPath))
+    return slot.kind == .value ? .leaf(slot.value) : .node(slot)
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let slot: Slot
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil(forKey key: Key) throws { slot.member(key.stringValue).set(.null) }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { slot.member(key.stringValue).set(.bool(value)) }
-    mutating func encode(_ value: String, forKey key: Key) throws { slot.member(key.stringValue).set(.string(value)) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { slot.member(key.stringValue).set(try number(value, codingPath + [key])) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { slot.member(key.stringValue).set(try number(Double(value), codingPath + [key])) }
-    mutating func encode(_ value: Int, forKey key: Key) throws { slot.member(key.stringValue).set(number(value)) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { slot.member(key.stringValue).set(number(value)) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { slot.member(key.stringValue).set(number(value)) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { slot.member(key.stringValue).set(number(value)) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { slot.member(key.stringValue).set(number(value)) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { slot.member(key.stringValue).set(number(value)) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { slot.member(key.stringValue).set(number(value)) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { slot.member(key.stringValue).set(number(value)) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { slot.member(key.stringValue).set(number(value)) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { slot.member(key.stringValue).set(number(value)) }
+    mutating func encodeNil(forKey key: Key) throws { slot.put(key.stringValue, .leaf(.null)) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { slot.put(key.stringValue, .leaf(.bool(value))) }
+    mutating func encode(_ value: String, forKey key: Key) throws { slot.put(key.stringValue, .leaf(.string(value))) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { slot.put(key.stringValue, .leaf(try number(value, codingPath + [key]))) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { slot.put(key.stringValue, .leaf(try number(Double(value), codingPath + [key]))) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { slot.put(key.stringValue, .leaf(number(value))) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { slot.put(key.stringValue, .leaf(number(value))) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { slot.put(key.stringValue, .leaf(number(value))) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { slot.put(key.stringValue, .leaf(number(value))) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { slot.put(key.stringValue, .leaf(number(value))) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { slot.put(key.stringValue, .leaf(number(value))) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { slot.put(key.stringValue, .leaf(number(value))) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { slot.put(key.stringValue, .leaf(number(value))) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { slot.put(key.stringValue, .leaf(number(value))) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { slot.put(key.stringValue, .leaf(number(value))) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try JSONText.encode(value, into: slot.member(key.stringValue), codingPath: codingPath + [key])
+        slot.put(key.stringValue, try child(value, codingPath: codingPath + [key]))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        let child = slot.member(key.stringValue)
-        child.becomeObject()
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(slot: child, codingPath: codingPath + [key]))
+        let nested = Slot()
+        nested.becomeObject()
+        slot.put(key.stringValue, .node(nested))
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(slot: nested, codingPath: codingPath + [key]))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        let child = slot.member(key.stringValue)
-        child.becomeArray()
-        return UnkeyedContainer(slot: child, codingPath: codingPath + [key])
+        let nested = Slot()
+        nested.becomeArray()
+        slot.put(key.stringValue, .node(nested))
+        return UnkeyedContainer(slot: nested, codingPath: codingPath + [key])
     }
 
-    mutating func superEncoder() -> any Encoder { TreeEncoder(slot: slot.member("super"), codingPath: codingPath) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { TreeEncoder(slot: slot.member(key.stringValue), codingPath: codingPath + [key]) }
+    mutating func superEncoder() -> any Encoder { superEncoder(named: "super", codingPath: codingPath) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder(named: key.stringValue, codingPath: codingPath + [key]) }
+
+    private func superEncoder(named name: String, codingPath: [any CodingKey]) -> any Encoder {
+        let nested = Slot()
+        slot.put(name, .node(nested))
+        return TreeEncoder(slot: nested, codingPath: codingPath)
+    }
 }
 
 private struct IndexKey: CodingKey {
@@ -148,47 +196,51 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
         self.codingPath = codingPath
     }
 
-    private mutating func next() -> (Slot, [any CodingKey]) {
-        defer { count += 1 }
-        return (slot.appended(), codingPath + [IndexKey(count)])
+    private var nextPath: [any CodingKey] { codingPath + [IndexKey(count)] }
+
+    private mutating func add(_ child: Slot.Child) {
+        slot.append(child)
+        count += 1
     }
 
-    mutating func encodeNil() throws { next().0.set(.null) }
-    mutating func encode(_ value: Bool) throws { next().0.set(.bool(value)) }
-    mutating func encode(_ value: String) throws { next().0.set(.string(value)) }
-    mutating func encode(_ value: Double) throws { let (slot, path) = next(); slot.set(try number(value, path)) }
-    mutating func encode(_ value: Float) throws { let (slot, path) = next(); slot.set(try number(Double(value), path)) }
-    mutating func encode(_ value: Int) throws { next().0.set(number(value)) }
-    mutating func encode(_ value: Int8) throws { next().0.set(number(value)) }
-    mutating func encode(_ value: Int16) throws { next().0.set(number(value)) }
-    mutating func encode(_ value: Int32) throws { next().0.set(number(value)) }
-    mutating func encode(_ value: Int64) throws { next().0.set(number(value)) }
-    mutating func encode(_ value: UInt) throws { next().0.set(number(value)) }
-    mutating func encode(_ value: UInt8) throws { next().0.set(number(value)) }
-    mutating func encode(_ value: UInt16) throws { next().0.set(number(value)) }
-    mutating func encode(_ value: UInt32) throws { next().0.set(number(value)) }
-    mutating func encode(_ value: UInt64) throws { next().0.set(number(value)) }
+    mutating func encodeNil() throws { add(.leaf(.null)) }
+    mutating func encode(_ value: Bool) throws { add(.leaf(.bool(value))) }
+    mutating func encode(_ value: String) throws { add(.leaf(.string(value))) }
+    mutating func encode(_ value: Double) throws { add(.leaf(try number(value, nextPath))) }
+    mutating func encode(_ value: Float) throws { add(.leaf(try number(Double(value), nextPath))) }
+    mutating func encode(_ value: Int) throws { add(.leaf(number(value))) }
+    mutating func encode(_ value: Int8) throws { add(.leaf(number(value))) }
+    mutating func encode(_ value: Int16) throws { add(.leaf(number(value))) }
+    mutating func encode(_ value: Int32) throws { add(.leaf(number(value))) }
+    mutating func encode(_ value: Int64) throws { add(.leaf(number(value))) }
+    mutating func encode(_ value: UInt) throws { add(.leaf(number(value))) }
+    mutating func encode(_ value: UInt8) throws { add(.leaf(number(value))) }
+    mutating func encode(_ value: UInt16) throws { add(.leaf(number(value))) }
+    mutating func encode(_ value: UInt32) throws { add(.leaf(number(value))) }
+    mutating func encode(_ value: UInt64) throws { add(.leaf(number(value))) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let (slot, path) = next()
-        try JSONText.encode(value, into: slot, codingPath: path)
+        add(try child(value, codingPath: nextPath))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let (child, path) = next()
-        child.becomeObject()
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(slot: child, codingPath: path))
+        let nested = Slot(), path = nextPath
+        nested.becomeObject()
+        add(.node(nested))
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(slot: nested, codingPath: path))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let (child, path) = next()
-        child.becomeArray()
-        return UnkeyedContainer(slot: child, codingPath: path)
+        let nested = Slot(), path = nextPath
+        nested.becomeArray()
+        add(.node(nested))
+        return UnkeyedContainer(slot: nested, codingPath: path)
     }
 
     mutating func superEncoder() -> any Encoder {
-        let (child, path) = next()
-        return TreeEncoder(slot: child, codingPath: path)
+        let nested = Slot(), path = nextPath
+        add(.node(nested))
+        return TreeEncoder(slot: nested, codingPath: path)
     }
 }
 
@@ -211,5 +263,10 @@ private struct SingleValueContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt16) throws { slot.set(number(value)) }
     mutating func encode(_ value: UInt32) throws { slot.set(number(value)) }
     mutating func encode(_ value: UInt64) throws { slot.set(number(value)) }
-    mutating func encode<T: Encodable>(_ value: T) throws { try JSONText.encode(value, into: slot, codingPath: codingPath) }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        switch try child(value, codingPath: codingPath) {
+        case .leaf(let json): slot.set(json)
+        case .node(let nested): slot.adopt(nested)
+        }
+    }
 }

@@ -35,11 +35,10 @@ public struct StageSchema: Sendable {
         return files
     }
 
-    /// The schema as JSON, keys sorted, so the file changes only when the schema does.
-    /// `latest-schema.json`, byte for byte as JSONEncoder (`.prettyPrinted, .sortedKeys,
-    /// .withoutEscapingSlashes`) first wrote it, in a fraction of its time.
+    /// The schema as JSON, keys sorted, so the file changes only when the schema does: byte for byte
+    /// what JSONEncoder first wrote, by `JSONTreeEncoder`.
     static func snapshot(_ schema: Schema) throws -> String {
-        try JSONTreeEncoder.encode(schema).renderedLikeJSONEncoder() + "\n"
+        try JSONTreeEncoder.prettyPrinted(schema) + "\n"
     }
 
     static func snapshotMismatch(_ snapshot: Schema, _ last: Migration) -> String {
