@@ -193,8 +193,8 @@ class Generator:
             self.pending.append((struct, definition))
         return struct
 
-    def property_lines(self, name, prop, owner_enums, indent, update_note, storage):
-        if (self.cfn_type, name) in POLICY_PROPERTIES and storage == "resource":
+    def property_lines(self, name, prop, owner_enums, indent, update_note, on_resource):
+        if (self.cfn_type, name) in POLICY_PROPERTIES and on_resource:
             swift = "PolicyDocument"
         elif name == "Tags" and prop.get("type") == "array":
             swift = "Tags"
@@ -207,7 +207,7 @@ class Generator:
             lines.append(f"{indent}/// {update_note}")
         lines.append(f"{indent}public var {member(name)}: {swift}? {{")
         allowed = self.resolve(prop)[1]
-        if allowed.get("type") == "integer" and allowed.get("enum") and storage == "resource":
+        if allowed.get("type") == "integer" and allowed.get("enum") and on_resource:
             lines[-1:-1] = [f"{indent}/// Only these values: `{self.swift_name}.allowed{type_name(name)}`."]
             self.integer_choices.append((name, allowed["enum"]))
         lines.append(f"{indent}    get {{ propertyValues[{swift_string(name)}] }}")
@@ -295,7 +295,7 @@ class Generator:
         for name, prop in schema.get("properties", {}).items():
             if name in self.read_only:
                 continue
-            body += self.property_lines(name, prop, enums, "    ", self.update_note(name), "resource")
+            body += self.property_lines(name, prop, enums, "    ", self.update_note(name), on_resource=True)
             body.append("")
         lines = doc_lines(schema.get("description"), "")
         lines += [
@@ -333,7 +333,7 @@ class Generator:
             nested_enums = {}
             members = []
             for name, prop in definition.get("properties", {}).items():
-                members += self.property_lines(name, prop, nested_enums, "        ", None, "nested")
+                members += self.property_lines(name, prop, nested_enums, "        ", None, on_resource=False)
             lines.append(f"extension {self.swift_name} {{")
             lines += doc_lines(definition.get("description"), "    ")
             lines += [
