@@ -7,7 +7,7 @@ import Synchronization
 /// them, and no task outlives it.
 ///
 /// A service added before `run()` starts waits for it; one added after `run()` has returned never
-/// runs, and `state` tells its owner why.
+/// runs, and `state` tells its owner why. A set runs once: running it again throws `AlreadyRun`.
 public final class ServiceSet: Service, Sendable {
     public enum State: Sendable { case notStarted, running, stopped }
 
@@ -44,12 +44,21 @@ public final class ServiceSet: Service, Sendable {
         }
     }
 
+    /// Running a set (or what owns one, such as a `PostgresExecutor`) a second time.
+    public struct AlreadyRun: Error, CustomStringConvertible {
+        public init() {}
+
+        public var description: String {
+            "this ServiceSet has already run, and what it ran (connection pools) cannot start again: create a new one (or a new executor) instead"
+        }
+    }
+
     public func run() async throws {
         let first = current.withLock { state in
-            defer { state = .running }
+            defer { if state == .notStarted { state = .running } }
             return state == .notStarted
         }
-        precondition(first, "a ServiceSet runs once")
+        guard first else { throw AlreadyRun() }
         defer {
             current.withLock { $0 = .stopped }
             intake.finish()

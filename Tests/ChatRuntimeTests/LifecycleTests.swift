@@ -1,5 +1,6 @@
 import AWSSigV4
 import ChatRuntime
+import DynamicServices
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -61,6 +62,23 @@ import Glibc
         let (readStatus, body) = try await Self.request(server, "GET", "/conversations/\(conversation)/messages")
         #expect(readStatus == 200 && body.contains("hello"), "\(readStatus) \(body)")
         try await Self.expectCleanExit(server, database)
+    }
+
+    @Test func anExecutorRunsOnceAndSaysSoAfterwards() async throws {
+        let database = try TestPostgres.server().createDatabase(prefix: "lifecycle")
+        defer { database.drop() }
+        let executor = try PostgresExecutor(.init(url: database.url), timeouts: .init(connect: .seconds(1)), logger: Harness.logger)
+        let one = try await executor.whileRunning { try await executor.execute(SQLStatement("SELECT 1")).rows.first?.first?.int }
+        #expect(one == 1)
+        // Its pools cannot start again: running it again is an error that says so, not a crash.
+        await #expect(throws: ServiceSet.AlreadyRun.self) { try await executor.whileRunning {} }
+        // A statement after the end names the cause instead of waiting for a pool nobody runs.
+        do {
+            _ = try await executor.execute(SQLStatement("SELECT 1"))
+            Issue.record("a statement ran on an executor that has shut down")
+        } catch let error as SQLExecutionError {
+            #expect("\(error)".contains("has shut down"), "\(error)")
+        }
     }
 
     /// SIGTERM: the process exits 0 within 15 s, and none of its sessions is left on the database.

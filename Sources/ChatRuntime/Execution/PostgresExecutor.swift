@@ -101,7 +101,9 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
 
     /// Runs `body` with the pools running, and closes every connection once it returns or throws.
     public func whileRunning<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await ServiceSet.withRunning { services in
+        // Its pools cannot start again once they have run: say so before `body` waits for them.
+        guard poolServices.state == .notStarted else { throw ServiceSet.AlreadyRun() }
+        return try await ServiceSet.withRunning { services in
             services.add(self)
             return try await body()
         }
@@ -145,17 +147,19 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
             if let renewed = try await renewedAfterRefusal(of: current) {
                 do { return try await lease(on: renewed, body) } catch is DeadlineExceeded {}
             }
-            switch poolServices.state {
-            case .notStarted:
+            if poolServices.state == .notStarted {
                 throw SQLExecutionError.unavailable("the PostgreSQL executor is not running: run it in a ServiceGroup or call work inside whileRunning")
-            case .stopped:
-                throw SQLExecutionError.unavailable("the PostgreSQL executor has shut down")
-            case .running: break
             }
+            if poolServices.state == .stopped { throw Self.shutDown }
             throw SQLExecutionError.unavailable(
                 "no connection to PostgreSQL at \(current.endpoint.host):\(current.endpoint.port) within \(timeouts.connect); is the server running and reachable?")
+        } catch where poolServices.state == .stopped && !(error is SQLExecutionError) {
+            // postgres-nio refuses leases of a pool whose run has ended, in its own words.
+            throw Self.shutDown
         }
     }
+
+    static let shutDown = SQLExecutionError.unavailable("the PostgreSQL executor has shut down; create a new one to connect again")
 
     private func lease<T: Sendable>(on pool: SignedInPool, _ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
         try await pool.client.withConnection(within: timeouts.connect) { connection in
