@@ -67,7 +67,7 @@ import Glibc
     @Test func anExecutorRunsOnceAndSaysSoAfterwards() async throws {
         let database = try TestPostgres.server().createDatabase(prefix: "lifecycle")
         defer { database.drop() }
-        let executor = try PostgresExecutor(.init(url: database.url), timeouts: .init(connect: .seconds(1)), logger: Harness.logger)
+        let executor = try PostgresExecutor(.init(url: database.url), logger: Harness.logger)
         let one = try await executor.whileRunning { try await executor.execute(SQLStatement("SELECT 1")).rows.first?.first?.int }
         #expect(one == 1)
         // Its pools cannot start again: running it again is an error that says so, not a crash.
