@@ -44,7 +44,7 @@ import TestSupport
                 "AWS_ENDPOINT_URL_SECRETS_MANAGER": moto.url, "PGSSLMODE": "disable",
             ]
             chat = try await ChatDatabase.connect(try RuntimeConfiguration.fromEnvironment(environment), embedder: LocalEmbedder(dimension: Harness.dimension),
-                                                  environment: environment, postgresTimeouts: .init(connect: .seconds(2)), logger: Harness.logger)
+                                                  environment: environment, postgresTimeouts: .init(connect: .seconds(5)), logger: Harness.logger)
         case .dataAPI:
             let started = try await DataAPILocalProcess.start(databaseURL: database.url, flags: ["--secrets-manager-endpoint", moto.url, "--connect-timeout", "2"])
             endpoint = started
@@ -70,8 +70,8 @@ import TestSupport
                     group.addTask {
                         for index in 1...messages {
                             let message = NewMessage(clientMessageId: "w\(writer)-m\(index)", role: "user", content: "message \(index)")
-                            // Retried for up to 20 s: signing in again takes a connect timeout (2 s here) and more on a busy machine.
-                            let giveUp = ContinuousClock.now + .seconds(20)
+                            // Retried for up to 30 s: signing in again takes a connect timeout (5 s here) and more on a busy machine.
+                            let giveUp = ContinuousClock.now + .seconds(30)
                             while true {
                                 do {
                                     _ = try await chat.history.append([message], to: conversation, ownerId: "alice")
