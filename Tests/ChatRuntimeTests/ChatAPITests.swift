@@ -129,7 +129,7 @@ import TestSupport
     @Test func anUnavailableDatabaseIs503WithRetryAfterAndNoDetail() async throws {
         let postgres = try PrivateTestPostgres.start()
         defer { postgres.stop() }
-        let harness = try await Harness.make(.postgres, postgresTimeouts: .init(connect: .seconds(2), statement: .seconds(10)), server: postgres.server)
+        let harness = try await Harness.make(.postgres, postgresTimeouts: .init(connect: .seconds(5), statement: .seconds(10)), server: postgres.server)
         defer { harness.close() }
         postgres.stop()
         let response = await ChatAPI(chat: harness.chat).handle(try Self.event("GET", "/bots/search", query: ["q": "x"]))
