@@ -72,7 +72,7 @@ import TestSupport
     @Test func bedrockChatSearchesFailSoftWhenTheDatabaseIsGone() async throws {
         let postgres = try PrivateTestPostgres.start()
         defer { postgres.stop() }
-        let harness = try await Harness.make(.postgres, postgresTimeouts: .init(connect: .seconds(2), statement: .seconds(10)), server: postgres.server)
+        let harness = try await Harness.make(.postgres, postgresTimeouts: .init(connect: .seconds(5), statement: .seconds(10)), server: postgres.server)
         defer { harness.close() }
         let lines = LogLines()
         let api = ChatAPI(chat: harness.chat, log: lines.append)

@@ -11,9 +11,9 @@ import TestSupport
         let postgres = try PrivateTestPostgres.start()
         defer { postgres.stop() }
         let harness = try await Harness.make(
-            kind, endpointFlags: ["--connect-timeout", "2"], retry: RetryPolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), budget: .seconds(4)),
-            // 5 s to connect: a refused connection fails at once anyway, and a busy two-core machine
-            // running the other suites took more than 2 s to hand the setup its first connection.
+            kind, endpointFlags: ["--connect-timeout", "5"], retry: RetryPolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), budget: .seconds(4)),
+            // 5 s to connect, on both paths: a refused connection fails at once anyway, and a busy
+            // two-core machine running the other suites took more than 2 s to hand the setup its first connection.
             postgresTimeouts: .init(connect: .seconds(5), statement: .seconds(10)), server: postgres.server)
         defer { harness.close() }
         let history = harness.chat.history
