@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "synth",
             dependencies: [
-                "SynthCore", "Stacks", "StackDiff", "DiffSources", "CostEstimate", "CommandLineExit",
+                "SynthCore", "Stacks", "StackDiff", "DiffSources", "CostEstimate", "CommandLineExit", "SQLSchema",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -187,19 +187,29 @@ public enum SwiftContractRenderer {
         return type.prefix(1).lowercased() + type.dropFirst()
     }
 
-    /// A Swift string literal, escapes included.
+    /// A Swift string literal, escapes included. The characters escaped are all ASCII, so the text
+    /// is escaped byte by byte: a scalar at a time cost a tenth of `synth --all`'s instructions
+    /// (schema SQL and migration bodies make up most of the contract).
     static func literal(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            case "\t": escaped += "\\t"
-            case "\r": escaped += "\\r"
-            default: escaped.unicodeScalars.append(scalar)
+        let backslash = UInt8(ascii: "\\"), quote = UInt8(ascii: "\"")
+        var bytes: [UInt8] = [quote]
+        bytes.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            let escaped: UInt8? = switch byte {
+            case backslash, quote: byte
+            case UInt8(ascii: "\n"): UInt8(ascii: "n")
+            case UInt8(ascii: "\t"): UInt8(ascii: "t")
+            case UInt8(ascii: "\r"): UInt8(ascii: "r")
+            default: nil
+            }
+            if let escaped {
+                bytes.append(backslash)
+                bytes.append(escaped)
+            } else {
+                bytes.append(byte)
             }
         }
-        return "\"\(escaped)\""
+        bytes.append(quote)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -41,6 +41,9 @@ public struct Synthesizer: Sendable {
     public let project: SynthProject
     public var app: App { project.app }
 
+    /// Where the stage folders go, and where the migrations the generated sources follow are committed.
+    public static let defaultOutputDirectory = "out"
+
     public init(project: SynthProject) { self.project = project }
 
     public var stageNames: [String] { app.stages.map(\.name) }
@@ -53,18 +56,20 @@ public struct Synthesizer: Sendable {
     /// The files of one stage: a template per stack, the schema, its migrations, and the manifest.
     /// The migrations committed under `outputDirectory` are kept as they are; a new one is added
     /// when the declared schema moved on from them.
-    public func artifacts(for stage: StageDefinition, committedIn outputDirectory: String = "out") throws -> [Artifact] {
+    public func artifacts(for stage: StageDefinition, committedIn outputDirectory: String = Synthesizer.defaultOutputDirectory) throws -> [Artifact] {
         try output(of: stage, committedIn: outputDirectory).artifacts
     }
 
     /// The stage's schema and migrations; nil for a stage without a schema.
-    public func stageSchema(_ stage: String, committedIn outputDirectory: String = "out") throws -> StageSchema? {
+    public func stageSchema(_ stage: String, committedIn outputDirectory: String = Synthesizer.defaultOutputDirectory) throws -> StageSchema? {
         guard let build = project.schemas[stage] else { return nil }
         return try StageSchema.resolve(stage: stage, schema: try validated(build(), stage: stage), committedIn: outputDirectory)
     }
 
-    /// The stage's files, and the warnings its stacks raised on the way.
-    func output(of stage: StageDefinition, committedIn outputDirectory: String) throws -> (artifacts: [Artifact], warnings: [SynthError]) {
+    /// The stage's files, the warnings its stacks raised on the way, and its migrations (nil for a
+    /// stage without a schema).
+    func output(of stage: StageDefinition, committedIn outputDirectory: String) throws
+        -> (artifacts: [Artifact], warnings: [SynthError], migrations: [Migration]?) {
         let stacks = try StageSynthesizer.synthesize(app: app, stage: stage)
         var artifacts = try stacks.map { stack in
             Artifact(path: "\(stage.name)/\(stack.name).yaml", contents: try TemplateRenderer.yaml(stack.template))
@@ -79,7 +84,7 @@ public struct Synthesizer: Sendable {
         let manifest = Manifest.json(app: app, stage: stage.name, stacks: stacks,
                                      schema: stageSchema.map { (SchemaRenderer.fingerprint($0.schema), $0.migrations.count) })
         artifacts.append(Artifact(path: "\(stage.name)/manifest.json", contents: manifest.rendered()))
-        return (artifacts, stacks.flatMap(\.warnings))
+        return (artifacts, stacks.flatMap(\.warnings), stageSchema?.migrations)
     }
 
     /// The schema, or every mistake in it as synth errors naming where it was declared.
@@ -93,16 +98,18 @@ public struct Synthesizer: Sendable {
         return schema
     }
 
-    /// What writing a stage did: the paths that changed, and the warnings its stacks raised.
+    /// What writing a stage did: the paths that changed, the warnings its stacks raised, and the
+    /// stage's migrations as now written (nil for a stage without a schema).
     public struct Written: Sendable {
         public var changed: [String]
         public var warnings: [SynthError]
+        public var migrations: [Migration]?
     }
 
     /// Writes a stage's files under `outputDirectory`, removing files of that stage it no longer makes.
     @discardableResult
     public func write(_ stage: StageDefinition, to outputDirectory: String) throws -> Written {
-        let (artifacts, warnings) = try output(of: stage, committedIn: outputDirectory)
+        let (artifacts, warnings, migrations) = try output(of: stage, committedIn: outputDirectory)
         let files = FileManager.default
         var changed: [String] = []
         for artifact in artifacts {
@@ -118,14 +125,17 @@ public struct Synthesizer: Sendable {
             try files.removeItem(atPath: outputDirectory + "/" + path)
             changed.append("\(path) (removed)")
         }
-        return Written(changed: changed.sorted(), warnings: warnings)
+        return Written(changed: changed.sorted(), warnings: warnings, migrations: migrations)
     }
 
     /// Writes the generated sources under the package root; returns the paths that changed.
+    /// `knownMigrations` are chains already read from `outputDirectory` in this run (by `write`), by
+    /// stage name: those stages are not read and checked again.
     @discardableResult
-    public func writeGeneratedSources(packageRoot: String = ".", committedIn outputDirectory: String = "out") throws -> [String] {
+    public func writeGeneratedSources(packageRoot: String = ".", committedIn outputDirectory: String = Synthesizer.defaultOutputDirectory,
+                                      knownMigrations: [String: [Migration]] = [:]) throws -> [String] {
         var changed: [String] = []
-        for artifact in try generatedSources(committedIn: outputDirectory) {
+        for artifact in try generatedSources(committedIn: outputDirectory, knownMigrations: knownMigrations) {
             let path = packageRoot + "/" + artifact.path
             let bytes = Data(artifact.contents.utf8)
             guard FileManager.default.contents(atPath: path) != bytes else { continue }
@@ -138,7 +148,7 @@ public struct Synthesizer: Sendable {
     }
 
     /// Generated sources under the package root that differ from what synth would write now.
-    public func staleGeneratedSources(packageRoot: String = ".", committedIn outputDirectory: String = "out") throws -> [StaleFile] {
+    public func staleGeneratedSources(packageRoot: String = ".", committedIn outputDirectory: String = Synthesizer.defaultOutputDirectory) throws -> [StaleFile] {
         try generatedSources(committedIn: outputDirectory).compactMap { artifact in
             guard let bytes = FileManager.default.contents(atPath: packageRoot + "/" + artifact.path) else {
                 return StaleFile(path: artifact.path, reason: .missing)
@@ -184,10 +194,10 @@ public struct Synthesizer: Sendable {
 }
 
 extension Synthesizer {
-    /// Each stage's migrations, for the generated sources.
-    func generatedSources(committedIn outputDirectory: String) throws -> [Artifact] {
-        var chains: [String: [Migration]] = [:]
-        for stage in stageNames {
+    /// Each stage's migrations, for the generated sources: the known ones as given, the others read.
+    func generatedSources(committedIn outputDirectory: String, knownMigrations: [String: [Migration]] = [:]) throws -> [Artifact] {
+        var chains = knownMigrations
+        for stage in stageNames where chains[stage] == nil {
             if let schema = try stageSchema(stage, committedIn: outputDirectory) { chains[stage] = schema.migrations }
         }
         return try project.generatedSources(chains)

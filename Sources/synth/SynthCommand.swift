@@ -9,6 +9,7 @@ import CommandLineExit
 import CostEstimate
 import DiffSources
 import StackDiff
+import SQLSchema
 import Stacks
 import SynthCore
 
@@ -30,7 +31,7 @@ extension DiffReport.FailOn: ExpressibleByArgument {}
 
 struct OutputOptions: ParsableArguments {
     @Option(name: .customLong("output-dir"), help: "Directory the stage folders are written to.")
-    var outputDirectory = "out"
+    var outputDirectory = Synthesizer.defaultOutputDirectory
 }
 
 let synthesizer = Synthesizer(project: chatProject)
@@ -57,13 +58,17 @@ struct Generate: ParsableCommand {
     func run() throws {
         let names = all ? synthesizer.stageNames : stages
         let definitions = try names.map { name in try reported { try synthesizer.stage(named: name) } }
+        // The generated sources follow the migrations committed in `out`: chains written elsewhere
+        // are not theirs, so only those written to `out` spare reading them again.
+        var writtenToOut: [String: [Migration]] = [:]
         for stage in definitions {
             let written = try reported { try synthesizer.write(stage, to: output.outputDirectory) }
+            if output.outputDirectory == Synthesizer.defaultOutputDirectory, let migrations = written.migrations { writtenToOut[stage.name] = migrations }
             for warning in written.warnings { printError("warning: \(stage.name): \(warning)") }
             let summary = written.changed.isEmpty ? "up to date" : "wrote " + written.changed.joined(separator: ", ")
             print("\(stage.name): \(summary)")
         }
-        let sources = try reported { try synthesizer.writeGeneratedSources() }
+        let sources = try reported { try synthesizer.writeGeneratedSources(knownMigrations: writtenToOut) }
         if !sources.isEmpty { print("generated: wrote " + sources.joined(separator: ", ")) }
     }
 }

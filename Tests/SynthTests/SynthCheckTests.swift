@@ -1,5 +1,6 @@
 import CloudFormation
 import Foundation
+import SQLSchema
 import Stacks
 import SynthCore
 import Testing
@@ -29,6 +30,24 @@ import Testing
         for stage in chatApp.stages { try synthesizer.write(stage, to: directory) }
         #expect(try synthesizer.staleFiles(in: directory).isEmpty)
         for stage in chatApp.stages { let written = try synthesizer.write(stage, to: directory); #expect(written.changed.isEmpty && written.warnings.isEmpty) }
+    }
+
+    /// `synth` hands the generated sources the chains it has just written instead of reading them
+    /// again: those must be the chains on disk, new migrations included, or the sources go stale.
+    @Test func theChainsWrittenAreTheOnesTheGeneratedSourcesReadBack() throws {
+        let directory = try temporaryDirectory(), packageRoot = try temporaryDirectory()
+        defer { for path in [directory, packageRoot] { try? FileManager.default.removeItem(atPath: path) } }
+        let synthesizer = Synthesizer(project: chatProject)
+        var written: [String: [Migration]] = [:]
+        for stage in chatApp.stages {
+            let result = try synthesizer.write(stage, to: directory)
+            // An empty folder: each stage's first migration is planned and written in this run.
+            #expect(result.changed.contains("\(stage.name)/migrations/0001_initial.sql"), "\(result.changed)")
+            written[stage.name] = try #require(result.migrations)
+        }
+        let fromWritten = try synthesizer.writeGeneratedSources(packageRoot: packageRoot, committedIn: directory, knownMigrations: written)
+        #expect(!fromWritten.isEmpty)
+        #expect(try synthesizer.staleGeneratedSources(packageRoot: packageRoot, committedIn: directory).isEmpty)
     }
 
     @Test func checkNamesOutdatedMissingAndUnexpectedFiles() throws {
