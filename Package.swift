@@ -16,7 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.30.0"),
@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "CommandLineExit", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Calls to AWS services other than the Data API (Secrets Manager), shared by the runtime and data-api-local.
-        .target(name: "AWSServices", dependencies: ["AWSSigV4", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .target(name: "AWSServices", dependencies: ["AWSSigV4", "Deadline", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(
             name: "DataAPILocal",
             dependencies: [
@@ -104,6 +104,7 @@ let package = Package(
         .target(
             name: "LambdaRuntime",
             dependencies: ["Deadline", "JSONText", "DynamicServices", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         // The chat function's routes: HTTP API events mapped to store calls.
@@ -146,7 +147,7 @@ let package = Package(
         .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "SQLSchema", "YAML", "JSONText", "TestSupport"]),
         .testTarget(name: "StackDiffTests", dependencies: ["StackDiff", "DiffSources", "YAML", "Stacks", "SynthCore", "CloudFormation", "TestSupport"]),
         .testTarget(name: "DeadlineTests", dependencies: ["Deadline"]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Deadline", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CostEstimateTests", dependencies: ["CostEstimate", "StackDiff", "Stacks", "YAML", "TestSupport"]),
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),

@@ -4,8 +4,10 @@
 # The architecture is the stage's setting, read from out/<stage>/manifest.json (what the template
 # declares). On a machine of that architecture the build links the Swift runtime statically
 # (--static-swift-stdlib); for the other one it needs a cross Swift SDK (the static Linux SDK,
-# `swift sdk install …`), and without one it refuses before building. Either way the binary's
-# ELF machine is checked before it is zipped.
+# `swift sdk install …`), and without one it refuses before building. Either way the stripped
+# binary is checked before it is zipped: its ELF machine, and that provided.al2023 can load it (only
+# glibc's own libraries NEEDED, no GLIBC_ symbol version above 2.34, no libstdc++, libgcc_s or zlib:
+# scripts/lambda_package.py check says which library or symbol stops it, and how to fix that).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -25,6 +27,25 @@ host="$(uname -m)"
 build=(swift build -c release --product chat-function)
 if [ "$host" = "$target" ]; then
   build+=(--static-swift-stdlib)
+  # provided.al2023 is Amazon Linux 2023's minimal image: glibc 2.34, GCC 11's libstdc++, and no
+  # promise of zlib. The Swift runtime links libstdc++ and Foundation zlib as shared libraries,
+  # and the clang driver libgcc_s; here they go into the binary instead. A folder that holds only
+  # the static archives comes first on the library path, so -lstdc++ and -lz find them there;
+  # -static-libgcc takes the unwinder from libgcc_eh.a.
+  static_libraries=".build/lambda/static-libraries"
+  mkdir -p "$static_libraries"
+  for archive in libstdc++.a libz.a; do
+    found="$(cc -print-file-name="$archive")"
+    [ -f "$found" ] || { echo "package: no $archive for static linking (install g++ and zlib1g-dev: scripts/bootstrap.sh does)" >&2; exit 2; }
+    ln -sf "$found" "$static_libraries/$archive"
+  done
+  build+=(-Xlinker -L"$root/$static_libraries" -Xswiftc -Xclang-linker -Xswiftc -static-libgcc)
+  # This machine's glibc may be newer than 2.34: the few functions that would ask for a newer
+  # symbol version are sent to scripts/al2023_glibc.c, which says why each is safe.
+  compat=".build/lambda/al2023_glibc.o"
+  timeout 2m cc -O2 -fPIC -c scripts/al2023_glibc.c -o "$compat"
+  build+=(-Xlinker "$root/$compat")
+  for symbol in hypot hypotf _dl_find_object arc4random; do build+=(-Xlinker "--wrap=$symbol"); done
 else
   sdk="$target-swift-linux-musl"
   if ! swift sdk list 2>/dev/null | grep -q static-linux; then
@@ -68,4 +89,8 @@ else
   echo "package: no strip tool (binutils or llvm); packaging the binary unstripped" >&2
   cp "$binary" "$staged"
 fi
+# A binary linked against this machine's newer glibc or a shared libstdc++ builds and runs here but
+# fails to start on Lambda; the check says so now (the zip step checks again, quietly).
+echo "==> python3 scripts/lambda_package.py check --binary $staged --architecture $architecture"
+python3 scripts/lambda_package.py check --binary "$staged" --architecture "$architecture"
 python3 scripts/lambda_package.py zip --binary "$staged" --architecture "$architecture" --out ".build/lambda/$stage/bootstrap.zip"

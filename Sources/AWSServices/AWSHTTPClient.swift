@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Deadline
 
 extension HTTPClient {
     /// The client the runtime calls AWS with (the Data API, Secrets Manager, Bedrock). `.shared` has
@@ -8,4 +9,14 @@ extension HTTPClient {
     public static let aws = HTTPClient(
         eventLoopGroup: HTTPClient.defaultEventLoopGroup,
         configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(50))))
+}
+
+extension HTTPClient {
+    /// Sends `request` and waits at most `limit` for its answer's head, or until the invocation's
+    /// deadline (`WorkDeadline`) when that comes first.
+    public func execute(_ request: HTTPClientRequest, within limit: Duration) async throws -> HTTPClientResponse {
+        let bounded = WorkDeadline.bounded(limit)
+        let nanoseconds = bounded.components.seconds * 1_000_000_000 + bounded.components.attoseconds / 1_000_000_000
+        return try await execute(request, timeout: .nanoseconds(nanoseconds))
+    }
 }

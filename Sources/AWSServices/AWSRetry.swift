@@ -1,6 +1,13 @@
+import Deadline
+
 /// Attempts and backoff for AWS calls that may be throttled: the delay before retry `n` is random in
-/// 0…min(cap, base × 2ⁿ) ("full jitter"), so many clients backing off at once spread out.
+/// 0…min(cap, base × 2ⁿ) ("full jitter"), so many clients backing off at once spread out. Inside a
+/// Lambda invocation (`WorkDeadline`) a retry whose wait and attempt would not fit before the
+/// deadline is not made: the last error is reported while there is still time to answer.
 public struct AWSRetry: Sendable {
+    /// What an attempt is given at least, after its wait, for a retry to be worth making.
+    static let attemptAllowance: Duration = .milliseconds(250)
+
     public var attempts: Int
     public var base: Duration
     public var cap: Duration
@@ -21,10 +28,11 @@ public struct AWSRetry: Sendable {
             do {
                 return try await body()
             } catch where isRetried(error) {
-                guard attempt < attempts else { throw exhausted(error, attempt) }
                 let ceiling = min(cap, base * (1 << min(attempt - 1, 20)))
                 let milliseconds = ceiling.components.seconds * 1000 + ceiling.components.attoseconds / 1_000_000_000_000_000
-                try await Task.sleep(for: .milliseconds(Int64.random(in: 0...max(milliseconds, 1))))
+                let delay = Duration.milliseconds(Int64.random(in: 0...max(milliseconds, 1)))
+                guard attempt < attempts, WorkDeadline.allows(waiting: delay, then: Self.attemptAllowance) else { throw exhausted(error, attempt) }
+                try await Task.sleep(for: delay)
             }
         }
     }

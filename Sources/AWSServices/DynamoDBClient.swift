@@ -114,7 +114,7 @@ public struct DynamoDBClient: Sendable {
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
-            response = try await http.execute(request, timeout: .seconds(30))
+            response = try await http.execute(request, within: .seconds(30))
             body = try await response.body.collect(upTo: 32 << 20)
         } catch {
             throw Failure(code: "ConnectionError", message: "\(operation) to \(endpoint): \(error)")

@@ -74,7 +74,7 @@ public struct S3Client: Sendable {
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
-            response = try await http.execute(request, timeout: .seconds(30))
+            response = try await http.execute(request, within: .seconds(30))
             body = try await response.body.collect(upTo: limit)
         } catch let error as NIOTooManyBytesError {
             throw Failure(code: "TooLarge", message: "s3://\(bucket)/\(key) is larger than \(limit) bytes: \(error)")

@@ -49,7 +49,7 @@ public struct SecretsManagerClient: Sendable {
                                                payload: payload, credentials: credentials) else {
             throw Failure(description: "invalid Secrets Manager endpoint \(endpoint)")
         }
-        let response = try await http.execute(request, timeout: .seconds(30))
+        let response = try await http.execute(request, within: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
         guard response.status == .ok else {
             throw Failure(description: "GetSecretValue \(arn) failed with HTTP \(response.status.code): \(String(buffer: body))")

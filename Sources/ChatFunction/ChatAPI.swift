@@ -112,6 +112,10 @@ public struct ChatAPI: Sendable {
         case SQLExecutionError.unavailable(let detail):
             log("database unavailable: \(detail)")
             return .message(503, "the database is unavailable (it may be resuming); try again", headers: ["retry-after": String(Self.retryAfterSeconds)])
+        case SQLExecutionError.cannotConnect(let failure):
+            // The cause is the operator's to fix (a secret, a role, an address); the caller learns only that it failed.
+            log("cannot connect to the database: \(failure)")
+            return .message(503, "the database is unavailable; try again", headers: ["retry-after": String(Self.retryAfterSeconds)])
         default:
             log("request failed: \(error)")
             return .message(500, "the request failed; the function's log has the details")

@@ -100,6 +100,7 @@ public struct SchemaResource: Sendable {
         case let error as MigrationError: String(error.description.prefix(2000))
         case let error as SchemaMigrator.UnknownUser: error.description
         case SQLExecutionError.unavailable(let detail): "the database is unavailable: \(detail)"
+        case SQLExecutionError.cannotConnect(let failure): "cannot connect to the database: \(failure)"
         case SQLExecutionError.statement(_, let state): "the schema could not be applied (SQLSTATE \(state ?? "unknown")); the function's log has the details"
         default: "the schema could not be applied: \(type(of: error)); the function's log has the details"
         }

@@ -21,6 +21,12 @@ public struct DataAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     /// service words it; a cancelled statement is a timeout; a broken connection is unavailability.
     static func from(_ error: any Error) -> DataAPIError {
         if let error = error as? DataAPIError { return error }
+        if let failure = error as? ConnectionFailure {
+            // The service hands on PostgreSQL's refusal of the secret's credentials or database as a
+            // bad request in the server's words; a server that cannot be reached is unavailability.
+            if failure.cause == .connectionRefused { return DataAPIError(.databaseUnavailable, "The database is unavailable: \(failure)") }
+            return .badRequest(failure.dataAPIMessage)
+        }
         if let error = error as? PSQLError {
             if let info = error.serverInfo, let state = info[.sqlState] {
                 return database(state: state, message: info[.message], detail: info[.detail], position: info[.position])

@@ -169,8 +169,8 @@ public final class DataAPIService: Service, Sendable {
             let connection: PostgresConnection
             do {
                 connection = try await connect(database: database, as: credentials)
-            } catch let error as PSQLError where error.refusesSignIn {
-                guard let renewed = try await renewed(request.secretArn, after: credentials) else { throw error }
+            } catch let failure as ConnectionFailure where failure.refusesCredentials {
+                guard let renewed = try await renewed(request.secretArn, after: credentials) else { throw failure }
                 connection = try await connect(database: database, as: renewed)
             }
             do {
@@ -290,8 +290,9 @@ public final class DataAPIService: Service, Sendable {
         }
     }
 
-    /// A pool hides why it cannot connect; when none of its connections comes and the secret now
-    /// holds other credentials, the work is tried once with those.
+    /// A pool hides why it cannot connect, so a connection of its own finds out (`ConnectionFailure`);
+    /// when the server refuses the credentials and the secret now holds others, the work is tried
+    /// once with those.
     private func withPooledConnection<T: Sendable>(database: String?, secretArn: String,
                                                    _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(DataAPIError) -> T {
         let name = database ?? settings.defaultDatabase
@@ -300,8 +301,8 @@ public final class DataAPIService: Service, Sendable {
         do {
             do {
                 return try await pooled(PoolKey(database: name, credentials: credentials), body)
-            } catch let timeout as DeadlineExceeded {
-                guard let renewed = try await renewed(secretArn, after: credentials) else { throw timeout }
+            } catch let failure as ConnectionFailure where failure.refusesCredentials {
+                guard let renewed = try await renewed(secretArn, after: credentials) else { throw failure }
                 return try await pooled(PoolKey(database: name, credentials: renewed), body)
             }
         } catch is DeadlineExceeded {
@@ -312,8 +313,16 @@ public final class DataAPIService: Service, Sendable {
     }
 
     private func pooled<T: Sendable>(_ key: PoolKey, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await pool(for: key).withConnection(within: settings.connectTimeout) { connection in
-            try await bounded(connection, body)
+        let limit = settings.connectTimeout
+        return try await pool(for: key).withConnection(within: limit, probe: {
+            do {
+                try await self.connect(database: key.database, as: key.credentials).close()
+                return nil
+            } catch {
+                return error as? ConnectionFailure
+            }
+        }) { connection in
+            try await self.bounded(connection, body)
         }
     }
 
@@ -370,6 +379,8 @@ public final class DataAPIService: Service, Sendable {
             }
         } catch is DeadlineExceeded {
             throw Self.noConnection(within: settings.connectTimeout)
+        } catch {
+            throw ConnectionFailure(error, host: settings.host, port: settings.port, username: credentials.username, database: database) ?? error
         }
     }
 }

@@ -16,6 +16,9 @@ public protocol LambdaHandler: Sendable {
 public enum LambdaRuntime {
     /// Time kept back from each deadline to post the answer before Lambda gives up.
     public static let answerMargin: Duration = .milliseconds(50)
+    /// Time kept back from the handler's waits (`WorkDeadline`) to turn a failure into an answer:
+    /// retries and connection waits stop this long before the invocation is cut off.
+    public static let windDown: Duration = .milliseconds(500)
 
     public enum Outcome: Sendable, Equatable {
         /// The loop was cancelled (tests) after this many invocations.
@@ -96,13 +99,18 @@ public enum LambdaRuntime {
     }
 
     static func answer(_ invocation: Invocation, with handler: some LambdaHandler, client: RuntimeAPIClient, log: RuntimeLog) async throws {
-        if let trace = invocation.traceId { setenv("_X_AMZN_TRACE_ID", trace, 1) } else { unsetenv("_X_AMZN_TRACE_ID") }
+        TraceIdVariable.shared.set(invocation.traceId)
         let remaining = Duration.milliseconds(invocation.deadlineMilliseconds - nowMilliseconds()) - answerMargin
         let fields = [("requestId", invocation.requestId)]
         do {
             guard remaining > .zero else { throw DeadlineExceeded(limit: .zero) }
+            let waitsEnd = ContinuousClock.now + remaining - min(windDown, remaining / 4)
             // The handler is cancelled at the deadline and awaited, so nothing of it runs on into the next event.
-            let body = try await withDeadline(remaining) { try await handler.handle(invocation) }
+            let body = try await withDeadline(remaining) {
+                try await WorkDeadline.$current.withValue(waitsEnd) {
+                    try await RuntimeLog.$requestId.withValue(invocation.requestId) { try await handler.handle(invocation) }
+                }
+            }
             try await client.respond(to: invocation.requestId, with: body)
         } catch is DeadlineExceeded {
             log.write(.error, "the invocation did not finish before its deadline", fields: fields)
@@ -120,21 +128,4 @@ public enum LambdaRuntime {
     }
 
     static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-}
-
-/// One JSON object a line on standard output, which CloudWatch Logs reads as structured fields.
-public struct RuntimeLog: Sendable {
-    public enum Level: String, Sendable { case debug, info, warning, error }
-
-    let sink: @Sendable (String) -> Void
-
-    /// Each line is written straight to standard output: `print` buffers when stdout is a pipe, as
-    /// it is under Lambda, and lines still in the buffer when the process is frozen or killed are lost.
-    public init(sink: @escaping @Sendable (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }) {
-        self.sink = sink
-    }
-
-    public func write(_ level: Level, _ message: String, fields: [(String, String)] = []) {
-        sink(JSON.object([("level", .string(level.rawValue)), ("message", .string(message))] + fields.map { ($0.0, .string($0.1)) }).compact())
-    }
 }

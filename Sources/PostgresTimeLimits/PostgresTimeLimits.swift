@@ -21,6 +21,75 @@ extension PostgresClient {
     }
 }
 
+extension PostgresClient {
+    /// `withConnection(within:)`, but when no connection has come after `diagnosisDelay` it also
+    /// connects once on its own through `probe` (the pool retries a failing connection quietly and
+    /// never says why): a `ConnectionFailure` it finds (refused credentials, a missing database,
+    /// nothing listening) is thrown at once, and the lease still waiting is given up. A probe that
+    /// connects, or fails for another reason, leaves the lease to its limit.
+    public func withConnection<T: Sendable>(
+        within limit: Duration, diagnosisDelay: Duration = .milliseconds(300),
+        probe: @escaping @Sendable () async -> ConnectionFailure?,
+        _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let race = LeaseRace()
+        // The body runs in a child task of a group this call awaits, so it does not outlive the call.
+        return try await withoutActuallyEscaping(body) { body in try await withThrowingTaskGroup(of: LeaseRace.Result<T>.self) { group in
+            group.addTask {
+                .leased(try await self.withConnection(within: limit) { connection in
+                    // The probe has already reported a failure: the caller has moved on.
+                    guard race.claimLease() else { throw LeaseRace.Abandoned() }
+                    return try await body(connection)
+                })
+            }
+            group.addTask {
+                try await Task.sleep(for: diagnosisDelay)
+                guard race.isOpen, let failure = await probe(), race.claimFailure() else {
+                    try await Task.sleep(for: limit + .seconds(1))
+                    return .undecided
+                }
+                return .failed(failure)
+            }
+            defer { group.cancelAll() }
+            while true {
+                let next: LeaseRace.Result<T>?
+                do { next = try await group.next() } catch is LeaseRace.Abandoned { continue }
+                switch next {
+                case .leased(let value)?: return value
+                case .failed(let failure)?: throw failure
+                case .undecided?: continue
+                case nil: throw CancellationError()
+                }
+            }
+        } }
+    }
+}
+
+/// Which of a lease and its probe decides: the first to claim.
+private final class LeaseRace: Sendable {
+    enum Result<T: Sendable>: Sendable {
+        case leased(T)
+        case failed(ConnectionFailure)
+        case undecided
+    }
+    /// The lease came after the probe had reported a failure.
+    struct Abandoned: Error {}
+    private enum State { case open, leased, failed }
+    private let state = Mutex(State.open)
+
+    var isOpen: Bool { state.withLock { $0 == .open } }
+    func claimLease() -> Bool { claim(.leased) }
+    func claimFailure() -> Bool { claim(.failed) }
+
+    private func claim(_ outcome: State) -> Bool {
+        state.withLock { state in
+            guard state == .open else { return false }
+            state = outcome
+            return true
+        }
+    }
+}
+
 extension PSQLError {
     /// The server refused the credentials (SQLSTATE 28P01 invalid_password or 28000
     /// invalid_authorization_specification): a password that was rotated, say.

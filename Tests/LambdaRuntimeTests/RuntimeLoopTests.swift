@@ -1,5 +1,7 @@
+import Deadline
 import Foundation
 import LambdaRuntime
+import Logging
 import NIOPosix
 import Synchronization
 import Testing
@@ -18,6 +20,10 @@ import TestSupport
             switch text {
             case "fail": throw FunctionError(type: "Chat.BadRequest", message: "no such route")
             case "crash": throw CocoaError(.fileNoSuchFile)
+            case "deadline":
+                // What the handler's waits may use, and the request id its log lines carry.
+                let remaining = WorkDeadline.remaining.map { Int($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
+                return Array("\(remaining ?? -1) \(RuntimeLog.requestId ?? "none")".utf8)
             case "slow":
                 do {
                     try await Task.sleep(for: .seconds(30))
@@ -93,7 +99,7 @@ import TestSupport
             #expect(type == "CocoaError")
             #expect(outcome.text.contains("its log has the details") && !outcome.text.contains("fileNoSuchFile"))
         }
-        #expect(log.all.contains { $0.contains("\"level\":\"error\"") && $0.contains("\"errorType\":\"CocoaError\"") })
+        #expect(log.all.contains { $0.contains("\"level\":\"ERROR\"") && $0.contains("\"errorType\":\"CocoaError\"") })
     }
 
     @Test func workPastTheDeadlineIsCancelledAndTheNextInvocationIsUnaffected() async throws {
@@ -112,6 +118,43 @@ import TestSupport
             let next = try await emulator.invoke("next one")
             #expect(next == .response(Array("echo: next one".utf8)))
         }
+    }
+
+    /// Inside an invocation the handler's waits end before its deadline, leaving time to answer;
+    /// outside one there is no such limit.
+    @Test func theHandlerSeesTheTimeItsWaitsMayTakeAndItsRequestId() async throws {
+        try await withRuntime(Seen()) { emulator in
+            let outcome = try await emulator.invoke("deadline", timeout: .seconds(10))
+            let parts = outcome.text.split(separator: " ")
+            let remaining = try #require(parts.first.flatMap { Int($0) }, "\(outcome.text)")
+            // 10 s less the answer margin and the wind-down (and whatever the machine took to hand it over).
+            #expect(remaining > 5_000 && remaining <= 10_000 - 500, "\(remaining) ms")
+            #expect(parts.count == 2 && parts[1] != "none")
+        }
+        #expect(WorkDeadline.current == nil && WorkDeadline.bounded(.seconds(45)) == .seconds(45))
+    }
+
+    /// swift-log's lines through `JSONLogHandler` are the runtime's JSON, with the invocation's
+    /// request id, the logger's label and metadata; lines below the configured level are dropped.
+    @Test func swiftLogLinesAreJSONWithTheRequestIdAndRespectTheLevel() throws {
+        let lines = Lines()
+        let log = RuntimeLog(minimumLevel: .warning, sink: lines.append)
+        var logger = Logger(label: "schema-migrator") { JSONLogHandler(label: $0, log: log) }
+        logger[metadataKey: "version"] = "8"
+        RuntimeLog.$requestId.withValue("req-1") {
+            logger.info("created the schema at version 8")
+            logger.warning("the database is resuming", metadata: ["attempt": "2"])
+        }
+        logger.critical("gave up")
+        #expect(lines.all.count == 2, "\(lines.all)")
+        let objects = try lines.all.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]) }
+        #expect(objects[0]["level"] == "WARN" && objects[0]["message"] == "the database is resuming" && objects[0]["requestId"] == "req-1")
+        #expect(objects[0]["logger"] == "schema-migrator" && objects[0]["version"] == "8" && objects[0]["attempt"] == "2")
+        #expect(objects[1]["level"] == "FATAL" && objects[1]["requestId"] == nil)
+        // RFC 3339 in UTC with milliseconds, which Lambda reads as the line's time.
+        #expect(objects.allSatisfy { $0["timestamp"]?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil }, "\(objects)")
+        #expect(RuntimeLog(environment: ["AWS_LAMBDA_LOG_LEVEL": "DEBUG"]).minimumLevel == .debug)
+        #expect(RuntimeLog(environment: [:]).minimumLevel == .info)
     }
 
     @Test func theNextRequestWaitsLongerThanAnyOtherCallMay() async throws {

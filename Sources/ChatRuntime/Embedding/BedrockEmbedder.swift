@@ -46,7 +46,7 @@ public struct BedrockEmbedder: Embedder {
         request.method = .POST
         for (name, value) in headers where name != "Host" { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await http.execute(request, timeout: .seconds(30))
+        let response = try await http.execute(request, within: .seconds(30))
         let data = try await response.body.collect(upTo: 4 << 20)
         guard response.status == .ok else {
             throw ChatStoreError.embedding("Bedrock InvokeModel failed with HTTP \(response.status.code): \(String(buffer: data))")

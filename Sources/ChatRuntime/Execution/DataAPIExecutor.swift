@@ -2,15 +2,20 @@ import AWSServices
 import AWSSigV4
 import AsyncHTTPClient
 import DataAPIWire
+import Deadline
 import Foundation
 import Synchronization
 import Logging
+import PostgresTimeLimits
 import NIOCore
 import NIOHTTP1
 
 /// Runs SQL through the RDS Data API: SigV4-signed JSON over HTTPS (or plain HTTP to data-api-local).
 /// Statement errors come back typed and are never retried; a resuming cluster, throttling and 5xx
-/// answers are retried with capped, jittered backoff for up to ~45 s.
+/// answers are retried with capped, jittered backoff for up to ~45 s, or, inside a Lambda
+/// invocation, only while the next attempt still fits before its deadline (`WorkDeadline`): a
+/// cluster resuming for longer than the function may run is then reported unavailable in time to
+/// answer 503 rather than time out.
 public final class DataAPIExecutor: SQLExecutor, Sendable {
     public let endpoint: String
     let clusterArn: String
@@ -24,6 +29,11 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
     let transactionId: String?
     /// Counts requests sent, for the resume tests and the benchmark.
     public let requestCounter: RequestCounter
+
+    /// What an attempt is given at least, after a retry's wait, for the retry to be worth making.
+    static let attemptAllowance: Duration = .milliseconds(500)
+    /// How long one request may wait for its answer (the service stops waiting for a statement at 45 s).
+    static let requestTimeout: Duration = .seconds(60)
 
     /// A batch request stays under the service's 4 MiB request limit.
     static let maximumBatchBytes = 3 << 20
@@ -134,7 +144,8 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
             } catch let error as RetryableFailure {
                 let retryable = error.code == DataAPIErrorCode.databaseResuming.rawValue ? retryingResume : transactionId == nil
                 let delay = retry.delay(beforeRetry: attempt)
-                guard retryable, clock.now - start + delay < retry.budget else { throw error.final }
+                guard retryable, clock.now - start + delay < retry.budget,
+                      WorkDeadline.allows(waiting: delay, then: Self.attemptAllowance) else { throw error.final }
                 logger.debug("retrying \(path) after \(error.code) in \(delay)")
                 try await Task.sleep(for: delay)
             }
@@ -159,27 +170,33 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await http.execute(request, timeout: .seconds(60))
+            response = try await http.execute(request, within: Self.requestTimeout)
             bytes = try await response.body.collect(upTo: 64 << 20)
         } catch {
+            if let refused = ConnectionFailure(refusedConnectionTo: endpoint, error) { throw SQLExecutionError.cannotConnect(refused) }
             throw RetryableFailure(code: "ConnectionError", final: .unavailable("\(error)"))
         }
         let data = Data(bytes.readableBytesView)
-        guard response.status == .ok else { throw Self.failure(status: response.status, headers: response.headers, body: data) }
+        guard response.status == .ok else { throw failure(status: response.status, headers: response.headers, body: data) }
         return try JSONDecoder().decode(Response.self, from: data)
     }
 
-    /// An error answer: statement errors and bad requests are final; resuming, throttling and 5xx may be retried.
-    static func failure(status: HTTPResponseStatus, headers: HTTPHeaders, body: Data) -> Error {
+    /// An error answer: statement errors and bad requests are final (PostgreSQL refusing the
+    /// secret's credentials or database among them, named as such); resuming, throttling and 5xx may be retried.
+    func failure(status: HTTPResponseStatus, headers: HTTPHeaders, body: Data) -> Error {
         let decoded = try? JSONDecoder().decode(ErrorBody.self, from: body)
         let code = headers.first(name: "x-amzn-ErrorType")?.split(separator: ":").first.map(String.init)
             ?? decoded?.code ?? "HTTP\(status.code)"
         let message = decoded?.message ?? ""
         if code == DataAPIErrorCode.databaseError.rawValue {
-            return SQLExecutionError.statement(message: message, sqlState: sqlState(in: message))
+            return SQLExecutionError.statement(message: message, sqlState: Self.sqlState(in: message))
         }
         if code == DataAPIErrorCode.badRequest.rawValue && message.contains("response size limit") {
             return SQLExecutionError.resultTooLarge
+        }
+        if code == DataAPIErrorCode.badRequest.rawValue,
+           let refused = ConnectionFailure(dataAPIMessage: message, target: "\(clusterArn), through the Data API,") {
+            return SQLExecutionError.cannotConnect(refused)
         }
         let typed = DataAPIErrorCode(rawValue: code)
         if typed?.isTransient == true || status.code >= 500 || code.hasPrefix("Throttling") {

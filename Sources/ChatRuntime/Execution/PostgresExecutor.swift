@@ -14,9 +14,15 @@ import Synchronization
 /// connection and each statement are bounded (`Timeouts`), so a database that is gone or stops
 /// answering is reported as unavailable instead of hanging the caller.
 ///
+/// A connection that does not come is diagnosed on a connection of its own (the pool retries
+/// quietly and never says why): refused credentials, a missing role or database, or nothing
+/// listening is thrown as `SQLExecutionError.cannotConnect`, naming the cause, as soon as the server
+/// gives it. Inside a Lambda invocation the wait for a connection ends before the invocation's
+/// deadline (`WorkDeadline`), so a database that is away is answered 503 in time.
+///
 /// Given a `CredentialsSource` (the secret the credentials came from), it survives a rotation: when
-/// no connection comes and the server refuses the credentials (SQLSTATE 28P01 or 28000), it reads
-/// the secret once more, signs in with what it holds now in a new pool, and retries. Connections
+/// the server refuses the credentials (SQLSTATE 28P01 or 28000), it reads the secret once more,
+/// signs in with what it holds now in a new pool, and retries. Connections
 /// already open stay as they are (PostgreSQL keeps sessions when a password changes); the old pool
 /// closes once nothing uses it. Neither credential is ever logged.
 ///
@@ -140,19 +146,25 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
 
     private func leased<T: Sendable>(_ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
         let current = pool.withLock { $0 }
+        let limit = WorkDeadline.bounded(timeouts.connect)
         do {
-            return try await lease(on: current, body)
-        } catch is DeadlineExceeded {
-            // The pool retries a failed connection quietly; the reason may be rotated credentials.
-            if let renewed = try await renewedAfterRefusal(of: current) {
-                do { return try await lease(on: renewed, body) } catch is DeadlineExceeded {}
+            do {
+                return try await lease(on: current, within: limit, body)
+            } catch let failure as ConnectionFailure where failure.refusesCredentials {
+                // The secret may have been rotated since these credentials were read.
+                guard let renewed = try await renewedAfterRefusal(of: current) else { throw failure }
+                return try await lease(on: renewed, within: WorkDeadline.bounded(timeouts.connect), body)
             }
+        } catch let failure as ConnectionFailure {
+            throw SQLExecutionError.cannotConnect(failure)
+        } catch is DeadlineExceeded {
             if poolServices.state == .notStarted {
                 throw SQLExecutionError.unavailable("the PostgreSQL executor is not running: run it in a ServiceGroup or call work inside whileRunning")
             }
             if poolServices.state == .stopped { throw Self.shutDown }
+            let cut = limit < timeouts.connect ? " (all the invocation had left)" : ""
             throw SQLExecutionError.unavailable(
-                "no connection to PostgreSQL at \(current.endpoint.host):\(current.endpoint.port) within \(timeouts.connect); is the server running and reachable?")
+                "no connection to PostgreSQL at \(current.endpoint.host):\(current.endpoint.port) within \(limit)\(cut); is the server running and reachable?")
         } catch where poolServices.state == .stopped && !(error is SQLExecutionError) {
             // postgres-nio refuses leases of a pool whose run has ended, in its own words.
             throw Self.shutDown
@@ -161,14 +173,16 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
 
     static let shutDown = SQLExecutionError.unavailable("the PostgreSQL executor has shut down; create a new one to connect again")
 
-    private func lease<T: Sendable>(on pool: SignedInPool, _ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
-        try await pool.client.withConnection(within: timeouts.connect) { connection in
+    private func lease<T: Sendable>(on pool: SignedInPool, within limit: Duration,
+                                    _ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
+        let (timeouts, logger) = (timeouts, logger)
+        return try await pool.client.withConnection(within: limit, probe: { await pool.diagnose(within: limit, logger: logger) }) { connection in
             try await body(ConnectionExecutor(connection: connection, timeouts: timeouts, logger: logger))
         }
     }
 
-    /// A pool signed in with the credentials the source holds now, if the server refuses `stale`'s
-    /// and the source has others. Callers stuck at once share one renewal.
+    /// A pool signed in with the credentials the source holds now, if it holds others than the
+    /// ones the server refused (`stale`'s). Callers stuck at once share one renewal.
     private func renewedAfterRefusal(of stale: SignedInPool) async throws -> SignedInPool? {
         guard let credentials else { return nil }
         let task = renewal.withLock { running -> Task<SignedInPool?, any Error> in
@@ -177,7 +191,6 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
                 defer { renewal.withLock { $0 = nil } }
                 let current = pool.withLock { $0 }
                 if current !== stale { return current }
-                guard try await SignedInPool.refusesCredentials(stale.endpoint, within: timeouts.connect, logger: logger) else { return nil }
                 let fresh = try await credentials()
                 guard fresh.username != stale.endpoint.username || fresh.password != stale.endpoint.password else { return nil }
                 var endpoint = stale.endpoint

@@ -74,6 +74,8 @@ public protocol SQLExecutor: Sendable {
     func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
 }
 
+import PostgresTimeLimits
+
 /// Errors from either backend, typed so callers can tell a statement error from an unavailable database.
 public enum SQLExecutionError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database rejected the statement (SQLSTATE when known).
@@ -84,6 +86,9 @@ public enum SQLExecutionError: Error, Sendable, Equatable, CustomStringConvertib
     case dataAPI(code: String, message: String)
     /// The database could not be reached, after retries where they apply.
     case unavailable(String)
+    /// The database refused the connection, and said why: credentials, a missing role or
+    /// database, nothing listening. Retrying does not help; changing what it names does.
+    case cannotConnect(ConnectionFailure)
     /// A value in a result that the runtime cannot read.
     case unsupportedValue(String)
     /// The call stopped waiting for a `runsLong` statement, which goes on running in the database.
@@ -95,6 +100,7 @@ public enum SQLExecutionError: Error, Sendable, Equatable, CustomStringConvertib
         case .resultTooLarge: "the result is larger than one response may carry"
         case .dataAPI(let code, let message): "\(code): \(message)"
         case .unavailable(let message): "database unavailable: \(message)"
+        case .cannotConnect(let failure): "cannot connect to the database: \(failure)"
         case .unsupportedValue(let message): message
         case .stillRunning(let message): "the statement is still running in the database: \(message)"
         }

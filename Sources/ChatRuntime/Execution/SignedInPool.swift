@@ -31,26 +31,30 @@ final class SignedInPool: Sendable {
         endpoint.tls ? .require(.makeClientConfiguration()) : .disable
     }
 
-    /// Whether the server, reached on its own connection (the pool hides why its connections fail),
-    /// refuses these credentials. A server that cannot be reached does not refuse them.
-    static func refusesCredentials(_ endpoint: PostgresExecutor.Endpoint, within limit: Duration, logger: Logger) async throws -> Bool {
+    /// Why the server, reached on a connection of its own (the pool hides why its connections
+    /// fail), refuses this pool's connections; nil when it connects, or fails in another way.
+    func diagnose(within limit: Duration, logger: Logger) async -> ConnectionFailure? {
+        let endpoint = endpoint
+        let configuration: PostgresConnection.Configuration
+        do { configuration = try Self.connectionConfiguration(endpoint, within: limit) } catch { return nil }
+        do {
+            let connection = try await withDeadline(limit) {
+                try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                                                     id: 0, logger: logger)
+            }
+            try? await connection.close()
+            return nil
+        } catch {
+            return ConnectionFailure(error, host: endpoint.host, port: endpoint.port, username: endpoint.username, database: endpoint.database)
+        }
+    }
+
+    static func connectionConfiguration(_ endpoint: PostgresExecutor.Endpoint, within limit: Duration) throws -> PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(host: endpoint.host, port: endpoint.port, username: endpoint.username,
                                                              password: endpoint.password, database: endpoint.database,
                                                              tls: endpoint.tls ? .require(try .init(configuration: .makeClientConfiguration())) : .disable)
         // NIO bounds the connect itself; the deadline covers the sign-in after it.
         configuration.options.connectTimeout = .nanoseconds(limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000)
-        let settings = configuration
-        do {
-            let connection = try await withDeadline(limit) {
-                try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: settings,
-                                                     id: 0, logger: logger)
-            }
-            try? await connection.close()
-            return false
-        } catch let error as PSQLError {
-            return error.refusesSignIn
-        } catch {
-            return false
-        }
+        return configuration
     }
 }

@@ -45,6 +45,10 @@ public struct ServerlessFunction: StackContent {
         public var logRetentionDays: Int
         public var environment: [Field] = []
         public var invokedBy = Invoker.synchronousCaller
+        /// What Lambda passes on of the function's own JSON lines (it reads their `level`) and of its
+        /// own platform lines (`LogFormat: JSON` is what makes both filters apply).
+        public var applicationLogLevel = Function.LoggingConfig.ApplicationLogLevel.info
+        public var systemLogLevel = Function.LoggingConfig.SystemLogLevel.warn
 
         public init(description: String, codeBucket: Typed<String>, codeKey: Typed<String>, reservedConcurrency: Int, logRetentionDays: Int) {
             self.description = description
@@ -154,7 +158,12 @@ public struct ServerlessFunction: StackContent {
             $0.vpcConfig = vpcConfig
             $0.reservedConcurrentExecutions = .int(settings.reservedConcurrency)
             $0.kmsKeyArn = key.arn
-            $0.loggingConfig = .init { $0.logGroup = logGroup.ref }
+            $0.loggingConfig = .init {
+                $0.logFormat = .json
+                $0.applicationLogLevel = Typed(settings.applicationLogLevel)
+                $0.systemLogLevel = Typed(settings.systemLogLevel)
+                $0.logGroup = logGroup.ref
+            }
             $0.tracingConfig = .init { $0.mode = .active }
         }
         switch settings.invokedBy {
