@@ -6,6 +6,7 @@ import TestSupport
 
 // Benchmark of the packaged chat function (`scripts/package.sh dev`, then
 // `swift build -c release --static-swift-stdlib --product function-bench && .build/release/function-bench`,
+// or with `--soak [N]` (data-api-local built in release too) the memory soak on both backends),
 // with the test PostgreSQL running): the zip's size; cold start, from starting the process to its first `invocation/next` and to its first
 // response (an event already queued, as on a cold invoke); and the warm overhead of an invocation
 // over the store calls its route makes (the conversation's owner, then its messages), both on the
@@ -130,7 +131,60 @@ func lastTurnaround(_ emulator: LambdaEmulator) async throws -> Duration {
     return turnaround
 }
 
+/// The soak: `invocations` warm invocations of `SoakMix` against the packaged function on each
+/// backend (the Data API through data-api-local, built beside this benchmark), with the function's
+/// resident memory after its first invocation, after 1,000, and at the end.
+func soak(invocations: Int) async throws {
+    for backend in [ChatContract.Backend.postgres, ChatContract.Backend.dataAPI] {
+        let database = try TestPostgres.server().createDatabase(prefix: "function_soak")
+        defer { database.drop() }
+        var logger = Logger(label: "function-bench")
+        logger.logLevel = .error
+        let executor = try PostgresExecutor(.init(url: database.url), logger: logger)
+        try await executor.whileRunning {
+            try await ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: ChatContract.BotVectors.embeddingDimension)).migrator.migrate()
+        }
+        var environment = environment(database, runtimeAPI: "")
+        var endpoint: LoopbackServer?
+        if backend == ChatContract.Backend.dataAPI {
+            let binary = TestPostgres.repositoryRoot.appendingPathComponent(".build/release/data-api-local")
+            let server = try await LoopbackServer.start(binary, missingHint: "build it: swift build -c release --product data-api-local") { port in
+                ["--port", String(port), "--database-url", database.url]
+            }
+            endpoint = server
+            environment["DATABASE_URL"] = nil
+            environment[ChatContract.Environment.backendType] = ChatContract.Backend.dataAPI
+            environment[ChatContract.Environment.dataAPIEndpoint] = server.url
+        }
+        defer { endpoint?.stop() }
+        let emulator = try await LambdaEmulator.start()
+        environment["AWS_LAMBDA_RUNTIME_API"] = emulator.address
+        let function = try PackagedFunction.start(environment: environment)
+        defer { function.stop() }
+        let mix = SoakMix()
+        var samples: [(Int, Int)] = []
+        for n in 0..<invocations {
+            let outcome = try await emulator.invoke(try mix.event(n))
+            let status = (try? JSONSerialization.jsonObject(with: Data(outcome.text.utf8)) as? [String: Any])?["statusCode"] as? Int
+            guard status == mix.expectedStatus(n) else { throw BenchFailure(description: "\(backend) invocation \(n): \(outcome.text)\n\(function.log)") }
+            if n == 0 || (n + 1) % 1_000 == 0 { samples.append((n + 1, try residentKiB(of: function.process.pid))) }
+        }
+        try await emulator.waitUntilIdle()
+        await emulator.stop()
+        let mib = { (kib: Int) in String(format: "%.1f MiB", Double(kib) / 1024) }
+        let afterFirst = samples[0].1, afterThousand = samples.first { $0.0 == 1_000 }?.1 ?? afterFirst, end = samples.last!.1
+        say("soak \(backend): RSS \(mib(afterFirst)) after the first invocation, \(mib(afterThousand)) after 1,000, \(mib(end)) after \(invocations)"
+            + String(format: "  (growth after 1,000: %.2f MiB)", Double(end - afterThousand) / 1024))
+        say("  every 1,000: " + samples.dropFirst().map { "\($0.0 / 1_000)k \(mib($0.1))" }.joined(separator: ", "))
+    }
+}
+
 do {
+    if let flag = CommandLine.arguments.firstIndex(of: "--soak") {
+        let count = CommandLine.arguments.dropFirst(flag + 1).first.flatMap(Int.init) ?? 10_000
+        try await soak(invocations: count)
+        exit(0)
+    }
     try await ServiceSet.withRunning { try await run(services: $0) }
 } catch {
     FileHandle.standardError.write(Data("function-bench: \(error)\n".utf8))

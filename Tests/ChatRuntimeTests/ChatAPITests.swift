@@ -15,18 +15,7 @@ import TestSupport
     /// The same event as the JSON API Gateway sends.
     static func eventJSON(_ method: String, _ path: String, user: String? = "alice", groups: String? = nil,
                           query: [String: String] = [:], body: String? = nil) throws -> String {
-        var claims: [String: Any] = [:]
-        if let user { claims["sub"] = user }
-        if let groups { claims["cognito:groups"] = groups }
-        var object: [String: Any] = [
-            "version": "2.0", "routeKey": "\(method) \(path)", "rawPath": path,
-            "rawQueryString": query.map { "\($0.key)=\($0.value)" }.joined(separator: "&"),
-            "headers": ["content-type": "application/json"], "isBase64Encoded": false,
-            "requestContext": ["http": ["method": method, "path": path], "authorizer": ["jwt": ["claims": claims, "scopes": NSNull()]]],
-        ]
-        if !query.isEmpty { object["queryStringParameters"] = query }
-        if let body { object["body"] = body }
-        return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        try HTTPAPIEvents.json(method, path, user: user, groups: groups, query: query, body: body)
     }
 
     func body(_ response: HTTPAPIResponse) throws -> [String: Any] {

@@ -23,7 +23,8 @@ import TestSupport
         return Reply(status: response["statusCode"] as? Int ?? 0, headers: response["headers"] as? [String: String] ?? [:], body: body)
     }
 
-    /// Starts the packaged function, runs `body`, and stops it; on a failure the function's log is attached.
+    /// Starts the packaged function, runs `body`, and stops it; on a failure the function's log is
+    /// attached. Every line the function wrote must be a JSON object with a level and a message.
     func withPackagedFunction(_ environment: [String: String], _ body: (PackagedFunction) async throws -> Void) async throws {
         let function = try PackagedFunction.start(environment: environment)
         defer { function.stop() }
@@ -34,6 +35,19 @@ import TestSupport
             throw error
         }
         #expect(function.process.isRunning, "the function exited: \(function.log)")
+        Self.expectJSONLines(function.log)
+    }
+
+    /// What Lambda's JSON log format and level filtering read: one object a line, with `level`
+    /// (Lambda's spelling), `message` and an RFC 3339 `timestamp`.
+    static func expectJSONLines(_ log: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        for line in log.split(separator: "\n", omittingEmptySubsequences: true) {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object != nil, "not a JSON object: \(line)", sourceLocation: sourceLocation)
+            guard let object else { continue }
+            #expect(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"].contains(object["level"] as? String ?? ""), "\(line)", sourceLocation: sourceLocation)
+            #expect(object["message"] is String && object["timestamp"] is String, "\(line)", sourceLocation: sourceLocation)
+        }
     }
 
     /// The package links ICU's core and English data only (scripts/icu_data.py); Foundation's full
@@ -101,6 +115,81 @@ import TestSupport
             #expect(try await Self.call(emulator, "GET", "/bots/search", query: ["q": "x"]).status == 200)
             try await emulator.waitUntilIdle()
         }
+    }
+
+    /// A cluster resuming for longer than the function may run (60 s against a 30 s timeout): the
+    /// retries stop in time for the function itself to answer 503 with Retry-After, as the README
+    /// promises, instead of Lambda ending it with `Function.Timeout`.
+    @Test func aResumeLongerThanTheTimeoutIs503WithRetryAfterBeforeTheDeadline() async throws {
+        let harness = try await Harness.make(.dataAPI, endpointFlags: ["--auto-pause-after", "2", "--resume-seconds", "60"])
+        defer { harness.close() }
+        let emulator = try await LambdaEmulator.start()
+        defer { Task { await emulator.stop() } }
+        try await withPackagedFunction(ChatFunctionTests.environment(harness, .dataAPI, emulator: emulator)) { _ in
+            #expect(try await Self.call(emulator, "GET", "/bots/search", query: ["q": "x"]).status == 200)
+            try await emulator.waitUntilIdle()
+            // Idle past the auto-pause: the next call starts a 60 s resume.
+            try await Task.sleep(for: .seconds(3))
+            let conversation = newConversationId()
+            let started = ContinuousClock.now
+            let outcome = try await emulator.invoke(try ChatAPITests.eventJSON("GET", "/conversations/\(conversation)/messages"), timeout: .seconds(30))
+            let waited = ContinuousClock.now - started
+            guard case .response(let bytes) = outcome,
+                  let response = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+                Issue.record("expected the function's own answer, got \(outcome.text) after \(waited)")
+                return
+            }
+            #expect(response["statusCode"] as? Int == 503, "\(response)")
+            #expect((response["headers"] as? [String: String])?["retry-after"] == "5", "\(response)")
+            // It used the time it had (the resume was retried), and answered before the deadline.
+            #expect(waited > .seconds(20) && waited < .seconds(30), "answered after \(waited)")
+            try await emulator.waitUntilIdle()
+        }
+    }
+
+    /// Memory stays flat over many warm invocations of a realistic mix (the function-bench soak runs
+    /// 10,000; this is a shorter one with a generous bound): a leak of even 3 KiB an invocation fails it.
+    @Test(arguments: BackendKind.allCases)
+    func memoryStaysFlatOverTwoThousandInvocations(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind)
+        defer { harness.close() }
+        let emulator = try await LambdaEmulator.start()
+        defer { Task { await emulator.stop() } }
+        try await withPackagedFunction(ChatFunctionTests.environment(harness, kind, emulator: emulator)) { function in
+            let mix = SoakMix()
+            var warm = 0
+            for invocation in 0..<2_000 {
+                let outcome = try await emulator.invoke(try mix.event(invocation))
+                let status = (try? JSONSerialization.jsonObject(with: Data(outcome.text.utf8)) as? [String: Any])?["statusCode"] as? Int
+                #expect(status == mix.expectedStatus(invocation), "invocation \(invocation): \(outcome.text)")
+                if invocation == 499 { warm = try residentKiB(of: function.process.pid) }
+            }
+            let end = try residentKiB(of: function.process.pid)
+            print("\(kind): RSS \(warm) KiB after 500 invocations, \(end) KiB after 2,000")
+            #expect(end - warm < 4_096, "RSS grew \(end - warm) KiB over 1,500 warm invocations")
+            try await emulator.waitUntilIdle()
+        }
+    }
+
+    /// An API function started before the application role exists (or with a password that is
+    /// not the role's) says so in its init error, at once, instead of after its connect timeout.
+    @Test func aStartUpBeforeTheRoleExistsNamesTheCauseInItsInitError() async throws {
+        let harness = try await Harness.make(.postgres, migrate: false)
+        defer { harness.close() }
+        let emulator = try await LambdaEmulator.start()
+        defer { Task { await emulator.stop() } }
+        var environment = ChatFunctionTests.environment(harness, .postgres, emulator: emulator)
+        environment["DATABASE_URL"] = "postgresql://chat_app_not_yet:secret-password@\(harness.database.server.host):\(harness.database.server.port)/\(harness.database.name)"
+        let function = try PackagedFunction.start(environment: environment)
+        defer { function.stop() }
+        let started = ContinuousClock.now
+        let status = try await function.waitForExit(within: .seconds(30))
+        #expect(status != nil && status != 0, "the function should exit after an init error: \(function.log)")
+        #expect(ContinuousClock.now - started < .seconds(8), "the init error took \(ContinuousClock.now - started)")
+        let posted = await emulator.initializationError?.text ?? ""
+        #expect(posted.contains("refused the sign-in as \\\"chat_app_not_yet\\\"") && posted.contains("the role does not exist yet"), "\(posted)")
+        #expect(!posted.contains("secret-password") && !function.log.contains("secret-password"))
+        Self.expectJSONLines(function.log)
     }
 
     @Test func aStartUpWithoutTheBackendVariableIsAnInitErrorNamingIt() async throws {

@@ -33,7 +33,7 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
     /// What an attempt is given at least, after a retry's wait, for the retry to be worth making.
     static let attemptAllowance: Duration = .milliseconds(500)
     /// How long one request may wait for its answer (the service stops waiting for a statement at 45 s).
-    static let requestTimeout: Duration = .seconds(60)
+    static let requestTimeout: TimeAmount = .seconds(60)
 
     /// A batch request stays under the service's 4 MiB request limit.
     static let maximumBatchBytes = 3 << 20
@@ -170,7 +170,9 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await http.execute(request, within: Self.requestTimeout)
+            // Not cut to the invocation's deadline: a statement that outlives it is cancelled with the
+            // invocation and answered as its timeout, as on PostgreSQL; only the waits between attempts are.
+            response = try await http.execute(request, timeout: Self.requestTimeout)
             bytes = try await response.body.collect(upTo: 64 << 20)
         } catch {
             if let refused = ConnectionFailure(refusedConnectionTo: endpoint, error) { throw SQLExecutionError.cannotConnect(refused) }
