@@ -227,7 +227,7 @@ def host_stage():
 def repository_copy(directory, stage):
     """package.sh and the packager in a scratch repository, so packaging writes its .build/lambda there."""
     (directory / "scripts").mkdir(parents=True)
-    for script in ("package.sh", "lambda_package.py"):
+    for script in ("package.sh", "lambda_package.py", "al2023_glibc.c"):
         shutil.copy(ROOT / "scripts" / script, directory / "scripts" / script)
     (directory / "out" / stage).mkdir(parents=True)
     shutil.copy(ROOT / "out" / stage / "manifest.json", directory / "out" / stage / "manifest.json")
@@ -256,3 +256,54 @@ def test_package_checks_the_stripped_binary_before_zipping_it(compile_program, t
         assert "hypot needs GLIBC_2.35 from libm.so.6 (provided.al2023 has glibc 2.34)" in result.stderr
         assert "checked: " not in result.stdout
         assert staged.is_file() and not package.exists()
+
+
+CXX_WITH_NEWER_GLIBC = r"""
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+static int thrower(int depth) {
+    if (depth == 0) throw std::runtime_error("thrown through " + std::to_string(depth) + " frames");
+    return thrower(depth - 1) + 1;
+}
+
+int main(int argc, char **argv) {
+    double x = argc > 1 ? std::atof(argv[1]) : 3.0, y = argc > 2 ? std::atof(argv[2]) : 4.0;
+    std::random_device device;
+    unsigned drawn = device();
+    try {
+        thrower(5);
+        std::puts("not thrown");
+        return 1;
+    } catch (const std::runtime_error &error) {
+        std::printf("caught: %s; hypot %.1f %.1f; random %s\n", error.what(), std::hypot(x, y),
+                    static_cast<double>(std::hypotf(static_cast<float>(x), static_cast<float>(y))), drawn == device() ? "same" : "drawn");
+    }
+    return 0;
+}
+"""
+
+
+def test_the_al2023_glibc_wrappers_keep_a_program_within_glibc_2_34_and_working(compile_program, tmp_path):
+    """What scripts/package.sh links into the bootstrap, on a C++ program that needs each wrapped function
+    (hypot and hypotf, the unwinder's _dl_find_object, random_device's arc4random): built as package.sh
+    builds, it passes the check, and it still throws and catches, computes and draws."""
+    compat = tmp_path / "al2023_glibc.o"
+    subprocess.run(["gcc", "-O2", "-fPIC", "-c", str(ROOT / "scripts" / "al2023_glibc.c"), "-o", str(compat)],
+                   check=True, timeout=120)
+    wraps = [f"-Wl,--wrap={symbol}" for symbol in ("hypot", "hypotf", "_dl_find_object", "arc4random")]
+    unwrapped = compile_program("needs_new_glibc_cxx", CXX_WITH_NEWER_GLIBC, language="c++", flags=["-static-libstdc++", "-static-libgcc"])
+    refused = check(unwrapped)
+    assert refused.returncode == 1 and "GLIBC_2.35" in refused.stderr, refused.stderr
+    wrapped = compile_program("wrapped_new_glibc_cxx", CXX_WITH_NEWER_GLIBC, language="c++",
+                              flags=["-static-libstdc++", "-static-libgcc", str(compat), *wraps])
+    checked = check(wrapped)
+    assert checked.returncode == 0, checked.stderr
+    assert "highest GLIBC_2.3" in checked.stdout and "libstdc++" not in checked.stdout, checked.stdout
+    ran = run([str(wrapped), "6", "8"])
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "caught: thrown through 0 frames; hypot 10.0 10.0; random drawn", ran.stdout
