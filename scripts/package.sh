@@ -29,17 +29,21 @@ if [ "$host" = "$target" ]; then
   build+=(--static-swift-stdlib)
   # provided.al2023 is Amazon Linux 2023's minimal image: glibc 2.34, GCC 11's libstdc++, and no
   # promise of zlib. The Swift runtime links libstdc++ and Foundation zlib as shared libraries,
-  # and the clang driver libgcc_s; here they go into the binary instead. A folder that holds only
-  # the static archives comes first on the library path, so -lstdc++ and -lz find them there;
-  # -static-libgcc takes the unwinder from libgcc_eh.a.
+  # and the clang driver libgcc_s (the unwinder); here they go into the binary instead. A folder
+  # that holds only static archives comes first on the library path, so -lstdc++, -lz and the
+  # driver's -lgcc_s find them there: libgcc_eh.a, the unwinder's static archive, stands in for
+  # libgcc_s (what -static-libgcc would do). Only linker flags change, so function-bench's release
+  # build (the same flags without these) shares every compiled module with this one.
   static_libraries=".build/lambda/static-libraries"
   mkdir -p "$static_libraries"
-  for archive in libstdc++.a libz.a; do
+  for archive in libstdc++.a libz.a libgcc_eh.a; do
     found="$(cc -print-file-name="$archive")"
     [ -f "$found" ] || { echo "package: no $archive for static linking (install g++ and zlib1g-dev: scripts/bootstrap.sh does)" >&2; exit 2; }
-    ln -sf "$found" "$static_libraries/$archive"
+    name="$archive"
+    [ "$archive" = libgcc_eh.a ] && name=libgcc_s.a
+    ln -sf "$found" "$static_libraries/$name"
   done
-  build+=(-Xlinker -L"$root/$static_libraries" -Xswiftc -Xclang-linker -Xswiftc -static-libgcc)
+  build+=(-Xlinker -L"$root/$static_libraries")
   # This machine's glibc may be newer than 2.34: the few functions that would ask for a newer
   # symbol version are sent to scripts/al2023_glibc.c, which says why each is safe.
   compat=".build/lambda/al2023_glibc.o"

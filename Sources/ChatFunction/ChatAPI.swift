@@ -113,9 +113,11 @@ public struct ChatAPI: Sendable {
             log("database unavailable: \(detail)")
             return .message(503, "the database is unavailable (it may be resuming); try again", headers: ["retry-after": String(Self.retryAfterSeconds)])
         case SQLExecutionError.cannotConnect(let failure):
-            // The cause is the operator's to fix (a secret, a role, an address); the caller learns only that it failed.
+            // The cause is the operator's to fix (a secret, a role, an address) or a server restarting;
+            // the log names it, and the caller learns only that the database is away.
             log("cannot connect to the database: \(failure)")
-            return .message(503, "the database is unavailable; try again", headers: ["retry-after": String(Self.retryAfterSeconds)])
+            let resuming = failure.cause == .connectionRefused ? " (it may be resuming)" : ""
+            return .message(503, "the database is unavailable\(resuming); try again", headers: ["retry-after": String(Self.retryAfterSeconds)])
         default:
             log("request failed: \(error)")
             return .message(500, "the request failed; the function's log has the details")

@@ -46,7 +46,7 @@ public struct ChatFunctionHandler: LambdaHandler {
         var logger = Logger(label: "chat-function")
         logger.logLevel = .error
         let database = try await ChatDatabase.connect(configuration, embedder: try ChatDatabase.embedder(configuration, environment: environment),
-                                                      environment: environment, logger: logger)
+                                                      environment: environment, postgresPool: .lambda, logger: logger)
         database.services.forEach(services.add)
         if role != .migrator {
             do {

@@ -46,7 +46,7 @@ public struct ChatDatabase: Sendable {
     /// `PGSSLMODE=disable` (a local server without TLS).
     public static func connect(_ configuration: RuntimeConfiguration, embedder: any Embedder,
                                environment: [String: String] = [:], postgresTimeouts: PostgresExecutor.Timeouts = .init(),
-                               logger: Logger) async throws -> ChatDatabase {
+                               postgresPool: PostgresExecutor.PoolShape = .onDemand, logger: Logger) async throws -> ChatDatabase {
         let executor: any SQLExecutor
         switch configuration.backend {
         case .dataAPI(let endpoint):
@@ -55,7 +55,7 @@ public struct ChatDatabase: Sendable {
                                        credentials: configuration.credentials, logger: logger)
         case .postgres(let host, let port, let databaseURL):
             if let databaseURL {
-                executor = try PostgresExecutor(try PostgresExecutor.Endpoint(url: databaseURL), timeouts: postgresTimeouts, logger: logger)
+                executor = try PostgresExecutor(try PostgresExecutor.Endpoint(url: databaseURL), pool: postgresPool, timeouts: postgresTimeouts, logger: logger)
             } else {
                 let secrets = secretsManager(configuration, environment: environment)
                 let secret = try await secrets.databaseSecret(arn: configuration.secretArn)
@@ -63,7 +63,7 @@ public struct ChatDatabase: Sendable {
                     host: host ?? secret.host ?? "", port: secret.port ?? port, username: secret.username, password: secret.password,
                     database: configuration.databaseName, tls: environment["PGSSLMODE"] != "disable")
                 let arn = configuration.secretArn
-                executor = try PostgresExecutor(endpoint, timeouts: postgresTimeouts, credentials: {
+                executor = try PostgresExecutor(endpoint, pool: postgresPool, timeouts: postgresTimeouts, credentials: {
                     try await secrets.databaseSecret(arn: arn).credentials
                 }, logger: logger)
             }

@@ -28,7 +28,9 @@ public func withDeadline<T: Sendable>(
         try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
             group.addTask { .finished(try await operation()) }
             group.addTask {
-                try? await Task.sleep(for: limit)
+                // Not Task.sleep: the timer is cancelled whenever the operation finishes first,
+                // and a cancelled Task.sleep holds its memory until its end time (CancellableSleep).
+                await CancellableSleep.sleep(for: limit)
                 return .expired
             }
             // The first child to end decides; a cancelled timer (the caller was cancelled) ends

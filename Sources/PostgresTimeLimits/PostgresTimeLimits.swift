@@ -43,9 +43,11 @@ extension PostgresClient {
                 })
             }
             group.addTask {
-                try await Task.sleep(for: diagnosisDelay)
-                guard race.isOpen, let failure = await probe(), race.claimFailure() else {
-                    try await Task.sleep(for: limit + .seconds(1))
+                // Cancelled on every lease that comes in time: a sleep that frees itself when cancelled.
+                await CancellableSleep.sleep(for: diagnosisDelay)
+                guard !Task.isCancelled, race.isOpen, let failure = await probe(), race.claimFailure() else {
+                    // Nothing to report: the lease decides (it ends within its limit, which ends this wait).
+                    await CancellableSleep.sleep(for: limit + .seconds(1))
                     return .undecided
                 }
                 return .failed(failure)

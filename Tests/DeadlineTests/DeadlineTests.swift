@@ -68,4 +68,23 @@ final class Gate: Sendable {
             if resumeNow { continuation.resume() }
         }
     }
+
+    @Test func aCancellableSleepEndsAtItsTimeOrAtOnceWhenCancelled() async throws {
+        let clock = ContinuousClock()
+        var start = clock.now
+        await CancellableSleep.sleep(for: .milliseconds(50))
+        #expect(clock.now - start >= .milliseconds(50))
+        start = clock.now
+        let sleeper = Task { await CancellableSleep.sleep(for: .seconds(30)) }
+        sleeper.cancel()
+        await sleeper.value
+        #expect(clock.now - start < .seconds(10))
+        // Cancelled before it begins: it does not wait at all.
+        let early = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            await CancellableSleep.sleep(for: .seconds(30))
+        }
+        await early.value
+        #expect(clock.now - start < .seconds(10))
+    }
 }

@@ -48,6 +48,21 @@ import YAML
         #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: try Self.templates("dev")["database"]).isEmpty)
     }
 
+    /// Lambda filters a custom runtime's lines by their JSON `level` only under `LogFormat: JSON`,
+    /// and passes the application level to the function as `AWS_LAMBDA_LOG_LEVEL`.
+    @Test(arguments: ["dev", "staging", "prod"])
+    func everyFunctionLogsJSONToItsOwnGroupWithLevels(_ stage: String) throws {
+        let app = try Self.templates(stage)["app"]
+        let functions = Self.resources(ofType: "AWS::Lambda::Function", in: app)
+        #expect(!functions.isEmpty)
+        for (name, function) in functions.map({ ($0.key, $0.value) }) {
+            let logging = function["Properties"]?["LoggingConfig"]
+            #expect(logging?["LogFormat"] == .string("JSON") && logging?["ApplicationLogLevel"] == .string("INFO")
+                    && logging?["SystemLogLevel"] == .string("WARN"), "\(name)")
+            #expect(logging?["LogGroup"] == .string("\(name)LogGroup", tag: "!Ref"), "\(name)")
+        }
+    }
+
     @Test(arguments: ["staging", "prod"])
     func vpcStagesReachTheDatabaseSecretsAndS3FromTheirFunctionsOnly(_ stage: String) throws {
         let templates = try Self.templates(stage)

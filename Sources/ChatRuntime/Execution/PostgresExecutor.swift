@@ -34,7 +34,7 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
 
     let logger: Logger
     let timeouts: Timeouts
-    let maximumConnections: Int
+    let shape: PoolShape
     let credentials: CredentialsSource?
     private let pool: Mutex<SignedInPool>
     private let renewal: Mutex<Task<SignedInPool?, any Error>?> = Mutex(nil)
@@ -59,6 +59,32 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
             self.statement = statement
             self.longStatement = longStatement
         }
+    }
+
+    /// How a pool keeps its connections.
+    public struct PoolShape: Sendable {
+        /// Connections kept open while idle; postgres-nio gives them no idle timer.
+        public var minimumConnections: Int
+        public var maximumConnections: Int
+        /// A keep-alive query on idle connections (postgres-nio's default, every 30 s).
+        public var keepsIdleConnectionsAlive: Bool
+
+        public init(minimumConnections: Int, maximumConnections: Int, keepsIdleConnectionsAlive: Bool) {
+            self.minimumConnections = minimumConnections
+            self.maximumConnections = maximumConnections
+            self.keepsIdleConnectionsAlive = keepsIdleConnectionsAlive
+        }
+
+        /// The CLI and servers: connections opened on demand, closed after a minute idle, kept alive meanwhile.
+        public static let onDemand = PoolShape(minimumConnections: 0, maximumConnections: 10, keepsIdleConnectionsAlive: true)
+
+        /// A Lambda function: one invocation at a time, frozen between them. One connection stays
+        /// open, with no timers. postgres-nio starts an idle timer and a keep-alive timer each time a
+        /// connection goes back to the pool and cancels them when it is leased again, and a
+        /// cancelled timer keeps its memory until it would have fired (60 s and 30 s on): a warm
+        /// function grew by kilobytes an invocation (function-bench --soak). A keep-alive cannot
+        /// run while the sandbox is frozen anyway.
+        public static let lambda = PoolShape(minimumConnections: 1, maximumConnections: 10, keepsIdleConnectionsAlive: false)
     }
 
     public struct Endpoint: Sendable {
@@ -90,13 +116,13 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
         }
     }
 
-    public init(_ endpoint: Endpoint, maximumConnections: Int = 10, timeouts: Timeouts = Timeouts(),
+    public init(_ endpoint: Endpoint, pool shape: PoolShape = .onDemand, timeouts: Timeouts = Timeouts(),
                 credentials: CredentialsSource? = nil, logger: Logger) throws {
         self.logger = logger
         self.timeouts = timeouts
-        self.maximumConnections = maximumConnections
+        self.shape = shape
         self.credentials = credentials
-        pool = Mutex(SignedInPool(endpoint, generation: 0, maximumConnections: maximumConnections, timeouts: timeouts,
+        pool = Mutex(SignedInPool(endpoint, generation: 0, shape: shape, timeouts: timeouts,
                                   pools: poolServices, logger: logger))
     }
 
@@ -176,8 +202,10 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
     private func lease<T: Sendable>(on pool: SignedInPool, within limit: Duration,
                                     _ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
         let (timeouts, logger) = (timeouts, logger)
-        return try await pool.client.withConnection(within: limit, probe: { await pool.diagnose(within: limit, logger: logger) }) { connection in
-            try await body(ConnectionExecutor(connection: connection, timeouts: timeouts, logger: logger))
+        return try await pool.leasing {
+            try await pool.client.withConnection(within: limit, probe: { await pool.diagnose(within: limit, logger: logger) }) { connection in
+                try await body(ConnectionExecutor(connection: connection, timeouts: timeouts, logger: logger))
+            }
         }
     }
 
@@ -196,9 +224,10 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
                 var endpoint = stale.endpoint
                 endpoint.username = fresh.username
                 endpoint.password = fresh.password
-                let renewed = SignedInPool(endpoint, generation: stale.generation + 1, maximumConnections: maximumConnections,
+                let renewed = SignedInPool(endpoint, generation: stale.generation + 1, shape: shape,
                                            timeouts: timeouts, pools: poolServices, logger: logger)
                 pool.withLock { $0 = renewed }
+                stale.retireWhenIdle()
                 logger.notice("PostgreSQL refused the credentials; signed in again with the secret's current ones",
                               metadata: ["username": .string(fresh.username)])
                 return renewed

@@ -4,27 +4,74 @@ import Logging
 import NIOPosix
 import PostgresNIO
 import PostgresTimeLimits
+import ServiceLifecycle
+import Synchronization
 
 /// One postgres-nio pool, signed in with one set of credentials. It runs in its executor's
-/// `ServiceSet`, so it stops with the executor. A pool replaced by a renewal keeps the
-/// leases running on it; its connections close as they fall idle (postgres-nio's idle timeout).
+/// `ServiceSet`, so it stops with the executor. A pool replaced by a renewal keeps the leases
+/// running on it, and is shut down, closing its connections, once the last of them ends (a pool
+/// that keeps a connection open would otherwise sign in again with the old credentials whenever it
+/// lost it).
 final class SignedInPool: Sendable {
     let client: PostgresClient
     let endpoint: PostgresExecutor.Endpoint
     /// 0 for the first credentials, one more for each renewal.
     let generation: Int
+    private let use = Mutex<(leases: Int, replaced: Bool)>((0, false))
+    private let retirement: AsyncStream<Void>.Continuation
 
-    init(_ endpoint: PostgresExecutor.Endpoint, generation: Int, maximumConnections: Int, timeouts: PostgresExecutor.Timeouts,
+    init(_ endpoint: PostgresExecutor.Endpoint, generation: Int, shape: PostgresExecutor.PoolShape, timeouts: PostgresExecutor.Timeouts,
          pools: ServiceSet, logger: Logger) {
         var configuration = PostgresClient.Configuration(host: endpoint.host, port: endpoint.port, username: endpoint.username,
                                                          password: endpoint.password, database: endpoint.database, tls: Self.tls(endpoint))
-        configuration.options.maximumConnections = maximumConnections
+        configuration.options.minimumConnections = shape.minimumConnections
+        configuration.options.maximumConnections = shape.maximumConnections
+        if !shape.keepsIdleConnectionsAlive { configuration.options.keepAliveBehavior = nil }
         configuration.options.connectTimeout = timeouts.connect
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.endpoint = endpoint
         self.generation = generation
-        pools.add(client)
+        let (retired, retirement) = AsyncStream<Void>.makeStream()
+        self.retirement = retirement
+        pools.add(RetirablePool(client: client, retired: retired))
+    }
+
+    /// Runs `body` as one of this pool's leases (so a retirement waits for it).
+    func leasing<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        use.withLock { $0.leases += 1 }
+        defer {
+            let idle = use.withLock { use in
+                use.leases -= 1
+                return use.replaced && use.leases == 0
+            }
+            if idle { retirement.finish() }
+        }
+        return try await body()
+    }
+
+    /// A renewal replaced this pool: shut it down once no lease uses it.
+    func retireWhenIdle() {
+        let idle = use.withLock { use in
+            use.replaced = true
+            return use.leases == 0
+        }
+        if idle { retirement.finish() }
+    }
+
+    /// The pool's run, which ends once the pool is retired.
+    private struct RetirablePool: Service {
+        let client: PostgresClient
+        let retired: AsyncStream<Void>
+
+        func run() async throws {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await client.run() }
+                group.addTask { for await _ in retired {} }
+                _ = try await group.next()
+                group.cancelAll()
+            }
+        }
     }
 
     static func tls(_ endpoint: PostgresExecutor.Endpoint) -> PostgresClient.Configuration.TLS {
