@@ -16,7 +16,8 @@ extension HTTPClient {
     /// deadline (`WorkDeadline`) when that comes first.
     public func execute(_ request: HTTPClientRequest, within limit: Duration) async throws -> HTTPClientResponse {
         let bounded = WorkDeadline.bounded(limit)
-        let nanoseconds = bounded.components.seconds * 1_000_000_000 + bounded.components.attoseconds / 1_000_000_000
-        return try await execute(request, timeout: .nanoseconds(nanoseconds))
+        // Nothing left: the invocation's deadline has passed, which is what to report.
+        guard bounded > .zero else { throw DeadlineExceeded(limit: .zero) }
+        return try await execute(request, timeout: .nanoseconds(bounded.clampedNanoseconds))
     }
 }

@@ -1,5 +1,6 @@
 import AWSSigV4
 import AsyncHTTPClient
+import Deadline
 import Foundation
 import NIOCore
 
@@ -116,6 +117,8 @@ public struct DynamoDBClient: Sendable {
         do {
             response = try await http.execute(request, within: .seconds(30))
             body = try await response.body.collect(upTo: 32 << 20)
+        } catch let expired as DeadlineExceeded {
+            throw expired
         } catch {
             throw Failure(code: "ConnectionError", message: "\(operation) to \(endpoint): \(error)")
         }

@@ -1,5 +1,6 @@
 import AWSSigV4
 import AsyncHTTPClient
+import Deadline
 import Foundation
 import NIOCore
 
@@ -76,6 +77,8 @@ public struct S3Client: Sendable {
         do {
             response = try await http.execute(request, within: .seconds(30))
             body = try await response.body.collect(upTo: limit)
+        } catch let expired as DeadlineExceeded {
+            throw expired
         } catch let error as NIOTooManyBytesError {
             throw Failure(code: "TooLarge", message: "s3://\(bucket)/\(key) is larger than \(limit) bytes: \(error)")
         } catch {

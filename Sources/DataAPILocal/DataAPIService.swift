@@ -62,7 +62,7 @@ public final class DataAPIService: Service, Sendable {
     let resume: ResumeSimulator?
     private let secretCache: SecretCache?
     /// One pool per database and credentials: a rotated secret signs in with a pool of its own.
-    private let pools: Mutex<[PoolKey: PostgresClient]> = Mutex([:])
+    private let pools: Mutex<[PoolKey: (client: PostgresClient, probes: ProbeGate)]> = Mutex([:])
     /// The pools, run by `run()`.
     private let poolServices = ServiceSet()
     private var runner: StatementRunner { StatementRunner(logger: logger) }
@@ -314,7 +314,8 @@ public final class DataAPIService: Service, Sendable {
 
     private func pooled<T: Sendable>(_ key: PoolKey, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let limit = settings.connectTimeout
-        return try await pool(for: key).withConnection(within: limit, probe: {
+        let pool = pool(for: key)
+        return try await pool.client.withConnection(within: limit, probes: pool.probes, probe: {
             do {
                 try await self.connect(database: key.database, as: key.credentials).close()
                 return nil
@@ -345,7 +346,7 @@ public final class DataAPIService: Service, Sendable {
         var credentials: Credentials
     }
 
-    private func pool(for key: PoolKey) -> PostgresClient {
+    private func pool(for key: PoolKey) -> (client: PostgresClient, probes: ProbeGate) {
         pools.withLock { pools in
             if let existing = pools[key] { return existing }
             var configuration = PostgresClient.Configuration(host: settings.host, port: settings.port, username: key.credentials.username,
@@ -354,9 +355,9 @@ public final class DataAPIService: Service, Sendable {
             configuration.options.connectTimeout = settings.connectTimeout
             configuration.options.additionalStartupParameters = startupParameters
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            pools[key] = client
+            pools[key] = (client, ProbeGate())
             poolServices.add(client)
-            return client
+            return (client, pools[key]!.probes)
         }
     }
 
@@ -372,12 +373,12 @@ public final class DataAPIService: Service, Sendable {
         var configuration = PostgresConnection.Configuration(host: settings.host, port: settings.port, username: credentials.username,
                                                              password: credentials.password, database: database, tls: .disable)
         configuration.options.additionalStartupParameters = startupParameters(statementTimeout: cancelsAtTimeout ? settings.statementTimeout : nil)
-        let (logger, target) = (logger, configuration)
+        // postgres-nio's connect timeout covers the sign-in too, and cancellation ends the connect;
+        // withDeadline would drop a connection made just as its limit passed without closing it.
+        configuration.options.connectTimeout = .nanoseconds(settings.connectTimeout.clampedNanoseconds)
         do {
-            return try await withDeadline(settings.connectTimeout) {
-                try await PostgresConnection.connect(configuration: target, id: Int.random(in: 1...Int(Int32.max)), logger: logger)
-            }
-        } catch is DeadlineExceeded {
+            return try await PostgresConnection.connect(configuration: configuration, id: Int.random(in: 1...Int(Int32.max)), logger: logger)
+        } catch let error as PSQLError where { if case .connectTimeout? = error.underlying as? ChannelError { true } else { false } }() {
             throw Self.noConnection(within: settings.connectTimeout)
         } catch {
             throw ConnectionFailure(error, host: settings.host, port: settings.port, username: credentials.username, database: database) ?? error

@@ -38,15 +38,14 @@ public enum CancellableSleep {
         }
 
         func start(_ continuation: CheckedContinuation<Void, Never>, after duration: Duration) {
-            let nanoseconds = duration.components.seconds.multipliedReportingOverflow(by: 1_000_000_000)
-            let interval = nanoseconds.overflow ? Int.max : Int(nanoseconds.partialValue + duration.components.attoseconds / 1_000_000_000)
+            let interval = Int(max(0, duration.clampedNanoseconds))
             let started = state.withLock { state in
                 guard !state.value.finished else { return false }
                 // Made and resumed only once it will run: Dispatch traps when a source that was never
                 // resumed is released.
                 let timer = DispatchSource.makeTimerSource(queue: .global())
                 timer.setEventHandler { [self] in finish() }
-                timer.schedule(deadline: .now() + .nanoseconds(max(0, interval)))
+                timer.schedule(deadline: .now() + .nanoseconds(interval))
                 timer.resume()
                 state.value.continuation = continuation
                 state.value.timer = timer

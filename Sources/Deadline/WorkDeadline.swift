@@ -24,7 +24,4 @@ public enum WorkDeadline {
         guard let remaining else { return true }
         return delay + work < remaining
     }
-
-    /// Whether the deadline has passed.
-    public static var hasPassed: Bool { remaining == .zero }
 }

@@ -62,9 +62,15 @@ public struct RuntimeLog: Sendable {
         guard level >= minimumLevel else { return }
         var entries: [(String, JSON)] = [("timestamp", .string(Self.timestamp())), ("level", .string(level.rawValue)), ("message", .string(message))]
         if let requestId = Self.requestId, !fields.contains(where: { $0.0 == "requestId" }) { entries.append(("requestId", .string(requestId))) }
-        for (name, value) in fields { entries.append((name, .string(value))) }
+        for (name, value) in fields {
+            // A field may not stand in for the line's own keys (Lambda reads the first `level`).
+            let taken = Self.ownKeys.contains(name) || (name == "requestId" && Self.requestId != nil && Self.requestId != value)
+            entries.append((taken ? "field.\(name)" : name, .string(value)))
+        }
         sink(JSON.object(entries).compact())
     }
+
+    static let ownKeys: Set<String> = ["timestamp", "level", "message"]
 
     /// Now, as `2026-12-06T18:50:56.123Z`.
     static func timestamp() -> String {

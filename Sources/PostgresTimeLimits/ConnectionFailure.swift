@@ -101,6 +101,10 @@ public struct ConnectionFailure: Error, Sendable, Equatable, CustomStringConvert
             self.init(cause: .roleMissing, target: target, username: user, serverMessage: text)
         } else if let name = Self.quoted(in: text, after: "database "), text.hasSuffix("does not exist") {
             self.init(cause: .databaseMissing, target: target, database: name, serverMessage: text)
+        } else if let user = Self.quoted(in: text, after: "role "), text.hasSuffix("is not permitted to log in") {
+            self.init(cause: .signInRefused, target: target, username: user, serverMessage: text)
+        } else if text.hasPrefix("no pg_hba.conf entry for host ") {
+            self.init(cause: .signInRefused, target: target, username: Self.quoted(after: "user ", anywhereIn: text), serverMessage: text)
         } else {
             return nil
         }
@@ -110,6 +114,13 @@ public struct ConnectionFailure: Error, Sendable, Equatable, CustomStringConvert
     public var dataAPIMessage: String {
         if let serverMessage { return "FATAL: \(serverMessage)" }
         return description
+    }
+
+    /// The quoted word after `marker` wherever it appears (`…, user "chat_app", database "chat", …`).
+    private static func quoted(after marker: String, anywhereIn text: String) -> String? {
+        guard let range = text.range(of: marker + "\"") else { return nil }
+        let rest = text[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
     }
 
     private static func quoted(in text: String, after prefix: String) -> String? {

@@ -26,10 +26,12 @@ extension PostgresClient {
     /// connects once on its own through `probe` (the pool retries a failing connection quietly and
     /// never says why): a `ConnectionFailure` it finds (refused credentials, a missing database,
     /// nothing listening) is thrown at once, and the lease still waiting is given up. A probe that
-    /// connects, or fails for another reason, leaves the lease to its limit.
+    /// connects, or fails for another reason, leaves the lease to its limit. The pool's `probes`
+    /// run one at a time and share what they find, so callers waiting on a busy pool do not each
+    /// open a connection.
     public func withConnection<T: Sendable>(
         within limit: Duration, diagnosisDelay: Duration = .milliseconds(300),
-        probe: @escaping @Sendable () async -> ConnectionFailure?,
+        probes: ProbeGate, probe: @escaping @Sendable () async -> ConnectionFailure?,
         _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let race = LeaseRace()
@@ -45,12 +47,16 @@ extension PostgresClient {
             group.addTask {
                 // Cancelled on every lease that comes in time: a sleep that frees itself when cancelled.
                 await CancellableSleep.sleep(for: diagnosisDelay)
-                guard !Task.isCancelled, race.isOpen, let failure = await probe(), race.claimFailure() else {
-                    // Nothing to report: the lease decides (it ends within its limit, which ends this wait).
-                    await CancellableSleep.sleep(for: limit + .seconds(1))
-                    return .undecided
+                while !Task.isCancelled && race.isOpen {
+                    let finding = await probes.finding(probe)
+                    if case .refused(let failure) = finding, race.claimFailure() { return .failed(failure) }
+                    guard case .underWay = finding else { break }
+                    // Another caller's probe is connecting: see what it finds.
+                    await CancellableSleep.sleep(for: .milliseconds(50))
                 }
-                return .failed(failure)
+                // Nothing to report: the lease decides (it ends within its limit, which ends this wait).
+                await CancellableSleep.sleep(for: limit + .seconds(1))
+                return .undecided
             }
             defer { group.cancelAll() }
             while true {
@@ -64,6 +70,53 @@ extension PostgresClient {
                 }
             }
         } }
+    }
+}
+
+/// One pool's probes: one connects at a time, and what it found holds for a moment, for every
+/// caller waiting on the pool.
+public final class ProbeGate: Sendable {
+    public enum Finding: Sendable {
+        case refused(ConnectionFailure)
+        /// The probe connected, or failed for a reason that names nothing to fix.
+        case connects
+        /// Another caller's probe is connecting now.
+        case underWay
+    }
+
+    private struct State {
+        var probing = false
+        var last: (at: ContinuousClock.Instant, failure: ConnectionFailure?)?
+    }
+    private let state = Mutex(State())
+    private let memory: Duration
+
+    public init(remembering memory: Duration = .seconds(1)) {
+        self.memory = memory
+    }
+
+    /// What a probe found within the last moment; else what `probe` finds now, unless another is under way.
+    public func finding(_ probe: @Sendable () async -> ConnectionFailure?) async -> Finding {
+        enum Step { case found(ConnectionFailure?), run, wait }
+        let step = state.withLock { state -> Step in
+            if let last = state.last, ContinuousClock.now - last.at < memory { return .found(last.failure) }
+            if state.probing { return .wait }
+            state.probing = true
+            return .run
+        }
+        switch step {
+        case .found(let failure): return failure.map(Finding.refused) ?? .connects
+        case .wait: return .underWay
+        case .run:
+            let failure = await probe()
+            // A probe cut short by cancellation found nothing to share.
+            let cancelled = Task.isCancelled
+            state.withLock { state in
+                state.probing = false
+                if !cancelled { state.last = (ContinuousClock.now, failure) }
+            }
+            return failure.map(Finding.refused) ?? .connects
+        }
     }
 }
 
@@ -89,15 +142,6 @@ private final class LeaseRace: Sendable {
             state = outcome
             return true
         }
-    }
-}
-
-extension PSQLError {
-    /// The server refused the credentials (SQLSTATE 28P01 invalid_password or 28000
-    /// invalid_authorization_specification): a password that was rotated, say.
-    public var refusesSignIn: Bool {
-        guard let state = serverInfo?[.sqlState] else { return false }
-        return state == "28P01" || state == "28000"
     }
 }
 

@@ -141,6 +141,8 @@ import TestSupport
         let log = RuntimeLog(minimumLevel: .warning, sink: lines.append)
         var logger = Logger(label: "schema-migrator") { JSONLogHandler(label: $0, log: log) }
         logger[metadataKey: "version"] = "8"
+        // Metadata cannot stand in for the line's own level.
+        logger[metadataKey: "level"] = "debug"
         RuntimeLog.$requestId.withValue("req-1") {
             logger.info("created the schema at version 8")
             logger.warning("the database is resuming", metadata: ["attempt": "2"])
@@ -150,6 +152,7 @@ import TestSupport
         let objects = try lines.all.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]) }
         #expect(objects[0]["level"] == "WARN" && objects[0]["message"] == "the database is resuming" && objects[0]["requestId"] == "req-1")
         #expect(objects[0]["logger"] == "schema-migrator" && objects[0]["version"] == "8" && objects[0]["attempt"] == "2")
+        #expect(objects[0]["field.level"] == "debug" && lines.all[0].components(separatedBy: "\"level\"").count == 2, "\(lines.all[0])")
         #expect(objects[1]["level"] == "FATAL" && objects[1]["requestId"] == nil)
         // RFC 3339 in UTC with milliseconds, which Lambda reads as the line's time.
         #expect(objects.allSatisfy { $0["timestamp"]?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil }, "\(objects)")

@@ -234,12 +234,13 @@ def repository_copy(directory, stage):
     return directory
 
 
-@pytest.mark.parametrize("program, passes", [("printf", True), ("hypot", False)])
+@pytest.mark.parametrize("program, passes", [("printf", True), ("hypot", False), ("condition_variable", False)])
 def test_package_checks_the_stripped_binary_before_zipping_it(compile_program, tmp_path, program, passes):
-    source, flags = {"printf": (PRINTF, []), "hypot": (HYPOT, ["-lm"])}[program]
+    source, flags, language = {"printf": (PRINTF, [], "c"), "hypot": (HYPOT, ["-lm"], "c"),
+                               "condition_variable": (CONDITION_VARIABLE, ["-pthread"], "c++")}[program]
     stage = host_stage()
     repository = repository_copy(tmp_path / "repository", stage)
-    environment = fake_build_tools(tmp_path / "bin", compile_program(program, source, flags=flags))
+    environment = fake_build_tools(tmp_path / "bin", compile_program(program, source, language=language, flags=flags))
     result = subprocess.run(["bash", "scripts/package.sh", stage], capture_output=True, text=True, timeout=300,
                             cwd=repository, env=environment)
     assert (tmp_path / "bin" / "swift.log").exists(), result.stdout + result.stderr
@@ -253,7 +254,9 @@ def test_package_checks_the_stripped_binary_before_zipping_it(compile_program, t
         assert package.is_file() and "sha256 " in result.stdout
     else:
         assert result.returncode == 1, result.stdout + result.stderr
-        assert "hypot needs GLIBC_2.35 from libm.so.6 (provided.al2023 has glibc 2.34)" in result.stderr
+        expected = {"hypot": "hypot needs GLIBC_2.35 from libm.so.6 (provided.al2023 has glibc 2.34)",
+                    "condition_variable": "NEEDED libstdc++.so.6"}[program]
+        assert expected in result.stderr, result.stderr
         assert "checked: " not in result.stdout
         assert staged.is_file() and not package.exists()
 

@@ -58,7 +58,7 @@ import YAML
         for (name, function) in functions.map({ ($0.key, $0.value) }) {
             let logging = function["Properties"]?["LoggingConfig"]
             #expect(logging?["LogFormat"] == .string("JSON") && logging?["ApplicationLogLevel"] == .string("INFO")
-                    && logging?["SystemLogLevel"] == .string("WARN"), "\(name)")
+                    && logging?["SystemLogLevel"] == .string("INFO"), "\(name)")
             #expect(logging?["LogGroup"] == .string("\(name)LogGroup", tag: "!Ref"), "\(name)")
         }
     }

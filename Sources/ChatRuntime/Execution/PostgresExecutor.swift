@@ -171,7 +171,15 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
     }
 
     private func leased<T: Sendable>(_ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
-        let current = pool.withLock { $0 }
+        do {
+            return try await leased(on: pool.withLock { $0 }, body)
+        } catch is SignedInPool.Retired {
+            // A renewal replaced the pool between reading it and leasing from it.
+            return try await leased(on: pool.withLock { $0 }, body)
+        }
+    }
+
+    private func leased<T: Sendable>(on current: SignedInPool, _ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
         let limit = WorkDeadline.bounded(timeouts.connect)
         do {
             do {
@@ -203,7 +211,7 @@ public final class PostgresExecutor: SQLExecutor, Service, Sendable {
                                     _ body: @Sendable (ConnectionExecutor) async throws -> T) async throws -> T {
         let (timeouts, logger) = (timeouts, logger)
         return try await pool.leasing {
-            try await pool.client.withConnection(within: limit, probe: { await pool.diagnose(within: limit, logger: logger) }) { connection in
+            try await pool.client.withConnection(within: limit, probes: pool.probes, probe: { await pool.diagnose(within: limit, logger: logger) }) { connection in
                 try await body(ConnectionExecutor(connection: connection, timeouts: timeouts, logger: logger))
             }
         }

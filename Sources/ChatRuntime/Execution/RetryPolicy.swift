@@ -1,3 +1,5 @@
+import Deadline
+
 /// Capped exponential backoff with full jitter, bounded by a total time budget. Serverless v2
 /// takes ≈15–30 s to resume from auto-pause, so the default budget is the Data API's 45 s call limit.
 public struct RetryPolicy: Sendable {
@@ -18,7 +20,7 @@ public struct RetryPolicy: Sendable {
     func delay(beforeRetry attempt: Int) -> Duration {
         let exponent = min(attempt - 1, 20)
         let ceiling = min(maximumDelay, initialDelay * (1 << exponent))
-        let nanoseconds = ceiling.components.seconds * 1_000_000_000 + ceiling.components.attoseconds / 1_000_000_000
+        let nanoseconds = ceiling.clampedNanoseconds
         return .nanoseconds(nanoseconds > 0 ? Int64.random(in: 0...nanoseconds) : 0)
     }
 }

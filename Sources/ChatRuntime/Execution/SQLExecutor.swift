@@ -87,7 +87,9 @@ public enum SQLExecutionError: Error, Sendable, Equatable, CustomStringConvertib
     /// The database could not be reached, after retries where they apply.
     case unavailable(String)
     /// The database refused the connection, and said why: credentials, a missing role or
-    /// database, nothing listening. Retrying does not help; changing what it names does.
+    /// database, nothing listening. Reported at once rather than retried until a timeout: the
+    /// credentials and names need changing, and nothing listening may be a server restarting, for
+    /// the caller to try again later.
     case cannotConnect(ConnectionFailure)
     /// A value in a result that the runtime cannot read.
     case unsupportedValue(String)

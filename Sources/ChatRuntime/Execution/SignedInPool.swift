@@ -17,6 +17,8 @@ final class SignedInPool: Sendable {
     let endpoint: PostgresExecutor.Endpoint
     /// 0 for the first credentials, one more for each renewal.
     let generation: Int
+    /// The diagnoses of this pool's connections, one at a time.
+    let probes = ProbeGate()
     private let use = Mutex<(leases: Int, replaced: Bool)>((0, false))
     private let retirement: AsyncStream<Void>.Continuation
 
@@ -37,9 +39,17 @@ final class SignedInPool: Sendable {
         pools.add(RetirablePool(client: client, retired: retired))
     }
 
+    /// A pool a renewal replaced takes no new leases: the caller leases from the current pool.
+    struct Retired: Error {}
+
     /// Runs `body` as one of this pool's leases (so a retirement waits for it).
     func leasing<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        use.withLock { $0.leases += 1 }
+        let taken = use.withLock { use in
+            guard !use.replaced else { return false }
+            use.leases += 1
+            return true
+        }
+        guard taken else { throw Retired() }
         defer {
             let idle = use.withLock { use in
                 use.leases -= 1
@@ -85,10 +95,11 @@ final class SignedInPool: Sendable {
         let configuration: PostgresConnection.Configuration
         do { configuration = try Self.connectionConfiguration(endpoint, within: limit) } catch { return nil }
         do {
-            let connection = try await withDeadline(limit) {
-                try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
-                                                     id: 0, logger: logger)
-            }
+            // Bounded by the configuration's connect timeout (the sign-in included) and ended by
+            // cancellation; not by withDeadline, which would drop a connection made just as its
+            // limit passed without closing it.
+            let connection = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                                                                  id: 0, logger: logger)
             try? await connection.close()
             return nil
         } catch {
@@ -100,8 +111,8 @@ final class SignedInPool: Sendable {
         var configuration = PostgresConnection.Configuration(host: endpoint.host, port: endpoint.port, username: endpoint.username,
                                                              password: endpoint.password, database: endpoint.database,
                                                              tls: endpoint.tls ? .require(try .init(configuration: .makeClientConfiguration())) : .disable)
-        // NIO bounds the connect itself; the deadline covers the sign-in after it.
-        configuration.options.connectTimeout = .nanoseconds(limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000)
+        // postgres-nio's connect timeout covers the sign-in too.
+        configuration.options.connectTimeout = .nanoseconds(limit.clampedNanoseconds)
         return configuration
     }
 }

@@ -46,9 +46,10 @@ public struct ServerlessFunction: StackContent {
         public var environment: [Field] = []
         public var invokedBy = Invoker.synchronousCaller
         /// What Lambda passes on of the function's own JSON lines (it reads their `level`) and of its
-        /// own platform lines (`LogFormat: JSON` is what makes both filters apply).
+        /// own platform lines (`LogFormat: JSON` is what makes both filters apply). The platform's
+        /// START and REPORT lines (duration, billed duration, memory used) are INFO: WARN would drop them.
         public var applicationLogLevel = Function.LoggingConfig.ApplicationLogLevel.info
-        public var systemLogLevel = Function.LoggingConfig.SystemLogLevel.warn
+        public var systemLogLevel = Function.LoggingConfig.SystemLogLevel.info
 
         public init(description: String, codeBucket: Typed<String>, codeKey: Typed<String>, reservedConcurrency: Int, logRetentionDays: Int) {
             self.description = description
