@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from compiled_programs import compile_program  # noqa: F401 (a fixture: pytest finds it by name)
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGER = ROOT / "scripts" / "lambda_package.py"
 LOADERS = {"x86_64": "ld-linux-x86-64.so.2", "arm64": "ld-linux-aarch64.so.1"}

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from compiled_programs import compile_program  # noqa: F401 (a fixture: pytest finds it by name)
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGER = ROOT / "scripts" / "lambda_package.py"
 MACHINES = {"x86_64": 62, "arm64": 183}

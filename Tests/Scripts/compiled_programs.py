@@ -1,4 +1,5 @@
-"""What the script tests share: small C and C++ programs compiled with this machine's gcc and g++, the
+"""What the script tests share (imported by name: a conftest.py here would shadow Tests/DataAPIClients' when pytest
+collects both folders in one run): small C and C++ programs compiled with this machine's gcc and g++, the
 real ELF binaries the packaging checks read. A machine without the compilers fails these tests,
 saying so, rather than skipping them: packaging must be shown to refuse what Lambda cannot load."""
 import shutil
