@@ -9,6 +9,7 @@ import SQLSchema
 import Spawn
 import StackDiff
 import SynthCore
+import Templates
 import YAML
 
 /// Where the two sides of a diff come from: the templates the code produces now, the committed
@@ -98,11 +99,19 @@ public enum DiffInputs {
         return names
     }
 
+    /// A template as CloudFormation reads it (`Parser.Rules.cloudFormation`): what it would refuse,
+    /// or what is not a template at all, is an error naming the file, line and what to change.
     static func parse(_ text: String, file: String) throws -> Node {
+        guard text.contains(where: { !$0.isWhitespace }) else {
+            throw Unreadable(description: "\(file): is empty; a CloudFormation template is a mapping with a Resources section")
+        }
         do {
-            let node = try Parser.parse(text)
+            let node = try Parser.parse(text, rules: .cloudFormation)
             guard case .mapping = node, node["Resources"] != nil || node["AWSTemplateFormatVersion"] != nil else {
                 throw Unreadable(description: "\(file): not a CloudFormation template (no Resources section)")
+            }
+            if let resources = node["Resources"], !{ if case .mapping = resources { true } else { false } }() {
+                throw Unreadable(description: "\(file): Resources must be a mapping of logical IDs to resources, not a list or a value")
             }
             return node
         } catch let error as YAMLError {
@@ -110,9 +119,34 @@ public enum DiffInputs {
         }
     }
 
+    /// Larger than any template or schema file (CloudFormation takes templates up to 1 MB), and small
+    /// enough that reading one cannot exhaust the review's memory.
+    static let maximumFileBytes = 64 << 20
+
+    /// A file's text; one too large, not UTF-8 or binary is an error saying so, with the line.
     static func readFile(_ path: String) throws -> String {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumFileBytes {
+            throw Unreadable(description: "\(path): \(size) bytes, over the \(maximumFileBytes >> 20) MiB a template or schema file may have")
+        }
         guard let data = FileManager.default.contents(atPath: path) else { throw Unreadable(description: "\(path): cannot be read") }
-        return String(decoding: data, as: UTF8.self)
+        return try text(Array(data), file: path)
+    }
+
+    /// UTF-8 text without NUL bytes: CloudFormation reads templates as UTF-8, and a NUL means a binary file.
+    static func text(_ bytes: [UInt8], file: String) throws -> String {
+        var line = 1
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        decoding: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" { line += 1 }
+                if scalar == "\0" { throw Unreadable(description: "\(file):\(line): a NUL byte: this is a binary file, not a template") }
+            case .emptyInput: break decoding
+            case .error: throw Unreadable(description: "\(file):\(line): not UTF-8 text; save the template as UTF-8")
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func listDirectory(_ path: String) -> [String] {

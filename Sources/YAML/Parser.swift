@@ -1,17 +1,37 @@
 import CYAML
 
 /// Reads YAML into `Node`s through libyaml's event API. Tags are kept as written (`!Ref`); a plain
-/// scalar gets its YAML 1.1 meaning, a quoted one is a string; aliases are expanded. Errors carry
-/// libyaml's line and column.
+/// scalar gets its YAML 1.1 meaning, a quoted one is a string; aliases are expanded unless the rules
+/// refuse them. Errors carry libyaml's line and column.
 public enum Parser {
-    public static func parse(_ text: String) throws -> Node {
+    /// What a document may contain beyond YAML itself.
+    public struct Rules: Sendable {
+        /// Anchors (`&a`) and aliases (`*a`). An alias repeats its anchor's whole tree, so a few
+        /// hundred bytes of nested aliases expand to billions of nodes.
+        public var allowsAliases: Bool
+        /// Collections nested deeper than this are refused (nil: no limit).
+        public var maximumDepth: Int?
+        /// The only local tags allowed (nil: any).
+        public var allowedTags: Set<String>?
+
+        public init(allowsAliases: Bool, maximumDepth: Int?, allowedTags: Set<String>?) {
+            self.allowsAliases = allowsAliases
+            self.maximumDepth = maximumDepth
+            self.allowedTags = allowedTags
+        }
+
+        /// Any YAML.
+        public static let yaml = Rules(allowsAliases: true, maximumDepth: nil, allowedTags: nil)
+    }
+
+    public static func parse(_ text: String, rules: Rules = .yaml) throws -> Node {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw YAMLError("libyaml: cannot initialize the parser") }
         defer { yaml_parser_delete(&parser) }
         let bytes = Array(text.utf8)
         return try bytes.withUnsafeBufferPointer { buffer in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            var builder = TreeBuilder()
+            var builder = TreeBuilder(rules: rules)
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else { throw parserError(parser) }
@@ -50,9 +70,14 @@ private struct TreeBuilder {
         }
     }
 
+    let rules: Parser.Rules
     var stack: [Open] = []
     var documents: [Node] = []
     var anchors: [String: Node] = [:]
+
+    init(rules: Parser.Rules) {
+        self.rules = rules
+    }
 
     mutating func handle(_ event: yaml_event_t) throws {
         let line = event.start_mark.line + 1
@@ -62,26 +87,53 @@ private struct TreeBuilder {
             let data = event.data.scalar
             let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
             let tag = data.tag.map { String(cString: $0) }
+            try check(tag: tag, line: line, column: column)
             let plain = data.style == YAML_PLAIN_SCALAR_STYLE
-            try add(Node.scalar(Self.scalar(text, tag: tag, plain: plain)), anchorName: data.anchor.map { String(cString: $0) }, line: line, column: column)
-        case YAML_SEQUENCE_START_EVENT:
-            let data = event.data.sequence_start
-            stack.append(Open(isMapping: false, tag: Self.keptTag(data.tag), anchor: data.anchor.map { String(cString: $0) }))
-        case YAML_MAPPING_START_EVENT:
-            let data = event.data.mapping_start
-            stack.append(Open(isMapping: true, tag: Self.keptTag(data.tag), anchor: data.anchor.map { String(cString: $0) }))
+            try add(Node.scalar(Self.scalar(text, tag: tag, plain: plain)), anchorName: try anchor(data.anchor, line: line, column: column),
+                    line: line, column: column)
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            let isMapping = event.type == YAML_MAPPING_START_EVENT
+            let (tag, anchorPointer) = isMapping ? (event.data.mapping_start.tag, event.data.mapping_start.anchor)
+                                                 : (event.data.sequence_start.tag, event.data.sequence_start.anchor)
+            if let maximumDepth = rules.maximumDepth, stack.count >= maximumDepth {
+                throw YAMLError("collections nested more than \(maximumDepth) deep; no CloudFormation template nests this far", line: line, column: column)
+            }
+            try check(tag: tag.map { String(cString: $0) }, line: line, column: column)
+            stack.append(Open(isMapping: isMapping, tag: Self.keptTag(tag), anchor: try anchor(anchorPointer, line: line, column: column)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let open = stack.popLast() else { throw YAMLError("unbalanced collection end", line: line, column: column) }
             let node: Node = open.isMapping ? .mapping(open.entries, tag: open.tag) : .sequence(open.items, tag: open.tag)
             try add(node, anchorName: open.anchor, line: line, column: column)
         case YAML_ALIAS_EVENT:
             let name = String(cString: event.data.alias.anchor)
+            guard rules.allowsAliases else { throw Self.noAliases("alias *\(name)", line: line, column: column) }
             guard let target = anchors[name] else {
                 throw YAMLError("alias *\(name) refers to no anchor", line: line, column: column)
             }
             try add(target, anchorName: nil, line: line, column: column)
         default:
             break
+        }
+    }
+
+    private func anchor(_ pointer: UnsafeMutablePointer<UInt8>?, line: Int, column: Int) throws -> String? {
+        guard let pointer else { return nil }
+        let name = String(cString: pointer)
+        guard rules.allowsAliases else { throw Self.noAliases("anchor &\(name)", line: line, column: column) }
+        return name
+    }
+
+    private static func noAliases(_ what: String, line: Int, column: Int) -> YAMLError {
+        YAMLError("\(what): CloudFormation does not accept YAML anchors or aliases; write the value out where it is used",
+                  line: line, column: column)
+    }
+
+    /// A local tag (`!Ref`) must be one the rules allow; core-schema tags (`!!str`) always are.
+    private func check(tag: String?, line: Int, column: Int) throws {
+        guard let allowed = rules.allowedTags, let tag, tag != "!", !tag.hasPrefix(Self.coreTagPrefix) else { return }
+        guard allowed.contains(tag) else {
+            throw YAMLError("unknown tag \(tag); CloudFormation's short forms are \(allowed.sorted().joined(separator: " "))",
+                            line: line, column: column)
         }
     }
 

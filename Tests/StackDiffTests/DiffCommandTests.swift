@@ -55,6 +55,62 @@ import TestSupport
         #expect(result.output.range(of: #"new\.yaml:\d+:\d+: "#, options: .regularExpression) != nil, "\(result.output)")
     }
 
+    /// Input a pull request could carry to stall or crash the review.
+    enum HostileInput: String, CaseIterable, CustomStringConvertible {
+        case aliasBomb, deepNesting, invalidUTF8, binary, duplicateKeys, empty, unknownTag, resourcesNotAMapping
+        var description: String { rawValue }
+
+        var bytes: [UInt8] {
+            switch self {
+            case .aliasBomb:
+                // Nine levels of nine aliases: 387 bytes that expand to 9⁹ (387 million) scalars.
+                var text = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+                for level in 1..<9 { text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]\n" }
+                return Array((text + "Resources: {}\n").utf8)
+            case .deepNesting:
+                return Array(("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      Tags: "
+                    + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n").utf8)
+            case .invalidUTF8: return Array("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: caf".utf8) + [0xC3, 0x28, 0x0A]
+            case .binary: return [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00] + Array(repeating: 0, count: 54)
+            case .duplicateKeys: return Array("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n  Topic:\n    Type: AWS::SQS::Queue\n".utf8)
+            case .empty: return []
+            case .unknownTag: return Array("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Bogus name\n".utf8)
+            case .resourcesNotAMapping: return Array("Resources:\n  - Topic\n".utf8)
+            }
+        }
+
+        /// What the message must say, after the file's name.
+        var message: String {
+            switch self {
+            case .aliasBomb: ":1:5: anchor &a0: CloudFormation does not accept YAML anchors or aliases"
+            case .deepNesting: ":5:209: collections nested more than 200 deep; no CloudFormation template nests this far"
+            case .invalidUTF8: ":5: not UTF-8 text; save the template as UTF-8"
+            case .binary: ":1: a NUL byte: this is a binary file, not a template"
+            case .duplicateKeys: ":4:3: duplicate mapping key 'Topic'"
+            case .empty: ": is empty; a CloudFormation template is a mapping with a Resources section"
+            case .unknownTag: ":5:18: unknown tag !Bogus; CloudFormation's short forms are"
+            case .resourcesNotAMapping: ": Resources must be a mapping of logical IDs to resources"
+            }
+        }
+    }
+
+    /// Each is refused with exit 2, naming the file, the line and what to change, at once, and within
+    /// a data segment capped at 400 MB (prlimit): an alias bomb expanded, or nesting followed
+    /// 10,000 deep, would break the cap or the time instead of answering.
+    @Test(arguments: HostileInput.allCases)
+    func hostileInputIsRefusedAtOnceWithinBoundedMemory(_ input: HostileInput) throws {
+        let (old, new) = try pair { $0 }
+        try Data(input.bytes).write(to: URL(fileURLWithPath: new))
+        let binary = Self.root.appendingPathComponent(".build/debug/synth")
+        let start = ContinuousClock.now
+        let result = try runProgram(URL(fileURLWithPath: "/usr/bin/prlimit"), ["--data=400000000", binary.path, "diff", old, new, "--fail-on", "broadening"],
+                                    in: Self.root)
+        let elapsed = ContinuousClock.now - start
+        #expect(result.status == 2, "\(input): exit \(result.status): \(result.output.prefix(2000))")
+        #expect(result.output.contains("error: \(new)" + input.message), "\(input): \(result.output.prefix(2000))")
+        #expect(elapsed < .seconds(10), "\(input) took \(elapsed)")
+    }
+
     @Test func theCommittedStagesDiffCleanAgainstTheirOwnRevision() throws {
         let result = try synth(["diff", "--all", "--base", "HEAD", "--fail-on", "any"])
         #expect(result.status == 0, "\(result.output)")
