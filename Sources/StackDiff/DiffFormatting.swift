@@ -96,36 +96,60 @@ extension DiffReport {
         return out
     }
 
-    public func markdown() -> String {
-        var out = "### synth diff\n\n"
-        out += (fails(.blocker) ? "⛔ " : fails(.dataLoss) || fails(.broadening) || fails(.replacement) ? "⚠️ " : "") + "**" + verdict + "**\n"
+    /// GitHub refuses a comment over 65,536 characters; this leaves room for the workflow's marker line.
+    public static let commentLimit = 65_000
+
+    /// The pull-request comment. Findings (deploy blockers, cost, what is left behind, every changed
+    /// resource with its replacement and data loss, each widening of access, schema data loss, the
+    /// migration plan) are always shown in full; property-level detail, the SQL of migrations and the
+    /// schema changes that lose nothing fold into `<details>` and are cut, whole blocks at a time, once
+    /// the comment would pass `limit` characters, with a line saying what was cut and how to see it.
+    /// nil: no limit.
+    public func markdown(limit: Int? = DiffReport.commentLimit) -> String {
+        MarkdownBlock.fit(markdownBlocks(), limit: limit)
+    }
+
+    func markdownBlocks() -> [MarkdownBlock] {
+        var blocks: [MarkdownBlock] = []
+        func finding(_ text: String) { blocks.append(MarkdownBlock(text: text, isDetail: false)) }
+        func detail(_ text: String) { blocks.append(MarkdownBlock(text: text, isDetail: true)) }
+
+        finding("### synth diff\n\n" + (fails(.blocker) ? "⛔ " : fails(.dataLoss) || fails(.broadening) || fails(.replacement) ? "⚠️ " : "")
+                + "**" + verdict + "**\n")
         if !blockers.isEmpty {
-            out += "\n#### Deploy blockers\n\nCloudFormation would stop part-way through this deploy:\n\n"
+            var out = "\n#### Deploy blockers\n\nCloudFormation would stop part-way through this deploy:\n\n"
             for blocker in blockers {
                 let subject = blocker.export.map { "export `\($0)`" } ?? blocker.resource.map { "`\($0)`" } ?? ""
                 out += "- ⛔ **\(blocker.kind.rawValue)** in `\(blocker.stack)`, \(subject): \(blocker.detail). **Fix:** \(blocker.fix).\n"
             }
+            finding(out)
         }
         if let cost, !cost.isEmpty {
-            out += "\n💲 **\(cost.headline ?? "")**\n\n| Stack | Floor/month | At usage profile/month |\n|---|---:|---:|\n"
+            var out = "\n💲 **\(cost.headline ?? "")**\n\n| Stack | Floor/month | At usage profile/month |\n|---|---:|---:|\n"
             for stack in cost.stacks {
                 out += "| `\(stack.name)` | \(Money.dollars(stack.fixedBefore)) → \(Money.dollars(stack.fixedAfter)) | "
                     + "\(Money.dollars(stack.atProfileBefore)) → \(Money.dollars(stack.atProfileAfter)) |\n"
             }
             out += "\n" + cost.reasons.map { "- \($0)\n" }.joined()
             out += cost.profiles.map { "\nUsage profile \($0).\n" }.joined()
+            finding(out)
         }
         if !orphans.isEmpty {
-            out += "\n#### Left behind\n\n" + orphans.map { "- `\($0.stack)`: \(Self.sentence(for: $0))\n" }.joined()
+            finding("\n#### Left behind\n\n" + orphans.map { "- `\($0.stack)`: \(Self.sentence(for: $0))\n" }.joined())
         }
         for stack in changedStacks {
-            out += "\n#### Stack `\(stack.name)`\n\n| | Resource | Type | Replacement | Data loss |\n|---|---|---|---|---|\n"
+            var out = "\n#### Stack `\(stack.name)`\n\n| | Resource | Type | Replacement | Data loss |\n|---|---|---|---|---|\n"
             for resource in stack.resources {
                 out += "| \(Self.symbols[resource.change]!) | `\(resource.logicalId)` | \(resource.type) | \(resource.replacement.rawValue) | \(resource.dataLoss ?? "") |\n"
             }
             for (title, entries) in stack.sections where !entries.isEmpty {
                 out += "\n\(title): " + entries.map { "\(Self.symbols[$0.change]!) `\($0.name)`" }.joined(separator: ", ") + "\n"
             }
+            let widening = stack.iam.filter { !$0.broadening.isEmpty }.map(Self.markdownLine)
+                + stack.securityGroups.filter(\.openToWorld).map(Self.markdownLine)
+            if !widening.isEmpty { out += "\nWidens access:\n\n" + widening.joined() }
+            finding(out)
+
             var details = ""
             for resource in stack.resources where !resource.properties.isEmpty {
                 details += "\n`\(resource.logicalId)`\n\n"
@@ -135,31 +159,39 @@ extension DiffReport {
                     details += "- \(Self.symbols[property.change]!) `\(property.path)`: \(value)\(property.replacement == .none ? "" : " (replacement: \(property.replacement.rawValue))")\n"
                 }
             }
-            for change in stack.iam {
-                details += "- IAM \(Self.symbols[change.change]!) \(change.effect) `\(change.actions.joined(separator: "`, `"))` on `\(change.resources.joined(separator: "`, `"))` (\(change.resource))"
-                details += (change.broadening.isEmpty ? "" : " ⚠️ widens access: " + change.broadening.joined(separator: "; ")) + "\n"
-            }
-            for rule in stack.securityGroups {
-                details += "- Security group \(Self.symbols[rule.change]!) \(rule.direction) \(rule.proto) \(rule.ports) \(rule.peer) (\(rule.resource))\(rule.openToWorld ? " ⚠️ open to the world" : "")\n"
-            }
-            if !details.isEmpty { out += "\n<details><summary>Details</summary>\n" + details + "\n</details>\n" }
+            details += stack.iam.filter(\.broadening.isEmpty).map(Self.markdownLine).joined()
+            details += stack.securityGroups.filter { !$0.openToWorld }.map(Self.markdownLine).joined()
+            if !details.isEmpty { detail("\n<details><summary>Details of `\(stack.name)`</summary>\n" + details + "\n</details>\n") }
         }
         if !schema.isEmpty {
-            out += "\n#### Schema\n\n" + schema.map { "- \(Self.symbols[$0.change]!) \($0.kind.rawValue) `\($0.name)`\($0.detail.map { ": \($0)" } ?? "")\($0.dataLoss ? " ⚠️ data loss" : "")\n" }.joined()
+            let lines = schema.map { "- \(Self.symbols[$0.change]!) \($0.kind.rawValue) `\($0.name)`\($0.detail.map { ": \($0)" } ?? "")\($0.dataLoss ? " ⚠️ data loss" : "")\n" }
+            let losing = zip(schema, lines).filter { $0.0.dataLoss }.map(\.1)
+            finding("\n#### Schema\n\n\(schema.count) change\(schema.count == 1 ? "" : "s")" + (losing.isEmpty ? ".\n" : ", \(losing.count) losing data:\n\n" + losing.joined()))
+            detail("\n<details><summary>Every schema change</summary>\n\n" + lines.joined() + "\n</details>\n")
         }
         if !migrations.isEmpty {
-            out += "\n#### Migration plan\n\nWhat the deploy runs on the database, in order, before the new code serves requests:\n\n"
+            finding("\n#### Migration plan\n\nWhat the deploy runs on the database, in order, before the new code serves requests:\n\n")
             for migration in migrations {
-                out += "- \(Self.symbols[migration.change]!) `\(migration.file)`"
+                var out = "- \(Self.symbols[migration.change]!) `\(migration.file)`"
                 if migration.rewritesHistory { out += " ⛔ **a committed migration \(migration.change == .removed ? "removed" : "edited")**: databases that ran it will refuse to migrate; restore it and add a new one" }
                 out += "\n"
                 for reason in migration.dataLoss { out += "  - ⚠️ data loss: \(reason)\n" }
+                finding(out)
                 if migration.change != .removed {
-                    out += "\n<details><summary>SQL</summary>\n\n```sql\n\(migration.sql)\(migration.sql.hasSuffix("\n") ? "" : "\n")```\n\n</details>\n\n"
+                    detail("\n<details><summary>SQL of `\(migration.file)`</summary>\n\n```sql\n\(migration.sql)\(migration.sql.hasSuffix("\n") ? "" : "\n")```\n\n</details>\n\n")
                 }
             }
         }
-        return out
+        return blocks
+    }
+
+    static func markdownLine(_ change: IAMChange) -> String {
+        "- IAM \(symbols[change.change]!) \(change.effect) `\(change.actions.joined(separator: "`, `"))` on `\(change.resources.joined(separator: "`, `"))` (\(change.resource))"
+            + (change.broadening.isEmpty ? "" : " ⚠️ widens access: " + change.broadening.joined(separator: "; ")) + "\n"
+    }
+
+    static func markdownLine(_ rule: SecurityGroupRuleChange) -> String {
+        "- Security group \(symbols[rule.change]!) \(rule.direction) \(rule.proto) \(rule.ports) \(rule.peer) (\(rule.resource))\(rule.openToWorld ? " ⚠️ open to the world" : "")\n"
     }
 
     static func sentence(for orphan: RetainedOrphan) -> String {

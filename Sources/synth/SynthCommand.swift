@@ -131,6 +131,8 @@ struct Diff: ParsableCommand {
     @Option(help: "text (default; colour on a terminal unless NO_COLOR), markdown, or json.") var format: Format = .text
     @Option(name: .customLong("fail-on"), help: "Exit 1 when the diff has: any, blocker, replacement, data-loss, broadening.")
     var failOn: DiffReport.FailOn?
+    @Flag(help: "Markdown: every detail, even past GitHub's 65,536-character comment limit (findings are always complete).")
+    var full = false
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -143,7 +145,7 @@ struct Diff: ParsableCommand {
         }
         switch format {
         case .json: print(report.json(), terminator: "")
-        case .markdown: print(report.markdown(), terminator: "")
+        case .markdown: print(report.markdown(limit: full ? nil : DiffReport.commentLimit), terminator: "")
         case .text:
             let color = isatty(1) == 1 && getenv("NO_COLOR") == nil
             print(report.text(color: color), terminator: "")

@@ -111,6 +111,51 @@ import TestSupport
         #expect(elapsed < .seconds(10), "\(input) took \(elapsed)")
     }
 
+    /// The largest real change there is, every stage from the first commit that had an out/ to
+    /// today: its comment fits GitHub's 65,536 characters and still carries every finding the JSON
+    /// report has; with --full nothing is cut.
+    @Test func theCommentOfTheWholeHistoryFitsGitHubAndListsEveryFinding() throws {
+        let revisions = try runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["git", "rev-list", "--reverse", "HEAD"], in: Self.root)
+        var first: String?
+        for revision in revisions.output.split(separator: "\n").map(String.init) {
+            let probe = try runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["git", "cat-file", "-e", "\(revision):out/dev"], in: Self.root)
+            if probe.status == 0 { first = revision; break }
+        }
+        let base = try #require(first, "no revision of this clone has out/dev (a shallow clone?): \(revisions.output.prefix(200))")
+        let markdown = try synth(["diff", "--all", "--base", base, "--format", "markdown"])
+        let json = try synth(["diff", "--all", "--base", base, "--format", "json"])
+        let full = try synth(["diff", "--all", "--base", base, "--format", "markdown", "--full"])
+        #expect(markdown.status == 0 && json.status == 0 && full.status == 0)
+        let comment = markdown.output
+        #expect(comment.unicodeScalars.count <= 65_536, "\(comment.unicodeScalars.count) characters")
+        #expect(full.output.unicodeScalars.count > comment.unicodeScalars.count && !full.output.contains("was cut"))
+        #expect(comment.contains("every finding above is complete"), "a change this large is cut, and says so")
+        #expect(comment.components(separatedBy: "<details>").count == comment.components(separatedBy: "</details>").count)
+
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        let stacks = try #require(report["stacks"] as? [[String: Any]])
+        var widening = 0, openToWorld = 0
+        for stack in stacks {
+            let name = try #require(stack["name"] as? String)
+            let section = try #require(comment.components(separatedBy: "#### Stack `\(name)`").dropFirst().first, "no section for \(name)")
+            let own = section.components(separatedBy: "#### ").first ?? section
+            for resource in stack["resources"] as? [[String: Any]] ?? [] {
+                let id = try #require(resource["logicalId"] as? String)
+                #expect(own.contains("| `\(id)` | \(resource["type"] as? String ?? "")"), "\(name): \(id) is not listed")
+                if let loss = resource["dataLoss"] as? String { #expect(own.contains(loss), "\(name): \(id)'s data loss is not shown") }
+            }
+            widening += (stack["iam"] as? [[String: Any]] ?? []).filter { !(($0["broadening"] as? [String]) ?? []).isEmpty }.count
+            openToWorld += (stack["securityGroups"] as? [[String: Any]] ?? []).filter { $0["openToWorld"] as? Bool == true }.count
+        }
+        #expect(widening > 0 && comment.components(separatedBy: "⚠️ widens access:").count - 1 == widening)
+        #expect(comment.components(separatedBy: "⚠️ open to the world").count - 1 == openToWorld)
+        let blockers = report["blockers"] as? [[String: Any]] ?? []
+        #expect(comment.components(separatedBy: "- ⛔ **").count - 1 == blockers.count)
+        for migration in report["migrations"] as? [[String: Any]] ?? [] {
+            #expect(comment.contains("`\(migration["file"] as? String ?? "?")`"))
+        }
+    }
+
     @Test func theCommittedStagesDiffCleanAgainstTheirOwnRevision() throws {
         let result = try synth(["diff", "--all", "--base", "HEAD", "--fail-on", "any"])
         #expect(result.status == 0, "\(result.output)")
