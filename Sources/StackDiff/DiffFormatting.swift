@@ -55,7 +55,7 @@ extension DiffReport {
             if !stack.iam.isEmpty {
                 out += "  IAM:\n"
                 for change in stack.iam {
-                    var line = "    \(Self.symbols[change.change]!) \(change.effect) \(change.actions.joined(separator: ", "))"
+                    var line = "    \(Self.symbols[change.change]!) \(change.when.map { "\($0): " } ?? "")\(change.effect) \(change.actions.joined(separator: ", "))"
                     if !change.resources.isEmpty { line += " on \(change.resources.joined(separator: ", "))" }
                     if !change.principals.isEmpty { line += " for \(change.principals.joined(separator: ", "))" }
                     line += " (\(change.resource))"
@@ -186,7 +186,7 @@ extension DiffReport {
     }
 
     static func markdownLine(_ change: IAMChange) -> String {
-        "- IAM \(symbols[change.change]!) \(change.effect) `\(change.actions.joined(separator: "`, `"))` on `\(change.resources.joined(separator: "`, `"))` (\(change.resource))"
+        "- IAM \(symbols[change.change]!) \(change.when.map { "\($0): " } ?? "")\(change.effect) `\(change.actions.joined(separator: "`, `"))` on `\(change.resources.joined(separator: "`, `"))` (\(change.resource))"
             + (change.broadening.isEmpty ? "" : " ⚠️ widens access: " + change.broadening.joined(separator: "; ")) + "\n"
     }
 

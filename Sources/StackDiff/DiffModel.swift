@@ -77,7 +77,9 @@ public struct IAMChange: Sendable, Equatable {
     public var resources: [String]
     public var principals: [String]
     public var condition: String?
-    /// Why this widens access: new actions, a wildcard, a new principal.
+    /// The template conditions under which the statement exists ("when C"), when `Fn::If` chooses it.
+    public var when: String?
+    /// Why this widens access: new actions, a wildcard, a new principal, or what cannot be judged.
     public var broadening: [String]
 }
 

@@ -115,6 +115,7 @@ public struct DiffReport: Sendable {
                             ("resource", .string(change.resource)), ("change", .string(change.change.rawValue)), ("effect", .string(change.effect)),
                             ("actions", .array(change.actions.map(JSON.string))), ("resources", .array(change.resources.map(JSON.string))),
                             ("principals", .array(change.principals.map(JSON.string))), ("condition", change.condition.map(JSON.string) ?? .null),
+                            ("when", change.when.map(JSON.string) ?? .null),
                             ("broadening", .array(change.broadening.map(JSON.string))),
                         ])
                     })),

@@ -9,32 +9,65 @@ enum SecurityView {
         var resources: [String]
         var principals: [String]
         var condition: String?
+        /// The template conditions that choose this statement ("when C"), if `Fn::If` does.
+        var when: String?
+        /// Why what it grants cannot be read from the template, if it cannot.
+        var cannotJudge: String?
         var canonical: String
     }
+
+    typealias Branch = ConditionalBranches.Branch
 
     static func statements(in resources: [String: TemplateTree]) -> [Statement] {
         var found: [Statement] = []
         for (id, body) in resources.sorted(by: { $0.key < $1.key }) {
             let properties = body["Properties"]
-            var documents: [TemplateTree?] = [properties?["PolicyDocument"], properties?["AssumeRolePolicyDocument"], properties?["KeyPolicy"]]
-            if case .list(let policies)? = properties?["Policies"] { documents += policies.map { $0["PolicyDocument"] } }
-            for document in documents.compactMap({ $0 }) {
-                var list: [TemplateTree] = []
-                switch document["Statement"] {
-                case .list(let items)?: list = items
-                case let single?: list = [single]
-                case nil: break
+            do {
+                var documents = [properties?["PolicyDocument"], properties?["AssumeRolePolicyDocument"], properties?["KeyPolicy"]]
+                    .compactMap { $0 }.map { Branch(conditions: [:], value: $0) }
+                if let policies = properties?["Policies"] {
+                    documents += try ConditionalBranches.items(policies).compactMap { policy in
+                        policy.value?["PolicyDocument"].map { Branch(conditions: policy.conditions, value: $0) }
+                    }
                 }
-                for item in list { found.append(statement(item, resource: id)) }
-            }
-            if case .list(let arns)? = properties?["ManagedPolicyArns"] {
-                for arn in arns {
-                    found.append(Statement(resource: id, effect: "Allow", actions: ["managed policy " + arn.display], resources: [],
-                                           principals: [], condition: nil, canonical: "managed:" + arn.canonical))
+                for document in documents {
+                    for item in try conditionalStatements(document) {
+                        found.append(statement(item.value!, resource: id, when: item.label))
+                    }
                 }
+                if let arns = properties?["ManagedPolicyArns"] {
+                    for arn in try ConditionalBranches.items(arns) {
+                        found.append(Statement(resource: id, effect: "Allow", actions: ["managed policy " + arn.value!.display], resources: [],
+                                               principals: [], condition: nil, when: arn.label, canonical: "managed:\(arn.label ?? ""):" + arn.value!.canonical))
+                    }
+                }
+            } catch {
+                found.append(Statement(resource: id, effect: "Allow", actions: [], resources: [], principals: [], condition: nil, when: nil,
+                                       cannotJudge: "its policies resolve more than \(ConditionalBranches.limit) ways (Fn::If)",
+                                       canonical: "unjudgeable:" + (properties?.canonical ?? "")))
             }
         }
         return found
+    }
+
+    /// A policy document's statements, each with the conditions that choose it: the document, its
+    /// `Statement` list and each statement may be under `Fn::If`.
+    static func conditionalStatements(_ document: Branch) throws -> [Branch] {
+        guard let tree = document.value else { return [] }
+        if let (condition, whenTrue, whenFalse) = ConditionalBranches.ifParts(tree) {
+            let chosen = [ConditionalBranches.add(condition, true, to: Branch(conditions: document.conditions, value: whenTrue)),
+                          ConditionalBranches.add(condition, false, to: Branch(conditions: document.conditions, value: whenFalse))]
+            return try chosen.compactMap { $0 }.flatMap(conditionalStatements)
+        }
+        guard let list = tree["Statement"] else { return [] }
+        return try ConditionalBranches.items(list).compactMap { item in
+            var combined = item
+            for (condition, holds) in document.conditions {
+                guard let next = ConditionalBranches.add(condition, holds, to: combined) else { return nil }
+                combined = next
+            }
+            return combined
+        }
     }
 
     static func strings(_ tree: TemplateTree?) -> [String] {
@@ -45,7 +78,7 @@ enum SecurityView {
         }
     }
 
-    static func statement(_ item: TemplateTree, resource: String) -> Statement {
+    static func statement(_ item: TemplateTree, resource: String, when: String? = nil) -> Statement {
         var principals: [String] = []
         if let principal = item["Principal"] {
             if case .map(let map) = principal, !PropertyDiffer.isIntrinsic(map) {
@@ -59,9 +92,12 @@ enum SecurityView {
         // Order inside Action, Resource and Principal lists means nothing to IAM.
         let canonical = [effect, actions.sorted().joined(separator: ","), resources.sorted().joined(separator: ","),
                          principals.sorted().joined(separator: ","), item["Condition"]?.canonical ?? "",
-                         item["NotAction"] == nil ? "" : "not-action", item["NotResource"] == nil ? "" : "not-resource"].joined(separator: "|")
+                         item["NotAction"] == nil ? "" : "not-action", item["NotResource"] == nil ? "" : "not-resource", when ?? ""].joined(separator: "|")
+        // An action or principal the template computes (a parameter, an import) says nothing of what it grants.
+        let computed = (strings(item["Action"] ?? item["NotAction"]) + principals).filter { $0.hasPrefix("!") }
         return Statement(resource: resource, effect: effect, actions: actions, resources: resources, principals: principals,
-                         condition: item["Condition"]?.display, canonical: canonical)
+                         condition: item["Condition"]?.display, when: when,
+                         cannotJudge: computed.isEmpty ? nil : "computed in the template: " + computed.joined(separator: ", "), canonical: canonical)
     }
 
     static func iamChanges(old: [String: TemplateTree], new: [String: TemplateTree]) -> [IAMChange] {
@@ -74,6 +110,7 @@ enum SecurityView {
         for statement in after where !beforeKeys.contains(statement.resource + "|" + statement.canonical) {
             let previous = before.filter { $0.resource == statement.resource && $0.effect == "Allow" }
             var reasons: [String] = []
+            if let reason = statement.cannotJudge { reasons.append("cannot judge: " + reason) }
             if statement.effect == "Allow" {
                 let knownActions = Set(previous.flatMap(\.actions)), knownPrincipals = Set(previous.flatMap(\.principals))
                 let newActions = statement.actions.filter { !knownActions.contains($0) }
@@ -90,7 +127,8 @@ enum SecurityView {
 
     static func change(_ statement: Statement, _ kind: Change, broadening: [String]) -> IAMChange {
         IAMChange(resource: statement.resource, change: kind, effect: statement.effect, actions: statement.actions,
-                  resources: statement.resources, principals: statement.principals, condition: statement.condition, broadening: broadening)
+                  resources: statement.resources, principals: statement.principals, condition: statement.condition, when: statement.when,
+                  broadening: broadening)
     }
 
     struct Rule: Equatable {

@@ -156,6 +156,36 @@ import TestSupport
         }
     }
 
+    /// A statement added under `Fn::If` is judged as the statement it would be, and fails the check.
+    @Test func aConditionalWideningFailsOnBroadening() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let old = """
+            Conditions:
+              C: !Equals [!Ref "AWS::Region", us-east-1]
+            Resources:
+              P:
+                Type: AWS::IAM::ManagedPolicy
+                Properties:
+                  PolicyDocument:
+                    Version: "2012-10-17"
+                    Statement:
+                      - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::bucket/*"}
+
+            """
+        let new = old + "          - !If [C, {Sid: Admin, Effect: Allow, Action: \"*\", Resource: \"*\"}, !Ref AWS::NoValue]\n"
+        let oldPath = directory.appendingPathComponent("old.yaml").path, newPath = directory.appendingPathComponent("new.yaml").path
+        try old.write(toFile: oldPath, atomically: true, encoding: .utf8)
+        try new.write(toFile: newPath, atomically: true, encoding: .utf8)
+        let result = try synth(["diff", oldPath, newPath, "--fail-on", "broadening"])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("+ when C: Allow * on * (P) ⚠ widens access: new actions: *; wildcard action; Resource \"*\""), "\(result.output)")
+        let json = try synth(["diff", oldPath, newPath, "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        let iam = try #require((report["stacks"] as? [[String: Any]])?.first?["iam"] as? [[String: Any]])
+        #expect(iam.count == 1 && iam[0]["when"] as? String == "when C" && !((iam[0]["broadening"] as? [String]) ?? []).isEmpty, "\(iam)")
+    }
+
     @Test func theCommittedStagesDiffCleanAgainstTheirOwnRevision() throws {
         let result = try synth(["diff", "--all", "--base", "HEAD", "--fail-on", "any"])
         #expect(result.status == 0, "\(result.output)")

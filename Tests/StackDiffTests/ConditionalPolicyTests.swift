@@ -1,0 +1,89 @@
+import Testing
+import YAML
+@testable import StackDiff
+
+/// Statements CloudFormation may or may not deploy: each `Fn::If` branch is judged as the statement
+/// it would be, named by its condition, and `AWS::NoValue` branches drop out.
+@Suite struct ConditionalPolicyTests {
+    static func template(_ statements: String, parameters: String = "") -> String {
+        """
+        Parameters:
+          Extra: {Type: String}\(parameters)
+        Conditions:
+          C: !Equals [!Ref Extra, "yes"]
+          D: !Equals [!Ref Extra, "more"]
+        Resources:
+          P:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - {Sid: Read, Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::bucket/*"}
+        \(statements.split(separator: "\n").map { "          " + $0 }.joined(separator: "\n"))
+        """
+    }
+
+    static let base = template("")
+
+    func iam(_ old: String, _ new: String) throws -> [IAMChange] {
+        StackDiffer.diff(name: "test", old: try Parser.parse(old), new: try Parser.parse(new)).iam
+    }
+
+    @Test func aConditionalAdminStatementIsJudgedInTheBranchThatGrantsIt() throws {
+        let changes = try iam(Self.base, Self.template(#"- !If [C, {Sid: Admin, Effect: Allow, Action: "*", Resource: "*"}, !Ref AWS::NoValue]"#))
+        #expect(changes.count == 1, "\(changes)")
+        let admin = try #require(changes.first)
+        #expect(admin.change == .added && admin.when == "when C" && admin.actions == ["*"] && admin.resources == ["*"])
+        #expect(admin.broadening.contains("wildcard action") && admin.broadening.contains("Resource \"*\""), "\(admin.broadening)")
+        // The other branch is AWS::NoValue: nothing to grant, nothing listed.
+        #expect(!changes.contains { $0.when == "when not C" })
+    }
+
+    @Test func anActionListUnderIfIsJudgedInEachBranch() throws {
+        let changes = try iam(Self.base, Self.template(#"- {Sid: Write, Effect: Allow, Action: !If [C, [s3:PutObject], ["s3:*"]], Resource: "arn:aws:s3:::bucket/*"}"#))
+        let byBranch = Dictionary(uniqueKeysWithValues: changes.map { ($0.when ?? "", $0) })
+        #expect(byBranch.keys.sorted() == ["when C", "when not C"], "\(changes)")
+        #expect(byBranch["when C"]?.actions == ["s3:PutObject"] && byBranch["when C"]?.broadening == ["new actions: s3:PutObject"])
+        #expect(byBranch["when not C"]?.broadening.contains("wildcard action") == true)
+    }
+
+    @Test func aWholeDocumentUnderIfIsJudgedInEachBranch() throws {
+        let old = "Conditions:\n  C: !Equals [a, b]\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n"
+            + "        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]\n"
+        let new = old.replacingOccurrences(of: "      AssumeRolePolicyDocument:\n        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]\n",
+            with: "      AssumeRolePolicyDocument: !If\n        - C\n        - Statement: [{Effect: Allow, Principal: {AWS: \"*\"}, Action: sts:AssumeRole}]\n"
+                + "        - Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]\n")
+        let changes = try iam(old, new)
+        let anyone = try #require(changes.first { $0.change == .added && $0.when == "when C" }, "\(changes)")
+        #expect(anyone.broadening.contains("new principal: AWS: *"), "\(anyone.broadening)")
+    }
+
+    @Test func branchesThatContradictEachOtherAreNotJudged() throws {
+        // The inner If asks C again inside C's true branch: only its true branch can be deployed.
+        let changes = try iam(Self.base, Self.template(#"- !If [C, {Effect: Allow, Action: !If [C, [s3:PutObject], ["*"]], Resource: "arn:aws:s3:::bucket/*"}, !Ref AWS::NoValue]"#))
+        #expect(changes.map(\.actions) == [["s3:PutObject"]], "\(changes)")
+    }
+
+    @Test func anActionOrPrincipalTheTemplateComputesCannotBeJudgedAndSaysSo() throws {
+        let changes = try iam(Self.base, Self.template(#"- {Effect: Allow, Action: !Ref Extra, Resource: "arn:aws:s3:::bucket/*"}"#))
+        #expect(changes.first?.broadening.contains("cannot judge: computed in the template: !Ref Extra") == true, "\(changes)")
+    }
+
+    @Test func tooManyBranchesCannotBeJudgedAndSaySo() throws {
+        // Seven independent conditions on one statement: 128 ways to resolve it.
+        let actions = (1...7).map { #"!If [C\#($0), [s3:Get\#($0)], [s3:Put\#($0)]]"# }.joined(separator: ", ")
+        let statement = "- {Effect: Allow, Action: [\(actions)], Resource: \"arn:aws:s3:::bucket/*\"}"
+        let changes = try iam(Self.base, Self.template(statement))
+        #expect(changes.contains { $0.broadening.contains { $0.hasPrefix("cannot judge: its policies resolve more than 64 ways") } }, "\(changes)")
+    }
+
+    @Test func reorderingAndAnUnchangedConditionalStatementAreNotChanges() throws {
+        let conditional = #"- !If [C, {Sid: Admin, Effect: Allow, Action: "*", Resource: "*"}, !Ref AWS::NoValue]"#
+        let with = Self.template(conditional)
+        #expect(try iam(with, with).isEmpty)
+        let reordered = with.replacingOccurrences(of: #"Action: s3:GetObject, Resource: "arn:aws:s3:::bucket/*""#,
+                                                  with: #"Resource: "arn:aws:s3:::bucket/*", Action: s3:GetObject"#)
+        #expect(try iam(with, reordered).isEmpty)
+    }
+}
