@@ -13,6 +13,9 @@ enum SecurityView {
         var when: String?
         /// Why what it grants cannot be read from the template, if it cannot.
         var cannotJudge: String?
+        /// `NotAction` / `NotResource`: everything but what is listed.
+        var negatesActions = false
+        var negatesResources = false
         var canonical: String
     }
 
@@ -97,32 +100,59 @@ enum SecurityView {
         let computed = (strings(item["Action"] ?? item["NotAction"]) + principals).filter { $0.hasPrefix("!") }
         return Statement(resource: resource, effect: effect, actions: actions, resources: resources, principals: principals,
                          condition: item["Condition"]?.display, when: when,
-                         cannotJudge: computed.isEmpty ? nil : "computed in the template: " + computed.joined(separator: ", "), canonical: canonical)
+                         cannotJudge: computed.isEmpty ? nil : "computed in the template: " + computed.joined(separator: ", "),
+                         negatesActions: item["NotAction"] != nil, negatesResources: item["NotResource"] != nil, canonical: canonical)
     }
 
     static func iamChanges(old: [String: TemplateTree], new: [String: TemplateTree]) -> [IAMChange] {
         let before = statements(in: old), after = statements(in: new)
         let beforeKeys = Set(before.map { $0.resource + "|" + $0.canonical }), afterKeys = Set(after.map { $0.resource + "|" + $0.canonical })
+        let removed = before.filter { !afterKeys.contains($0.resource + "|" + $0.canonical) }
         var changes: [IAMChange] = []
-        for statement in before where !afterKeys.contains(statement.resource + "|" + statement.canonical) {
-            changes.append(change(statement, .removed, broadening: []))
+        for statement in removed {
+            // A Deny taken away lets through what it stopped.
+            changes.append(change(statement, .removed, broadening: statement.effect == "Deny" ? ["a Deny removed"] : []))
         }
         for statement in after where !beforeKeys.contains(statement.resource + "|" + statement.canonical) {
             let previous = before.filter { $0.resource == statement.resource && $0.effect == "Allow" }
-            var reasons: [String] = []
-            if let reason = statement.cannotJudge { reasons.append("cannot judge: " + reason) }
-            if statement.effect == "Allow" {
-                let knownActions = Set(previous.flatMap(\.actions)), knownPrincipals = Set(previous.flatMap(\.principals))
-                let newActions = statement.actions.filter { !knownActions.contains($0) }
-                if !newActions.isEmpty { reasons.append("new actions: " + newActions.joined(separator: ", ")) }
-                if statement.actions.contains(where: { $0 == "*" || $0.hasSuffix(":*") }) { reasons.append("wildcard action") }
-                if statement.resources.contains("*") { reasons.append("Resource \"*\"") }
-                let newPrincipals = statement.principals.filter { !knownPrincipals.contains($0) }
-                if !newPrincipals.isEmpty { reasons.append("new principal: " + newPrincipals.joined(separator: ", ")) }
-            }
-            changes.append(change(statement, .added, broadening: reasons))
+            changes.append(change(statement, .added, broadening: wideningReasons(statement, previous: previous,
+                                                                                 removed: removed.filter { $0.resource == statement.resource })))
         }
         return changes
+    }
+
+    /// Why an added statement widens what its policy allowed before (`previous`: that policy's Allow
+    /// statements then). Actions and resources are compared as IAM patterns, so a narrowed statement
+    /// is not a widening; a wildcard, `Resource: "*"`, a principal or NotAction/NotResource is one
+    /// only when nothing before already granted it.
+    static func wideningReasons(_ statement: Statement, previous: [Statement], removed: [Statement]) -> [String] {
+        var reasons: [String] = []
+        if let reason = statement.cannotJudge { reasons.append("cannot judge: " + reason) }
+        guard statement.effect == "Allow" else { return reasons }
+        let plain = previous.filter { !$0.negatesActions && !$0.negatesResources }
+        let knownActions = plain.flatMap(\.actions), knownResources = plain.flatMap(\.resources), knownPrincipals = Set(previous.flatMap(\.principals))
+        if statement.negatesActions || statement.negatesResources {
+            let same = previous.contains { $0.negatesActions == statement.negatesActions && $0.negatesResources == statement.negatesResources
+                && Set($0.actions) == Set(statement.actions) && Set($0.resources) == Set(statement.resources) }
+            if !same { reasons.append("Allow with \(statement.negatesActions ? "NotAction" : "NotResource") grants everything not listed") }
+        } else {
+            let newActions = statement.actions.filter { !IAMPattern.coversAction(knownActions, $0) }
+            if !newActions.isEmpty { reasons.append("new actions: " + newActions.joined(separator: ", ")) }
+            if newActions.contains(where: { $0.contains("*") || $0.contains("?") }) { reasons.append("wildcard action") }
+            if statement.resources.contains("*") && !knownResources.contains("*") { reasons.append("Resource \"*\"") }
+            let newResources = statement.resources.filter { $0 != "*" && !IAMPattern.coversResource(knownResources, $0) }
+            if !newResources.isEmpty && newActions.isEmpty && !previous.isEmpty { reasons.append("new resources: " + newResources.joined(separator: ", ")) }
+        }
+        let newPrincipals = statement.principals.filter { !knownPrincipals.contains($0) }
+        if !newPrincipals.isEmpty { reasons.append("new principal: " + newPrincipals.joined(separator: ", ")) }
+        if statement.principals.contains(where: { $0 == "*" || $0 == "AWS: *" }) && !knownPrincipals.contains(where: { $0 == "*" || $0 == "AWS: *" }) {
+            reasons.append("anyone may use it (principal *)")
+        }
+        // The same grant as a removed statement, but without its Condition (or with another one).
+        let sameGrant = removed.filter { $0.effect == "Allow" && Set($0.actions) == Set(statement.actions) && Set($0.resources) == Set(statement.resources)
+            && Set($0.principals) == Set(statement.principals) && $0.condition != nil && $0.condition != statement.condition }
+        if !sameGrant.isEmpty { reasons.append(statement.condition == nil ? "its Condition removed" : "its Condition changed") }
+        return reasons
     }
 
     static func change(_ statement: Statement, _ kind: Change, broadening: [String]) -> IAMChange {

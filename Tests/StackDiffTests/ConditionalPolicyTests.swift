@@ -87,3 +87,85 @@ import YAML
         #expect(try iam(with, reordered).isEmpty)
     }
 }
+
+/// What counts as widening, judged on IAM's own terms: actions and resources as patterns, Deny and
+/// Condition as limits, NotAction and `*` principals as grants of everything else.
+@Suite struct PolicySemanticsTests {
+    static func policy(_ statements: String) -> String {
+        """
+        Resources:
+          P:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+        \(statements.split(separator: "\n").map { "          " + $0 }.joined(separator: "\n"))
+        """
+    }
+
+    func reasons(_ old: String, _ new: String) throws -> [String] {
+        StackDiffer.diff(name: "test", old: try Parser.parse(Self.policy(old)), new: try Parser.parse(Self.policy(new))).iam.flatMap(\.broadening)
+    }
+
+    static let read = #"- {Effect: Allow, Action: "s3:*", Resource: "arn:aws:s3:::bucket/*"}"#
+
+    @Test(arguments: [
+        // Narrowed actions, by name or by a narrower wildcard, and case does not matter.
+        ("narrowed action", #"- {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::bucket/*"}"#),
+        ("narrower wildcard", #"- {Effect: Allow, Action: "s3:Get*", Resource: "arn:aws:s3:::bucket/*"}"#),
+        ("other case", #"- {Effect: Allow, Action: S3:GETOBJECT, Resource: "arn:aws:s3:::bucket/*"}"#),
+        ("narrowed resource", #"- {Effect: Allow, Action: "s3:*", Resource: "arn:aws:s3:::bucket/reports/*"}"#),
+        ("a Deny added", read + "\n" + #"- {Effect: Deny, Action: s3:DeleteObject, Resource: "*"}"#),
+        ("a Condition added", #"- {Effect: Allow, Action: "s3:*", Resource: "arn:aws:s3:::bucket/*", Condition: {Bool: {aws:SecureTransport: "true"}}}"#),
+        ("a Sid named", #"- {Sid: Reads, Effect: Allow, Action: "s3:*", Resource: "arn:aws:s3:::bucket/*"}"#),
+    ])
+    func narrowingIsNotWidening(_ name: String, _ new: String) throws {
+        #expect(try reasons(Self.read, new).isEmpty, "\(name)")
+    }
+
+    @Test func aSubResourceNarrowedIsNotWidening() throws {
+        let old = #"- {Effect: Allow, Action: s3:GetObject, Resource: !Sub "arn:${AWS::Partition}:s3:::${Bucket}/*"}"#
+        let new = #"- {Effect: Allow, Action: s3:GetObject, Resource: !Sub "arn:${AWS::Partition}:s3:::${Bucket}/reports/*"}"#
+        #expect(try reasons(old, new).isEmpty)
+        #expect(try reasons(new, old) == [#"new resources: !Sub arn:${AWS::Partition}:s3:::${Bucket}/*"#])
+    }
+
+    @Test(arguments: [
+        ("another bucket", #"- {Effect: Allow, Action: "s3:*", Resource: "arn:aws:s3:::other/*"}"#, "new resources: arn:aws:s3:::other/*"),
+        ("a wider wildcard", #"- {Effect: Allow, Action: "s*", Resource: "arn:aws:s3:::bucket/*"}"#, "wildcard action"),
+        ("every resource", #"- {Effect: Allow, Action: "s3:*", Resource: "*"}"#, "Resource \"*\""),
+        ("NotAction", #"- {Effect: Allow, NotAction: "s3:DeleteObject", Resource: "arn:aws:s3:::bucket/*"}"#, "Allow with NotAction grants everything not listed"),
+        ("NotResource", #"- {Effect: Allow, Action: "s3:*", NotResource: "arn:aws:s3:::secret/*"}"#, "Allow with NotResource grants everything not listed"),
+    ])
+    func wideningIsFlagged(_ name: String, _ new: String, _ reason: String) throws {
+        let found = try reasons(Self.read, new)
+        #expect(found.contains(reason), "\(name): \(found)")
+    }
+
+    @Test func removingADenyOrAConditionWidens() throws {
+        let deny = #"- {Effect: Deny, Action: s3:DeleteObject, Resource: "*"}"#
+        #expect(try reasons(Self.read + "\n" + deny, Self.read) == ["a Deny removed"])
+        let guarded = #"- {Effect: Allow, Action: "s3:*", Resource: "arn:aws:s3:::bucket/*", Condition: {Bool: {aws:SecureTransport: "true"}}}"#
+        #expect(try reasons(guarded, Self.read) == ["its Condition removed"])
+    }
+
+    @Test func aPrincipalOfAnyoneWidens() throws {
+        let old = #"- {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}"#
+        for anyone in [#"Principal: "*""#, #"Principal: {AWS: "*"}"#] {
+            let new = old.replacingOccurrences(of: "Principal: {Service: lambda.amazonaws.com}", with: anyone)
+            #expect(try reasons(old, new).contains("anyone may use it (principal *)"), "\(anyone)")
+        }
+    }
+
+    @Test func patternsMatchAsIAMDoes() {
+        #expect(IAMPattern.covers("s3:Get*", "s3:getobject", caseInsensitive: true))
+        #expect(IAMPattern.covers("*", "anything:at-all", caseInsensitive: true))
+        #expect(!IAMPattern.covers("s3:Get*", "s3:PutObject", caseInsensitive: true))
+        #expect(IAMPattern.covers("arn:aws:s3:::*", "arn:aws:s3:::b/*", caseInsensitive: false))
+        #expect(!IAMPattern.covers("arn:aws:s3:::b/*", "arn:aws:s3:::*", caseInsensitive: false))
+        #expect(IAMPattern.covers("a?c", "abc", caseInsensitive: false) && !IAMPattern.covers("a?c", "ac", caseInsensitive: false))
+        // Many stars against a long value stay fast (no exponential backtracking).
+        #expect(!IAMPattern.covers(String(repeating: "*a", count: 200) + "b", String(repeating: "a", count: 5_000), caseInsensitive: false))
+    }
+}
