@@ -66,8 +66,8 @@ extension DiffReport {
             if !stack.securityGroups.isEmpty {
                 out += "  Security groups:\n"
                 for rule in stack.securityGroups {
-                    var line = "    \(Self.symbols[rule.change]!) \(rule.direction) \(rule.proto) \(rule.ports) \(rule.direction == "ingress" ? "from" : "to") \(rule.peer) (\(rule.resource))"
-                    if rule.openToWorld { line += " " + paint("⚠ open to the world", "31") }
+                    var line = "    \(Self.symbols[rule.change]!) \(rule.when.map { "\($0): " } ?? "")\(rule.direction) \(rule.proto) \(rule.ports) \(rule.direction == "ingress" ? "from" : "to") \(rule.peer) (\(rule.resource))"
+                    if !rule.broadening.isEmpty { line += " " + paint("⚠ widens access: " + rule.broadening.joined(separator: "; "), "31") }
                     out += line + "\n"
                 }
             }
@@ -146,7 +146,7 @@ extension DiffReport {
                 out += "\n\(title): " + entries.map { "\(Self.symbols[$0.change]!) `\($0.name)`" }.joined(separator: ", ") + "\n"
             }
             let widening = stack.iam.filter { !$0.broadening.isEmpty }.map(Self.markdownLine)
-                + stack.securityGroups.filter(\.openToWorld).map(Self.markdownLine)
+                + stack.securityGroups.filter { !$0.broadening.isEmpty }.map(Self.markdownLine)
             if !widening.isEmpty { out += "\nWidens access:\n\n" + widening.joined() }
             finding(out)
 
@@ -160,7 +160,7 @@ extension DiffReport {
                 }
             }
             details += stack.iam.filter(\.broadening.isEmpty).map(Self.markdownLine).joined()
-            details += stack.securityGroups.filter { !$0.openToWorld }.map(Self.markdownLine).joined()
+            details += stack.securityGroups.filter(\.broadening.isEmpty).map(Self.markdownLine).joined()
             if !details.isEmpty { detail("\n<details><summary>Details of `\(stack.name)`</summary>\n" + details + "\n</details>\n") }
         }
         if !schema.isEmpty {
@@ -191,7 +191,8 @@ extension DiffReport {
     }
 
     static func markdownLine(_ rule: SecurityGroupRuleChange) -> String {
-        "- Security group \(symbols[rule.change]!) \(rule.direction) \(rule.proto) \(rule.ports) \(rule.peer) (\(rule.resource))\(rule.openToWorld ? " ⚠️ open to the world" : "")\n"
+        "- Security group \(symbols[rule.change]!) \(rule.when.map { "\($0): " } ?? "")\(rule.direction) \(rule.proto) \(rule.ports) \(rule.peer) (\(rule.resource))"
+            + (rule.broadening.isEmpty ? "" : " ⚠️ widens access: " + rule.broadening.joined(separator: "; ")) + "\n"
     }
 
     static func sentence(for orphan: RetainedOrphan) -> String {

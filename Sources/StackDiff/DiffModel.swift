@@ -92,6 +92,10 @@ public struct SecurityGroupRuleChange: Sendable, Equatable {
     public var peer: String
     /// Open to the whole internet (0.0.0.0/0 or ::/0).
     public var openToWorld: Bool
+    /// The template conditions under which the rule exists ("when C"), when `Fn::If` chooses it.
+    public var when: String?
+    /// Why this lets more traffic through than before: a new peer or ports, the internet, every protocol, or what cannot be judged.
+    public var broadening: [String]
 }
 
 /// A change CloudFormation will refuse part-way through a deploy, predicted from the templates.

@@ -36,7 +36,7 @@ public struct DiffReport: Sendable {
     public var dataLoss: Int { stacks.flatMap(\.resources).filter { $0.dataLoss != nil }.count + schema.filter(\.dataLoss).count }
     public var broadening: Int {
         stacks.flatMap(\.iam).filter { !$0.broadening.isEmpty }.count
-            + stacks.flatMap(\.securityGroups).filter { $0.change == .added && $0.openToWorld }.count
+            + stacks.flatMap(\.securityGroups).filter { !$0.broadening.isEmpty }.count
     }
 
     public enum FailOn: String, Sendable, CaseIterable { case any, blocker, replacement, dataLoss = "data-loss", broadening }
@@ -123,7 +123,8 @@ public struct DiffReport: Sendable {
                         .object([
                             ("resource", .string(rule.resource)), ("change", .string(rule.change.rawValue)), ("direction", .string(rule.direction)),
                             ("protocol", .string(rule.proto)), ("ports", .string(rule.ports)), ("peer", .string(rule.peer)),
-                            ("openToWorld", .bool(rule.openToWorld)),
+                            ("openToWorld", .bool(rule.openToWorld)), ("when", rule.when.map(JSON.string) ?? .null),
+                            ("broadening", .array(rule.broadening.map(JSON.string))),
                         ])
                     })),
                     ("parameters", .array(stack.parameters.map(Self.entry))),
