@@ -26,8 +26,21 @@ enum SecurityView {
         for (id, body) in resources.sorted(by: { $0.key < $1.key }) {
             let properties = body["Properties"]
             do {
-                var documents = [properties?["PolicyDocument"], properties?["AssumeRolePolicyDocument"], properties?["KeyPolicy"]]
+                // Identity, trust and resource policies: IAM, KMS, S3, SQS, SNS (PolicyDocument, KeyPolicy,
+                // AssumeRolePolicyDocument) and Secrets Manager (ResourcePolicy).
+                var documents = [properties?["PolicyDocument"], properties?["AssumeRolePolicyDocument"], properties?["KeyPolicy"],
+                                 properties?["ResourcePolicy"]]
                     .compactMap { $0 }.map { Branch(conditions: [:], value: $0) }
+                if body["Type"]?.text == "AWS::Lambda::Permission", let properties {
+                    found += try ConditionalBranches.branches(properties).compactMap { branch in branch.value.map { lambdaPermission($0, resource: id, when: branch.label) } }
+                }
+                if let boundary = properties?["PermissionsBoundary"] {
+                    for branch in try ConditionalBranches.branches(boundary) where branch.value != nil {
+                        found.append(Statement(resource: id, effect: "Boundary", actions: ["permissions boundary " + branch.value!.display], resources: [],
+                                               principals: [], condition: nil, when: branch.label,
+                                               canonical: "boundary:\(branch.label ?? ""):" + branch.value!.canonical))
+                    }
+                }
                 if let policies = properties?["Policies"] {
                     documents += try ConditionalBranches.items(policies).compactMap { policy in
                         policy.value?["PolicyDocument"].map { Branch(conditions: policy.conditions, value: $0) }
@@ -51,6 +64,19 @@ enum SecurityView {
             }
         }
         return found
+    }
+
+    /// What an `AWS::Lambda::Permission` grants, as a statement: its principal may call its action on
+    /// the function, limited by `SourceArn`, `SourceAccount`, `PrincipalOrgID` (its conditions).
+    static func lambdaPermission(_ properties: TemplateTree, resource: String, when: String?) -> Statement {
+        let limits = ["SourceArn", "SourceAccount", "PrincipalOrgID", "FunctionUrlAuthType"].compactMap { key in properties[key].map { "\(key) \($0.display)" } }
+        let principal = properties["Principal"]?.display ?? "?"
+        let action = properties["Action"]?.display ?? "?"
+        let computed = [principal, action].filter { $0.hasPrefix("!") }
+        return Statement(resource: resource, effect: "Allow", actions: [action], resources: [properties["FunctionName"]?.display ?? "?"],
+                         principals: [principal], condition: limits.isEmpty ? nil : limits.joined(separator: ", "), when: when,
+                         cannotJudge: computed.isEmpty ? nil : "computed in the template: " + computed.joined(separator: ", "),
+                         canonical: "permission:\(when ?? ""):" + properties.canonical)
     }
 
     /// A policy document's statements, each with the conditions that choose it: the document, its
@@ -110,8 +136,11 @@ enum SecurityView {
         let removed = before.filter { !afterKeys.contains($0.resource + "|" + $0.canonical) }
         var changes: [IAMChange] = []
         for statement in removed {
-            // A Deny taken away lets through what it stopped.
-            changes.append(change(statement, .removed, broadening: statement.effect == "Deny" ? ["a Deny removed"] : []))
+            // A Deny or a permissions boundary taken away lets through what it stopped.
+            let reasons = statement.effect == "Deny" ? ["a Deny removed"]
+                : statement.effect == "Boundary" && !after.contains(where: { $0.resource == statement.resource && $0.effect == "Boundary" })
+                ? ["permissions boundary removed"] : []
+            changes.append(change(statement, .removed, broadening: reasons))
         }
         for statement in after where !beforeKeys.contains(statement.resource + "|" + statement.canonical) {
             let previous = before.filter { $0.resource == statement.resource && $0.effect == "Allow" }
@@ -128,6 +157,15 @@ enum SecurityView {
     static func wideningReasons(_ statement: Statement, previous: [Statement], removed: [Statement]) -> [String] {
         var reasons: [String] = []
         if let reason = statement.cannotJudge { reasons.append("cannot judge: " + reason) }
+        if statement.effect == "Boundary" {
+            // A different boundary may allow more; only its policy says, and that is not in the template.
+            return removed.contains { $0.effect == "Boundary" } ? reasons + ["permissions boundary changed"] : reasons
+        }
+        for action in statement.actions where action.hasPrefix("managed policy ") {
+            if let broad = BroadManagedPolicies.grant(of: action) {
+                reasons.append("attaches the AWS-managed \(broad.name): \(broad.grants)")
+            }
+        }
         guard statement.effect == "Allow" else { return reasons }
         let plain = previous.filter { !$0.negatesActions && !$0.negatesResources }
         let knownActions = plain.flatMap(\.actions), knownResources = plain.flatMap(\.resources), knownPrincipals = Set(previous.flatMap(\.principals))

@@ -78,3 +78,76 @@ import YAML
         #expect(try rules(Self.template(inline: Self.app), Self.template(inline: narrow)).isEmpty)
     }
 }
+
+/// Every place a policy lives: resource policies, Lambda permissions, boundaries, managed policies.
+@Suite struct PolicyPlacesTests {
+    func broadening(_ old: String, _ new: String) throws -> [String] {
+        StackDiffer.diff(name: "test", old: try Parser.parse("Resources:\n" + old), new: try Parser.parse("Resources:\n" + new)).iam.flatMap(\.broadening)
+    }
+
+    static let permission = """
+          Invoke:
+            Type: AWS::Lambda::Permission
+            Properties:
+              Action: lambda:InvokeFunction
+              FunctionName: !Ref Function
+              Principal: apigateway.amazonaws.com
+              SourceArn: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*
+
+        """
+
+    @Test func aLambdaPermissionLosingItsSourceArnOrOpenedToAnyoneWidens() throws {
+        let unlimited = Self.permission.split(separator: "\n").filter { !$0.contains("SourceArn") }.joined(separator: "\n") + "\n"
+        #expect(try broadening(Self.permission, unlimited) == ["its Condition removed"])
+        let anyone = Self.permission.replacingOccurrences(of: "Principal: apigateway.amazonaws.com", with: "Principal: \"*\"")
+        let reasons = try broadening(Self.permission, anyone)
+        #expect(reasons.contains("anyone may use it (principal *)"), "\(reasons)")
+        #expect(try broadening(Self.permission, Self.permission).isEmpty)
+    }
+
+    static func role(_ extra: String) -> String {
+        """
+          Role:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+        \(extra)
+        """
+    }
+
+    @Test func aPermissionsBoundaryRemovedOrChangedWidens() throws {
+        let bounded = Self.role("      PermissionsBoundary: arn:aws:iam::123456789012:policy/boundary")
+        #expect(try broadening(bounded, Self.role("")) == ["permissions boundary removed"])
+        #expect(try broadening(bounded, Self.role("      PermissionsBoundary: arn:aws:iam::123456789012:policy/other")) == ["permissions boundary changed"])
+        #expect(try broadening(Self.role(""), bounded).isEmpty, "adding a boundary narrows")
+    }
+
+    @Test func attachingABroadAWSManagedPolicyIsNamed() throws {
+        let admin = Self.role("      ManagedPolicyArns: [!Sub \"arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess\"]")
+        let reasons = try broadening(Self.role(""), admin)
+        #expect(reasons.contains("attaches the AWS-managed AdministratorAccess: full access to every service and resource"), "\(reasons)")
+    }
+
+    @Test func aSecretOrBucketPolicyOpenedToAnyoneWidens() throws {
+        let secret = """
+          Policy:
+            Type: AWS::SecretsManager::ResourcePolicy
+            Properties:
+              SecretId: !Ref Secret
+              ResourcePolicy: {Statement: [{Effect: Allow, Principal: {AWS: PRINCIPAL}, Action: secretsmanager:GetSecretValue, Resource: "*"}]}
+
+        """
+        let account = secret.replacingOccurrences(of: "PRINCIPAL", with: "arn:aws:iam::123456789012:root")
+        let anyone = secret.replacingOccurrences(of: "PRINCIPAL", with: "\"*\"")
+        #expect(try broadening(account, anyone).contains("anyone may use it (principal *)"))
+        let bucket = """
+          BucketPolicy:
+            Type: AWS::S3::BucketPolicy
+            Properties:
+              Bucket: !Ref Bucket
+              PolicyDocument: {Statement: [{Effect: Allow, Principal: "*", Action: s3:GetObject, Resource: "arn:aws:s3:::b/*"}]}
+
+        """
+        #expect(try broadening("", bucket).contains("anyone may use it (principal *)"))
+    }
+}
