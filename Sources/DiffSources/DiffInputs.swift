@@ -134,6 +134,8 @@ public enum DiffInputs {
 
     /// UTF-8 text without NUL bytes: CloudFormation reads templates as UTF-8, and a NUL means a binary file.
     static func text(_ bytes: [UInt8], file: String) throws -> String {
+        // The usual case in one pass each; the slow walk below only finds the line of what is wrong.
+        if !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) { return text }
         var line = 1
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
