@@ -1,6 +1,7 @@
 /// IAM's wildcards: in an action or a resource ARN, `*` matches any run of characters and `?` any
-/// one; action names are case-insensitive, ARNs are not. A `!Sub` string is a pattern too: each
-/// `${…}` may stand for anything.
+/// one; action names are case-insensitive, ARNs are not. A `!Sub` string is compared with its
+/// placeholders as written: `${Bucket}` is one bucket, not any, so an earlier grant on `${Bucket}/*`
+/// covers `${Bucket}/reports/*` but not another bucket (treating it as a wildcard would hide a widening).
 enum IAMPattern {
     /// Whether everything `value` names is also named by `pattern`.
     static func covers(_ pattern: String, _ value: String, caseInsensitive: Bool) -> Bool {
@@ -28,20 +29,8 @@ enum IAMPattern {
         return p == pattern.count
     }
 
-    /// A resource as a pattern: a `!Sub` string with its placeholders as wildcards.
-    static func resourcePattern(_ display: String) -> String {
-        guard display.hasPrefix("!Sub ") else { return display }
-        var text = String(display.dropFirst(5)), out = ""
-        while let open = text.range(of: "${") {
-            out += text[..<open.lowerBound]
-            guard let close = text[open.upperBound...].firstIndex(of: "}") else { break }
-            out += "*"
-            text = String(text[text.index(after: close)...])
-        }
-        return out + text
-    }
-
-    static func resourceValue(_ display: String) -> String {
+    /// A resource's text as a pattern: a `!Sub` string without its tag.
+    static func resourceText(_ display: String) -> String {
         display.hasPrefix("!Sub ") ? String(display.dropFirst(5)) : display
     }
 
@@ -50,6 +39,6 @@ enum IAMPattern {
     }
 
     static func coversResource(_ known: [String], _ resource: String) -> Bool {
-        known.contains { $0 == resource || covers(resourcePattern($0), resourceValue(resource), caseInsensitive: false) }
+        known.contains { $0 == resource || covers(resourceText($0), resourceText(resource), caseInsensitive: false) }
     }
 }
