@@ -1,3 +1,6 @@
+import Templates
+import YAML
+
 /// The security-relevant part of a diff, as reviewers want it: IAM statements added and removed (a
 /// changed statement is both), flagged when they widen access, and security-group rules, flagged
 /// when open to the world.
@@ -26,11 +29,10 @@ enum SecurityView {
         for (id, body) in resources.sorted(by: { $0.key < $1.key }) {
             let properties = body["Properties"]
             do {
-                // Identity, trust and resource policies: IAM, KMS, S3, SQS, SNS (PolicyDocument, KeyPolicy,
-                // AssumeRolePolicyDocument) and Secrets Manager (ResourcePolicy).
-                var documents = [properties?["PolicyDocument"], properties?["AssumeRolePolicyDocument"], properties?["KeyPolicy"],
-                                 properties?["ResourcePolicy"]]
-                    .compactMap { $0 }.map { Branch(conditions: [:], value: $0) }
+                // Identity, trust and resource policies: every property the provider schemas give the
+                // type a policy document in (a value without a Statement is some other JSON, and is skipped).
+                var documents = PolicyProperties.documents(of: body["Type"]?.text ?? "").compactMap { properties?[$0] }
+                    .map { Branch(conditions: [:], value: $0) }
                 if body["Type"]?.text == "AWS::Lambda::Permission", let properties {
                     found += try ConditionalBranches.branches(properties).compactMap { branch in branch.value.map { lambdaPermission($0, resource: id, when: branch.label) } }
                 }
@@ -87,6 +89,10 @@ enum SecurityView {
             let chosen = [ConditionalBranches.add(condition, true, to: Branch(conditions: document.conditions, value: whenTrue)),
                           ConditionalBranches.add(condition, false, to: Branch(conditions: document.conditions, value: whenFalse))]
             return try chosen.compactMap { $0 }.flatMap(conditionalStatements)
+        }
+        // A document written as JSON text (the schemas allow a string): read it as the JSON it is.
+        if case .scalar(let text) = tree, text.hasPrefix("{"), let parsed = try? Parser.parse(text, rules: .cloudFormation) {
+            return try conditionalStatements(Branch(conditions: document.conditions, value: TemplateTree(parsed)))
         }
         guard let list = tree["Statement"] else { return [] }
         return try ConditionalBranches.items(list).compactMap { item in

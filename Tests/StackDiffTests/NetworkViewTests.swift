@@ -151,3 +151,50 @@ import YAML
         #expect(try broadening("", bucket).contains("anyone may use it (principal *)"))
     }
 }
+
+/// Resource policies the schemas name, beyond the usual IAM, KMS and S3 ones, and documents written as JSON text.
+@Suite struct SchemaPolicyPlacesTests {
+    @Test func aSearchDomainOpenedToAnyoneWidens() throws {
+        let domain = """
+            Resources:
+              Search:
+                Type: AWS::OpenSearchService::Domain
+                Properties:
+                  AccessPolicies: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: PRINCIPAL}, Action: "es:ESHttpGet", Resource: "*"}]}
+
+            """
+        let account = domain.replacingOccurrences(of: "PRINCIPAL", with: "arn:aws:iam::123456789012:root")
+        let anyone = domain.replacingOccurrences(of: "PRINCIPAL", with: "\"*\"")
+        let reasons = StackDiffer.diff(name: "test", old: try Parser.parse(account), new: try Parser.parse(anyone)).iam.flatMap(\.broadening)
+        #expect(reasons.contains("anyone may use it (principal *)"), "\(reasons)")
+    }
+
+    @Test func aDocumentWrittenAsJSONTextIsRead() throws {
+        let queue = """
+            Resources:
+              QueuePolicy:
+                Type: AWS::SQS::QueuePolicy
+                Properties:
+                  Queues: [https://sqs.us-east-1.amazonaws.com/123456789012/q]
+                  PolicyDocument: '{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}]}'
+
+            """
+        let changes = StackDiffer.diff(name: "test", old: try Parser.parse("Resources: {}\n"), new: try Parser.parse(queue)).iam
+        #expect(changes.first?.actions == ["sqs:SendMessage"] && changes.first?.broadening.contains("anyone may use it (principal *)") == true, "\(changes)")
+    }
+
+    @Test func anSNSFilterPolicyIsNotAPolicyDocument() throws {
+        let subscription = """
+            Resources:
+              Sub:
+                Type: AWS::SNS::Subscription
+                Properties:
+                  Protocol: sqs
+                  TopicArn: arn:aws:sns:us-east-1:123456789012:t
+                  Endpoint: arn:aws:sqs:us-east-1:123456789012:q
+                  FilterPolicy: {store: [example_corp]}
+
+            """
+        #expect(StackDiffer.diff(name: "test", old: try Parser.parse("Resources: {}\n"), new: try Parser.parse(subscription)).iam.isEmpty)
+    }
+}
