@@ -24,31 +24,26 @@ public enum CancellableSleep {
     }
 
     private final class Wait: Sendable {
-        private struct State {
+        // Unchecked: a DispatchSourceTimer is thread-safe to cancel, and it is only touched under the lock.
+        private struct State: @unchecked Sendable {
             var continuation: CheckedContinuation<Void, Never>?
             var timer: DispatchSourceTimer?
             var finished = false
         }
-        private let state = Mutex<SendableState>(SendableState(State()))
-
-        // A DispatchSourceTimer is thread-safe to cancel; it is only touched under the lock.
-        private struct SendableState: @unchecked Sendable {
-            var value: State
-            init(_ value: State) { self.value = value }
-        }
+        private let state = Mutex(State())
 
         func start(_ continuation: CheckedContinuation<Void, Never>, after duration: Duration) {
             let interval = Int(max(0, duration.clampedNanoseconds))
             let started = state.withLock { state in
-                guard !state.value.finished else { return false }
+                guard !state.finished else { return false }
                 // Made and resumed only once it will run: Dispatch traps when a source that was never
                 // resumed is released.
                 let timer = DispatchSource.makeTimerSource(queue: .global())
                 timer.setEventHandler { [self] in finish() }
                 timer.schedule(deadline: .now() + .nanoseconds(interval))
                 timer.resume()
-                state.value.continuation = continuation
-                state.value.timer = timer
+                state.continuation = continuation
+                state.timer = timer
                 return true
             }
             // Cancelled before it began.
@@ -57,10 +52,10 @@ public enum CancellableSleep {
 
         func finish() {
             let (continuation, timer) = state.withLock { state -> (CheckedContinuation<Void, Never>?, DispatchSourceTimer?) in
-                guard !state.value.finished else { return (nil, nil) }
-                state.value.finished = true
-                defer { state.value.continuation = nil; state.value.timer = nil }
-                return (state.value.continuation, state.value.timer)
+                guard !state.finished else { return (nil, nil) }
+                state.finished = true
+                defer { state.continuation = nil; state.timer = nil }
+                return (state.continuation, state.timer)
             }
             timer?.cancel()
             continuation?.resume()

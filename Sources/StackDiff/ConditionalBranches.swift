@@ -10,6 +10,12 @@ enum ConditionalBranches {
         var conditions: [String: Bool]
         var value: TemplateTree?
 
+        /// This branch when `more` also hold; nil when they contradict its own conditions (C and not C).
+        func adding(_ more: [String: Bool]) -> Branch? {
+            guard more.allSatisfy({ conditions[$0.key] ?? $0.value == $0.value }) else { return nil }
+            return Branch(conditions: conditions.merging(more) { own, _ in own }, value: value)
+        }
+
         /// "when C and not D"; nil when no condition applies.
         var label: String? {
             conditions.isEmpty ? nil : "when " + conditions.keys.sorted().map { (conditions[$0]! ? "" : "not ") + $0 }.joined(separator: " and ")
@@ -25,8 +31,8 @@ enum ConditionalBranches {
     /// cannot happen).
     static func branches(_ tree: TemplateTree) throws -> [Branch] {
         if let (condition, whenTrue, whenFalse) = ifParts(tree) {
-            let chosen = try branches(whenTrue).compactMap { add(condition, true, to: $0) }
-                + branches(whenFalse).compactMap { add(condition, false, to: $0) }
+            let chosen = try branches(whenTrue).compactMap { $0.adding([condition: true]) }
+                + branches(whenFalse).compactMap { $0.adding([condition: false]) }
             guard chosen.count <= limit else { throw TooManyBranches() }
             return chosen
         }
@@ -53,7 +59,7 @@ enum ConditionalBranches {
     /// with its own branches: a condition on one statement does not multiply the others.
     static func items(_ tree: TemplateTree) throws -> [Branch] {
         if let (condition, whenTrue, whenFalse) = ifParts(tree) {
-            return try items(whenTrue).compactMap { add(condition, true, to: $0) } + items(whenFalse).compactMap { add(condition, false, to: $0) }
+            return try items(whenTrue).compactMap { $0.adding([condition: true]) } + items(whenFalse).compactMap { $0.adding([condition: false]) }
         }
         guard case .list(let elements) = tree else { return try branches(tree).filter { $0.value != nil } }
         return try elements.flatMap { try branches($0) }.filter { $0.value != nil }
@@ -65,13 +71,6 @@ enum ConditionalBranches {
         return (condition, parts[1], parts[2])
     }
 
-    static func add(_ condition: String, _ holds: Bool, to branch: Branch) -> Branch? {
-        if let known = branch.conditions[condition], known != holds { return nil }
-        var branch = branch
-        branch.conditions[condition] = holds
-        return branch
-    }
-
     /// The consistent combinations of one branch from each part.
     private static func combine(_ parts: [[Branch]]) throws -> [(conditions: [String: Bool], values: [TemplateTree?])] {
         var combinations: [(conditions: [String: Bool], values: [TemplateTree?])] = [([:], [])]
@@ -79,8 +78,8 @@ enum ConditionalBranches {
             var next: [(conditions: [String: Bool], values: [TemplateTree?])] = []
             for combination in combinations {
                 for branch in part {
-                    guard branch.conditions.allSatisfy({ combination.conditions[$0.key] ?? $0.value == $0.value }) else { continue }
-                    next.append((combination.conditions.merging(branch.conditions) { a, _ in a }, combination.values + [branch.value]))
+                    guard let merged = branch.adding(combination.conditions) else { continue }
+                    next.append((merged.conditions, combination.values + [branch.value]))
                 }
             }
             guard next.count <= limit else { throw TooManyBranches() }

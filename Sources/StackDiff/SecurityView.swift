@@ -86,23 +86,17 @@ enum SecurityView {
     static func conditionalStatements(_ document: Branch) throws -> [Branch] {
         guard let tree = document.value else { return [] }
         if let (condition, whenTrue, whenFalse) = ConditionalBranches.ifParts(tree) {
-            let chosen = [ConditionalBranches.add(condition, true, to: Branch(conditions: document.conditions, value: whenTrue)),
-                          ConditionalBranches.add(condition, false, to: Branch(conditions: document.conditions, value: whenFalse))]
-            return try chosen.compactMap { $0 }.flatMap(conditionalStatements)
+            let chosen = [(whenTrue, true), (whenFalse, false)].compactMap { value, holds in
+                Branch(conditions: document.conditions, value: value).adding([condition: holds])
+            }
+            return try chosen.flatMap(conditionalStatements)
         }
         // A document written as JSON text (the schemas allow a string): read it as the JSON it is.
         if case .scalar(let text) = tree, text.hasPrefix("{"), let parsed = try? Parser.parse(text, rules: .cloudFormation) {
             return try conditionalStatements(Branch(conditions: document.conditions, value: TemplateTree(parsed)))
         }
         guard let list = tree["Statement"] else { return [] }
-        return try ConditionalBranches.items(list).compactMap { item in
-            var combined = item
-            for (condition, holds) in document.conditions {
-                guard let next = ConditionalBranches.add(condition, holds, to: combined) else { return nil }
-                combined = next
-            }
-            return combined
-        }
+        return try ConditionalBranches.items(list).compactMap { $0.adding(document.conditions) }
     }
 
     static func strings(_ tree: TemplateTree?) -> [String] {

@@ -25,14 +25,33 @@ func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").ut
 
 struct BenchFailure: Error, CustomStringConvertible { var description: String }
 
-func environment(_ database: TestDatabase, runtimeAPI: String) -> [String: String] {
-    [
+/// The API function's environment: on the postgres backend, or over the Data API at `dataAPIEndpoint`.
+func environment(_ database: TestDatabase, runtimeAPI: String, dataAPIEndpoint: String? = nil) -> [String: String] {
+    var environment = [
         "AWS_LAMBDA_RUNTIME_API": runtimeAPI, "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIDBENCH", "AWS_SECRET_ACCESS_KEY": "bench-secret",
         ChatContract.Environment.functionRole: "api", ChatContract.Environment.backendType: ChatContract.Backend.postgres,
         ChatContract.Environment.clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:chat-bench",
         ChatContract.Environment.secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:chat-bench",
         ChatContract.Environment.databaseName: database.name, "DATABASE_URL": database.url,
     ]
+    if let dataAPIEndpoint {
+        environment["DATABASE_URL"] = nil
+        environment[ChatContract.Environment.backendType] = ChatContract.Backend.dataAPI
+        environment[ChatContract.Environment.dataAPIEndpoint] = dataAPIEndpoint
+    }
+    return environment
+}
+
+/// A new database with the schema, and the stores on it (their pool runs in `services`).
+func migratedDatabase(prefix: String, services: ServiceSet) async throws -> (TestDatabase, ChatDatabase) {
+    let database = try TestPostgres.server().createDatabase(prefix: prefix)
+    var logger = Logger(label: "function-bench")
+    logger.logLevel = .error
+    let executor = try PostgresExecutor(.init(url: database.url), logger: logger)
+    services.add(executor)
+    let chat = try ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: ChatContract.BotVectors.embeddingDimension))
+    try await chat.migrator.migrate()
+    return (database, chat)
 }
 
 func historyEvent(_ conversation: String) -> String {
@@ -48,14 +67,8 @@ func run(services: ServiceSet) async throws {
     let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
     say(String(format: "zip: %@  %.1f MiB (%d bytes)", zip.path, Double(size) / 1_048_576, size))
 
-    let database = try TestPostgres.server().createDatabase(prefix: "function_bench")
+    let (database, chat) = try await migratedDatabase(prefix: "function_bench", services: services)
     defer { database.drop() }
-    var logger = Logger(label: "function-bench")
-    logger.logLevel = .error
-    let executor = try PostgresExecutor(.init(url: database.url), logger: logger)
-    services.add(executor)
-    let chat = try ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: ChatContract.BotVectors.embeddingDimension))
-    try await chat.migrator.migrate()
     let conversation = UUID().uuidString.lowercased()
     try await chat.history.append((1...40).map { NewMessage(clientMessageId: "m\($0)", role: $0 % 2 == 0 ? "assistant" : "user", content: "message \($0) of the bench") },
                                   to: conversation, ownerId: "bench-user")
@@ -134,32 +147,20 @@ func lastTurnaround(_ emulator: LambdaEmulator) async throws -> Duration {
 /// The soak: `invocations` warm invocations of `SoakMix` against the packaged function on each
 /// backend (the Data API through data-api-local, built beside this benchmark), with the function's
 /// resident memory after its first invocation, after 1,000, and at the end.
-func soak(invocations: Int) async throws {
+func soak(invocations: Int, services: ServiceSet) async throws {
     for backend in [ChatContract.Backend.postgres, ChatContract.Backend.dataAPI] {
-        let database = try TestPostgres.server().createDatabase(prefix: "function_soak")
+        let (database, _) = try await migratedDatabase(prefix: "function_soak", services: services)
         defer { database.drop() }
-        var logger = Logger(label: "function-bench")
-        logger.logLevel = .error
-        let executor = try PostgresExecutor(.init(url: database.url), logger: logger)
-        try await executor.whileRunning {
-            try await ChatDatabase(executor: executor, embedder: LocalEmbedder(dimension: ChatContract.BotVectors.embeddingDimension)).migrator.migrate()
-        }
-        var environment = environment(database, runtimeAPI: "")
         var endpoint: LoopbackServer?
         if backend == ChatContract.Backend.dataAPI {
             let binary = TestPostgres.repositoryRoot.appendingPathComponent(".build/release/data-api-local")
-            let server = try await LoopbackServer.start(binary, missingHint: "build it: swift build -c release --product data-api-local") { port in
+            endpoint = try await LoopbackServer.start(binary, missingHint: "build it: swift build -c release --product data-api-local") { port in
                 ["--port", String(port), "--database-url", database.url]
             }
-            endpoint = server
-            environment["DATABASE_URL"] = nil
-            environment[ChatContract.Environment.backendType] = ChatContract.Backend.dataAPI
-            environment[ChatContract.Environment.dataAPIEndpoint] = server.url
         }
         defer { endpoint?.stop() }
         let emulator = try await LambdaEmulator.start()
-        environment["AWS_LAMBDA_RUNTIME_API"] = emulator.address
-        let function = try PackagedFunction.start(environment: environment)
+        let function = try PackagedFunction.start(environment: environment(database, runtimeAPI: emulator.address, dataAPIEndpoint: endpoint?.url))
         defer { function.stop() }
         let mix = SoakMix()
         var samples: [(Int, Int)] = []
@@ -167,7 +168,7 @@ func soak(invocations: Int) async throws {
             let outcome = try await emulator.invoke(try mix.event(n))
             let status = (try? JSONSerialization.jsonObject(with: Data(outcome.text.utf8)) as? [String: Any])?["statusCode"] as? Int
             guard status == mix.expectedStatus(n) else { throw BenchFailure(description: "\(backend) invocation \(n): \(outcome.text)\n\(function.log)") }
-            if n == 0 || (n + 1) % 1_000 == 0 { samples.append((n + 1, try residentKiB(of: function.process.pid))) }
+            if n == 0 || (n + 1) % 1_000 == 0 { samples.append((n + 1, try function.residentKiB)) }
         }
         try await emulator.waitUntilIdle()
         await emulator.stop()
@@ -182,7 +183,7 @@ func soak(invocations: Int) async throws {
 do {
     if let flag = CommandLine.arguments.firstIndex(of: "--soak") {
         let count = CommandLine.arguments.dropFirst(flag + 1).first.flatMap(Int.init) ?? 10_000
-        try await soak(invocations: count)
+        try await ServiceSet.withRunning { try await soak(invocations: count, services: $0) }
         exit(0)
     }
     try await ServiceSet.withRunning { try await run(services: $0) }

@@ -67,14 +67,18 @@ final class Harness: Sendable {
             harness = try Harness(database: database, executor: executor, endpoint: nil, stage: stage)
         case .dataAPI:
             let endpoint = try await DataAPILocalProcess.start(databaseURL: url, flags: endpointFlags)
-            let executor = DataAPIExecutor(
-                endpoint: endpoint.url, region: "us-east-1", clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:chat-test",
-                secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:chat-test", database: database.name,
-                credentials: AWSCredentials(accessKeyId: "AKIDTEST", secretAccessKey: "test-secret"), retry: retry, logger: logger)
+            let executor = dataAPIExecutor(endpoint: endpoint.url, database: database.name, retry: retry)
             harness = try Harness(database: database, executor: executor, endpoint: endpoint, stage: stage)
         }
         if migrate && signIn == .owner { try await harness.chat.migrator.migrate() }
         return harness
+    }
+
+    /// A Data API executor with the test cluster, secret and keys, against `endpoint`.
+    static func dataAPIExecutor(endpoint: String, database: String, retry: RetryPolicy = .standard, logger: Logger = Harness.logger) -> DataAPIExecutor {
+        DataAPIExecutor(endpoint: endpoint, region: "us-east-1", clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:chat-test",
+                        secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:chat-test", database: database,
+                        credentials: AWSCredentials(accessKeyId: "AKIDTEST", secretAccessKey: "test-secret"), retry: retry, logger: logger)
     }
 
     func close() {

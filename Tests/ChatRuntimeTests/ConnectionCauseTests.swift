@@ -1,4 +1,3 @@
-import AWSSigV4
 import ChatRuntime
 import Foundation
 import PostgresTimeLimits
@@ -93,10 +92,8 @@ import TestSupport
     }
 
     static func dataAPIExecutor(endpoint: String, database: String) -> DataAPIExecutor {
-        DataAPIExecutor(endpoint: endpoint, region: "us-east-1", clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:chat-test",
-                        secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:chat-test", database: database,
-                        credentials: AWSCredentials(accessKeyId: "AKIDTEST", secretAccessKey: "test-secret"),
-                        retry: RetryPolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), budget: .seconds(15)), logger: Harness.logger)
+        Harness.dataAPIExecutor(endpoint: endpoint, database: database,
+                                retry: RetryPolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), budget: .seconds(15)))
     }
 
     /// PostgreSQL's words as the Data API hands them on are read back into the same causes; a role

@@ -1,4 +1,3 @@
-import AWSSigV4
 import ChatRuntime
 import DynamicServices
 import Foundation
@@ -22,9 +21,7 @@ import Glibc
         defer { database.drop() }
         let endpoint = try await DataAPILocalProcess.start(databaseURL: database.url, flags: [])
         defer { endpoint.stop() }
-        let executor = DataAPIExecutor(endpoint: endpoint.url, region: "us-east-1", clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:chat-test",
-                                       secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:chat-test", database: database.name,
-                                       credentials: AWSCredentials(accessKeyId: "AKIDTEST", secretAccessKey: "test-secret"), logger: Logger(label: "lifecycle"))
+        let executor = Harness.dataAPIExecutor(endpoint: endpoint.url, database: database.name, logger: Logger(label: "lifecycle"))
         #expect(try await executor.execute(SQLStatement("SELECT 1")).rows.first?.first?.int == 1)
         try await Self.expectCleanExit(endpoint, database)
     }

@@ -162,9 +162,9 @@ import TestSupport
                 let outcome = try await emulator.invoke(try mix.event(invocation))
                 let status = (try? JSONSerialization.jsonObject(with: Data(outcome.text.utf8)) as? [String: Any])?["statusCode"] as? Int
                 #expect(status == mix.expectedStatus(invocation), "invocation \(invocation): \(outcome.text)")
-                if invocation == 499 { warm = try residentKiB(of: function.process.pid) }
+                if invocation == 499 { warm = try function.residentKiB }
             }
-            let end = try residentKiB(of: function.process.pid)
+            let end = try function.residentKiB
             print("\(kind): RSS \(warm) KiB after 500 invocations, \(end) KiB after 2,000")
             #expect(end - warm < 4_096, "RSS grew \(end - warm) KiB over 1,500 warm invocations")
             try await emulator.waitUntilIdle()

@@ -5,23 +5,17 @@ import YAML
 /// Statements CloudFormation may or may not deploy: each `Fn::If` branch is judged as the statement
 /// it would be, named by its condition, and `AWS::NoValue` branches drop out.
 @Suite struct ConditionalPolicyTests {
-    static func template(_ statements: String, parameters: String = "") -> String {
+    static func template(_ statements: String) -> String {
         """
         Parameters:
-          Extra: {Type: String}\(parameters)
+          Extra: {Type: String}
         Conditions:
           C: !Equals [!Ref Extra, "yes"]
           D: !Equals [!Ref Extra, "more"]
         Resources:
-          P:
-            Type: AWS::IAM::ManagedPolicy
-            Properties:
-              PolicyDocument:
-                Version: "2012-10-17"
-                Statement:
-                  - {Sid: Read, Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::bucket/*"}
-        \(statements.split(separator: "\n").map { "          " + $0 }.joined(separator: "\n"))
-        """
+
+        """ + PolicyTemplates.managedPolicy([#"- {Sid: Read, Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::bucket/*"}"#]
+                                             + PolicyTemplates.lines(statements))
     }
 
     static let base = template("")
@@ -92,16 +86,7 @@ import YAML
 /// Condition as limits, NotAction and `*` principals as grants of everything else.
 @Suite struct PolicySemanticsTests {
     static func policy(_ statements: String) -> String {
-        """
-        Resources:
-          P:
-            Type: AWS::IAM::ManagedPolicy
-            Properties:
-              PolicyDocument:
-                Version: "2012-10-17"
-                Statement:
-        \(statements.split(separator: "\n").map { "          " + $0 }.joined(separator: "\n"))
-        """
+        "Resources:\n" + PolicyTemplates.managedPolicy(PolicyTemplates.lines(statements))
     }
 
     func reasons(_ old: String, _ new: String) throws -> [String] {

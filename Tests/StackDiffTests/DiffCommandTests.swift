@@ -159,20 +159,10 @@ import TestSupport
     @Test func aConditionalWideningFailsOnBroadening() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("diff-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let old = """
-            Conditions:
-              C: !Equals [!Ref "AWS::Region", us-east-1]
-            Resources:
-              P:
-                Type: AWS::IAM::ManagedPolicy
-                Properties:
-                  PolicyDocument:
-                    Version: "2012-10-17"
-                    Statement:
-                      - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::bucket/*"}
-
-            """
-        let new = old + "          - !If [C, {Sid: Admin, Effect: Allow, Action: \"*\", Resource: \"*\"}, !Ref AWS::NoValue]\n"
+        let header = "Conditions:\n  C: !Equals [!Ref \"AWS::Region\", us-east-1]\nResources:\n"
+        let read = #"- {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::bucket/*"}"#
+        let old = header + PolicyTemplates.managedPolicy([read])
+        let new = header + PolicyTemplates.managedPolicy([read, #"- !If [C, {Sid: Admin, Effect: Allow, Action: "*", Resource: "*"}, !Ref AWS::NoValue]"#])
         let oldPath = directory.appendingPathComponent("old.yaml").path, newPath = directory.appendingPathComponent("new.yaml").path
         try old.write(toFile: oldPath, atomically: true, encoding: .utf8)
         try new.write(toFile: newPath, atomically: true, encoding: .utf8)

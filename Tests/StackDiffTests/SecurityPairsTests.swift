@@ -26,15 +26,7 @@ import TestSupport
                 Conditions:
                   C: !Equals [!Ref Extra, "yes"]
                 Resources:
-                  P:
-                    Type: AWS::IAM::ManagedPolicy
-                    Properties:
-                      PolicyDocument:
-                        Version: "2012-10-17"
-                        Statement:
-                          - {Sid: Read, Effect: Allow, Action: ["s3:Get*", "s3:List*"], Resource: ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*"]}
-                          - {Sid: Write, Effect: Allow, Action: s3:PutObject, Resource: !Sub "arn:${AWS::Partition}:s3:::${Bucket}/*"}
-                \(statements.map { "          " + $0 + "\n" }.joined())  Role:
+                \(PolicyTemplates.managedPolicy([SecurityPairsTests.read, SecurityPairsTests.write] + statements))  Role:
                     Type: AWS::IAM::Role
                     Properties:
                       AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
@@ -72,7 +64,8 @@ import TestSupport
         }
     }
 
-    static let read = #"{Sid: Read, Effect: Allow, Action: ["s3:Get*", "s3:List*"], Resource: ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*"]}"#
+    static let read = #"- {Sid: Read, Effect: Allow, Action: ["s3:Get*", "s3:List*"], Resource: ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*"]}"#
+    static let write = #"- {Sid: Write, Effect: Allow, Action: s3:PutObject, Resource: !Sub "arn:${AWS::Partition}:s3:::${Bucket}/*"}"#
     static let deny = #"- {Sid: NoDeletes, Effect: Deny, Action: s3:DeleteObject, Resource: "*"}"#
     static let guarded = #"- {Sid: Secure, Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::vault/*", Condition: {Bool: {"aws:SecureTransport": "true"}}}"#
     static let unguarded = #"- {Sid: Secure, Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::vault/*"}"#

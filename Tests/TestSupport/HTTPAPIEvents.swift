@@ -54,13 +54,3 @@ public struct SoakMix: Sendable {
     /// The status invocation `n` should get.
     public func expectedStatus(_ n: Int) -> Int { n % 10 == 8 ? 404 : 200 }
 }
-
-/// The resident set of a process, from /proc (Linux).
-public func residentKiB(of pid: pid_t) throws -> Int {
-    let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-          let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) else {
-        throw CocoaError(.fileReadCorruptFile)
-    }
-    return kib
-}

@@ -55,6 +55,18 @@ public final class PackagedFunction: Sendable {
 
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
+    /// Its resident memory now, in KiB (VmRSS in /proc).
+    public var residentKiB: Int {
+        get throws {
+            let status = try String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+                  let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) else {
+                throw Failure(description: "no VmRSS line in /proc/\(process.pid)/status")
+            }
+            return kib
+        }
+    }
+
     /// Waits up to `limit` for the process to end; its exit status, or nil if it is still running.
     public func waitForExit(within limit: Duration) async throws -> Int32? {
         let deadline = ContinuousClock.now + limit

@@ -1,3 +1,5 @@
+import PostgresTimeLimits
+
 /// A value bound to a named `:parameter`. The hinted cases tell the Data API the SQL type of a
 /// string (its typeHint); on PostgreSQL they are sent with that type.
 public enum SQLValue: Sendable, Equatable {
@@ -73,8 +75,6 @@ public protocol SQLExecutor: Sendable {
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
 }
-
-import PostgresTimeLimits
 
 /// Errors from either backend, typed so callers can tell a statement error from an unavailable database.
 public enum SQLExecutionError: Error, Sendable, Equatable, CustomStringConvertible {
