@@ -96,6 +96,34 @@ public struct CostChange: Sendable, Equatable {
     }
 }
 
+/// `synth diff --format json`'s `cost`: dollars to the cent, as numbers.
+extension CostChange: Encodable {
+    enum CodingKeys: String, CodingKey { case headline, fixedDelta, atProfileDelta, stacks, reasons, profiles }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(headline, forKey: .headline)
+        try container.encode(Money.cents(fixedDelta), forKey: .fixedDelta)
+        try container.encode(Money.cents(atProfileDelta), forKey: .atProfileDelta)
+        try container.encode(stacks, forKey: .stacks)
+        try container.encode(reasons.map(\.description), forKey: .reasons)
+        try container.encode(profiles, forKey: .profiles)
+    }
+}
+
+extension CostChange.StackCost: Encodable {
+    enum CodingKeys: String, CodingKey { case name, fixedBefore, fixedAfter, atProfileBefore, atProfileAfter }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(Money.cents(fixedBefore), forKey: .fixedBefore)
+        try container.encode(Money.cents(fixedAfter), forKey: .fixedAfter)
+        try container.encode(Money.cents(atProfileBefore), forKey: .atProfileBefore)
+        try container.encode(Money.cents(atProfileAfter), forKey: .atProfileAfter)
+    }
+}
+
 extension CostModels {
     /// What a change to a stage's templates does to its bill: both versions priced, then compared.
     /// A stack missing on one side (added or removed) costs nothing there.

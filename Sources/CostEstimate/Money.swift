@@ -11,6 +11,11 @@ public enum Money {
         cents(value, signed: false, symbol: "", grouping: false)
     }
 
+    /// The amount rounded to the cent, for an encoder to write as a number.
+    public static func cents(_ value: Double) -> Double {
+        (value * 100).rounded() / 100
+    }
+
     static func cents(_ value: Double, signed: Bool, symbol: String, grouping: Bool) -> String {
         let cents = Int64((abs(value) * 100).rounded())
         let sign = cents == 0 ? "" : value < 0 ? "-" : signed ? "+" : ""

@@ -11,6 +11,14 @@ public enum JSONTreeEncoder {
         root.write(to: &out, indent: 0)
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Any `Encodable` as a `JSON` value, members in the order `encode(to:)` wrote them, to render
+    /// as `JSON` renders (`"key": value`, `[]` for an empty array).
+    public static func tree(_ value: some Encodable) throws -> JSON {
+        let root = Slot()
+        try value.encode(to: TreeEncoder(slot: root, codingPath: []))
+        return root.tree()
+    }
 }
 
 /// An object or array being built, or a value an `encode(to:)` put in a single-value container.
@@ -20,6 +28,13 @@ private final class Slot {
     enum Child {
         case leaf(JSON)
         case node(Slot)
+
+        var tree: JSON {
+            switch self {
+            case .leaf(let json): json
+            case .node(let slot): slot.tree()
+            }
+        }
 
         func write(to out: inout [UInt8], indent: Int) {
             switch self {
@@ -61,6 +76,14 @@ private final class Slot {
 
     func becomeObject() { if kind == .empty { kind = .object } }
     func becomeArray() { if kind == .empty { kind = .array } }
+
+    func tree() -> JSON {
+        switch kind {
+        case .value: value
+        case .array: .array(items.map(\.tree))
+        case .empty, .object: .object(entries.map { ($0.key, $0.child.tree) })
+        }
+    }
 
     func write(to out: inout [UInt8], indent: Int) {
         func pad(_ level: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level)) }

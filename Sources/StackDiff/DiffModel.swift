@@ -69,7 +69,7 @@ public struct StackDiffResult: Sendable, Equatable {
 }
 
 /// An IAM statement added or removed (a changed statement is one of each).
-public struct IAMChange: Sendable, Equatable {
+public struct IAMChange: Sendable, Equatable, Encodable {
     public var resource: String
     public var change: Change
     public var effect: String
@@ -83,7 +83,7 @@ public struct IAMChange: Sendable, Equatable {
     public var broadening: [String]
 }
 
-public struct SecurityGroupRuleChange: Sendable, Equatable {
+public struct SecurityGroupRuleChange: Sendable, Equatable, Encodable {
     public var resource: String
     public var change: Change
     public var direction: String
@@ -96,11 +96,15 @@ public struct SecurityGroupRuleChange: Sendable, Equatable {
     public var when: String?
     /// Why this lets more traffic through than before: a new peer or ports, the internet, every protocol, or what cannot be judged.
     public var broadening: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case resource, change, direction, proto = "protocol", ports, peer, openToWorld, when, broadening
+    }
 }
 
 /// A change CloudFormation will refuse part-way through a deploy, predicted from the templates.
-public struct DeployBlocker: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
+public struct DeployBlocker: Sendable, Equatable, Encodable {
+    public enum Kind: String, Sendable, CaseIterable, Encodable {
         /// An export that another stack imports changes value or disappears.
         case exportInUse = "export-in-use"
         /// A replaced resource keeps its custom name, which the old one still holds.
@@ -120,7 +124,7 @@ public struct DeployBlocker: Sendable, Equatable {
 }
 
 /// A resource an update stops managing without deleting it (`Retain`, `RetainExceptOnCreate`).
-public struct RetainedOrphan: Sendable, Equatable {
+public struct RetainedOrphan: Sendable, Equatable, Encodable {
     public var stack: String
     public var resource: String
     public var type: String

@@ -2,8 +2,8 @@ import SQLSchema
 
 /// What changes between two schemas, object by object: extensions, tables, columns, constraints
 /// and indexes, and what the change drops.
-public struct SchemaChange: Sendable, Equatable {
-    public enum Kind: String, Sendable { case `extension`, table, column, constraint, index }
+public struct SchemaChange: Sendable, Equatable, Encodable {
+    public enum Kind: String, Sendable, Encodable { case `extension`, table, column, constraint, index }
     public var kind: Kind
     public var name: String
     public var change: Change

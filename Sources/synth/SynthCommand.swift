@@ -144,7 +144,7 @@ struct Diff: ParsableCommand {
             throw ExitCode(2)
         }
         switch format {
-        case .json: print(report.json(), terminator: "")
+        case .json: print(try report.json(), terminator: "")
         case .markdown: print(report.markdown(limit: full ? nil : DiffReport.commentLimit), terminator: "")
         case .text:
             let color = isatty(1) == 1 && getenv("NO_COLOR") == nil

@@ -62,11 +62,12 @@ import YAML
         let synth = Self.root.appendingPathComponent(".build/debug/synth")
         let markdown = try runProgram(synth, ["diff", old, new, "--format", "markdown"], in: Self.root)
         #expect(markdown.status == 0)
-        #expect(markdown.output.contains("💲 **+$47.45/month: adds NAT gateway `Nat`, adds VPC endpoint `SecretsEndpoint`**"), "\(markdown.output)")
+        #expect(markdown.output.contains("#### Cost\n\n+$47.45/month: adds NAT gateway `Nat`, adds VPC endpoint `SecretsEndpoint`\n"), "\(markdown.output)")
         let text = try runProgram(synth, ["diff", old, new], in: Self.root)
         #expect(text.output.contains("+$47.45/month floor, +$47.45/month at the usage profile"), "\(text.output)")
         let json = try runProgram(synth, ["diff", old, new, "--format", "json"], in: Self.root)
-        #expect(json.output.contains("\"fixedDelta\": 47.45"), "\(json.output)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect((report["cost"] as? [String: Any])?["fixedDelta"] as? Double == 47.45, "\(json.output)")
     }
 
     @Test func replacingOpenSearchServerlessWithTheAuroraSearchTablesSavesHundreds() throws {

@@ -29,7 +29,7 @@ import TestSupport
         #expect(text.output.contains("~ ChatDB (AWS::RDS::DBCluster) REPLACED"), "\(text.output)")
         #expect(!text.output.contains("\u{1B}["), "no colour when not on a terminal")
         let markdown = try synth(["diff", old, new, "--format", "markdown"])
-        #expect(markdown.output.contains("| ~ | `ChatDB` | AWS::RDS::DBCluster | always |"), "\(markdown.output)")
+        #expect(markdown.output.contains("- ~ `ChatDB` (AWS::RDS::DBCluster) **REPLACED**"), "\(markdown.output)")
         #expect(markdown.output.contains("<details>"))
         let json = try synth(["diff", old, new, "--format", "json"])
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
@@ -141,13 +141,15 @@ import TestSupport
             let own = section.components(separatedBy: "#### ").first ?? section
             for resource in stack["resources"] as? [[String: Any]] ?? [] {
                 let id = try #require(resource["logicalId"] as? String)
-                #expect(own.contains("| `\(id)` | \(resource["type"] as? String ?? "")"), "\(name): \(id) is not listed")
-                if let loss = resource["dataLoss"] as? String { #expect(own.contains(loss), "\(name): \(id)'s data loss is not shown") }
+                let symbol = ["added": "+", "removed": "-", "modified": "~"][resource["change"] as? String ?? ""] ?? "?"
+                #expect(own.contains("- \(symbol) `\(id)` (\(resource["type"] as? String ?? ""))"),
+                        "\(name): \(id) is not listed")
+                if let loss = resource["dataLossNote"] as? String { #expect(own.contains(loss), "\(name): \(id)'s data loss is not shown") }
             }
             widening += (stack["iam"] as? [[String: Any]] ?? []).filter { !(($0["broadening"] as? [String]) ?? []).isEmpty }.count
             widening += (stack["securityGroups"] as? [[String: Any]] ?? []).filter { !(($0["broadening"] as? [String]) ?? []).isEmpty }.count
         }
-        #expect(widening > 0 && comment.components(separatedBy: "⚠️ widens access:").count - 1 == widening)
+        #expect(widening > 0 && comment.components(separatedBy: "**⚠ widens access:").count - 1 == widening)
         let blockers = report["blockers"] as? [[String: Any]] ?? []
         #expect(comment.components(separatedBy: "- ⛔ **").count - 1 == blockers.count)
         for migration in report["migrations"] as? [[String: Any]] ?? [] {

@@ -101,12 +101,13 @@ import TestSupport
         #expect(report.verdict.contains("1 new migration"))
 
         let text = report.text(color: false)
-        #expect(text.contains("Migrations\n  + \(migration.file)\n    data loss: instructions moved to the bot service"), "\(text)")
+        #expect(text.contains("Migration plan: what the deploy runs on the database, in order, before the new code serves requests\n"
+                              + "  + \(migration.file)\n      data loss: instructions moved to the bot service"), "\(text)")
         #expect(text.contains("    | ALTER TABLE bot_vectors DROP COLUMN IF EXISTS instruction;"))
         let markdown = report.markdown()
-        #expect(markdown.contains("#### Migration plan") && markdown.contains("  - ⚠️ data loss: instructions moved to the bot service"))
+        #expect(markdown.contains("#### Migration plan") && markdown.contains("  - **data loss: instructions moved to the bot service"))
         #expect(markdown.contains("```sql\n") && markdown.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS bot_vectors_created_idx"))
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
         let migrations = try #require(json["migrations"] as? [[String: Any]])
         #expect(migrations.first?["file"] as? String == migration.file && (migrations.first?["dataLoss"] as? [String])?.count == 1)
         #expect(migrations.first?["rewritesHistory"] as? Bool == false)

@@ -100,7 +100,7 @@ import YAML
         #expect(try diff(two, plain).transforms.count == 2 && (try diff(one, one).isEmpty))
         let report = DiffReport(stacks: [try diff(plain, one)], schema: [])
         #expect(report.text(color: false).contains("Transforms:\n    + AWS::SecretsManager-2020-07-23"))
-        #expect(report.markdown().contains("Transforms: + `AWS::SecretsManager-2020-07-23`"))
+        #expect(report.markdown().contains("Transforms:\n\n- + `AWS::SecretsManager-2020-07-23`"))
     }
 
     @Test func aDatabaseNameChangeReplacesTheClusterAndKeepsASnapshot() throws {
