@@ -3,6 +3,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import CloudFormation
 import CostEstimate
 import SQLSchema
@@ -135,7 +138,9 @@ public enum DiffInputs {
     /// UTF-8 text without NUL bytes: CloudFormation reads templates as UTF-8, and a NUL means a binary file.
     static func text(_ bytes: [UInt8], file: String) throws -> String {
         // The usual case in one pass each; the slow walk below only finds the line of what is wrong.
-        if !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) { return text }
+        // memchr, not `contains`: an unoptimized build (the review workflow's) walks 20 MB in seconds with the generic one.
+        let hasNUL = bytes.withUnsafeBufferPointer { $0.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }
+        if !hasNUL, let text = String(validating: bytes, as: UTF8.self) { return text }
         var line = 1
         var iterator = bytes.makeIterator()
         var decoder = UTF8()

@@ -20,7 +20,8 @@ extension SecurityView {
 
     static func rules(in resources: [String: TemplateTree]) -> [Rule] {
         var found: [Rule] = []
-        for (id, body) in resources.sorted(by: { $0.key < $1.key }) {
+        let groupTypes: Set = ["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"]
+        for (id, body) in resources.filter({ groupTypes.contains($0.value["Type"]?.text ?? "") }).sorted(by: { $0.key < $1.key }) {
             let type = body["Type"]?.text ?? ""
             let properties = body["Properties"]
             do {

@@ -100,6 +100,8 @@ public enum StackDiffer {
     /// A resource whose property refers to a replaced resource gets a new value there too (the new
     /// physical ID or attribute), which may replace it in turn; repeated until nothing changes.
     static func propagate(_ changes: inout [String: ResourceChange], newResources: [String: Resource]) {
+        var pending = changes.values.filter { $0.change == .modified && $0.replacement == .always }.map(\.logicalId).sorted()
+        guard !pending.isEmpty else { return }
         // Who refers to whom, computed once: referenced ID → (resource, property) pairs.
         var referrers: [String: [(id: String, key: String, value: TemplateTree)]] = [:]
         for (id, resource) in newResources.sorted(by: { $0.key < $1.key }) {
@@ -108,7 +110,6 @@ public enum StackDiffer {
                 for target in value.referencedIds where target != id { referrers[target, default: []].append((id, key, value)) }
             }
         }
-        var pending = changes.values.filter { $0.change == .modified && $0.replacement == .always }.map(\.logicalId).sorted()
         var handled = Set(pending)
         while !pending.isEmpty {
             let next = pending.removeFirst()

@@ -55,6 +55,64 @@ import TestSupport
         #expect(result.output.range(of: #"new\.yaml:\d+:\d+: "#, options: .regularExpression) != nil, "\(result.output)")
     }
 
+    /// A large legitimate template (20,000 queues, 20 MB) on both sides with one change: read, diffed and
+    /// answered in the debug build the review workflow runs, within the same 10 s and 400 MB data cap as
+    /// the hostile inputs.
+    @Test func aTwentyMegabyteTemplateOfTwentyThousandResourcesIsDiffedWithinBounds() throws {
+        func template(visibility: (Int) -> Int) -> String {
+            var text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+            text.reserveCapacity(21 << 20)
+            for index in 0..<20_000 {
+                let id = String(index + 100_000).dropFirst()
+                text += """
+                  Queue\(id):
+                    Type: AWS::SQS::Queue
+                    Properties:
+                      QueueName: !Sub "${AWS::StackName}-queue-\(id)"
+                      VisibilityTimeout: \(visibility(index))
+                      MessageRetentionPeriod: 1209600
+                      DelaySeconds: 0
+                      MaximumMessageSize: 262144
+                      ReceiveMessageWaitTimeSeconds: 20
+                      SqsManagedSseEnabled: true
+                      Tags:
+                        - Key: Owner
+                          Value: team-\(index % 97)
+                        - Key: Purpose
+                          Value: "One of twenty thousand queues that make this template as large as a big real one, number \(index)"
+                        - Key: Description
+                          Value: "Generated to measure how synth diff reads, diffs and reports a large legitimate template"
+                        - Key: CostCentre
+                          Value: cc-\(index % 13)
+                        - Key: Runbook
+                          Value: "https://runbooks.example.com/messaging/queues/\(id)/what-to-do-when-the-dead-letter-queue-fills-up"
+                        - Key: Escalation
+                          Value: "Page the owning team's on-call engineer, then the platform team if no one answers within 15 minutes"
+                      RedrivePolicy:
+                        deadLetterTargetArn: !Sub "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:dead-letters-\(index % 10)"
+                        maxReceiveCount: 5
+
+                """
+            }
+            return text
+        }
+        let old = template { _ in 60 }, new = template { $0 == 12_345 ? 90 : 60 }
+        #expect(old.utf8.count > 20_000_000, "\(old.utf8.count) bytes")
+        let (oldPath, newPath) = try pair { _ in "" }
+        defer { try? FileManager.default.removeItem(at: URL(fileURLWithPath: oldPath).deletingLastPathComponent()) }
+        try old.write(toFile: oldPath, atomically: false, encoding: .utf8)
+        try new.write(toFile: newPath, atomically: false, encoding: .utf8)
+        let binary = Self.root.appendingPathComponent(".build/debug/synth")
+        let start = ContinuousClock.now
+        let result = try runProgram(URL(fileURLWithPath: "/usr/bin/prlimit"), ["--data=400000000", binary.path, "diff", oldPath, newPath],
+                                    in: Self.root)
+        let elapsed = ContinuousClock.now - start
+        #expect(result.status == 0, "exit \(result.status): \(result.output.prefix(2000))")
+        #expect(result.output.hasPrefix("1 resource change in 1 stack.")
+                && result.output.contains("~ Queue12345 (AWS::SQS::Queue)\n      ~ Properties.VisibilityTimeout: 60 → 90\n"), "\(result.output.prefix(2000))")
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
+    }
+
     /// Input a pull request could carry to stall or crash the review.
     enum HostileInput: String, CaseIterable, CustomStringConvertible {
         case aliasBomb, deepNesting, invalidUTF8, binary, duplicateKeys, empty, unknownTag, resourcesNotAMapping

@@ -46,6 +46,9 @@ enum ReferenceCases {
         #expect(PlainScalarResolver.kind(of: "1.0e+3") == .float)
         #expect(PlainScalarResolver.kind(of: "1e3") == .string)
         #expect(PlainScalarResolver.kind(of: "on") == .bool)
+        // YAML 1.1 bools are lower case, capitalized or upper case; mixed case is a string.
+        #expect(["False", "OFF", "Yes", "no", "TRUE"].allSatisfy { PlainScalarResolver.kind(of: $0) == .bool })
+        #expect(["tRUE", "oN", "FaLse", "nO", "onn", "yess", "t", "Owner"].allSatisfy { PlainScalarResolver.kind(of: $0) == .string })
         #expect(PlainScalarResolver.kind(of: "y") == .string)
         #expect(PlainScalarResolver.kind(of: "~") == .null)
         #expect(PlainScalarResolver.kind(of: "1:77") == .string)
