@@ -11,7 +11,7 @@ import YAML
 //   1. every stage synthesized and rendered in-process (target < 10 ms),
 //   2. a generated 1,000-resource template synthesized and rendered (target < 100 ms),
 //   3. `synth diff` of two 1,000-resource templates (target < 100 ms), and with the cost change
-//      (target: cost adds < 10%),
+//      (target: cost adds < 10%), and rendering its report in every format (target: < 20% of the diff),
 //   4. the whole `synth --all` and `synth cost --all` processes, start-up included (targets < 20 ms
 //      and < 50 ms), when the release `synth` binary sits next to this one.
 
@@ -109,6 +109,13 @@ let costOnly = measure("cost change of the same templates", iterations: 40, targ
 }
 let diffAndCost = costOnly + diffOnly
 print(String(format: "cost adds %.1f%% to synth diff", (diffAndCost / diffOnly - 1) * 100))
+// The three formats, each rendered from the same sections (text, Markdown) or the same model (JSON).
+let benchReport = DiffReport(stacks: [StackDiffer.diff(name: "bench", old: oldTree, new: newTree)], schema: [])
+try measure("render text, Markdown and JSON of that diff", iterations: 40, target: diffOnly * 0.2) {
+    _ = benchReport.text(color: false)
+    _ = benchReport.markdown()
+    _ = try benchReport.json()
+}
 
 let synthBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("synth")
 if FileManager.default.isExecutableFile(atPath: synthBinary.path) {
