@@ -12,10 +12,10 @@ public enum ChatSchema {
         dimension <= SchemaValidator.maximumIndexedVectorDimension ? .vector(dimension: dimension) : .halfvec(dimension: dimension)
     }
 
-    static let publicBots = "visibility = 'public'", nonpublicBots = "visibility <> 'public'"
+    static let publicBots = "visibility = 'public'", sharedBots = "visibility = 'shared'"
 
-    /// Bot search's vector ranking: the `candidates` bots nearest to `query`, public ones or the
-    /// others, each along its own HNSW graph. Their settings are why they are functions: the planner
+    /// Bot search's vector ranking: the `candidates` bots nearest to `query`, public ones or shared
+    /// ones (which members of Admin search), each along its own HNSW graph. Their settings are why they are functions: the planner
     /// costs an HNSW scan above sorting a few thousand bots by exact distance, which is the slower by
     /// far once each bot's 4 KB vector comes out of TOAST (uncounted), so sorting is off while their
     /// query is planned; and the scan keeps more candidates than pgvector's 40 (`hnsw.ef_search`).
@@ -28,7 +28,7 @@ public enum ChatSchema {
     static func nearestBots(embedding: ColumnType) -> [QueryFunction] {
         let type = SchemaRenderer.typeName(embedding).prefix { $0 != "(" }
         let graphs = [("nearest_public_bots", publicBots, "bot_vectors_public_embedding_idx"),
-                      ("nearest_nonpublic_bots", nonpublicBots, "bot_vectors_embedding_idx")]
+                      ("nearest_shared_bots", sharedBots, "bot_vectors_shared_embedding_idx")]
         return graphs.map { name, predicate, index in
             QueryFunction(name, arguments: [.init("query", String(type)), .init("candidates", "integer")],
                           returns: "TABLE (bot_id text, distance double precision)",
@@ -95,7 +95,9 @@ public enum ChatSchema {
                 // Users a `shared` bot is shared with.
                 Column("shared_with", .textArray).notNull().default(.sql("'{}'::text[]"))
                 Column("embedding", embedding(embeddingDimension)).notNull()
-                Column("tsv", .generatedTSVector(config: configuration, sources: [.init("title", weight: "A"), .init("description", weight: "B")]))
+                // Bedrock Chat's store searches the instruction too, weighted below title and description.
+                Column("tsv", .generatedTSVector(config: configuration, sources: [.init("title", weight: "A"), .init("description", weight: "B"),
+                                                                                  .init("instruction", weight: "C")]))
                 Column("updated_at", .timestamptz).notNull().default(.now)
                 // Added by migration 2, for the bot store's model (Bedrock Chat's bot items): the
                 // groups a bot is shared with, its sharing status, how often and when it was used,
@@ -111,14 +113,15 @@ public enum ChatSchema {
                 // older record delivered late never overwrites a newer one (NULL: written by a backfill).
                 Column("source_sequence", .numeric)
                 Check("bot_vectors_visibility_check", "visibility IN (\(visibilities.map { "'\($0)'" }.joined(separator: ", ")))")
-                // Two graphs, public bots and the others, each walked by its function (`nearestBots`): a search
-                // that may see only a few of the bots finds the nearest public ones without filtering a
-                // whole graph's candidates, and admins search both. (Until migration 6 on dev, 5 on
-                // staging and prod, the second graph held every bot, and the planner took it, filtered,
-                // for public bots.) The public graph is denser than the default (m 24, ef_construction
+                // Two graphs, public bots and shared ones, each walked by its function (`nearestBots`): a
+                // search that may see only a few of the bots finds the nearest public ones without filtering
+                // a whole graph's candidates, and admins, who see every shared bot in a search, walk both.
+                // Private bots are found exactly: only their owners see them. (Until migration 6 on dev, 5 on
+                // staging and prod, the second graph held every bot, and the planner took it, filtered, for
+                // public bots; until migration 9 on dev, 8 on staging and prod, every bot not public.) The public graph is denser than the default (m 24, ef_construction
                 // 256): with the functions' deeper scans it finds the nearest ten of 20,000 public bots
                 // with a recall of about 0.98, where the default graph reached 0.91.
-                Index("bot_vectors_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64), where: nonpublicBots)
+                Index("bot_vectors_shared_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64), where: sharedBots)
                 Index("bot_vectors_public_embedding_idx", .hnsw("embedding", .cosine, m: 24, efConstruction: 256), where: publicBots)
                 titleTrigrams("bot_vectors_public_title_trgm_idx", where: publicBots)
                 Index("bot_vectors_tsv_idx", .fullText("tsv"))

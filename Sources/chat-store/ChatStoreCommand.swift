@@ -219,7 +219,7 @@ struct DeleteBot: AsyncParsableCommand {
 struct SearchBots: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Hybrid search over the bots a user may see.")
     @Option var user: String
-    @Option(name: .customLong("group"), help: "A Cognito group the user is in (repeat for several; Admin sees every bot).") var groups: [String] = []
+    @Option(name: .customLong("group"), help: "A Cognito group the user is in (repeat for several; Admin also sees every shared bot).") var groups: [String] = []
     @Option var limit = 10
     @Argument var query: String
     func run() async throws { try printJSON(try await withDatabase { try await $0.search.searchBots(query, user: user, groups: groups, limit: limit) }) }

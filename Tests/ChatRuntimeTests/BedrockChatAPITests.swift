@@ -34,19 +34,27 @@ import TestSupport
         let found = try #require(body as? [[String: Any]], "\(body)")
         #expect(status == 200 && Set(found.compactMap { $0["id"] as? String }) == Set([4, 14, 24].map(Fixture.botId)))
         let own = try #require(found.first { $0["id"] as? String == Fixture.botId(4) })
-        #expect(Set(own.keys) == ["id", "title", "description", "createTime", "lastUsedTime", "isStarred", "owned", "available", "syncStatus",
-                                  "sharedScope", "sharedStatus"])
         #expect(own["owned"] as? Bool == true && own["sharedScope"] as? String == "all" && own["sharedStatus"] as? String == "pinned@004")
         #expect(own["createTime"] as? Double == 1_700_000_004_000 && own["title"] as? String == Fixture.storedTitle(4))
+        #expect(own["lastUsedTime"] as? Double == 1_700_000_004_000, "never used: last used when created, as Bedrock Chat falls back")
         let others = found.filter { $0["id"] as? String != Fixture.botId(4) }
-        #expect(others.allSatisfy { $0["owned"] as? Bool == false && $0["isStarred"] as? Bool == false }, "only an owner's star shows")
+        #expect(others.allSatisfy { $0["owned"] as? Bool == false }, "\(others)")
+        // The item's star, as Bedrock Chat's store returns it (`BotMeta.from_opensearch_response`): bot 24's owner starred it.
+        #expect(found.allSatisfy { ($0["isStarred"] as? Bool) == ($0["id"] as? String == Fixture.botId(24)) }, "\(found)")
 
         let popular = try #require(try await Self.call(api, "/store/popular").body as? [[String: Any]])
         #expect(popular.compactMap { $0["id"] as? String } == [24, 14, 4].map(Fixture.botId), "by usage count: 24, 14, 4")
         let pickup = try #require(try await Self.call(api, "/store/pickup", query: ["limit": "10"]).body as? [[String: Any]])
-        #expect(Set(pickup.compactMap { $0["id"] as? String }) == Set([14, 24].map(Fixture.botId)), "others' shared bots, not one's own")
+        #expect(Set(pickup.compactMap { $0["id"] as? String }) == Set([4, 14, 24].map(Fixture.botId)), "the same bots as popular, the caller's own included")
         let guest = try #require(try await Self.call(api, "/store/popular", user: "sub-guest-2").body as? [[String: Any]])
         #expect(Set(guest.compactMap { $0["id"] as? String }) == Set([2, 4, 14, 24].map(Fixture.botId)), "a bot shared with a user by name")
+        for (path, user, query) in [("/store/search", "sub-4", ["query": "Phở và bánh mì"]), ("/store/popular", "sub-4", [:]),
+                                    ("/store/pickup", "sub-4", [:]), ("/store/popular", "sub-guest-2", [:])] {
+            let response = await api.handle(try ChatAPITests.event("GET", path, user: user, query: query))
+            let entries = try JSONDecoder().decode([[String: JSONKind]].self, from: Data(response.body.utf8))
+            #expect(!entries.isEmpty, "\(path)")
+            for entry in entries { try Self.expectBotMetaOutput(entry, "\(path) for \(user)") }
+        }
 
         // Conversations: sub-2's only, with highlights; the title outweighs the messages.
         let conversations = ConversationIndex(executor: harness.executor)
@@ -67,6 +75,58 @@ import TestSupport
         #expect((titleHighlight?["fragments"] as? [String])?.first?.hasPrefix("<em>Robert</em>'); DROP TABLE") == true, "\(titled)")
 
         #expect(try await Self.call(api, "/store/search", query: [:]).status == 400, "bad input is still an error")
+    }
+
+    /// Bedrock Chat's `BotMetaOutput`, field by field (Tests/Fixtures/bedrock-chat/bot-meta-output.json).
+    struct Schema: Decodable {
+        struct Field: Decodable {
+            var type: String
+            var `enum`: [String]?
+        }
+
+        var fields: [String: Field]
+    }
+
+    static func botMetaOutput() throws -> [String: Schema.Field] {
+        let url = TestPostgres.repositoryRoot.appendingPathComponent("Tests/Fixtures/bedrock-chat/bot-meta-output.json")
+        return try JSONDecoder().decode(Schema.self, from: Data(contentsOf: url)).fields
+    }
+
+    /// A JSON value's kind, as JSONDecoder tells them apart (a number is never a bool).
+    enum JSONKind: Decodable {
+        case string(String), number, boolean, null, other
+
+        init(from decoder: any Decoder) throws {
+            let value = try decoder.singleValueContainer()
+            if value.decodeNil() { self = .null }
+            else if (try? value.decode(Bool.self)) != nil { self = .boolean }
+            else if (try? value.decode(Double.self)) != nil { self = .number }
+            else if let text = try? value.decode(String.self) { self = .string(text) }
+            else { self = .other }
+        }
+
+        var name: String {
+            switch self {
+            case .string: "string"
+            case .number: "number"
+            case .boolean: "boolean"
+            case .null: "null"
+            case .other: "other"
+            }
+        }
+    }
+
+    /// Every field of the schema, no other, each of its JSON type and, for an enumeration, one of its values.
+    static func expectBotMetaOutput(_ entry: [String: JSONKind], _ route: String) throws {
+        let fields = try botMetaOutput()
+        #expect(Set(entry.keys) == Set(fields.keys), "\(route): \(entry.keys.sorted())")
+        for (name, field) in fields {
+            let kind = entry[name] ?? .null
+            #expect(kind.name == field.type, "\(route): \(name) is a \(kind.name), not a \(field.type)")
+            if let allowed = field.enum, case .string(let value) = kind {
+                #expect(allowed.contains(value), "\(route): \(name) \(value) is none of \(allowed)")
+            }
+        }
     }
 
     @Test func bedrockChatSearchesFailSoftWhenTheDatabaseIsGone() async throws {

@@ -64,10 +64,33 @@ import Testing
         #expect(alice.contains("shared-bot") && alice.contains("private-bot"))
     }
 
-    /// Bedrock Chat's rules, one by one: the owner always; members of Admin always; a private bot no
-    /// one else; a shared bot the users and the members of the groups it names; a public bot everyone.
+    /// Who sees what, written out from Bedrock Chat's code (aws-samples/bedrock-chat at a739a6c,
+    /// `backend/app/repositories/bot_store.py`): `find_bots_by_query` lets everyone see `all` bots, the
+    /// owner their `private` and `partial` ones, the users and groups a `partial` bot lists, and members
+    /// of Admin every `partial` bot; `find_bots_sorted_by_usage_count` and `find_random_bots` have the
+    /// same clauses without the Admin one. No one sees another user's private bot, Admin included.
+    /// Bots: olga's private, partial for uma, partial for Finance and all; ada's own private one.
+    static let visibleTo: [String: [BotListing: Set<String>]] = {
+        let search: [String: Set<String>] = [
+            "owner olga": ["private", "by-user", "by-group", "everyone"],
+            "listed user uma": ["by-user", "everyone"],
+            "Finance member fay": ["by-group", "everyone"],
+            "other user nobody": ["everyone"],
+            "Admin ada": ["by-user", "by-group", "everyone", "admins-own"],
+        ]
+        let listed: [String: Set<String>] = search.merging(["Admin ada": ["everyone", "admins-own"]]) { $1 }
+        return Dictionary(uniqueKeysWithValues: search.keys.map { caller in
+            (caller, [.storeSearch: search[caller]!, .botSearch: search[caller]!, .popular: listed[caller]!, .pickup: listed[caller]!])
+        })
+    }()
+
+    static let callers: [String: (user: String, groups: [String])] = [
+        "owner olga": ("olga", []), "listed user uma": ("uma", []), "Finance member fay": ("fay", ["Finance", "Ops"]),
+        "other user nobody": ("nobody", ["Ops", "admin"]), "Admin ada": ("ada", ["Admin"]),
+    ]
+
     @Test(arguments: BackendKind.allCases)
-    func visibilityFollowsEachSharingRule(_ kind: BackendKind) async throws {
+    func visibilityIsBedrockChatsInEveryListing(_ kind: BackendKind) async throws {
         let harness = try await Harness.make(kind)
         defer { harness.close() }
         let search = harness.chat.search
@@ -76,28 +99,35 @@ import Testing
             Bot(botId: "by-user", ownerId: "olga", title: "Lantern festival planner", visibility: .shared, sharedWith: ["uma"]),
             Bot(botId: "by-group", ownerId: "olga", title: "Lantern festival planner", visibility: .shared, allowedGroups: ["Finance"]),
             Bot(botId: "everyone", ownerId: "olga", title: "Lantern festival planner", visibility: .public),
+            Bot(botId: "admins-own", ownerId: "ada", title: "Lantern festival planner", visibility: .private),
         ] { try await search.upsert(bot) }
-        func sees(_ user: String, _ groups: [String] = []) async throws -> Set<String> {
-            Set(try await search.searchBots("lantern festival", user: user, groups: groups, limit: 10).map(\.botId))
-        }
-        #expect(try await sees("olga") == ["private", "by-user", "by-group", "everyone"], "the owner sees all of hers")
-        #expect(try await sees("ada", ["Admin"]) == ["private", "by-user", "by-group", "everyone"], "Admin sees every bot")
-        #expect(try await sees("uma") == ["by-user", "everyone"], "a user a bot is shared with")
-        #expect(try await sees("fay", ["Finance", "Ops"]) == ["by-group", "everyone"], "a member of a group a bot is shared with")
-        #expect(try await sees("nobody", ["Ops"]) == ["everyone"], "anyone else: public bots only")
-        #expect(try await sees("nobody", ["admin"]) == ["everyone"], "group names are exact")
-
-        // The bot store's three paths apply the same rules; "pick up" offers only others' shared bots.
         let store = harness.chat.botStore
-        for (user, groups, visible) in [("olga", [], ["private", "by-user", "by-group", "everyone"]),
-                                        ("ada", ["Admin"], ["private", "by-user", "by-group", "everyone"]),
-                                        ("uma", [], ["by-user", "everyone"]), ("fay", ["Finance"], ["by-group", "everyone"]),
-                                        ("nobody", ["Ops"], ["everyone"])] as [(String, [String], Set<String>)] {
-            #expect(Set(try await store.search("lantern festival", user: user, groups: groups, limit: 10).map(\.id)) == visible, "\(user) searching")
-            #expect(Set(try await store.popular(user: user, groups: groups, limit: 10).map(\.id)) == visible, "\(user), popular")
-            let offered = visible.subtracting(user == "olga" ? visible : ["private"])
-            #expect(Set(try await store.pickup(user: user, groups: groups, limit: 10).map(\.id)) == offered, "\(user), pick up")
+        for (name, (user, groups)) in Self.callers.sorted(by: { $0.key < $1.key }) {
+            let expected = try #require(Self.visibleTo[name])
+            for listing in BotListing.allCases {
+                let seen: Set<String> = switch listing {
+                case .storeSearch: Set(try await store.search("lantern festival", user: user, groups: groups, limit: 10).map(\.id))
+                case .popular: Set(try await store.popular(user: user, groups: groups, limit: 10).map(\.id))
+                case .pickup: Set(try await store.pickup(user: user, groups: groups, limit: 10).map(\.id))
+                case .botSearch: Set(try await search.searchBots("lantern festival", user: user, groups: groups, limit: 10).map(\.botId))
+                }
+                #expect(seen == expected[listing], "\(name) in \(listing)")
+            }
         }
+    }
+
+    /// Bedrock Chat's store searches the instruction as well as the title and description.
+    @Test(arguments: BackendKind.allCases)
+    func aBotIsFoundByItsInstruction(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind)
+        defer { harness.close() }
+        try await harness.chat.search.upsert(Bot(botId: "brewer", ownerId: "olga", title: "Night Owl", description: "answers questions",
+                                                 instruction: "Explain the zymurgy of homebrewing step by step.", visibility: .public))
+        try await harness.chat.search.upsert(Bot(botId: "other", ownerId: "olga", title: "Tax helper", description: "returns", visibility: .public))
+        let hits = try await harness.chat.botStore.search("zymurgy", user: "uma", groups: [], limit: 5)
+        #expect(hits.first?.id == "brewer", "\(hits.map(\.id))")
+        let ranks = try await harness.chat.search.searchBots("zymurgy", user: "uma", limit: 5).first { $0.botId == "brewer" }?.ranks
+        #expect(ranks?.text == 1, "found by full text: \(String(describing: ranks))")
     }
 
     @Test(arguments: BackendKind.allCases)

@@ -81,8 +81,8 @@ import TestSupport
         // Each nearest-bots function's query, planned under the function's settings, walks its own graph
         // (an exact sort of 1,000 bots would be the planner's choice without them).
         let functions = ChatSchema.schema(for: stage).queryFunctions
-        #expect(functions.map(\.name) == ["nearest_public_bots", "nearest_nonpublic_bots"])
-        for (function, graph) in zip(functions, ["bot_vectors_public_embedding_idx", "bot_vectors_embedding_idx"]) {
+        #expect(functions.map(\.name) == ["nearest_public_bots", "nearest_shared_bots"])
+        for (function, graph) in zip(functions, ["bot_vectors_public_embedding_idx", "bot_vectors_shared_embedding_idx"]) {
             let settings = function.settings.map { "SET \($0.name) = '\($0.value)';\n" }.joined()
             let query = function.body.components(separatedBy: "; ").last!.replacingOccurrences(of: "candidates", with: "10")
                 .replacingOccurrences(of: "query", with: "(SELECT embedding FROM bot_vectors WHERE bot_id = 'bot-7')")

@@ -58,7 +58,7 @@ import TestSupport
     /// A large legitimate template (20,000 queues, 20 MB) on both sides with one change: read, diffed and
     /// answered in the debug build the review workflow runs, within the same 10 s and 400 MB data cap as
     /// the hostile inputs.
-    @Test func aTwentyMegabyteTemplateOfTwentyThousandResourcesIsDiffedWithinBounds() throws {
+    @Test func aTwentyMegabyteTemplateOfTwentyThousandResourcesIsDiffedWithinBounds() async throws {
         func template(visibility: (Int) -> Int) -> String {
             var text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
             text.reserveCapacity(21 << 20)
@@ -104,8 +104,8 @@ import TestSupport
         try new.write(toFile: newPath, atomically: false, encoding: .utf8)
         let binary = Self.root.appendingPathComponent(".build/debug/synth")
         let start = ContinuousClock.now
-        let result = try runProgram(URL(fileURLWithPath: "/usr/bin/prlimit"), ["--data=400000000", binary.path, "diff", oldPath, newPath],
-                                    in: Self.root)
+        let result = try await runProgramOffThePool(URL(fileURLWithPath: "/usr/bin/prlimit"), ["--data=400000000", binary.path, "diff", oldPath, newPath],
+                                                    in: Self.root)
         let elapsed = ContinuousClock.now - start
         #expect(result.status == 0, "exit \(result.status): \(result.output.prefix(2000))")
         #expect(result.output.hasPrefix("1 resource change in 1 stack.")

@@ -83,8 +83,8 @@ import TestSupport
         project.schemas["dev"] = {
             var schema = ChatSchema.schema(for: .dev)
             if let bots = schema.tables.firstIndex(where: { $0.name == "bot_vectors" }) {
-                schema.tables[bots].columns.removeAll { $0.name == "instruction" }
-                schema.tables[bots].droppedColumns.append(.column("instruction", because: "instructions moved to the bot service"))
+                schema.tables[bots].columns.removeAll { $0.name == "is_starred" }
+                schema.tables[bots].droppedColumns.append(.column("is_starred", because: "stars moved to the user profile"))
                 schema.tables[bots].indexes.append(.btree("bot_vectors_created_idx", .desc("created_at")))
             }
             return schema
@@ -92,20 +92,20 @@ import TestSupport
         let dev = try #require(chatApp.stage(named: "dev"))
         let report = try DiffInputs.stage(dev, synthesizer: Synthesizer(project: project), outputDirectory: Self.root + "/out", base: nil, usage: .idle)
         #expect(report.schema.map { "\($0.change.rawValue) \($0.kind.rawValue) \($0.name)" }
-                == ["removed column bot_vectors.instruction", "added index bot_vectors.bot_vectors_created_idx"])
+                == ["removed column bot_vectors.is_starred", "added index bot_vectors.bot_vectors_created_idx"])
         let migration = try #require(report.migrations.first)
         #expect(report.migrations.count == 1 && migration.change == .added && migration.file.hasSuffix("_alter_bot_vectors.sql"))
-        #expect(migration.dataLoss.count == 1 && migration.dataLoss[0].hasPrefix("instructions moved to the bot service"))
-        #expect(migration.sql.contains("ALTER TABLE bot_vectors DROP COLUMN IF EXISTS instruction;"))
+        #expect(migration.dataLoss.count == 1 && migration.dataLoss[0].hasPrefix("stars moved to the user profile"))
+        #expect(migration.sql.contains("ALTER TABLE bot_vectors DROP COLUMN IF EXISTS is_starred;"))
         #expect(migration.sql.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS bot_vectors_created_idx ON bot_vectors (created_at DESC);"))
         #expect(report.verdict.contains("1 new migration"))
 
         let text = report.text(color: false)
         #expect(text.contains("Migration plan: what the deploy runs on the database, in order, before the new code serves requests\n"
-                              + "  + \(migration.file)\n      data loss: instructions moved to the bot service"), "\(text)")
-        #expect(text.contains("    | ALTER TABLE bot_vectors DROP COLUMN IF EXISTS instruction;"))
+                              + "  + \(migration.file)\n      data loss: stars moved to the user profile"), "\(text)")
+        #expect(text.contains("    | ALTER TABLE bot_vectors DROP COLUMN IF EXISTS is_starred;"))
         let markdown = report.markdown()
-        #expect(markdown.contains("#### Migration plan") && markdown.contains("  - **data loss: instructions moved to the bot service"))
+        #expect(markdown.contains("#### Migration plan") && markdown.contains("  - **data loss: stars moved to the user profile"))
         #expect(markdown.contains("```sql\n") && markdown.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS bot_vectors_created_idx"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
         let migrations = try #require(json["migrations"] as? [[String: Any]])

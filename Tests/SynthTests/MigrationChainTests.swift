@@ -89,15 +89,15 @@ import Testing
     @Test func aDestructiveChangeIsRefusedAtSynthTimeWithTheDeclarationsLine() throws {
         let synthesizer = Synthesizer(project: project { schema in
             guard let bots = schema.tables.firstIndex(where: { $0.name == "bot_vectors" }) else { return }
-            schema.tables[bots].columns.removeAll { $0.name == "instruction" }
+            schema.tables[bots].columns.removeAll { $0.name == "is_starred" }
         })
         let dev = try #require(chatApp.stage(named: "dev"))
         #expect {
             _ = try synthesizer.artifacts(for: dev, committedIn: SynthCheckTests.repositoryRoot + "/out")
         } throws: { error in
             let text = "\(error)"
-            return text.contains("Stacks/ChatSchema.swift:") && text.contains("column bot_vectors.instruction")
-                && text.contains(#"Dropped.column("instruction", because: "…")"#)
+            return text.contains("Stacks/ChatSchema.swift:") && text.contains("column bot_vectors.is_starred")
+                && text.contains(#"Dropped.column("is_starred", because: "…")"#)
         }
     }
 }

@@ -9,3 +9,14 @@ public func runProgram(_ executable: URL, _ arguments: [String], in directory: U
                                       standardError: .combinedWithOutput, timeLimitSeconds: 300)
     return (result.status, result.outputText)
 }
+
+/// `runProgram` on a thread of its own, so a long child process does not hold one of the few threads
+/// every async test shares (two on a two-core machine) and starve the tests that measure time.
+public func runProgramOffThePool(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                                 environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try runProgram(executable, arguments, in: directory, environment: environment) })
+        }
+    }
+}

@@ -8,8 +8,8 @@ import AWSServices
 /// title has a default. `AllowedCognitoUsers`/`AllowedCognitoGroups` are lists of strings (`L`),
 /// never sets. Times are epoch milliseconds.
 public struct BotItem: Sendable, Equatable {
-    /// Who may see a bot besides its owner and the `Admin` group: no one (no `SharedScope`), the users
-    /// and groups listed (`partial`), or everyone (`all`).
+    /// Who may see a bot besides its owner: no one (no `SharedScope`), the users and groups listed
+    /// (`partial`, and members of `Admin` in a search), or everyone (`all`). See `BotVisibility`.
     public enum Scope: String, Sendable, Equatable {
         case `private`, partial, all
     }

@@ -15,28 +15,28 @@ public struct BotStore: Sendable {
     public func search(_ query: String, user: String, groups: [String], limit: Int) async throws -> [StoreBot] {
         try validate(user: user, groups: groups, limit: limit)
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
-        let sql = search.hybrid(SearchStore.searchedBots, filter: SearchStore.visibleBots, select: Self.columns,
-                                visibleTo: SearchStore.Caller(groups: groups))
+        let sql = search.hybrid(SearchStore.searchedBots, select: Self.columns, visibility: BotVisibility(.storeSearch, groups: groups))
         let statement = try SearchStore.statement(sql, try await search.parameters(query, user: user, limit: limit)
             .merging(try SearchStore.visibilityParameters(user: user, groups: groups)) { $1 })
-        return try await bots(statement.sql, statement.parameters, user: user)
+        return try await bots(statement, user: user)
     }
 
     /// The most used bots first (Bedrock Chat's `usage_count`).
     public func popular(user: String, groups: [String], limit: Int) async throws -> [StoreBot] {
-        try validate(user: user, groups: groups, limit: limit)
-        return try await bots("SELECT \(Self.columns) FROM \(Bots.table) b WHERE \(SearchStore.visibleBots) ORDER BY b.\(Bots.usageCount) DESC, b.\(Bots.botId) LIMIT :limit",
-                              try SearchStore.visibilityParameters(user: user, groups: groups).merging(["limit": .int(Int64(limit))]) { $1 }, user: user)
+        try await listing(.popular, order: "b.\(Bots.usageCount) DESC, b.\(Bots.botId)", user: user, groups: groups, limit: limit)
     }
 
-    /// A random sample of the bots shared with the caller (not their own), as the store's "pick up".
+    /// A random sample of the bots the caller may see, as the store's "pick up" (Bedrock Chat's
+    /// `find_random_bots`, whose rule includes the caller's own bots).
     public func pickup(user: String, groups: [String], limit: Int) async throws -> [StoreBot] {
+        try await listing(.pickup, order: "random()", user: user, groups: groups, limit: limit)
+    }
+
+    private func listing(_ listing: BotListing, order: String, user: String, groups: [String], limit: Int) async throws -> [StoreBot] {
         try validate(user: user, groups: groups, limit: limit)
-        return try await bots("""
-            SELECT \(Self.columns) FROM \(Bots.table) b
-             WHERE \(SearchStore.visibleBots) AND b.\(Bots.ownerId) <> :user AND b.\(Bots.visibility) <> '\(Visibility.private.rawValue)'
-             ORDER BY random() LIMIT :limit
-            """, try SearchStore.visibilityParameters(user: user, groups: groups).merging(["limit": .int(Int64(limit))]) { $1 }, user: user)
+        let sql = "SELECT \(Self.columns) FROM \(Bots.table) b WHERE \(BotVisibility(listing, groups: groups).condition) ORDER BY \(order) LIMIT :limit"
+        return try await bots(try SearchStore.statement(sql, try SearchStore.visibilityParameters(user: user, groups: groups)
+            .merging(["limit": .int(Int64(limit))]) { $1 }), user: user)
     }
 
     static let columns = ["b.\(Bots.botId)", "b.\(Bots.ownerId)", "b.\(Bots.title)", "b.\(Bots.description)", "b.\(Bots.visibility)",
@@ -49,16 +49,17 @@ public struct BotStore: Sendable {
         try Validate.limit(limit)
     }
 
-    private func bots(_ sql: String, _ parameters: [String: SQLValue], user: String) async throws -> [StoreBot] {
-        try await search.executor.execute(SQLStatement(sql, parameters)).rows.map { values in
+    private func bots(_ statement: SQLStatement, user: String) async throws -> [StoreBot] {
+        try await search.executor.execute(statement).rows.map { values in
             let row = ResultRow(values, "bot store entry")
-            let owner = try row.text(1, Bots.ownerId)
-            let starred = try row.bool(7, Bots.isStarred)
+            let created = try row.double(5, Bots.createdAt)
+            // Bedrock Chat's `BotMeta.from_opensearch_response`: a bot never used was last used when it
+            // was created; the star is the item's; the store search finds only bots the caller may use.
             return StoreBot(id: try row.text(0, Bots.botId), title: try row.text(2, Bots.title), description: try row.text(3, Bots.description),
-                            createTime: try row.double(5, Bots.createdAt), lastUsedTime: try row.optionalDouble(6, Bots.lastUsedAt),
-                            isStarred: owner == user && starred, owned: owner == user, available: true,
-                            syncStatus: try row.optionalText(8, Bots.syncStatus) ?? "", sharedScope: try Self.scope(row.text(4, Bots.visibility)),
-                            sharedStatus: try row.text(9, Bots.sharedStatus))
+                            createTime: created, lastUsedTime: try row.optionalDouble(6, Bots.lastUsedAt) ?? created,
+                            isStarred: try row.bool(7, Bots.isStarred), owned: try row.text(1, Bots.ownerId) == user, available: true,
+                            syncStatus: try row.optionalText(8, Bots.syncStatus) ?? StoreBot.syncedStatus,
+                            sharedScope: try Self.scope(row.text(4, Bots.visibility)), sharedStatus: try row.text(9, Bots.sharedStatus))
         }
     }
 
@@ -73,39 +74,27 @@ public struct BotStore: Sendable {
     }
 }
 
-/// A bot as Bedrock Chat's bot store returns it (camelCase; times in epoch milliseconds).
+/// A bot as Bedrock Chat's bot store returns it: its `BotMetaOutput` (`backend/app/routes/schemas/bot.py`),
+/// camelCase, every field required, times in epoch milliseconds.
 public struct StoreBot: Codable, Sendable, Equatable {
     public var id: String
     public var title: String
     public var description: String
     public var createTime: Double
-    public var lastUsedTime: Double?
-    /// The caller's own star: only an owner stars a bot in Bedrock Chat's items.
+    /// The creation time for a bot never used.
+    public var lastUsedTime: Double
+    /// The bot item's star, as Bedrock Chat's store returns it.
     public var isStarred: Bool
     public var owned: Bool
     public var available: Bool
+    /// One of Bedrock Chat's `type_sync_status`.
     public var syncStatus: String
     /// `private`, `partial` or `all`.
     public var sharedScope: String
+    /// `unshared`, `shared` or `pinned@NNN`.
     public var sharedStatus: String
 
-    enum CodingKeys: String, CodingKey {
-        case id, title, description, createTime, lastUsedTime, isStarred, owned, available, syncStatus, sharedScope, sharedStatus
-    }
-
-    /// Every field is written, a bot never used with `lastUsedTime: null`, as Bedrock Chat's API does.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(title, forKey: .title)
-        try container.encode(description, forKey: .description)
-        try container.encode(createTime, forKey: .createTime)
-        try container.encode(lastUsedTime, forKey: .lastUsedTime)
-        try container.encode(isStarred, forKey: .isStarred)
-        try container.encode(owned, forKey: .owned)
-        try container.encode(available, forKey: .available)
-        try container.encode(syncStatus, forKey: .syncStatus)
-        try container.encode(sharedScope, forKey: .sharedScope)
-        try container.encode(sharedStatus, forKey: .sharedStatus)
-    }
+    /// What Bedrock Chat gives a bot with no knowledge to sync (`BotModel.from_input`), for a bot
+    /// indexed here with no sync status.
+    public static let syncedStatus = "SUCCEEDED"
 }

@@ -67,11 +67,7 @@ public struct SearchStore: Sendable {
         return !result.rows.isEmpty
     }
 
-    /// The Cognito group whose members see every bot, as in Bedrock Chat.
-    public static let adminGroup = "Admin"
-
-    /// Bots `user`, a member of `groups`, may see, best first: their own; `public` ones; `shared` ones
-    /// that name the user or one of the groups; and every bot for members of `adminGroup`.
+    /// Bots `user`, a member of `groups`, may see, best first, by the store search's rule (`BotVisibility`).
     public func searchBots(_ query: String, user: String, groups: [String] = [], limit: Int) async throws -> [BotHit] {
         let result = try await executor.execute(try await botSearch(query, user: user, groups: groups, limit: limit))
         return try result.rows.map { values in
@@ -88,7 +84,8 @@ public struct SearchStore: Sendable {
         try Validate.id(user, "user")
         try Validate.limit(limit)
         let distance = "b.\(Bots.embedding) <=> CAST(:embedding AS \(Bots.embeddingType))"
-        let sql = Self.nearestVisibleBots(distance: distance, matching: "true", matchingAmongFew: "true", byVector: true, caller: Caller(groups: groups))
+        let sql = Self.nearestVisibleBots(distance: distance, matching: "true", matchingAmongFew: "true", byVector: true,
+                                          visibility: BotVisibility(.botSearch, groups: groups))
         let parameters = try await parameters(query, user: user, limit: limit).merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }
             .merging(["candidates": .int(Int64(limit))]) { $1 }
         return try await executor.execute(try Self.statement(sql, parameters)).rows.map { try ResultRow($0, "nearest bot").text(0, Bots.botId) }
@@ -107,24 +104,10 @@ public struct SearchStore: Sendable {
         for group in groups { try Validate.id(group, "group") }
         try Validate.limit(limit)
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
-        let sql = hybrid(Self.searchedBots, filter: Self.visibleBots,
-                         select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)",
-                         visibleTo: Caller(groups: groups))
+        let sql = hybrid(Self.searchedBots, select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)",
+                         visibility: BotVisibility(.botSearch, groups: groups))
         let parameters = try await parameters(query, user: user, limit: limit).merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }
         return try Self.statement(sql, parameters)
-    }
-
-    /// What of the caller decides which parts of the visibility rule a search looks at.
-    struct Caller {
-        /// In the `Admin` group: every bot, public or not, and nothing else to look at.
-        var admin: Bool
-        /// In some group: bots shared with one of them.
-        var inGroups: Bool
-
-        init(groups: [String]) {
-            admin = groups.contains(SearchStore.adminGroup)
-            inGroups = !groups.isEmpty
-        }
     }
 
     /// `sql` with the parameters it names: a search written for its caller leaves out the parts of
@@ -134,53 +117,39 @@ public struct SearchStore: Sendable {
         return SQLStatement(sql, parameters.filter { named.contains($0.key) })
     }
 
-    /// Which bots (`b`) `:user`, in the groups `:groups` (JSON), may see; `:admin` for the `Admin` group.
-    static let visibleBots = """
-        (:admin OR b.\(Bots.ownerId) = :user OR b.\(Bots.visibility) = '\(Visibility.public.rawValue)' OR (b.\(Bots.visibility) = '\(Visibility.shared.rawValue)' AND \
-        (b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)] OR b.\(Bots.allowedGroups) && ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb))))))
-        """
-
     static func visibilityParameters(user: String, groups: [String]) throws -> [String: SQLValue] {
-        ["user": .text(user), "admin": .bool(groups.contains(adminGroup)),
-         "groups": .text(String(decoding: try JSONEncoder().encode(groups), as: UTF8.self))]
+        ["user": .text(user), "groups": .text(String(decoding: try JSONEncoder().encode(groups), as: UTF8.self))]
     }
 
     /// The `:candidates` bots nearest by `distance` among those `matching` that the caller may see,
     /// found by the parts of the visibility rule, each on the indexes that serve it: public bots on
-    /// their own partial indexes (HNSW for vectors, GiST trigram for titles); the caller's own and
-    /// those shared with them or their groups exactly (they are few), found by a bitmap OR of the
-    /// owner btree and the sharing GIN indexes; and for admins every other bot. One filtered scan would
-    /// do worse when most bots are hidden: the index's nearest candidates are mostly invisible, and the
-    /// planner turns to an exact scan of every visible bot. `matchingAmongFew` is `matching` written so
-    /// that no index serves it, for the part whose own indexes find few bots. `byVector`: `distance` is
-    /// the query vector's, and the public and admin parts walk their HNSW graphs through the schema's
-    /// functions, which plan and search them as a statement cannot. Only what can apply to the
-    /// `caller` is written: each part costs planning time.
-    static func nearestVisibleBots(distance: String, matching: String, matchingAmongFew: String, byVector: Bool, caller: Caller) -> String {
-        let nonpublic = "b.\(Bots.visibility) <> '\(Visibility.public.rawValue)'"
-        let (publicBots, otherBotsForAdmins) = byVector ? (
-            "SELECT \(Bots.botId), distance FROM \(nearest(ChatContract.Functions.nearestPublicBots))",
-            "SELECT \(Bots.botId), distance FROM \(nearest(ChatContract.Functions.nearestNonpublicBots))"
-        ) : (
-            "SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE b.\(Bots.visibility) = '\(Visibility.public.rawValue)' AND \(matching) ORDER BY \(distance) LIMIT :candidates",
-            "SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE \(nonpublic) AND \(matching) ORDER BY \(distance) LIMIT :candidates"
-        )
-        let sharedWith = ["b.\(Bots.sharedWith) @> ARRAY[CAST(:user AS text)]"]
-            + (caller.inGroups ? ["b.\(Bots.allowedGroups) && ARRAY(SELECT jsonb_array_elements_text(CAST(:groups AS jsonb)))"] : [])
-        let ownOrShared = """
-            SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b
-                WHERE (b.\(Bots.ownerId) = :user AND \(nonpublic)
-                       OR b.\(Bots.visibility) = '\(Visibility.shared.rawValue)' AND b.\(Bots.ownerId) <> :user AND (\(sharedWith.joined(separator: " OR "))))
-                  AND \(matchingAmongFew) ORDER BY 2 LIMIT :candidates
-            """
-        // Public and not public: the two parts never hold the same bot.
-        return """
-            SELECT id, distance FROM (
-              (\(publicBots))
-              UNION ALL
-              (\(caller.admin ? otherBotsForAdmins : ownOrShared))
-            ) AS parts (id, distance) ORDER BY distance LIMIT :candidates
-            """
+    /// their own partial indexes (HNSW for vectors, GiST trigram for titles); for members of Admin in
+    /// a search, every shared bot on theirs; the caller's own and those shared with them or their
+    /// groups exactly (they are few), found by a bitmap OR of the owner btree and the sharing GIN
+    /// indexes. One filtered scan would do worse when most bots are hidden: the index's nearest
+    /// candidates are mostly invisible, and the planner turns to an exact scan of every visible bot.
+    /// `matchingAmongFew` is `matching` written so that no index serves it, for the part whose own
+    /// indexes find few bots. `byVector`: `distance` is the query vector's, and the public and shared
+    /// parts walk their HNSW graphs through the schema's functions, which plan and search them as a
+    /// statement cannot. Only what can apply to the caller is written: each part costs planning time.
+    static func nearestVisibleBots(distance: String, matching: String, matchingAmongFew: String, byVector: Bool, visibility: BotVisibility) -> String {
+        func scan(_ bots: String) -> String {
+            "SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE \(bots) AND \(matching) ORDER BY \(distance) LIMIT :candidates"
+        }
+        func few(_ bots: String) -> String {
+            "SELECT b.\(Bots.botId), \(distance) FROM \(Bots.table) b WHERE (\(bots)) AND \(matchingAmongFew) ORDER BY 2 LIMIT :candidates"
+        }
+        let publicBots = byVector ? "SELECT \(Bots.botId), distance FROM \(nearest(ChatContract.Functions.nearestPublicBots))" : scan(BotVisibility.publicBot)
+        let sharedBots = byVector ? "SELECT \(Bots.botId), distance FROM \(nearest(ChatContract.Functions.nearestSharedBots))" : scan(BotVisibility.sharedBot)
+        let own = "b.\(Bots.ownerId) = :user"
+        // Public, shared and private: no two parts hold the same bot.
+        let parts = switch visibility.reach {
+        case .listed:
+            [publicBots, few("\(own) AND NOT \(BotVisibility.publicBot) OR \(BotVisibility.sharedBot) AND NOT \(own) AND (\(visibility.listsCaller))")]
+        case .everyShared: [publicBots, sharedBots, few("\(own) AND \(BotVisibility.privateBot)")]
+        }
+        return "SELECT id, distance FROM (\n  " + parts.map { "(\($0))" }.joined(separator: "\n  UNION ALL\n  ")
+            + "\n) AS parts (id, distance) ORDER BY distance LIMIT :candidates"
     }
 
     /// A call of one of the schema's nearest-bots functions with the query's embedding.
@@ -259,9 +228,9 @@ public struct SearchStore: Sendable {
     /// Each ranking is an index-ordered `LIMIT :candidates` scan (HNSW `<=>`, GIN `@@`, GiST `<->`),
     /// numbered afterwards so the ordering stays on the index; RRF adds up 1 / (60 + rank). Text is
     /// parsed in the stage's configuration, and titles compared folded as the stage's index folds them.
-    /// With `caller`, each ranking finds its bots by the parts of the visibility rule instead
-    /// of one scan filtered by `filter` (see `nearestVisibleBots`).
-    func hybrid(_ searched: Searched, filter: String, select: String, visibleTo caller: Caller? = nil) -> String {
+    /// Bots: each ranking finds them by the parts of `visibility`'s rule (see `nearestVisibleBots`).
+    /// Other tables: by one scan filtered by `filter`.
+    func hybrid(_ searched: Searched, filter: String = "true", select: String, visibility: BotVisibility? = nil) -> String {
         let (table, id, tsv, embedding) = (searched.table, searched.id, searched.tsv, searched.embedding)
         let title = textSearch.fold("b.\(searched.title)"), query = textSearch.fold("CAST(:query AS text)")
         // The query vector and text are the parameters themselves, not columns of a CTE: an index can
@@ -281,9 +250,9 @@ public struct SearchStore: Sendable {
         // The same test as `%`, in a form no index serves: for the few bots found by owner or sharing.
         let titleMatchAmongFew = "similarity(\(title), \(query)) >= current_setting('pg_trgm.similarity_threshold')::float4"
         func nearest(_ distance: String, matching: String = "true", amongFew: String = "true", byVector: Bool = false) -> String {
-            if let caller {
+            if let visibility {
                 return Self.nearestVisibleBots(distance: distance, matching: matching, matchingAmongFew: amongFew,
-                                               byVector: byVector, caller: caller)
+                                               byVector: byVector, visibility: visibility)
             }
             return """
                 SELECT b.\(id) AS id, \(distance) AS distance FROM \(table) b
