@@ -1,10 +1,12 @@
 """Fills a moto server with DynamoDB tables and S3 objects, for the runtime's tests.
 
 usage: moto_seed.py ENDPOINT SPEC_FILE
-  SPEC_FILE is JSON: {"tables": {NAME: [ITEM, …]}, "objects": [{"bucket": …, "key": …, "body": …}]}.
+  SPEC_FILE is JSON: {"tables": {NAME: [ITEM, …]}, "objects": [{"bucket": …, "key": …, "body": …}],
+  "deletions": {NAME: [KEY, …]}}.
   Each table is created with Bedrock Chat's keys (PK and SK, both strings, on-demand) and filled with
   its items, in DynamoDB's attribute-value JSON ({"PK": {"S": "…"}, …}). Buckets are created as
-  needed. Prints the number of items and objects written.
+  needed. Each key under "deletions" is deleted from its existing table. Prints the number of items
+  and objects written or deleted.
 """
 import json
 import sys
@@ -37,4 +39,9 @@ for entry in spec.get("objects", []):
         buckets.add(entry["bucket"])
     s3.put_object(Bucket=entry["bucket"], Key=entry["key"], Body=entry["body"].encode("utf-8"))
     written += 1
+
+for table, keys in spec.get("deletions", {}).items():
+    for key in keys:
+        dynamodb.delete_item(TableName=table, Key=key)
+        written += 1
 print(written)

@@ -179,14 +179,16 @@ public enum ChatSchema {
                 Column("updated_at", .timestamptz).notNull().default(.now)
                 TableElement.primaryKey("source_table", "total_segments", "segment")
             }
-            // Items the stream removed (bots by owner and bot id, conversations by user and
-            // conversation id), with the record's sequence number, so an older INSERT or MODIFY
-            // delivered after the REMOVE does not bring the item back.
+            // Items removed (bots by owner and bot id, conversations by user and conversation id), so
+            // an older INSERT or MODIFY delivered afterwards does not bring the item back: by the
+            // stream, with the REMOVE's sequence number; by a backfill that found the item gone from
+            // the source, with no sequence (NULL, since migration 10 on dev, 9 on staging and prod)
+            // and `removed_at` the time it looked.
             Table("sync_tombstones") {
                 Column("kind", .text).notNull()
                 Column("owner_id", .text).notNull()
                 Column("item_id", .text).notNull()
-                Column("source_sequence", .numeric).notNull()
+                Column("source_sequence", .numeric)
                 Column("removed_at", .timestamptz).notNull().default(.now)
                 TableElement.primaryKey("kind", "owner_id", "item_id")
                 Check("sync_tombstones_kind_check", "kind IN ('bot', 'conversation')")

@@ -9,7 +9,9 @@ struct Sync: AsyncParsableCommand {
             Scans each table by parallel segments, skips what is no bot or conversation (aliases, related documents), reports \
             items it cannot read with their keys, embeds and writes the rest. It saves a checkpoint after every page: run it \
             again after an interruption and it continues where it stopped; run it again after it finished and it changes \
-            nothing. Large message maps are read from S3 (--large-message-bucket, Bedrock Chat's LARGE_MESSAGE_BUCKET). \
+            nothing. Once the scan is complete it removes the bots and conversations whose items the source no longer has \
+            (a consistent read confirms each), leaving tombstones so an older stream record cannot bring them back; \
+            --keep-missing keeps them, for a partial source. Large message maps are read from S3 (--large-message-bucket, Bedrock Chat's LARGE_MESSAGE_BUCKET). \
             AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_S3 override the endpoints. Progress goes to standard error (a bar \
             on a terminal, a line every few seconds otherwise), the summary to standard output as JSON. Exit status: 0 every \
             item read was indexed or skipped; 1 some items failed (listed with their keys); 2 bad arguments or configuration.
@@ -20,7 +22,8 @@ struct Sync: AsyncParsableCommand {
     @Option(name: .customLong("large-message-bucket"), help: "The bucket large message maps are in.") var largeMessageBucket: String?
     @Option(help: "Parallel scan segments (a resumed run needs the same number).") var segments = 4
     @Option(name: .customLong("page-size"), help: "Items per scan page (a checkpoint is saved after each).") var pageSize = 100
-    @Flag(name: .customLong("dry-run"), help: "Read and map every item, write nothing.") var dryRun = false
+    @Flag(name: .customLong("dry-run"), help: "Read and map every item, write nothing (counts what would be removed).") var dryRun = false
+    @Flag(name: .customLong("keep-missing"), help: "Keep rows whose items are gone from the source (for a partial source).") var keepMissing = false
 
     func validate() throws {
         guard (1...64).contains(segments) else { throw ValidationError("--segments must be 1–64 (got \(segments))") }
@@ -35,7 +38,7 @@ struct Sync: AsyncParsableCommand {
         try await withDatabase { database in
             let backfill = try Backfill(dynamoDB: ChatDatabase.dynamoDB(configuration, environment: environment), database: database,
                                         largeMessages: largeMessageBucket.map { LargeMessageBucket(s3: ChatDatabase.s3(configuration, environment: environment), bucket: $0) })
-            let options = Backfill.Options(segments: segments, pageSize: pageSize, dryRun: dryRun)
+            let options = Backfill.Options(segments: segments, pageSize: pageSize, dryRun: dryRun, removeMissing: !keepMissing)
             var summaries: [Backfill.Summary] = []
             for (table, kind) in [(botsTable, Backfill.Kind.bots)] + (conversationsTable.map { [($0, .conversations)] } ?? []) {
                 let printer = ProgressPrinter(terminal: isatty(STDERR_FILENO) == 1)
@@ -73,7 +76,7 @@ final class ProgressPrinter: @unchecked Sendable {
         let counts = summary.counts
         write((terminal ? "\r\u{1B}[K" : "") + "\(summary.table): \(summary.dryRun ? "dry run, " : "")scanned \(counts.scanned), "
               + "\(summary.dryRun ? "would index" : "indexed") \(counts.indexed), unchanged \(counts.unchanged), skipped \(counts.skipped), "
-              + "failed \(counts.failed)\(summary.resumedSegments > 0 ? ", resumed \(summary.resumedSegments) segments" : "") "
+              + "failed \(counts.failed), \(summary.dryRun ? "would remove" : "removed") \(counts.removed)\(summary.resumedSegments > 0 ? ", resumed \(summary.resumedSegments) segments" : "") "
               + "in \(String(format: "%.1f", seconds)) s\n")
         for failure in summary.failures { write("  failed \(failure.keys): \(failure.problem)\n") }
         if counts.failed > Int64(summary.failures.count) { write("  … and \(counts.failed - Int64(summary.failures.count)) more\n") }

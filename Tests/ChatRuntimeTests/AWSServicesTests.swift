@@ -134,14 +134,17 @@ enum MotoServer {
     }
 
     /// Creates DynamoDB tables (Bedrock Chat's keys, PK and SK) with `tables`' items, and S3 objects.
-    static func seed(_ moto: LoopbackServer, tables: [String: [DynamoDBClient.Item]], objects: [Object] = []) throws {
+    /// With `deletions`, deletes those keys from tables that exist.
+    static func seed(_ moto: LoopbackServer, tables: [String: [DynamoDBClient.Item]], objects: [Object] = [],
+                     deletions: [String: [DynamoDBClient.Item]] = [:]) throws {
         struct Spec: Encodable {
             var tables: [String: [DynamoDBClient.Item]]
             var objects: [Object]
+            var deletions: [String: [DynamoDBClient.Item]]
         }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("moto-seed-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        try JSONEncoder().encode(Spec(tables: tables, objects: objects)).write(to: file)
+        try JSONEncoder().encode(Spec(tables: tables, objects: objects, deletions: deletions)).write(to: file)
         let result = try PythonTool.run(script: "moto_seed.py", arguments: [moto.url, file.path])
         guard result.status == 0 else { throw Failure(description: "moto_seed.py: \(result.output)") }
     }

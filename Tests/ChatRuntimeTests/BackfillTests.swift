@@ -128,4 +128,75 @@ import TestSupport
         #expect(try harness.database.run("SELECT (SELECT count(*) FROM synced_conversations) + (SELECT count(*) FROM sync_checkpoints)")
             .trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
+
+    /// A backfill reconciles: a bot or conversation deleted in the source while the stream was away is
+    /// removed by the next run (a dry run counts it first), and its tombstone keeps a stream record
+    /// from before the sweep (one redriven from the dead-letter queue) from bringing it back, while a
+    /// newer one re-creates it; `--keep-missing` (`removeMissing: false`) keeps what is gone.
+    @Test func aBackfillRemovesWhatTheSourceNoLongerHas() async throws {
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        let conversations = Fixture.conversationItems()
+        let bots = (0..<60).map(Fixture.bot)
+        let someConversations = Array(conversations.items.prefix(40))
+        try MotoServer.seed(moto, tables: [Fixture.botsTable: bots, Fixture.conversationsTable: someConversations])
+        let harness = try await Harness.make(.postgres)
+        defer { harness.close() }
+        let backfill = try Backfill(dynamoDB: DynamoDBClient(region: "us-east-1", credentials: Self.credentials, endpoint: moto.url),
+                                    database: harness.chat, largeMessages: nil)
+        let options = Backfill.Options(segments: 2, pageSize: 25)
+        func count(_ sql: String) throws -> String { try harness.database.run(sql).trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(try await backfill.run(table: Fixture.botsTable, kind: .bots, options: options).counts.indexed == 60)
+        let synced = try await backfill.run(table: Fixture.conversationsTable, kind: .conversations, options: options)
+        #expect(synced.counts.indexed > 0 && synced.counts.removed == 0, "\(synced.counts)")
+        let conversationKey = try #require(someConversations.first { ConversationItem.read($0).isConversation }).sourceKey
+        let conversationId = String(try #require(conversationKey["SK"]?.string).split(separator: "#").last ?? "")
+
+        // Deleted in the source while the stream was away.
+        try MotoServer.seed(moto, tables: [:], deletions: [Fixture.botsTable: [Fixture.bot(3).sourceKey, Fixture.bot(7).sourceKey],
+                                                            Fixture.conversationsTable: [conversationKey]])
+        let dry = try await backfill.run(table: Fixture.botsTable, kind: .bots, options: .init(segments: 2, pageSize: 25, dryRun: true))
+        let botRows = try count("SELECT count(*) FROM bot_vectors")
+        #expect(dry.counts.removed == 2 && botRows == "60", "a dry run counts, removes nothing: \(dry.counts), \(botRows) rows")
+        let reconciled = try await backfill.run(table: Fixture.botsTable, kind: .bots, options: options)
+        #expect(reconciled.counts.removed == 2 && reconciled.counts.unchanged == 58, "\(reconciled.counts)")
+        #expect(try count("SELECT string_agg(bot_id, ',') FROM bot_vectors WHERE bot_id IN ('\(Fixture.botId(3))', '\(Fixture.botId(7))')").isEmpty)
+        #expect(try count("SELECT count(*) FROM sync_tombstones WHERE kind = 'bot' AND source_sequence IS NULL") == "2")
+        let conversationsAgain = try await backfill.run(table: Fixture.conversationsTable, kind: .conversations, options: options)
+        #expect(conversationsAgain.counts.removed == 1, "\(conversationsAgain.counts)")
+        #expect(try count("SELECT count(*) FROM synced_conversations WHERE conversation_id = '\(conversationId)'") == "0")
+
+        // A record made before the sweep, delivered after it, changes nothing; a newer one re-creates the bot.
+        let sync = try StreamSync(database: harness.chat, largeMessages: nil, log: { _ in })
+        func deliver(_ records: [String]) async throws -> StreamSync.Response {
+            await sync.handle(try JSONDecoder().decode(StreamSync.Event.self, from: Data(StreamSyncTests.event(records).utf8)))
+        }
+        let now = Int(Date().timeIntervalSince1970)
+        #expect(try await deliver([StreamSyncTests.record("MODIFY", Fixture.bot(3), sequence: 900, created: now - 600)]).batchItemFailures.isEmpty)
+        #expect(try count("SELECT count(*) FROM bot_vectors WHERE bot_id = '\(Fixture.botId(3))'") == "0", "an older record does not bring it back")
+        _ = try await deliver([StreamSyncTests.record("INSERT", Fixture.bot(7), sequence: 901, created: now + 5)])
+        #expect(try count("SELECT count(*) FROM bot_vectors WHERE bot_id = '\(Fixture.botId(7))'") == "1", "created again after the sweep")
+        // The stream's own tombstones hold the same way: a REMOVE, then an older INSERT.
+        _ = try await deliver([StreamSyncTests.record("REMOVE", Fixture.bot(7), sequence: 950, created: now + 6),
+                               StreamSyncTests.record("INSERT", Fixture.bot(7), sequence: 940, created: now + 6)])
+        #expect(try count("SELECT count(*) FROM bot_vectors WHERE bot_id = '\(Fixture.botId(7))'") == "0", "an older INSERT after a REMOVE")
+
+        // A partial source: nothing is removed.
+        try MotoServer.seed(moto, tables: [:], deletions: [Fixture.botsTable: [Fixture.bot(11).sourceKey]])
+        let kept = try await backfill.run(table: Fixture.botsTable, kind: .bots, options: .init(segments: 2, pageSize: 25, removeMissing: false))
+        let keptRows = try count("SELECT count(*) FROM bot_vectors WHERE bot_id = '\(Fixture.botId(11))'")
+        #expect(kept.counts.removed == 0 && keptRows == "1", "\(kept.counts)")
+    }
+}
+
+extension DynamoDBClient.Item {
+    /// The item's key in Bedrock Chat's tables.
+    var sourceKey: DynamoDBClient.Item { ["PK": self["PK"] ?? .null, "SK": self["SK"] ?? .null] }
+}
+
+extension ConversationItem.Reading {
+    var isConversation: Bool {
+        if case .conversation = self { return true }
+        return false
+    }
 }

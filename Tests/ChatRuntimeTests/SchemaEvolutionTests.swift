@@ -226,15 +226,15 @@ import TestSupport
             { schema in
                 Self.botsTable(&schema) { table in
                     table.columns.append(Column("embedding_next", .vector(dimension: 256)))
-                    // Built as the index it replaces is (over the bots that are not public), so the contract renames it.
-                    let replaced = table.indexes.first { $0.name == "bot_vectors_embedding_idx" }
-                    table.indexes.append(Index("bot_vectors_embedding_next_idx", hnsw, where: replaced?.predicate))
+                    // Built as the index it replaces is (over the shared bots), so the contract renames it.
+                    let replaced = table.indexes.first { $0.name == "bot_vectors_shared_embedding_idx" }
+                    table.indexes.append(Index("bot_vectors_shared_embedding_next_idx", hnsw, where: replaced?.predicate))
                 }
             },
             { schema in
                 Self.botsTable(&schema) { table in
                     table.columns.removeAll { $0.name == "embedding_next" }
-                    table.indexes.removeAll { $0.name == "bot_vectors_embedding_next_idx" }
+                    table.indexes.removeAll { $0.name == "bot_vectors_shared_embedding_next_idx" }
                     let position = table.columns.firstIndex { $0.name == "embedding" }!
                     table.columns[position] = Column("embedding", .vector(dimension: 256)).notNull().renamed(from: "embedding_next")
                     table.droppedColumns.append(.column("embedding", because: "the 1024-dimension model is retired"))
@@ -254,7 +254,7 @@ import TestSupport
         let body = try #require(contract.migrations.last?.body)
         #expect(body.contains("ALTER TABLE bot_vectors DROP COLUMN IF EXISTS embedding;"))
         #expect(body.contains("ALTER TABLE bot_vectors RENAME COLUMN embedding_next TO embedding;"))
-        #expect(body.contains("ALTER INDEX bot_vectors_embedding_next_idx RENAME TO bot_vectors_embedding_idx;"), "the index is renamed, not rebuilt")
+        #expect(body.contains("ALTER INDEX bot_vectors_shared_embedding_next_idx RENAME TO bot_vectors_shared_embedding_idx;"), "the index is renamed, not rebuilt")
         #expect(body.contains(MigrationPlanner.dataLossMarker + "the 1024-dimension model is retired"))
         try await Self.migrator(harness, contract).migrate()
         #expect(try Self.catalog(harness) == contract.catalog)

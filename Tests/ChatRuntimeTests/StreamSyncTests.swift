@@ -14,13 +14,15 @@ import TestSupport
     typealias Fixture = BedrockChatFixture
 
     /// One stream record as Lambda delivers it (stream view type NEW_IMAGE: a REMOVE has only keys).
-    static func record(_ name: String, _ item: DynamoDBClient.Item, sequence: Int, table: String = Fixture.botsTable) throws -> String {
+    /// `created`: its `ApproximateCreationDateTime`, in epoch seconds.
+    static func record(_ name: String, _ item: DynamoDBClient.Item, sequence: Int, table: String = Fixture.botsTable,
+                       created: Int = 1_717_171_717) throws -> String {
         let keys: DynamoDBClient.Item = ["PK": item["PK"] ?? .null, "SK": item["SK"] ?? .null]
         let encode = { (value: DynamoDBClient.Item) in String(decoding: try JSONEncoder().encode(value), as: UTF8.self) }
         return """
             {"eventID":"\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())","eventName":"\(name)","eventVersion":"1.1",
              "eventSource":"aws:dynamodb","awsRegion":"us-east-1",
-             "dynamodb":{"ApproximateCreationDateTime":1717171717,"Keys":\(try encode(keys)),\(name == "REMOVE" ? "" : #""NewImage":\#(try encode(item)),"#)
+             "dynamodb":{"ApproximateCreationDateTime":\(created),"Keys":\(try encode(keys)),\(name == "REMOVE" ? "" : #""NewImage":\#(try encode(item)),"#)
                          "SequenceNumber":"\(String(format: "%026d", sequence))","SizeBytes":512,"StreamViewType":"NEW_IMAGE"},
              "eventSourceARN":"arn:aws:dynamodb:us-east-1:123456789012:table/\(table)/stream/2024-06-01T00:00:00.000"}
             """

@@ -9,6 +9,10 @@ import Foundation
 /// `sync_checkpoints`, so a run that stops (interrupted, or a database gone) continues from the
 /// last saved page; a page half done is done again, harmlessly. Once every segment of a run has
 /// finished, the next run starts over, and finds nothing to change.
+///
+/// Reconciling: once every segment has finished, rows whose items the source no longer has are
+/// removed (`sweep`), each with a tombstone, so a bot deleted while the stream was down is not left
+/// searchable; `Options.removeMissing` turns it off for a partial source.
 public struct Backfill: Sendable {
     typealias Checkpoints = ChatContract.SyncCheckpoints
 
@@ -35,13 +39,16 @@ public struct Backfill: Sendable {
         public var pageSize: Int
         /// Items of one page written at once (each is an embedding call and a statement).
         public var concurrency: Int
-        /// Read and map everything, write nothing (neither rows nor checkpoints).
+        /// Read and map everything, write nothing (neither rows nor checkpoints); count what would be removed.
         public var dryRun: Bool
-        public init(segments: Int = 4, pageSize: Int = 100, concurrency: Int = 8, dryRun: Bool = false) {
+        /// Remove rows whose items the source no longer has, once the scan is complete.
+        public var removeMissing: Bool
+        public init(segments: Int = 4, pageSize: Int = 100, concurrency: Int = 8, dryRun: Bool = false, removeMissing: Bool = true) {
             self.segments = segments
             self.pageSize = pageSize
             self.concurrency = concurrency
             self.dryRun = dryRun
+            self.removeMissing = removeMissing
         }
     }
 
@@ -52,6 +59,8 @@ public struct Backfill: Sendable {
         public var unchanged: Int64 = 0
         public var skipped: Int64 = 0
         public var failed: Int64 = 0
+        /// Rows removed because the source no longer has their items (on a dry run, rows that would be).
+        public var removed: Int64 = 0
         public init() {}
 
         static func + (left: Counts, right: Counts) -> Counts {
@@ -61,6 +70,7 @@ public struct Backfill: Sendable {
             sum.unchanged += right.unchanged
             sum.skipped += right.skipped
             sum.failed += right.failed
+            sum.removed += right.removed
             return sum
         }
     }
@@ -109,8 +119,11 @@ public struct Backfill: Sendable {
             }
             try await group.waitForAll()
         }
-        return Summary(table: table, kind: kind, counts: await tally.counts, resumedSegments: saved.count,
-                       failures: await tally.failures, dryRun: options.dryRun)
+        var counts = await tally.counts
+        if options.removeMissing {
+            counts.removed = try await sweep(table: table, kind: kind, seen: await tally.seen, dryRun: options.dryRun)
+        }
+        return Summary(table: table, kind: kind, counts: counts, resumedSegments: saved.count, failures: await tally.failures, dryRun: options.dryRun)
     }
 
     struct Checkpoint: Sendable {
@@ -151,8 +164,10 @@ public struct Backfill: Sendable {
         var counts = checkpoint?.counts ?? Counts()
         repeat {
             try Task.checkCancellation()
+            let read = Date()
             let page = try await dynamoDB.scan(table: table, segment: segment, of: options.segments, from: start, limit: options.pageSize)
-            let pageCounts = try await index(page.items, kind: kind, options: options, tally: tally)
+            await tally.saw(page.items)
+            let pageCounts = try await index(page.items, kind: kind, observed: read, options: options, tally: tally)
             counts = counts + pageCounts
             start = page.lastEvaluatedKey
             if !options.dryRun {
@@ -180,7 +195,7 @@ public struct Backfill: Sendable {
     }
 
     /// One page's items, `concurrency` at a time.
-    private func index(_ items: [DynamoDBClient.Item], kind: Kind, options: Options, tally: Tally) async throws -> Counts {
+    private func index(_ items: [DynamoDBClient.Item], kind: Kind, observed: Date, options: Options, tally: Tally) async throws -> Counts {
         try await withThrowingTaskGroup(of: (Outcome, ItemFailure?).self) { group in
             var counts = Counts()
             var next = items.makeIterator()
@@ -196,11 +211,11 @@ public struct Backfill: Sendable {
             }
             for _ in 0..<options.concurrency {
                 guard let item = next.next() else { break }
-                group.addTask { try await self.index(item, kind: kind, dryRun: options.dryRun) }
+                group.addTask { try await self.index(item, kind: kind, observed: observed, dryRun: options.dryRun) }
             }
             while let result = try await group.next() {
                 await collect(result)
-                if let item = next.next() { group.addTask { try await self.index(item, kind: kind, dryRun: options.dryRun) } }
+                if let item = next.next() { group.addTask { try await self.index(item, kind: kind, observed: observed, dryRun: options.dryRun) } }
             }
             return counts
         }
@@ -213,7 +228,7 @@ public struct Backfill: Sendable {
     /// One item. What is wrong with the item itself (unreadable, refused by validation, a large
     /// message that is missing) is a failure counted against it; anything else (the database or
     /// DynamoDB unavailable) stops the run, to be resumed.
-    private func index(_ item: DynamoDBClient.Item, kind: Kind, dryRun: Bool) async throws -> (Outcome, ItemFailure?) {
+    private func index(_ item: DynamoDBClient.Item, kind: Kind, observed: Date, dryRun: Bool) async throws -> (Outcome, ItemFailure?) {
         let written: BotIndex.Outcome
         switch kind {
         case .bots:
@@ -223,7 +238,7 @@ public struct Backfill: Sendable {
             case .bot(let bot):
                 if dryRun { return (.indexed, nil) }
                 do {
-                    written = try await bots.apply(bot)
+                    written = try await bots.apply(bot, observed: observed)
                 } catch let error as ChatStoreError {
                     return (.failed, ItemFailure(keys: "PK=\(bot.ownerId) SK=BOT#\(bot.botId)", problem: error.description))
                 }
@@ -237,7 +252,7 @@ public struct Backfill: Sendable {
                 do {
                     let text = try await conversation.messageText(largeMessages)
                     if dryRun { return (.indexed, nil) }
-                    written = try await conversations.apply(conversation, text: text)
+                    written = try await conversations.apply(conversation, text: text, observed: observed)
                 } catch let error as ChatStoreError {
                     return (.failed, ItemFailure(keys: keys, problem: error.description))
                 } catch let problem as ItemAttributes.Problem {
@@ -262,6 +277,8 @@ private actor Tally {
     var finishedSegments = 0
     /// The first 100 failures, with keys; the count has them all.
     var failures: [Backfill.ItemFailure] = []
+    /// The keys of every item this process scanned, for the sweep.
+    var seen: Set<Backfill.SourceKey> = []
 
     init(table: String, segments: Int, approximateTotal: Int64, report: @escaping @Sendable (Backfill.Progress) -> Void) {
         self.table = table
@@ -278,5 +295,11 @@ private actor Tally {
 
     func record(_ failure: Backfill.ItemFailure) {
         if failures.count < 100 { failures.append(failure) }
+    }
+
+    func saw(_ items: [DynamoDBClient.Item]) {
+        for item in items {
+            if let key = Backfill.SourceKey(item) { seen.insert(key) }
+        }
     }
 }

@@ -40,8 +40,9 @@ public struct BotIndex: Sendable {
         text.contains("\u{0}") ? String(text.unicodeScalars.filter { $0 != "\u{0}" }.map(Character.init)) : text
     }
 
-    /// Writes `bot`; `sequence` is the stream record's sequence number (nil for a backfill).
-    public func apply(_ bot: BotItem, sequence: String? = nil) async throws -> Outcome {
+    /// Writes `bot`; `sequence` is the stream record's sequence number (nil for a backfill), and
+    /// `observed` when the item was seen as it is (the record's creation, the backfill's page read).
+    public func apply(_ bot: BotItem, sequence: String? = nil, observed: Date = Date()) async throws -> Outcome {
         try Validate.id(bot.botId, "botId")
         try Validate.id(bot.ownerId, "ownerId")
         try SyncOrder.validate(sequence)
@@ -88,7 +89,7 @@ public struct BotIndex: Sendable {
                 "users": try list(bot.allowedUsers), "groups": try list(bot.allowedGroups), "sharedStatus": .text(Self.storable(bot.sharedStatus)),
                 "usage": .int(bot.usageCount), "lastUsed": time(bot.lastUsedTime), "syncStatus": bot.syncStatus.map { .text(Self.storable($0)) } ?? .null,
                 "starred": .bool(bot.isStarred), "embedding": .text(embedding), "created": time(bot.createTime),
-                "sequence": sequence.map { .text($0) } ?? .null,
+                "sequence": sequence.map { .text($0) } ?? .null, "observed": .double(observed.timeIntervalSince1970),
             ]))
         guard let row = result.rows.first else { return .unchanged }
         return try ResultRow(row, "indexed bot").bool(0, "inserted") ? .inserted : .updated
@@ -104,5 +105,15 @@ public struct BotIndex: Sendable {
             ["bot": .text(botId), "owner": .text(ownerId), "sequence": .text(sequence)]))
         guard let row = result.rows.first else { return .unchanged }
         return try ResultRow(row, "removed bot").int(0, "removed") > 0 ? .removed : .unchanged
+    }
+
+    /// Removes the bot a backfill found gone from the source at `observed`, if its row is still as
+    /// it was when listed (`listed`: its `updated_at`), and remembers the removal from then.
+    public func removeMissing(ownerId: String, botId: String, listed: String, observed: Date) async throws -> Outcome {
+        let result = try await executor.execute(SQLStatement(
+            SyncOrder.removeMissing(.bot, from: Bots.table, where: "\(Bots.botId) = :bot AND \(Bots.ownerId) = :owner", owner: ":owner", item: ":bot"),
+            ["bot": .text(botId), "owner": .text(ownerId), "listed": .text(listed), "observed": .double(observed.timeIntervalSince1970)]))
+        let removed = try result.rows.first.map { try ResultRow($0, "removed bot").int(0, "removed") } ?? 0
+        return removed > 0 ? .removed : .unchanged
     }
 }

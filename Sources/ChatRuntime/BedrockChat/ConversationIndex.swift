@@ -1,3 +1,5 @@
+import Foundation
+
 /// Keeps `synced_conversations` in step with Bedrock Chat's conversation items: the title and the
 /// text of the messages, searchable for their user only. Like `BotIndex`, a row whose values are all
 /// the same is not written, and stream records keep their order (`SyncOrder`). Nothing is embedded:
@@ -12,8 +14,10 @@ public struct ConversationIndex: Sendable {
     }
 
     /// Writes `conversation` with its message text (read from the item, or from S3 for a large
-    /// message map); `sequence` is the stream record's sequence number (nil for a backfill).
-    public func apply(_ conversation: ConversationItem, text: MessageText, sequence: String? = nil) async throws -> BotIndex.Outcome {
+    /// message map); `sequence` is the stream record's sequence number (nil for a backfill), and
+    /// `observed` when the item was seen as it is (the record's creation, the backfill's page read).
+    public func apply(_ conversation: ConversationItem, text: MessageText, sequence: String? = nil, observed: Date = Date()) async throws
+        -> BotIndex.Outcome {
         try Validate.id(conversation.userId, "userId")
         try Validate.id(conversation.conversationId, "conversationId")
         try SyncOrder.validate(sequence)
@@ -40,7 +44,7 @@ public struct ConversationIndex: Sendable {
             """, [
                 "user": .text(conversation.userId), "conversation": .text(conversation.conversationId),
                 "bot": conversation.botId.map { .text(BotIndex.storable($0)) } ?? .null, "title": .text(BotIndex.storable(conversation.title)),
-                "body": .text(text.text), "sequence": sequence.map { .text($0) } ?? .null,
+                "body": .text(text.text), "sequence": sequence.map { .text($0) } ?? .null, "observed": .double(observed.timeIntervalSince1970),
                 "created": time(conversation.createTime), "lastMessage": time(conversation.lastUpdateTime ?? text.latest),
             ]))
         guard let row = result.rows.first else { return .unchanged }
@@ -57,5 +61,16 @@ public struct ConversationIndex: Sendable {
             ["user": .text(userId), "conversation": .text(conversationId), "sequence": .text(sequence)]))
         guard let row = result.rows.first else { return .unchanged }
         return try ResultRow(row, "removed conversation").int(0, "removed") > 0 ? .removed : .unchanged
+    }
+
+    /// Removes the conversation a backfill found gone from the source at `observed`, if its row is
+    /// still as it was when listed (`listed`: its `updated_at`), and remembers the removal from then.
+    public func removeMissing(userId: String, conversationId: String, listed: String, observed: Date) async throws -> BotIndex.Outcome {
+        let match = "\(Conversations.userId) = :user AND \(Conversations.conversationId) = :conversation"
+        let result = try await executor.execute(SQLStatement(
+            SyncOrder.removeMissing(.conversation, from: Conversations.table, where: match, owner: ":user", item: ":conversation"),
+            ["user": .text(userId), "conversation": .text(conversationId), "listed": .text(listed), "observed": .double(observed.timeIntervalSince1970)]))
+        let removed = try result.rows.first.map { try ResultRow($0, "removed conversation").int(0, "removed") } ?? 0
+        return removed > 0 ? .removed : .unchanged
     }
 }

@@ -42,6 +42,11 @@ public struct StreamSync: Sendable {
         public var Keys: DynamoDBClient.Item
         public var NewImage: DynamoDBClient.Item?
         public var SequenceNumber: String
+        /// When the change was made, in epoch seconds (to the second).
+        public var ApproximateCreationDateTime: Double?
+
+        /// Ordered against a backfill's removals by when the change was made; now, if the record lacks the time.
+        var observed: Date { ApproximateCreationDateTime.map(Date.init(timeIntervalSince1970:)) ?? Date() }
     }
 
     /// Lambda's partial batch response: the sequence numbers of the records that failed.
@@ -99,14 +104,15 @@ public struct StreamSync: Sendable {
             }
             if sortKey.hasPrefix("BOT#") || sortKey.hasPrefix("ALIAS#") {
                 switch BotItem.read(image) {
-                case .bot(let bot): return try await bots.apply(bot, sequence: sequence).rawValue
+                case .bot(let bot): return try await bots.apply(bot, sequence: sequence, observed: change.observed).rawValue
                 case .skipped: return "skipped"
                 case .unreadable(_, let problem): throw Unusable(description: problem)
                 }
             }
             switch ConversationItem.read(image) {
             case .conversation(let conversation):
-                return try await conversations.apply(conversation, text: try await conversation.messageText(largeMessages), sequence: sequence).rawValue
+                return try await conversations.apply(conversation, text: try await conversation.messageText(largeMessages), sequence: sequence,
+                                                     observed: change.observed).rawValue
             case .skipped: return "skipped"
             case .unreadable(_, let problem): throw Unusable(description: problem)
             }
