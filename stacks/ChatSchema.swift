@@ -46,18 +46,17 @@ public enum ChatSchema {
 
     /// The stage's schema: its embedding dimension and search language.
     public static func schema(for stage: StageSettings) -> Schema {
-        schema(embeddingDimension: stage.embeddingDimension, language: stage.searchLanguage)
+        schema(embeddingDimension: stage.embeddingDimension, languages: stage.searchLanguages)
     }
 
-    public static func schema(embeddingDimension: Int, language: SearchLanguage = .english) -> Schema {
-        let configuration = language.textSearchConfiguration
+    public static func schema(embeddingDimension: Int, languages: SearchLanguages = .all) -> Schema {
         func titleTrigrams(_ name: String, where predicate: String? = nil) -> Index {
-            language.foldsAccents ? Index(name, .foldedTrigramGiST("title", function: .unaccent), where: predicate)
+            languages.foldsAccents ? Index(name, .foldedTrigramGiST("title", function: .unaccent), where: predicate)
                 : Index(name, .trigramGiST("title"), where: predicate)
         }
-        return Schema(extensions: ["vector", "pg_trgm"] + (language.foldsAccents ? ["unaccent"] : []),
-                      functions: language.foldsAccents ? [.unaccent] : [],
-                      textSearchConfigurations: language.ownConfiguration.map { [$0] } ?? [],
+        return Schema(extensions: ["vector", "pg_trgm"] + (languages.foldsAccents ? ["unaccent"] : []),
+                      functions: (languages.foldsAccents ? [.unaccent] : []) + [SearchLanguages.ngrams, languages.detector],
+                      textSearchConfigurations: languages.configurations,
                       queryFunctions: nearestBots(embedding: embedding(embeddingDimension)),
                       applicationRole: applicationRole) {
             Table("conversations") {
@@ -96,8 +95,7 @@ public enum ChatSchema {
                 Column("shared_with", .textArray).notNull().default(.sql("'{}'::text[]"))
                 Column("embedding", embedding(embeddingDimension)).notNull()
                 // Bedrock Chat's store searches the instruction too, weighted below title and description.
-                Column("tsv", .generatedTSVector(config: configuration, sources: [.init("title", weight: "A"), .init("description", weight: "B"),
-                                                                                  .init("instruction", weight: "C")]))
+                Column("tsv", languages.tsvector([.init("title", weight: "A"), .init("description", weight: "B"), .init("instruction", weight: "C")]))
                 Column("updated_at", .timestamptz).notNull().default(.now)
                 // Added by migration 2, for the bot store's model (Bedrock Chat's bot items): the
                 // groups a bot is shared with, its sharing status, how often and when it was used,
@@ -138,7 +136,7 @@ public enum ChatSchema {
                 Column("title", .text).notNull().default(.emptyText)
                 Column("excerpt", .text).notNull().default(.emptyText)
                 Column("embedding", embedding(embeddingDimension)).notNull()
-                Column("tsv", .generatedTSVector(config: configuration, sources: [.init("title", weight: "A"), .init("excerpt", weight: "B")]))
+                Column("tsv", languages.tsvector([.init("title", weight: "A"), .init("excerpt", weight: "B")]))
                 Column("updated_at", .timestamptz).notNull().default(.now)
                 Index("conversation_vectors_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64))
                 Index("conversation_vectors_tsv_idx", .fullText("tsv"))
@@ -158,7 +156,7 @@ public enum ChatSchema {
                 Column("created_at", .timestamptz).notNull().default(.now)
                 Column("last_message_at", .timestamptz).notNull().default(.now)
                 Column("source_sequence", .numeric)
-                Column("tsv", .generatedTSVector(config: configuration, sources: [.init("title", weight: "A"), .init("body", weight: "B")]))
+                Column("tsv", languages.tsvector([.init("title", weight: "A"), .init("body", weight: "B")]))
                 Column("updated_at", .timestamptz).notNull().default(.now)
                 TableElement.primaryKey("user_id", "conversation_id")
                 Index("synced_conversations_tsv_idx", .fullText("tsv"))
@@ -197,25 +195,3 @@ public enum ChatSchema {
     }
 }
 
-/// The language a stage's search is tuned for.
-public enum SearchLanguage: String, Sendable {
-    /// English stemming ("planning" finds "planner").
-    case english
-    /// Words as written, lower-cased: for languages PostgreSQL has no stemmer for.
-    case simple
-    /// Words as written with their accents folded on both sides, in full-text and trigram search, so
-    /// "hoi an" finds "Hội An" and the reverse (`unaccent`, which Aurora PostgreSQL offers).
-    case vietnamese
-
-    var foldsAccents: Bool { self == .vietnamese }
-
-    /// The schema's own configuration, for a language no built-in one serves.
-    var ownConfiguration: TextSearchConfiguration? {
-        self == .vietnamese ? TextSearchConfiguration("chat_vietnamese", copying: "simple", foldsAccents: true) : nil
-    }
-
-    public var textSearchConfiguration: String { ownConfiguration?.name ?? rawValue }
-
-    /// The function the title trigram indexes fold with, which queries must apply too.
-    public var foldingFunction: String? { foldsAccents ? ImmutableFunction.unaccent.name : nil }
-}

@@ -12,8 +12,9 @@ enum RuntimeContract {
     static func sources(migrations chains: [String: [Migration]]) throws -> [Artifact] {
         let stages = StageSettings.all.map { settings in
             SwiftContractRenderer.Stage(name: settings.name, schema: ChatSchema.schema(for: settings), migrations: chains[settings.name] ?? [],
-                                        textSearchConfiguration: settings.searchLanguage.textSearchConfiguration,
-                                        foldingFunction: settings.searchLanguage.foldingFunction)
+                                        textSearchConfigurations: settings.searchLanguages.queryConfigurations,
+                                        foldingFunction: settings.searchLanguages.foldingFunction,
+                                        normalizer: SearchLanguages.ngrams.name, detector: settings.searchLanguages.detector.name)
         }
         // The runtime names tables and columns once, so every stage must have the same ones.
         func shape(_ schema: Schema) -> [String] { schema.tables.flatMap { table in table.columns.map { "\(table.name).\($0.name) \(SchemaRenderer.typeName($0.type))" } } }

@@ -55,9 +55,9 @@ public struct StageSettings: Sendable {
     /// Where the stage's alarms go off (defaults in `AlarmThresholds`: CPU over the seed's 50 %,
     /// capacity over 90 % or at its maximum for 15 minutes, and so on).
     public var alarms = AlarmThresholds()
-    /// What full-text and fuzzy search are tuned for; changing it rebuilds the search columns and
-    /// title indexes (a migration).
-    public var searchLanguage: SearchLanguage = .english
+    /// The languages full-text and fuzzy search understand, each row in its own; changing them
+    /// rebuilds the search columns and title indexes (a migration).
+    public var searchLanguages: SearchLanguages = .all
     /// How the stream sync reads Bedrock Chat's streams (when the stage is given them).
     public var streamSync = StreamSyncSettings()
     /// The traffic `synth cost` prices the stage at (and `synth diff` its cost change).
@@ -74,9 +74,7 @@ public struct StageSettings: Sendable {
         // A few developers: mostly idle, so the cluster is paused most of the month.
         usage: UsageProfile(requestsPerMonth: 20_000, averageDurationMs: 250, statementsPerRequest: 4, averagePayloadBytes: 6_000,
                             storedGB: 2, averageACU: 0.1, logGBPerMonth: 0.5),
-        declaresPostgresLogGroup: false,
-        // The Vietnamese team's stage: search folds accents ("hoi an" finds "Hội An").
-        searchLanguage: .vietnamese)
+        declaresPostgresLogGroup: false)
 
     public static let staging = StageSettings(
         name: "staging", backend: .postgres,
@@ -104,7 +102,7 @@ public struct StageSettings: Sendable {
          backupRetentionDays: Int, logRetentionDays: Int, reservedConcurrency: Int,
          architecture: ServerlessFunction.Architecture = .arm64, authentication: JWTAuthentication, throttling: APIThrottling,
          usage: UsageProfile, readers: Int = 0, networkCidr: String = "10.40.0.0/16", declaresPostgresLogGroup: Bool = true,
-         searchLanguage: SearchLanguage = .english) {
+         searchLanguages: SearchLanguages = .all) {
         self.name = name
         self.backend = backend
         self.capacity = capacity
@@ -119,6 +117,6 @@ public struct StageSettings: Sendable {
         self.readers = readers
         self.networkCidr = networkCidr
         self.declaresPostgresLogGroup = declaresPostgresLogGroup
-        self.searchLanguage = searchLanguage
+        self.searchLanguages = searchLanguages
     }
 }

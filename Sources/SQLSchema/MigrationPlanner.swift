@@ -98,13 +98,14 @@ private struct Planner {
         for name in new.extensions where !old.extensions.contains(name) {
             step("adds extension \(name)", [SchemaRenderer.createExtension(name)], tag: "add_extension_\(name)")
         }
-        // Functions are replaced in place (a generated column or index over one is rebuilt when its
-        // own declaration changes, not its function's); configurations are created once.
-        for function in new.functions where !old.functions.contains(function) {
-            step("creates function \(function.name)", [function.statement], tag: "function_\(function.name)")
-        }
+        // Configurations are created once, before the functions, which may name one; functions are
+        // replaced in place (a generated column or index over one is rebuilt when its own declaration
+        // changes, not its function's).
         for configuration in new.textSearchConfigurations where !old.textSearchConfigurations.contains(configuration) {
             step("creates text search configuration \(configuration.name)", configuration.statements, tag: "text_search_\(configuration.name)")
+        }
+        for function in new.functions where !old.functions.contains(function) {
+            step("creates function \(function.name)", [function.statement], tag: "function_\(function.name)")
         }
         // Which old table each new table is (by name, or by the rename it declares).
         var matched: [(old: Table, new: Table)] = []
@@ -195,7 +196,7 @@ private struct Planner {
         var rebuiltColumns = Set<String>()
         for column in after.columns {
             guard let was = mapped.column(column.name), was.type != column.type else { continue }
-            if case .generatedTSVector = column.type, case .generatedTSVector = was.type { rebuiltColumns.insert(column.name) }
+            if column.type.tsvectorSources != nil, was.type.tsvectorSources != nil { rebuiltColumns.insert(column.name) }
         }
         var oldIndexes = Dictionary(mapped.indexes.map { ($0.name, SchemaRenderer.createIndex($0, on: mapped)) }, uniquingKeysWith: { a, _ in a })
         // An index declared under a new name with the same definition is renamed, not rebuilt.
@@ -281,7 +282,7 @@ private struct Planner {
     mutating func addColumn(_ column: Column, to table: Table) {
         let subject = "column \(table.name).\(column.name)"
         var summary = "adds column \(table.name).\(column.name)"
-        if case .generatedTSVector = column.type {
+        if column.type.tsvectorSources != nil {
             summary += " (a stored generated column: rewrites the table)"
         } else if !column.isNullable && column.defaultValue == nil {
             refuse(column.location, subject,
@@ -336,8 +337,7 @@ private struct Planner {
     }
 
     static func isGenerated(_ type: ColumnType) -> Bool {
-        if case .generatedTSVector = type { return true }
-        return false
+        type.tsvectorSources != nil
     }
 
     /// A rough guide for the reviewer: the index is about a row's vector plus its graph links.
@@ -374,9 +374,7 @@ private struct Planner {
         copy.columns = table.columns.map { original in
             var renamed = original
             renamed.name = column(original.name)
-            if case .generatedTSVector(let config, let sources) = original.type {
-                renamed.type = .generatedTSVector(config: config, sources: sources.map { .init(column($0.column), weight: $0.weight) })
-            }
+            renamed.type = original.type.renamingSources(column)
             if let reference = original.reference { renamed.reference?.table = tables[reference.table] ?? reference.table }
             return renamed
         }

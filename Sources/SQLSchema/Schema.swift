@@ -217,6 +217,30 @@ public enum ColumnType: Sendable, Equatable, Codable {
     case halfvec(dimension: Int)
     /// `tsvector GENERATED ALWAYS AS (setweight(to_tsvector(config, coalesce(col, '')), 'A') || …) STORED`.
     case generatedTSVector(config: String, sources: [WeightedSource])
+    /// Each row's words in its own language: `tsvector GENERATED ALWAYS AS (setweight(to_tsvector(detector(all
+    /// sources), normalizer(coalesce(col, ''))), 'A') || …) STORED`, where `detector` (an immutable function of
+    /// the schema returning `regconfig`) picks the configuration from the row's text and `normalizer` (another,
+    /// or none) prepares each source first.
+    case generatedTSVectorPerRow(detector: String, normalizer: String?, sources: [WeightedSource])
+
+    /// The weighted source columns of a generated tsvector, of either kind; nil for any other type.
+    public var tsvectorSources: [WeightedSource]? {
+        switch self {
+        case .generatedTSVector(_, let sources), .generatedTSVectorPerRow(_, _, let sources): sources
+        default: nil
+        }
+    }
+
+    /// The same type with its source columns renamed by `rename`.
+    func renamingSources(_ rename: (String) -> String) -> ColumnType {
+        switch self {
+        case .generatedTSVector(let config, let sources):
+            .generatedTSVector(config: config, sources: sources.map { .init(rename($0.column), weight: $0.weight) })
+        case .generatedTSVectorPerRow(let detector, let normalizer, let sources):
+            .generatedTSVectorPerRow(detector: detector, normalizer: normalizer, sources: sources.map { .init(rename($0.column), weight: $0.weight) })
+        default: self
+        }
+    }
 
     public struct WeightedSource: Sendable, Equatable, Codable {
         public var column: String

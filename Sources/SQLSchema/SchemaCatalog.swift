@@ -26,7 +26,7 @@ public enum SchemaCatalog {
             for column in table.columns {
                 var line = "column \(name).\(column.name) \(catalogTypeName(column.type))"
                 if !column.isNullable || table.primaryKey.contains(column.name) { line += " not null" }
-                if case .generatedTSVector = column.type {
+                if column.type.tsvectorSources != nil {
                     line += " generated"
                 } else if column.defaultValue != nil {
                     line += " default"

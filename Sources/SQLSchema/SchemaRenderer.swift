@@ -6,12 +6,13 @@ import Crypto
 public enum SchemaRenderer {
     public static let versionTable = SchemaCatalog.versionTable
 
-    /// Extensions, functions, text search configurations, each table with its indexes, then the
-    /// functions that query the tables (without trailing semicolons), in the order they must run.
+    /// Extensions, text search configurations, functions (which may name a configuration), each table
+    /// with its indexes, then the functions that query the tables (without trailing semicolons), in
+    /// the order they must run.
     public static func statements(_ schema: Schema) -> [String] {
         var statements = schema.extensions.map(createExtension)
-        statements += schema.functions.map(\.statement)
         statements += schema.textSearchConfigurations.flatMap(\.statements)
+        statements += schema.functions.map(\.statement)
         for table in schema.tables {
             statements.append(createTable(table))
             statements += table.indexes.map { createIndex($0, on: table) }
@@ -170,13 +171,29 @@ public enum SchemaRenderer {
 
     static func columnDefinition(_ column: Column) -> String {
         var parts = [Identifier.quoted(column.name), typeName(column.type)]
-        if case .generatedTSVector(let config, let sources) = column.type {
+        switch column.type {
+        case .generatedTSVector(let config, let sources):
             let weighted = sources.map { "setweight(to_tsvector('\(config)', coalesce(\(Identifier.quoted($0.column)), '')), '\($0.weight)')" }
             parts.append("GENERATED ALWAYS AS (\(weighted.joined(separator: " || "))) STORED")
+        case .generatedTSVectorPerRow(let detector, let normalizer, let sources):
+            let configuration = detectedConfiguration(detector, of: sources.map(\.column))
+            let weighted = sources.map { source in
+                let text = "coalesce(\(Identifier.quoted(source.column)), '')"
+                return "setweight(to_tsvector(\(configuration), \(normalizer.map { "public.\(Identifier.quoted($0))(\(text))" } ?? text)), '\(source.weight)')"
+            }
+            parts.append("GENERATED ALWAYS AS (\(weighted.joined(separator: " || "))) STORED")
+        default: break
         }
         if !column.isNullable { parts.append("NOT NULL") }
         if let value = column.defaultValue { parts.append("DEFAULT \(value.expression)") }
         return parts.joined(separator: " ")
+    }
+
+    /// The configuration `detector` picks for a row from all of `columns`, as a per-row tsvector is
+    /// generated (`TextSearchSettings.configuration(of:table:)` writes the same for queries).
+    static func detectedConfiguration(_ detector: String, of columns: [String]) -> String {
+        let text = columns.map { "coalesce(\(Identifier.quoted($0)), '')" }.joined(separator: " || ' ' || ")
+        return "public.\(Identifier.quoted(detector))(\(text))"
     }
 
     public static func typeName(_ type: ColumnType) -> String {
@@ -192,7 +209,7 @@ public enum SchemaRenderer {
         case .textArray: "text[]"
         case .vector(let dimension): "vector(\(dimension))"
         case .halfvec(let dimension): "halfvec(\(dimension))"
-        case .generatedTSVector: "tsvector"
+        case .generatedTSVector, .generatedTSVectorPerRow: "tsvector"
         }
     }
 

@@ -73,6 +73,17 @@ public enum SchemaValidator {
                 let columnSubject = "column \"\(table.name).\(column.name)\""
                 if let problem = Identifier.problem(with: column.name) { report(columnSubject, "the name \(problem)") }
                 if !columnNames.insert(column.name).inserted { report(columnSubject, "declared twice") }
+                func checkSources(_ sources: [ColumnType.WeightedSource]) {
+                    if sources.isEmpty { report(columnSubject, "a generated tsvector needs at least one source column") }
+                    for source in sources {
+                        if !"ABCD".contains(source.weight) { report(columnSubject, "weight '\(source.weight)' of \(source.column) must be A, B, C or D") }
+                        guard let sourceColumn = table.column(source.column) else {
+                            report(columnSubject, "source column \"\(source.column)\" is not a column of \(table.name)")
+                            continue
+                        }
+                        if !sourceColumn.type.isText { report(columnSubject, "source column \"\(source.column)\" is not text") }
+                    }
+                }
                 switch column.type {
                 case .vector(let dimension), .halfvec(let dimension):
                     if dimension < 1 || dimension > maximumVectorDimension {
@@ -85,15 +96,15 @@ public enum SchemaValidator {
                     if !Self.builtInTextSearchConfigurations.contains(config) && !schema.textSearchConfigurations.contains(where: { $0.name == config }) {
                         report(columnSubject, "text search configuration \"\(config)\" is neither built in (\(Self.builtInTextSearchConfigurations.sorted().joined(separator: ", "))) nor declared in the schema's textSearchConfigurations")
                     }
-                    if sources.isEmpty { report(columnSubject, "a generated tsvector needs at least one source column") }
-                    for source in sources {
-                        if !"ABCD".contains(source.weight) { report(columnSubject, "weight '\(source.weight)' of \(source.column) must be A, B, C or D") }
-                        guard let sourceColumn = table.column(source.column) else {
-                            report(columnSubject, "source column \"\(source.column)\" is not a column of \(table.name)")
-                            continue
-                        }
-                        if !sourceColumn.type.isText { report(columnSubject, "source column \"\(source.column)\" is not text") }
+                    checkSources(sources)
+                case .generatedTSVectorPerRow(let detector, let normalizer, let sources):
+                    if !schema.functions.contains(where: { $0.name == detector && $0.returns == "regconfig" }) {
+                        report(columnSubject, "detector \"\(detector)\" is not one of the schema's immutable functions returning regconfig; declare it in functions")
                     }
+                    if let normalizer, !schema.functions.contains(where: { $0.name == normalizer && $0.returns == "text" }) {
+                        report(columnSubject, "normalizer \"\(normalizer)\" is not one of the schema's immutable functions returning text; declare it in functions")
+                    }
+                    checkSources(sources)
                 default: break
                 }
             }
@@ -136,7 +147,7 @@ public enum SchemaValidator {
                 case .arrayGIN:
                     if column.type != .textArray { report(indexSubject, "an array GIN index needs an array column; \(first) is not one") }
                 case .fullText:
-                    if case .generatedTSVector = column.type {} else { report(indexSubject, "full-text GIN needs a tsvector column; \(first) is not one") }
+                    if column.type.tsvectorSources == nil { report(indexSubject, "full-text GIN needs a tsvector column; \(first) is not one") }
                 case .foldedTrigramGiST(_, let function):
                     if !column.type.isText { report(indexSubject, "a trigram index needs a text column; \(first) is not text") }
                     if !schema.extensions.contains("pg_trgm") { report(indexSubject, "trigram operator classes need the pg_trgm extension; add it to the schema") }

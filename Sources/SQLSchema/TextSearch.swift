@@ -9,11 +9,14 @@ public struct TextSearchConfiguration: Sendable, Codable, Equatable {
     public var name: String
     public var copying: String
     public var foldsAccents: Bool
+    /// The dictionary words go to after `unaccent` (`english_stem` for `english`); nil: the one named as the configuration copied.
+    public var dictionary: String?
 
-    public init(_ name: String, copying: String, foldsAccents: Bool) {
+    public init(_ name: String, copying: String, foldsAccents: Bool, dictionary: String? = nil) {
         self.name = name
         self.copying = copying
         self.foldsAccents = foldsAccents
+        self.dictionary = dictionary
     }
 
     /// Idempotent: creating a configuration has no `IF NOT EXISTS`, so a `DO` block checks first;
@@ -30,7 +33,7 @@ public struct TextSearchConfiguration: Sendable, Codable, Equatable {
             """]
         if foldsAccents {
             statements.append("ALTER TEXT SEARCH CONFIGURATION public.\(Identifier.quoted(name)) ALTER MAPPING FOR hword, hword_part, word "
-                              + "WITH public.unaccent, pg_catalog.\(Identifier.quoted(copying))")
+                              + "WITH public.unaccent, pg_catalog.\(Identifier.quoted(dictionary ?? copying))")
         }
         return statements
     }

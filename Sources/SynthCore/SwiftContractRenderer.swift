@@ -10,21 +10,27 @@ public enum SwiftContractRenderer {
         public var name: String
         public var schema: Schema
         public var migrations: [Migration]
-        public var textSearchConfiguration: String
+        public var textSearchConfigurations: [String]
         public var foldingFunction: String?
+        public var normalizer: String?
+        public var detector: String?
 
-        public init(name: String, schema: Schema, migrations: [Migration], textSearchConfiguration: String, foldingFunction: String?) {
+        public init(name: String, schema: Schema, migrations: [Migration], textSearchConfigurations: [String], foldingFunction: String?,
+                    normalizer: String?, detector: String?) {
             self.name = name
             self.schema = schema
             self.migrations = migrations
-            self.textSearchConfiguration = textSearchConfiguration
+            self.textSearchConfigurations = textSearchConfigurations
             self.foldingFunction = foldingFunction
+            self.normalizer = normalizer
+            self.detector = detector
         }
 
         /// Two stages that would render the same schema share one.
         func sameDatabase(as other: Stage) -> Bool {
             SchemaRenderer.statements(schema) == SchemaRenderer.statements(other.schema) && migrations.map(\.checksum) == other.migrations.map(\.checksum)
-                && textSearchConfiguration == other.textSearchConfiguration && foldingFunction == other.foldingFunction
+                && textSearchConfigurations == other.textSearchConfigurations && foldingFunction == other.foldingFunction
+                && normalizer == other.normalizer && detector == other.detector
         }
     }
 
@@ -111,8 +117,10 @@ public enum SwiftContractRenderer {
             out += "        public static let \(memberIdentifier(stage.name)) = \(input.typeName)Stage(\n"
             out += "            version: \(stage.migrations.count),\n"
             out += "            fingerprint: \(literal(SchemaRenderer.fingerprint(stage.schema))),\n"
-            out += "            textSearchConfiguration: \(literal(stage.textSearchConfiguration)),\n"
+            out += "            textSearchConfigurations: [\(stage.textSearchConfigurations.map(literal).joined(separator: ", "))],\n"
             out += "            foldingFunction: \(stage.foldingFunction.map(literal) ?? "nil"),\n"
+            out += "            normalizer: \(stage.normalizer.map(literal) ?? "nil"),\n"
+            out += "            detector: \(stage.detector.map(literal) ?? "nil"),\n"
             out += "            statements: \(list(SchemaRenderer.statements(stage.schema), indent: 12)),\n"
             out += "            roleStatements: \(list(SchemaRenderer.roleStatements(stage.schema), indent: 12)),\n"
             out += "            catalog: \(list(SchemaCatalog.lines(stage.schema), indent: 12)),\n"
@@ -155,10 +163,14 @@ public enum SwiftContractRenderer {
                 /// A database at this version (or the next, which only expands it) is one this runtime works with.
                 public let version: Int
                 public let fingerprint: String
-                /// The text search configuration queries use (`websearch_to_tsquery(configuration, …)`).
-                public let textSearchConfiguration: String
+                /// The text search configurations a query is parsed in, all at once (each row is in one of them).
+                public let textSearchConfigurations: [String]
                 /// The function the title trigram indexes fold titles with; queries fold both sides with it. Nil: none.
                 public let foldingFunction: String?
+                /// The function text passes through before parsing (rows and queries alike). Nil: none.
+                public let normalizer: String?
+                /// The function that picks a row's configuration from its text. Nil: the first configuration.
+                public let detector: String?
                 public let statements: [String]
                 public let roleStatements: [String]
                 public let catalog: [String]

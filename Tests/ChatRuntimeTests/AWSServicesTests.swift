@@ -75,7 +75,7 @@ import TestSupport
         #expect(throws: RuntimeConfiguration.Invalid(variable: "CHAT_STAGE", problem: "must be one of dev, prod, staging (got qa)")) {
             try RuntimeConfiguration.fromEnvironment(base.merging(["CHAT_STAGE": "qa"]) { $1 })
         }
-        #expect((try? RuntimeConfiguration.fromEnvironment(base.merging(["CHAT_STAGE": "prod"]) { $1 }))?.stage.textSearch.configuration == "english")
+        #expect((try? RuntimeConfiguration.fromEnvironment(base.merging(["CHAT_STAGE": "prod"]) { $1 }))?.stage.textSearch.configurations.first == "chat_english")
         #expect((try? RuntimeConfiguration.fromEnvironment(base))?.stage.name == "dev", "the contract's default stage when unset")
     }
 

@@ -160,13 +160,13 @@ import Testing
         #expect(hits.map(\.conversationId) == [mine])
     }
 
-    /// Dev's search folds accents (Vietnamese): a query with or without diacritics finds text written
-    /// the other way, in full-text, trigram and conversation search alike.
+    /// Vietnamese is searched with its accents folded: a query with or without diacritics finds text
+    /// written the other way, in full-text, trigram and conversation search alike.
     @Test(arguments: BackendKind.allCases)
     func vietnameseQueriesFindTextWithOrWithoutDiacritics(_ kind: BackendKind) async throws {
         let harness = try await Harness.make(kind, stage: try StageContract.named("dev"))
         defer { harness.close() }
-        #expect(harness.chat.search.textSearch == TextSearchSettings(configuration: "chat_vietnamese", foldingFunction: "immutable_unaccent"))
+        #expect(harness.chat.search.textSearch.foldingFunction == "immutable_unaccent")
         let search = harness.chat.search
         try await search.upsert(Bot(botId: "accented", ownerId: "lan", title: "Hướng dẫn du lịch Hội An", description: "Phố cổ và đèn lồng", visibility: .public))
         try await search.upsert(Bot(botId: "plain", ownerId: "lan", title: "Pho bo Ha Noi", description: "cach nau nuoc dung", visibility: .public))
@@ -191,19 +191,51 @@ import Testing
         #expect(found.first?.highlights.contains { $0.fragments.contains { $0.contains("<em>Hội</em>") } } == true, "highlights keep the text as written: \(found)")
     }
 
-    /// Staging searches English: stemming finds other forms of a word; accents are not folded.
+    /// Every stage searches Bedrock Chat's 13 languages and Vietnamese at once, each bot in its own:
+    /// stemming where PostgreSQL has a stemmer, accents folded, and unsegmented scripts (Japanese,
+    /// Chinese, Korean, Thai) by character pairs, so a word inside a longer run is found. Each case is
+    /// a bot in one language and a query that must find it by full text alone (its text rank), among
+    /// bots in all the others.
+    static let multilingual: [(language: String, title: String, description: String, query: String)] = [
+        ("en", "Trip planner", "plans journeys by train", "planning trains"),
+        ("de", "Reiseplaner für Familien", "Hilft bei der Planung von Reisen mit Kindern", "reise familie"),
+        ("fr", "Guide des cafés parisiens", "Trouve un café pour travailler dans les quartiers", "cafe quartier"),
+        ("es", "Asistente de recetas", "Ayuda con las recetas de cocina para cenas rápidas", "receta cocinas"),
+        ("it", "Consulente di viaggi", "Organizza viaggi per le vacanze in montagna", "viaggio vacanza"),
+        ("nb", "Turplanlegger for fjellet", "Hjelper med å planlegge turer i fjellet og på isen", "fjell turer"),
+        ("id", "Asisten perjalanan", "Membantu merencanakan perjalanan dan liburan keluarga", "rencana liburan"),
+        ("ms", "Pembantu masakan", "Membantu memasak hidangan untuk keluarga anda", "masakan keluarga"),
+        ("ja", "京都観光ガイド", "お寺と庭園を案内します", "観光ガイド"),
+        ("zhhans", "北京旅游助手", "帮助你规划旅行路线", "旅游"),
+        ("zhhant", "臺北美食指南", "介紹夜市和小吃", "美食"),
+        ("ko", "서울 여행 가이드", "맛집과 관광지를 추천합니다", "여행"),
+        ("th", "คู่มือท่องเที่ยวเชียงใหม่", "แนะนำร้านอาหารและวัด", "ท่องเที่ยว"),
+        ("vi", "Hướng dẫn du lịch Hội An", "Phố cổ và đèn lồng", "hoi an"),
+    ]
+
     @Test(arguments: BackendKind.allCases)
-    func englishStemmingWorksOnAnEnglishStage(_ kind: BackendKind) async throws {
+    func everyLanguageIsSearchedInItsOwnWayOnOneStage(_ kind: BackendKind) async throws {
         let harness = try await Harness.make(kind, stage: try StageContract.named("staging"))
         defer { harness.close() }
-        #expect(harness.chat.search.textSearch == TextSearchSettings(configuration: "english", foldingFunction: nil))
         let search = harness.chat.search
-        try await search.upsert(Bot(botId: "planner", ownerId: "lan", title: "Trip planner", description: "plans journeys by train", visibility: .public))
-        try await search.upsert(Bot(botId: "accented", ownerId: "lan", title: "Hội An guide", description: "lanterns", visibility: .public))
-        let hits = try await search.searchBots("planning trains", user: "khoa", limit: 5)
-        #expect(hits.first { $0.botId == "planner" }?.ranks.text == 1, "\"planning trains\" stems to plan and train: \(hits)")
-        #expect(try await search.searchBots("hoi", user: "khoa", limit: 5).first { $0.botId == "accented" }?.ranks.text == nil,
-                "English does not fold accents")
+        #expect(search.textSearch.configurations.count == 9 && search.textSearch.detector == "chat_search_config", "\(search.textSearch)")
+        for (language, title, description, _) in Self.multilingual {
+            try await search.upsert(Bot(botId: "bot-\(language)", ownerId: "lan", title: title, description: description, visibility: .public))
+        }
+        for (language, _, _, query) in Self.multilingual {
+            let hits = try await search.searchBots(query, user: "khoa", limit: 10)
+            let hit = hits.first { $0.botId == "bot-\(language)" }
+            #expect(hit?.ranks.text == 1, "\(language): \(query) finds its bot by full text first: \(hits.map { "\($0.botId) \($0.ranks)" })")
+        }
+        // A query that appears in no bot's text finds none by full text, in any language.
+        #expect(try await search.searchBots("zymurgy", user: "khoa", limit: 10).allSatisfy { $0.ranks.text == nil })
+        // Conversations are searched the same way, and keep their text as written in highlights.
+        let conversations = ConversationIndex(executor: harness.executor)
+        let item: DynamoDBClient.Item = ["PK": .string("khoa"), "SK": .string("khoa#CONV#c1"), "Title": .string("京都の旅行"),
+                                         "MessageMap": .string(BedrockChatFixture.messageMap(1, topic: "京都観光ガイド"))]
+        guard case .conversation(let conversation) = ConversationItem.read(item) else { Issue.record("a conversation"); return }
+        _ = try await conversations.apply(conversation, text: try await conversation.messageText(nil))
+        #expect(try await harness.chat.conversationText.search("観光ガイド", user: "khoa").map(\.id) == ["c1"])
     }
 
     /// The values the stores write and compare are the ones the schema's checks allow.

@@ -57,8 +57,8 @@ import TestSupport
         let database = try TestPostgres.server().createDatabase(prefix: "plans")
         defer { database.drop() }
         try database.runFile(TestPostgres.repositoryRoot.appendingPathComponent("out/\(stage.name)/schema.sql").path)
-        let configuration = stage.searchLanguage.textSearchConfiguration
-        let fold = { (text: String) in stage.searchLanguage.foldingFunction.map { "public.\($0)(\(text))" } ?? text }
+        let configuration = "chat_english"
+        let fold = { (text: String) in stage.searchLanguages.foldingFunction.map { "public.\($0)(\(text))" } ?? text }
         let dimension = stage.embeddingDimension
         try database.run("""
             INSERT INTO bot_vectors (bot_id, owner_id, title, description, instruction, visibility, embedding)

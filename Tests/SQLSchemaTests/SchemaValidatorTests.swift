@@ -118,8 +118,21 @@ import Testing
         #expect(found.contains(#"text search configuration "folded": folds accents with the unaccent dictionary; add the unaccent extension to the schema"#))
         #expect(found.contains(#"index "notes_title_idx" on notes: calls immutable_unaccent, which the schema does not declare; add it to the schema's functions"#))
         #expect(found.count == 4, "\(found)")
-        #expect(SchemaValidator.problems(in: ChatSchema.schema(embeddingDimension: 1024, language: .vietnamese)).isEmpty)
-        #expect(SchemaValidator.problems(in: ChatSchema.schema(embeddingDimension: 1024, language: .simple)).isEmpty)
+        for languages in [SearchLanguages.all, SearchLanguages([.vietnamese]), SearchLanguages([.japanese]), SearchLanguages([.english, .malay])] {
+            #expect(SchemaValidator.problems(in: ChatSchema.schema(embeddingDimension: 1024, languages: languages)).isEmpty, "\(languages)")
+        }
+        // A per-row tsvector names functions the schema declares, of the right kinds.
+        let undeclared = Schema(extensions: []) {
+            Table("notes") {
+                Column("id", .text).primaryKey()
+                Column("title", .text).notNull()
+                Column("tsv", .generatedTSVectorPerRow(detector: "pick", normalizer: "prepare", sources: [.init("title", weight: "A")]))
+            }
+        }
+        #expect(SchemaValidator.problems(in: undeclared).map(\.description) == [
+            #"column "notes.tsv": detector "pick" is not one of the schema's immutable functions returning regconfig; declare it in functions"#,
+            #"column "notes.tsv": normalizer "prepare" is not one of the schema's immutable functions returning text; declare it in functions"#,
+        ])
     }
 
     @Test func theChatSchemaIsValidAndSwitchesToHalfvecAbove2000() throws {

@@ -13,7 +13,8 @@ public struct StageContract: Sendable, Equatable {
                                                problem: "must be one of \(ChatContract.Schema.stages.keys.sorted().joined(separator: ", ")) (got \(name))")
         }
         return StageContract(name: name, schema: SchemaDefinition(stage),
-                             textSearch: TextSearchSettings(configuration: stage.textSearchConfiguration, foldingFunction: stage.foldingFunction))
+                             textSearch: TextSearchSettings(configurations: stage.textSearchConfigurations, foldingFunction: stage.foldingFunction,
+                                                            normalizer: stage.normalizer, detector: stage.detector))
     }
 
     /// Stages are the contract's: one name, one schema.
@@ -26,20 +27,37 @@ public struct StageContract: Sendable, Equatable {
     }()
 }
 
-/// How a stage's text is searched: the text search configuration queries parse with, and the
-/// function its title trigram indexes fold titles with (queries fold both sides the same way to
-/// use them), if any.
+/// How a stage's text is searched: the text search configurations a query is parsed in (each row
+/// is in the one its language picks), the function text passes through first (unsegmented scripts
+/// as character pairs), the one that picks a row's configuration, and the function its title trigram
+/// indexes fold titles with (queries fold both sides the same way to use them), each if any.
 public struct TextSearchSettings: Sendable, Equatable {
-    public var configuration: String
+    public var configurations: [String]
     public var foldingFunction: String?
+    public var normalizer: String?
+    public var detector: String?
 
-    public init(configuration: String, foldingFunction: String?) {
-        self.configuration = configuration
+    public init(configurations: [String], foldingFunction: String?, normalizer: String? = nil, detector: String? = nil) {
+        self.configurations = configurations
         self.foldingFunction = foldingFunction
+        self.normalizer = normalizer
+        self.detector = detector
     }
 
-    /// `websearch_to_tsquery` in this configuration, of `parameter`.
-    func query(_ parameter: String) -> String { "websearch_to_tsquery('\(configuration)', \(parameter))" }
+    /// `parameter` as the rows' text is prepared before parsing.
+    func normalized(_ expression: String) -> String { normalizer.map { "public.\($0)(\(expression))" } ?? expression }
+
+    /// `websearch_to_tsquery` of `parameter` in every configuration, OR-ed: a row matches in its own language.
+    func query(_ parameter: String) -> String {
+        "(" + configurations.map { "websearch_to_tsquery('\($0)', \(normalized(parameter)))" }.joined(separator: " || ") + ")"
+    }
+
+    /// The configuration a row whose text is `columns` (of `table`) was parsed in, as its tsvector was generated.
+    func configuration(of columns: [String], table: String) -> String {
+        guard let detector else { return "'\(configurations.first ?? "simple")'::regconfig" }
+        let text = columns.map { "coalesce(\(table).\($0), '')" }.joined(separator: " || ' ' || ")
+        return "public.\(detector)(\(text))"
+    }
 
     /// `expression` folded as the title trigram indexes fold it.
     func fold(_ expression: String) -> String { foldingFunction.map { "public.\($0)(\(expression))" } ?? expression }

@@ -25,7 +25,7 @@ public struct ConversationTextSearch: Sendable {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
         // The text is HTML-escaped before highlighting: only the <em> marks are markup.
         func escaped(_ column: String) -> String { "replace(replace(replace(c.\(column), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')" }
-        let configuration = textSearch.configuration
+        let configuration = textSearch.configuration(of: [Conversations.title, Conversations.body], table: "c")
         let options = "StartSel=<em>, StopSel=</em>, MaxFragments=3, MaxWords=24, MinWords=8, FragmentDelimiter=\u{1F}"
         let result = try await executor.execute(SQLStatement("""
             WITH q AS (SELECT \(textSearch.query(":query")) AS tsq),
@@ -37,10 +37,10 @@ public struct ConversationTextSearch: Sendable {
             SELECT c.\(Conversations.conversationId), c.\(Conversations.title), c.\(Conversations.botId),
                    (extract(epoch FROM c.\(Conversations.createdAt)) * 1000)::float8, (extract(epoch FROM c.\(Conversations.lastMessageAt)) * 1000)::float8,
                    c.score::float8,
-                   CASE WHEN to_tsvector('\(configuration)', c.\(Conversations.title)) @@ q.tsq
-                        THEN ts_headline('\(configuration)', \(escaped(Conversations.title)), q.tsq, '\(options)') END,
-                   CASE WHEN to_tsvector('\(configuration)', c.\(Conversations.body)) @@ q.tsq
-                        THEN ts_headline('\(configuration)', \(escaped(Conversations.body)), q.tsq, '\(options)') END
+                   CASE WHEN to_tsvector(\(configuration), \(textSearch.normalized("c.\(Conversations.title)"))) @@ q.tsq
+                        THEN ts_headline(\(configuration), \(escaped(Conversations.title)), q.tsq, '\(options)') END,
+                   CASE WHEN to_tsvector(\(configuration), \(textSearch.normalized("c.\(Conversations.body)"))) @@ q.tsq
+                        THEN ts_headline(\(configuration), \(escaped(Conversations.body)), q.tsq, '\(options)') END
               FROM hits c, q
              ORDER BY c.score DESC, c.\(Conversations.lastMessageAt) DESC, c.\(Conversations.conversationId)
             """, ["query": .text(query), "user": .text(user), "limit": .int(Int64(limit))]))
