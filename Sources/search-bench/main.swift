@@ -4,7 +4,8 @@ import Foundation
 import Logging
 
 // Hybrid bot search at scale, run as `swift run -c release search-bench [sizes…]` (default 10000
-// 50000 200000) with the test PostgreSQL running (`scripts/postgres.sh start`). For each size it
+// 50000 200000) with the test PostgreSQL running (`scripts/postgres.sh start`); with `--languages
+// [bots per language]` (default 1000), the text rankings in every language (`MultilingualBench`). For each size it
 // seeds bots with 1,024-dimension embeddings clustered around 64 topics, of which the searching
 // user may see one in ten (the rest are other users' private bots), then reports the p50 and p95 of
 // `SearchStore.searchBots` (limit 10) over 200 queries on the postgres backend, the recall@10 of its
@@ -83,13 +84,13 @@ func queries(_ sql: PostgresExecutor) async throws -> [(text: String, vector: [F
 
 func percentile(_ sorted: [Double], _ fraction: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))] }
 
-func run(size: Int, server: Int, logger: Logger, services: ServiceSet) async throws {
-    say("\(size) bots:")
-    let name = "search_bench_\(size)_\(getpid())"
+/// A new database `name` with the prod stage's schema, for `body` (its URL, the stage, and a pool whose
+/// statements may run an hour); dropped afterwards whatever happens, while the pools still run.
+func withBenchDatabase(_ name: String, server: Int, logger: Logger, services: ServiceSet,
+                       _ body: (_ url: String, _ stage: StageContract, _ setup: PostgresExecutor) async throws -> Void) async throws {
     let admin = try PostgresExecutor(.init(url: "postgresql://postgres@127.0.0.1:\(server)/postgres"), logger: logger)
     services.add(admin)
     _ = try await admin.execute(SQLStatement("CREATE DATABASE \(name)"))
-    // Dropped whatever happens, while the pools still run.
     let dropDatabase = { _ = try? await admin.execute(SQLStatement("DROP DATABASE \(name) WITH (FORCE)")) }
     do {
         let url = "postgresql://postgres@127.0.0.1:\(server)/\(name)"
@@ -97,6 +98,17 @@ func run(size: Int, server: Int, logger: Logger, services: ServiceSet) async thr
         let setup = try PostgresExecutor(.init(url: url), timeouts: .init(statement: .seconds(3600)), logger: logger)
         services.add(setup)
         try await SchemaMigrator(executor: setup, schema: stage.schema, logger: logger).migrate()
+        try await body(url, stage, setup)
+    } catch {
+        await dropDatabase()
+        throw error
+    }
+    await dropDatabase()
+}
+
+func run(size: Int, server: Int, logger: Logger, services: ServiceSet) async throws {
+    say("\(size) bots:")
+    try await withBenchDatabase("search_bench_\(size)_\(getpid())", server: server, logger: logger, services: services) { url, stage, setup in
         try await seed(setup, bots: size)
         let chosen = try await queries(setup)
 
@@ -155,11 +167,7 @@ func run(size: Int, server: Int, logger: Logger, services: ServiceSet) async thr
             say("  plan of the slowest query (\(slowest.1), \(String(format: "%.1f", slowest.0)) ms):")
             for line in try await chat.search.explainBotSearch(slowest.1, user: "searcher", limit: 10) { say("    " + line) }
         }
-    } catch {
-        await dropDatabase()
-        throw error
     }
-    await dropDatabase()
 }
 
 var logger = Logger(label: "search-bench")
@@ -170,6 +178,10 @@ guard let server = try? port() else {
 }
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 do {
+    if CommandLine.arguments.contains("--languages") {
+        try await ServiceSet.withRunning { try await MultilingualBench.run(perLanguage: sizes.first ?? 1000, server: server, logger: logger, services: $0) }
+        exit(0)
+    }
     for size in sizes.isEmpty ? [10_000, 50_000, 200_000] : sizes {
         try await ServiceSet.withRunning { try await run(size: size, server: server, logger: logger, services: $0) }
     }

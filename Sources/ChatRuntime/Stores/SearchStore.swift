@@ -91,6 +91,20 @@ public struct SearchStore: Sendable {
         return try await executor.execute(try Self.statement(sql, parameters)).rows.map { try ResultRow($0, "nearest bot").text(0, Bots.botId) }
     }
 
+    /// The text rankings of bot search alone (full text and title trigrams, fused as `searchBots`
+    /// fuses them, without the embedding): the ids of the best `limit` visible bots, for measuring
+    /// what text finds in each language.
+    public func textSearchBots(_ query: String, user: String, groups: [String] = [], limit: Int) async throws -> [String] {
+        try Validate.id(user, "user")
+        try Validate.limit(limit)
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
+        let sql = hybrid(Self.searchedBots, select: "b.\(Bots.botId)", visibility: BotVisibility(.botSearch, groups: groups), byVector: false)
+        let parameters: [String: SQLValue] = ["query": .text(query), "user": .text(user), "limit": .int(Int64(limit)),
+                                              "candidates": .int(Int64(max(limit * 4, 40)))]
+        return try await executor.execute(try Self.statement(sql, parameters.merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }))
+            .rows.map { try ResultRow($0, "text hit").text(0, Bots.botId) }
+    }
+
     /// PostgreSQL's plan of `searchBots` with what it did (`EXPLAIN (ANALYZE, BUFFERS)`), one line per row.
     public func explainBotSearch(_ query: String, user: String, groups: [String] = [], limit: Int) async throws -> [String] {
         let statement = try await botSearch(query, user: user, groups: groups, limit: limit)
@@ -225,12 +239,16 @@ public struct SearchStore: Sendable {
         var title: String
     }
 
-    /// Each ranking is an index-ordered `LIMIT :candidates` scan (HNSW `<=>`, GIN `@@`, GiST `<->`),
+    /// A title ranks when the query's word similarity to it is above 0.4: a prefix of two thirds of a
+    /// word, or a word with two letters swapped, still reaches it; unrelated titles do not.
+    static let titleDistanceLimit = 0.6
+
+    /// Each ranking is an index-ordered `LIMIT :candidates` scan (HNSW `<=>`, GIN `@@`, GiST `<<->`),
     /// numbered afterwards so the ordering stays on the index; RRF adds up 1 / (60 + rank). Text is
     /// parsed in the stage's configuration, and titles compared folded as the stage's index folds them.
     /// Bots: each ranking finds them by the parts of `visibility`'s rule (see `nearestVisibleBots`).
-    /// Other tables: by one scan filtered by `filter`.
-    func hybrid(_ searched: Searched, filter: String = "true", select: String, visibility: BotVisibility? = nil) -> String {
+    /// Other tables: by one scan filtered by `filter`. Without `byVector`, the text rankings alone.
+    func hybrid(_ searched: Searched, filter: String = "true", select: String, visibility: BotVisibility? = nil, byVector: Bool = true) -> String {
         let (table, id, tsv, embedding) = (searched.table, searched.id, searched.tsv, searched.embedding)
         let title = textSearch.fold("b.\(searched.title)"), query = textSearch.fold("CAST(:query AS text)")
         // The query vector and text are the parameters themselves, not columns of a CTE: an index can
@@ -238,7 +256,10 @@ public struct SearchStore: Sendable {
         // column), and the planner estimates a match of a known tsquery, not a default guess.
         let tsquery = textSearch.query(":query")
         let vectorDistance = "b.\(embedding) <=> CAST(:embedding AS \(searched.embeddingType))"
-        let titleDistance = "\(title) <-> \(query)", titleMatch = "\(title) % \(query)"
+        // Titles by word similarity (`<<->`: how well the query matches the closest stretch of the
+        // title), so a prefix or a misspelled word finds the title it is part of; the GiST index orders
+        // by it, and what is farther than `titleDistanceLimit` is dropped once the nearest are found.
+        let titleDistance = "\(query) <<-> \(title)"
         // Full text ranks by relevance, highest first: as a distance, its negation. Bots are found by
         // the parts of the visibility rule as the other rankings are; one scan filtered by the whole
         // rule has no index path (its admin flag and group list are no index conditions) and read
@@ -247,8 +268,6 @@ public struct SearchStore: Sendable {
         // `@@` as the function it stands for, which no index serves: the GIN scan for a query's common
         // words costs more than testing the few bots found by owner or sharing.
         let textMatchAmongFew = "ts_match_vq(b.\(tsv), \(tsquery))"
-        // The same test as `%`, in a form no index serves: for the few bots found by owner or sharing.
-        let titleMatchAmongFew = "similarity(\(title), \(query)) >= current_setting('pg_trgm.similarity_threshold')::float4"
         func nearest(_ distance: String, matching: String = "true", amongFew: String = "true", byVector: Bool = false) -> String {
             if let visibility {
                 return Self.nearestVisibleBots(distance: distance, matching: matching, matchingAmongFew: amongFew,
@@ -259,22 +278,25 @@ public struct SearchStore: Sendable {
                     WHERE \(matching) AND \(filter) ORDER BY \(distance) LIMIT :candidates
                 """
         }
-        return """
-            WITH knn AS (
+        let knn = byVector ? """
+            knn AS (
               SELECT id, 'vector' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
                 \(nearest(vectorDistance, byVector: true))) AS nearest),
-            fts AS (
+
+            """ : ""
+        return """
+            WITH \(knn)fts AS (
               SELECT id, 'text' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
                 \(nearest(textDistance, matching: textMatch, amongFew: textMatchAmongFew))) AS matching),
             fuzzy AS (
               SELECT id, 'title' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
-                \(nearest(titleDistance, matching: titleMatch, amongFew: titleMatchAmongFew))) AS close_titles),
+                \(nearest(titleDistance))) AS close_titles WHERE distance < \(Self.titleDistanceLimit)),
             fused AS (
               SELECT id, sum(1.0 / (\(Self.fusionConstant) + rank))::float8 AS score,
                      min(rank) FILTER (WHERE source = 'vector')::int8 AS vector_rank,
                      min(rank) FILTER (WHERE source = 'text')::int8 AS text_rank,
                      min(rank) FILTER (WHERE source = 'title')::int8 AS title_rank
-              FROM (SELECT * FROM knn UNION ALL SELECT * FROM fts UNION ALL SELECT * FROM fuzzy) AS rankings GROUP BY id)
+              FROM (\(byVector ? "SELECT * FROM knn UNION ALL " : "")SELECT * FROM fts UNION ALL SELECT * FROM fuzzy) AS rankings GROUP BY id)
             SELECT \(select), fused.score, fused.vector_rank, fused.text_rank, fused.title_rank
             FROM fused JOIN \(table) b ON b.\(id) = fused.id
             ORDER BY fused.score DESC, b.\(id) LIMIT :limit
