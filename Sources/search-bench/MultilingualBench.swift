@@ -18,10 +18,12 @@ enum MultilingualBench {
             for query in corpus.queries.prefix(20) { _ = try await chat.search.textSearchBots(query.text, user: "searcher", limit: 10) }  // warm-up
             var times: [Double] = []
             var recall: [String: [Double]] = [:], byKind: [String: [Double]] = [:]
+            var slowest = (0.0, "")
             for query in corpus.queries {
                 let start = ContinuousClock.now
                 let found = try await chat.search.textSearchBots(query.text, user: "searcher", limit: 10)
                 times.append(milliseconds(ContinuousClock.now - start))
+                if times.last! > slowest.0 { slowest = (times.last!, query.text) }
                 let share = Double(Set(found).intersection(query.relevant).count) / Double(max(1, min(10, query.relevant.count)))
                 recall[query.language, default: []].append(share)
                 byKind[query.kind.rawValue, default: []].append(share)
@@ -42,6 +44,8 @@ enum MultilingualBench {
                 + sizes.map { "\($0[0].text ?? "?") \($0[1].int ?? 0)/\($0[2].int ?? 0)" }.joined(separator: ", "))
             let index = try await sql.execute(SQLStatement("SELECT pg_size_pretty(pg_relation_size('bot_vectors_tsv_idx'))")).rows.first?.first?.text ?? "?"
             say("  full-text index: \(index) for \(corpus.bots.count) bots")
+            say("  plan of the slowest query (\(slowest.1), \(String(format: "%.1f", slowest.0)) ms):")
+            for line in try await chat.search.explainBotSearch(slowest.1, user: "searcher", limit: 10, byVector: false) { say("    " + line) }
         }
     }
 

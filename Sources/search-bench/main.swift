@@ -4,12 +4,13 @@ import Foundation
 import Logging
 
 // Hybrid bot search at scale, run as `swift run -c release search-bench [sizes…]` (default 10000
-// 50000 200000) with the test PostgreSQL running (`scripts/postgres.sh start`); with `--languages
-// [bots per language]` (default 1000), the text rankings in every language (`MultilingualBench`). For each size it
+// 50000 200000) with the test PostgreSQL running (`scripts/postgres.sh start`). For each size it
 // seeds bots with 1,024-dimension embeddings clustered around 64 topics, of which the searching
 // user may see one in ten (the rest are other users' private bots), then reports the p50 and p95 of
 // `SearchStore.searchBots` (limit 10) over 200 queries on the postgres backend, the recall@10 of its
 // vector ranking against an exact scan of the visible bots, and the plan of the slowest query.
+// With `--languages [bots per language]` (default 715: 10,010 bots), the text rankings in every
+// language instead (`MultilingualBench`).
 
 let dimension = ChatContract.BotVectors.embeddingDimension
 let queryCount = 200
@@ -179,7 +180,7 @@ guard let server = try? port() else {
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 do {
     if CommandLine.arguments.contains("--languages") {
-        try await ServiceSet.withRunning { try await MultilingualBench.run(perLanguage: sizes.first ?? 1000, server: server, logger: logger, services: $0) }
+        try await ServiceSet.withRunning { try await MultilingualBench.run(perLanguage: sizes.first ?? 715, server: server, logger: logger, services: $0) }
         exit(0)
     }
     for size in sizes.isEmpty ? [10_000, 50_000, 200_000] : sizes {

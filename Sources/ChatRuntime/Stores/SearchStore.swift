@@ -95,33 +95,31 @@ public struct SearchStore: Sendable {
     /// fuses them, without the embedding): the ids of the best `limit` visible bots, for measuring
     /// what text finds in each language.
     public func textSearchBots(_ query: String, user: String, groups: [String] = [], limit: Int) async throws -> [String] {
-        try Validate.id(user, "user")
-        try Validate.limit(limit)
-        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
-        let sql = hybrid(Self.searchedBots, select: "b.\(Bots.botId)", visibility: BotVisibility(.botSearch, groups: groups), byVector: false)
-        let parameters: [String: SQLValue] = ["query": .text(query), "user": .text(user), "limit": .int(Int64(limit)),
-                                              "candidates": .int(Int64(max(limit * 4, 40)))]
-        return try await executor.execute(try Self.statement(sql, parameters.merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }))
-            .rows.map { try ResultRow($0, "text hit").text(0, Bots.botId) }
+        try await executor.execute(try await botSearch(query, user: user, groups: groups, limit: limit, byVector: false)).rows.map {
+            try ResultRow($0, "text hit").text(0, Bots.botId)
+        }
     }
 
-    /// PostgreSQL's plan of `searchBots` with what it did (`EXPLAIN (ANALYZE, BUFFERS)`), one line per row.
-    public func explainBotSearch(_ query: String, user: String, groups: [String] = [], limit: Int) async throws -> [String] {
-        let statement = try await botSearch(query, user: user, groups: groups, limit: limit)
+    /// PostgreSQL's plan of `searchBots` (or, without `byVector`, of `textSearchBots`) with what it did
+    /// (`EXPLAIN (ANALYZE, BUFFERS)`), one line per row.
+    public func explainBotSearch(_ query: String, user: String, groups: [String] = [], limit: Int, byVector: Bool = true) async throws -> [String] {
+        let statement = try await botSearch(query, user: user, groups: groups, limit: limit, byVector: byVector)
         return try await executor.execute(SQLStatement("EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, statement.parameters)).rows.map { values in
             try ResultRow(values, "plan line").text(0, "QUERY PLAN")
         }
     }
 
-    private func botSearch(_ query: String, user: String, groups: [String], limit: Int) async throws -> SQLStatement {
+    private func botSearch(_ query: String, user: String, groups: [String], limit: Int, byVector: Bool = true) async throws -> SQLStatement {
         try Validate.id(user, "user")
         for group in groups { try Validate.id(group, "group") }
         try Validate.limit(limit)
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
-        let sql = hybrid(Self.searchedBots, select: "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)",
-                         visibility: BotVisibility(.botSearch, groups: groups))
-        let parameters = try await parameters(query, user: user, limit: limit).merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 }
-        return try Self.statement(sql, parameters)
+        let columns = byVector ? "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)" : "b.\(Bots.botId)"
+        let sql = hybrid(Self.searchedBots, select: columns, visibility: BotVisibility(.botSearch, groups: groups), byVector: byVector)
+        // The text rankings alone need no embedding: none is computed.
+        let base: [String: SQLValue] = byVector ? try await parameters(query, user: user, limit: limit)
+            : ["query": .text(query), "user": .text(user), "limit": .int(Int64(limit)), "candidates": .int(Int64(max(limit * 4, 40)))]
+        return try Self.statement(sql, base.merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 })
     }
 
     /// `sql` with the parameters it names: a search written for its caller leaves out the parts of
