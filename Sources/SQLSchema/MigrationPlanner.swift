@@ -139,6 +139,18 @@ private struct Planner {
         for function in old.queryFunctions where !new.queryFunctions.contains(where: { $0.name == function.name }) {
             step("drops function \(function.name)", [function.dropStatement], tag: "drop_function_\(function.name)")
         }
+        // What the new schema no longer declares, once no column or index refers to it: functions, then
+        // configurations (which may use an extension's dictionary), then extensions. None holds data;
+        // an extension something still depends on stops the migration (no CASCADE).
+        for function in old.functions where !new.functions.contains(where: { $0.name == function.name }) {
+            step("drops function \(function.name)", [function.dropStatement], tag: "drop_function_\(function.name)")
+        }
+        for configuration in old.textSearchConfigurations where !new.textSearchConfigurations.contains(where: { $0.name == configuration.name }) {
+            step("drops text search configuration \(configuration.name)", [configuration.dropStatement], tag: "drop_text_search_\(configuration.name)")
+        }
+        for name in old.extensions where !new.extensions.contains(name) {
+            step("drops extension \(name)", ["DROP EXTENSION IF EXISTS \(q(name))"], tag: "drop_extension_\(name)")
+        }
         for table in old.tables.reversed() where !matchedOld.contains(table.name) {
             guard let dropped = new.droppedTables.first(where: { $0.name == table.name }) else {
                 refuse(new.location, "table \(table.name)",

@@ -37,6 +37,8 @@ public struct TextSearchConfiguration: Sendable, Codable, Equatable {
         }
         return statements
     }
+
+    var dropStatement: String { "DROP TEXT SEARCH CONFIGURATION IF EXISTS public.\(Identifier.quoted(name))" }
 }
 
 /// A SQL function PostgreSQL may call from a generated column or an index: `IMMUTABLE`, so the
@@ -64,6 +66,8 @@ public struct ImmutableFunction: Sendable, Codable, Equatable {
         "CREATE OR REPLACE FUNCTION public.\(Identifier.quoted(name))(\(argument)) RETURNS \(returns) "
             + "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$ SELECT \(body) $$"
     }
+
+    var dropStatement: String { "DROP FUNCTION IF EXISTS public.\(Identifier.quoted(name))(\(argument))" }
 
     /// A call of the function on `column`, as generated columns and indexes write it.
     public func call(_ column: String) -> String { "public.\(Identifier.quoted(name))(\(Identifier.quoted(column)))" }
