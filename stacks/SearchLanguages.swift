@@ -42,6 +42,9 @@ public enum SearchLanguage: String, Sendable, CaseIterable {
     /// The name of the configuration its text is parsed in.
     var configurationName: String { configuration?.name ?? "simple" }
 
+    /// That configuration as a `regconfig` constant, qualified so it does not depend on the search path.
+    var regconfig: String { "'\(configuration == nil ? "pg_catalog" : "public").\(configurationName)'::regconfig" }
+
     /// Its commonest function words, by which text in a Latin-script language is told apart; nil
     /// for a language told by its script.
     var markers: [String]? {
@@ -112,22 +115,24 @@ public struct SearchLanguages: Sendable, Equatable {
     /// words it has most of, the first listed on a tie or when it has none.
     var detector: ImmutableFunction {
         var cases: [String] = []
-        if languages.contains(where: \.isUnsegmented) { cases.append("WHEN $1 ~ '[\(Self.unsegmentedCharacters)]' THEN 'pg_catalog.simple'::regconfig") }
-        if languages.contains(.vietnamese) { cases.append("WHEN $1 ~* '[\(Self.vietnameseLetters)]' THEN 'public.chat_vietnamese'::regconfig") }
-        var scored: [(configuration: String, markers: [String])] = []
+        if let unsegmented = languages.first(where: \.isUnsegmented) {
+            cases.append("WHEN $1 ~ '[\(Self.unsegmentedCharacters)]' THEN \(unsegmented.regconfig)")
+        }
+        if languages.contains(.vietnamese) { cases.append("WHEN $1 ~* '[\(Self.vietnameseLetters)]' THEN \(SearchLanguage.vietnamese.regconfig)") }
+        // The Latin-script languages, one entry per configuration (Indonesian and Malay share one).
+        var scored: [(language: SearchLanguage, markers: [String])] = []
         for language in languages {
-            guard let markers = language.markers, let name = language.configuration?.name else { continue }
-            if let index = scored.firstIndex(where: { $0.configuration == name }) {
+            guard let markers = language.markers else { continue }
+            if let index = scored.firstIndex(where: { $0.language.configuration == language.configuration }) {
                 scored[index].markers += markers.filter { !scored[index].markers.contains($0) }
             } else {
-                scored.append((name, markers))
+                scored.append((language, markers))
             }
         }
-        let fallback = scored.first.map { "'public.\($0.configuration)'::regconfig" }
-            ?? languages.first.map { "'\($0.configuration.map { "public.\($0.name)" } ?? "pg_catalog.simple")'::regconfig" } ?? "'pg_catalog.simple'::regconfig"
+        let fallback = (scored.first?.language ?? languages.first)?.regconfig ?? "'pg_catalog.simple'::regconfig"
         let vote = scored.count < 2 ? fallback
             : "(SELECT v.c FROM (VALUES " + scored.enumerated().map { index, entry in
-                "('public.\(entry.configuration)'::regconfig, regexp_count($1, '\\m(\(entry.markers.joined(separator: "|")))\\M', 1, 'i'), \(index))"
+                "(\(entry.language.regconfig), regexp_count($1, '\\m(\(entry.markers.joined(separator: "|")))\\M', 1, 'i'), \(index))"
             }.joined(separator: ", ") + ") AS v(c, hits, rank) ORDER BY v.hits DESC, v.rank LIMIT 1)"
         return ImmutableFunction("chat_search_config", argument: "text", returns: "regconfig",
                                  body: cases.isEmpty ? vote : "CASE \(cases.joined(separator: " ")) ELSE \(vote) END")

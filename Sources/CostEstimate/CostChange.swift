@@ -103,8 +103,8 @@ extension CostChange: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(headline, forKey: .headline)
-        try container.encode(Money.cents(fixedDelta), forKey: .fixedDelta)
-        try container.encode(Money.cents(atProfileDelta), forKey: .atProfileDelta)
+        try container.encode(Money.roundedToCents(fixedDelta), forKey: .fixedDelta)
+        try container.encode(Money.roundedToCents(atProfileDelta), forKey: .atProfileDelta)
         try container.encode(stacks, forKey: .stacks)
         try container.encode(reasons.map(\.description), forKey: .reasons)
         try container.encode(profiles, forKey: .profiles)
@@ -117,10 +117,10 @@ extension CostChange.StackCost: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
-        try container.encode(Money.cents(fixedBefore), forKey: .fixedBefore)
-        try container.encode(Money.cents(fixedAfter), forKey: .fixedAfter)
-        try container.encode(Money.cents(atProfileBefore), forKey: .atProfileBefore)
-        try container.encode(Money.cents(atProfileAfter), forKey: .atProfileAfter)
+        try container.encode(Money.roundedToCents(fixedBefore), forKey: .fixedBefore)
+        try container.encode(Money.roundedToCents(fixedAfter), forKey: .fixedAfter)
+        try container.encode(Money.roundedToCents(atProfileBefore), forKey: .atProfileBefore)
+        try container.encode(Money.roundedToCents(atProfileAfter), forKey: .atProfileAfter)
     }
 }
 

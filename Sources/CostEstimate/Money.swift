@@ -12,7 +12,7 @@ public enum Money {
     }
 
     /// The amount rounded to the cent, for an encoder to write as a number.
-    public static func cents(_ value: Double) -> Double {
+    public static func roundedToCents(_ value: Double) -> Double {
         (value * 100).rounded() / 100
     }
 

@@ -113,8 +113,10 @@ public enum DiffInputs {
             guard case .mapping = node, node["Resources"] != nil || node["AWSTemplateFormatVersion"] != nil else {
                 throw Unreadable(description: "\(file): not a CloudFormation template (no Resources section)")
             }
-            if let resources = node["Resources"], !{ if case .mapping = resources { true } else { false } }() {
-                throw Unreadable(description: "\(file): Resources must be a mapping of logical IDs to resources, not a list or a value")
+            if let resources = node["Resources"] {
+                guard case .mapping = resources else {
+                    throw Unreadable(description: "\(file): Resources must be a mapping of logical IDs to resources, not a list or a value")
+                }
             }
             return node
         } catch let error as YAMLError {

@@ -123,11 +123,9 @@ public struct ConnectionFailure: Error, Sendable, Equatable, CustomStringConvert
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
     }
 
+    /// The quoted word right after `prefix`, when `text` starts with it.
     private static func quoted(in text: String, after prefix: String) -> String? {
-        guard text.hasPrefix(prefix + "\"") else { return nil }
-        let rest = text.dropFirst(prefix.count + 1)
-        guard let end = rest.firstIndex(of: "\"") else { return nil }
-        return String(rest[..<end])
+        text.hasPrefix(prefix + "\"") ? quoted(after: prefix, anywhereIn: text) : nil
     }
 
     static func isRefusedConnection(_ error: any Error) -> Bool {

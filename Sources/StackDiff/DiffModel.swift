@@ -42,7 +42,7 @@ public struct EntryChange: Sendable, Equatable {
     public var new: TemplateTree?
 }
 
-public struct StackDiffResult: Sendable, Equatable {
+public struct StackDiffResult: Sendable, Equatable, Encodable {
     public var name: String
     public var resources: [ResourceChange]
     public var parameters: [EntryChange]
@@ -58,8 +58,11 @@ public struct StackDiffResult: Sendable, Equatable {
     /// Resources this update stops managing without deleting them.
     public var orphans: [RetainedOrphan] = []
 
+    /// Blockers and orphans are written once for the whole report (`DiffReport`), not per stack.
+    enum CodingKeys: String, CodingKey { case name, resources, iam, securityGroups, parameters, outputs, transforms, conditions, mappings }
+
     /// The template's sections other than its resources, each with its changed entries.
-    public var sections: [(title: String, entries: [EntryChange])] {
+    public var templateSections: [(title: String, entries: [EntryChange])] {
         [("Parameters", parameters), ("Outputs", outputs), ("Conditions", conditions), ("Mappings", mappings), ("Transforms", transforms)]
     }
 

@@ -23,23 +23,6 @@ extension DiffReport: Encodable {
     }
 }
 
-extension StackDiffResult: Encodable {
-    enum CodingKeys: String, CodingKey { case name, resources, iam, securityGroups, parameters, outputs, transforms, conditions, mappings }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encode(resources, forKey: .resources)
-        try container.encode(iam, forKey: .iam)
-        try container.encode(securityGroups, forKey: .securityGroups)
-        try container.encode(parameters, forKey: .parameters)
-        try container.encode(outputs, forKey: .outputs)
-        try container.encode(transforms, forKey: .transforms)
-        try container.encode(conditions, forKey: .conditions)
-        try container.encode(mappings, forKey: .mappings)
-    }
-}
-
 extension ResourceChange: Encodable {
     enum CodingKeys: String, CodingKey { case logicalId, type, oldType, change, replacement, dataLoss, dataLossNote, properties }
 

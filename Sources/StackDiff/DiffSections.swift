@@ -90,7 +90,7 @@ extension DiffReport {
 
     static func section(_ stack: StackDiffResult) -> DiffSection {
         var groups = [DiffGroup(items: stack.resources.map(item))]
-        for (title, entries) in stack.sections where !entries.isEmpty {
+        for (title, entries) in stack.templateSections where !entries.isEmpty {
             groups.append(DiffGroup(title: title, items: entries.map { DiffItem(mark: .change($0.change), spans: [.code($0.name)], isFinding: true) }))
         }
         if !stack.iam.isEmpty { groups.append(DiffGroup(title: "IAM", items: stack.iam.map(item))) }

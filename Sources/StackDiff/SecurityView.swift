@@ -20,6 +20,9 @@ enum SecurityView {
         var negatesActions = false
         var negatesResources = false
         var canonical: String
+
+        /// The same statement in the same resource, before and after.
+        var key: String { resource + "|" + canonical }
     }
 
     typealias Branch = ConditionalBranches.Branch
@@ -132,8 +135,8 @@ enum SecurityView {
 
     static func iamChanges(old: [String: TemplateTree], new: [String: TemplateTree]) -> [IAMChange] {
         let before = statements(in: old), after = statements(in: new)
-        let beforeKeys = Set(before.map { $0.resource + "|" + $0.canonical }), afterKeys = Set(after.map { $0.resource + "|" + $0.canonical })
-        let removed = before.filter { !afterKeys.contains($0.resource + "|" + $0.canonical) }
+        let beforeKeys = Set(before.map(\.key)), afterKeys = Set(after.map(\.key))
+        let removed = before.filter { !afterKeys.contains($0.key) }
         var changes: [IAMChange] = []
         for statement in removed {
             // A Deny or a permissions boundary taken away lets through what it stopped.
@@ -142,7 +145,7 @@ enum SecurityView {
                 ? ["permissions boundary removed"] : []
             changes.append(change(statement, .removed, broadening: reasons))
         }
-        for statement in after where !beforeKeys.contains(statement.resource + "|" + statement.canonical) {
+        for statement in after where !beforeKeys.contains(statement.key) {
             let previous = before.filter { $0.resource == statement.resource && $0.effect == "Allow" }
             changes.append(change(statement, .added, broadening: wideningReasons(statement, previous: previous,
                                                                                  removed: removed.filter { $0.resource == statement.resource })))

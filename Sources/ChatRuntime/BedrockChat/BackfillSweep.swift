@@ -8,17 +8,6 @@ extension Backfill {
         var partition: String
         var sort: String
 
-        init(partition: String, sort: String) {
-            self.partition = partition
-            self.sort = sort
-        }
-
-        /// The key of a scanned item; nil when it has no string `PK` and `SK`.
-        init?(_ item: DynamoDBClient.Item) {
-            guard let partition = item["PK"]?.string, let sort = item["SK"]?.string else { return nil }
-            self.init(partition: partition, sort: sort)
-        }
-
         var item: DynamoDBClient.Item { ["PK": .string(partition), "SK": .string(sort)] }
     }
 
@@ -81,5 +70,14 @@ extension Backfill {
             let row = ResultRow(values, "listed search row")
             return ListedRow(owner: try row.text(0, "owner"), id: try row.text(1, "id"), updatedAt: try row.text(2, "updated_at"))
         }
+    }
+}
+
+// In an extension, so the key keeps its memberwise initializer.
+extension Backfill.SourceKey {
+    /// The key of a scanned item; nil when it has no string `PK` and `SK`.
+    init?(_ item: DynamoDBClient.Item) {
+        guard let partition = item["PK"]?.string, let sort = item["SK"]?.string else { return nil }
+        self.init(partition: partition, sort: sort)
     }
 }

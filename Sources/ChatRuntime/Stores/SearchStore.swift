@@ -116,10 +116,8 @@ public struct SearchStore: Sendable {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ChatStoreError.invalid("query must not be empty") }
         let columns = byVector ? "b.\(Bots.botId), b.\(Bots.ownerId), b.\(Bots.title), b.\(Bots.description), b.\(Bots.visibility)" : "b.\(Bots.botId)"
         let sql = hybrid(Self.searchedBots, select: columns, visibility: BotVisibility(.botSearch, groups: groups), byVector: byVector)
-        // The text rankings alone need no embedding: none is computed.
-        let base: [String: SQLValue] = byVector ? try await parameters(query, user: user, limit: limit)
-            : ["query": .text(query), "user": .text(user), "limit": .int(Int64(limit)), "candidates": .int(Int64(max(limit * 4, 40)))]
-        return try Self.statement(sql, base.merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 })
+        return try Self.statement(sql, try await parameters(query, user: user, limit: limit, embedding: byVector)
+            .merging(try Self.visibilityParameters(user: user, groups: groups)) { $1 })
     }
 
     /// `sql` with the parameters it names: a search written for its caller leaves out the parts of
@@ -222,9 +220,13 @@ public struct SearchStore: Sendable {
                  title: try row.optionalInt(index + 2, "title rank"))
     }
 
-    func parameters(_ query: String, user: String, limit: Int) async throws -> [String: SQLValue] {
-        ["query": .text(query), "user": .text(user), "limit": .int(Int64(limit)),
-         "candidates": .int(Int64(max(limit * 4, 40))), "embedding": .text(try await embedder.vectorLiteral(query))]
+    /// The query, the caller and how many; with `embedding`, the query's vector (the text rankings
+    /// alone need none, and none is computed).
+    func parameters(_ query: String, user: String, limit: Int, embedding: Bool = true) async throws -> [String: SQLValue] {
+        var parameters: [String: SQLValue] = ["query": .text(query), "user": .text(user), "limit": .int(Int64(limit)),
+                                              "candidates": .int(Int64(max(limit * 4, 40)))]
+        if embedding { parameters["embedding"] = .text(try await embedder.vectorLiteral(query)) }
+        return parameters
     }
 
     /// The searched table's columns, from the contract.
