@@ -14,5 +14,6 @@ public enum ChatRoutes {
         "GET /store/search",
         "GET /store/popular",
         "GET /store/pickup",
+        "GET /store/bots/{id}",
     ]
 }

@@ -55,7 +55,8 @@ public enum ChatSchema {
                 : Index(name, .trigramGiST("title"), where: predicate)
         }
         return Schema(extensions: ["vector", "pg_trgm"] + (languages.foldsAccents ? ["unaccent"] : []),
-                      functions: (languages.foldsAccents ? [.unaccent] : []) + [SearchLanguages.ngrams, languages.detector],
+                      functions: (languages.foldsAccents ? [.unaccent] : []) + [SearchLanguages.ngrams, languages.detector,
+                                                                                 languages.spellings, languages.spellingQuery],
                       textSearchConfigurations: languages.configurations,
                       queryFunctions: nearestBots(embedding: embedding(embeddingDimension)),
                       applicationRole: applicationRole) {
@@ -110,6 +111,9 @@ public enum ChatSchema {
                 // Added by migration 3: the stream sequence number of the record last applied, so an
                 // older record delivered late never overwrites a newer one (NULL: written by a backfill).
                 Column("source_sequence", .numeric)
+                // Added by migration 12 on dev, 11 on staging and prod: the title's and description's
+                // words with their one-letter deletions, by which a misspelled query finds them.
+                Column("spelling", languages.spellingVector([.init("title", weight: "A"), .init("description", weight: "B")]))
                 Check("bot_vectors_visibility_check", "visibility IN (\(visibilities.map { "'\($0)'" }.joined(separator: ", ")))")
                 // Two graphs, public bots and shared ones, each walked by its function (`nearestBots`): a
                 // search that may see only a few of the bots finds the nearest public ones without filtering
@@ -123,6 +127,7 @@ public enum ChatSchema {
                 Index("bot_vectors_public_embedding_idx", .hnsw("embedding", .cosine, m: 24, efConstruction: 256), where: publicBots)
                 titleTrigrams("bot_vectors_public_title_trgm_idx", where: publicBots)
                 Index("bot_vectors_tsv_idx", .fullText("tsv"))
+                Index("bot_vectors_spelling_idx", .fullText("spelling"))
                 titleTrigrams("bot_vectors_title_trgm_idx")
                 Index.btree("bot_vectors_owner_idx", "owner_id")
                 Index("bot_vectors_shared_with_idx", .arrayGIN("shared_with"))

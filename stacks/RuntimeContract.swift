@@ -14,7 +14,8 @@ enum RuntimeContract {
             SwiftContractRenderer.Stage(name: settings.name, schema: ChatSchema.schema(for: settings), migrations: chains[settings.name] ?? [],
                                         textSearchConfigurations: settings.searchLanguages.queryConfigurations,
                                         foldingFunction: settings.searchLanguages.foldingFunction,
-                                        normalizer: SearchLanguages.ngrams.name, detector: settings.searchLanguages.detector.name)
+                                        normalizer: SearchLanguages.ngrams.name, detector: settings.searchLanguages.detector.name,
+                                        spellingQuery: settings.searchLanguages.spellingQuery.name)
         }
         // The runtime names tables and columns once, so every stage must have the same ones.
         func shape(_ schema: Schema) -> [String] { schema.tables.flatMap { table in table.columns.map { "\(table.name).\($0.name) \(SchemaRenderer.typeName($0.type))" } } }

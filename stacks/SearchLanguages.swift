@@ -143,6 +143,40 @@ public struct SearchLanguages: Sendable, Equatable {
         .generatedTSVectorPerRow(detector: detector.name, normalizer: Self.ngrams.name, sources: sources)
     }
 
+    /// The words of `$1` that can be misspelled, folded as titles are (`words`, each a row `w.word`,
+    /// kept by `isSpellable`): runs of letters from 4 to 24 long outside the unsegmented scripts (whose
+    /// character pairs already match pieces of words). Shorter words match only as written, as
+    /// OpenSearch's `fuzziness: AUTO` matches words of up to 2 letters; a 3-letter word is one letter
+    /// away from too many others.
+    private var words: String {
+        "regexp_split_to_table(\(foldsAccents ? "lower(public.\(ImmutableFunction.unaccent.name)($1))" : "lower($1)"), '[^[:alpha:]]+') AS w(word)"
+    }
+    private static let isSpellable = "length(w.word) BETWEEN 4 AND 24 AND w.word !~ '[\(unsegmentedCharacters)]'"
+
+    /// Every spellable word of a text with each of its one-letter deletions ("museum" → "museum
+    /// useum mseum mueum musum musem museu"). Two words share one of these exactly when one letter
+    /// changed, went missing, was added, or two neighbours swapped ("msueum" and "museum" share
+    /// "mueum"): the matches of `fuzziness: AUTO` at one edit, found by a GIN index lookup rather
+    /// than by comparing a word with every other (SymSpell's deletion neighbourhood).
+    var spellings: ImmutableFunction {
+        let deletions = "SELECT w.word UNION ALL SELECT overlay(w.word placing '' from i for 1) FROM generate_series(1, length(w.word)) AS i"
+        return ImmutableFunction("chat_spellings", argument: "text", returns: "text",
+                                 body: "(SELECT coalesce(string_agg(v.variant, ' '), '') FROM \(words) CROSS JOIN LATERAL (\(deletions)) AS v(variant) WHERE \(Self.isSpellable))")
+    }
+
+    /// A query's spellable words as a `simple` tsquery over `spellings`: each word's variants OR-ed,
+    /// the words AND-ed; NULL, matching nothing, when it has none.
+    var spellingQuery: ImmutableFunction {
+        ImmutableFunction(
+            "chat_spelling_query", argument: "text", returns: "tsquery",
+            body: "(SELECT to_tsquery('simple', string_agg('(' || replace(public.\(spellings.name)(w.word), ' ', ' | ') || ')', ' & ')) FROM \(words) WHERE \(Self.isSpellable))")
+    }
+
+    /// A tsvector of the spellings of `sources`' words, by which misspelled queries find them.
+    func spellingVector(_ sources: [ColumnType.WeightedSource]) -> ColumnType {
+        .generatedTSVector(config: "simple", normalizer: spellings.name, sources: sources)
+    }
+
     /// The function the title trigram indexes fold with, which queries must apply too.
     public var foldingFunction: String? { foldsAccents ? ImmutableFunction.unaccent.name : nil }
 }

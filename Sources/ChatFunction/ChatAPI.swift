@@ -51,6 +51,8 @@ public struct ChatAPI: Sendable {
                 default:
                     return .message(404, "no route \(method) \(event.rawPath)")
                 }
+            case ("GET", 3, "store") where segments[1] == "bots":
+                return .json(200, try await chat.botStore.bot(segments[2], user: caller.userId, groups: caller.groups))
             case ("POST", 3, "conversations") where segments[2] == "messages":
                 let append = try Strict.decode(AppendBody.self, body, allowed: ["messages"])
                 let stored = try await chat.history.append(append.messages, to: segments[1], ownerId: caller.userId)
@@ -102,6 +104,7 @@ public struct ChatAPI: Sendable {
             case .invalid, .wrongDimension: return .message(400, error.description)
             case .messageTooLarge: return .message(413, error.description)
             case .notFound: return .message(404, error.description)
+            case .forbidden where path.hasPrefix("/store/bots/"): return .message(403, "the bot is not shared with you")
             case .forbidden: return path.hasPrefix("/bots/") ? .message(403, "bot belongs to another user") : .message(404, "no such conversation")
             case .embedding:
                 log("embedding failed: \(error.description)")

@@ -215,8 +215,9 @@ public enum ColumnType: Sendable, Equatable, Codable {
     case textArray
     case vector(dimension: Int)
     case halfvec(dimension: Int)
-    /// `tsvector GENERATED ALWAYS AS (setweight(to_tsvector(config, coalesce(col, '')), 'A') || …) STORED`.
-    case generatedTSVector(config: String, sources: [WeightedSource])
+    /// `tsvector GENERATED ALWAYS AS (setweight(to_tsvector(config, normalizer(coalesce(col, ''))), 'A') || …) STORED`,
+    /// where `normalizer` (an immutable function of the schema returning text, or none) prepares each source first.
+    case generatedTSVector(config: String, normalizer: String? = nil, sources: [WeightedSource])
     /// Each row's words in its own language: `tsvector GENERATED ALWAYS AS (setweight(to_tsvector(detector(all
     /// sources), normalizer(coalesce(col, ''))), 'A') || …) STORED`, where `detector` (an immutable function of
     /// the schema returning `regconfig`) picks the configuration from the row's text and `normalizer` (another,
@@ -226,7 +227,7 @@ public enum ColumnType: Sendable, Equatable, Codable {
     /// The weighted source columns of a generated tsvector, of either kind; nil for any other type.
     public var tsvectorSources: [WeightedSource]? {
         switch self {
-        case .generatedTSVector(_, let sources), .generatedTSVectorPerRow(_, _, let sources): sources
+        case .generatedTSVector(_, _, let sources), .generatedTSVectorPerRow(_, _, let sources): sources
         default: nil
         }
     }
@@ -234,8 +235,8 @@ public enum ColumnType: Sendable, Equatable, Codable {
     /// The same type with its source columns renamed by `rename`.
     func renamingSources(_ rename: (String) -> String) -> ColumnType {
         switch self {
-        case .generatedTSVector(let config, let sources):
-            .generatedTSVector(config: config, sources: sources.map { .init(rename($0.column), weight: $0.weight) })
+        case .generatedTSVector(let config, let normalizer, let sources):
+            .generatedTSVector(config: config, normalizer: normalizer, sources: sources.map { .init(rename($0.column), weight: $0.weight) })
         case .generatedTSVectorPerRow(let detector, let normalizer, let sources):
             .generatedTSVectorPerRow(detector: detector, normalizer: normalizer, sources: sources.map { .init(rename($0.column), weight: $0.weight) })
         default: self

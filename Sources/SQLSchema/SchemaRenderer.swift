@@ -172,21 +172,24 @@ public enum SchemaRenderer {
     static func columnDefinition(_ column: Column) -> String {
         var parts = [Identifier.quoted(column.name), typeName(column.type)]
         switch column.type {
-        case .generatedTSVector(let config, let sources):
-            let weighted = sources.map { "setweight(to_tsvector('\(config)', coalesce(\(Identifier.quoted($0.column)), '')), '\($0.weight)')" }
-            parts.append("GENERATED ALWAYS AS (\(weighted.joined(separator: " || "))) STORED")
+        case .generatedTSVector(let config, let normalizer, let sources):
+            parts.append(generatedTSVector(configuration: "'\(config)'", normalizer: normalizer, sources: sources))
         case .generatedTSVectorPerRow(let detector, let normalizer, let sources):
-            let configuration = detectedConfiguration(detector, of: sources.map(\.column))
-            let weighted = sources.map { source in
-                let text = "coalesce(\(Identifier.quoted(source.column)), '')"
-                return "setweight(to_tsvector(\(configuration), \(normalizer.map { "public.\(Identifier.quoted($0))(\(text))" } ?? text)), '\(source.weight)')"
-            }
-            parts.append("GENERATED ALWAYS AS (\(weighted.joined(separator: " || "))) STORED")
+            parts.append(generatedTSVector(configuration: detectedConfiguration(detector, of: sources.map(\.column)), normalizer: normalizer, sources: sources))
         default: break
         }
         if !column.isNullable { parts.append("NOT NULL") }
         if let value = column.defaultValue { parts.append("DEFAULT \(value.expression)") }
         return parts.joined(separator: " ")
+    }
+
+    /// Each source in `configuration` (passed through `normalizer` first, if any) with its weight, concatenated.
+    static func generatedTSVector(configuration: String, normalizer: String?, sources: [ColumnType.WeightedSource]) -> String {
+        let weighted = sources.map { source in
+            let text = "coalesce(\(Identifier.quoted(source.column)), '')"
+            return "setweight(to_tsvector(\(configuration), \(normalizer.map { "public.\(Identifier.quoted($0))(\(text))" } ?? text)), '\(source.weight)')"
+        }
+        return "GENERATED ALWAYS AS (\(weighted.joined(separator: " || "))) STORED"
     }
 
     /// The configuration `detector` picks for a row from all of `columns`, as a per-row tsvector is

@@ -84,26 +84,30 @@ public enum SchemaValidator {
                         if !sourceColumn.type.isText { report(columnSubject, "source column \"\(source.column)\" is not text") }
                     }
                 }
+                func checkNormalizer(_ normalizer: String?) {
+                    if let normalizer, !schema.functions.contains(where: { $0.name == normalizer && $0.returns == "text" }) {
+                        report(columnSubject, "normalizer \"\(normalizer)\" is not one of the schema's immutable functions returning text; declare it in functions")
+                    }
+                }
                 switch column.type {
                 case .vector(let dimension), .halfvec(let dimension):
                     if dimension < 1 || dimension > maximumVectorDimension {
                         report(columnSubject, "dimension \(dimension) is outside 1–16,000, the range pgvector stores")
                     }
-                case .generatedTSVector(let config, let sources):
+                case .generatedTSVector(let config, let normalizer, let sources):
                     if Identifier.problem(with: config) != nil || !Identifier.isBare(config) {
                         report(columnSubject, "text search configuration \"\(config)\" must be a plain lower-case name such as english or simple")
                     }
                     if !Self.builtInTextSearchConfigurations.contains(config) && !schema.textSearchConfigurations.contains(where: { $0.name == config }) {
                         report(columnSubject, "text search configuration \"\(config)\" is neither built in (\(Self.builtInTextSearchConfigurations.sorted().joined(separator: ", "))) nor declared in the schema's textSearchConfigurations")
                     }
+                    checkNormalizer(normalizer)
                     checkSources(sources)
                 case .generatedTSVectorPerRow(let detector, let normalizer, let sources):
                     if !schema.functions.contains(where: { $0.name == detector && $0.returns == "regconfig" }) {
                         report(columnSubject, "detector \"\(detector)\" is not one of the schema's immutable functions returning regconfig; declare it in functions")
                     }
-                    if let normalizer, !schema.functions.contains(where: { $0.name == normalizer && $0.returns == "text" }) {
-                        report(columnSubject, "normalizer \"\(normalizer)\" is not one of the schema's immutable functions returning text; declare it in functions")
-                    }
+                    checkNormalizer(normalizer)
                     checkSources(sources)
                 default: break
                 }

@@ -14,9 +14,10 @@ public enum SwiftContractRenderer {
         public var foldingFunction: String?
         public var normalizer: String?
         public var detector: String?
+        public var spellingQuery: String?
 
         public init(name: String, schema: Schema, migrations: [Migration], textSearchConfigurations: [String], foldingFunction: String?,
-                    normalizer: String?, detector: String?) {
+                    normalizer: String?, detector: String?, spellingQuery: String? = nil) {
             self.name = name
             self.schema = schema
             self.migrations = migrations
@@ -24,13 +25,14 @@ public enum SwiftContractRenderer {
             self.foldingFunction = foldingFunction
             self.normalizer = normalizer
             self.detector = detector
+            self.spellingQuery = spellingQuery
         }
 
         /// Two stages that would render the same schema share one.
         func sameDatabase(as other: Stage) -> Bool {
             SchemaRenderer.statements(schema) == SchemaRenderer.statements(other.schema) && migrations.map(\.checksum) == other.migrations.map(\.checksum)
                 && textSearchConfigurations == other.textSearchConfigurations && foldingFunction == other.foldingFunction
-                && normalizer == other.normalizer && detector == other.detector
+                && normalizer == other.normalizer && detector == other.detector && spellingQuery == other.spellingQuery
         }
     }
 
@@ -121,6 +123,7 @@ public enum SwiftContractRenderer {
             out += "            foldingFunction: \(stage.foldingFunction.map(literal) ?? "nil"),\n"
             out += "            normalizer: \(stage.normalizer.map(literal) ?? "nil"),\n"
             out += "            detector: \(stage.detector.map(literal) ?? "nil"),\n"
+            out += "            spellingQuery: \(stage.spellingQuery.map(literal) ?? "nil"),\n"
             out += "            statements: \(list(SchemaRenderer.statements(stage.schema), indent: 12)),\n"
             out += "            roleStatements: \(list(SchemaRenderer.roleStatements(stage.schema), indent: 12)),\n"
             out += "            catalog: \(list(SchemaCatalog.lines(stage.schema), indent: 12)),\n"
@@ -171,6 +174,8 @@ public enum SwiftContractRenderer {
                 public let normalizer: String?
                 /// The function that picks a row's configuration from its text. Nil: the first configuration.
                 public let detector: String?
+                /// The function that turns a query into the tsquery of its words' spellings. Nil: none.
+                public let spellingQuery: String?
                 public let statements: [String]
                 public let roleStatements: [String]
                 public let catalog: [String]

@@ -1,7 +1,9 @@
 /// A labelled multilingual set for the text rankings: for each language search understands, bots
 /// whose titles and descriptions are written in it, and queries of the kinds people type (whole
 /// words, prefixes, misspellings, and for scripts without spaces, substrings), each with the bots it
-/// should find: those whose title holds the word the query aims at.
+/// should find: those whose title holds the word the query aims at, or for a prefix, any word it
+/// begins (a prefix names no one language's word: "lanter" begins English "lantern", French
+/// "lanterne" and Italian "lanterna" alike).
 struct MultilingualCorpus {
     struct Language: Sendable {
         var code: String
@@ -25,8 +27,10 @@ struct MultilingualCorpus {
         var language: String
         var kind: Kind
         var text: String
-        /// The bots whose title holds the word the query aims at, in any language.
+        /// The bots whose title holds the word the query aims at, in any language; for a prefix, a word it begins.
         var relevant: Set<String>
+        /// The bots whose title holds the word the query aims at, whatever its kind.
+        var aimedAt: Set<String>
     }
 
     static let languages: [Language] = [
@@ -126,10 +130,16 @@ struct MultilingualCorpus {
                 title.words.count >= words.count && (0...(title.words.count - words.count)).contains { Array(title.words[$0..<($0 + words.count)]) == words }
             }.map(\.id))
         }
+        /// The bots with a title in which `prefix` (folded, perhaps of several words) begins a word.
+        func beginning(_ prefix: String) -> Set<String> {
+            Set(titles.filter { (" " + $0.text).contains(" " + prefix) }.map(\.id))
+        }
         var queries: [Query] = []
         for language in Self.languages {
             func add(_ kind: Query.Kind, _ text: String, aimingAt target: String) {
-                queries.append(Query(language: language.code, kind: kind, text: text, relevant: holding(target, unsegmented: language.unsegmented)))
+                let aimedAt = holding(target, unsegmented: language.unsegmented)
+                let relevant = kind == .prefix ? beginning(Self.folded(text)) : aimedAt
+                queries.append(Query(language: language.code, kind: kind, text: text, relevant: relevant, aimedAt: aimedAt))
             }
             for topic in language.topics[0..<8] { add(.word, topic, aimingAt: topic) }
             if language.unsegmented || language.code == "ko" {

@@ -55,6 +55,12 @@ import TestSupport
             #expect(!entries.isEmpty, "\(path)")
             for entry in entries { try Self.expectBotMetaOutput(entry, "\(path) for \(user)") }
         }
+        // One bot opened by id: the same BotMetaOutput; another user's private bot is refused, a missing one not found.
+        let opened = await api.handle(try ChatAPITests.event("GET", "/store/bots/\(Fixture.botId(2))", user: "sub-guest-2"))
+        #expect(opened.statusCode == 200, "\(opened.body)")
+        try Self.expectBotMetaOutput(try JSONDecoder().decode([String: JSONKind].self, from: Data(opened.body.utf8)), "/store/bots/{id}")
+        #expect(await api.handle(try ChatAPITests.event("GET", "/store/bots/\(Fixture.botId(10))", user: "sub-4")).statusCode == 403)
+        #expect(await api.handle(try ChatAPITests.event("GET", "/store/bots/no-such-bot", user: "sub-4")).statusCode == 404)
 
         // Conversations: sub-2's only, with highlights; the title outweighs the messages.
         let conversations = ConversationIndex(executor: harness.executor)

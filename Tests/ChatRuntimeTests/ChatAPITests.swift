@@ -106,7 +106,7 @@ import TestSupport
         let harness = try await Harness.make(.postgres)
         defer { harness.close() }
         let api = ChatAPI(chat: harness.chat)
-        #expect(ChatContract.routes.count == 11)
+        #expect(ChatContract.routes.count == 12)
         for route in ChatContract.routes {
             let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
             let path = parts[1].replacingOccurrences(of: "{id}", with: newConversationId())

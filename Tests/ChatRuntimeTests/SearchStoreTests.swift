@@ -68,7 +68,8 @@ import Testing
     /// `backend/app/repositories/bot_store.py`): `find_bots_by_query` lets everyone see `all` bots, the
     /// owner their `private` and `partial` ones, the users and groups a `partial` bot lists, and members
     /// of Admin every `partial` bot; `find_bots_sorted_by_usage_count` and `find_random_bots` have the
-    /// same clauses without the Admin one. No one sees another user's private bot, Admin included.
+    /// same clauses without the Admin one. No one sees another user's private bot in a listing, Admin
+    /// included; opened by id (`fetch_bot`, `BotModel.is_accessible_by_user`), Admin sees every bot.
     /// Bots: olga's private, partial for uma, partial for Finance and all; ada's own private one.
     static let visibleTo: [String: [BotListing: Set<String>]] = {
         let search: [String: Set<String>] = [
@@ -79,8 +80,10 @@ import Testing
             "Admin ada": ["by-user", "by-group", "everyone", "admins-own"],
         ]
         let listed: [String: Set<String>] = search.merging(["Admin ada": ["everyone", "admins-own"]]) { $1 }
+        let bots = ["private", "by-user", "by-group", "everyone", "admins-own"]
         return Dictionary(uniqueKeysWithValues: search.keys.map { caller in
-            (caller, [.storeSearch: search[caller]!, .botSearch: search[caller]!, .popular: listed[caller]!, .pickup: listed[caller]!])
+            (caller, [.storeSearch: search[caller]!, .botSearch: search[caller]!, .popular: listed[caller]!, .pickup: listed[caller]!,
+                      .byId: caller == "Admin ada" ? Set(bots) : search[caller]!])
         })
     }()
 
@@ -110,10 +113,27 @@ import Testing
                 case .popular: Set(try await store.popular(user: user, groups: groups, limit: 10).map(\.id))
                 case .pickup: Set(try await store.pickup(user: user, groups: groups, limit: 10).map(\.id))
                 case .botSearch: Set(try await search.searchBots("lantern festival", user: user, groups: groups, limit: 10).map(\.botId))
+                case .byId:
+                    // Each bot opened in turn: the visible ones open, the others are refused as not shared.
+                    try await Self.opened(["private", "by-user", "by-group", "everyone", "admins-own"], store: store, user: user, groups: groups)
                 }
                 #expect(seen == expected[listing], "\(name) in \(listing)")
             }
         }
+        await #expect(throws: ChatStoreError.notFound("no bot missing")) { try await store.bot("missing", user: "ada", groups: ["Admin"]) }
+    }
+
+    /// The bots of `ids` that `user` may open; a refusal must say the bot is not shared.
+    static func opened(_ ids: [String], store: BotStore, user: String, groups: [String]) async throws -> Set<String> {
+        var opened: Set<String> = []
+        for id in ids {
+            do {
+                opened.insert(try await store.bot(id, user: user, groups: groups).id)
+            } catch ChatStoreError.forbidden(let reason) {
+                #expect(reason == "bot \(id) is not shared with \(user)")
+            }
+        }
+        return opened
     }
 
     /// Bedrock Chat's store searches the instruction as well as the title and description.
@@ -195,22 +215,24 @@ import Testing
     /// stemming where PostgreSQL has a stemmer, accents folded, and unsegmented scripts (Japanese,
     /// Chinese, Korean, Thai) by character pairs, so a word inside a longer run is found. Each case is
     /// a bot in one language and a query that must find it by full text alone (its text rank), among
-    /// bots in all the others.
-    static let multilingual: [(language: String, title: String, description: String, query: String)] = [
-        ("en", "Trip planner", "plans journeys by train", "planning trains"),
-        ("de", "Reiseplaner für Familien", "Hilft bei der Planung von Reisen mit Kindern", "reise familie"),
-        ("fr", "Guide des cafés parisiens", "Trouve un café pour travailler dans les quartiers", "cafe quartier"),
-        ("es", "Asistente de recetas", "Ayuda con las recetas de cocina para cenas rápidas", "receta cocinas"),
-        ("it", "Consulente di viaggi", "Organizza viaggi per le vacanze in montagna", "viaggio vacanza"),
-        ("nb", "Turplanlegger for fjellet", "Hjelper med å planlegge turer i fjellet og på isen", "fjell turer"),
-        ("id", "Asisten perjalanan", "Membantu merencanakan perjalanan dan liburan keluarga", "rencana liburan"),
-        ("ms", "Pembantu masakan", "Membantu memasak hidangan untuk keluarga anda", "masakan keluarga"),
-        ("ja", "京都観光ガイド", "お寺と庭園を案内します", "観光ガイド"),
-        ("zhhans", "北京旅游助手", "帮助你规划旅行路线", "旅游"),
-        ("zhhant", "臺北美食指南", "介紹夜市和小吃", "美食"),
-        ("ko", "서울 여행 가이드", "맛집과 관광지를 추천합니다", "여행"),
-        ("th", "คู่มือท่องเที่ยวเชียงใหม่", "แนะนำร้านอาหารและวัด", "ท่องเที่ยว"),
-        ("vi", "Hướng dẫn du lịch Hội An", "Phố cổ và đèn lồng", "hoi an"),
+    /// bots in all the others; and where its words can be misspelled (4 letters and more, outside the
+    /// unsegmented scripts), a query with one letter wrong, missing or swapped that finds it, and it
+    /// alone, by its spellings.
+    static let multilingual: [(language: String, title: String, description: String, query: String, misspelled: String?)] = [
+        ("en", "Trip planner", "plans journeys by train", "planning trains", "jounreys"),
+        ("de", "Reiseplaner für Familien", "Hilft bei der Planung von Reisen mit Kindern", "reise familie", "Famlien"),
+        ("fr", "Guide des cafés parisiens", "Trouve un café pour travailler dans les quartiers", "cafe quartier", "quatriers"),
+        ("es", "Asistente de recetas", "Ayuda con las recetas de cocina para cenas rápidas", "receta cocinas", "cocnia"),
+        ("it", "Consulente di viaggi", "Organizza viaggi per le vacanze in montagna", "viaggio vacanza", "montgana"),
+        ("nb", "Turplanlegger for fjellet", "Hjelper med å planlegge turer i fjellet og på isen", "fjell turer", "fjlelet"),
+        ("id", "Asisten perjalanan", "Membantu merencanakan perjalanan dan liburan keluarga", "rencana liburan", "perjalnan"),
+        ("ms", "Pembantu masakan", "Membantu memasak hidangan untuk keluarga anda", "masakan keluarga", "hidagnan"),
+        ("ja", "京都観光ガイド", "お寺と庭園を案内します", "観光ガイド", nil),
+        ("zhhans", "北京旅游助手", "帮助你规划旅行路线", "旅游", nil),
+        ("zhhant", "臺北美食指南", "介紹夜市和小吃", "美食", nil),
+        ("ko", "서울 여행 가이드", "맛집과 관광지를 추천합니다", "여행", nil),
+        ("th", "คู่มือท่องเที่ยวเชียงใหม่", "แนะนำร้านอาหารและวัด", "ท่องเที่ยว", nil),
+        ("vi", "Hướng dẫn du lịch Hội An", "Phố cổ và đèn lồng", "hoi an", nil),
     ]
 
     @Test(arguments: BackendKind.allCases)
@@ -219,16 +241,21 @@ import Testing
         defer { harness.close() }
         let search = harness.chat.search
         #expect(search.textSearch.configurations.count == 9 && search.textSearch.detector == "chat_search_config", "\(search.textSearch)")
-        for (language, title, description, _) in Self.multilingual {
+        for (language, title, description, _, _) in Self.multilingual {
             try await search.upsert(Bot(botId: "bot-\(language)", ownerId: "lan", title: title, description: description, visibility: .public))
         }
-        for (language, _, _, query) in Self.multilingual {
+        for (language, _, _, query, misspelled) in Self.multilingual {
             let hits = try await search.searchBots(query, user: "khoa", limit: 10)
             let hit = hits.first { $0.botId == "bot-\(language)" }
             #expect(hit?.ranks.text == 1, "\(language): \(query) finds its bot by full text first: \(hits.map { "\($0.botId) \($0.ranks)" })")
+            guard let misspelled else { continue }
+            let spelled = try await search.searchBots(misspelled, user: "khoa", limit: 10)
+            let found = spelled.first { $0.botId == "bot-\(language)" }
+            #expect(found?.ranks.spelling == 1 && found?.ranks.text == nil && spelled.compactMap(\.ranks.spelling).count == 1,
+                    "\(language): \(misspelled) finds its bot alone by a word one letter away: \(spelled.map { "\($0.botId) \($0.ranks)" })")
         }
-        // A query that appears in no bot's text finds none by full text, in any language.
-        #expect(try await search.searchBots("zymurgy", user: "khoa", limit: 10).allSatisfy { $0.ranks.text == nil })
+        // A query that appears in no bot's text finds none by full text or spelling, in any language.
+        #expect(try await search.searchBots("zymurgy", user: "khoa", limit: 10).allSatisfy { $0.ranks.text == nil && $0.ranks.spelling == nil })
         // Conversations are searched the same way, and keep their text as written in highlights.
         let conversations = ConversationIndex(executor: harness.executor)
         let item: DynamoDBClient.Item = ["PK": .string("khoa"), "SK": .string("khoa#CONV#c1"), "Title": .string("京都の旅行"),

@@ -127,11 +127,13 @@ import Testing
                 Column("id", .text).primaryKey()
                 Column("title", .text).notNull()
                 Column("tsv", .generatedTSVectorPerRow(detector: "pick", normalizer: "prepare", sources: [.init("title", weight: "A")]))
+                Column("spelling", .generatedTSVector(config: "simple", normalizer: "spell", sources: [.init("title", weight: "A")]))
             }
         }
         #expect(SchemaValidator.problems(in: undeclared).map(\.description) == [
             #"column "notes.tsv": detector "pick" is not one of the schema's immutable functions returning regconfig; declare it in functions"#,
             #"column "notes.tsv": normalizer "prepare" is not one of the schema's immutable functions returning text; declare it in functions"#,
+            #"column "notes.spelling": normalizer "spell" is not one of the schema's immutable functions returning text; declare it in functions"#,
         ])
     }
 

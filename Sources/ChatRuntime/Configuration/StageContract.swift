@@ -14,7 +14,8 @@ public struct StageContract: Sendable, Equatable {
         }
         return StageContract(name: name, schema: SchemaDefinition(stage),
                              textSearch: TextSearchSettings(configurations: stage.textSearchConfigurations, foldingFunction: stage.foldingFunction,
-                                                            normalizer: stage.normalizer, detector: stage.detector))
+                                                            normalizer: stage.normalizer, detector: stage.detector,
+                                                            spellingQuery: stage.spellingQuery))
     }
 
     /// Stages are the contract's: one name, one schema.
@@ -36,12 +37,16 @@ public struct TextSearchSettings: Sendable, Equatable {
     public var foldingFunction: String?
     public var normalizer: String?
     public var detector: String?
+    /// The function that turns a query into the tsquery of its words' spellings (matched against a
+    /// table's spelling column), if the stage has one.
+    public var spellingQuery: String?
 
-    public init(configurations: [String], foldingFunction: String?, normalizer: String? = nil, detector: String? = nil) {
+    public init(configurations: [String], foldingFunction: String?, normalizer: String? = nil, detector: String? = nil, spellingQuery: String? = nil) {
         self.configurations = configurations
         self.foldingFunction = foldingFunction
         self.normalizer = normalizer
         self.detector = detector
+        self.spellingQuery = spellingQuery
     }
 
     /// `parameter` as the rows' text is prepared before parsing.

@@ -32,6 +32,18 @@ public struct BotStore: Sendable {
         try await listing(.pickup, order: "random()", user: user, groups: groups, limit: limit)
     }
 
+    /// One bot, as Bedrock Chat's `fetch_bot` opens it: not found when there is no such bot, forbidden
+    /// when the caller may not see it (`BotModel.is_accessible_by_user`).
+    public func bot(_ id: String, user: String, groups: [String]) async throws -> StoreBot {
+        try Validate.id(id, "bot id")
+        try validate(user: user, groups: groups, limit: 1)
+        let sql = "SELECT \(Self.columns), \(BotVisibility(.byId, groups: groups).condition) FROM \(Bots.table) b WHERE b.\(Bots.botId) = :id"
+        let statement = try SearchStore.statement(sql, try SearchStore.visibilityParameters(user: user, groups: groups).merging(["id": .text(id)]) { $1 })
+        guard let row = try await search.executor.execute(statement).rows.first else { throw ChatStoreError.notFound("no bot \(id)") }
+        guard try ResultRow(row, "bot").bool(10, "visible") else { throw ChatStoreError.forbidden("bot \(id) is not shared with \(user)") }
+        return try Self.storeBot(row, user: user)
+    }
+
     private func listing(_ listing: BotListing, order: String, user: String, groups: [String], limit: Int) async throws -> [StoreBot] {
         try validate(user: user, groups: groups, limit: limit)
         let sql = "SELECT \(Self.columns) FROM \(Bots.table) b WHERE \(BotVisibility(listing, groups: groups).condition) ORDER BY \(order) LIMIT :limit"
@@ -50,17 +62,20 @@ public struct BotStore: Sendable {
     }
 
     private func bots(_ statement: SQLStatement, user: String) async throws -> [StoreBot] {
-        try await search.executor.execute(statement).rows.map { values in
-            let row = ResultRow(values, "bot store entry")
-            let created = try row.double(5, Bots.createdAt)
-            // Bedrock Chat's `BotMeta.from_opensearch_response`: a bot never used was last used when it
-            // was created; the star is the item's; the store search finds only bots the caller may use.
-            return StoreBot(id: try row.text(0, Bots.botId), title: try row.text(2, Bots.title), description: try row.text(3, Bots.description),
-                            createTime: created, lastUsedTime: try row.optionalDouble(6, Bots.lastUsedAt) ?? created,
-                            isStarred: try row.bool(7, Bots.isStarred), owned: try row.text(1, Bots.ownerId) == user, available: true,
-                            syncStatus: try row.optionalText(8, Bots.syncStatus) ?? StoreBot.syncedStatus,
-                            sharedScope: try Self.scope(row.text(4, Bots.visibility)), sharedStatus: try row.text(9, Bots.sharedStatus))
-        }
+        try await search.executor.execute(statement).rows.map { try Self.storeBot($0, user: user) }
+    }
+
+    /// A row of `columns` as the store returns it.
+    private static func storeBot(_ values: [SQLValue], user: String) throws -> StoreBot {
+        let row = ResultRow(values, "bot store entry")
+        let created = try row.double(5, Bots.createdAt)
+        // Bedrock Chat's `BotMeta.from_opensearch_response`: a bot never used was last used when it
+        // was created; the star is the item's; the store search finds only bots the caller may use.
+        return StoreBot(id: try row.text(0, Bots.botId), title: try row.text(2, Bots.title), description: try row.text(3, Bots.description),
+                        createTime: created, lastUsedTime: try row.optionalDouble(6, Bots.lastUsedAt) ?? created,
+                        isStarred: try row.bool(7, Bots.isStarred), owned: try row.text(1, Bots.ownerId) == user, available: true,
+                        syncStatus: try row.optionalText(8, Bots.syncStatus) ?? StoreBot.syncedStatus,
+                        sharedScope: try Self.scope(row.text(4, Bots.visibility)), sharedStatus: try row.text(9, Bots.sharedStatus))
     }
 
     /// Bedrock Chat's `SharedScope` for a stored visibility.

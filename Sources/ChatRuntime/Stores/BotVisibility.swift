@@ -9,6 +9,8 @@ public enum BotListing: String, Sendable, CaseIterable {
     /// `/bots/search` and `chat-store search-bots`: this project's hybrid search, which answers what
     /// the store search answers.
     case botSearch
+    /// `/store/bots/{id}`: opening one bot, Bedrock Chat's `fetch_bot` (`BotModel.is_accessible_by_user`).
+    case byId
 }
 
 /// Who sees which bot, decided here for every listing, as Bedrock Chat decides it
@@ -17,9 +19,8 @@ public enum BotListing: String, Sendable, CaseIterable {
 /// - a bot shared with `all` (stored `public`): everyone;
 /// - the owner: every bot of theirs;
 /// - a bot shared `partial` (stored `shared`): the users it lists, and the members of the groups it lists;
-/// - members of `Admin`: every `partial` bot as well in the store search (and bot search), and no
-///   exception in popular and pick up (Bedrock Chat lets them open any bot by id,
-///   `BotModel.is_accessible_by_user`, which no route here does);
+/// - members of `Admin`: every `partial` bot as well in the store search (and bot search), no
+///   exception in popular and pick up, and every bot, private ones included, when opened by id;
 /// - another user's private bot (no `SharedScope`): no one else, in any listing.
 struct BotVisibility: Sendable {
     typealias Bots = ChatContract.BotVectors
@@ -32,6 +33,8 @@ struct BotVisibility: Sendable {
         case listed
         /// `listed`, and every shared bot.
         case everyShared
+        /// Every bot.
+        case every
     }
 
     var reach: Reach
@@ -43,6 +46,7 @@ struct BotVisibility: Sendable {
         switch listing {
         case .storeSearch, .botSearch: reach = admin ? .everyShared : .listed
         case .popular, .pickup: reach = .listed
+        case .byId: reach = admin ? .every : .listed
         }
         inGroups = !groups.isEmpty
     }
@@ -61,6 +65,7 @@ struct BotVisibility: Sendable {
     /// The rule as one condition on the bot `b`, with the parameters `:user` and `:groups`.
     var condition: String {
         switch reach {
+        case .every: "true"
         case .everyShared: "(b.\(Bots.ownerId) = :user OR \(Self.publicBot) OR \(Self.sharedBot))"
         case .listed: "(b.\(Bots.ownerId) = :user OR \(Self.publicBot) OR (\(Self.sharedBot) AND (\(listsCaller))))"
         }

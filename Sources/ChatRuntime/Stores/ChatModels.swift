@@ -99,11 +99,14 @@ public struct HitRanks: Codable, Sendable, Equatable {
     public var vector: Int64?
     public var text: Int64?
     public var title: Int64?
+    /// The ranking by words one letter away from the query's (bots only).
+    public var spelling: Int64?
 
-    public init(vector: Int64?, text: Int64?, title: Int64?) {
+    public init(vector: Int64?, text: Int64?, title: Int64?, spelling: Int64? = nil) {
         self.vector = vector
         self.text = text
         self.title = title
+        self.spelling = spelling
     }
 }
 

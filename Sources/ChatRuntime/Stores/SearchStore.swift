@@ -157,6 +157,7 @@ public struct SearchStore: Sendable {
         case .listed:
             [publicBots, few("\(own) AND NOT \(BotVisibility.publicBot) OR \(BotVisibility.sharedBot) AND NOT \(own) AND (\(visibility.listsCaller))")]
         case .everyShared: [publicBots, sharedBots, few("\(own) AND \(BotVisibility.privateBot)")]
+        case .every: [publicBots, sharedBots, few(BotVisibility.privateBot)]
         }
         return "SELECT id, distance FROM (\n  " + parts.map { "(\($0))" }.joined(separator: "\n  UNION ALL\n  ")
             + "\n) AS parts (id, distance) ORDER BY distance LIMIT :candidates"
@@ -168,7 +169,7 @@ public struct SearchStore: Sendable {
     }
 
     static let searchedBots = Searched(table: Bots.table, id: Bots.botId, embedding: Bots.embedding, embeddingType: Bots.embeddingType,
-                                       tsv: Bots.tsv, title: Bots.title)
+                                       tsv: Bots.tsv, title: Bots.title, spelling: Bots.spelling)
 
     // MARK: Conversations
 
@@ -217,7 +218,7 @@ public struct SearchStore: Sendable {
     /// Each rank is NULL when the hit did not come from that list.
     static func ranks(_ row: ResultRow, from index: Int) throws -> HitRanks {
         HitRanks(vector: try row.optionalInt(index, "vector rank"), text: try row.optionalInt(index + 1, "text rank"),
-                 title: try row.optionalInt(index + 2, "title rank"))
+                 title: try row.optionalInt(index + 2, "title rank"), spelling: try row.optionalInt(index + 3, "spelling rank"))
     }
 
     /// The query, the caller and how many; with `embedding`, the query's vector (the text rankings
@@ -237,6 +238,8 @@ public struct SearchStore: Sendable {
         var embeddingType: String
         var tsv: String
         var title: String
+        /// The column of its words' spellings, if it has one.
+        var spelling: String? = nil
     }
 
     /// A title ranks when the query's word similarity to it is above 0.4: a prefix of two thirds of a
@@ -278,6 +281,23 @@ public struct SearchStore: Sendable {
                     WHERE \(matching) AND \(filter) ORDER BY \(distance) LIMIT :candidates
                 """
         }
+        // Words one letter away from the query's (`TextSearchSettings.spellingQuery`), ranked as full
+        // text is, looked for only when the words as written find fewer than `limit`: a query's
+        // common word is one letter away from thousands of bots' words, and ranking them all would
+        // double the cost of every search that needs no correction. (The condition refers to no row,
+        // so PostgreSQL tests it once and skips the scans when it fails.)
+        var spelled = ""
+        if let spelling = searched.spelling, let spellingQuery = textSearch.spellingQuery {
+            let query = "public.\(spellingQuery)(CAST(:query AS text))"
+            spelled = """
+                spelled AS (
+                  SELECT id, 'spelling' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
+                    \(nearest("-ts_rank(b.\(spelling), \(query))", matching: "b.\(spelling) @@ \(query)",
+                              amongFew: "ts_match_vq(b.\(spelling), \(query))"))) AS close_spellings
+                  WHERE (SELECT count(*) FROM fts) < :limit),
+
+                """
+        }
         let knn = byVector ? """
             knn AS (
               SELECT id, 'vector' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
@@ -291,13 +311,14 @@ public struct SearchStore: Sendable {
             fuzzy AS (
               SELECT id, 'title' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
                 \(nearest(titleDistance))) AS close_titles WHERE distance < \(Self.titleDistanceLimit)),
-            fused AS (
+            \(spelled)fused AS (
               SELECT id, sum(1.0 / (\(Self.fusionConstant) + rank))::float8 AS score,
                      min(rank) FILTER (WHERE source = 'vector')::int8 AS vector_rank,
                      min(rank) FILTER (WHERE source = 'text')::int8 AS text_rank,
-                     min(rank) FILTER (WHERE source = 'title')::int8 AS title_rank
-              FROM (\(byVector ? "SELECT * FROM knn UNION ALL " : "")SELECT * FROM fts UNION ALL SELECT * FROM fuzzy) AS rankings GROUP BY id)
-            SELECT \(select), fused.score, fused.vector_rank, fused.text_rank, fused.title_rank
+                     min(rank) FILTER (WHERE source = 'title')::int8 AS title_rank,
+                     min(rank) FILTER (WHERE source = 'spelling')::int8 AS spelling_rank
+              FROM (\(byVector ? "SELECT * FROM knn UNION ALL " : "")SELECT * FROM fts UNION ALL SELECT * FROM fuzzy\(spelled.isEmpty ? "" : " UNION ALL SELECT * FROM spelled")) AS rankings GROUP BY id)
+            SELECT \(select), fused.score, fused.vector_rank, fused.text_rank, fused.title_rank, fused.spelling_rank
             FROM fused JOIN \(table) b ON b.\(id) = fused.id
             ORDER BY fused.score DESC, b.\(id) LIMIT :limit
             """
