@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(name: "SQLSchemaTests", dependencies: ["SQLSchema", "Stacks", "SynthCore", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "DataAPILocalTests", dependencies: ["DataAPILocal", "DataAPIWire", "TestSupport"]),
-        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "AWSServices", "ChatFunction", "LambdaRuntime", "TestSupport", "AWSSigV4", "SQLSchema", "PostgresTimeLimits",
+        .testTarget(name: "ChatRuntimeTests", dependencies: ["ChatRuntime", "AWSServices", "ChatFunction", "LambdaRuntime", "TestSupport", "AWSSigV4", "SQLSchema", "Stacks", "PostgresTimeLimits",
                                                      "DynamicServices", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         // Shared by every test suite that needs a real PostgreSQL.
         .target(

@@ -46,14 +46,24 @@ public enum DiffInputs {
             let after = try new[name].map { TemplateTree(try parse($0, file: "\(directory)/\(name)")) }
             versions.append(StackTemplates(name: stack, stackName: stackNames[name], old: before, new: after))
         }
-        var report = DiffReport(stage: versions, schema: try schemaChanges(old: old, new: new, directory: directory), usage: usage, name: stage.name)
-        report.migrations = MigrationChange.changes(old: old, new: new)
+        let schemas = try declaredSchemas(old: old, new: new, directory: directory)
+        var report = DiffReport(stage: versions, schema: schemaChanges(schemas, old: old, new: new), usage: usage, name: stage.name)
+        let losses = schemas.new.map { MigrationPlanner.plan(from: schemas.old, to: $0).changes.compactMap(\.dataLoss) } ?? []
+        report.migrations = MigrationChange.changes(old: old, new: new, dataLoss: losses.map { "\($0.reason) (\($0.location))" })
         return report
     }
 
     /// The schema diff from the declared schemas both sides record; a side from before they were
     /// recorded (no `latest-schema.json`) is compared by its schema.sql text instead.
-    static func schemaChanges(old: [String: String], new: [String: String], directory: String) throws -> [SchemaChange] {
+    static func schemaChanges(_ schemas: (old: Schema?, new: Schema?), old: [String: String], new: [String: String]) -> [SchemaObjectChange] {
+        if (schemas.old != nil || old["schema.sql"] == nil) && (schemas.new != nil || new["schema.sql"] == nil) {
+            return SchemaDiff.diff(old: schemas.old, new: schemas.new)
+        }
+        return SchemaDiff.diffText(old: old["schema.sql"] ?? "", new: new["schema.sql"] ?? "")
+    }
+
+    /// The declared schemas both sides record in `latest-schema.json`, each nil where there is none.
+    static func declaredSchemas(old: [String: String], new: [String: String], directory: String) throws -> (old: Schema?, new: Schema?) {
         let snapshot = StageSchema.directory + "/" + StageSchema.snapshotFile
         func decoded(_ text: String?, side: String) throws -> Schema? {
             guard let text else { return nil }
@@ -63,11 +73,7 @@ public enum DiffInputs {
                 throw Unreadable(description: "\(directory)/\(snapshot) (\(side)): not a schema synth wrote (\(error))")
             }
         }
-        let before = try decoded(old[snapshot], side: "old"), after = try decoded(new[snapshot], side: "new")
-        if (before != nil || old["schema.sql"] == nil) && (after != nil || new["schema.sql"] == nil) {
-            return SchemaDiff.diff(old: before, new: after)
-        }
-        return SchemaDiff.diffText(old: old["schema.sql"] ?? "", new: new["schema.sql"] ?? "")
+        return (try decoded(old[snapshot], side: "old"), try decoded(new[snapshot], side: "new"))
     }
 
     /// A stage folder's files and its migrations folder's, by path relative to it.

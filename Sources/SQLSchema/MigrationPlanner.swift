@@ -29,9 +29,11 @@ public enum MigrationPlanner {
     public static let dataLossMarker = "-- DATA LOSS, acknowledged: "
 
     public struct Plan: Sendable {
-        public var steps: [Step]
+        /// What the migration does, in the order it does it: the transaction's changes, then the index builds.
+        public var changes: [SchemaChange]
         public var problems: [Problem]
-        public var isEmpty: Bool { steps.isEmpty }
+        public var isEmpty: Bool { changes.isEmpty }
+        public var steps: [Step] { changes.map(\.step) }
 
         /// The migration file's body: the transaction, then the statements that run outside one.
         public var body: String {
@@ -66,19 +68,50 @@ public enum MigrationPlanner {
         }
     }
 
+    /// A rough guide for the reviewer: the index is about a row's vector plus its graph links.
+    static func hnswCost(type: ColumnType, m: Int, efConstruction: Int) -> String {
+        let (dimension, bytes) = switch type {
+        case .halfvec(let dimension): (dimension, 2)
+        case .vector(let dimension): (dimension, 4)
+        default: (0, 4)
+        }
+        let perRow = dimension * bytes + 2 * m * 8 + 16
+        let megabytes = (perRow * 100_000 + 500_000) / 1_000_000
+        return "HNSW build cost: it reads every row and links each vector to about \(2 * m) neighbours found among \(efConstruction) candidates; "
+            + "about \(megabytes) MB per 100,000 rows, which should fit in maintenance_work_mem or the build slows down many times; "
+            + "on a small instance count on minutes per 100,000 rows of \(dimension) dimensions"
+    }
+
     /// The plan from `old` (nil: an empty database) to `new`.
     public static func plan(from old: Schema?, to new: Schema) -> Plan {
-        var planner = Planner(old: old ?? Schema(extensions: [], tables: { }), new: new)
+        let start = old ?? Schema(extensions: [], tables: { })
+        var planner = Planner(old: start, new: new)
         planner.run()
-        return Plan(steps: planner.inside + planner.outside, problems: planner.problems)
+        var plan = Plan(changes: planner.inside + planner.outside, problems: planner.problems)
+        if plan.problems.isEmpty, let unreached = unreached(from: start, by: plan.changes, to: new) { plan.problems.append(unreached) }
+        return plan
+    }
+
+    /// The offline proof: `changes` applied to `start` must give `declared`'s catalog. Nil when they
+    /// do; otherwise the objects the migration would leave behind or never make, which is a defect of
+    /// the planner, never of the declaration.
+    public static func unreached(from start: Schema, by changes: [SchemaChange], to declared: Schema) -> Problem? {
+        let reached = SchemaCatalog.lines(start.applying(changes)), wanted = SchemaCatalog.lines(declared)
+        guard reached != wanted else { return nil }
+        let extra = reached.filter { !wanted.contains($0) }, missing = wanted.filter { !reached.contains($0) }
+        let differences = extra.map { "left behind: \($0)" } + missing.map { "never made: \($0)" }
+        return Problem(location: declared.location, subject: "migration",
+                       message: "its steps would not reach the declared schema (\(differences.joined(separator: "; "))); "
+                           + "the planner has no step for \(differences.count == 1 ? "it" : "them"). Report it with the declaration that caused it")
     }
 }
 
-private struct Planner {
+struct Planner {
     let old: Schema
     let new: Schema
-    var inside: [MigrationPlanner.Step] = []
-    var outside: [MigrationPlanner.Step] = []
+    var inside: [SchemaChange] = []
+    /// Index builds, which run after the transaction.
+    var outside: [SchemaChange] = []
     var problems: [MigrationPlanner.Problem] = []
 
     init(old: Schema, new: Schema) {
@@ -86,8 +119,8 @@ private struct Planner {
         self.new = new
     }
 
-    mutating func step(_ summary: String, _ statements: [String], tag: String, dataLoss: String? = nil) {
-        inside.append(MigrationPlanner.Step(summary: summary, statements: statements, dataLoss: dataLoss, tag: tag))
+    mutating func add(_ change: SchemaChange) {
+        inside.append(change)
     }
 
     mutating func refuse(_ location: SourceLocation?, _ subject: String, _ message: String) {
@@ -96,16 +129,16 @@ private struct Planner {
 
     mutating func run() {
         for name in new.extensions where !old.extensions.contains(name) {
-            step("adds extension \(name)", [SchemaRenderer.createExtension(name)], tag: "add_extension_\(name)")
+            add(.addExtension(name))
         }
         // Configurations are created once, before the functions, which may name one; functions are
         // replaced in place (a generated column or index over one is rebuilt when its own declaration
         // changes, not its function's).
         for configuration in new.textSearchConfigurations where !old.textSearchConfigurations.contains(configuration) {
-            step("creates text search configuration \(configuration.name)", configuration.statements, tag: "text_search_\(configuration.name)")
+            add(.createTextSearchConfiguration(configuration))
         }
         for function in new.functions where !old.functions.contains(function) {
-            step("creates function \(function.name)", [function.statement], tag: "function_\(function.name)")
+            add(.createFunction(function))
         }
         // Which old table each new table is (by name, or by the rename it declares).
         var matched: [(old: Table, new: Table)] = []
@@ -116,40 +149,36 @@ private struct Planner {
             } else if let previous = table.previousName, let before = old.table(previous), new.table(previous) == nil {
                 matched.append((before, table))
                 tableRenames[previous] = table.name
-                step("renames table \(previous) to \(table.name)", ["ALTER TABLE \(q(previous)) RENAME TO \(q(table.name))"], tag: "rename_\(previous)")
+                add(.renameTable(from: previous, to: table.name))
             }
         }
         let matchedOld = Set(matched.map(\.old.name))
-        var laterConstraints: [(String, [String], String)] = []
+        var laterConstraints: [SchemaChange] = []
         for (before, after) in matched {
             laterConstraints += alter(before, into: after, tableRenames: tableRenames)
         }
         let created = new.tables.filter { table in !matched.contains { $0.new.name == table.name } }
-        for table in created {
-            step("creates table \(table.name)", [SchemaRenderer.createTable(table)] + table.indexes.map { SchemaRenderer.createIndex($0, on: table) },
-                 tag: "create_\(table.name)")
-        }
-        for (summary, statements, tag) in laterConstraints { step(summary, statements, tag: tag) }
+        for table in created { add(.createTable(table)) }
+        for change in laterConstraints { add(change) }
         // Query functions last, once the tables they read have their new shape; a changed one is
         // dropped first, since its return type may not be replaceable in place.
         for function in new.queryFunctions where !old.queryFunctions.contains(function) {
-            let previous = old.queryFunctions.first { $0.name == function.name }
-            step("creates function \(function.name)", (previous.map { [$0.dropStatement] } ?? []) + [function.statement], tag: "function_\(function.name)")
+            add(.createQueryFunction(function, replacing: old.queryFunctions.first { $0.name == function.name }))
         }
         for function in old.queryFunctions where !new.queryFunctions.contains(where: { $0.name == function.name }) {
-            step("drops function \(function.name)", [function.dropStatement], tag: "drop_function_\(function.name)")
+            add(.dropQueryFunction(function))
         }
         // What the new schema no longer declares, once no column or index refers to it: functions, then
         // configurations (which may use an extension's dictionary), then extensions. None holds data;
         // an extension something still depends on stops the migration (no CASCADE).
         for function in old.functions where !new.functions.contains(where: { $0.name == function.name }) {
-            step("drops function \(function.name)", [function.dropStatement], tag: "drop_function_\(function.name)")
+            add(.dropFunction(function))
         }
         for configuration in old.textSearchConfigurations where !new.textSearchConfigurations.contains(where: { $0.name == configuration.name }) {
-            step("drops text search configuration \(configuration.name)", [configuration.dropStatement], tag: "drop_text_search_\(configuration.name)")
+            add(.dropTextSearchConfiguration(configuration))
         }
         for name in old.extensions where !new.extensions.contains(name) {
-            step("drops extension \(name)", ["DROP EXTENSION IF EXISTS \(q(name))"], tag: "drop_extension_\(name)")
+            add(.dropExtension(name))
         }
         for table in old.tables.reversed() where !matchedOld.contains(table.name) {
             guard let dropped = new.droppedTables.first(where: { $0.name == table.name }) else {
@@ -158,14 +187,13 @@ private struct Planner {
                        + "Dropped.table(\"\(table.name)\", because: \"…\") in the schema; if it was renamed, declare Table(\"new_name\") { … }.renamed(from: \"\(table.name)\")")
                 continue
             }
-            step("drops table \(table.name) with its rows", ["DROP TABLE IF EXISTS \(q(table.name))"], tag: "drop_\(table.name)",
-                 dataLoss: "\(dropped.reason) (\(dropped.location))")
+            add(.dropTable(table.name, .init(dropped)))
         }
     }
 
     /// Alters `before` (already renamed) into `after`; returns the constraint additions, which run
     /// once every table exists.
-    mutating func alter(_ before: Table, into after: Table, tableRenames: [String: String]) -> [(String, [String], String)] {
+    mutating func alter(_ before: Table, into after: Table, tableRenames: [String: String]) -> [SchemaChange] {
         let table = after.name
         var columnRenames: [String: String] = [:]
         var replaced: [Dropped] = []
@@ -184,7 +212,7 @@ private struct Planner {
 
         // Constraints: kept (renamed when only the derived name moved), dropped, or added.
         let oldConstraints = zip(SchemaCatalog.constraints(of: base), SchemaCatalog.constraints(of: mapped)).map { named, shaped in
-            SchemaCatalog.Constraint(name: named.name, shape: shaped.shape, definition: shaped.definition)
+            SchemaCatalog.Constraint(name: named.name, shape: shaped.shape, definition: shaped.definition, element: named.element)
         }
         let newConstraints = SchemaCatalog.constraints(of: after)
         var constraintRenames: [(String, String)] = []
@@ -200,8 +228,7 @@ private struct Planner {
             }
         }
         for constraint in droppedConstraints {
-            step("drops constraint \(constraint.name) on \(table)", ["ALTER TABLE \(q(table)) DROP CONSTRAINT IF EXISTS \(q(constraint.name))"],
-                 tag: "alter_\(table)")
+            add(.dropConstraint(table: table, name: constraint.name))
         }
 
         // Generated columns whose expression changed are rebuilt, which drops their indexes.
@@ -226,22 +253,20 @@ private struct Planner {
         for index in mapped.indexes where !indexRenames.contains(where: { $0.0 == index.name }) {
             let changed = after.indexes.first { $0.name == index.name }.map { SchemaRenderer.createIndex($0, on: after) != oldIndexes[index.name] } ?? true
             if changed && !index.columns.contains(where: rebuiltColumns.contains) {
-                step("drops index \(index.name)", ["DROP INDEX IF EXISTS \(q(index.name))"], tag: "alter_\(table)")
+                add(.dropIndex(table: table, name: index.name))
             }
         }
         for dropped in replaced {
-            step("drops column \(table).\(dropped.name) with its values, for the column renamed into its place", ["ALTER TABLE \(q(table)) DROP COLUMN IF EXISTS \(q(dropped.name))"],
-                 tag: "alter_\(table)", dataLoss: "\(dropped.reason) (\(dropped.location))")
+            add(.dropColumn(table: table, name: dropped.name, .init(dropped), replacing: columnRenames.first { $0.value == dropped.name }?.key))
         }
         for (previous, name) in columnRenames.sorted(by: { $0.key < $1.key }) {
-            step("renames column \(table).\(previous) to \(name) (values kept)", ["ALTER TABLE \(q(table)) RENAME COLUMN \(q(previous)) TO \(q(name))"],
-                 tag: "alter_\(table)")
+            add(.renameColumn(table: table, from: previous, to: name))
         }
         for (previous, name) in indexRenames {
-            step("renames index \(previous) to \(name)", ["ALTER INDEX \(q(previous)) RENAME TO \(q(name))"], tag: "alter_\(table)")
+            add(.renameIndex(table: table, from: previous, to: name))
         }
         for (previous, name) in constraintRenames {
-            step("renames constraint \(previous) to \(name)", ["ALTER TABLE \(q(table)) RENAME CONSTRAINT \(q(previous)) TO \(q(name))"], tag: "alter_\(table)")
+            add(.renameConstraint(table: table, from: previous, to: name))
         }
         for column in mapped.columns where after.column(column.name) == nil {
             let name = column.name
@@ -251,14 +276,11 @@ private struct Planner {
                        + "Dropped.column(\"\(name)\", because: \"…\") in the table; if it was renamed, declare Column(\"new_name\", …).renamed(from: \"\(name)\")")
                 continue
             }
-            step("drops column \(table).\(name) with its values", ["ALTER TABLE \(q(table)) DROP COLUMN IF EXISTS \(q(name))"],
-                 tag: "alter_\(table)", dataLoss: "\(dropped.reason) (\(dropped.location))")
+            add(.dropColumn(table: table, name: name, .init(dropped)))
         }
         for name in rebuiltColumns.sorted() {
             guard let column = after.column(name) else { continue }
-            step("rebuilds generated column \(table).\(name) with its new expression (rewrites the table; its values are derived, so nothing is lost)",
-                 ["ALTER TABLE \(q(table)) DROP COLUMN IF EXISTS \(q(name))", "ALTER TABLE \(q(table)) ADD COLUMN \(SchemaRenderer.columnDefinition(column))"],
-                 tag: "alter_\(table)")
+            add(.rebuildGeneratedColumn(table: table, column))
         }
         for column in after.columns {
             guard let was = mapped.column(column.name) else {
@@ -272,53 +294,35 @@ private struct Planner {
         for index in after.indexes {
             let sql = SchemaRenderer.createIndex(index, on: after)
             guard oldIndexes[index.name] != sql || index.columns.contains(where: rebuiltColumns.contains) else { continue }
-            var summary = "builds index \(index.name) on \(table)"
-            if case .hnsw(let column, _, let m, let efConstruction) = index.method, let type = after.column(column)?.type {
-                summary += ". " + Self.hnswCost(type: type, m: m, efConstruction: efConstruction)
-            }
-            outside.append(MigrationPlanner.Step(summary: summary, statements: [SchemaRenderer.createIndex(index, on: after, concurrently: true)],
-                                                 outsideTransaction: true, tag: "alter_\(table)"))
+            outside.append(.createIndex(index, on: after))
         }
 
-        return addedConstraints.map { constraint in
-            let add = "ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(constraint.name)) \(constraint.definition)"
-            if constraint.definition.hasPrefix("FOREIGN KEY") || constraint.definition.hasPrefix("CHECK") {
-                // NOT VALID takes a brief lock; VALIDATE then checks the rows without blocking writes.
-                return ("adds constraint \(constraint.name) on \(table) (checked against existing rows without blocking writes)",
-                        [add + " NOT VALID", "ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(constraint.name))"], "alter_\(table)")
-            }
-            return ("adds constraint \(constraint.name) on \(table)", [add], "alter_\(table)")
-        }
+        return addedConstraints.map { .addConstraint(table: table, $0.element) }
     }
 
     mutating func addColumn(_ column: Column, to table: Table) {
         let subject = "column \(table.name).\(column.name)"
-        var summary = "adds column \(table.name).\(column.name)"
-        if column.type.tsvectorSources != nil {
-            summary += " (a stored generated column: rewrites the table)"
-        } else if !column.isNullable && column.defaultValue == nil {
+        if column.type.tsvectorSources == nil && !column.isNullable && column.defaultValue == nil {
             refuse(column.location, subject,
                    "adding a NOT NULL column without a default to an existing table fails as soon as the table has a row. Give it a default, "
                    + "or add it nullable, fill it, and declare it notNull() in a later migration")
             return
         }
-        step(summary, ["ALTER TABLE \(q(table.name)) ADD COLUMN IF NOT EXISTS \(SchemaRenderer.columnDefinition(column))"],
-             tag: "alter_\(table.name)")
+        add(.addColumn(table: table.name, column))
     }
 
     mutating func changeColumn(_ was: Column, into column: Column, of table: Table) {
         let name = "\(table.name).\(column.name)"
-        let alter = "ALTER TABLE \(q(table.name)) ALTER COLUMN \(q(column.name))"
         if was.type != column.type {
             let from = SchemaRenderer.typeName(was.type), to = SchemaRenderer.typeName(column.type)
             let widening = (was.type == .integer && column.type == .bigint) || (column.type == .text && !Self.isGenerated(was.type))
             if Self.isGenerated(was.type) || Self.isGenerated(column.type) {
                 refuse(column.location, "column \(name)", "cannot turn a generated column into a stored one or back; declare a new column and drop this one")
             } else if let change = column.typeChange, widening || change.dataLossReason != nil {
-                step("changes the type of \(name) from \(from) to \(to) (rewrites the table)", ["\(alter) TYPE \(to) USING \(change.using)"],
-                     tag: "alter_\(table.name)", dataLoss: widening ? nil : "\(change.dataLossReason ?? "") (\(column.location.map(\.description) ?? ""))")
+                let acknowledgement = SchemaChange.Acknowledgement(reason: change.dataLossReason ?? "", location: column.location.map(\.description) ?? "")
+                add(.changeType(table: table.name, column, from: was.type, using: change.using, dataLoss: widening ? nil : acknowledgement))
             } else if widening {
-                step("widens \(name) from \(from) to \(to) (rewrites the table)", ["\(alter) TYPE \(to)"], tag: "alter_\(table.name)")
+                add(.changeType(table: table.name, column, from: was.type, using: nil, dataLoss: nil))
             } else if case .vector = was.type, case .vector = column.type {
                 refuse(column.location, "column \(name)",
                        "changing \(from) to \(to) in place would discard every stored embedding. Expand, backfill, contract: declare a new column "
@@ -332,38 +336,15 @@ private struct Planner {
             }
         }
         if was.isNullable != column.isNullable && !column.isPrimaryKey {
-            if column.isNullable {
-                step("lets \(name) hold NULL", ["\(alter) DROP NOT NULL"], tag: "alter_\(table.name)")
-            } else {
-                step("makes \(name) NOT NULL (scans the table under an exclusive lock; fails if a row holds NULL)", ["\(alter) SET NOT NULL"],
-                     tag: "alter_\(table.name)")
-            }
+            add(column.isNullable ? .dropNotNull(table: table.name, column: column.name) : .setNotNull(table: table.name, column: column.name))
         }
         if was.defaultValue != column.defaultValue && !Self.isGenerated(column.type) {
-            if let value = column.defaultValue {
-                step("sets the default of \(name) to \(value.expression)", ["\(alter) SET DEFAULT \(value.expression)"], tag: "alter_\(table.name)")
-            } else {
-                step("drops the default of \(name)", ["\(alter) DROP DEFAULT"], tag: "alter_\(table.name)")
-            }
+            add(column.defaultValue.map { .setDefault(table: table.name, column: column.name, $0) } ?? .dropDefault(table: table.name, column: column.name))
         }
     }
 
     static func isGenerated(_ type: ColumnType) -> Bool {
         type.tsvectorSources != nil
-    }
-
-    /// A rough guide for the reviewer: the index is about a row's vector plus its graph links.
-    static func hnswCost(type: ColumnType, m: Int, efConstruction: Int) -> String {
-        let (dimension, bytes) = switch type {
-        case .halfvec(let dimension): (dimension, 2)
-        case .vector(let dimension): (dimension, 4)
-        default: (0, 4)
-        }
-        let perRow = dimension * bytes + 2 * m * 8 + 16
-        let megabytes = (perRow * 100_000 + 500_000) / 1_000_000
-        return "HNSW build cost: it reads every row and links each vector to about \(2 * m) neighbours found among \(efConstruction) candidates; "
-            + "about \(megabytes) MB per 100,000 rows, which should fit in maintenance_work_mem or the build slows down many times; "
-            + "on a small instance count on minutes per 100,000 rows of \(dimension) dimensions"
     }
 
     /// `table` without `columns`, and without the keys and indexes over them (dropping a column drops those).

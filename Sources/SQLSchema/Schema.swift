@@ -37,10 +37,11 @@ public struct Schema: Sendable, Codable {
         location = SourceLocation(file: fileID, line: line)
     }
 
-    /// What a migration snapshot keeps: the shape of the database, not where or how it was declared.
-    /// Functions and configurations are written only when there are some, so snapshots from before
-    /// they existed read (and write) the same.
-    enum CodingKeys: String, CodingKey { case extensions, functions, textSearchConfigurations, tables, queryFunctions, applicationRole }
+    /// What a migration snapshot keeps: the shape of the database, and the declarations that say
+    /// how to reach it (drops acknowledged, renames, type conversions), so the typed changes between
+    /// two snapshots carry them. Functions, configurations and those declarations are written only
+    /// when there are some, so snapshots from before they existed read (and write) the same.
+    enum CodingKeys: String, CodingKey { case extensions, functions, textSearchConfigurations, tables, queryFunctions, applicationRole, droppedTables }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -50,6 +51,7 @@ public struct Schema: Sendable, Codable {
         tables = try container.decode([Table].self, forKey: .tables)
         queryFunctions = try container.decodeIfPresent([QueryFunction].self, forKey: .queryFunctions) ?? []
         applicationRole = try container.decodeIfPresent(String.self, forKey: .applicationRole)
+        droppedTables = try container.decodeIfPresent([Dropped].self, forKey: .droppedTables) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -60,12 +62,13 @@ public struct Schema: Sendable, Codable {
         try container.encode(tables, forKey: .tables)
         if !queryFunctions.isEmpty { try container.encode(queryFunctions, forKey: .queryFunctions) }
         try container.encodeIfPresent(applicationRole, forKey: .applicationRole)
+        if !droppedTables.isEmpty { try container.encode(droppedTables, forKey: .droppedTables) }
     }
 
     public func table(_ name: String) -> Table? { tables.first { $0.name == name } }
 }
 
-public struct Table: Sendable, Codable {
+public struct Table: Sendable, Codable, Equatable {
     public var name: String
     public var columns: [Column] = []
     public var primaryKey: [String] = []
@@ -79,7 +82,33 @@ public struct Table: Sendable, Codable {
     public var droppedColumns: [Dropped] = []
     public var location: SourceLocation?
 
-    enum CodingKeys: String, CodingKey { case name, columns, primaryKey, uniques, foreignKeys, checks, indexes }
+    enum CodingKeys: String, CodingKey { case name, columns, primaryKey, uniques, foreignKeys, checks, indexes, previousName, droppedColumns }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        columns = try container.decode([Column].self, forKey: .columns)
+        primaryKey = try container.decode([String].self, forKey: .primaryKey)
+        uniques = try container.decode([[String]].self, forKey: .uniques)
+        foreignKeys = try container.decode([ForeignKey].self, forKey: .foreignKeys)
+        checks = try container.decode([Check].self, forKey: .checks)
+        indexes = try container.decode([Index].self, forKey: .indexes)
+        previousName = try container.decodeIfPresent(String.self, forKey: .previousName)
+        droppedColumns = try container.decodeIfPresent([Dropped].self, forKey: .droppedColumns) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(columns, forKey: .columns)
+        try container.encode(primaryKey, forKey: .primaryKey)
+        try container.encode(uniques, forKey: .uniques)
+        try container.encode(foreignKeys, forKey: .foreignKeys)
+        try container.encode(checks, forKey: .checks)
+        try container.encode(indexes, forKey: .indexes)
+        try container.encodeIfPresent(previousName, forKey: .previousName)
+        if !droppedColumns.isEmpty { try container.encode(droppedColumns, forKey: .droppedColumns) }
+    }
 
     public init(_ name: String, fileID: String = #fileID, line: Int = #line, @TableBuilder _ build: () -> [TableElement]) {
         self.name = name
@@ -115,10 +144,36 @@ public struct Table: Sendable, Codable {
 
 /// A table or column the schema no longer declares, dropped on purpose: without one, a migration
 /// that would drop it (and the data in it) is refused at synth time. `reason` is for the reviewer.
-public struct Dropped: Sendable, Equatable {
+public struct Dropped: Sendable, Equatable, Codable {
     public var name: String
     public var reason: String
     public var location: SourceLocation
+
+    enum CodingKeys: String, CodingKey { case name, reason, location }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        reason = try container.decode(String.self, forKey: .reason)
+        let place = try container.decode(String.self, forKey: .location)
+        guard let colon = place.lastIndex(of: ":"), let line = Int(place[place.index(after: colon)...]) else {
+            throw DecodingError.dataCorruptedError(forKey: .location, in: container, debugDescription: "a location is file:line")
+        }
+        location = SourceLocation(file: String(place[..<colon]), line: line)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(location.description, forKey: .location)
+    }
+
+    init(name: String, reason: String, location: SourceLocation) {
+        self.name = name
+        self.reason = reason
+        self.location = location
+    }
 
     public static func table(_ name: String, because reason: String, fileID: String = #fileID, line: Int = #line) -> Dropped {
         Dropped(name: name, reason: reason, location: SourceLocation(file: fileID, line: line))
@@ -157,7 +212,7 @@ public struct Column: Sendable, Equatable, Codable {
     public var typeChange: TypeChange?
     public var location: SourceLocation?
 
-    enum CodingKeys: String, CodingKey { case name, type, isNullable, defaultValue, isPrimaryKey, reference }
+    enum CodingKeys: String, CodingKey { case name, type, isNullable, defaultValue, isPrimaryKey, reference, previousName, typeChange }
 
     public init(_ name: String, _ type: ColumnType, fileID: String = #fileID, line: Int = #line) {
         self.name = name
@@ -196,7 +251,7 @@ public struct Column: Sendable, Equatable, Codable {
     }
 }
 
-public struct TypeChange: Sendable, Equatable {
+public struct TypeChange: Sendable, Equatable, Codable {
     public var using: String
     public var dataLossReason: String?
 }
@@ -289,7 +344,7 @@ public enum DefaultValue: Sendable, Equatable, Codable {
     case emptyJSONObject
     case sql(String)
 
-    var expression: String {
+    public var expression: String {
         switch self {
         case .now: "now()"
         case .randomUUID: "gen_random_uuid()"

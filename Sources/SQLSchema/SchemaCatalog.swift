@@ -52,32 +52,42 @@ public enum SchemaCatalog {
         public var shape: String
         /// The SQL after `ADD CONSTRAINT name`.
         public var definition: String
+        /// The declaration it comes from.
+        public var element: TableConstraint
     }
 
     /// The table's constraints, named as the renderer names them (`<table>_pkey`, `<table>_<columns>_key`, …).
     public static func constraints(of table: Table) -> [Constraint] {
-        var result: [Constraint] = []
-        if !table.primaryKey.isEmpty {
-            result.append(Constraint(name: table.name + "_pkey", shape: "primary key (\(table.primaryKey.joined(separator: ", ")))",
-                                     definition: "PRIMARY KEY (\(quotedList(table.primaryKey)))"))
+        elements(of: table).map { constraint($0, of: table.name) }
+    }
+
+    /// The table's constraint declarations, in the order they are created.
+    static func elements(of table: Table) -> [TableConstraint] {
+        (table.primaryKey.isEmpty ? [] : [.primaryKey(table.primaryKey)]) + table.uniques.map(TableConstraint.unique)
+            + table.foreignKeys.map(TableConstraint.foreignKey) + table.checks.map(TableConstraint.check)
+    }
+
+    /// One declaration as a named constraint of `table`.
+    public static func constraint(_ element: TableConstraint, of table: String) -> Constraint {
+        switch element {
+        case .primaryKey(let columns):
+            Constraint(name: table + "_pkey", shape: "primary key (\(columns.joined(separator: ", ")))",
+                       definition: "PRIMARY KEY (\(quotedList(columns)))", element: element)
+        case .unique(let columns):
+            Constraint(name: ([table] + columns + ["key"]).joined(separator: "_"), shape: "unique (\(columns.joined(separator: ", ")))",
+                       definition: "UNIQUE (\(quotedList(columns)))", element: element)
+        case .foreignKey(let key):
+            Constraint(name: ([table] + key.columns + ["fkey"]).joined(separator: "_"),
+                       shape: "foreign key (\(key.columns.joined(separator: ", "))) references \(key.table) (\(key.referencedColumns.joined(separator: ", "))) on delete \(key.onDelete.rawValue.lowercased())",
+                       definition: "FOREIGN KEY (\(quotedList(key.columns))) REFERENCES \(Identifier.quoted(key.table)) (\(quotedList(key.referencedColumns))) ON DELETE \(key.onDelete.rawValue)",
+                       element: element)
+        case .check(let check):
+            Constraint(name: check.name, shape: "check", definition: "CHECK (\(check.expression))", element: element)
         }
-        for unique in table.uniques {
-            result.append(Constraint(name: ([table.name] + unique + ["key"]).joined(separator: "_"), shape: "unique (\(unique.joined(separator: ", ")))",
-                                     definition: "UNIQUE (\(quotedList(unique)))"))
-        }
-        for key in table.foreignKeys {
-            let shape = "foreign key (\(key.columns.joined(separator: ", "))) references \(key.table) (\(key.referencedColumns.joined(separator: ", "))) on delete \(key.onDelete.rawValue.lowercased())"
-            let definition = "FOREIGN KEY (\(quotedList(key.columns))) REFERENCES \(Identifier.quoted(key.table)) (\(quotedList(key.referencedColumns))) ON DELETE \(key.onDelete.rawValue)"
-            result.append(Constraint(name: ([table.name] + key.columns + ["fkey"]).joined(separator: "_"), shape: shape, definition: definition))
-        }
-        for check in table.checks {
-            result.append(Constraint(name: check.name, shape: "check", definition: "CHECK (\(check.expression))"))
-        }
-        return result
     }
 
     /// `btree (owner_id, updated_at desc)`, `hnsw (embedding vector_cosine_ops) with (ef_construction=64, m=16)`, …
-    static func shape(of index: Index, in table: Table) -> String {
+    public static func shape(of index: Index, in table: Table) -> String {
         var text: String
         switch index.method {
         case .btree(let columns, let unique):
@@ -96,7 +106,7 @@ public enum SchemaCatalog {
     }
 
     /// The type as PostgreSQL's `format_type` writes it.
-    static func catalogTypeName(_ type: ColumnType) -> String {
+    public static func catalogTypeName(_ type: ColumnType) -> String {
         switch type {
         case .timestamptz: "timestamp with time zone"
         default: SchemaRenderer.typeName(type)

@@ -4,7 +4,7 @@ import CostEstimate
 /// verdict and `--fail-on` look at.
 public struct DiffReport: Sendable {
     public var stacks: [StackDiffResult]
-    public var schema: [SchemaChange]
+    public var schema: [SchemaObjectChange]
     /// Migration files added (or, wrongly, edited or removed) under out/<stage>/migrations/.
     public var migrations: [MigrationChange] = []
     /// Blockers that span stacks of a stage (exports in use); each stack carries its own as well.
@@ -12,7 +12,7 @@ public struct DiffReport: Sendable {
     /// What the change does to the monthly bill, when it was priced.
     public var cost: CostChange?
 
-    public init(stacks: [StackDiffResult], schema: [SchemaChange], stageBlockers: [DeployBlocker] = []) {
+    public init(stacks: [StackDiffResult], schema: [SchemaObjectChange], stageBlockers: [DeployBlocker] = []) {
         self.stacks = stacks
         self.schema = schema
         self.stageBlockers = stageBlockers
@@ -20,7 +20,7 @@ public struct DiffReport: Sendable {
 
     /// A stage's stacks, both versions: their diffs, the blockers across them, and the cost change
     /// at `usage` (priced at us-east-1; `synth cost --region` prices elsewhere).
-    public init(stage stacks: [StackTemplates], schema: [SchemaChange], usage: UsageProfile, name: String) {
+    public init(stage stacks: [StackTemplates], schema: [SchemaObjectChange], usage: UsageProfile, name: String) {
         self.init(stacks: stacks.map(\.diff), schema: schema, stageBlockers: ExportsInUse.find(stacks))
         cost = CostModels(prices: .usEast1, profile: usage).change(name: name, stacks: stacks.map { ($0.name, $0.old, $0.new) })
     }

@@ -134,7 +134,7 @@ extension DiffReport {
         return item
     }
 
-    static func item(_ change: SchemaChange) -> DiffItem {
+    static func item(_ change: SchemaObjectChange) -> DiffItem {
         var spans: [Span] = [.plain("\(change.kind.rawValue) "), .code(change.name)]
         if let detail = change.detail { spans.append(.plain(": \(detail)")) }
         if change.dataLoss { spans += [.plain(" "), .alert("data loss")] }

@@ -13,8 +13,10 @@ public struct MigrationChange: Sendable, Equatable {
     /// Edited or removed: databases that ran it will refuse the new chain.
     public var rewritesHistory: Bool { change != .added }
 
-    /// The migration files of both sides, keyed by path relative to the stage folder.
-    public static func changes(old: [String: String], new: [String: String]) -> [MigrationChange] {
+    /// The migration files of both sides, keyed by path relative to the stage folder. `dataLoss` is
+    /// what the typed plan between the two sides' declared schemas loses, each with its
+    /// declaration's reason; the migration added last carries it (a pull request adds one).
+    public static func changes(old: [String: String], new: [String: String], dataLoss: [String] = []) -> [MigrationChange] {
         let prefix = Migration.directory + "/"
         func migrations(_ files: [String: String]) -> [String: String] {
             files.filter { $0.key.hasPrefix(prefix) && $0.key.hasSuffix(".sql") }
@@ -25,11 +27,10 @@ public struct MigrationChange: Sendable, Equatable {
             let file = String(path.dropFirst(prefix.count))
             let text = after[path] ?? before[path] ?? ""
             let body = (try? Migration.parse(fileName: file, text: text))?.body ?? text
-            let dataLoss = body.split(separator: "\n").filter { $0.hasPrefix(MigrationPlanner.dataLossMarker) }
-                .map { String($0.dropFirst(MigrationPlanner.dataLossMarker.count)) }
             changes.append(MigrationChange(file: file, change: before[path] == nil ? .added : after[path] == nil ? .removed : .modified,
-                                           sql: body, dataLoss: dataLoss))
+                                           sql: body, dataLoss: []))
         }
+        if let last = changes.lastIndex(where: { $0.change == .added }) { changes[last].dataLoss = dataLoss }
         return changes
     }
 }

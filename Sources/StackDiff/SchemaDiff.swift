@@ -1,9 +1,12 @@
 import SQLSchema
 
-/// What changes between two schemas, object by object: extensions, tables, columns, constraints
-/// and indexes, and what the change drops.
-public struct SchemaChange: Sendable, Equatable, Encodable {
-    public enum Kind: String, Sendable, Encodable { case `extension`, table, column, constraint, index }
+/// What a reviewer sees of one schema object a change touches: extensions, functions, text search
+/// configurations, tables, columns, constraints and indexes, and whether the change loses data.
+public struct SchemaObjectChange: Sendable, Equatable, Encodable {
+    public enum Kind: String, Sendable, Encodable {
+        case `extension`, function, table, column, constraint, index
+        case textSearchConfiguration = "text search configuration"
+    }
     public var kind: Kind
     public var name: String
     public var change: Change
@@ -13,9 +16,77 @@ public struct SchemaChange: Sendable, Equatable, Encodable {
 }
 
 public enum SchemaDiff {
-    /// The difference between two declared schemas (nil: none), by their catalog descriptions, so
-    /// it sees everything the migrator checks: constraints and index methods included.
-    public static func diff(old: Schema?, new: Schema?) -> [SchemaChange] {
+    /// The difference between two declared schemas (nil: none), read from the typed changes the
+    /// migration planner decides (`SQLSchema.SchemaChange`), so a rename is a rename and a loss
+    /// carries the declaration's reason. Where there is no plan (a side is missing, or synth refuses
+    /// the declaration), the two catalog descriptions are compared instead.
+    public static func diff(old: Schema?, new: Schema?) -> [SchemaObjectChange] {
+        if let new {
+            let plan = MigrationPlanner.plan(from: old, to: new)
+            if plan.problems.isEmpty { return objects(plan.changes, old: old) }
+        }
+        return catalogDiff(old: old, new: new)
+    }
+
+    /// The objects `changes` touch, one entry each, in catalog order; an object dropped and made
+    /// again (an index or constraint whose definition changed) is one modification.
+    static func objects(_ changes: [SchemaChange], old: Schema?) -> [SchemaObjectChange] {
+        var entries: [String: SchemaObjectChange] = [:]
+        func note(_ kind: SchemaObjectChange.Kind, _ name: String, _ change: Change, _ detail: String? = nil, dataLoss: Bool = false) {
+            let key = "\(kind.rawValue) \(name)"
+            guard var entry = entries[key] else {
+                entries[key] = SchemaObjectChange(kind: kind, name: name, change: change, detail: detail, dataLoss: dataLoss)
+                return
+            }
+            if entry.change != change { entry.change = .modified }
+            entry.detail = [entry.detail, detail].compactMap { $0 }.joined(separator: "; ")
+            entry.dataLoss = entry.dataLoss || dataLoss
+            entries[key] = entry
+        }
+        func lost(_ acknowledgement: SchemaChange.Acknowledgement) -> String { "data lost: \(acknowledgement.reason) (\(acknowledgement.location))" }
+        let oldFunctions = Set((old?.functions.map(\.name) ?? []) + (old?.queryFunctions.map(\.name) ?? []))
+        for change in changes {
+            switch change {
+            case .addExtension(let name): note(.extension, name, .added)
+            case .dropExtension(let name): note(.extension, name, .removed)
+            case .createTextSearchConfiguration(let configuration): note(.textSearchConfiguration, configuration.name, .added)
+            case .dropTextSearchConfiguration(let configuration): note(.textSearchConfiguration, configuration.name, .removed)
+            case .createFunction(let function):
+                note(.function, function.name, oldFunctions.contains(function.name) ? .modified : .added)
+            case .createQueryFunction(let function, let replacing): note(.function, function.name, replacing == nil ? .added : .modified)
+            case .dropFunction(let function): note(.function, function.name, .removed)
+            case .dropQueryFunction(let function): note(.function, function.name, .removed)
+            case .renameTable(let from, let to): note(.table, to, .modified, "renamed from \(from) (rows kept; running code that names \(from) breaks)")
+            case .createTable(let table): note(.table, table.name, .added)
+            case .dropTable(let name, let acknowledgement): note(.table, name, .removed, lost(acknowledgement), dataLoss: true)
+            case .dropConstraint(let table, let name): note(.constraint, "\(table).\(name)", .removed)
+            case .addConstraint(let table, let element):
+                let constraint = SchemaCatalog.constraint(element, of: table)
+                note(.constraint, "\(table).\(constraint.name)", .added, constraint.shape)
+            case .renameConstraint(let table, let from, let to): note(.constraint, "\(table).\(to)", .modified, "renamed from \(from)")
+            case .dropIndex(let table, let name): note(.index, "\(table).\(name)", .removed)
+            case .createIndex(let index, let table): note(.index, "\(table.name).\(index.name)", .added, SchemaCatalog.shape(of: index, in: table))
+            case .renameIndex(let table, let from, let to): note(.index, "\(table).\(to)", .modified, "renamed from \(from)")
+            case .dropColumn(let table, let name, let acknowledgement, _): note(.column, "\(table).\(name)", .removed, lost(acknowledgement), dataLoss: true)
+            case .renameColumn(let table, let from, let to):
+                note(.column, "\(table).\(to)", .modified, "renamed from \(from) (values kept; running code that names \(from) breaks)")
+            case .rebuildGeneratedColumn(let table, let column): note(.column, "\(table).\(column.name)", .modified, "generated anew (its values are derived)")
+            case .addColumn(let table, let column): note(.column, "\(table).\(column.name)", .added, SchemaCatalog.catalogTypeName(column.type))
+            case .changeType(let table, let column, let from, _, let acknowledgement):
+                let types = "\(SchemaCatalog.catalogTypeName(from)) → \(SchemaCatalog.catalogTypeName(column.type))"
+                note(.column, "\(table).\(column.name)", .modified, acknowledgement.map { "\(types), \(lost($0))" } ?? types, dataLoss: acknowledgement != nil)
+            case .setNotNull(let table, let column): note(.column, "\(table).\(column)", .modified, "not null")
+            case .dropNotNull(let table, let column): note(.column, "\(table).\(column)", .modified, "nullable")
+            case .setDefault(let table, let column, let value): note(.column, "\(table).\(column)", .modified, "default \(value.expression)")
+            case .dropDefault(let table, let column): note(.column, "\(table).\(column)", .modified, "no default")
+            }
+        }
+        return entries.keys.sorted().compactMap { entries[$0] }
+    }
+
+    /// The difference between two catalog descriptions, object by object: what a refused
+    /// declaration or a missing side would change.
+    static func catalogDiff(old: Schema?, new: Schema?) -> [SchemaObjectChange] {
         func keyed(_ schema: Schema?) -> [String: String] {
             var result: [String: String] = [:]
             for line in schema.map(SchemaCatalog.lines) ?? [] {
@@ -26,21 +97,21 @@ public enum SchemaDiff {
             return result
         }
         let before = keyed(old), after = keyed(new)
-        var changes: [SchemaChange] = []
+        var changes: [SchemaObjectChange] = []
         for key in Set(before.keys).union(after.keys).sorted() {
             let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
-            guard let kind = SchemaChange.Kind(rawValue: parts[0]) else { continue }
+            guard let kind = SchemaObjectChange.Kind(rawValue: parts[0]) else { continue }
             let name = parts[1]
             switch (before[key], after[key]) {
             case (nil, let shape?):
-                changes.append(SchemaChange(kind: kind, name: name, change: .added, detail: shape.isEmpty ? nil : shape, dataLoss: false))
+                changes.append(SchemaObjectChange(kind: kind, name: name, change: .added, detail: shape.isEmpty ? nil : shape, dataLoss: false))
             case (let shape?, nil):
                 let loses = kind == .table || kind == .column
                 let detail = [shape.isEmpty ? nil : shape, loses ? "dropped with its \(kind == .table ? "rows" : "values")" : nil].compactMap { $0 }.joined(separator: ", ")
-                changes.append(SchemaChange(kind: kind, name: name, change: .removed, detail: detail.isEmpty ? nil : detail, dataLoss: loses))
+                changes.append(SchemaObjectChange(kind: kind, name: name, change: .removed, detail: detail.isEmpty ? nil : detail, dataLoss: loses))
             case (let was?, let now?) where was != now:
                 let retyped = kind == .column && columnType(was) != columnType(now)
-                changes.append(SchemaChange(kind: kind, name: name, change: .modified, detail: "\(was) → \(now)", dataLoss: retyped))
+                changes.append(SchemaObjectChange(kind: kind, name: name, change: .modified, detail: "\(was) → \(now)", dataLoss: retyped))
             default: break
             }
         }
@@ -99,23 +170,23 @@ public enum SchemaDiff {
         return String(result)
     }
 
-    public static func diffText(old: String, new: String) -> [SchemaChange] {
+    public static func diffText(old: String, new: String) -> [SchemaObjectChange] {
         let a = parse(old), b = parse(new)
-        var changes: [SchemaChange] = []
+        var changes: [SchemaObjectChange] = []
         for name in Set(a.tables.keys).union(b.tables.keys).sorted() {
             switch (a.tables[name], b.tables[name]) {
-            case (nil, _?): changes.append(SchemaChange(kind: .table, name: name, change: .added, detail: nil, dataLoss: false))
-            case (_?, nil): changes.append(SchemaChange(kind: .table, name: name, change: .removed, detail: "dropped with its rows", dataLoss: true))
+            case (nil, _?): changes.append(SchemaObjectChange(kind: .table, name: name, change: .added, detail: nil, dataLoss: false))
+            case (_?, nil): changes.append(SchemaObjectChange(kind: .table, name: name, change: .removed, detail: "dropped with its rows", dataLoss: true))
             case (let was?, let now?):
                 let before = Dictionary(was.columns.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
                 let after = Dictionary(now.columns.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
                 for column in Set(before.keys).union(after.keys).sorted() {
                     let qualified = "\(name).\(column)"
                     switch (before[column], after[column]) {
-                    case (nil, let type?): changes.append(SchemaChange(kind: .column, name: qualified, change: .added, detail: type, dataLoss: false))
-                    case (let type?, nil): changes.append(SchemaChange(kind: .column, name: qualified, change: .removed, detail: "\(type), dropped with its values", dataLoss: true))
+                    case (nil, let type?): changes.append(SchemaObjectChange(kind: .column, name: qualified, change: .added, detail: type, dataLoss: false))
+                    case (let type?, nil): changes.append(SchemaObjectChange(kind: .column, name: qualified, change: .removed, detail: "\(type), dropped with its values", dataLoss: true))
                     case (let x?, let y?) where x != y:
-                        changes.append(SchemaChange(kind: .column, name: qualified, change: .modified, detail: "\(x) → \(y)", dataLoss: true))
+                        changes.append(SchemaObjectChange(kind: .column, name: qualified, change: .modified, detail: "\(x) → \(y)", dataLoss: true))
                     default: break
                     }
                 }
@@ -124,7 +195,7 @@ public enum SchemaDiff {
         }
         for name in Set(a.indexes.keys).union(b.indexes.keys).sorted() where a.indexes[name] != b.indexes[name] {
             let change: Change = a.indexes[name] == nil ? .added : b.indexes[name] == nil ? .removed : .modified
-            changes.append(SchemaChange(kind: .index, name: name, change: change, detail: nil, dataLoss: false))
+            changes.append(SchemaObjectChange(kind: .index, name: name, change: change, detail: nil, dataLoss: false))
         }
         return changes
     }

@@ -163,7 +163,7 @@ struct Diff: ParsableCommand {
             throw ExitCode(2)
         }
         let names = all ? synthesizer.stageNames : targets
-        var stacks: [StackDiffResult] = [], schema: [SchemaChange] = [], blockers: [DeployBlocker] = [], costs: [CostChange] = []
+        var stacks: [StackDiffResult] = [], schema: [SchemaObjectChange] = [], blockers: [DeployBlocker] = [], costs: [CostChange] = []
         var migrations: [MigrationChange] = []
         for name in names {
             let stage = try reported { try synthesizer.stage(named: name) }

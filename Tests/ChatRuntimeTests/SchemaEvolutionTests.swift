@@ -1,6 +1,7 @@
 import ChatRuntime
 import Foundation
 import SQLSchema
+import Stacks
 import Testing
 import TestSupport
 
@@ -201,6 +202,30 @@ import TestSupport
             current = next
         }
         return definitions
+    }
+
+    /// Switching dev's search languages, Vietnamese alone → English alone → Vietnamese alone, as an
+    /// operator edits `searchLanguages`: each migration synth plans applies through the migrator on
+    /// this backend, keeps the rows, and leaves exactly the declared catalog, so what a setting no
+    /// longer needs (the unaccent extension, its function, a configuration) is dropped.
+    @Test(arguments: BackendKind.allCases)
+    func theSearchLanguageSwitchMigratesAndVerifies(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind)
+        defer { harness.close() }
+        try await harness.chat.search.upsert(Bot(botId: "hoi-an", ownerId: "o", title: "Hướng dẫn du lịch Hội An", description: "Phố cổ", visibility: .public))
+        func setting(_ languages: [SearchLanguage]) -> (inout Schema) -> Void {
+            var settings = StageSettings.dev
+            settings.searchLanguages = SearchLanguages(languages)
+            return { $0 = ChatSchema.schema(for: settings) }
+        }
+        let steps = try Self.nextMigrations([setting([.vietnamese]), setting([.english]), setting([.vietnamese])])
+        for (index, step) in steps.enumerated() {
+            let report = try await Self.migrator(harness, step).migrate()
+            #expect(report.to == step.version, "step \(index + 1): \(report)")
+            #expect(try Self.catalog(harness) == step.catalog, "step \(index + 1): the database has the declared schema")
+            #expect(try Self.value(harness, "SELECT count(*) FROM bot_vectors WHERE tsv IS NOT NULL AND title LIKE '%Hội An'") == "1")
+        }
+        #expect(!(try Self.catalog(harness)).contains("text search configuration chat_english"))
     }
 
     static func nextMigration(_ change: @escaping (inout Schema) -> Void) throws -> SchemaDefinition {
