@@ -41,12 +41,17 @@ public enum MigrationPlanner {
             let inside = steps.filter { !$0.outsideTransaction }, outside = steps.filter(\.outsideTransaction)
             if !inside.isEmpty {
                 text += "BEGIN;\n\n"
+                text += paragraph(Step(summary: "\(MigrationRule.timeouts.tag) \(MigrationRule.dataAPIWait.tag) a step waiting for a lock fails instead of blocking every "
+                                           + "query behind it, and no step outlasts one Data API call",
+                                       statements: ["SET LOCAL lock_timeout = '\(MigrationRule.lockTimeout)'",
+                                                    "SET LOCAL statement_timeout = '\(MigrationRule.statementTimeout)'"], tag: ""))
                 for step in inside { text += paragraph(step) }
                 text += "COMMIT;\n"
             }
             if !outside.isEmpty {
                 if !text.isEmpty { text += "\n" }
-                text += "-- Outside the transaction: CREATE INDEX CONCURRENTLY cannot run in one. Each builds without blocking writes.\n\n"
+                text += "-- Outside the transaction: \(MigrationRule.concurrentIndexes.tag) indexes are dropped and built CONCURRENTLY, which cannot run in one, "
+                    + "without blocking writes; then what nothing uses any more is dropped.\n\n"
                 for step in outside { text += paragraph(step) }
             }
             return text
@@ -87,7 +92,10 @@ public enum MigrationPlanner {
         let start = old ?? Schema(extensions: [], tables: { })
         var planner = Planner(old: start, new: new)
         planner.run()
-        var plan = Plan(changes: planner.inside + planner.outside, problems: planner.problems)
+        // The transaction's changes, then what runs after it (MIG-01): index drops and builds, and
+        // last what no longer has a use.
+        let changes = planner.inside.filter { !$0.runsAfterTransaction } + planner.outside + planner.inside.filter(\.runsAfterTransaction)
+        var plan = Plan(changes: changes, problems: planner.problems)
         if plan.problems.isEmpty, let unreached = unreached(from: start, by: plan.changes, to: new) { plan.problems.append(unreached) }
         return plan
     }
@@ -110,7 +118,7 @@ struct Planner {
     let old: Schema
     let new: Schema
     var inside: [SchemaChange] = []
-    /// Index builds, which run after the transaction.
+    /// Index drops and builds, which run after the transaction (MIG-01).
     var outside: [SchemaChange] = []
     var problems: [MigrationPlanner.Problem] = []
 
@@ -253,7 +261,7 @@ struct Planner {
         for index in mapped.indexes where !indexRenames.contains(where: { $0.0 == index.name }) {
             let changed = after.indexes.first { $0.name == index.name }.map { SchemaRenderer.createIndex($0, on: after) != oldIndexes[index.name] } ?? true
             if changed && !index.columns.contains(where: rebuiltColumns.contains) {
-                add(.dropIndex(table: table, name: index.name))
+                outside.append(.dropIndex(table: table, name: index.name))
             }
         }
         for dropped in replaced {
@@ -304,7 +312,7 @@ struct Planner {
         let subject = "column \(table.name).\(column.name)"
         if column.type.tsvectorSources == nil && !column.isNullable && column.defaultValue == nil {
             refuse(column.location, subject,
-                   "adding a NOT NULL column without a default to an existing table fails as soon as the table has a row. Give it a default, "
+                   "\(MigrationRule.notNullNeedsDefault.tag) adding a NOT NULL column without a default to an existing table fails as soon as the table has a row. Give it a default, "
                    + "or add it nullable, fill it, and declare it notNull() in a later migration")
             return
         }

@@ -3,7 +3,8 @@
 extension SchemaChange {
     public var step: MigrationPlanner.Step {
         func step(_ summary: String, _ statements: [String], tag: String) -> MigrationPlanner.Step {
-            MigrationPlanner.Step(summary: summary, statements: statements, dataLoss: dataLoss.map { "\($0.reason) (\($0.location))" }, tag: tag)
+            MigrationPlanner.Step(summary: summary, statements: statements, outsideTransaction: runsAfterTransaction,
+                                  dataLoss: dataLoss.map { "\($0.reason) (\($0.location))" }, tag: tag)
         }
         func q(_ name: String) -> String { Identifier.quoted(name) }
         func alter(_ table: String, _ column: String) -> String { "ALTER TABLE \(q(table)) ALTER COLUMN \(q(column))" }
@@ -34,7 +35,7 @@ extension SchemaChange {
         case .dropConstraint(let table, let name):
             return step("drops constraint \(name) on \(table)", ["ALTER TABLE \(q(table)) DROP CONSTRAINT IF EXISTS \(q(name))"], tag: "alter_\(table)")
         case .dropIndex(let table, let name):
-            return step("drops index \(name)", ["DROP INDEX IF EXISTS \(q(name))"], tag: "alter_\(table)")
+            return step("drops index \(name)", ["DROP INDEX CONCURRENTLY IF EXISTS \(q(name))"], tag: "alter_\(table)")
         case .dropColumn(let table, let name, _, let replacing):
             let summary = "drops column \(table).\(name) with its values" + (replacing == nil ? "" : ", for the column renamed into its place")
             return step(summary, ["ALTER TABLE \(q(table)) DROP COLUMN IF EXISTS \(q(name))"], tag: "alter_\(table)")
@@ -74,7 +75,7 @@ extension SchemaChange {
             switch element {
             case .foreignKey, .check:
                 // NOT VALID takes a brief lock; VALIDATE then checks the rows without blocking writes.
-                return step("adds constraint \(constraint.name) on \(table) (checked against existing rows without blocking writes)",
+                return step("adds constraint \(constraint.name) on \(table) (\(MigrationRule.notValidThenValidate.tag) checked against existing rows without blocking writes)",
                             [add + " NOT VALID", "ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(constraint.name))"], tag: "alter_\(table)")
             case .primaryKey, .unique:
                 return step("adds constraint \(constraint.name) on \(table)", [add], tag: "alter_\(table)")
@@ -84,8 +85,17 @@ extension SchemaChange {
             if case .hnsw(let column, _, let m, let efConstruction) = index.method, let type = table.column(column)?.type {
                 summary += ". " + MigrationPlanner.hnswCost(type: type, m: m, efConstruction: efConstruction)
             }
-            return MigrationPlanner.Step(summary: summary, statements: [SchemaRenderer.createIndex(index, on: table, concurrently: true)],
-                                         outsideTransaction: true, tag: "alter_\(table.name)")
+            return step(summary, [SchemaRenderer.createIndex(index, on: table, concurrently: true)], tag: "alter_\(table.name)")
+        }
+    }
+
+    /// Index builds and drops run `CONCURRENTLY`, which no transaction may hold (MIG-01); the
+    /// functions, configurations and extensions nothing uses any more are dropped after them, once
+    /// the indexes over them are gone.
+    public var runsAfterTransaction: Bool {
+        switch self {
+        case .createIndex, .dropIndex, .dropFunction, .dropTextSearchConfiguration, .dropExtension: true
+        default: false
         }
     }
 }

@@ -1,4 +1,5 @@
 import CostEstimate
+import SQLSchema
 
 /// One part of the review. Every format shows the same sections in the same order, built once from
 /// the report (`DiffReport.sections`); the text and Markdown backends only decide how a title, an item
@@ -138,7 +139,11 @@ extension DiffReport {
         var spans: [Span] = [.plain("\(change.kind.rawValue) "), .code(change.name)]
         if let detail = change.detail { spans.append(.plain(": \(detail)")) }
         if change.dataLoss { spans += [.plain(" "), .alert("data loss")] }
-        return DiffItem(mark: .change(change.change), spans: spans, isFinding: change.dataLoss)
+        if change.breaksRunningCode {
+            spans += [.plain(" "), .alert("⚠ \(MigrationRule.renamesBreakRunningCode.tag) breaks the code still running, which names the old name: "
+                                          + "deploy code that reads both names first, or add the new one and drop the old one later")]
+        }
+        return DiffItem(mark: .change(change.change), spans: spans, isFinding: change.dataLoss || change.breaksRunningCode)
     }
 
     static func item(_ migration: MigrationChange) -> DiffItem {

@@ -13,6 +13,8 @@ public struct SchemaObjectChange: Sendable, Equatable, Encodable {
     public var detail: String?
     /// Dropping a table or column, or changing a column's type, loses or rewrites stored data.
     public var dataLoss: Bool
+    /// A rename: the code still running names the old one (MIG-06).
+    public var breaksRunningCode = false
 }
 
 public enum SchemaDiff {
@@ -32,15 +34,16 @@ public enum SchemaDiff {
     /// again (an index or constraint whose definition changed) is one modification.
     static func objects(_ changes: [SchemaChange], old: Schema?) -> [SchemaObjectChange] {
         var entries: [String: SchemaObjectChange] = [:]
-        func note(_ kind: SchemaObjectChange.Kind, _ name: String, _ change: Change, _ detail: String? = nil, dataLoss: Bool = false) {
+        func note(_ kind: SchemaObjectChange.Kind, _ name: String, _ change: Change, _ detail: String? = nil, dataLoss: Bool = false, renamed: Bool = false) {
             let key = "\(kind.rawValue) \(name)"
             guard var entry = entries[key] else {
-                entries[key] = SchemaObjectChange(kind: kind, name: name, change: change, detail: detail, dataLoss: dataLoss)
+                entries[key] = SchemaObjectChange(kind: kind, name: name, change: change, detail: detail, dataLoss: dataLoss, breaksRunningCode: renamed)
                 return
             }
             if entry.change != change { entry.change = .modified }
             entry.detail = [entry.detail, detail].compactMap { $0 }.joined(separator: "; ")
             entry.dataLoss = entry.dataLoss || dataLoss
+            entry.breaksRunningCode = entry.breaksRunningCode || renamed
             entries[key] = entry
         }
         func lost(_ acknowledgement: SchemaChange.Acknowledgement) -> String { "data lost: \(acknowledgement.reason) (\(acknowledgement.location))" }
@@ -56,7 +59,7 @@ public enum SchemaDiff {
             case .createQueryFunction(let function, let replacing): note(.function, function.name, replacing == nil ? .added : .modified)
             case .dropFunction(let function): note(.function, function.name, .removed)
             case .dropQueryFunction(let function): note(.function, function.name, .removed)
-            case .renameTable(let from, let to): note(.table, to, .modified, "renamed from \(from) (rows kept; running code that names \(from) breaks)")
+            case .renameTable(let from, let to): note(.table, to, .modified, "renamed from \(from) (rows kept)", renamed: true)
             case .createTable(let table): note(.table, table.name, .added)
             case .dropTable(let name, let acknowledgement): note(.table, name, .removed, lost(acknowledgement), dataLoss: true)
             case .dropConstraint(let table, let name): note(.constraint, "\(table).\(name)", .removed)
@@ -69,7 +72,7 @@ public enum SchemaDiff {
             case .renameIndex(let table, let from, let to): note(.index, "\(table).\(to)", .modified, "renamed from \(from)")
             case .dropColumn(let table, let name, let acknowledgement, _): note(.column, "\(table).\(name)", .removed, lost(acknowledgement), dataLoss: true)
             case .renameColumn(let table, let from, let to):
-                note(.column, "\(table).\(to)", .modified, "renamed from \(from) (values kept; running code that names \(from) breaks)")
+                note(.column, "\(table).\(to)", .modified, "renamed from \(from) (values kept)", renamed: true)
             case .rebuildGeneratedColumn(let table, let column): note(.column, "\(table).\(column.name)", .modified, "generated anew (its values are derived)")
             case .addColumn(let table, let column): note(.column, "\(table).\(column.name)", .added, SchemaCatalog.catalogTypeName(column.type))
             case .changeType(let table, let column, let from, _, let acknowledgement):

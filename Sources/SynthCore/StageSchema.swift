@@ -45,20 +45,42 @@ public struct StageSchema: Sendable {
         "describes schema \(SchemaRenderer.fingerprint(snapshot)), but the last migration, \(last.fileName), leads to \(last.after); restore it from git"
     }
 
-    /// Reads what is committed for `stage` under `outputDirectory`, checks it, and plans the next
-    /// migration. Every problem is a synth error naming the file or the declaration to fix.
+    /// The files of a stage's migrations folder, by name: read at the edge (`read(stage:from:)`), so
+    /// checking and planning are a function of their contents.
+    public struct CommittedFiles: Sendable {
+        public var files: [String: [UInt8]]
+
+        public init(_ files: [String: [UInt8]]) {
+            self.files = files
+        }
+
+        /// `out/<stage>/migrations/` under `outputDirectory`; none when the folder does not exist.
+        public static func read(stage: String, from outputDirectory: String) -> CommittedFiles {
+            let folder = "\(outputDirectory)/\(stage)/\(directory)"
+            var files: [String: [UInt8]] = [:]
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+                if let bytes = FileManager.default.contents(atPath: "\(folder)/\(name)") { files[name] = Array(bytes) }
+            }
+            return CommittedFiles(files)
+        }
+    }
+
+    /// Reads what is committed for `stage` under `outputDirectory`, checks it, and plans the next migration.
     public static func resolve(stage: String, schema: Schema, committedIn outputDirectory: String) throws(SynthErrors) -> StageSchema {
-        let folder = "\(outputDirectory)/\(stage)/\(directory)"
+        try resolve(stage: stage, schema: schema, committed: .read(stage: stage, from: outputDirectory))
+    }
+
+    /// Checks the committed migrations and snapshot of `stage` and plans the next migration. Every
+    /// problem is a synth error naming the file or the declaration to fix.
+    public static func resolve(stage: String, schema: Schema, committed files: CommittedFiles) throws(SynthErrors) -> StageSchema {
         let display = "out/\(stage)/\(directory)"
         var errors: [SynthError] = []
         func fail(_ file: String, _ message: String) { errors.append(SynthError(location: "\(display)/\(file)", subject: "migrations of stage \"\(stage)\"", message: message)) }
 
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".sql") }.sorted()
         var committed: [Migration] = []
-        for name in names {
-            guard let bytes = FileManager.default.contents(atPath: "\(folder)/\(name)") else { continue }
+        for name in files.files.keys.filter({ $0.hasSuffix(".sql") }).sorted() {
             do {
-                committed.append(try Migration.parse(fileName: name, text: String(decoding: bytes, as: UTF8.self)))
+                committed.append(try Migration.parse(fileName: name, text: String(decoding: files.files[name] ?? [], as: UTF8.self)))
             } catch {
                 fail(name, error.problem)
             }
@@ -85,16 +107,16 @@ public struct StageSchema: Sendable {
         var previous: Schema?
         var unchanged = false
         if let last = committed.last {
-            let path = "\(folder)/\(snapshotFile)"
-            if let bytes = FileManager.default.contents(atPath: path), bytes.elementsEqual(declared.utf8) {
+            let snapshotBytes = files.files[snapshotFile]
+            if let bytes = snapshotBytes, bytes.elementsEqual(declared.utf8) {
                 // The usual case: nothing changed since the last migration, so there is nothing to plan.
                 if SchemaRenderer.fingerprint(schema) != last.after {
                     fail(snapshotFile, snapshotMismatch(schema, last))
                 }
                 unchanged = true
-            } else if let bytes = FileManager.default.contents(atPath: path) {
+            } else if let bytes = snapshotBytes {
                 do {
-                    let decoded = try JSONDecoder().decode(Schema.self, from: bytes)
+                    let decoded = try JSONDecoder().decode(Schema.self, from: Data(bytes))
                     if SchemaRenderer.fingerprint(decoded) != last.after {
                         fail(snapshotFile, snapshotMismatch(decoded, last))
                     }

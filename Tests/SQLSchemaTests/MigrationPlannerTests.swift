@@ -23,7 +23,10 @@ import Testing
         let plan = Self.plan(nil, Self.bots())
         #expect(plan.problems.isEmpty)
         #expect(plan.steps.allSatisfy { !$0.outsideTransaction })
-        #expect(plan.body.hasPrefix("BEGIN;\n\n-- adds extension vector\nCREATE EXTENSION IF NOT EXISTS vector;\n"))
+        // MIG-03 and MIG-07: the transaction opens with its lock and statement timeouts.
+        #expect(plan.body.hasPrefix("BEGIN;\n\n-- [MIG-03] [MIG-07] a step waiting for a lock fails instead of blocking every query behind it, "
+                                    + "and no step outlasts one Data API call\nSET LOCAL lock_timeout = '5s';\n\nSET LOCAL statement_timeout = '40s';\n\n"
+                                    + "-- adds extension vector\nCREATE EXTENSION IF NOT EXISTS vector;\n"), "\(plan.body)")
         #expect(Self.sql(plan).contains("CREATE INDEX IF NOT EXISTS bots_owner_idx ON bots (owner_id)"))
         #expect(Self.plan(Self.bots(), Self.bots()).isEmpty)
     }
@@ -47,7 +50,7 @@ import Testing
         #expect(plan.slug == "alter_bots")
         // The body: the transaction, then the builds, which the migration file reads back the same way.
         let migration = Migration(version: 2, slug: plan.slug, before: "sha256:a", after: "sha256:b", checksum: Migration.checksum(of: plan.body), body: plan.body)
-        #expect(migration.transactionalStatements == Array(Self.sql(plan).prefix(2)))
+        #expect(migration.transactionalStatements == ["SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '40s'"] + Self.sql(plan).prefix(2))
         #expect(migration.outsideStatements == Array(Self.sql(plan).suffix(2)))
         #expect(Migration.concurrentIndexBuild(migration.outsideStatements[0])! == ("bots_usage_idx", "bots"))
     }

@@ -76,6 +76,27 @@ import TestSupport
         #expect(SchemaDiff.diff(old: nil, new: schema).filter { $0.kind == .table }.count == schema.tables.count)
     }
 
+    /// The schema section reads the typed changes: a rename is one change, keeps the values, and is
+    /// flagged (MIG-06) as breaking the code still running; an acknowledged drop carries its reason.
+    @Test func aRenameIsARenameAndBreaksRunningCode() throws {
+        let schema = ChatSchema.schema(embeddingDimension: 1024)
+        var renamed = schema
+        let bots = try #require(renamed.tables.firstIndex { $0.name == "bot_vectors" })
+        let sync = try #require(renamed.tables[bots].columns.firstIndex { $0.name == "sync_status" })
+        renamed.tables[bots].columns[sync] = Column("knowledge_status", .text).renamed(from: "sync_status")
+        renamed.tables[bots].columns.removeAll { $0.name == "is_starred" }
+        renamed.tables[bots].droppedColumns.append(.column("is_starred", because: "stars moved to the user profile"))
+        let changes = SchemaDiff.diff(old: schema, new: renamed)
+        #expect(Set(changes.map { "\($0.change.rawValue) \($0.kind.rawValue) \($0.name)" })
+                == ["modified column bot_vectors.knowledge_status", "removed column bot_vectors.is_starred"], "\(changes)")
+        let rename = try #require(changes.first { $0.name == "bot_vectors.knowledge_status" })
+        #expect(rename.breaksRunningCode && !rename.dataLoss && rename.detail == "renamed from sync_status (values kept)")
+        let drop = try #require(changes.first { $0.name == "bot_vectors.is_starred" })
+        #expect(drop.dataLoss && drop.detail?.contains("stars moved to the user profile") == true, "\(drop)")
+        let text = DiffReport(stacks: [], schema: changes).text(color: false)
+        #expect(text.contains("[MIG-06] breaks the code still running"), "\(text)")
+    }
+
     /// A schema change not yet synthesized: the diff shows the migration synth would write, with its
     /// SQL and its acknowledged data loss, in all three formats, beside the schema changes.
     @Test func aSchemaChangeShowsItsMigrationWithTheDataItDrops() throws {
