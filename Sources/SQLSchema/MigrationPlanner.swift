@@ -258,9 +258,16 @@ struct Planner {
                 oldIndexes[index.name] = wanted
             }
         }
+        // A changed vector index is built beside the old one and swapped in (MIG-08), so searches keep an
+        // index while it builds; other changed or removed indexes are dropped before they are built again.
+        var swapped = Set<String>()
         for index in mapped.indexes where !indexRenames.contains(where: { $0.0 == index.name }) {
-            let changed = after.indexes.first { $0.name == index.name }.map { SchemaRenderer.createIndex($0, on: after) != oldIndexes[index.name] } ?? true
-            if changed && !index.columns.contains(where: rebuiltColumns.contains) {
+            let replacement = after.indexes.first { $0.name == index.name }
+            let changed = replacement.map { SchemaRenderer.createIndex($0, on: after) != oldIndexes[index.name] } ?? true
+            guard changed && !index.columns.contains(where: rebuiltColumns.contains) else { continue }
+            if let replacement, case .hnsw = replacement.method, case .hnsw = index.method {
+                swapped.insert(index.name)
+            } else {
                 outside.append(.dropIndex(table: table, name: index.name))
             }
         }
@@ -302,7 +309,7 @@ struct Planner {
         for index in after.indexes {
             let sql = SchemaRenderer.createIndex(index, on: after)
             guard oldIndexes[index.name] != sql || index.columns.contains(where: rebuiltColumns.contains) else { continue }
-            outside.append(.createIndex(index, on: after))
+            outside.append(swapped.contains(index.name) ? .swapIndex(index, on: after) : .createIndex(index, on: after))
         }
 
         return addedConstraints.map { .addConstraint(table: table, $0.element) }

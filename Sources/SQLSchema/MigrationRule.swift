@@ -1,6 +1,6 @@
 /// The online-safety rules every planned migration follows, each with a stable id that migration
 /// files, refusals and `synth diff` cite. Most are Squawk's (squawkhq.com/docs/rules) as they apply
-/// to PostgreSQL 16 on Aurora; MIG-07 is this project's, for the Data API.
+/// to PostgreSQL 16 on Aurora; MIG-07 (the Data API's wait) and MIG-08 (HNSW) are this project's.
 public enum MigrationRule: String, Sendable, CaseIterable {
     /// Squawk `require-concurrent-index-creation`, `require-concurrent-index-deletion`.
     case concurrentIndexes = "MIG-01"
@@ -14,6 +14,8 @@ public enum MigrationRule: String, Sendable, CaseIterable {
     case renamesBreakRunningCode = "MIG-06"
     /// The Data API waits 45 seconds for a call.
     case dataAPIWait = "MIG-07"
+    /// Exact scans while an HNSW index is rebuilt would make every search read every row.
+    case hnswSwap = "MIG-08"
 
     /// What the rule asks, as the README lists it.
     public var rule: String {
@@ -30,6 +32,8 @@ public enum MigrationRule: String, Sendable, CaseIterable {
             "renaming a table or column is flagged by `synth diff` as breaking the code still running, which names the old one"
         case .dataAPIWait:
             "`statement_timeout` in the transaction is 40 s, below the Data API's 45-second wait, so a step too long for one call fails cleanly and rolls back; steps that may run longer (index builds) run outside it, with `continueAfterTimeout`, and are followed until they finish"
+        case .hnswSwap:
+            "a changed vector (HNSW) index is built under a new name beside the old one, which is then dropped and replaced by it, so search never falls back to exact scans while it builds"
         }
     }
 

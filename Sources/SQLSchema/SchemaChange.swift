@@ -37,6 +37,12 @@ public enum SchemaChange: Sendable, Equatable {
     case addConstraint(table: String, TableConstraint)
     /// Built `CONCURRENTLY`, outside the migration's transaction; `table` is the table as declared.
     case createIndex(Index, on: Table)
+    /// A changed vector index, built under `swapName(for:)` beside the old one, which is then dropped
+    /// and replaced by it (MIG-08): searches never lose their index to exact scans while it builds.
+    case swapIndex(Index, on: Table)
+
+    /// The name a swapped index is built under.
+    public static func swapName(for index: String) -> String { String(index.prefix(58)) + "_next" }
 
     /// A declaration's reason for a change that loses data, and where it is written.
     public struct Acknowledgement: Sendable, Equatable {

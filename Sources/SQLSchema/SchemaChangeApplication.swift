@@ -51,7 +51,7 @@ extension Schema {
                 if let index = table.checks.firstIndex(where: { $0.name == from }) { table.checks[index].name = to }
             }
         case .dropIndex(let table, let name): edit(table) { $0.indexes.removeAll { $0.name == name } }
-        case .createIndex(let index, let table): edit(table.name) { replace(&$0.indexes, index) { $0.name == index.name } }
+        case .createIndex(let index, let table), .swapIndex(let index, let table): edit(table.name) { replace(&$0.indexes, index) { $0.name == index.name } }
         case .renameIndex(let table, let from, let to):
             edit(table) { table in
                 if let index = table.indexes.firstIndex(where: { $0.name == from }) { table.indexes[index].name = to }

@@ -86,6 +86,16 @@ extension SchemaChange {
                 summary += ". " + MigrationPlanner.hnswCost(type: type, m: m, efConstruction: efConstruction)
             }
             return step(summary, [SchemaRenderer.createIndex(index, on: table, concurrently: true)], tag: "alter_\(table.name)")
+        case .swapIndex(let index, let table):
+            var building = index
+            building.name = SchemaChange.swapName(for: index.name)
+            var summary = "\(MigrationRule.hnswSwap.tag) rebuilds index \(index.name) on \(table.name) as \(building.name) beside it, then swaps it in"
+            if case .hnsw(let column, _, let m, let efConstruction) = index.method, let type = table.column(column)?.type {
+                summary += ". " + MigrationPlanner.hnswCost(type: type, m: m, efConstruction: efConstruction)
+            }
+            return step(summary, [SchemaRenderer.createIndex(building, on: table, concurrently: true),
+                                  "DROP INDEX CONCURRENTLY IF EXISTS \(q(index.name))",
+                                  "ALTER INDEX IF EXISTS \(q(building.name)) RENAME TO \(q(index.name))"], tag: "alter_\(table.name)")
         }
     }
 
@@ -94,7 +104,7 @@ extension SchemaChange {
     /// the indexes over them are gone.
     public var runsAfterTransaction: Bool {
         switch self {
-        case .createIndex, .dropIndex, .dropFunction, .dropTextSearchConfiguration, .dropExtension: true
+        case .createIndex, .swapIndex, .dropIndex, .dropFunction, .dropTextSearchConfiguration, .dropExtension: true
         default: false
         }
     }

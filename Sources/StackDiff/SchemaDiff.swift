@@ -69,6 +69,8 @@ public enum SchemaDiff {
             case .renameConstraint(let table, let from, let to): note(.constraint, "\(table).\(to)", .modified, "renamed from \(from)")
             case .dropIndex(let table, let name): note(.index, "\(table).\(name)", .removed)
             case .createIndex(let index, let table): note(.index, "\(table.name).\(index.name)", .added, SchemaCatalog.shape(of: index, in: table))
+            case .swapIndex(let index, let table):
+                note(.index, "\(table.name).\(index.name)", .modified, "\(SchemaCatalog.shape(of: index, in: table)), built beside the old one and swapped in")
             case .renameIndex(let table, let from, let to): note(.index, "\(table).\(to)", .modified, "renamed from \(from)")
             case .dropColumn(let table, let name, let acknowledgement, _): note(.column, "\(table).\(name)", .removed, lost(acknowledgement), dataLoss: true)
             case .renameColumn(let table, let from, let to):

@@ -54,6 +54,20 @@ import Testing
         #expect(plan.problems[0].location?.file.hasSuffix("MigrationRuleTests.swift") == true)
     }
 
+    /// MIG-08: a changed HNSW index is built beside the old one and swapped in; the plan still reaches the declaration.
+    @Test func aChangedVectorIndexIsBuiltBesideAndSwapped() {
+        let old = Self.bots { Index("bots_embedding_idx", .hnsw("embedding", .cosine, m: 16, efConstruction: 64)) }
+        let new = Self.bots { Index("bots_embedding_idx", .hnsw("embedding", .cosine, m: 24, efConstruction: 256)) }
+        let plan = MigrationPlanner.plan(from: old, to: new)
+        #expect(plan.problems.isEmpty, "\(plan.problems)")
+        #expect(Self.migration(plan).outsideStatements == [
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS bots_embedding_idx_next ON bots USING hnsw (embedding vector_cosine_ops) WITH (m = 24, ef_construction = 256)",
+            "DROP INDEX CONCURRENTLY IF EXISTS bots_embedding_idx",
+            "ALTER INDEX IF EXISTS bots_embedding_idx_next RENAME TO bots_embedding_idx",
+        ])
+        #expect(plan.steps.first?.summary.hasPrefix("[MIG-08] ") == true)
+    }
+
     /// The README lists every rule by its id, with what it asks.
     @Test func theReadmeListsEveryRule() throws {
         let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md"), encoding: .utf8)
