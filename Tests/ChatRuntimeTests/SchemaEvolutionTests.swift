@@ -94,6 +94,13 @@ import TestSupport
         #expect(report.from == 0 && report.to == SchemaDefinition.contract.version, "\(report)")
         #expect(try Self.contents(harness) == before, "the upgrade loses nothing")
         #expect(try Self.catalog(harness) == SchemaDefinition.contract.catalog, "the database has the declared schema")
+        // And by a peer's reading: migra finds nothing between it and a database made from schema.sql
+        // but the migrator's bookkeeping.
+        let reference = try TestPostgres.server().createDatabase(prefix: "schema_sql")
+        defer { reference.drop() }
+        try reference.runFile(TestPostgres.repositoryRoot.appendingPathComponent("out/dev/schema.sql").path)
+        let differences = try Migra.differences(from: harness.database.url, to: reference.url, ignoring: [SchemaCatalog.versionTable, SchemaCatalog.lockTable])
+        #expect(differences.isEmpty, "migra: \(differences)")
         let versions = try Self.value(harness, "SELECT version, how FROM schema_version WHERE version IS NOT NULL ORDER BY version")
         #expect(versions == "1|adopted\n" + (2...SchemaDefinition.contract.version).map { "\($0)|applied" }.joined(separator: "\n"))
         #expect(try Self.value(harness, "SELECT count(*) FROM schema_version WHERE version IS NULL") == "1", "the history from before stays")

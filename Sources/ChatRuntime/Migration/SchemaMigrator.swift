@@ -266,7 +266,10 @@ public struct SchemaMigrator: Sendable {
     /// Returns whether the build outlived its call.
     private func buildIndex(_ statement: String, index: String, table: String, migration: Migration, databaseVersion: Int) async throws -> Bool {
         func failed(_ reason: String) async -> MigrationError {
-            if (try? await indexValidity(index)) == false, (try? await buildsRunning(on: table)) == false {
+            // The failed build's backend may show in pg_stat_progress_create_index a moment longer
+            // than its error takes to arrive: wait for it to go (within the build wait) before the
+            // invalid index it left is dropped.
+            if (try? await indexValidity(index)) == false, (try? await followBuilds(on: table, index: index)) == true {
                 _ = try? await executor.execute(SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \(Identifier.quoted(index))"))
             }
             return .indexBuildFailed(version: migration.version, index: index, reason: reason, databaseVersion: databaseVersion)
