@@ -416,7 +416,7 @@ public struct Index: Sendable, Equatable, Codable {
         Index(name, .btree(columns, unique: unique), where: predicate)
     }
 
-    var columns: [String] {
+    public var columns: [String] {
         switch method {
         case .btree(let columns, _): columns.map(\.name)
         case .fullText(let column), .trigramGIN(let column), .trigramGiST(let column), .arrayGIN(let column),
