@@ -25,11 +25,11 @@ public enum MigrationPlanner {
         public var description: String { (location.map { "\($0): " } ?? "") + "\(subject): \(message)" }
     }
 
-    /// The comment that flags a step losing data, before the declaration's reason; `synth diff` looks for it.
+    /// The comment that flags a step losing data in the migration file, before the declaration's reason, for the reviewer.
     public static let dataLossMarker = "-- DATA LOSS, acknowledged: "
 
     public struct Plan: Sendable {
-        /// What the migration does, in the order it does it: the transaction's changes, then the index builds.
+        /// What the migration does, in the order it does it: the transaction's changes, then what runs after it.
         public var changes: [SchemaChange]
         public var problems: [Problem]
         public var isEmpty: Bool { changes.isEmpty }
