@@ -49,7 +49,7 @@ public enum DiffInputs {
         let schemas = try declaredSchemas(old: old, new: new, directory: directory)
         var report = DiffReport(stage: versions, schema: schemaChanges(schemas, old: old, new: new), usage: usage, name: stage.name)
         let losses = schemas.new.map { MigrationPlanner.plan(from: schemas.old, to: $0).changes.compactMap(\.dataLoss) } ?? []
-        report.migrations = MigrationChange.changes(old: old, new: new, dataLoss: losses.map { "\($0.reason) (\($0.location))" })
+        report.migrations = MigrationChange.changes(old: old, new: new, dataLoss: losses.map(\.description))
         return report
     }
 

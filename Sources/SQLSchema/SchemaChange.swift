@@ -45,9 +45,11 @@ public enum SchemaChange: Sendable, Equatable {
     public static func swapName(for index: String) -> String { String(index.prefix(58)) + "_next" }
 
     /// A declaration's reason for a change that loses data, and where it is written.
-    public struct Acknowledgement: Sendable, Equatable {
+    public struct Acknowledgement: Sendable, Equatable, CustomStringConvertible {
         public var reason: String
         public var location: String
+        /// `<reason> (<file>:<line>)`, as the migration file and `synth diff` cite it.
+        public var description: String { "\(reason) (\(location))" }
 
         public init(reason: String, location: String) {
             self.reason = reason

@@ -4,7 +4,7 @@ extension SchemaChange {
     public var step: MigrationPlanner.Step {
         func step(_ summary: String, _ statements: [String], tag: String) -> MigrationPlanner.Step {
             MigrationPlanner.Step(summary: summary, statements: statements, outsideTransaction: runsAfterTransaction,
-                                  dataLoss: dataLoss.map { "\($0.reason) (\($0.location))" }, tag: tag)
+                                  dataLoss: dataLoss?.description, tag: tag)
         }
         func q(_ name: String) -> String { Identifier.quoted(name) }
         func alter(_ table: String, _ column: String) -> String { "ALTER TABLE \(q(table)) ALTER COLUMN \(q(column))" }

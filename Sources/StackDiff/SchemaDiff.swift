@@ -46,7 +46,7 @@ public enum SchemaDiff {
             entry.breaksRunningCode = entry.breaksRunningCode || renamed
             entries[key] = entry
         }
-        func lost(_ acknowledgement: SchemaChange.Acknowledgement) -> String { "data lost: \(acknowledgement.reason) (\(acknowledgement.location))" }
+        func lost(_ acknowledgement: SchemaChange.Acknowledgement) -> String { "data lost: \(acknowledgement)" }
         let oldFunctions = Set((old?.functions.map(\.name) ?? []) + (old?.queryFunctions.map(\.name) ?? []))
         for change in changes {
             switch change {
