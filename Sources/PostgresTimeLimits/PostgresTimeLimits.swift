@@ -167,8 +167,14 @@ extension PostgresConnection {
     /// the wait at once too, with `PostgresConnectionLost`.
     public func bounded<T: Sendable>(by limit: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         guard !isClosed else { throw PostgresConnectionClosed() }
+        if Abandoned.shared.contains(self) {
+            // Its close is under way (a local socket's, quick): once it is done the pool drops the
+            // connection, so the caller's one retry leases another.
+            try? await closeFuture.get()
+            throw PostgresConnectionClosed()
+        }
         do {
-            return try await withDeadline(limit, onExpiry: { self.close().whenComplete { _ in } }) {
+            return try await withDeadline(limit, onExpiry: { self.abandon() }) {
                 try await self.abandonedOnCancellation { try await body(self) }
             }
         } catch let error as PSQLError where error.code == .clientClosedConnection {
@@ -192,9 +198,28 @@ extension PostgresConnection {
             // Settled before the close, whose notice would otherwise report the connection lost.
             outcome.finish(.failure(CancellationError()))
             task.cancel()
-            self.close().whenComplete { _ in }
+            self.abandon()
         }
     }
+
+    /// Closes the connection, and until it is closed marks it abandoned: the caller gives up at once
+    /// and the pool may lease the connection again before its close completes, which must then find
+    /// it closing (`PostgresConnectionClosed`, tried again on another) rather than start a statement
+    /// the close will cut off.
+    private func abandon() {
+        Abandoned.shared.insert(self)
+        close().whenComplete { _ in Abandoned.shared.remove(self) }
+    }
+}
+
+/// The connections whose close was asked for and has not completed.
+private final class Abandoned: Sendable {
+    static let shared = Abandoned()
+    private let connections = Mutex(Set<ObjectIdentifier>())
+
+    func insert(_ connection: PostgresConnection) { _ = connections.withLock { $0.insert(ObjectIdentifier(connection)) } }
+    func remove(_ connection: PostgresConnection) { _ = connections.withLock { $0.remove(ObjectIdentifier(connection)) } }
+    func contains(_ connection: PostgresConnection) -> Bool { connections.withLock { $0.contains(ObjectIdentifier(connection)) } }
 }
 
 /// The first result of a race between work finishing and its caller giving up, handed to whoever

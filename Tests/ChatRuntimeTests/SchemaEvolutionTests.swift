@@ -254,6 +254,30 @@ import TestSupport
         #expect(try await harness.chat.search.searchBots("lantern festival", user: "u", limit: 3).first?.botId == "lantern")
     }
 
+    /// A database changed by hand after its last migration: the pending one would start from a
+    /// schema it does not expect, so both a dry run and a real run refuse before anything is applied.
+    @Test(arguments: BackendKind.allCases)
+    func aDatabaseChangedByHandIsRefusedBeforeMigrating(_ kind: BackendKind) async throws {
+        let harness = try await Harness.make(kind)
+        defer { harness.close() }
+        let next = try Self.nextMigration(Self.addIndex(.btree("bot_vectors_created_idx", .desc("created_at"))))
+        try harness.database.run("CREATE INDEX by_hand ON conversations (title)")
+        let history = try Self.history(harness)
+        for dryRun in [true, false] {
+            do {
+                _ = try await Self.migrator(harness, next).migrate(dryRun: dryRun)
+                Issue.record("a drifted database was migrated (dry run: \(dryRun))")
+            } catch let error as MigrationError {
+                guard case .drifted(let version, _, let expected) = error else { throw error }
+                #expect(version == next.version - 1 && expected == next.migrations[version - 1].after && error.exitCode == 3)
+                #expect(error.description.contains("Nothing was changed"))
+            }
+        }
+        #expect(try Self.history(harness) == history)
+        #expect(try Self.catalog(harness).contains { $0.hasPrefix("index conversations.by_hand ") })
+        #expect(!(try Self.catalog(harness)).contains { $0.hasPrefix("index bot_vectors.bot_vectors_created_idx ") })
+    }
+
     static func nextMigration(_ change: @escaping (inout Schema) -> Void) throws -> SchemaDefinition {
         try nextMigrations([change])[0]
     }

@@ -15,6 +15,9 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
     case checksumDiffers(version: Int, recorded: String, expected: String)
     /// A database from before versioned migrations whose tables are not those of migration 1.
     case notAdoptable(actual: String, expected: String, missing: [String], unexpected: [String])
+    /// The database records `version` finished, but its catalog is not what that migration left:
+    /// changed by hand since, so the pending migrations would start from a schema they do not expect.
+    case drifted(version: Int, actual: String, expected: String)
     /// A statement failed; the migration's transaction was rolled back.
     case statementFailed(version: Int, statement: String, error: String, databaseVersion: Int)
     /// After a migration, the catalog is not the schema the migration leads to.
@@ -25,7 +28,7 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
     /// 3: refused, nothing changed. 4: failed part-way; the database is at an earlier version and migrating again continues.
     public var exitCode: Int32 {
         switch self {
-        case .locked, .unversionedTables, .unknownMigrations, .checksumDiffers, .notAdoptable: 3
+        case .locked, .unversionedTables, .unknownMigrations, .checksumDiffers, .notAdoptable, .drifted: 3
         case .statementFailed, .catalogDiffers, .indexBuildFailed, .lockLost: 4
         }
     }
@@ -48,6 +51,9 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
         case .notAdoptable(let actual, let expected, let missing, let unexpected):
             return "the database predates versioned migrations and its tables are not migration 1's (\(actual), expected \(expected)); nothing was changed. "
                 + Self.differences(missing: missing, unexpected: unexpected)
+        case .drifted(let version, let actual, let expected):
+            return "the database is at version \(version), but its catalog is \(actual), not \(expected) as migration \(version) left it: it was changed "
+                + "by hand since. Nothing was changed. Compare it with the stage's schema.sql (the catalog lines, or migra), undo the change, and migrate again"
         case .statementFailed(let version, let statement, let error, let databaseVersion):
             return "migration \(version) failed and was rolled back: \(error)\n  statement: \(statement.prefix(300))\n  the database is at version \(databaseVersion)"
         case .catalogDiffers(let version, let actual, let expected, let missing, let unexpected, let databaseVersion):

@@ -104,6 +104,12 @@ public struct SchemaMigrator: Sendable {
             report.from = done
         }
         let started = Set(state.startedButUnfinished)
+        // Before anything is applied (or said, in a dry run): the pending migrations expect the
+        // catalog the last finished one left. A migration interrupted part-way is resumed instead.
+        if started.isEmpty, done >= 1, done < schema.version, let expected = schema.migration(done)?.after {
+            let (actual, _) = try await catalog(on: executor)
+            guard actual == expected else { throw MigrationError.drifted(version: done, actual: actual, expected: expected) }
+        }
         for migration in schema.migrations where migration.version > done {
             let resumes = started.contains(migration.version)
             report.actions.append(try await describe(migration, resuming: resumes))
