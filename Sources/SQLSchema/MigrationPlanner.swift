@@ -337,7 +337,9 @@ struct Planner {
                 let acknowledgement = SchemaChange.Acknowledgement(reason: change.dataLossReason ?? "", location: column.location.map(\.description) ?? "")
                 add(.changeType(table: table.name, column, from: was.type, using: change.using, dataLoss: widening ? nil : acknowledgement))
             } else if widening {
-                add(.changeType(table: table.name, column, from: was.type, using: nil, dataLoss: nil))
+                refuse(column.location, "column \(name)",
+                       "\(MigrationRule.noSilentRewrite.tag) changing \(from) to \(to) rewrites the table under an exclusive lock, blocking reads and writes "
+                       + "until it ends. To accept that, declare .changingType(using: \"\(column.name)::\(to)\"); on a large table, expand, backfill, contract instead")
             } else if case .vector = was.type, case .vector = column.type {
                 refuse(column.location, "column \(name)",
                        "changing \(from) to \(to) in place would discard every stored embedding. Expand, backfill, contract: declare a new column "

@@ -8,6 +8,8 @@ public enum MigrationRule: String, Sendable, CaseIterable {
     case notValidThenValidate = "MIG-02"
     /// Squawk `require-timeout-settings`.
     case timeouts = "MIG-03"
+    /// Squawk `changing-column-type`.
+    case noSilentRewrite = "MIG-04"
     /// Squawk `adding-required-field`, `adding-not-nullable-field`.
     case notNullNeedsDefault = "MIG-05"
     /// Squawk `renaming-column`, `renaming-table`.
@@ -26,6 +28,8 @@ public enum MigrationRule: String, Sendable, CaseIterable {
             "foreign keys and checks are added `NOT VALID`, then validated, which checks the rows without blocking writes"
         case .timeouts:
             "each migration's transaction sets `lock_timeout` (5 s), so a step waiting for a lock fails instead of queueing every query behind it, and `statement_timeout`"
+        case .noSilentRewrite:
+            "a column's type changes only where the declaration says how (`.changingType(using:)`): every change of type rewrites the table under an exclusive lock, so even a widening is never planned silently"
         case .notNullNeedsDefault:
             "a column added `NOT NULL` to an existing table needs a default; otherwise synth refuses it and says how to add it in steps"
         case .renamesBreakRunningCode:

@@ -29,7 +29,7 @@ public enum SchemaChange: Sendable, Equatable {
     case rebuildGeneratedColumn(table: String, Column)
     case addColumn(table: String, Column)
     /// `using` converts the stored values; `dataLoss` is the declaration's acknowledgement, nil for a widening.
-    case changeType(table: String, Column, from: ColumnType, using: String?, dataLoss: Acknowledgement?)
+    case changeType(table: String, Column, from: ColumnType, using: String, dataLoss: Acknowledgement?)
     case dropNotNull(table: String, column: String)
     case setNotNull(table: String, column: String)
     case setDefault(table: String, column: String, DefaultValue)

@@ -55,11 +55,8 @@ extension SchemaChange {
             return step(summary, ["ALTER TABLE \(q(table)) ADD COLUMN IF NOT EXISTS \(SchemaRenderer.columnDefinition(column))"], tag: "alter_\(table)")
         case .changeType(let table, let column, let from, let using, _):
             let (was, now) = (SchemaRenderer.typeName(from), SchemaRenderer.typeName(column.type))
-            if let using {
-                return step("changes the type of \(table).\(column.name) from \(was) to \(now) (rewrites the table)",
-                            ["\(alter(table, column.name)) TYPE \(now) USING \(using)"], tag: "alter_\(table)")
-            }
-            return step("widens \(table).\(column.name) from \(was) to \(now) (rewrites the table)", ["\(alter(table, column.name)) TYPE \(now)"], tag: "alter_\(table)")
+            return step("\(MigrationRule.noSilentRewrite.tag) changes the type of \(table).\(column.name) from \(was) to \(now) (rewrites the table, as declared)",
+                        ["\(alter(table, column.name)) TYPE \(now) USING \(using)"], tag: "alter_\(table)")
         case .dropNotNull(let table, let column):
             return step("lets \(table).\(column) hold NULL", ["\(alter(table, column)) DROP NOT NULL"], tag: "alter_\(table)")
         case .setNotNull(let table, let column):

@@ -101,8 +101,9 @@ import TestSupport
         case 4:
             guard let index = random.pick(declaration.columns.indices.filter { [.integer, .bigint, .boolean].contains(declaration.columns[$0].type) }) else { return nil }
             let column = declaration.columns[index]
-            let widened: Column = column.type == .integer ? { var c = column; c.type = .bigint; return c }()
-                : { var c = column; c.type = .text; return c.changingType(using: "\(column.name)::text") }()
+            var widened = column
+            widened.type = column.type == .integer ? .bigint : .text
+            widened = widened.changingType(using: "\(column.name)::\(SchemaRenderer.typeName(widened.type))")
             declaration.columns[index] = widened
             declaration.indexes.removeAll { $0.columns.contains(column.name) }
             return "widen \(column.name) to \(SchemaRenderer.typeName(widened.type))"

@@ -47,6 +47,15 @@ import Testing
         #expect(Int(MigrationRule.statementTimeout.dropLast())! < 45)
     }
 
+    /// MIG-04: a type change, a widening included, is planned only where the declaration says how.
+    @Test func aTypeChangeIsPlannedOnlyAsDeclared() {
+        let widened = Self.bots { Column("rank", .bigint) }
+        let silent = MigrationPlanner.plan(from: Self.bots { Column("rank", .integer) }, to: widened)
+        #expect(silent.problems.count == 1 && silent.problems[0].message.hasPrefix("[MIG-04] "), "\(silent.problems)")
+        let declared = MigrationPlanner.plan(from: Self.bots { Column("rank", .integer) }, to: Self.bots { Column("rank", .bigint).changingType(using: "rank::bigint") })
+        #expect(declared.problems.isEmpty && declared.steps.map(\.summary) == ["[MIG-04] changes the type of bots.rank from integer to bigint (rewrites the table, as declared)"])
+    }
+
     /// MIG-05: a NOT NULL column without a default is refused where it is declared, citing the rule.
     @Test func aRequiredColumnNeedsADefault() {
         let plan = MigrationPlanner.plan(from: Self.bots(), to: Self.bots { Column("rank", .integer).notNull() })
