@@ -47,17 +47,19 @@ public enum DiffInputs {
             versions.append(StackTemplates(name: stack, stackName: stackNames[name], old: before, new: after))
         }
         let schemas = try declaredSchemas(old: old, new: new, directory: directory)
-        var report = DiffReport(stage: versions, schema: schemaChanges(schemas, old: old, new: new), usage: usage, name: stage.name)
-        let losses = schemas.new.map { MigrationPlanner.plan(from: schemas.old, to: $0).changes.compactMap(\.dataLoss) } ?? []
-        report.migrations = MigrationChange.changes(old: old, new: new, dataLoss: losses.map(\.description))
+        // One plan between the declared schemas, read by the schema section and the migrations' data loss.
+        let plan = schemas.new.map { MigrationPlanner.plan(from: schemas.old, to: $0) }
+        var report = DiffReport(stage: versions, schema: schemaChanges(schemas, plan: plan, old: old, new: new), usage: usage, name: stage.name)
+        report.migrations = MigrationChange.changes(old: old, new: new, dataLoss: (plan?.changes ?? []).compactMap(\.dataLoss).map(\.description))
         return report
     }
 
     /// The schema diff from the declared schemas both sides record; a side from before they were
     /// recorded (no `latest-schema.json`) is compared by its schema.sql text instead.
-    static func schemaChanges(_ schemas: (old: Schema?, new: Schema?), old: [String: String], new: [String: String]) -> [SchemaObjectChange] {
+    static func schemaChanges(_ schemas: (old: Schema?, new: Schema?), plan: MigrationPlanner.Plan?,
+                              old: [String: String], new: [String: String]) -> [SchemaObjectChange] {
         if (schemas.old != nil || old["schema.sql"] == nil) && (schemas.new != nil || new["schema.sql"] == nil) {
-            return SchemaDiff.diff(old: schemas.old, new: schemas.new)
+            return SchemaDiff.diff(old: schemas.old, new: schemas.new, plan: plan)
         }
         return SchemaDiff.diffText(old: old["schema.sql"] ?? "", new: new["schema.sql"] ?? "")
     }

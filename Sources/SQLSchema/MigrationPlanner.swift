@@ -92,10 +92,7 @@ public enum MigrationPlanner {
         let start = old ?? Schema(extensions: [], tables: { })
         var planner = Planner(old: start, new: new)
         planner.run()
-        // The transaction's changes, then what runs after it (MIG-01): index drops and builds, and
-        // last what no longer has a use.
-        let changes = planner.inside.filter { !$0.runsAfterTransaction } + planner.outside + planner.inside.filter(\.runsAfterTransaction)
-        var plan = Plan(changes: changes, problems: planner.problems)
+        var plan = Plan(changes: planner.inside + planner.outside, problems: planner.problems)
         if plan.problems.isEmpty, let unreached = unreached(from: start, by: plan.changes, to: new) { plan.problems.append(unreached) }
         return plan
     }
@@ -118,7 +115,8 @@ struct Planner {
     let old: Schema
     let new: Schema
     var inside: [SchemaChange] = []
-    /// Index drops and builds, which run after the transaction (MIG-01).
+    /// What runs after the transaction (MIG-01), in the order it is planned: index drops and builds
+    /// table by table, then what no longer has a use.
     var outside: [SchemaChange] = []
     var problems: [MigrationPlanner.Problem] = []
 
@@ -128,7 +126,7 @@ struct Planner {
     }
 
     mutating func add(_ change: SchemaChange) {
-        inside.append(change)
+        if change.runsAfterTransaction { outside.append(change) } else { inside.append(change) }
     }
 
     mutating func refuse(_ location: SourceLocation?, _ subject: String, _ message: String) {
@@ -268,7 +266,7 @@ struct Planner {
             if let replacement, case .hnsw = replacement.method, case .hnsw = index.method {
                 swapped.insert(index.name)
             } else {
-                outside.append(.dropIndex(table: table, name: index.name))
+                add(.dropIndex(table: table, name: index.name))
             }
         }
         for dropped in replaced {
@@ -309,7 +307,7 @@ struct Planner {
         for index in after.indexes {
             let sql = SchemaRenderer.createIndex(index, on: after)
             guard oldIndexes[index.name] != sql || index.columns.contains(where: rebuiltColumns.contains) else { continue }
-            outside.append(swapped.contains(index.name) ? .swapIndex(index, on: after) : .createIndex(index, on: after))
+            add(swapped.contains(index.name) ? .swapIndex(index, on: after) : .createIndex(index, on: after))
         }
 
         return addedConstraints.map { .addConstraint(table: table, $0.element) }

@@ -17,7 +17,7 @@ extension Schema {
             guard let index = tables.firstIndex(where: { $0.name == name }) else { return }
             body(&tables[index])
         }
-        func editColumn(_ table: String, _ column: String, _ body: @escaping (inout Column) -> Void) {
+        func editColumn(_ table: String, _ column: String, _ body: (inout Column) -> Void) {
             edit(table) { table in
                 guard let index = table.columns.firstIndex(where: { $0.name == column }) else { return }
                 body(&table.columns[index])

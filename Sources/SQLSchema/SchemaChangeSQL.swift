@@ -78,22 +78,23 @@ extension SchemaChange {
                 return step("adds constraint \(constraint.name) on \(table)", [add], tag: "alter_\(table)")
             }
         case .createIndex(let index, let table):
-            var summary = "builds index \(index.name) on \(table.name)"
-            if case .hnsw(let column, _, let m, let efConstruction) = index.method, let type = table.column(column)?.type {
-                summary += ". " + MigrationPlanner.hnswCost(type: type, m: m, efConstruction: efConstruction)
-            }
-            return step(summary, [SchemaRenderer.createIndex(index, on: table, concurrently: true)], tag: "alter_\(table.name)")
+            return step("builds index \(index.name) on \(table.name)" + Self.buildCost(of: index, on: table),
+                        [SchemaRenderer.createIndex(index, on: table, concurrently: true)], tag: "alter_\(table.name)")
         case .swapIndex(let index, let table):
             var building = index
             building.name = SchemaChange.swapName(for: index.name)
-            var summary = "\(MigrationRule.hnswSwap.tag) rebuilds index \(index.name) on \(table.name) as \(building.name) beside it, then swaps it in"
-            if case .hnsw(let column, _, let m, let efConstruction) = index.method, let type = table.column(column)?.type {
-                summary += ". " + MigrationPlanner.hnswCost(type: type, m: m, efConstruction: efConstruction)
-            }
+            let summary = "\(MigrationRule.hnswSwap.tag) rebuilds index \(index.name) on \(table.name) as \(building.name) beside it, then swaps it in"
+                + Self.buildCost(of: index, on: table)
             return step(summary, [SchemaRenderer.createIndex(building, on: table, concurrently: true),
                                   "DROP INDEX CONCURRENTLY IF EXISTS \(q(index.name))",
                                   "ALTER INDEX IF EXISTS \(q(building.name)) RENAME TO \(q(index.name))"], tag: "alter_\(table.name)")
         }
+    }
+
+    /// What building an HNSW index costs, for the reviewer (". HNSW build cost: …"); nothing for other indexes.
+    static func buildCost(of index: Index, on table: Table) -> String {
+        guard case .hnsw(let column, _, let m, let efConstruction) = index.method, let type = table.column(column)?.type else { return "" }
+        return ". " + MigrationPlanner.hnswCost(type: type, m: m, efConstruction: efConstruction)
     }
 
     /// Index builds and drops run `CONCURRENTLY`, which no transaction may hold (MIG-01); the

@@ -23,10 +23,12 @@ public enum SchemaDiff {
     /// carries the declaration's reason. Where there is no plan (a side is missing, or synth refuses
     /// the declaration), the two catalog descriptions are compared instead.
     public static func diff(old: Schema?, new: Schema?) -> [SchemaObjectChange] {
-        if let new {
-            let plan = MigrationPlanner.plan(from: old, to: new)
-            if plan.problems.isEmpty { return objects(plan.changes, old: old) }
-        }
+        diff(old: old, new: new, plan: new.map { MigrationPlanner.plan(from: old, to: $0) })
+    }
+
+    /// The same, from `plan` (old to new) when the caller has it already.
+    public static func diff(old: Schema?, new: Schema?, plan: MigrationPlanner.Plan?) -> [SchemaObjectChange] {
+        if let plan, plan.problems.isEmpty { return objects(plan.changes, old: old) }
         return catalogDiff(old: old, new: new)
     }
 

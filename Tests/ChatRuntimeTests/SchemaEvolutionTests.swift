@@ -69,7 +69,7 @@ import TestSupport
 
     /// The database's catalog description, as the migrator reads it.
     static func catalog(_ harness: Harness) throws -> [String] {
-        try harness.database.run(SchemaCatalog.introspectionQuery).split(separator: "\n").map(String.init).sorted()
+        try harness.database.lines(SchemaCatalog.introspectionQuery)
     }
 
     @Test(arguments: BackendKind.allCases)

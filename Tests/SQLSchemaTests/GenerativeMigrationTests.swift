@@ -12,20 +12,6 @@ import TestSupport
 /// `GENERATIVE_MIGRATION_SEQUENCES` sets how many sequences run (200 in the suite); `…_SEED` the
 /// first seed, to replay one.
 @Suite(.serialized, .timeLimit(.minutes(15))) struct GenerativeMigrationTests {
-    /// SplitMix64: small, seedable, and the same on every platform.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        mutating func pick<T>(_ items: [T]) -> T? { items.isEmpty ? nil : items[below(items.count)] }
-    }
-
     static let table = "bot_vectors"
     static let dimension = 8
     static let languageSettings: [[SearchLanguage]] = [[.english], [.vietnamese], [.japanese], [.german, .malay], SearchLanguages.all.languages]
@@ -62,7 +48,7 @@ import TestSupport
     }
 
     /// One random edit of `declaration`, described; nil when the one drawn does not apply yet.
-    static func edit(_ declaration: inout Declaration, _ random: inout Random) -> String? {
+    static func edit(_ declaration: inout Declaration, _ random: inout SeededRandom) -> String? {
         let types: [ColumnType] = [.text, .bigint, .integer, .jsonb, .boolean, .timestamptz]
         switch random.below(12) {
         case 0:
@@ -157,7 +143,7 @@ import TestSupport
         let started = Date()
         var steps = 0
         for seed in firstSeed..<(firstSeed + UInt64(sequences)) {
-            var random = Random(state: seed)
+            var random = SeededRandom(seed: seed)
             var declaration = Declaration(languages: random.pick(Self.languageSettings)!)
             let database = try server.createDatabase(prefix: "generative")
             defer { database.drop() }
@@ -190,7 +176,7 @@ import TestSupport
                     Issue.record("\(replay): the migration failed: \(error)\n\(plan.body)")
                     return
                 }
-                let catalog = try database.run(SchemaCatalog.introspectionQuery).split(separator: "\n").map(String.init).sorted()
+                let catalog = try database.lines(SchemaCatalog.introspectionQuery)
                 let declared = SchemaCatalog.lines(next)
                 #expect(catalog == declared, "\(replay): \(Set(catalog).symmetricDifference(declared))")
                 let rows = try database.run("SELECT count(*) FROM bot_vectors WHERE title LIKE 'Lantern festival planner %'")

@@ -18,7 +18,7 @@ import TestSupport
         let tables = try database.run("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
         let declared = ChatSchema.schema(for: .dev)
         #expect(tables.trimmingCharacters(in: .whitespacesAndNewlines) == (declared.tables.map(\.name) + ["schema_version"]).sorted().joined(separator: ","))
-        let catalog = try database.run(SchemaCatalog.introspectionQuery).split(separator: "\n").map(String.init).sorted()
+        let catalog = try database.lines(SchemaCatalog.introspectionQuery)
         #expect(catalog == SchemaCatalog.lines(declared), "the catalog PostgreSQL reports is the one synth computes")
         #expect(SchemaCatalog.digest(catalog) == Self.expectedFingerprint)
         let migrations = try FileManager.default.contentsOfDirectory(atPath: TestPostgres.repositoryRoot.appendingPathComponent("out/dev/migrations").path)

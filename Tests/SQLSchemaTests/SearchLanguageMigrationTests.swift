@@ -31,7 +31,7 @@ import TestSupport
             #expect(!plan.body.contains("DATA LOSS"), "changing languages loses nothing: \(languages)")
             try plan.body.write(to: file, atomically: true, encoding: .utf8)
             _ = try database.runFile(file.path)
-            let catalog = try database.run(SchemaCatalog.introspectionQuery).split(separator: "\n").map(String.init).sorted()
+            let catalog = try database.lines(SchemaCatalog.introspectionQuery)
             #expect(catalog == SchemaCatalog.lines(next), "after moving to \(languages.map(\.rawValue)): \(Set(catalog).symmetricDifference(SchemaCatalog.lines(next)))")
             #expect(try database.run("SELECT count(*) FROM bot_vectors WHERE tsv IS NOT NULL").trimmingCharacters(in: .whitespacesAndNewlines) == "3")
             current = next

@@ -91,6 +91,11 @@ public struct TestDatabase: Sendable {
         try server.psql(database: name, ["-c", sql])
     }
 
+    /// The rows of a one-column query, sorted: a catalog description, say.
+    public func lines(_ sql: String) throws -> [String] {
+        try run(sql).split(separator: "\n").map(String.init).sorted()
+    }
+
     /// Runs a whole SQL file.
     @discardableResult
     public func runFile(_ path: String) throws -> String {

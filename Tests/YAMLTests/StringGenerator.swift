@@ -1,10 +1,12 @@
+import TestSupport
+
 /// Deterministic random strings built from the fragments that trip YAML writers and readers up:
 /// type-looking tokens, indicators, spaces at the edges, line breaks, tabs, control characters,
-/// Vietnamese and emoji. SplitMix64 keeps every run (and every failure) reproducible.
+/// Vietnamese and emoji. `SeededRandom` keeps every run (and every failure) reproducible.
 struct StringGenerator {
-    private var state: UInt64
+    private var random: SeededRandom
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
     static let fragments: [String] = [
         "yes", "No", "ON", "off", "true", "False", "null", "~", "y", "n", "<<", "=",
@@ -15,13 +17,7 @@ struct StringGenerator {
         "ệ", "Tiếng Việt", "🚀", "\u{85}", "\u{2028}", "\u{FEFF}", "\u{7}", "\u{0}", "\u{1B}", "\u{A0}", "\u{FFFD}",
     ]
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func string() -> String {
         let count = Int(next() % 6)

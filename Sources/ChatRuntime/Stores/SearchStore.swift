@@ -215,6 +215,9 @@ public struct SearchStore: Sendable {
 
     // MARK: The hybrid query
 
+    /// The rankings a hit reports its place in, in the order the query selects their columns.
+    static let rankSources = ["vector", "text", "title", "spelling"]
+
     /// Each rank is NULL when the hit did not come from that list.
     static func ranks(_ row: ResultRow, from index: Int) throws -> HitRanks {
         HitRanks(vector: try row.optionalInt(index, "vector rank"), text: try row.optionalInt(index + 1, "text rank"),
@@ -281,44 +284,38 @@ public struct SearchStore: Sendable {
                     WHERE \(matching) AND \(filter) ORDER BY \(distance) LIMIT :candidates
                 """
         }
+        // Each ranking: its source, its scan, and what its rows must also meet (rows, or the scan as a whole).
+        var rankings: [(source: String, scan: String, condition: String)] = []
+        if byVector { rankings.append(("vector", nearest(vectorDistance, byVector: true), "true")) }
+        rankings.append(("text", nearest(textDistance, matching: textMatch, amongFew: textMatchAmongFew), "true"))
+        rankings.append(("title", nearest(titleDistance), "distance < \(Self.titleDistanceLimit)"))
         // Words one letter away from the query's (`TextSearchSettings.spellingQuery`), ranked as full
         // text is, looked for only when the words as written find fewer than `limit`: a query's
         // common word is one letter away from thousands of bots' words, and ranking them all would
         // double the cost of every search that needs no correction. (The condition refers to no row,
         // so PostgreSQL tests it once and skips the scans when it fails.)
-        var spelled = ""
         if let spelling = searched.spelling, let spellingQuery = textSearch.spellingQuery {
             let query = "public.\(spellingQuery)(CAST(:query AS text))"
-            spelled = """
-                spelled AS (
-                  SELECT id, 'spelling' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
-                    \(nearest("-ts_rank(b.\(spelling), \(query))", matching: "b.\(spelling) @@ \(query)",
-                              amongFew: "ts_match_vq(b.\(spelling), \(query))"))) AS close_spellings
-                  WHERE (SELECT count(*) FROM fts) < :limit),
-
-                """
+            rankings.append(("spelling", nearest("-ts_rank(b.\(spelling), \(query))", matching: "b.\(spelling) @@ \(query)",
+                                                 amongFew: "ts_match_vq(b.\(spelling), \(query))"),
+                             "(SELECT count(*) FROM text_ranking) < :limit"))
         }
-        let knn = byVector ? """
-            knn AS (
-              SELECT id, 'vector' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
-                \(nearest(vectorDistance, byVector: true))) AS nearest),
+        let ranked = rankings.map { ranking in
+            """
+            \(ranking.source)_ranking AS (
+              SELECT id, '\(ranking.source)' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
+                \(ranking.scan)) AS found WHERE \(ranking.condition)),
 
-            """ : ""
+            """
+        }
+        // Every rank column, NULL where the ranking did not run, so hits are read the same way (`ranks`).
+        let rankColumns = Self.rankSources.map { "min(rank) FILTER (WHERE source = '\($0)')::int8 AS \($0)_rank" }
         return """
-            WITH \(knn)fts AS (
-              SELECT id, 'text' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
-                \(nearest(textDistance, matching: textMatch, amongFew: textMatchAmongFew))) AS matching),
-            fuzzy AS (
-              SELECT id, 'title' AS source, row_number() OVER (ORDER BY distance) AS rank FROM (
-                \(nearest(titleDistance))) AS close_titles WHERE distance < \(Self.titleDistanceLimit)),
-            \(spelled)fused AS (
+            WITH \(ranked.joined())fused AS (
               SELECT id, sum(1.0 / (\(Self.fusionConstant) + rank))::float8 AS score,
-                     min(rank) FILTER (WHERE source = 'vector')::int8 AS vector_rank,
-                     min(rank) FILTER (WHERE source = 'text')::int8 AS text_rank,
-                     min(rank) FILTER (WHERE source = 'title')::int8 AS title_rank,
-                     min(rank) FILTER (WHERE source = 'spelling')::int8 AS spelling_rank
-              FROM (\(byVector ? "SELECT * FROM knn UNION ALL " : "")SELECT * FROM fts UNION ALL SELECT * FROM fuzzy\(spelled.isEmpty ? "" : " UNION ALL SELECT * FROM spelled")) AS rankings GROUP BY id)
-            SELECT \(select), fused.score, fused.vector_rank, fused.text_rank, fused.title_rank, fused.spelling_rank
+                     \(rankColumns.joined(separator: ",\n         "))
+              FROM (\(rankings.map { "SELECT * FROM \($0.source)_ranking" }.joined(separator: " UNION ALL "))) AS rankings GROUP BY id)
+            SELECT \(select), fused.score, \(Self.rankSources.map { "fused.\($0)_rank" }.joined(separator: ", "))
             FROM fused JOIN \(table) b ON b.\(id) = fused.id
             ORDER BY fused.score DESC, b.\(id) LIMIT :limit
             """
