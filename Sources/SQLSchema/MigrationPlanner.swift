@@ -120,9 +120,42 @@ struct Planner {
     var outside: [SchemaChange] = []
     var problems: [MigrationPlanner.Problem] = []
 
+    /// The functions and text search configurations that keep their name but compute differently:
+    /// redefined, or calling (naming) one that is, however deep.
+    let changedInPlace: Set<String>
+
     init(old: Schema, new: Schema) {
         self.old = old
         self.new = new
+        var changed = Set(new.functions.filter { function in old.functions.contains { $0.name == function.name && $0 != function } }.map(\.name))
+        changed.formUnion(new.textSearchConfigurations.filter { configuration in
+            old.textSearchConfigurations.contains { $0.name == configuration.name && $0 != configuration }
+        }.map(\.name))
+        var grew = true
+        while grew {
+            let calling = new.functions.filter { !changed.contains($0.name) && !Self.names(in: $0.statement).isDisjoint(with: changed) }
+            grew = !calling.isEmpty
+            changed.formUnion(calling.map(\.name))
+        }
+        changedInPlace = changed
+    }
+
+    /// Whether `sql` calls or names a function or configuration that changed in place.
+    func usesChangedInPlace(_ sql: String) -> Bool { !changedInPlace.isEmpty && !Self.names(in: sql).isDisjoint(with: changedInPlace) }
+
+    /// The names `sql` mentions: its words, and its strings as a qualified name ends
+    /// (`'public.chat_english'::regconfig` names chat_english), in `$$` bodies too.
+    static func names(in sql: String) -> Set<String> {
+        var names = Set<String>()
+        for token in (try? Token.tokenize(sql)) ?? [] {
+            switch token.kind {
+            case .word, .quotedIdentifier: names.insert(token.text)
+            case .string: names.insert(String(token.text.split(separator: ".").last ?? ""))
+            case .dollarQuoted: names.formUnion(Self.names(in: token.text))
+            case .symbol: break
+            }
+        }
+        return names
     }
 
     mutating func add(_ change: SchemaChange) {
@@ -138,8 +171,9 @@ struct Planner {
             add(.addExtension(name))
         }
         // Configurations are created once, before the functions, which may name one; functions are
-        // replaced in place (a generated column or index over one is rebuilt when its own declaration
-        // changes, not its function's).
+        // replaced in place. PostgreSQL never recomputes what a stored generated column or an index
+        // computed with a function's old body, so those over a function or configuration that changes
+        // in place are rebuilt (`changedInPlace`), like those whose own declaration changes.
         for configuration in new.textSearchConfigurations where !old.textSearchConfigurations.contains(configuration) {
             add(.createTextSearchConfiguration(configuration))
         }
@@ -237,11 +271,11 @@ struct Planner {
             add(.dropConstraint(table: table, name: constraint.name))
         }
 
-        // Generated columns whose expression changed are rebuilt, which drops their indexes.
+        // Generated columns whose expression, or a function it calls, changed are rebuilt, which drops their indexes.
         var rebuiltColumns = Set<String>()
         for column in after.columns {
-            guard let was = mapped.column(column.name), was.type != column.type else { continue }
-            if column.type.tsvectorSources != nil, was.type.tsvectorSources != nil { rebuiltColumns.insert(column.name) }
+            guard let was = mapped.column(column.name), column.type.tsvectorSources != nil, was.type.tsvectorSources != nil else { continue }
+            if was.type != column.type || usesChangedInPlace(SchemaRenderer.columnDefinition(column)) { rebuiltColumns.insert(column.name) }
         }
         var oldIndexes = Dictionary(mapped.indexes.map { ($0.name, SchemaRenderer.createIndex($0, on: mapped)) }, uniquingKeysWith: { a, _ in a })
         // An index declared under a new name with the same definition is renamed, not rebuilt.
@@ -261,7 +295,7 @@ struct Planner {
         var swapped = Set<String>()
         for index in mapped.indexes where !indexRenames.contains(where: { $0.0 == index.name }) {
             let replacement = after.indexes.first { $0.name == index.name }
-            let changed = replacement.map { SchemaRenderer.createIndex($0, on: after) != oldIndexes[index.name] } ?? true
+            let changed = replacement.map { SchemaRenderer.createIndex($0, on: after) != oldIndexes[index.name] || usesChangedInPlace(oldIndexes[index.name] ?? "") } ?? true
             guard changed && !index.columns.contains(where: rebuiltColumns.contains) else { continue }
             if let replacement, case .hnsw = replacement.method, case .hnsw = index.method {
                 swapped.insert(index.name)
@@ -306,7 +340,7 @@ struct Planner {
         // Indexes added or changed: built CONCURRENTLY, since the table may be large.
         for index in after.indexes {
             let sql = SchemaRenderer.createIndex(index, on: after)
-            guard oldIndexes[index.name] != sql || index.columns.contains(where: rebuiltColumns.contains) else { continue }
+            guard oldIndexes[index.name] != sql || index.columns.contains(where: rebuiltColumns.contains) || usesChangedInPlace(sql) else { continue }
             add(swapped.contains(index.name) ? .swapIndex(index, on: after) : .createIndex(index, on: after))
         }
 

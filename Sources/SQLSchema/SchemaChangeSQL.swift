@@ -47,7 +47,7 @@ extension SchemaChange {
         case .renameConstraint(let table, let from, let to):
             return step("renames constraint \(from) to \(to)", ["ALTER TABLE \(q(table)) RENAME CONSTRAINT \(q(from)) TO \(q(to))"], tag: "alter_\(table)")
         case .rebuildGeneratedColumn(let table, let column):
-            return step("rebuilds generated column \(table).\(column.name) with its new expression (rewrites the table; its values are derived, so nothing is lost)",
+            return step("rebuilds generated column \(table).\(column.name), whose expression or a function it calls changed (rewrites the table; its values are derived, so nothing is lost)",
                         ["ALTER TABLE \(q(table)) DROP COLUMN IF EXISTS \(q(column.name))", "ALTER TABLE \(q(table)) ADD COLUMN \(SchemaRenderer.columnDefinition(column))"],
                         tag: "alter_\(table)")
         case .addColumn(let table, let column):
@@ -95,6 +95,16 @@ extension SchemaChange {
     static func buildCost(of index: Index, on table: Table) -> String {
         guard case .hnsw(let column, _, let m, let efConstruction) = index.method, let type = table.column(column)?.type else { return "" }
         return ". " + MigrationPlanner.hnswCost(type: type, m: m, efConstruction: efConstruction)
+    }
+
+    /// The table the change rewrites, copying every row under an exclusive lock, as its summary tells
+    /// the reviewer; nil for a change that leaves the table's storage alone (MIG-04).
+    public var rewrittenTable: String? {
+        switch self {
+        case .rebuildGeneratedColumn(let table, _), .changeType(let table, _, _, _, _): table
+        case .addColumn(let table, let column) where column.type.tsvectorSources != nil: table
+        default: nil
+        }
     }
 
     /// Index builds and drops run `CONCURRENTLY`, which no transaction may hold (MIG-01); the

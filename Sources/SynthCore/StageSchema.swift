@@ -131,19 +131,27 @@ public struct StageSchema: Sendable {
         guard errors.isEmpty else { throw SynthErrors(errors) }
 
         var result = StageSchema(schema: schema, migrations: committed, newMigration: nil, snapshotText: declared)
-        if unchanged { return result }
-        let plan = MigrationPlanner.plan(from: previous, to: schema)
-        guard plan.problems.isEmpty else {
-            throw SynthErrors(plan.problems.map { problem in
-                SynthError(location: problem.location?.description, subject: "schema of stage \"\(stage)\": \(problem.subject)", message: problem.message)
-            })
+        if !unchanged {
+            let plan = MigrationPlanner.plan(from: previous, to: schema)
+            guard plan.problems.isEmpty else {
+                throw SynthErrors(plan.problems.map { problem in
+                    SynthError(location: problem.location?.description, subject: "schema of stage \"\(stage)\": \(problem.subject)", message: problem.message)
+                })
+            }
+            if !plan.isEmpty {
+                let body = plan.body
+                let migration = Migration(version: committed.count + 1, slug: committed.isEmpty ? "initial" : plan.slug, before: committed.last?.after,
+                                          after: SchemaRenderer.fingerprint(schema), checksum: Migration.checksum(of: body), body: body)
+                result.migrations.append(migration)
+                result.newMigration = migration
+            }
         }
-        if !plan.isEmpty {
-            let body = plan.body
-            let migration = Migration(version: committed.count + 1, slug: committed.isEmpty ? "initial" : plan.slug, before: committed.last?.after,
-                                      after: SchemaRenderer.fingerprint(schema), checksum: Migration.checksum(of: body), body: body)
-            result.migrations.append(migration)
-            result.newMigration = migration
+        // The offline proof of the chain as SQL: what the files hold, the new one included, read and
+        // replayed, must lead to each header's catalog and finally to the declared one.
+        if let chainBreak = CatalogReplay.firstBreak(in: result.migrations, declared: SchemaCatalog.lines(schema)) {
+            throw SynthErrors([SynthError(location: "\(display)/\(chainBreak.fileName)", subject: "migrations of stage \"\(stage)\"",
+                                          message: chainBreak.message + ". A committed migration is never rewritten: add the missing steps in a new one "
+                                              + "(declare the change again in stacks/), or restore the file from git")])
         }
         return result
     }

@@ -148,7 +148,12 @@ import TestSupport
             let database = try server.createDatabase(prefix: "generative")
             defer { database.drop() }
             var current = declaration.schema
-            for statement in SchemaRenderer.statements(current) { try database.run(statement + ";") }
+            // The same SQL, replayed offline, must reach the same catalog as PostgreSQL at every step.
+            var replayed = CatalogReplay()
+            for statement in SchemaRenderer.statements(current) {
+                try database.run(statement + ";")
+                try replayed.replay(statement)
+            }
             try database.run("""
                 INSERT INTO bot_vectors (bot_id, owner_id, title, description, visibility, embedding)
                 SELECT 'bot-' || i, 'owner', 'Lantern festival planner ' || i, 'Plans festivals', 'public', '[1,0,0,0,0,0,0,0]' FROM generate_series(1, 20) AS i
@@ -169,6 +174,9 @@ import TestSupport
                 let replay = "seed \(seed), edits: \(edits.joined(separator: "; "))"
                 #expect(plan.problems.isEmpty, "\(replay): \(plan.problems)")
                 guard plan.problems.isEmpty else { return }
+                let storageQuery = "SELECT c.relname || ' ' || c.relfilenode FROM pg_catalog.pg_class c "
+                    + "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'"
+                let storageBefore = try database.lines(storageQuery)
                 try plan.body.write(to: file, atomically: true, encoding: .utf8)
                 do {
                     try database.runFile(file.path)
@@ -176,9 +184,34 @@ import TestSupport
                     Issue.record("\(replay): the migration failed: \(error)\n\(plan.body)")
                     return
                 }
+                // A table is rewritten (its storage replaced) only by a step that says so (MIG-04).
+                let storageAfter = try database.lines(storageQuery)
+                let rewritten = Set(storageBefore.filter { line in
+                    !storageAfter.contains(line) && storageAfter.contains { $0.hasPrefix(line.prefix { $0 != " " } + " ") }
+                }.map { String($0.prefix { $0 != " " }) })
+                let announced = Set(plan.changes.compactMap(\.rewrittenTable))
+                #expect(rewritten.isSubset(of: announced), "\(replay): rewrote \(rewritten.subtracting(announced).sorted()) without saying so\n\(plan.body)")
                 let catalog = try database.lines(SchemaCatalog.introspectionQuery)
                 let declared = SchemaCatalog.lines(next)
                 #expect(catalog == declared, "\(replay): \(Set(catalog).symmetricDifference(declared))")
+                do {
+                    try replayed.replay(Migration(version: steps + 2, slug: "step", before: nil, after: "", checksum: "", body: plan.body))
+                    #expect(replayed.lines == catalog, "\(replay): replayed offline: \(Set(replayed.lines).symmetricDifference(catalog))")
+                } catch {
+                    Issue.record("\(replay): the migration cannot be replayed offline: \(error)\n\(plan.body)")
+                }
+                // PostgreSQL never recomputes a stored generated value on its own: after every step each one
+                // must be what its expression computes now, with the functions as they are now.
+                let generated = try database.lines("""
+                    SELECT a.attname || '|' || pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attribute a
+                      JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                     WHERE a.attrelid = 'bot_vectors'::regclass AND a.attgenerated = 's'
+                    """)
+                for line in generated {
+                    let (column, expression) = (line.prefix { $0 != "|" }, line.drop { $0 != "|" }.dropFirst())
+                    let stale = try database.run("SELECT count(*) FROM bot_vectors WHERE \(column) IS DISTINCT FROM (\(expression))")
+                    #expect(stale.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(replay): \(stale) rows of bot_vectors.\(column) hold values computed before the step\n\(plan.body)")
+                }
                 let rows = try database.run("SELECT count(*) FROM bot_vectors WHERE title LIKE 'Lantern festival planner %'")
                 #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "20", "\(replay): rows lost")
                 guard catalog == declared else { return }

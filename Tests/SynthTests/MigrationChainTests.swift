@@ -100,4 +100,28 @@ import Testing
                 && text.contains(#"Dropped.column("is_starred", because: "…")"#)
         }
     }
+
+    /// A step removed from a committed migration, its checksum rewritten to match (as a planner that
+    /// forgot the step would have written it): the header still promises the declared catalog, but
+    /// the SQL, read and replayed offline, does not get there, and check names the file and the index.
+    @Test func aCommittedMigrationMissingAStepFailsCheckNamingIt() throws {
+        let out = try committedOutput()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let folder = out + "/dev/migrations/"
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".sql") }.sorted().last)
+        var migration = try Migration.parse(fileName: file, text: try read(folder + file))
+        let paragraphs = migration.body.components(separatedBy: "\n\n")
+        let step = try #require(paragraphs.firstIndex { $0.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS bot_vectors_spelling_idx") })
+        migration.body = paragraphs.enumerated().filter { $0.offset != step }.map(\.element).joined(separator: "\n\n")
+        migration.checksum = migration.computedChecksum
+        try migration.file(stage: "dev").write(toFile: folder + file, atomically: true, encoding: .utf8)
+        #expect {
+            _ = try Synthesizer(project: chatProject).staleFiles(in: out)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("out/dev/migrations/\(file)") && text.contains("not to \(migration.after) as its header says")
+                && text.contains("never made: index bot_vectors.bot_vectors_spelling_idx gin (spelling tsvector_ops)")
+                && !text.contains("was edited")
+        }
+    }
 }
