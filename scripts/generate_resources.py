@@ -352,6 +352,155 @@ class Generator:
         return "\n".join(lines + extensions)
 
 
+class RuleCollector:
+    """The value constraints a resource's schema carries, as `PropertyRule`s by path (`""` the
+    Properties block, `Tags/*/Key` a key of every tag): required properties, the simple forms of
+    oneOf/anyOf over required lists, cfn-lint's requiredXor, dependentRequired and
+    dependentExcluded, enum, pattern, lengths, ranges and item counts. Policy documents are built
+    by PolicyDocument and are not walked."""
+
+    CHECKS = ("pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems")
+
+    def __init__(self, cfn_type, schema):
+        self.cfn_type, self.schema = cfn_type, schema
+        self.definitions = schema.get("definitions", {})
+        self.rules = []
+
+    def rule(self, path, check):
+        if (path, check) not in self.rules:
+            self.rules.append((path, check))
+
+    def collect(self):
+        self.walk_object("", self.schema, set(), top=True)
+        return self.rules
+
+    def resolve(self, prop, stack):
+        if "$ref" in prop:
+            name = prop["$ref"].split("/")[-1]
+            if name in stack:
+                return None, stack
+            return self.definitions.get(name, {}), stack | {name}
+        return prop, stack
+
+    @staticmethod
+    def required_lists(options):
+        lists = [o.get("required") for o in options]
+        if all(isinstance(o, dict) and set(o) == {"required"} for o in options) and all(lists):
+            return lists
+        return None
+
+    def walk_object(self, path, schema, stack, top=False):
+        if schema.get("required"):
+            self.rule(path, ("required", schema["required"]))
+        for key, kind in (("oneOf", "oneRequired"), ("anyOf", "anyRequired")):
+            lists = self.required_lists(schema.get(key, []))
+            if lists:
+                self.rule(path, (kind, lists))
+        if schema.get("requiredXor"):
+            self.rule(path, ("exactlyOne", schema["requiredXor"]))
+        for name, names in sorted(schema.get("dependentRequired", {}).items()):
+            self.rule(path, ("dependentRequired", [name] + names))
+        for name, names in sorted(schema.get("dependentExcluded", {}).items()):
+            self.rule(path, ("dependentExcluded", [name] + names))
+        read_only = {p.removeprefix("/properties/") for p in schema.get("readOnlyProperties", [])} if top else set()
+        for name, prop in schema.get("properties", {}).items():
+            if name in read_only or (top and (self.cfn_type, name) in POLICY_PROPERTIES):
+                continue
+            self.walk(f"{path}/{name}" if path else name, prop, stack)
+
+    def walk(self, path, prop, stack):
+        resolved, stack = self.resolve(prop, stack)
+        if resolved is None:
+            return
+        kind = resolved.get("type")
+        if isinstance(kind, list):
+            kind = kind[0] if len(kind) == 1 else None
+        for key in self.CHECKS:
+            if key in resolved and not isinstance(resolved[key], (dict, list)):
+                self.rule(path, (key, resolved[key]))
+        if resolved.get("enum") and kind in ("string", "integer", None):
+            self.rule(path, ("enum", [str(v) for v in resolved["enum"]]))
+        if kind == "array" and isinstance(resolved.get("items"), dict):
+            self.walk(path + "/*", resolved["items"], stack)
+        if resolved.get("properties") or resolved.get("required"):
+            self.walk_object(path, resolved, stack)
+        elif kind == "object":
+            pattern = list(resolved.get("patternProperties", {}).values())
+            additional = resolved.get("additionalProperties")
+            element = pattern[0] if len(pattern) == 1 else additional if isinstance(additional, dict) else None
+            if element:
+                self.walk(path + "/*", element, stack)
+
+
+def swift_pattern(pattern):
+    """The pattern as Swift's Regex reads it, or None. ECMA-262 and Python read `[` inside a class
+    as itself; Swift opens a nested class with it, so it is escaped. Swift has no lookbehind, so a
+    pattern with one cannot be checked at synth time (the generated file lists it; cfn-lint does)."""
+    if "(?<!" in pattern or "(?<=" in pattern:
+        return None
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            out.append(char)
+            escaped = True
+        elif char == "[" and in_class:
+            out.append("\\[")
+        else:
+            if char == "[":
+                in_class = True
+            elif char == "]" and in_class and out and out[-1] != "[":
+                in_class = False
+            out.append(char)
+    return "".join(out)
+
+
+def swift_rule(path, check):
+    kind, value = check
+    quoted = swift_string(path)
+    if kind in ("required", "exactlyOne", "dependentRequired", "dependentExcluded"):
+        return f".init({quoted}, .{kind}([{', '.join(swift_string(v) for v in value)}]))"
+    if kind in ("oneRequired", "anyRequired"):
+        lists = ", ".join("[" + ", ".join(swift_string(v) for v in names) + "]" for names in value)
+        return f".init({quoted}, .{kind}([{lists}]))"
+    if kind == "enum":
+        return f".init({quoted}, .enumeration([{', '.join(swift_string(v) for v in value)}]))"
+    if kind == "pattern":
+        return f".init({quoted}, .pattern({swift_string(value)}))"
+    if kind in ("minLength", "maxLength", "minItems", "maxItems"):
+        return f".init({quoted}, .{kind}({int(value)}))"
+    return f".init({quoted}, .{kind}({float(value)!r}))"
+
+
+def rules_file(header):
+    skipped = []
+    lines = [header.rstrip("\n"), "",
+             "/// The value constraints of each generated resource type's provider schema, which synth checks",
+             "/// (`PropertyRuleChecker`) before a template is written.",
+             "extension PropertyRule {",
+             "    static let byResourceType: [String: [PropertyRule]] = ["]
+    for cfn_type in sorted(ALLOW_LIST):
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", cfn_type).schema
+        rules = []
+        for path, (kind, value) in RuleCollector(cfn_type, schema).collect():
+            if kind == "pattern":
+                value = swift_pattern(value)
+                if value is None:
+                    skipped.append(f"{cfn_type} {path}")
+                    continue
+            rules.append((path, (kind, value)))
+        lines.append(f"        {swift_string(cfn_type)}: [")
+        lines += [f"            {swift_rule(path, check)}," for path, check in rules]
+        lines.append("        ],")
+    lines += ["    ]", "",
+              "    /// Patterns with a lookbehind, which Swift's Regex cannot compile: left to cfn-lint.",
+              "    public static let uncheckedPatterns: [String] = [" + ", ".join(swift_string(s) for s in skipped) + "]",
+              "}", ""]
+    return "\n".join(lines)
+
+
 def service_files():
     by_service = {}
     for cfn_type, swift_name in sorted(ALLOW_LIST.items()):
@@ -362,7 +511,9 @@ def service_files():
         "// Generated by scripts/generate_resources.py from the resource provider schemas in cfn-lint\n"
         f"// {version('cfn-lint')} (us-east-1; descriptions by AWS, MIT-0). Do not edit: run the script again.\n\n"
     )
-    return {f"{service}.swift": header + "\n".join(parts).rstrip() + "\n" for service, parts in by_service.items()}
+    files = {f"{service}.swift": header + "\n".join(parts).rstrip() + "\n" for service, parts in by_service.items()}
+    files["PropertyRules.swift"] = rules_file(header)
+    return files
 
 
 def main():

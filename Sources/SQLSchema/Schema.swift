@@ -20,7 +20,7 @@ public struct Schema: Sendable, Codable {
     public var location: SourceLocation?
 
     public init(extensions: [String], functions: [ImmutableFunction] = [], textSearchConfigurations: [TextSearchConfiguration] = [],
-                queryFunctions: [QueryFunction] = [], applicationRole: String? = nil, fileID: String = #fileID, line: Int = #line,
+                queryFunctions: [QueryFunction] = [], applicationRole: String? = nil, filePath: String = #filePath, line: Int = #line,
                 @TableListBuilder tables: () -> [TableListElement]) {
         self.extensions = extensions
         self.functions = functions
@@ -34,7 +34,7 @@ public struct Schema: Sendable, Codable {
             case .dropped(let dropped): droppedTables.append(dropped)
             }
         }
-        location = SourceLocation(file: fileID, line: line)
+        location = SourceLocation(filePath: filePath, line: line)
     }
 
     /// What a migration snapshot keeps: the shape of the database, and the declarations that say
@@ -110,9 +110,9 @@ public struct Table: Sendable, Codable, Equatable {
         if !droppedColumns.isEmpty { try container.encode(droppedColumns, forKey: .droppedColumns) }
     }
 
-    public init(_ name: String, fileID: String = #fileID, line: Int = #line, @TableBuilder _ build: () -> [TableElement]) {
+    public init(_ name: String, filePath: String = #filePath, line: Int = #line, @TableBuilder _ build: () -> [TableElement]) {
         self.name = name
-        location = SourceLocation(file: fileID, line: line)
+        location = SourceLocation(filePath: filePath, line: line)
         for element in build() {
             switch element {
             case .column(let column):
@@ -175,12 +175,12 @@ public struct Dropped: Sendable, Equatable, Codable {
         self.location = location
     }
 
-    public static func table(_ name: String, because reason: String, fileID: String = #fileID, line: Int = #line) -> Dropped {
-        Dropped(name: name, reason: reason, location: SourceLocation(file: fileID, line: line))
+    public static func table(_ name: String, because reason: String, filePath: String = #filePath, line: Int = #line) -> Dropped {
+        Dropped(name: name, reason: reason, location: SourceLocation(filePath: filePath, line: line))
     }
 
-    public static func column(_ name: String, because reason: String, fileID: String = #fileID, line: Int = #line) -> Dropped {
-        Dropped(name: name, reason: reason, location: SourceLocation(file: fileID, line: line))
+    public static func column(_ name: String, because reason: String, filePath: String = #filePath, line: Int = #line) -> Dropped {
+        Dropped(name: name, reason: reason, location: SourceLocation(filePath: filePath, line: line))
     }
 }
 
@@ -214,10 +214,10 @@ public struct Column: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey { case name, type, isNullable, defaultValue, isPrimaryKey, reference, previousName, typeChange }
 
-    public init(_ name: String, _ type: ColumnType, fileID: String = #fileID, line: Int = #line) {
+    public init(_ name: String, _ type: ColumnType, filePath: String = #filePath, line: Int = #line) {
         self.name = name
         self.type = type
-        location = SourceLocation(file: fileID, line: line)
+        location = SourceLocation(filePath: filePath, line: line)
     }
 
     /// The shape the database sees; how and where the column was declared does not count.

@@ -17,7 +17,7 @@ import Testing
 
     @Test func errorsNameTheFileAndLineOfTheDeclaration() {
         let message = Fixtures.messages(of: Fixtures.cluster(version: .init(major: 16, minor: 0), capacity: .init(minimum: 0.5, maximum: 4)))[0]
-        #expect(message.hasPrefix("CloudFormationTests/Fixtures.swift:"), "\(message)")
+        #expect(message.hasPrefix("Tests/CloudFormationTests/Fixtures.swift:"), "\(message)")
     }
 
     @Test(arguments: [("13.14", "13.15"), ("14.11", "14.12"), ("15.6", "15.7"), ("16.2", "16.3")])

@@ -71,11 +71,12 @@ import Testing
 
     @Test func aReferenceToAnotherStackBecomesAnExportAndAnImport() throws {
         let stacks = try StageSynthesizer.synthesize(app: Self.app, stage: Self.stage {
-            let role = Role("SharedRole")
+            let role = Role("SharedRole") { $0.assumeRolePolicyDocument = PolicyDocument { Statement(principal: Statement.service("lambda.amazonaws.com"), actions: ["sts:AssumeRole"]) } }
             let consumer = Stack("consumer", description: "c") {
                 Policy("P") {
                     $0.policyName = .sub("p-${SharedRole.Arn}-${AWS::Region}")
                     $0.roles = [role.ref]
+                    $0.policyDocument = PolicyDocument { Statement(actions: ["logs:CreateLogGroup"], resources: ["*"]) }
                 }
             }
             return [consumer, Stack("producer", description: "p") { role }]

@@ -87,7 +87,7 @@ import Testing
         let plan = Self.plan(Self.bots(), Self.bots { Column("language", .text).notNull() })
         #expect(plan.problems.count == 1)
         let problem = plan.problems[0]
-        #expect(problem.location?.file == "SQLSchemaTests/MigrationPlannerTests.swift")
+        #expect(problem.location?.file == "Tests/SQLSchemaTests/MigrationPlannerTests.swift")
         #expect(problem.subject == "column bots.language")
         #expect(problem.message.contains("Give it a default, or add it nullable, fill it, and declare it notNull() in a later migration"))
     }

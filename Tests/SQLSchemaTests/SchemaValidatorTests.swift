@@ -155,7 +155,7 @@ import Testing
             _ = try Synthesizer(project: project).artifacts(for: stage)
         } throws: { error in
             let text = (error as? SynthErrors)?.description ?? ""
-            return text.contains(#"Stacks/ChatSchema.swift:"#)
+            return text.contains(#"stacks/ChatSchema.swift:"#)
                 && text.contains(#"schema of stage "dev": column "bot_vectors.embedding": dimension 0 is outside 1–16,000"#)
         }
     }

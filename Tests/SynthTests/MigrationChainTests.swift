@@ -96,7 +96,7 @@ import Testing
             _ = try synthesizer.artifacts(for: dev, committedIn: SynthCheckTests.repositoryRoot + "/out")
         } throws: { error in
             let text = "\(error)"
-            return text.contains("Stacks/ChatSchema.swift:") && text.contains("column bot_vectors.is_starred")
+            return text.contains("stacks/ChatSchema.swift:") && text.contains("column bot_vectors.is_starred")
                 && text.contains(#"Dropped.column("is_starred", because: "…")"#)
         }
     }

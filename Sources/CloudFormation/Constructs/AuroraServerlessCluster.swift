@@ -64,11 +64,11 @@ public struct AuroraServerlessCluster: StackContent {
     public let postgresLogGroup: LogGroup?
 
     public init(_ logicalId: String, _ settings: Settings, network: PrivateNetwork, key: EncryptionKey,
-                fileID: String = #fileID, line: Int = #line) {
+                filePath: String = #filePath, line: Int = #line) {
         self.settings = settings
         self.key = key
         self.network = network
-        location = SourceLocation(file: fileID, line: line)
+        location = SourceLocation(filePath: filePath, line: line)
         let secret = Secret("\(logicalId)Secret") {
             $0.description = .sub("Master credentials of the ${AWS::StackName} Aurora cluster")
             $0.generateSecretString = .init {

@@ -46,8 +46,8 @@ public struct AuthenticatedHTTPAPI: StackContent {
         + #""integrationError":"$context.integrationErrorMessage","requestTime":"$context.requestTime"}"#
 
     public init(_ logicalId: String, _ settings: Settings, function: Function, key: EncryptionKey,
-                fileID: String = #fileID, line: Int = #line) {
-        location = SourceLocation(file: fileID, line: line)
+                filePath: String = #filePath, line: Int = #line) {
+        location = SourceLocation(filePath: filePath, line: line)
         self.settings = settings
         let api = HttpApi(logicalId) {
             $0.name = .sub("${AWS::StackName}-\(logicalId)")

@@ -24,8 +24,8 @@ public struct PrivateNetwork: StackContent {
         public static let objectReadsInThisAccount = S3Access(rawValue: 1 << 1)
     }
 
-    public init(_ logicalId: String, cidr: String, zones: Int, s3Access: S3Access = [], fileID: String = #fileID, line: Int = #line) {
-        location = SourceLocation(file: fileID, line: line)
+    public init(_ logicalId: String, cidr: String, zones: Int, s3Access: S3Access = [], filePath: String = #filePath, line: Int = #line) {
+        location = SourceLocation(filePath: filePath, line: line)
         self.s3Access = s3Access
         zoneCount = zones
         let vpc = VPC(logicalId) {

@@ -33,13 +33,13 @@ public struct SecretRotation: StackContent {
     /// - Parameter after: what must exist before the first rotation, which runs as soon as a schedule
     ///   is created: the application role itself (the schema resource that creates it).
     public init(_ logicalId: String, cluster: AuroraServerlessCluster, network: PrivateNetwork, endpoint: SecretsManagerEndpoint,
-                everyDays: Int, after: [any Resource] = [], fileID: String = #fileID, line: Int = #line) {
+                everyDays: Int, after: [any Resource] = [], filePath: String = #filePath, line: Int = #line) {
         self.logicalId = logicalId
         self.everyDays = everyDays
         self.cluster = cluster
         self.network = network
         self.endpoint = endpoint
-        location = SourceLocation(file: fileID, line: line)
+        location = SourceLocation(filePath: filePath, line: line)
         let group = SecurityGroup("\(logicalId)SecurityGroup") {
             $0.groupDescription = "Secret rotation functions: outbound to the cluster and the Secrets Manager endpoint only"
             $0.vpcId = network.vpcId

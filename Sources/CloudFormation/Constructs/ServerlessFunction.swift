@@ -74,8 +74,8 @@ public struct ServerlessFunction: StackContent {
     let missingS3Path: Bool
 
     public init(_ logicalId: String, _ settings: Settings, placement: Placement, key: EncryptionKey,
-                fileID: String = #fileID, line: Int = #line, @StackBuilder grants: (Role) -> [any StackContent] = { _ in [] }) {
-        location = SourceLocation(file: fileID, line: line)
+                filePath: String = #filePath, line: Int = #line, @StackBuilder grants: (Role) -> [any StackContent] = { _ in [] }) {
+        location = SourceLocation(filePath: filePath, line: line)
         self.settings = settings
         var managedPolicies: [Typed<String>] = [Role.managedPolicy("service-role/AWSLambdaBasicExecutionRole")]
         if case .inVPC = placement { managedPolicies.append(Role.managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole")) }

@@ -86,8 +86,8 @@ public struct ServiceAlarms: StackContent {
     static let period = 300
 
     public init(_ logicalId: String, thresholds: AlarmThresholds, cluster: AuroraServerlessCluster, function: ServerlessFunction,
-                api: AuthenticatedHTTPAPI, key: EncryptionKey, fileID: String = #fileID, line: Int = #line) {
-        location = SourceLocation(file: fileID, line: line)
+                api: AuthenticatedHTTPAPI, key: EncryptionKey, filePath: String = #filePath, line: Int = #line) {
+        location = SourceLocation(filePath: filePath, line: line)
         self.thresholds = thresholds
         let topic = Topic("\(logicalId)Topic") {
             $0.displayName = "Chat alarms"

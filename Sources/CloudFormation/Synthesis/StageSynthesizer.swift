@@ -12,9 +12,17 @@ public enum StageSynthesizer {
         }
         var seen = Set<String>()
         for stack in stacks where !seen.insert(stack.name).inserted {
-            errors.append(SynthError(subject: "stage \"\(stage.name)\"", message: "stack \"\(stack.name)\" is declared twice"))
+            errors.append(SynthError(subject: "stacks", message: "stack \"\(stack.name)\" is declared twice"))
         }
-        guard errors.isEmpty else { throw SynthErrors(errors) }
+        // Every message names the stage: the same stacks are built once per stage, with its settings.
+        func staged(_ errors: [SynthError]) -> SynthErrors {
+            SynthErrors(errors.map { error in
+                var error = error
+                error.subject = "stage \"\(stage.name)\": " + error.subject
+                return error
+            })
+        }
+        guard errors.isEmpty else { throw staged(errors) }
 
         let deployNames = stacks.map { "\(app.name)-\(stage.name)-\($0.name)" }
         var linked = CrossStackLinker(stacks: stacks.map { ($0.name, $0.template) }, deployNames: deployNames)
@@ -25,14 +33,21 @@ public enum StageSynthesizer {
         case .success(let sorted): order = sorted
         case .failure(let cycle):
             let names = (cycle + [cycle[0]]).map { stacks[$0].name }.joined(separator: " → ")
-            errors.append(SynthError(subject: "stage \"\(stage.name)\"",
+            errors.append(SynthError(subject: "stacks",
                                      message: "stacks refer to each other in a cycle (\(names)); move the shared resource into one of them"))
             order = Array(stacks.indices)
         }
         for (index, stack) in stacks.enumerated() {
             errors += TemplateValidator.validate(linked.templates[index], stack: stack.name, resourceLimit: app.maximumResourcesPerStack)
+            for resource in linked.templates[index].resources {
+                for violation in PropertyRuleChecker.violations(of: resource) {
+                    errors.append(SynthError(location: resource.attributes.location?.description,
+                                             subject: "stack \"\(stack.name)\": resource \"\(resource.logicalId)\" (\(resource.resourceType))",
+                                             message: violation + " (the resource provider schema's rule)"))
+                }
+            }
         }
-        guard errors.isEmpty else { throw SynthErrors(errors) }
+        guard errors.isEmpty else { throw staged(errors) }
         return order.map { index in
             SynthesizedStack(
                 name: stacks[index].name, deployName: deployNames[index], template: linked.templates[index],

@@ -1,3 +1,5 @@
+import DSLCore
+
 /// A CloudFormation resource: a type, a logical ID, its properties in CloudFormation's own names, and
 /// the resource attributes. Typed resources conform to this; `GenericResource` covers any other type.
 public protocol Resource: StackContent {
@@ -15,6 +17,8 @@ public struct ResourceAttributes: Sendable, Equatable {
     public var deletionPolicy: Policy?
     public var updateReplacePolicy: Policy?
     public var metadata: [Field] = []
+    /// Where the resource was declared, for synth's errors; no part of the template.
+    public var location: SourceLocation?
 
     public init() {}
 
@@ -91,8 +95,9 @@ public protocol TypedResource: Resource {
 }
 
 extension TypedResource {
-    public init(_ logicalId: String, _ configure: (inout Self) -> Void = { _ in }) {
+    public init(_ logicalId: String, filePath: String = #filePath, line: Int = #line, _ configure: (inout Self) -> Void = { _ in }) {
         self.init(logicalId: logicalId)
+        attributes.location = SourceLocation(filePath: filePath, line: line)
         configure(&self)
     }
 }

@@ -1,0 +1,143 @@
+import DSLCore
+
+/// One value constraint of a resource provider schema, at a path of the Properties block: `""` the
+/// block itself, `DnsOptions/DnsRecordIpType` a nested property, `Tags/*/Key` the key of every
+/// tag (`*` is every element of a list, or every value of a map). Generated from the schemas
+/// (`Generated/PropertyRules.swift`) by scripts/generate_resources.py.
+public struct PropertyRule: Sendable, Equatable {
+    public enum Check: Sendable, Equatable {
+        /// Every one of these properties is set.
+        case required([String])
+        /// Exactly one of these is set (cfn-lint's `requiredXor`).
+        case exactlyOne([String])
+        /// Exactly one (`oneOf`) or at least one (`anyOf`) of these groups is set in full.
+        case oneRequired([[String]]), anyRequired([[String]])
+        /// When the first property is set, every other one is too (`dependentRequired`) or none is (`dependentExcluded`).
+        case dependentRequired([String]), dependentExcluded([String])
+        case enumeration([String])
+        case pattern(String)
+        case minLength(Int), maxLength(Int), minItems(Int), maxItems(Int)
+        case minimum(Double), maximum(Double)
+    }
+
+    public var path: String
+    public var check: Check
+
+    init(_ path: String, _ check: Check) {
+        self.path = path
+        self.check = check
+    }
+
+    /// The resource types that have rules: those with a generated struct.
+    public static var resourceTypes: [String] { byResourceType.keys.sorted() }
+
+    /// The rules of a resource type; none for a type without a generated struct.
+    public static func rules(for resourceType: String) -> [PropertyRule] { byResourceType[resourceType] ?? [] }
+}
+
+/// Checks a resource's properties against its type's `PropertyRule`s where they are known at synth
+/// time: literals are checked, and a value that is an intrinsic (a `Ref`, an `Fn::If`) is left to
+/// CloudFormation, since what it resolves to is not known until deployment.
+public enum PropertyRuleChecker {
+    /// What breaks a rule, each with the property's path in the template (`Properties.Tags[0].Key`).
+    public static func violations(of resource: any Resource) -> [String] {
+        let rules = PropertyRule.rules(for: resource.resourceType)
+        guard !rules.isEmpty else { return [] }
+        let root = Value.object(resource.properties)
+        var messages: [String] = []
+        for rule in rules {
+            let components = rule.path.isEmpty ? [] : rule.path.split(separator: "/").map(String.init)
+            for (path, value) in values(at: components, in: root, path: "Properties") {
+                if let message = violation(of: rule.check, by: value) { messages.append("\(path): \(message)") }
+            }
+        }
+        return messages
+    }
+
+    /// The values at `components` below `value`, with their paths; intrinsics are not looked into.
+    static func values(at components: [String], in value: Value, path: String) -> [(String, Value)] {
+        guard let first = components.first else { return [(path, value)] }
+        let rest = Array(components.dropFirst())
+        switch value {
+        case .object(let fields) where first == "*":
+            return fields.flatMap { values(at: rest, in: $0.value, path: "\(path).\($0.key)") }
+        case .object(let fields):
+            return fields.filter { $0.key == first }.flatMap { values(at: rest, in: $0.value, path: "\(path).\($0.key)") }
+        case .list(let elements) where first == "*":
+            return elements.enumerated().flatMap { values(at: rest, in: $0.element, path: "\(path)[\($0.offset)]") }
+        default:
+            return []
+        }
+    }
+
+    static func violation(of check: PropertyRule.Check, by value: Value) -> String? {
+        func keys() -> Set<String>? {
+            guard case .object(let fields) = value else { return nil }
+            return Set(fields.map(\.key))
+        }
+        func listed(_ names: [String]) -> String { names.joined(separator: ", ") }
+        switch check {
+        case .required(let names):
+            guard let present = keys() else { return nil }
+            let missing = names.filter { !present.contains($0) }
+            return missing.isEmpty ? nil : "\(listed(missing)) \(missing.count == 1 ? "is" : "are") required; set \(missing.count == 1 ? "it" : "them")"
+        case .exactlyOne(let names):
+            guard let present = keys() else { return nil }
+            let set = names.filter(present.contains)
+            return set.count == 1 ? nil : "exactly one of \(listed(names)) must be set" + (set.isEmpty ? "" : "; \(listed(set)) are")
+        case .oneRequired(let groups), .anyRequired(let groups):
+            guard let present = keys() else { return nil }
+            let satisfied = groups.filter { $0.allSatisfy(present.contains) }.count
+            let exactlyOne: Bool = if case .oneRequired = check { true } else { false }
+            if satisfied == 0 { return "set \(exactlyOne ? "one" : "at least one") of: \(groups.map(listed).joined(separator: " / "))" }
+            return exactlyOne && satisfied > 1 ? "set only one of: \(groups.map(listed).joined(separator: " / "))" : nil
+        case .dependentRequired(let names):
+            guard let present = keys(), let first = names.first, present.contains(first) else { return nil }
+            let missing = names.dropFirst().filter { !present.contains($0) }
+            return missing.isEmpty ? nil : "\(first) needs \(listed(Array(missing))) too"
+        case .dependentExcluded(let names):
+            guard let present = keys(), let first = names.first, present.contains(first) else { return nil }
+            let clashing = names.dropFirst().filter(present.contains)
+            return clashing.isEmpty ? nil : "\(first) cannot be set with \(listed(Array(clashing))); remove one"
+        case .enumeration(let allowed):
+            guard let text = scalar(value), !allowed.contains(text) else { return nil }
+            return "\"\(text)\" is not one of \(listed(allowed))"
+        case .pattern(let pattern):
+            guard case .string(let text) = value, let regex = try? Regex(pattern), (try? regex.firstMatch(in: text)) == nil else { return nil }
+            return "\"\(text)\" does not match the pattern \(pattern)"
+        case .minLength(let minimum):
+            guard case .string(let text) = value, text.unicodeScalars.count < minimum else { return nil }
+            return "\"\(text)\" is shorter than \(minimum) characters"
+        case .maxLength(let maximum):
+            guard case .string(let text) = value, text.unicodeScalars.count > maximum else { return nil }
+            return "\"\(text.prefix(40))\(text.count > 40 ? "…" : "")\" is longer than \(maximum) characters"
+        case .minItems(let minimum):
+            guard case .list(let elements) = value, elements.count < minimum else { return nil }
+            return "has \(elements.count) items; at least \(minimum) are needed"
+        case .maxItems(let maximum):
+            guard case .list(let elements) = value, elements.count > maximum else { return nil }
+            return "has \(elements.count) items; at most \(maximum) are allowed"
+        case .minimum(let minimum):
+            guard let number = number(value), number < minimum else { return nil }
+            return "\(Value.format(number)) is below the minimum \(Value.format(minimum))"
+        case .maximum(let maximum):
+            guard let number = number(value), number > maximum else { return nil }
+            return "\(Value.format(number)) is above the maximum \(Value.format(maximum))"
+        }
+    }
+
+    static func scalar(_ value: Value) -> String? {
+        switch value {
+        case .string(let text), .number(let text): text
+        case .bool(let flag): flag ? "true" : "false"
+        default: nil
+        }
+    }
+
+    static func number(_ value: Value) -> Double? {
+        switch value {
+        case .number(let text), .string(let text): Double(text)
+        default: nil
+        }
+    }
+}
