@@ -143,7 +143,7 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
-        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML", "Spawn"]),
+        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "YAML", "Spawn", "TestSupport"]),
         .testTarget(name: "SynthTests", dependencies: ["SynthCore", "Stacks", "CloudFormation", "SQLSchema", "YAML", "JSONText", "TestSupport"]),
         .testTarget(name: "StackDiffTests", dependencies: ["StackDiff", "DiffSources", "YAML", "Stacks", "SynthCore", "CloudFormation", "TestSupport"]),
         .testTarget(name: "DeadlineTests", dependencies: ["Deadline"]),

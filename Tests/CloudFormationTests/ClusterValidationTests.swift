@@ -7,7 +7,8 @@ import Testing
         #expect(Fixtures.cluster().diagnostics.isEmpty)
     }
 
-    @Test(arguments: [("13.10", "13.11"), ("14.7", "14.8"), ("15.2", "15.3"), ("16.0", "16.1"), ("17.3", "17.4")])
+    /// Every 16.x and 17.x that exists has the Data API (16.0 and 17.3 never shipped: see below).
+    @Test(arguments: [("13.10", "13.11"), ("14.7", "14.8"), ("15.2", "15.3")])
     func engineVersionWithoutTheDataAPI(version: String, minimum: String) {
         let messages = Fixtures.messages(of: Fixtures.cluster(version: AuroraEngineVersion(version)!, capacity: .init(minimum: 0.5, maximum: 4)))
         #expect(messages.contains { $0.contains("AuroraServerlessCluster \"ChatDB\"")
@@ -15,9 +16,37 @@ import Testing
             "\(messages)")
     }
 
-    @Test func errorsNameTheFileAndLineOfTheDeclaration() {
-        let message = Fixtures.messages(of: Fixtures.cluster(version: .init(major: 16, minor: 0), capacity: .init(minimum: 0.5, maximum: 4)))[0]
-        #expect(message.hasPrefix("Tests/CloudFormationTests/Fixtures.swift:"), "\(message)")
+    /// A problem with a setting points at the line that set it (in a stage's settings, the version's
+    /// or the capacity's own line); any other at the cluster's declaration.
+    @Test func errorsNameTheFileAndLineOfWhatCausedThem() {
+        let versionLine = #line + 1
+        let version = AuroraEngineVersion(major: 15, minor: 2)
+        let capacityLine = #line + 1
+        let capacity = ServerlessCapacity(minimum: 8, maximum: 4)
+        let messages = Fixtures.messages(of: Fixtures.cluster(version: version, capacity: capacity))
+        #expect(messages.contains { $0.hasPrefix("Tests/CloudFormationTests/ClusterValidationTests.swift:\(versionLine): ") && $0.contains("needs aurora-postgresql ≥ 15.3") }, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("Tests/CloudFormationTests/ClusterValidationTests.swift:\(capacityLine): ") && $0.contains("MaxCapacity 4 is below MinCapacity 8") }, "\(messages)")
+        var settings = Fixtures.settings(version: .init(major: 16, minor: 10), capacity: .init(minimum: 0.5, maximum: 4))
+        settings.databaseName = "1chat"
+        let network = PrivateNetwork("Network", cidr: "10.0.0.0/16", zones: 2)
+        let clusterLine = #line + 1
+        let cluster = AuroraServerlessCluster("ChatDB", settings, network: network, key: EncryptionKey("Key", description: "test", alias: "alias/test"))
+        #expect(Fixtures.messages(of: cluster).allSatisfy { $0.hasPrefix("Tests/CloudFormationTests/ClusterValidationTests.swift:\(clusterLine): ") })
+        #expect(!Fixtures.messages(of: cluster).isEmpty)
+    }
+
+    /// Versions that never shipped are refused with the ones that did, nearby.
+    @Test(arguments: [("16.99", "the nearest are 16.15"), ("16.5", "the nearest are 16.4 and 16.6"), ("17.3", "the nearest are 17.4"),
+                      ("16.0", "the nearest are 16.1")])
+    func aVersionThatDoesNotExistNamesTheNearest(version: String, nearest: String) {
+        let messages = Fixtures.messages(of: Fixtures.cluster(version: AuroraEngineVersion(version)!, capacity: .init(minimum: 0.5, maximum: 4)))
+        #expect(messages.count == 1 && messages[0].contains("aurora-postgresql \(version) does not exist") && messages[0].contains(nearest), "\(messages)")
+    }
+
+    @Test func pgvectorIsTheNewestTheReleaseNotesGiveForTheMajor() {
+        #expect(AuroraEngineVersion(major: 16, minor: 10).pgvector == "0.8.0")
+        #expect(AuroraEngineVersion(major: 16, minor: 13).pgvector == "0.8.1")
+        #expect(AuroraEngineVersion(major: 15, minor: 2).pgvector == nil)
     }
 
     @Test(arguments: [("13.14", "13.15"), ("14.11", "14.12"), ("15.6", "15.7"), ("16.2", "16.3")])

@@ -108,10 +108,10 @@ import Testing
     @Test func constructDiagnosticsStopSynthesisAndNameTheStack() {
         #expect {
             _ = try StageSynthesizer.synthesize(app: Self.app, stage: Self.stage {
-                [Stack("database", description: "d") { Fixtures.cluster(version: .init(major: 16, minor: 0)) }]
+                [Stack("database", description: "d") { Fixtures.cluster(version: .init(major: 15, minor: 2)) }]
             })
         } throws: { error in
-            (error as? SynthErrors)?.description.contains(#"stack "database": AuroraServerlessCluster "ChatDB": the Data API"#) == true
+            (error as? SynthErrors)?.description.contains(#"stage "test": stack "database": AuroraServerlessCluster "ChatDB": the Data API"#) == true
         }
     }
 }

@@ -15,4 +15,16 @@ public enum PythonTool {
         }
         return try runProgram(python, [TestPostgres.repositoryRoot.appendingPathComponent("scripts/\(script)").path] + arguments)
     }
+
+    /// Runs `source` with the virtualenv's Python (to read what a PyPI peer ships) and returns its
+    /// output; a non-zero exit is a failure carrying that output.
+    public static func run(_ source: String) throws -> String {
+        let python = TestPostgres.repositoryRoot.appendingPathComponent(".venv/bin/python")
+        guard FileManager.default.isExecutableFile(atPath: python.path) else {
+            throw Failure(description: "\(python.path) is missing: run scripts/bootstrap.sh (or scripts/test.sh) to create the virtualenv")
+        }
+        let result = try runProgram(python, ["-c", source])
+        guard result.status == 0 else { throw Failure(description: "python exited \(result.status): \(result.output)") }
+        return result.output
+    }
 }

@@ -1,21 +1,27 @@
+import DSLCore
+
 /// An aurora-postgresql engine version and what Serverless v2 can do with it (facts from the Aurora
 /// user guide's pages on the Data API and Serverless v2 capacity, and the Aurora PostgreSQL release notes).
 public struct AuroraEngineVersion: Sendable, Equatable, Comparable, CustomStringConvertible {
     public let major: Int
     public let minor: Int
+    /// Where it was written (a stage's setting), so a problem with it points there; not part of its value.
+    public let location: SourceLocation?
 
     /// Parses `16.6`; nil for anything else.
-    public init?(_ text: String) {
+    public init?(_ text: String, filePath: String = #filePath, line: Int = #line) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]), major > 0, minor >= 0 else { return nil }
-        self.major = major
-        self.minor = minor
+        self.init(major: major, minor: minor, filePath: filePath, line: line)
     }
 
-    public init(major: Int, minor: Int) {
+    public init(major: Int, minor: Int, filePath: String = #filePath, line: Int = #line) {
         self.major = major
         self.minor = minor
+        location = SourceLocation(filePath: filePath, line: line)
     }
+
+    public static func == (a: Self, b: Self) -> Bool { (a.major, a.minor) == (b.major, b.minor) }
 
     public var description: String { "\(major).\(minor)" }
 

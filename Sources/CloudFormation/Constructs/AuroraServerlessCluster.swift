@@ -223,17 +223,25 @@ public struct AuroraServerlessCluster: StackContent {
 
     public var diagnostics: [SynthError] {
         let subject = "AuroraServerlessCluster \"\(cluster.logicalId)\""
-        func error(_ message: String) -> SynthError { SynthError(location: location.description, subject: subject, message: message) }
+        func error(_ message: String, at place: SourceLocation? = nil) -> SynthError {
+            SynthError(location: (place ?? location).description, subject: subject, message: message)
+        }
         let version = settings.engineVersion
+        // A problem with a setting points at the line that set it (a stage's settings), the cluster's otherwise.
+        func versionError(_ message: String) -> SynthError { error(message, at: version.location) }
         guard AuroraEngineVersion.supportedMajors.contains(version.major), let dataAPI = version.dataAPIMinimum else {
-            return [error("aurora-postgresql \(version) has no Serverless v2 Data API; use major 13–17 (for example \"16.6\")")]
+            return [versionError("aurora-postgresql \(version) has no Serverless v2 Data API; use major 13–17 (for example \"16.6\")")]
+        }
+        guard version.release != nil else {
+            return [versionError("aurora-postgresql \(version) does not exist (releases known as of \(AuroraEngineVersion.releasesAsOf)); the nearest are "
+                          + version.nearestReleases.map(\.description).joined(separator: " and "))]
         }
         var errors: [SynthError] = []
         if version < dataAPI {
-            errors.append(error("the Data API on Serverless v2 needs aurora-postgresql ≥ \(dataAPI) (got \(version)); raise engineVersion"))
+            errors.append(versionError("the Data API on Serverless v2 needs aurora-postgresql ≥ \(dataAPI) (got \(version)); raise engineVersion"))
         }
-        errors += settings.capacity.problems(on: version).map(error)
-        errors += settings.insights.problems.map(error)
+        errors += settings.capacity.problems(on: version).map { error($0, at: settings.capacity.location) }
+        errors += settings.insights.problems.map { error($0) }
         if let days = settings.postgresLogRetentionDays {
             if !LogGroup.allowedRetentionInDays.contains(days) {
                 errors.append(error("postgresLogRetentionDays \(days) is not a retention CloudWatch Logs offers (\(LogGroup.allowedRetentionInDays.map(String.init).joined(separator: ", ")))"))

@@ -1,3 +1,5 @@
+import DSLCore
+
 /// Serverless v2 capacity in Aurora capacity units, and auto-pause when the minimum is 0.
 public struct ServerlessCapacity: Sendable, Equatable {
     public var minimum: Double
@@ -5,10 +7,18 @@ public struct ServerlessCapacity: Sendable, Equatable {
     /// Idle seconds before a cluster at 0 ACU pauses; only with `minimum == 0`.
     public var secondsUntilAutoPause: Int?
 
-    public init(minimum: Double, maximum: Double, secondsUntilAutoPause: Int? = nil) {
+    /// Where it was written (a stage's setting), so a problem with it points there; not part of its value.
+    public var location: SourceLocation?
+
+    public init(minimum: Double, maximum: Double, secondsUntilAutoPause: Int? = nil, filePath: String = #filePath, line: Int = #line) {
         self.minimum = minimum
         self.maximum = maximum
         self.secondsUntilAutoPause = secondsUntilAutoPause
+        location = SourceLocation(filePath: filePath, line: line)
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        (a.minimum, a.maximum, a.secondsUntilAutoPause) == (b.minimum, b.maximum, b.secondsUntilAutoPause)
     }
 
     /// The cluster's `ServerlessV2ScalingConfiguration`.
