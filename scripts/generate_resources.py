@@ -418,6 +418,8 @@ class RuleCollector:
         for key in self.CHECKS:
             if key in resolved and not isinstance(resolved[key], (dict, list)):
                 self.rule(path, (key, resolved[key]))
+        if resolved.get("format") in ("ipv4-network",):
+            self.rule(path, ("format", resolved["format"]))
         if resolved.get("enum") and kind in ("string", "integer", None):
             self.rule(path, ("enum", [str(v) for v in resolved["enum"]]))
         if kind == "array" and isinstance(resolved.get("items"), dict):
@@ -467,6 +469,8 @@ def swift_rule(path, check):
         return f".init({quoted}, .{kind}([{lists}]))"
     if kind == "enum":
         return f".init({quoted}, .enumeration([{', '.join(swift_string(v) for v in value)}]))"
+    if kind == "format":
+        return f".init({quoted}, .format({swift_string(value)}))"
     if kind == "pattern":
         return f".init({quoted}, .pattern({swift_string(value)}))"
     if kind in ("minLength", "maxLength", "minItems", "maxItems"):

@@ -43,6 +43,18 @@ import Testing
         #expect(messages.count == 1 && messages[0].contains("aurora-postgresql \(version) does not exist") && messages[0].contains(nearest), "\(messages)")
     }
 
+    /// `not a cidr` reached the template once and cfn-lint said E3002 'not a cidr' is not a 'ipv4-network'.
+    @Test(arguments: [("not a cidr", "is not an IPv4 network"), ("10.0.0.0/24", "is a /24"), ("10.0.0.256/16", "is not an IPv4 network"),
+                      ("10.40.0.0/16", nil), ("172.16.0.0/20", nil)] as [(String, String?)])
+    func aNetworksCidrIsAnIPv4RangeItsSubnetsFit(cidr: String, problem: String?) {
+        let messages = Fixtures.messages(of: PrivateNetwork("Network", cidr: cidr, zones: 2))
+        if let problem {
+            #expect(messages.count == 1 && messages[0].contains(problem), "\(messages)")
+        } else {
+            #expect(messages.isEmpty, "\(messages)")
+        }
+    }
+
     @Test func pgvectorIsTheNewestTheReleaseNotesGiveForTheMajor() {
         #expect(AuroraEngineVersion(major: 16, minor: 10).pgvector == "0.8.0")
         #expect(AuroraEngineVersion(major: 16, minor: 13).pgvector == "0.8.1")

@@ -6,6 +6,23 @@ import Testing
         TemplateValidator.validate(Stack("test", description: "t", build).template, stack: "test").map(\.description)
     }
 
+    /// A stage's JWT issuer once became a parameter default its own AllowedPattern refuses (cfn-lint
+    /// E2015, found by GenerativeStageLintTests); synth now refuses it at the parameter's line.
+    @Test func aParameterDefaultMustPassItsOwnRules() {
+        let line = #line + 2
+        let messages = errors {
+            Parameter("Issuer", default: "http://insecure.example.com", allowedPattern: "^https://[^\\s]+$")
+            Parameter("Size", default: "large", allowedValues: ["small", "medium"])
+            Parameter("Audience", type: "CommaDelimitedList", default: "web,", allowedPattern: "^[a-z]+$")
+            Parameter("Fine", default: "https://example.com", allowedPattern: "^https://[^\\s]+$")
+        }
+        #expect(messages.count == 3, "\(messages)")
+        #expect(messages.contains("Tests/CloudFormationTests/TemplateValidationTests.swift:\(line): stack \"test\": parameter \"Issuer\": its default "
+                                  + "\"http://insecure.example.com\" does not match its AllowedPattern ^https://[^\\s]+$; change the setting it comes from"), "\(messages)")
+        #expect(messages.contains { $0.contains("parameter \"Size\": its default \"large\" is not one of its AllowedValues") })
+        #expect(messages.contains { $0.contains("parameter \"Audience\": its default \"\" does not match") })
+    }
+
     @Test func aReferenceToAMissingResourceNamesItAndSuggestsTheClosest() {
         let messages = errors {
             Role("AppRole")

@@ -87,8 +87,30 @@ public struct PrivateNetwork: StackContent {
     }
 
     public var diagnostics: [SynthError] {
-        guard zoneCount < 2 || zoneCount > 6 else { return [] }
-        return [SynthError(location: location.description, subject: "PrivateNetwork \"\(vpc.logicalId)\"",
-                           message: "zones must be 2–6 (got \(zoneCount)); Aurora's DB subnet group needs subnets in at least two availability zones")]
+        var messages: [String] = []
+        if zoneCount < 2 || zoneCount > 6 {
+            messages.append("zones must be 2–6 (got \(zoneCount)); Aurora's DB subnet group needs subnets in at least two availability zones")
+        }
+        if case .string(let cidr) = vpc.propertyValues.fields.first(where: { $0.key == "CidrBlock" })?.value {
+            if let prefix = Self.prefixLength(ofIPv4Network: cidr) {
+                // Each subnet takes 8 more bits of the VPC's range, and AWS's smallest subnet is a /28.
+                if !(16...20).contains(prefix) {
+                    messages.append("cidr \(cidr) is a /\(prefix); a VPC is /16 to /28, and each zone's subnet here is 8 bits smaller, so use /16 to /20")
+                }
+            } else {
+                messages.append("cidr \"\(cidr)\" is not an IPv4 network such as 10.40.0.0/16")
+            }
+        }
+        return messages.map { SynthError(location: location.description, subject: "PrivateNetwork \"\(vpc.logicalId)\"", message: $0) }
+    }
+
+    /// `10.40.0.0/16` → 16; nil unless four octets 0–255 and a prefix 0–32 (the schemas' `ipv4-network`).
+    public static func prefixLength(ofIPv4Network cidr: String) -> Int? {
+        let parts = cidr.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let prefix = Int(parts[1]), (0...32).contains(prefix), parts[1].allSatisfy(\.isASCII) else { return nil }
+        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && (Int($0).map { (0...255).contains($0) } ?? false) })
+        else { return nil }
+        return prefix
     }
 }

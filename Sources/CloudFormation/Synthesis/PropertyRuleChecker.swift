@@ -15,6 +15,8 @@ public struct PropertyRule: Sendable, Equatable {
         /// When the first property is set, every other one is too (`dependentRequired`) or none is (`dependentExcluded`).
         case dependentRequired([String]), dependentExcluded([String])
         case enumeration([String])
+        /// A JSON schema `format` synth knows: `ipv4-network` (`10.40.0.0/16`).
+        case format(String)
         case pattern(String)
         case minLength(Int), maxLength(Int), minItems(Int), maxItems(Int)
         case minimum(Double), maximum(Double)
@@ -102,6 +104,9 @@ public enum PropertyRuleChecker {
         case .enumeration(let allowed):
             guard let text = scalar(value), !allowed.contains(text) else { return nil }
             return "\"\(text)\" is not one of \(listed(allowed))"
+        case .format(let format):
+            guard format == "ipv4-network", case .string(let text) = value, PrivateNetwork.prefixLength(ofIPv4Network: text) == nil else { return nil }
+            return "\"\(text)\" is not an IPv4 network such as 10.0.0.0/16"
         case .pattern(let pattern):
             guard case .string(let text) = value, let regex = try? Regex(pattern), (try? regex.firstMatch(in: text)) == nil else { return nil }
             return "\"\(text)\" does not match the pattern \(pattern)"

@@ -83,7 +83,33 @@ public enum TemplateValidator {
         for condition in template.conditions {
             check(condition.expression, in: "condition \"\(condition.name)\"")
         }
+        // CloudFormation refuses a stack whose parameter default breaks the parameter's own rules (cfn-lint E2015).
+        for parameter in template.parameters {
+            guard let problem = defaultProblem(of: parameter) else { continue }
+            errors.append(SynthError(location: parameter.location?.description, subject: "\(subject): parameter \"\(parameter.name)\"", message: problem))
+        }
         return errors + FunctionArtifact.all(in: template, stack: stack).errors
+    }
+
+    /// What is wrong with a parameter's literal default: a value outside AllowedValues, or one that
+    /// AllowedPattern does not match whole (each element, for a comma-delimited list).
+    static func defaultProblem(of parameter: Parameter) -> String? {
+        guard let value = parameter.defaultValue else { return nil }
+        let text: String
+        switch value {
+        case .string(let string), .number(let string): text = string
+        default: return nil
+        }
+        if !parameter.allowedValues.isEmpty, !parameter.allowedValues.contains(value) {
+            return "its default \"\(text)\" is not one of its AllowedValues; change the setting it comes from"
+        }
+        if let pattern = parameter.allowedPattern, let regex = try? Regex(pattern) {
+            let values = parameter.type == "CommaDelimitedList" ? text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [text]
+            if let bad = values.first(where: { (try? regex.wholeMatch(in: $0)) == nil }) {
+                return "its default \"\(bad)\" does not match its AllowedPattern \(pattern); change the setting it comes from"
+            }
+        }
+        return nil
     }
 
     static func isValidLogicalId(_ name: String) -> Bool {

@@ -1,3 +1,5 @@
+import DSLCore
+
 /// A template parameter. `ref` is how other values use it.
 public struct Parameter: StackContent, Equatable {
     public var name: String
@@ -7,9 +9,12 @@ public struct Parameter: StackContent, Equatable {
     public var allowedValues: [Value] = []
     public var allowedPattern: String?
     public var noEcho = false
+    /// Where it was declared, for synth's errors; no part of the template or of its value.
+    public var location: SourceLocation?
 
     public init(_ name: String, type: String = "String", description: String? = nil, default defaultValue: Value? = nil,
-                allowedValues: [Value] = [], allowedPattern: String? = nil, noEcho: Bool = false) {
+                allowedValues: [Value] = [], allowedPattern: String? = nil, noEcho: Bool = false, filePath: String = #filePath, line: Int = #line) {
+        location = SourceLocation(filePath: filePath, line: line)
         self.name = name
         self.type = type
         self.description = description
@@ -17,6 +22,11 @@ public struct Parameter: StackContent, Equatable {
         self.allowedValues = allowedValues
         self.allowedPattern = allowedPattern
         self.noEcho = noEcho
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        (a.name, a.type, a.description, a.allowedPattern, a.noEcho) == (b.name, b.type, b.description, b.allowedPattern, b.noEcho)
+            && a.defaultValue == b.defaultValue && a.allowedValues == b.allowedValues
     }
 
     /// `!Ref Name` of a `String` parameter (the default).
