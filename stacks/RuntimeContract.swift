@@ -22,7 +22,7 @@ enum RuntimeContract {
         let shapes = Dictionary(grouping: stages) { shape($0.schema) }
         guard shapes.count == 1 else {
             let groups = shapes.values.map { $0.map(\.name).joined(separator: ", ") }.sorted().joined(separator: " vs ")
-            throw SynthErrors([SynthError(subject: "runtime contract",
+            throw Diagnostics([Diagnostic("contract.stage-shapes", subject: "runtime contract",
                 message: "stages have different tables, columns or column types (\(groups)); the runtime is built once for every stage, so stages may differ only in indexes and search settings")])
         }
         var input = SwiftContractRenderer.Input(

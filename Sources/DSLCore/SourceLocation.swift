@@ -1,11 +1,12 @@
 /// Where a declaration of either DSL (a construct of the stacks, a table or column of the schema)
 /// was written, so an error can point at the line to change: the file as the repository names it
-/// (`stacks/DatabaseStack.swift`), which a reader can open, not the module's name for it.
+/// (`stacks/DatabaseStack.swift`), which a reader can open, not the module's name for it. A
+/// location may be a whole file (a committed migration).
 public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     public var file: String
-    public var line: Int
+    public var line: Int?
 
-    public init(file: String, line: Int) {
+    public init(file: String, line: Int? = nil) {
         self.file = file
         self.line = line
     }
@@ -16,7 +17,7 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
         self.init(file: Self.repositoryPath(filePath), line: line)
     }
 
-    public var description: String { "\(file):\(line)" }
+    public var description: String { line.map { "\(file):\($0)" } ?? file }
 
     /// The package's root as this file was compiled: its own path without `Sources/DSLCore/SourceLocation.swift`.
     static let packageRoot: String = {

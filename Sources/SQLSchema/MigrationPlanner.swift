@@ -18,20 +18,13 @@ public enum MigrationPlanner {
         public var tag: String
     }
 
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
-        public var location: SourceLocation?
-        public var subject: String
-        public var message: String
-        public var description: String { (location.map { "\($0): " } ?? "") + "\(subject): \(message)" }
-    }
-
     /// The comment that flags a step losing data in the migration file, before the declaration's reason, for the reviewer.
     public static let dataLossMarker = "-- DATA LOSS, acknowledged: "
 
     public struct Plan: Sendable {
         /// What the migration does, in the order it does it: the transaction's changes, then what runs after it.
         public var changes: [SchemaChange]
-        public var problems: [Problem]
+        public var problems: [Diagnostic]
         public var isEmpty: Bool { changes.isEmpty }
         public var steps: [Step] { changes.map(\.step) }
 
@@ -100,12 +93,12 @@ public enum MigrationPlanner {
     /// The offline proof: `changes` applied to `start` must give `declared`'s catalog. Nil when they
     /// do; otherwise the objects the migration would leave behind or never make, which is a defect of
     /// the planner, never of the declaration.
-    public static func unreached(from start: Schema, by changes: [SchemaChange], to declared: Schema) -> Problem? {
+    public static func unreached(from start: Schema, by changes: [SchemaChange], to declared: Schema) -> Diagnostic? {
         let reached = SchemaCatalog.lines(start.applying(changes)), wanted = SchemaCatalog.lines(declared)
         guard reached != wanted else { return nil }
         let extra = reached.filter { !wanted.contains($0) }, missing = wanted.filter { !reached.contains($0) }
         let differences = extra.map { "left behind: \($0)" } + missing.map { "never made: \($0)" }
-        return Problem(location: declared.location, subject: "migration",
+        return Diagnostic("migration.unreached", location: declared.location, subject: "migration",
                        message: "its steps would not reach the declared schema (\(differences.joined(separator: "; "))); "
                            + "the planner has no step for \(differences.count == 1 ? "it" : "them"). Report it with the declaration that caused it")
     }
@@ -118,7 +111,7 @@ struct Planner {
     /// What runs after the transaction (MIG-01), in the order it is planned: index drops and builds
     /// table by table, then what no longer has a use.
     var outside: [SchemaChange] = []
-    var problems: [MigrationPlanner.Problem] = []
+    var problems: [Diagnostic] = []
 
     /// The functions and text search configurations that keep their name but compute differently:
     /// redefined, or calling (naming) one that is, however deep.
@@ -162,8 +155,8 @@ struct Planner {
         if change.runsAfterTransaction { outside.append(change) } else { inside.append(change) }
     }
 
-    mutating func refuse(_ location: SourceLocation?, _ subject: String, _ message: String) {
-        problems.append(MigrationPlanner.Problem(location: location, subject: subject, message: message))
+    mutating func refuse(_ id: String, _ location: SourceLocation?, _ subject: String, _ message: String) {
+        problems.append(Diagnostic("migration.\(id)", location: location, subject: subject, message: message))
     }
 
     mutating func run() {
@@ -222,7 +215,7 @@ struct Planner {
         }
         for table in old.tables.reversed() where !matchedOld.contains(table.name) {
             guard let dropped = new.droppedTables.first(where: { $0.name == table.name }) else {
-                refuse(new.location, "table \(table.name)",
+                refuse("undeclared-drop", new.location, "table \(table.name)",
                        "the schema no longer declares it, so the migration would drop it with every row. If that is intended, declare "
                        + "Dropped.table(\"\(table.name)\", because: \"…\") in the schema; if it was renamed, declare Table(\"new_name\") { … }.renamed(from: \"\(table.name)\")")
                 continue
@@ -318,7 +311,7 @@ struct Planner {
         for column in mapped.columns where after.column(column.name) == nil {
             let name = column.name
             guard let dropped = after.droppedColumns.first(where: { $0.name == name }) else {
-                refuse(after.location, "column \(table).\(name)",
+                refuse("undeclared-drop", after.location, "column \(table).\(name)",
                        "the table no longer declares it, so the migration would drop it with its values. If that is intended, declare "
                        + "Dropped.column(\"\(name)\", because: \"…\") in the table; if it was renamed, declare Column(\"new_name\", …).renamed(from: \"\(name)\")")
                 continue
@@ -350,7 +343,7 @@ struct Planner {
     mutating func addColumn(_ column: Column, to table: Table) {
         let subject = "column \(table.name).\(column.name)"
         if column.type.tsvectorSources == nil && !column.isNullable && column.defaultValue == nil {
-            refuse(column.location, subject,
+            refuse("not-null-without-default", column.location, subject,
                    "\(MigrationRule.notNullNeedsDefault.tag) adding a NOT NULL column without a default to an existing table fails as soon as the table has a row. Give it a default, "
                    + "or add it nullable, fill it, and declare it notNull() in a later migration")
             return
@@ -364,23 +357,23 @@ struct Planner {
             let from = SchemaRenderer.typeName(was.type), to = SchemaRenderer.typeName(column.type)
             let widening = (was.type == .integer && column.type == .bigint) || (column.type == .text && !Self.isGenerated(was.type))
             if Self.isGenerated(was.type) || Self.isGenerated(column.type) {
-                refuse(column.location, "column \(name)", "cannot turn a generated column into a stored one or back; declare a new column and drop this one")
+                refuse("generated-column", column.location, "column \(name)", "cannot turn a generated column into a stored one or back; declare a new column and drop this one")
             } else if let change = column.typeChange, widening || change.dataLossReason != nil {
                 let acknowledgement = SchemaChange.Acknowledgement(reason: change.dataLossReason ?? "", location: column.location.map(\.description) ?? "")
                 add(.changeType(table: table.name, column, from: was.type, using: change.using, dataLoss: widening ? nil : acknowledgement))
             } else if widening {
-                refuse(column.location, "column \(name)",
+                refuse("type-change", column.location, "column \(name)",
                        "\(MigrationRule.noSilentRewrite.tag) changing \(from) to \(to) rewrites the table under an exclusive lock, blocking reads and writes "
                        + "until it ends. To accept that, declare .changingType(using: \"\(column.name)::\(to)\"); on a large table, expand, backfill, contract instead")
             } else if case .vector = was.type, case .vector = column.type {
-                refuse(column.location, "column \(name)",
+                refuse("type-change", column.location, "column \(name)",
                        "changing \(from) to \(to) in place would discard every stored embedding. Expand, backfill, contract: declare a new column "
                        + "of type \(to) beside it (nullable), let the runtime re-embed into it, then drop the old one (Dropped.column) and rename the new one in later migrations")
             } else if column.typeChange == nil {
-                refuse(column.location, "column \(name)",
+                refuse("type-change", column.location, "column \(name)",
                        "its type changes from \(from) to \(to); say how to convert the stored values with .changingType(using: \"<SQL over \(column.name)>\", acknowledgingDataLoss: \"…\")")
             } else {
-                refuse(column.location, "column \(name)",
+                refuse("type-change", column.location, "column \(name)",
                        "changing \(from) to \(to) can lose information; if that is intended, add acknowledgingDataLoss: \"…\" to .changingType(using:)")
             }
         }

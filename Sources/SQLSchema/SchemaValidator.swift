@@ -1,3 +1,5 @@
+import DSLCore
+
 /// Finds mistakes in a schema declaration before any SQL is written: bad or duplicate names,
 /// references to columns or tables that do not exist, indexes on the wrong column types, vector
 /// dimensions outside what pgvector stores or indexes.
@@ -15,20 +17,21 @@ public enum SchemaValidator {
     /// What Secrets Manager's alternating-users rotation appends to a user name for the second user.
     public static let cloneSuffix = "_clone"
 
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
-        public var subject: String
-        public var message: String
-        public var description: String { "\(subject): \(message)" }
-    }
-
-    public static func problems(in schema: Schema) -> [Problem] {
-        var problems: [Problem] = []
-        func report(_ subject: String, _ message: String) { problems.append(Problem(subject: subject, message: message)) }
+    /// Every mistake, each located at the declaration it concerns: the column's or the table's
+    /// line, the schema's for what the schema itself declares.
+    public static func problems(in schema: Schema) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        // What is being checked: the diagnostics' id and where it was declared.
+        var context = (id: "schema.extension", location: schema.location)
+        func report(_ subject: String, _ message: String) {
+            problems.append(Diagnostic(context.id, location: context.location, subject: subject, message: message))
+        }
 
         for name in schema.extensions {
             if let problem = Identifier.problem(with: name) { report("extension \"\(name)\"", "the name \(problem)") }
         }
         if let role = schema.applicationRole {
+            context.id = "schema.role"
             let subject = "application role \"\(role)\""
             if let problem = Identifier.problem(with: role) {
                 report(subject, "the name \(problem)")
@@ -39,6 +42,7 @@ public enum SchemaValidator {
                 report(subject, "leaves no room for the \(cloneSuffix) user that alternating-users rotation creates; keep it to \(Identifier.maximumLength - cloneSuffix.utf8.count) bytes")
             }
         }
+        context.id = "schema.text-search"
         for configuration in schema.textSearchConfigurations {
             let subject = "text search configuration \"\(configuration.name)\""
             if Identifier.problem(with: configuration.name) != nil || !Identifier.isBare(configuration.name) {
@@ -48,6 +52,7 @@ public enum SchemaValidator {
             if !builtInTextSearchConfigurations.contains(configuration.copying) { report(subject, "copies \(configuration.copying), which is no built-in configuration") }
             if configuration.foldsAccents && !schema.extensions.contains("unaccent") { report(subject, "folds accents with the unaccent dictionary; add the unaccent extension to the schema") }
         }
+        context.id = "schema.function"
         for name in schema.functions.map(\.name) + schema.queryFunctions.map(\.name)
         where Identifier.problem(with: name) != nil || !Identifier.isBare(name) {
             report("function \"\(name)\"", "must be a plain lower-case name")
@@ -63,6 +68,7 @@ public enum SchemaValidator {
         }
         var relationNames = Set<String>()
         for table in schema.tables {
+            context = ("schema.table", table.location ?? schema.location)
             let subject = "table \"\(table.name)\""
             if let problem = Identifier.problem(with: table.name) { report(subject, "the name \(problem)") }
             if table.name == SchemaRenderer.versionTable { report(subject, "\(SchemaRenderer.versionTable) is reserved for the applied fingerprints; rename the table") }
@@ -70,6 +76,7 @@ public enum SchemaValidator {
 
             var columnNames = Set<String>()
             for column in table.columns {
+                context = ("schema.column", column.location ?? table.location ?? schema.location)
                 let columnSubject = "column \"\(table.name).\(column.name)\""
                 if let problem = Identifier.problem(with: column.name) { report(columnSubject, "the name \(problem)") }
                 if !columnNames.insert(column.name).inserted { report(columnSubject, "declared twice") }
@@ -113,6 +120,7 @@ public enum SchemaValidator {
                 }
             }
 
+            context = ("schema.constraint", table.location ?? schema.location)
             func checkColumns(_ names: [String], _ what: String) {
                 if names.isEmpty { report(subject, "\(what) lists no columns") }
                 for name in names where table.column(name) == nil {
@@ -139,6 +147,7 @@ public enum SchemaValidator {
             }
 
             for index in table.indexes {
+                context = ("schema.index", table.location ?? schema.location)
                 let indexSubject = "index \"\(index.name)\" on \(table.name)"
                 if let problem = Identifier.problem(with: index.name) { report(indexSubject, "the name \(problem)") }
                 if !relationNames.insert(index.name).inserted { report(indexSubject, "the name is already used by another table or index") }

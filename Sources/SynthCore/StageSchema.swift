@@ -66,16 +66,16 @@ public struct StageSchema: Sendable {
     }
 
     /// Reads what is committed for `stage` under `outputDirectory`, checks it, and plans the next migration.
-    public static func resolve(stage: String, schema: Schema, committedIn outputDirectory: String) throws(SynthErrors) -> StageSchema {
+    public static func resolve(stage: String, schema: Schema, committedIn outputDirectory: String) throws(Diagnostics) -> StageSchema {
         try resolve(stage: stage, schema: schema, committed: .read(stage: stage, from: outputDirectory))
     }
 
     /// Checks the committed migrations and snapshot of `stage` and plans the next migration. Every
     /// problem is a synth error naming the file or the declaration to fix.
-    public static func resolve(stage: String, schema: Schema, committed files: CommittedFiles) throws(SynthErrors) -> StageSchema {
+    public static func resolve(stage: String, schema: Schema, committed files: CommittedFiles) throws(Diagnostics) -> StageSchema {
         let display = "out/\(stage)/\(directory)"
-        var errors: [SynthError] = []
-        func fail(_ file: String, _ message: String) { errors.append(SynthError(location: "\(display)/\(file)", subject: "migrations of stage \"\(stage)\"", message: message)) }
+        var errors: [Diagnostic] = []
+        func fail(_ file: String, _ message: String) { errors.append(Diagnostic("migrations.file", location: SourceLocation(file: "\(display)/\(file)"), subject: "migrations of stage \"\(stage)\"", message: message)) }
 
         var committed: [Migration] = []
         for name in files.files.keys.filter({ $0.hasSuffix(".sql") }).sorted() {
@@ -102,7 +102,7 @@ public struct StageSchema: Sendable {
         do {
             declared = try snapshot(schema)
         } catch {
-            throw SynthErrors([SynthError(subject: "schema of stage \"\(stage)\"", message: "cannot be written as JSON: \(error)")])
+            throw Diagnostics([Diagnostic("schema.snapshot", subject: "schema of stage \"\(stage)\"", message: "cannot be written as JSON: \(error)")])
         }
         var previous: Schema?
         var unchanged = false
@@ -128,14 +128,14 @@ public struct StageSchema: Sendable {
                 fail(snapshotFile, "is missing: synth plans the next migration from it; restore it from git")
             }
         }
-        guard errors.isEmpty else { throw SynthErrors(errors) }
+        guard errors.isEmpty else { throw Diagnostics(errors) }
 
         var result = StageSchema(schema: schema, migrations: committed, newMigration: nil, snapshotText: declared)
         if !unchanged {
             let plan = MigrationPlanner.plan(from: previous, to: schema)
             guard plan.problems.isEmpty else {
-                throw SynthErrors(plan.problems.map { problem in
-                    SynthError(location: problem.location?.description, subject: "schema of stage \"\(stage)\": \(problem.subject)", message: problem.message)
+                throw Diagnostics(plan.problems.map { problem in
+                    problem.within("schema of stage \"\(stage)\"")
                 })
             }
             if !plan.isEmpty {
@@ -149,7 +149,7 @@ public struct StageSchema: Sendable {
         // The offline proof of the chain as SQL: what the files hold, the new one included, read and
         // replayed, must lead to each header's catalog and finally to the declared one.
         if let chainBreak = CatalogReplay.firstBreak(in: result.migrations, declared: SchemaCatalog.lines(schema)) {
-            throw SynthErrors([SynthError(location: "\(display)/\(chainBreak.fileName)", subject: "migrations of stage \"\(stage)\"",
+            throw Diagnostics([Diagnostic("migrations.chain", location: SourceLocation(file: "\(display)/\(chainBreak.fileName)"), subject: "migrations of stage \"\(stage)\"",
                                           message: chainBreak.message + ". A committed migration is never rewritten: add the missing steps in a new one "
                                               + "(declare the change again in stacks/), or restore the file from git")])
         }

@@ -69,7 +69,7 @@ public struct Synthesizer: Sendable {
     /// The stage's files, the warnings its stacks raised on the way, and its migrations (nil for a
     /// stage without a schema).
     func output(of stage: StageDefinition, committedIn outputDirectory: String) throws
-        -> (artifacts: [Artifact], warnings: [SynthError], migrations: [Migration]?) {
+        -> (artifacts: [Artifact], warnings: [Diagnostic], migrations: [Migration]?) {
         let stacks = try StageSynthesizer.synthesize(app: app, stage: stage)
         var artifacts = try stacks.map { stack in
             Artifact(path: "\(stage.name)/\(stack.name).yaml", contents: try TemplateRenderer.yaml(stack.template))
@@ -88,11 +88,11 @@ public struct Synthesizer: Sendable {
     }
 
     /// The schema, or every mistake in it as synth errors naming where it was declared.
-    func validated(_ schema: Schema, stage: String) throws(SynthErrors) -> Schema {
+    func validated(_ schema: Schema, stage: String) throws(Diagnostics) -> Schema {
         let problems = SchemaValidator.problems(in: schema)
         guard problems.isEmpty else {
-            throw SynthErrors(problems.map { problem in
-                SynthError(location: schema.location?.description, subject: "schema of stage \"\(stage)\": \(problem.subject)", message: problem.message)
+            throw Diagnostics(problems.map { problem in
+                problem.within("schema of stage \"\(stage)\"")
             })
         }
         return schema
@@ -102,7 +102,7 @@ public struct Synthesizer: Sendable {
     /// stage's migrations as now written (nil for a stage without a schema).
     public struct Written: Sendable {
         public var changed: [String]
-        public var warnings: [SynthError]
+        public var warnings: [Diagnostic]
         public var migrations: [Migration]?
     }
 
@@ -162,14 +162,14 @@ public struct Synthesizer: Sendable {
     public func staleFiles(in outputDirectory: String) throws -> [StaleFile] {
         let files = FileManager.default
         var stale: [StaleFile] = []
-        var errors: [SynthError] = []
+        var errors: [Diagnostic] = []
         for stage in app.stages {
             let artifacts: [Artifact]
             do {
                 artifacts = try self.artifacts(for: stage, committedIn: outputDirectory)
-            } catch let found as SynthErrors {
+            } catch let found as Diagnostics {
                 // Every stage's problems at once, not just the first stage's.
-                errors += found.errors
+                errors += found.all
                 continue
             }
             for artifact in artifacts {
@@ -184,7 +184,7 @@ public struct Synthesizer: Sendable {
                 stale.append(StaleFile(path: path, reason: .unexpected))
             }
         }
-        guard errors.isEmpty else { throw SynthErrors(errors) }
+        guard errors.isEmpty else { throw Diagnostics(errors) }
         let known = Set(stageNames)
         for name in (try? files.contentsOfDirectory(atPath: outputDirectory)) ?? [] where !known.contains(name) && !name.hasPrefix(".") {
             stale.append(StaleFile(path: name, reason: .unexpected))

@@ -64,7 +64,7 @@ struct Generate: ParsableCommand {
         for stage in definitions {
             let written = try reported { try synthesizer.write(stage, to: output.outputDirectory) }
             if output.outputDirectory == Synthesizer.defaultOutputDirectory, let migrations = written.migrations { writtenToOut[stage.name] = migrations }
-            for warning in written.warnings { printError("warning: \(stage.name): \(warning)") }
+            for warning in written.warnings { printError(warning.within("stage \"\(stage.name)\"").printed) }
             let summary = written.changed.isEmpty ? "up to date" : "wrote " + written.changed.joined(separator: ", ")
             print("\(stage.name): \(summary)")
         }
@@ -196,8 +196,8 @@ struct Diff: ParsableCommand {
 func reported<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let errors as SynthErrors {
-        for error in errors.errors { printError("error: \(error)") }
+    } catch let errors as Diagnostics {
+        for error in errors.all { printError(error.printed) }
         throw ExitCode.failure
     } catch let error as UnknownStage {
         printError("error: \(error)")

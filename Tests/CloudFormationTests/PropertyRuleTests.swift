@@ -11,7 +11,7 @@ import Testing
             })
             return []
         } catch {
-            return error.errors.map(\.description)
+            return error.all.map(\.description)
         }
     }
 

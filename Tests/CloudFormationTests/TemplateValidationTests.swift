@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct TemplateValidationTests {
     func errors(@StackBuilder _ build: () -> [any StackContent]) -> [String] {
-        TemplateValidator.validate(Stack("test", description: "t", build).template, stack: "test").map(\.description)
+        TemplateValidator.validate(Stack("test", description: "t", build).template, stack: "test").map { "\($0.subject): \($0.message)" }
     }
 
     /// A stage's JWT issuer once became a parameter default its own AllowedPattern refuses (cfn-lint
@@ -17,8 +17,13 @@ import Testing
             Parameter("Fine", default: "https://example.com", allowedPattern: "^https://[^\\s]+$")
         }
         #expect(messages.count == 3, "\(messages)")
-        #expect(messages.contains("Tests/CloudFormationTests/TemplateValidationTests.swift:\(line): stack \"test\": parameter \"Issuer\": its default "
+        #expect(messages.contains("stack \"test\": parameter \"Issuer\": its default "
                                   + "\"http://insecure.example.com\" does not match its AllowedPattern ^https://[^\\s]+$; change the setting it comes from"), "\(messages)")
+        let issuer = TemplateValidator.validate(Stack("test", description: "t") {
+            Parameter("Issuer", default: "http://insecure.example.com", allowedPattern: "^https://[^\\s]+$")
+        }.template, stack: "test")
+        #expect(issuer.map(\.id) == ["parameter.default"])
+        #expect(issuer.first?.location?.description == "Tests/CloudFormationTests/TemplateValidationTests.swift:\(line + 9)")
         #expect(messages.contains { $0.contains("parameter \"Size\": its default \"large\" is not one of its AllowedValues") })
         #expect(messages.contains { $0.contains("parameter \"Audience\": its default \"\" does not match") })
     }
@@ -53,12 +58,16 @@ import Testing
     }
 
     @Test func duplicateAndInvalidLogicalIds() {
+        let first = #line + 2
         let messages = errors {
             Role("Same")
             Role("Same")
             Role("has-dash")
         }
-        #expect(messages.contains(#"stack "test": resource or parameter "Same": declared twice; give each resource or parameter its own logical ID"#))
+        // A duplicate names both places it was declared.
+        let file = "Tests/CloudFormationTests/TemplateValidationTests.swift"
+        #expect(messages.contains("stack \"test\": resource or parameter \"Same\": declared twice (at \(file):\(first) and \(file):\(first + 1)); "
+                                  + "give each resource or parameter its own logical ID"), "\(messages)")
         #expect(messages.contains { $0.contains(#""has-dash": a logical ID must be 1–255 ASCII letters and digits"#) })
     }
 
@@ -118,7 +127,7 @@ import Testing
                 return [Stack("one", description: "1") { a }, Stack("two", description: "2") { b }]
             })
         } throws: { error in
-            (error as? SynthErrors)?.description.contains("stacks refer to each other in a cycle (") == true
+            (error as? Diagnostics)?.description.contains("stacks refer to each other in a cycle (") == true
         }
     }
 
@@ -128,7 +137,7 @@ import Testing
                 [Stack("database", description: "d") { Fixtures.cluster(version: .init(major: 15, minor: 2)) }]
             })
         } throws: { error in
-            (error as? SynthErrors)?.description.contains(#"stage "test": stack "database": AuroraServerlessCluster "ChatDB": the Data API"#) == true
+            (error as? Diagnostics)?.description.contains(#"stage "test": stack "database": AuroraServerlessCluster "ChatDB": the Data API"#) == true
         }
     }
 }

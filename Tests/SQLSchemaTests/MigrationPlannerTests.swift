@@ -101,7 +101,7 @@ import Testing
         let acknowledged = Self.plan(withNote, Self.bots { Dropped.column("note", because: "nobody wrote notes") })
         #expect(acknowledged.problems.isEmpty)
         #expect(Self.sql(acknowledged) == ["ALTER TABLE bots DROP COLUMN IF EXISTS note"])
-        #expect(acknowledged.body.contains(MigrationPlanner.dataLossMarker + "nobody wrote notes (SQLSchemaTests/MigrationPlannerTests.swift:"))
+        #expect(acknowledged.body.contains(MigrationPlanner.dataLossMarker + "nobody wrote notes (Tests/SQLSchemaTests/MigrationPlannerTests.swift:"))
 
         let twoTables = Schema(extensions: []) {
             Table("a") { Column("id", .integer).primaryKey() }

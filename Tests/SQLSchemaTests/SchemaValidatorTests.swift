@@ -6,8 +6,28 @@ import Testing
 
 /// Bad schema declarations are synth-time errors that say what to change.
 @Suite struct SchemaValidatorTests {
+    /// A problem without its location, for the tests that read what it says.
+    static func prose(_ problem: Diagnostic) -> String { "\(problem.subject): \(problem.message)" }
+
+    /// Each problem is located at the declaration it concerns (not the `Schema(` line) and carries
+    /// an id that says what kind it is.
+    @Test func problemsAreLocatedAtTheirTableOrColumnWithAStableId() throws {
+        let tableLine = #line + 2
+        let schema = Schema(extensions: ["vector"]) {
+            Table("bots") {
+                Column("id", .text).primaryKey()
+                Column("embedding", .vector(dimension: 0))
+            }
+        }
+        let columnLine = tableLine + 2
+        let problems = SchemaValidator.problems(in: schema)
+        let dimension = try #require(problems.first { $0.message.contains("dimension 0") })
+        #expect(dimension.id == "schema.column")
+        #expect(dimension.location?.description == "Tests/SQLSchemaTests/SchemaValidatorTests.swift:\(columnLine)")
+        #expect(dimension.location != schema.location)
+    }
     func problems(@TableListBuilder _ tables: () -> [TableListElement]) -> [String] {
-        SchemaValidator.problems(in: Schema(extensions: ["vector", "pg_trgm"], tables: tables)).map(\.description)
+        SchemaValidator.problems(in: Schema(extensions: ["vector", "pg_trgm"], tables: tables)).map(Self.prose)
     }
 
     @Test func unknownColumnInAnIndex() {
@@ -25,7 +45,7 @@ import Testing
         var schema = Schema(extensions: ["vector"]) { Table("bots") { Column("id", .text).primaryKey() } }
         schema.queryFunctions = [QueryFunction("Nearest", arguments: [.init("query", "vector(1024)")], returns: "TABLE (id text)",
                                                settings: [.init("hnsw.ef_search; DROP", "1")], body: "SELECT id FROM bots")]
-        let found = SchemaValidator.problems(in: schema).map(\.description)
+        let found = SchemaValidator.problems(in: schema).map(Self.prose)
         #expect(found == [
             #"function "Nearest": must be a plain lower-case name"#,
             #"function "Nearest": argument query vector(1024): give a plain lower-case name and a type without modifiers (vector, not vector(1024))"#,
@@ -112,7 +132,7 @@ import Testing
                 Index("notes_title_idx", .foldedTrigramGiST("title", function: .unaccent))
             }
         }
-        let found = SchemaValidator.problems(in: unknown).map(\.description)
+        let found = SchemaValidator.problems(in: unknown).map(Self.prose)
         #expect(found.contains { $0.hasPrefix(#"column "notes.tsv": text search configuration "vietnamese" is neither built in ("#) })
         #expect(found.contains(#"text search configuration "folded": copies klingon, which is no built-in configuration"#))
         #expect(found.contains(#"text search configuration "folded": folds accents with the unaccent dictionary; add the unaccent extension to the schema"#))
@@ -130,7 +150,7 @@ import Testing
                 Column("spelling", .generatedTSVector(config: "simple", normalizer: "spell", sources: [.init("title", weight: "A")]))
             }
         }
-        #expect(SchemaValidator.problems(in: undeclared).map(\.description) == [
+        #expect(SchemaValidator.problems(in: undeclared).map(Self.prose) == [
             #"column "notes.tsv": detector "pick" is not one of the schema's immutable functions returning regconfig; declare it in functions"#,
             #"column "notes.tsv": normalizer "prepare" is not one of the schema's immutable functions returning text; declare it in functions"#,
             #"column "notes.spelling": normalizer "spell" is not one of the schema's immutable functions returning text; declare it in functions"#,
@@ -154,7 +174,7 @@ import Testing
         #expect {
             _ = try Synthesizer(project: project).artifacts(for: stage)
         } throws: { error in
-            let text = (error as? SynthErrors)?.description ?? ""
+            let text = (error as? Diagnostics)?.description ?? ""
             return text.contains(#"stacks/ChatSchema.swift:"#)
                 && text.contains(#"schema of stage "dev": column "bot_vectors.embedding": dimension 0 is outside 1–16,000"#)
         }

@@ -19,10 +19,10 @@ import Testing
         do {
             _ = try StageSynthesizer.synthesize(app: chatApp, stage: stage)
         } catch {
-            printed = error.errors.map { "error: \($0)" }
+            printed = error.all.map(\.printed)
         }
         let scaleToZero = try #require(printed.first { $0.contains("MinCapacity 0 needs") }, "synth no longer refuses it: \(printed)")
-        #expect(scaleToZero.hasPrefix("error: stacks/Stages.swift:"), "it points at dev's capacity setting: \(scaleToZero)")
+        #expect(scaleToZero.hasPrefix("error[cluster.capacity]: stacks/Stages.swift:"), "it points at dev's capacity setting: \(scaleToZero)")
         let readme = try String(contentsOfFile: SynthCheckTests.repositoryRoot + "/README.md", encoding: .utf8)
         #expect(readme.components(separatedBy: "\n").contains(scaleToZero), "README.md's opening example should read:\n\(scaleToZero)")
     }

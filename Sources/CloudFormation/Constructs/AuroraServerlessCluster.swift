@@ -221,14 +221,14 @@ public struct AuroraServerlessCluster: StackContent {
             + (applicationSecret?.elements ?? []) + (applicationSecretAttachment?.elements ?? [])
     }
 
-    public var diagnostics: [SynthError] {
+    public var diagnostics: [Diagnostic] {
         let subject = "AuroraServerlessCluster \"\(cluster.logicalId)\""
-        func error(_ message: String, at place: SourceLocation? = nil) -> SynthError {
-            SynthError(location: (place ?? location).description, subject: subject, message: message)
+        func error(_ id: String, _ message: String, at place: SourceLocation? = nil) -> Diagnostic {
+            Diagnostic("cluster.\(id)", location: place ?? location, subject: subject, message: message)
         }
         let version = settings.engineVersion
         // A problem with a setting points at the line that set it (a stage's settings), the cluster's otherwise.
-        func versionError(_ message: String) -> SynthError { error(message, at: version.location) }
+        func versionError(_ message: String) -> Diagnostic { error("engine-version", message, at: version.location) }
         guard AuroraEngineVersion.supportedMajors.contains(version.major), let dataAPI = version.dataAPIMinimum else {
             return [versionError("aurora-postgresql \(version) has no Serverless v2 Data API; use major 13–17 (for example \"16.6\")")]
         }
@@ -236,32 +236,32 @@ public struct AuroraServerlessCluster: StackContent {
             return [versionError("aurora-postgresql \(version) does not exist (releases known as of \(AuroraEngineVersion.releasesAsOf)); the nearest are "
                           + version.nearestReleases.map(\.description).joined(separator: " and "))]
         }
-        var errors: [SynthError] = []
+        var errors: [Diagnostic] = []
         if version < dataAPI {
             errors.append(versionError("the Data API on Serverless v2 needs aurora-postgresql ≥ \(dataAPI) (got \(version)); raise engineVersion"))
         }
-        errors += settings.capacity.problems(on: version).map { error($0, at: settings.capacity.location) }
-        errors += settings.insights.problems.map { error($0) }
+        errors += settings.capacity.problems(on: version).map { error("capacity", $0, at: settings.capacity.location) }
+        errors += settings.insights.problems.map { error("insights", $0) }
         if let days = settings.postgresLogRetentionDays {
             if !LogGroup.allowedRetentionInDays.contains(days) {
-                errors.append(error("postgresLogRetentionDays \(days) is not a retention CloudWatch Logs offers (\(LogGroup.allowedRetentionInDays.map(String.init).joined(separator: ", ")))"))
+                errors.append(error("log-retention", "postgresLogRetentionDays \(days) is not a retention CloudWatch Logs offers (\(LogGroup.allowedRetentionInDays.map(String.init).joined(separator: ", ")))"))
             }
             if !key.services.contains(.cloudWatchLogs) {
-                errors.append(error("the PostgreSQL log group is encrypted with the cluster's key, whose policy does not let CloudWatch Logs use it; build the EncryptionKey allowing: [.cloudWatchLogs]"))
+                errors.append(error("log-key", "the PostgreSQL log group is encrypted with the cluster's key, whose policy does not let CloudWatch Logs use it; build the EncryptionKey allowing: [.cloudWatchLogs]"))
             }
         }
         if !(1...35).contains(settings.backupRetentionDays) {
-            errors.append(error("backupRetentionDays \(settings.backupRetentionDays) is outside 1–35 days"))
+            errors.append(error("backup-retention", "backupRetentionDays \(settings.backupRetentionDays) is outside 1–35 days"))
         }
         if !TemplateValidator.isValidDatabaseName(settings.databaseName) {
-            errors.append(error("databaseName \"\(settings.databaseName)\" must start with a letter and hold 1–63 letters, digits or underscores"))
+            errors.append(error("database-name", "databaseName \"\(settings.databaseName)\" must start with a letter and hold 1–63 letters, digits or underscores"))
         }
         if let username = settings.applicationUsername {
             if !TemplateValidator.isValidDatabaseName(username) {
-                errors.append(error("applicationUsername \"\(username)\" must start with a letter and hold 1–63 letters, digits or underscores"))
+                errors.append(error("application-user", "applicationUsername \"\(username)\" must start with a letter and hold 1–63 letters, digits or underscores"))
             }
             if username == settings.masterUsername {
-                errors.append(error("applicationUsername \"\(username)\" is the master user; the application needs a role of its own"))
+                errors.append(error("application-user", "applicationUsername \"\(username)\" is the master user; the application needs a role of its own"))
             }
         }
         return errors

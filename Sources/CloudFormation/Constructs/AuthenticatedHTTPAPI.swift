@@ -116,7 +116,7 @@ public struct AuthenticatedHTTPAPI: StackContent {
         return resources.flatMap(\.elements)
     }
 
-    public var diagnostics: [SynthError] {
+    public var diagnostics: [Diagnostic] {
         var problems: [String] = []
         if settings.routes.isEmpty { problems.append("it has no routes") }
         let duplicates = Dictionary(grouping: settings.routes, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
@@ -130,7 +130,7 @@ public struct AuthenticatedHTTPAPI: StackContent {
         if settings.throttlingBurstLimit < 1 || settings.throttlingRateLimit <= 0 {
             problems.append("throttling limits must be positive (burst \(settings.throttlingBurstLimit), rate \(settings.throttlingRateLimit))")
         }
-        return problems.map { SynthError(location: location.description, subject: "AuthenticatedHTTPAPI \"\(api.logicalId)\"", message: $0) }
+        return problems.map { Diagnostic("api.settings", location: location, subject: "AuthenticatedHTTPAPI \"\(api.logicalId)\"", message: $0) }
     }
 
     static let methods: Set<Substring> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]

@@ -86,7 +86,7 @@ public struct PrivateNetwork: StackContent {
             + (s3Endpoint?.elements ?? [])
     }
 
-    public var diagnostics: [SynthError] {
+    public var diagnostics: [Diagnostic] {
         var messages: [String] = []
         if zoneCount < 2 || zoneCount > 6 {
             messages.append("zones must be 2–6 (got \(zoneCount)); Aurora's DB subnet group needs subnets in at least two availability zones")
@@ -101,7 +101,7 @@ public struct PrivateNetwork: StackContent {
                 messages.append("cidr \"\(cidr)\" is not an IPv4 network such as 10.40.0.0/16")
             }
         }
-        return messages.map { SynthError(location: location.description, subject: "PrivateNetwork \"\(vpc.logicalId)\"", message: $0) }
+        return messages.map { Diagnostic("network.settings", location: location, subject: "PrivateNetwork \"\(vpc.logicalId)\"", message: $0) }
     }
 
     /// `10.40.0.0/16` → 16; nil unless four octets 0–255 and a prefix 0–32 (the schemas' `ipv4-network`).

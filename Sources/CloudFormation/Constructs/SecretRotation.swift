@@ -93,15 +93,15 @@ public struct SecretRotation: StackContent {
     }
 
     /// Secrets Manager rotates at most every 1,000 days; the functions need the cluster's own network.
-    public var diagnostics: [SynthError] {
+    public var diagnostics: [Diagnostic] {
         let subject = "SecretRotation \"\(logicalId)\""
-        var errors: [SynthError] = []
+        var errors: [Diagnostic] = []
         if !(1...1000).contains(everyDays) {
-            errors.append(SynthError(location: location.description, subject: subject,
+            errors.append(Diagnostic("rotation.settings", location: location, subject: subject,
                                      message: "everyDays \(everyDays) is outside 1–1,000, the schedules Secrets Manager accepts"))
         }
         if network.vpcId != cluster.network.vpcId || endpoint.vpcId != cluster.network.vpcId {
-            errors.append(SynthError(location: location.description, subject: subject,
+            errors.append(Diagnostic("rotation.settings", location: location, subject: subject,
                                      message: "the rotation functions, the Secrets Manager endpoint and the cluster must share one VPC; give them the cluster's network"))
         }
         return errors

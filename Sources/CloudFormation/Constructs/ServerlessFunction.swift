@@ -199,8 +199,8 @@ public struct ServerlessFunction: StackContent {
         return copy
     }
 
-    public var diagnostics: [SynthError] {
-        let path = missingS3Path ? [SynthError(location: location.description, subject: "ServerlessFunction \"\(function.logicalId)\"",
+    public var diagnostics: [Diagnostic] {
+        let path = missingS3Path ? [Diagnostic("function.code-path", location: location, subject: "ServerlessFunction \"\(function.logicalId)\"",
             message: "it reaches S3 (custom resource answers, objects stream records point to) from inside a VPC whose S3 gateway endpoint does not let that through, so those calls would never arrive; build the PrivateNetwork with s3Access: .customResourceResponses (custom resources) or .objectReadsInThisAccount (event source mappings)")] : []
         return path + extras.flatMap(\.diagnostics)
     }

@@ -241,7 +241,7 @@ public struct ServiceAlarms: StackContent {
         return email.elements + hasEmail.elements + resources.flatMap(\.elements)
     }
 
-    public var diagnostics: [SynthError] {
+    public var diagnostics: [Diagnostic] {
         var problems: [String] = []
         if thresholds.capacityAtMaximumMinutes < 5 || thresholds.capacityAtMaximumMinutes % 5 != 0 {
             problems.append("capacityAtMaximumMinutes \(thresholds.capacityAtMaximumMinutes) must be a positive multiple of 5 (the alarms' period)")
@@ -256,6 +256,6 @@ public struct ServiceAlarms: StackContent {
                               ("api5xxPercent", thresholds.api5xxPercent)] where !(0 < value && value <= 100) {
             problems.append("\(name) \(Self.format(value)) must be a percentage above 0")
         }
-        return problems.map { SynthError(location: location.description, subject: "ServiceAlarms \"\(topic.logicalId)\"", message: $0) }
+        return problems.map { Diagnostic("alarms.settings", location: location, subject: "ServiceAlarms \"\(topic.logicalId)\"", message: $0) }
     }
 }

@@ -35,5 +35,5 @@ public struct SynthesizedStack: Sendable {
     /// Stacks (by `name`) whose exports this one imports; they deploy first.
     public var dependencies: [String]
     /// What deploys but is worth changing (`RetiredSettings`); never fatal.
-    public var warnings: [SynthError] = []
+    public var warnings: [Diagnostic] = []
 }

@@ -6,7 +6,7 @@ import TemplateSyntax
 struct CrossStackLinker {
     private(set) var templates: [Template]
     private(set) var dependencies: [Set<Int>]
-    private(set) var errors: [SynthError] = []
+    private(set) var errors: [Diagnostic] = []
     private let names: [String]
     private let naming: ExportNaming
 
@@ -39,7 +39,7 @@ struct CrossStackLinker {
             }
             for resource in template.resources {
                 for dependency in resource.attributes.dependsOn where !local.contains(dependency) && naming.owners[dependency] != nil {
-                    errors.append(SynthError(
+                    errors.append(Diagnostic("stack.depends-on-other-stack", location: resource.attributes.location,
                         subject: "stack \"\(names[consumer])\": resource \"\(resource.logicalId)\"",
                         message: "DependsOn \"\(dependency)\" names a resource of another stack; reference it instead and the stacks deploy in order"))
                 }

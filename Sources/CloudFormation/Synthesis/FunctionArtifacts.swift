@@ -12,9 +12,9 @@ public struct FunctionArtifact: Sendable, Equatable {
     /// The template's artifacts, one per bucket and key parameter pair, in the order their first
     /// function is declared; and an error for every pair whose functions disagree on architecture
     /// (one zip holds one binary).
-    public static func all(in template: Template, stack: String) -> (artifacts: [FunctionArtifact], errors: [SynthError]) {
+    public static func all(in template: Template, stack: String) -> (artifacts: [FunctionArtifact], errors: [Diagnostic]) {
         var artifacts: [FunctionArtifact] = []
-        var errors: [SynthError] = []
+        var errors: [Diagnostic] = []
         for resource in template.resources where resource.resourceType == "AWS::Lambda::Function" {
             let properties = Dictionary(resource.properties.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             guard case .object(let code)? = properties["Code"],
@@ -26,7 +26,7 @@ public struct FunctionArtifact: Sendable, Equatable {
             if case .list(let items)? = properties["Architectures"], case .string(let first)? = items.first { architecture = first }
             if let index = artifacts.firstIndex(where: { $0.bucketParameter == bucket && $0.keyParameter == key }) {
                 if artifacts[index].architecture != architecture {
-                    errors.append(SynthError(subject: "stack \"\(stack)\": resource \"\(resource.logicalId)\"",
+                    errors.append(Diagnostic("function.artifact-architecture", location: resource.attributes.location, subject: "stack \"\(stack)\": resource \"\(resource.logicalId)\"",
                         message: "runs the artifact \(bucket)/\(key) on \(architecture), but \(artifacts[index].functions.joined(separator: ", ")) "
                             + "runs it on \(artifacts[index].architecture); one zip holds one binary, so give them the same architecture or separate artifacts"))
                 }

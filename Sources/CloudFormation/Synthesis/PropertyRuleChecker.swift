@@ -20,6 +20,23 @@ public struct PropertyRule: Sendable, Equatable {
         case pattern(String)
         case minLength(Int), maxLength(Int), minItems(Int), maxItems(Int)
         case minimum(Double), maximum(Double)
+
+        /// `required`, `pattern`, `max-length`, …: what kind of rule, in a diagnostic's id.
+        public var name: String {
+            switch self {
+            case .required: "required"
+            case .exactlyOne, .oneRequired: "one-of"
+            case .anyRequired: "any-of"
+            case .dependentRequired: "required-together"
+            case .dependentExcluded: "excluded-together"
+            case .enumeration: "enum"
+            case .format: "format"
+            case .pattern: "pattern"
+            case .minLength, .maxLength: "length"
+            case .minItems, .maxItems: "items"
+            case .minimum, .maximum: "range"
+            }
+        }
     }
 
     public var path: String
@@ -41,19 +58,26 @@ public struct PropertyRule: Sendable, Equatable {
 /// time: literals are checked, and a value that is an intrinsic (a `Ref`, an `Fn::If`) is left to
 /// CloudFormation, since what it resolves to is not known until deployment.
 public enum PropertyRuleChecker {
-    /// What breaks a rule, each with the property's path in the template (`Properties.Tags[0].Key`).
-    public static func violations(of resource: any Resource) -> [String] {
+    public struct Violation: Sendable, Equatable {
+        /// The kind of rule (`required`, `pattern`, …), for the diagnostic's id.
+        public var check: String
+        /// The property's path in the template (`Properties.Tags[0].Key`), then what is wrong.
+        public var message: String
+    }
+
+    /// What breaks a rule.
+    public static func violations(of resource: any Resource) -> [Violation] {
         let rules = PropertyRule.rules(for: resource.resourceType)
         guard !rules.isEmpty else { return [] }
         let root = Value.object(resource.properties)
-        var messages: [String] = []
+        var found: [Violation] = []
         for rule in rules {
             let components = rule.path.isEmpty ? [] : rule.path.split(separator: "/").map(String.init)
             for (path, value) in values(at: components, in: root, path: "Properties") {
-                if let message = violation(of: rule.check, by: value) { messages.append("\(path): \(message)") }
+                if let message = violation(of: rule.check, by: value) { found.append(Violation(check: rule.check.name, message: "\(path): \(message)")) }
             }
         }
-        return messages
+        return found
     }
 
     /// The values at `components` below `value`, with their paths; intrinsics are not looked into.

@@ -1,7 +1,7 @@
 /// Synthesizes one stage: collects construct diagnostics, wires cross-stack references into
 /// exports and imports, orders the stacks for deployment and validates every template.
 public enum StageSynthesizer {
-    public static func synthesize(app: App, stage: StageDefinition) throws(SynthErrors) -> [SynthesizedStack] {
+    public static func synthesize(app: App, stage: StageDefinition) throws(Diagnostics) -> [SynthesizedStack] {
         let stacks = stage.build()
         var errors = stacks.flatMap { stack in
             stack.diagnostics.map { error in
@@ -12,11 +12,11 @@ public enum StageSynthesizer {
         }
         var seen = Set<String>()
         for stack in stacks where !seen.insert(stack.name).inserted {
-            errors.append(SynthError(subject: "stacks", message: "stack \"\(stack.name)\" is declared twice"))
+            errors.append(Diagnostic("stage.duplicate-stack", subject: "stacks", message: "stack \"\(stack.name)\" is declared twice"))
         }
         // Every message names the stage: the same stacks are built once per stage, with its settings.
-        func staged(_ errors: [SynthError]) -> SynthErrors {
-            SynthErrors(errors.map { error in
+        func staged(_ errors: [Diagnostic]) -> Diagnostics {
+            Diagnostics(errors.map { error in
                 var error = error
                 error.subject = "stage \"\(stage.name)\": " + error.subject
                 return error
@@ -33,7 +33,7 @@ public enum StageSynthesizer {
         case .success(let sorted): order = sorted
         case .failure(let cycle):
             let names = (cycle + [cycle[0]]).map { stacks[$0].name }.joined(separator: " → ")
-            errors.append(SynthError(subject: "stacks",
+            errors.append(Diagnostic("stage.stack-cycle", subject: "stacks",
                                      message: "stacks refer to each other in a cycle (\(names)); move the shared resource into one of them"))
             order = Array(stacks.indices)
         }
@@ -41,9 +41,9 @@ public enum StageSynthesizer {
             errors += TemplateValidator.validate(linked.templates[index], stack: stack.name, resourceLimit: app.maximumResourcesPerStack)
             for resource in linked.templates[index].resources {
                 for violation in PropertyRuleChecker.violations(of: resource) {
-                    errors.append(SynthError(location: resource.attributes.location?.description,
+                    errors.append(Diagnostic("property.\(violation.check)", location: resource.attributes.location,
                                              subject: "stack \"\(stack.name)\": resource \"\(resource.logicalId)\" (\(resource.resourceType))",
-                                             message: violation + " (the resource provider schema's rule)"))
+                                             message: violation.message + " (the resource provider schema's rule)"))
                 }
             }
         }

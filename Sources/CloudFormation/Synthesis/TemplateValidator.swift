@@ -1,3 +1,5 @@
+import DSLCore
+
 /// Checks a template's names and references before it is written: every logical ID valid and unique,
 /// every `Ref`, `GetAtt`, `Sub` placeholder, `DependsOn`, condition and mapping pointing at something
 /// that exists, and functions that share an artifact sharing its architecture. Cross-stack
@@ -6,12 +8,16 @@ public enum TemplateValidator {
     /// CloudFormation's limit on resources in one template.
     public static let maximumResources = 500
 
-    public static func validate(_ template: Template, stack: String, resourceLimit: Int = maximumResources) -> [SynthError] {
-        var errors: [SynthError] = []
+    public static func validate(_ template: Template, stack: String, resourceLimit: Int = maximumResources) -> [Diagnostic] {
+        var errors: [Diagnostic] = []
         let subject = "stack \"\(stack)\""
-        func report(_ what: String, _ message: String) {
-            errors.append(SynthError(subject: "\(subject): \(what)", message: message))
+        func report(_ id: String, _ what: String, _ message: String, at location: SourceLocation? = nil) {
+            errors.append(Diagnostic("template.\(id)", location: location, subject: "\(subject): \(what)", message: message))
         }
+        // Where each resource and parameter was declared, by logical ID (several when it is declared twice).
+        var declared: [String: [SourceLocation]] = [:]
+        for resource in template.resources { declared[resource.logicalId, default: []] += resource.attributes.location.map { [$0] } ?? [] }
+        for parameter in template.parameters { declared[parameter.name, default: []] += parameter.location.map { [$0] } ?? [] }
 
         let resourceIds = template.resources.map(\.logicalId)
         let parameterNames = template.parameters.map(\.name)
@@ -25,51 +31,55 @@ public enum TemplateValidator {
             var seen = Set<String>()
             for name in names {
                 if !isValidLogicalId(name) {
-                    report("\(kind) \"\(name)\"", "a logical ID must be 1–255 ASCII letters and digits; rename it")
+                    report("logical-id", "\(kind) \"\(name)\"", "a logical ID must be 1–255 ASCII letters and digits; rename it", at: declared[name]?.first)
                 }
                 if !seen.insert(name).inserted {
-                    report("\(kind) \"\(name)\"", "declared twice; give each \(kind) its own logical ID")
+                    let places = declared[name] ?? []
+                    let both = places.count > 1 ? " (at \(places.map(\.description).joined(separator: " and ")))" : ""
+                    report("duplicate-id", "\(kind) \"\(name)\"", "declared twice\(both); give each \(kind) its own logical ID", at: places.last)
                 }
             }
         }
         if template.resources.count > resourceLimit {
-            report("resources", "\(template.resources.count) resources exceed the limit of \(resourceLimit) per template; split the stack")
+            report("resource-limit", "resources", "\(template.resources.count) resources exceed the limit of \(resourceLimit) per template; split the stack")
         }
 
-        func check(_ value: Value, in what: String) {
+        func check(_ value: Value, in what: String, at location: SourceLocation? = nil) {
+            func report(_ id: String, _ what: String, _ message: String) { errors.append(Diagnostic("template.\(id)", location: location, subject: "\(subject): \(what)", message: message)) }
             for reference in value.references {
                 let target = reference.target
                 switch reference.kind {
                 case .getAtt:
                     if !resources.contains(target) {
-                        report(what, "GetAtt \(target).\(reference.attribute ?? "") refers to no resource named \"\(target)\"" + hint(target, among: resources))
+                        report("reference", what, "GetAtt \(target).\(reference.attribute ?? "") refers to no resource named \"\(target)\"" + hint(target, among: resources))
                     }
                 case .ref, .sub:
                     let known = resources.contains(target) || Pseudo.names.contains(target)
                         || (parameters.contains(target) && reference.attribute == nil)
                     if !known {
                         let form = reference.kind == .ref ? "Ref \(target)" : "${\(reference.attribute.map { "\(target).\($0)" } ?? target)} in Fn::Sub"
-                        report(what, "\(form) refers to no resource, parameter or pseudo parameter named \"\(target)\"" + hint(target, among: resources.union(parameters)))
+                        report("reference", what, "\(form) refers to no resource, parameter or pseudo parameter named \"\(target)\"" + hint(target, among: resources.union(parameters)))
                     }
                 }
             }
             for name in value.conditionNames where !conditions.contains(name) {
-                report(what, "condition \"\(name)\" is not declared" + hint(name, among: conditions))
+                report("condition", what, "condition \"\(name)\" is not declared" + hint(name, among: conditions))
             }
             for name in value.mappingNames where !mappings.contains(name) {
-                report(what, "mapping \"\(name)\" is not declared" + hint(name, among: mappings))
+                report("mapping", what, "mapping \"\(name)\" is not declared" + hint(name, among: mappings))
             }
         }
 
         for resource in template.resources {
             let what = "resource \"\(resource.logicalId)\""
-            check(.object(resource.properties), in: what)
-            check(.object(resource.attributes.metadata), in: what)
+            let location = resource.attributes.location
+            check(.object(resource.properties), in: what, at: location)
+            check(.object(resource.attributes.metadata), in: what, at: location)
             for dependency in resource.attributes.dependsOn where !resources.contains(dependency) {
-                report(what, "DependsOn \"\(dependency)\" names no resource in this stack" + hint(dependency, among: resources))
+                report("depends-on", what, "DependsOn \"\(dependency)\" names no resource in this stack" + hint(dependency, among: resources), at: location)
             }
             if let condition = resource.attributes.condition, !conditions.contains(condition) {
-                report(what, "condition \"\(condition)\" is not declared" + hint(condition, among: conditions))
+                report("condition", what, "condition \"\(condition)\" is not declared" + hint(condition, among: conditions), at: location)
             }
         }
         for output in template.outputs {
@@ -77,7 +87,7 @@ public enum TemplateValidator {
             check(output.value, in: what)
             if let exportName = output.exportName { check(exportName, in: what) }
             if let condition = output.condition, !conditions.contains(condition) {
-                report(what, "condition \"\(condition)\" is not declared")
+                report("condition", what, "condition \"\(condition)\" is not declared")
             }
         }
         for condition in template.conditions {
@@ -86,7 +96,7 @@ public enum TemplateValidator {
         // CloudFormation refuses a stack whose parameter default breaks the parameter's own rules (cfn-lint E2015).
         for parameter in template.parameters {
             guard let problem = defaultProblem(of: parameter) else { continue }
-            errors.append(SynthError(location: parameter.location?.description, subject: "\(subject): parameter \"\(parameter.name)\"", message: problem))
+            errors.append(Diagnostic("parameter.default", location: parameter.location, subject: "\(subject): parameter \"\(parameter.name)\"", message: problem))
         }
         return errors + FunctionArtifact.all(in: template, stack: stack).errors
     }

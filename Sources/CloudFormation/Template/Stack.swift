@@ -25,7 +25,7 @@ public struct Stack: Sendable {
         return template
     }
 
-    public var diagnostics: [SynthError] { contents.flatMap(\.diagnostics) }
+    public var diagnostics: [Diagnostic] { contents.flatMap(\.diagnostics) }
 }
 
 /// A whole CloudFormation template, section by section, in the order it is written.

@@ -14,11 +14,11 @@ public enum StackElement: Sendable {
 public protocol StackContent: Sendable {
     var elements: [StackElement] { get }
     /// Configuration mistakes found when the content was declared, reported at synth time.
-    var diagnostics: [SynthError] { get }
+    var diagnostics: [Diagnostic] { get }
 }
 
 extension StackContent {
-    public var diagnostics: [SynthError] { [] }
+    public var diagnostics: [Diagnostic] { [] }
 }
 
 @resultBuilder
@@ -38,5 +38,5 @@ public struct ContentGroup: StackContent {
     public init(@StackBuilder _ build: () -> [any StackContent]) { contents = build() }
     public init(_ contents: [any StackContent]) { self.contents = contents }
     public var elements: [StackElement] { contents.flatMap(\.elements) }
-    public var diagnostics: [SynthError] { contents.flatMap(\.diagnostics) }
+    public var diagnostics: [Diagnostic] { contents.flatMap(\.diagnostics) }
 }
