@@ -6,13 +6,17 @@ struct Token: Sendable, Equatable {
     var kind: Kind
     /// The identifier without its quotes, the string's or body's contents, or the symbol.
     var text: String
+    /// Upper-cased for a bare word, so keywords compare whatever their case; the symbol itself; empty
+    /// for the rest (a quoted identifier is never a keyword).
+    var keyword: String
 
-    /// Upper-cased for a bare word, so keywords compare whatever their case; a quoted identifier is never a keyword.
-    var keyword: String {
+    init(kind: Kind, text: String) {
+        self.kind = kind
+        self.text = text
         switch kind {
-        case .word: text.uppercased()
-        case .symbol: text
-        default: ""
+        case .word: keyword = String(decoding: text.utf8.map { (97...122).contains($0) ? $0 - 32 : $0 }, as: UTF8.self)
+        case .symbol: keyword = text
+        default: keyword = ""
         }
     }
 
@@ -28,50 +32,55 @@ struct Token: Sendable, Equatable {
         return text
     }
 
+    /// Splits `sql` into tokens, reading its UTF-8 bytes: every byte that matters to SQL's syntax is
+    /// ASCII, and a letter outside ASCII belongs to a word.
     static func tokenize(_ sql: String) throws(ReadError) -> [Token] {
-        let characters = Array(sql)
+        let bytes = Array(sql.utf8)
         var tokens: [Token] = []
         var position = 0
-        func isWordCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber || character == "_" }
-        while position < characters.count {
-            let character = characters[position]
-            if character.isWhitespace {
+        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        func isWordByte(_ byte: UInt8) -> Bool {
+            (97...122).contains(byte) || (65...90).contains(byte) || (48...57).contains(byte) || byte == 95 || byte >= 0x80
+        }
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == 32 || (9...13).contains(byte) {
                 position += 1
-            } else if character == "-", position + 1 < characters.count, characters[position + 1] == "-" {
-                while position < characters.count, characters[position] != "\n" { position += 1 }
-            } else if character == "'" || character == "\"" {
-                var text = ""
+            } else if byte == 45, position + 1 < bytes.count, bytes[position + 1] == 45 {  // -- comment
+                while position < bytes.count, bytes[position] != 10 { position += 1 }
+            } else if byte == 39 || byte == 34 {  // 'string' or "identifier", the quote doubled inside
+                var contents: [UInt8] = []
                 position += 1
                 while true {
-                    guard position < characters.count else { throw ReadError("a quote is never closed") }
-                    if characters[position] == character {
-                        if position + 1 < characters.count, characters[position + 1] == character {
-                            text.append(character)
+                    guard position < bytes.count else { throw ReadError("a quote is never closed") }
+                    if bytes[position] == byte {
+                        if position + 1 < bytes.count, bytes[position + 1] == byte {
+                            contents.append(byte)
                             position += 2
                             continue
                         }
                         position += 1
                         break
                     }
-                    text.append(characters[position])
+                    contents.append(bytes[position])
                     position += 1
                 }
-                tokens.append(Token(kind: character == "'" ? .string : .quotedIdentifier, text: text))
-            } else if character == "$", position + 1 < characters.count, characters[position + 1] == "$" {
+                tokens.append(Token(kind: byte == 39 ? .string : .quotedIdentifier, text: String(decoding: contents, as: UTF8.self)))
+            } else if byte == 36, position + 1 < bytes.count, bytes[position + 1] == 36 {  // $$ body $$
                 var end = position + 2
-                while end + 1 < characters.count, !(characters[end] == "$" && characters[end + 1] == "$") { end += 1 }
-                guard end + 1 < characters.count else { throw ReadError("a $$ body is never closed") }
-                tokens.append(Token(kind: .dollarQuoted, text: String(characters[(position + 2)..<end])))
+                while end + 1 < bytes.count, !(bytes[end] == 36 && bytes[end + 1] == 36) { end += 1 }
+                guard end + 1 < bytes.count else { throw ReadError("a $$ body is never closed") }
+                tokens.append(Token(kind: .dollarQuoted, text: text((position + 2)..<end)))
                 position = end + 2
-            } else if isWordCharacter(character) {
+            } else if isWordByte(byte) {
                 let start = position
-                while position < characters.count, isWordCharacter(characters[position]) { position += 1 }
-                tokens.append(Token(kind: .word, text: String(characters[start..<position])))
+                while position < bytes.count, isWordByte(bytes[position]) { position += 1 }
+                tokens.append(Token(kind: .word, text: text(start..<position)))
             } else {
-                let pair = position + 1 < characters.count ? String(characters[position...(position + 1)]) : ""
-                let symbol = ["::", "<>", "||", "<=", ">=", "!="].contains(pair) ? pair : String(character)
-                tokens.append(Token(kind: .symbol, text: symbol))
-                position += symbol.count
+                let pair = position + 1 < bytes.count ? text(position..<(position + 2)) : ""
+                let length = ["::", "<>", "||", "<=", ">=", "!="].contains(pair) ? 2 : 1
+                tokens.append(Token(kind: .symbol, text: text(position..<(position + length))))
+                position += length
             }
         }
         return tokens

@@ -134,7 +134,17 @@ import TestSupport
         ProcessInfo.processInfo.environment[name].flatMap(Int.init) ?? value
     }
 
-    @Test func randomEditSequencesReachTheirDeclarationsAndKeepTheRows() throws {
+    @Test func randomEditSequencesReachTheirDeclarationsAndKeepTheRows() async throws {
+        // Minutes of psql calls: off the threads the async tests share.
+        let failures = try await offThePool { try Self.runSequences() }
+        #expect(failures.isEmpty, "\(failures.count) failures; the first:\n\(failures.prefix(5).joined(separator: "\n"))")
+    }
+
+    /// What went wrong, each with its seed and edits (expectations are collected here, on a thread
+    /// of its own, and checked by the test).
+    static func runSequences() throws -> [String] {
+        var failures: [String] = []
+        func check(_ condition: Bool, _ message: @autoclosure () -> String) { if !condition { failures.append(message()) } }
         let sequences = Self.environment("GENERATIVE_MIGRATION_SEQUENCES", default: 200)
         let firstSeed = UInt64(Self.environment("GENERATIVE_MIGRATION_SEED", default: 1))
         let server = try TestPostgres.server()
@@ -172,8 +182,8 @@ import TestSupport
                 edits.append(edit)
                 let plan = MigrationPlanner.plan(from: current, to: next)
                 let replay = "seed \(seed), edits: \(edits.joined(separator: "; "))"
-                #expect(plan.problems.isEmpty, "\(replay): \(plan.problems)")
-                guard plan.problems.isEmpty else { return }
+                check(plan.problems.isEmpty, "\(replay): \(plan.problems)")
+                guard plan.problems.isEmpty else { return failures }
                 let storageQuery = "SELECT c.relname || ' ' || c.relfilenode FROM pg_catalog.pg_class c "
                     + "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'"
                 let storageBefore = try database.lines(storageQuery)
@@ -181,8 +191,8 @@ import TestSupport
                 do {
                     try database.runFile(file.path)
                 } catch {
-                    Issue.record("\(replay): the migration failed: \(error)\n\(plan.body)")
-                    return
+                    failures.append("\(replay): the migration failed: \(error)\n\(plan.body)")
+                    return failures
                 }
                 // A table is rewritten (its storage replaced) only by a step that says so (MIG-04).
                 let storageAfter = try database.lines(storageQuery)
@@ -190,15 +200,15 @@ import TestSupport
                     !storageAfter.contains(line) && storageAfter.contains { $0.hasPrefix(line.prefix { $0 != " " } + " ") }
                 }.map { String($0.prefix { $0 != " " }) })
                 let announced = Set(plan.changes.compactMap(\.rewrittenTable))
-                #expect(rewritten.isSubset(of: announced), "\(replay): rewrote \(rewritten.subtracting(announced).sorted()) without saying so\n\(plan.body)")
+                check(rewritten.isSubset(of: announced), "\(replay): rewrote \(rewritten.subtracting(announced).sorted()) without saying so\n\(plan.body)")
                 let catalog = try database.lines(SchemaCatalog.introspectionQuery)
                 let declared = SchemaCatalog.lines(next)
-                #expect(catalog == declared, "\(replay): \(Set(catalog).symmetricDifference(declared))")
+                check(catalog == declared, "\(replay): \(Set(catalog).symmetricDifference(declared))")
                 do {
                     try replayed.replay(Migration(version: steps + 2, slug: "step", before: nil, after: "", checksum: "", body: plan.body))
-                    #expect(replayed.lines == catalog, "\(replay): replayed offline: \(Set(replayed.lines).symmetricDifference(catalog))")
+                    check(replayed.lines == catalog, "\(replay): replayed offline: \(Set(replayed.lines).symmetricDifference(catalog))")
                 } catch {
-                    Issue.record("\(replay): the migration cannot be replayed offline: \(error)\n\(plan.body)")
+                    failures.append("\(replay): the migration cannot be replayed offline: \(error)\n\(plan.body)")
                 }
                 // PostgreSQL never recomputes a stored generated value on its own: after every step each one
                 // must be what its expression computes now, with the functions as they are now.
@@ -210,15 +220,16 @@ import TestSupport
                 for line in generated {
                     let (column, expression) = (line.prefix { $0 != "|" }, line.drop { $0 != "|" }.dropFirst())
                     let stale = try database.run("SELECT count(*) FROM bot_vectors WHERE \(column) IS DISTINCT FROM (\(expression))")
-                    #expect(stale.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(replay): \(stale) rows of bot_vectors.\(column) hold values computed before the step\n\(plan.body)")
+                    check(stale.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(replay): \(stale) rows of bot_vectors.\(column) hold values computed before the step\n\(plan.body)")
                 }
                 let rows = try database.run("SELECT count(*) FROM bot_vectors WHERE title LIKE 'Lantern festival planner %'")
-                #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "20", "\(replay): rows lost")
-                guard catalog == declared else { return }
+                check(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "20", "\(replay): rows lost")
+                guard catalog == declared else { return failures }
                 current = next
                 steps += 1
             }
         }
         print("generative migrations: \(sequences) sequences from seed \(firstSeed), \(steps) steps, \(String(format: "%.0f", Date().timeIntervalSince(started))) s")
+        return failures
     }
 }
