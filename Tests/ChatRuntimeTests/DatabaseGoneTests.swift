@@ -12,12 +12,13 @@ import TestSupport
         let postgres = try PrivateTestPostgres.start()
         defer { postgres.stop() }
         let harness = try await Harness.make(
-            kind, endpointFlags: ["--connect-timeout", "5"], retry: RetryPolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), budget: .seconds(4)),
-            // 5 s to connect, on both paths: a refused connection fails at once anyway, and a busy
-            // two-core machine running the other suites took more than 2 s to hand the setup its first connection.
+            kind, endpointFlags: ["--connect-timeout", "15"], retry: RetryPolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), budget: .seconds(4)),
+            // 15 s to connect, on both paths: a refused connection fails at once anyway (the call after the
+            // stop), and a busy two-core machine running the other suites (the generative ones among them)
+            // once took more than 5 s to hand the set-up its first connection.
             // The statement limit bounds only the set-up (creating the schema), which took over 10 s on a
             // cold clone's first run with every suite going; the call after the stop fails by refusal.
-            postgresTimeouts: .init(connect: .seconds(5), statement: .seconds(30)), server: postgres.server)
+            postgresTimeouts: .init(connect: .seconds(15), statement: .seconds(30)), server: postgres.server)
         defer { harness.close() }
         let history = harness.chat.history
         let conversation = newConversationId()

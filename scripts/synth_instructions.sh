@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Counts the instructions the release `synth` executes (valgrind's callgrind: exact and repeatable,
+# where this machine's wall clock is not) for `synth --all` and for `synth --help` (start-up alone),
+# each run against a copy of the committed out/ so nothing in the repository is written.
+#
+# usage: scripts/synth_instructions.sh [--no-build]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+usage() { echo "usage: scripts/synth_instructions.sh [--no-build]" >&2; exit 2; }
+build=1
+for argument in "$@"; do
+  case "$argument" in
+    --no-build) build=0 ;;
+    *) usage ;;
+  esac
+done
+command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install valgrind" >&2; exit 1; }
+if [[ $build == 1 ]]; then swift build -c release --product synth >&2; fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r out "$work/out"
+count() {
+  local label=$1; shift
+  timeout 600 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "$@" >/dev/null 2>"$work/valgrind.log" || {
+    cat "$work/valgrind.log" >&2; exit 1; }
+  local total
+  total=$(grep -m1 '^summary:' "$work/callgrind.out" | awk '{print $2}')
+  printf '%-28s %6.1f M instructions\n' "$label" "$(echo "$total / 1000000" | bc -l)"
+}
+count "synth --help" .build/release/synth --help
+count "synth --all" .build/release/synth --all --output-dir "$work/out"
