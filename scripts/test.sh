@@ -2,8 +2,8 @@
 # The whole test suite, as CI runs it: installs what it needs (scripts/bootstrap.sh), starts a
 # throwaway PostgreSQL with pgvector (scripts/postgres.sh), builds, packages the chat function for
 # the dev stage (scripts/package.sh: the release `bootstrap` the emulator tests run), runs `swift
-# test`, the boto3 suite against data-api-local (Tests/DataAPIClients) and the script tests
-# (Tests/Scripts), checks that out/ is what the stacks produce, and lints every template with
+# test` (the generative suites after the others, on their own), the boto3 suite against
+# data-api-local (Tests/DataAPIClients) and the script tests (Tests/Scripts), checks that out/ is what the stacks produce, and lints every template with
 # cfn-lint (zero errors, zero warnings) and checkov (zero failed checks). The PostgreSQL is stopped
 # on exit, pass or fail.
 #
@@ -81,7 +81,11 @@ step 3 "test PostgreSQL" scripts/postgres.sh start
 trap 'scripts/postgres.sh stop' EXIT
 step 45 "swift build" swift build --build-tests
 step 60 "package the chat function (release)" scripts/package.sh dev
-step 25 "swift test" swift test --skip-build
+# The generative suites (minutes of psql and cfn-lint at full load) run on their own after the rest,
+# so they do not compete with the suites that measure time or hold connections under limits.
+generative="GenerativeMigrationTests|GenerativeStageLintTests"
+step 25 "swift test" swift test --skip-build --skip "$generative"
+step 15 "swift test: generative suites" swift test --skip-build --filter "$generative"
 step 10 "Data API clients (boto3) and scripts" .venv/bin/python -m pytest Tests/DataAPIClients Tests/Scripts -q -p no:cacheprovider
 step 3 "synth check" .build/debug/synth check
 step 10 "cfn-lint" lint_templates
