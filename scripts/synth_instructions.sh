@@ -19,6 +19,8 @@ command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install v
 if [[ $build == 1 ]]; then swift build -c release --product synth >&2; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# valgrind cannot read the DWARF the Swift toolchain writes; counting needs no symbols.
+strip --strip-debug -o "$work/synth" .build/release/synth
 count() {
   local label=$1; shift
   timeout 600 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "$@" >/dev/null 2>"$work/valgrind.log" || {
@@ -27,5 +29,5 @@ count() {
   total=$(grep -m1 -E '^(summary|totals):' "$work/callgrind.out" | awk '{print $2}')
   printf '%-28s %6.1f M instructions\n' "$label" "$(echo "$total / 1000000" | bc -l)"
 }
-count "synth --help" .build/release/synth --help
-count "synth --all" .build/release/synth --all
+count "synth --help" "$work/synth" --help
+count "synth --all" "$work/synth" --all

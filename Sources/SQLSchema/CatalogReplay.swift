@@ -120,7 +120,8 @@ public struct CatalogReplay: Sendable {
 
     /// Replays every statement the migration runs, in the order the migrator runs them.
     public mutating func replay(_ migration: Migration) throws(Failure) {
-        for statement in migration.transactionalStatements + migration.outsideStatements { try replay(statement) }
+        let sections = migration.sections
+        for statement in sections.transactional + sections.outside { try replay(statement) }
     }
 
     /// Replays one statement.

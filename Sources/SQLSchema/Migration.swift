@@ -43,36 +43,49 @@ public struct Migration: Sendable, Equatable {
     /// Statements that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`), in order, after it.
     public var outsideStatements: [String] { sections.outside }
 
-    private var sections: (transactional: [String], outside: [String]) {
+    /// Both, read in one pass: each paragraph (lines up to a blank one) is a statement once its
+    /// comment lines are left out; `BEGIN` and `COMMIT` mark the transaction. Lines are found by their
+    /// UTF-8 newline bytes, which is what makes reading every committed migration at synth time cheap.
+    public var sections: (transactional: [String], outside: [String]) {
         var transactional: [String] = [], outside: [String] = []
         var inTransaction = false
-        for paragraph in Migration.paragraphs(body) {
-            let statement = paragraph.split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { !$0.hasPrefix("--") }.joined(separator: "\n")
-            guard !statement.isEmpty else { continue }
-            let sql = statement.hasSuffix(";") ? String(statement.dropLast()) : statement
+        var lines: [Substring] = []
+        func endParagraph() {
+            defer { lines.removeAll(keepingCapacity: true) }
+            guard !lines.isEmpty else { return }
+            var sql = lines.count == 1 ? String(lines[0]) : lines.joined(separator: "\n")
+            if sql.utf8.last == UInt8(ascii: ";") { sql.removeLast() }
             switch sql {
             case "BEGIN": inTransaction = true
             case "COMMIT": inTransaction = false
             default: if inTransaction { transactional.append(sql) } else { outside.append(sql) }
             }
         }
-        return (transactional, outside)
-    }
-
-    private static func paragraphs(_ text: String) -> [String] {
-        var result: [String] = []
-        var current: [Substring] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.isEmpty {
-                if !current.isEmpty { result.append(current.joined(separator: "\n")) }
-                current = []
+        let bytes = body.utf8
+        var lineStart = bytes.startIndex
+        var paragraphOpen = false
+        func endLine(_ end: String.Index) {
+            if lineStart == end {
+                endParagraph()
+                paragraphOpen = false
             } else {
-                current.append(line)
+                paragraphOpen = true
+                let isComment = bytes[lineStart] == UInt8(ascii: "-") && bytes.index(after: lineStart) < end
+                    && bytes[bytes.index(after: lineStart)] == UInt8(ascii: "-")
+                if !isComment { lines.append(body[lineStart..<end]) }
             }
         }
-        if !current.isEmpty { result.append(current.joined(separator: "\n")) }
-        return result
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "\n") {
+                endLine(index)
+                lineStart = bytes.index(after: index)
+            }
+            index = bytes.index(after: index)
+        }
+        endLine(bytes.endIndex)
+        if paragraphOpen { endParagraph() }
+        return (transactional, outside)
     }
 
     /// The index and table a `CREATE INDEX CONCURRENTLY IF NOT EXISTS name ON table …` builds; nil for other statements.

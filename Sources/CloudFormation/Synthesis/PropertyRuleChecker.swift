@@ -41,10 +41,13 @@ public struct PropertyRule: Sendable, Equatable {
 
     public var path: String
     public var check: Check
+    /// `path` split at its slashes, once, when the table is first read.
+    let components: [String]
 
     init(_ path: String, _ check: Check) {
         self.path = path
         self.check = check
+        components = path.isEmpty ? [] : path.split(separator: "/").map(String.init)
     }
 
     /// The resource types that have rules: those with a generated struct.
@@ -56,8 +59,13 @@ public struct PropertyRule: Sendable, Equatable {
 
 /// Checks a resource's properties against its type's `PropertyRule`s where they are known at synth
 /// time: literals are checked, and a value that is an intrinsic (a `Ref`, an `Fn::If`) is left to
-/// CloudFormation, since what it resolves to is not known until deployment.
-public enum PropertyRuleChecker {
+/// CloudFormation, since what it resolves to is not known until deployment. One checker serves a
+/// stage's synthesis: each pattern is compiled once, the first time a value meets it.
+public struct PropertyRuleChecker {
+    var compiled: [String: Regex<AnyRegexOutput>?] = [:]
+
+    public init() {}
+
     public struct Violation: Sendable, Equatable {
         /// The kind of rule (`required`, `pattern`, …), for the diagnostic's id.
         public var check: String
@@ -66,14 +74,26 @@ public enum PropertyRuleChecker {
     }
 
     /// What breaks a rule.
-    public static func violations(of resource: any Resource) -> [Violation] {
+    public mutating func violations(of resource: any Resource) -> [Violation] {
         let rules = PropertyRule.rules(for: resource.resourceType)
         guard !rules.isEmpty else { return [] }
-        let root = Value.object(resource.properties)
+        let fields = resource.properties
+        let root = Value.object(fields)
+        let byKey = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         var found: [Violation] = []
         for rule in rules {
-            let components = rule.path.isEmpty ? [] : rule.path.split(separator: "/").map(String.init)
-            for (path, value) in values(at: components, in: root, path: "Properties") {
+            // Most rules name a property of the block itself: found by key, and most are not set.
+            if let first = rule.components.first {
+                guard let value = byKey[first] else { continue }
+                if rule.components.count == 1 {
+                    if let message = violation(of: rule.check, by: value) {
+                        found.append(Violation(check: rule.check.name, message: "Properties.\(first): \(message)"))
+                    }
+                    continue
+                }
+            }
+            // Deeper paths are walked, and the path is written only for a value that breaks the rule.
+            for (path, value) in Self.values(at: rule.components, in: root, path: "Properties") {
                 if let message = violation(of: rule.check, by: value) { found.append(Violation(check: rule.check.name, message: "\(path): \(message)")) }
             }
         }
@@ -96,7 +116,15 @@ public enum PropertyRuleChecker {
         }
     }
 
-    static func violation(of check: PropertyRule.Check, by value: Value) -> String? {
+    /// The pattern compiled, once per checker; nil when Swift's Regex cannot read it.
+    mutating func regex(_ pattern: String) -> Regex<AnyRegexOutput>? {
+        if let known = compiled[pattern] { return known }
+        let regex = try? Regex(pattern)
+        compiled[pattern] = regex
+        return regex
+    }
+
+    mutating func violation(of check: PropertyRule.Check, by value: Value) -> String? {
         func keys() -> Set<String>? {
             guard case .object(let fields) = value else { return nil }
             return Set(fields.map(\.key))
@@ -126,13 +154,13 @@ public enum PropertyRuleChecker {
             let clashing = names.dropFirst().filter(present.contains)
             return clashing.isEmpty ? nil : "\(first) cannot be set with \(listed(Array(clashing))); remove one"
         case .enumeration(let allowed):
-            guard let text = scalar(value), !allowed.contains(text) else { return nil }
+            guard let text = Self.scalar(value), !allowed.contains(text) else { return nil }
             return "\"\(text)\" is not one of \(listed(allowed))"
         case .format(let format):
             guard format == "ipv4-network", case .string(let text) = value, PrivateNetwork.prefixLength(ofIPv4Network: text) == nil else { return nil }
             return "\"\(text)\" is not an IPv4 network such as 10.0.0.0/16"
         case .pattern(let pattern):
-            guard case .string(let text) = value, let regex = try? Regex(pattern), (try? regex.firstMatch(in: text)) == nil else { return nil }
+            guard case .string(let text) = value, let regex = regex(pattern), (try? regex.firstMatch(in: text)) == nil else { return nil }
             return "\"\(text)\" does not match the pattern \(pattern)"
         case .minLength(let minimum):
             guard case .string(let text) = value, text.unicodeScalars.count < minimum else { return nil }
@@ -147,10 +175,10 @@ public enum PropertyRuleChecker {
             guard case .list(let elements) = value, elements.count > maximum else { return nil }
             return "has \(elements.count) items; at most \(maximum) are allowed"
         case .minimum(let minimum):
-            guard let number = number(value), number < minimum else { return nil }
+            guard let number = Self.number(value), number < minimum else { return nil }
             return "\(Value.format(number)) is below the minimum \(Value.format(minimum))"
         case .maximum(let maximum):
-            guard let number = number(value), number > maximum else { return nil }
+            guard let number = Self.number(value), number > maximum else { return nil }
             return "\(Value.format(number)) is above the maximum \(Value.format(maximum))"
         }
     }

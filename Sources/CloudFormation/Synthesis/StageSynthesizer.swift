@@ -37,10 +37,11 @@ public enum StageSynthesizer {
                                      message: "stacks refer to each other in a cycle (\(names)); move the shared resource into one of them"))
             order = Array(stacks.indices)
         }
+        var checker = PropertyRuleChecker()
         for (index, stack) in stacks.enumerated() {
             errors += TemplateValidator.validate(linked.templates[index], stack: stack.name, resourceLimit: app.maximumResourcesPerStack)
             for resource in linked.templates[index].resources {
-                for violation in PropertyRuleChecker.violations(of: resource) {
+                for violation in checker.violations(of: resource) {
                     errors.append(Diagnostic("property.\(violation.check)", location: resource.attributes.location,
                                              subject: "stack \"\(stack.name)\": resource \"\(resource.logicalId)\" (\(resource.resourceType))",
                                              message: violation.message + " (the resource provider schema's rule)"))
