@@ -143,6 +143,32 @@ def swift_string(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def kind_phrase(swift, enums):
+    """What a value of this Swift type is, in words: `Int` → "an integer (`5432`)"."""
+    if swift.startswith("[String: ") and swift.endswith("]"):
+        return "a map (`[\"key\": …]`) from strings to values, each " + kind_phrase(swift[len("[String: "):-1], enums)
+    if swift.startswith("[") and swift.endswith("]"):
+        return "a list (`[…]`), each item " + kind_phrase(swift[1:-1], enums)
+    if swift in enums:
+        first = Generator.enum_cases(enums[swift])[0][0]
+        return f"one of the cases of `{swift}` (`.{first}`)"
+    return {
+        "Bool": "a boolean (`true`)",
+        "Int": "an integer (`5432`, not `\"5432\"`)",
+        "Double": "a number (`0.5`)",
+        "String": "a string (`\"text\"`)",
+        "AnyJSON": "any JSON value",
+    }.get(swift, f"a value of `{swift}`, built with `.init {{ $0.… = … }}`")
+
+
+def kind_note(swift, enums):
+    """The doc line that says what a property takes, so a wrong literal's compiler message is easy to read."""
+    if swift in ("PolicyDocument", "Tags"):
+        return f"Takes: a `{swift}` built with its builder."
+    inner = swift[len("Typed<"):-1] if swift.startswith("Typed<") else swift
+    return f"Takes: {kind_phrase(inner, enums)}, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`."
+
+
 class Generator:
     """Renders one resource type: the struct, its nested property structs and enums."""
 
@@ -201,6 +227,11 @@ class Generator:
         else:
             swift = f"Typed<{self.swift_type(prop, owner_enums, name)}>"
         lines = doc_lines(prop.get("description") or self.resolve(prop)[1].get("description"), indent)
+        takes = kind_note(swift, owner_enums)
+        if takes:
+            if lines:
+                lines.append(f"{indent}///")
+            lines.append(f"{indent}/// {takes}")
         if update_note:
             if lines:
                 lines.append(f"{indent}///")

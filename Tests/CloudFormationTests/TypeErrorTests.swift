@@ -35,6 +35,17 @@ import Testing
         #expect(result.ok, "\(result.errors)")
     }
 
+    /// The compiler says "'Int' conform to 'StringLiteralKind'" for `$0.port = "5432"`; the property's
+    /// own documentation, which editors show beside it, says plainly what it takes.
+    @Test func eachPropertysDocumentationSaysWhatItTakes() throws {
+        let rds = try String(contentsOfFile: Self.repository + "/Sources/CloudFormation/Generated/RDS.swift", encoding: .utf8)
+        let port = try #require(rds.range(of: "public var port: Typed<Int>?"))
+        let before = rds[..<port.lowerBound].components(separatedBy: "\n").suffix(4).joined(separator: "\n")
+        #expect(before.contains("/// Takes: an integer (`5432`, not `\"5432\"`)"), "\(before)")
+        let ec2 = try String(contentsOfFile: Self.repository + "/Sources/CloudFormation/Generated/EC2.swift", encoding: .utf8)
+        #expect(ec2.contains("/// Takes: one of the cases of `VpcEndpointType` (`.interface`)"))
+    }
+
     @Test(arguments: [
         (#"DBCluster("C") { $0.enableHttpEndpoint = "yes" }"#, "requires that 'Bool' conform to 'StringLiteralKind'"),
         (#"DBCluster("C") { $0.port = "5432" }"#, "requires that 'Int' conform to 'StringLiteralKind'"),

@@ -15,6 +15,8 @@ public struct HttpApi: TypedResource {
 
     /// An API key selection expression. Supported only for WebSocket APIs. See [API Key Selection Expressions](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-selection-expressions.html#apigateway-websocket-api-apikey-selection-expressions).
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var apiKeySelectionExpression: Typed<String>? {
         get { propertyValues["ApiKeySelectionExpression"] }
@@ -23,12 +25,16 @@ public struct HttpApi: TypedResource {
 
     /// Specifies how to interpret the base path of the API during import. Valid values are ``ignore``, ``prepend``, and ``split``. The default value is ``ignore``. To learn more, see [Set the OpenAPI basePath Property](https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-import-api-basePath.html). Supported only for HTTP APIs.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var basePath: Typed<String>? {
         get { propertyValues["BasePath"] }
         set { propertyValues["BasePath"] = newValue }
     }
 
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var body: Typed<AnyJSON>? {
         get { propertyValues["Body"] }
@@ -36,6 +42,8 @@ public struct HttpApi: TypedResource {
     }
 
     /// The S3 location of an OpenAPI definition. Supported only for HTTP APIs. To import an HTTP API, you must specify a ``Body`` or ``BodyS3Location``. If you specify a ``Body`` or ``BodyS3Location``, don't specify CloudFormation resources such as ``AWS::ApiGatewayV2::Authorizer`` or ``AWS::ApiGatewayV2::Route``. API Gateway doesn't support the combination of OpenAPI and CloudFormation resources.
+    ///
+    /// Takes: a value of `BodyS3Location`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var bodyS3Location: Typed<BodyS3Location>? {
@@ -45,6 +53,8 @@ public struct HttpApi: TypedResource {
 
     /// A CORS configuration. Supported only for HTTP APIs. See [Configuring CORS](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html) for more information.
     ///
+    /// Takes: a value of `Cors`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var corsConfiguration: Typed<Cors>? {
         get { propertyValues["CorsConfiguration"] }
@@ -52,6 +62,8 @@ public struct HttpApi: TypedResource {
     }
 
     /// This property is part of quick create. It specifies the credentials required for the integration, if any. For a Lambda integration, three options are available. To specify an IAM Role for API Gateway to assume, use the role's Amazon Resource Name (ARN). To require that the caller's identity be passed through from the request, specify ``arn:aws:iam::*:user/*``. To use resource-based permissions on supported AWS services, specify ``null``. Currently, this property is not used for HTTP integrations. Supported only for HTTP APIs.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var credentialsArn: Typed<String>? {
@@ -61,6 +73,8 @@ public struct HttpApi: TypedResource {
 
     /// The description of the API.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var description: Typed<String>? {
         get { propertyValues["Description"] }
@@ -68,6 +82,8 @@ public struct HttpApi: TypedResource {
     }
 
     /// Specifies whether clients can invoke your API by using the default ``execute-api`` endpoint. By default, clients can invoke your API with the default https://{api_id}.execute-api.{region}.amazonaws.com endpoint. To require that clients use a custom domain name to invoke your API, disable the default endpoint.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var disableExecuteApiEndpoint: Typed<Bool>? {
@@ -77,6 +93,8 @@ public struct HttpApi: TypedResource {
 
     /// Avoid validating models when creating a deployment. Supported only for WebSocket APIs.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var disableSchemaValidation: Typed<Bool>? {
         get { propertyValues["DisableSchemaValidation"] }
@@ -84,6 +102,8 @@ public struct HttpApi: TypedResource {
     }
 
     /// Specifies whether to rollback the API creation when a warning is encountered. By default, API creation continues if a warning is encountered.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var failOnWarnings: Typed<Bool>? {
@@ -94,6 +114,8 @@ public struct HttpApi: TypedResource {
     /// The IP address types that can invoke the API. Use ``ipv4`` to allow only IPv4 addresses to invoke your API, or use ``dualstack`` to allow both IPv4 and IPv6 addresses to invoke your API.
     /// Don’t use IP address type for an HTTP API based on an OpenAPI specification. Instead, specify the IP address type in the OpenAPI specification.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var ipAddressType: Typed<String>? {
         get { propertyValues["IpAddressType"] }
@@ -101,6 +123,8 @@ public struct HttpApi: TypedResource {
     }
 
     /// The name of the API. Required unless you specify an OpenAPI definition for ``Body`` or ``S3BodyLocation``.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var name: Typed<String>? {
@@ -110,6 +134,8 @@ public struct HttpApi: TypedResource {
 
     /// The API protocol. Valid values are ``WEBSOCKET`` or ``HTTP``. Required unless you specify an OpenAPI definition for ``Body`` or ``S3BodyLocation``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var protocolType: Typed<String>? {
         get { propertyValues["ProtocolType"] }
@@ -117,6 +143,8 @@ public struct HttpApi: TypedResource {
     }
 
     /// This property is part of quick create. If you don't specify a ``routeKey``, a default route of ``$default`` is created. The ``$default`` route acts as a catch-all for any request made to your API, for a particular stage. The ``$default`` route key can't be modified. You can add routes after creating the API, and you can update the route keys of additional routes. Supported only for HTTP APIs.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var routeKey: Typed<String>? {
@@ -126,12 +154,16 @@ public struct HttpApi: TypedResource {
 
     /// The route selection expression for the API. For HTTP APIs, the ``routeSelectionExpression`` must be ``${request.method} ${request.path}``. If not provided, this will be the default for HTTP APIs. This property is required for WebSocket APIs.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var routeSelectionExpression: Typed<String>? {
         get { propertyValues["RouteSelectionExpression"] }
         set { propertyValues["RouteSelectionExpression"] = newValue }
     }
 
+    /// Takes: a map (`["key": …]`) from strings to values, each a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var tags: Typed<[String: String]>? {
         get { propertyValues["Tags"] }
@@ -140,6 +172,8 @@ public struct HttpApi: TypedResource {
 
     /// This property is part of quick create. Quick create produces an API with an integration, a default catch-all route, and a default stage which is configured to automatically deploy changes. For HTTP integrations, specify a fully qualified URL. For Lambda integrations, specify a function ARN. The type of the integration will be HTTP_PROXY or AWS_PROXY, respectively. Supported only for HTTP APIs.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var target: Typed<String>? {
         get { propertyValues["Target"] }
@@ -147,6 +181,8 @@ public struct HttpApi: TypedResource {
     }
 
     /// A version identifier for the API.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var version: Typed<String>? {
@@ -169,21 +205,29 @@ extension HttpApi {
         public init() {}
 
         /// The S3 bucket that contains the OpenAPI definition to import. Required if you specify a ``BodyS3Location`` for an API.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var bucket: Typed<String>? {
             get { propertyValues["Bucket"] }
             set { propertyValues["Bucket"] = newValue }
         }
         /// The Etag of the S3 object.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var etag: Typed<String>? {
             get { propertyValues["Etag"] }
             set { propertyValues["Etag"] = newValue }
         }
         /// The key of the S3 object. Required if you specify a ``BodyS3Location`` for an API.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var key: Typed<String>? {
             get { propertyValues["Key"] }
             set { propertyValues["Key"] = newValue }
         }
         /// The version of the S3 object.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var version: Typed<String>? {
             get { propertyValues["Version"] }
             set { propertyValues["Version"] = newValue }
@@ -198,31 +242,43 @@ extension HttpApi {
         public init() {}
 
         /// Specifies whether credentials are included in the CORS request. Supported only for HTTP APIs.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var allowCredentials: Typed<Bool>? {
             get { propertyValues["AllowCredentials"] }
             set { propertyValues["AllowCredentials"] = newValue }
         }
         /// Represents a collection of allowed headers. Supported only for HTTP APIs.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var allowHeaders: Typed<[String]>? {
             get { propertyValues["AllowHeaders"] }
             set { propertyValues["AllowHeaders"] = newValue }
         }
         /// Represents a collection of allowed HTTP methods. Supported only for HTTP APIs.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var allowMethods: Typed<[String]>? {
             get { propertyValues["AllowMethods"] }
             set { propertyValues["AllowMethods"] = newValue }
         }
         /// Represents a collection of allowed origins. Supported only for HTTP APIs.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var allowOrigins: Typed<[String]>? {
             get { propertyValues["AllowOrigins"] }
             set { propertyValues["AllowOrigins"] = newValue }
         }
         /// Represents a collection of exposed headers. Supported only for HTTP APIs.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var exposeHeaders: Typed<[String]>? {
             get { propertyValues["ExposeHeaders"] }
             set { propertyValues["ExposeHeaders"] = newValue }
         }
         /// The number of seconds that the browser should cache preflight request results. Supported only for HTTP APIs.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var maxAge: Typed<Int>? {
             get { propertyValues["MaxAge"] }
             set { propertyValues["MaxAge"] = newValue }
@@ -244,6 +300,8 @@ public struct HttpApiAuthorizer: TypedResource {
 
     /// The API identifier.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var apiId: Typed<String>? {
         get { propertyValues["ApiId"] }
@@ -251,6 +309,8 @@ public struct HttpApiAuthorizer: TypedResource {
     }
 
     /// Specifies the required credentials as an IAM role for API Gateway to invoke the authorizer. To specify an IAM role for API Gateway to assume, use the role's Amazon Resource Name (ARN). To use resource-based permissions on the Lambda function, specify null. Supported only for ``REQUEST`` authorizers.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var authorizerCredentialsArn: Typed<String>? {
@@ -260,6 +320,8 @@ public struct HttpApiAuthorizer: TypedResource {
 
     /// Specifies the format of the payload sent to an HTTP API Lambda authorizer. Required for HTTP API Lambda authorizers. Supported values are ``1.0`` and ``2.0``. To learn more, see [Working with Lambda authorizers for HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html).
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var authorizerPayloadFormatVersion: Typed<String>? {
         get { propertyValues["AuthorizerPayloadFormatVersion"] }
@@ -267,6 +329,8 @@ public struct HttpApiAuthorizer: TypedResource {
     }
 
     /// The time to live (TTL) for cached authorizer results, in seconds. If it equals 0, authorization caching is disabled. If it is greater than 0, API Gateway caches authorizer responses. The maximum value is 3600, or 1 hour. Supported only for HTTP API Lambda authorizers.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var authorizerResultTtlInSeconds: Typed<Int>? {
@@ -276,6 +340,8 @@ public struct HttpApiAuthorizer: TypedResource {
 
     /// The authorizer type. Specify ``REQUEST`` for a Lambda function using incoming request parameters. Specify ``JWT`` to use JSON Web Tokens (supported only for HTTP APIs).
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var authorizerType: Typed<String>? {
         get { propertyValues["AuthorizerType"] }
@@ -284,6 +350,8 @@ public struct HttpApiAuthorizer: TypedResource {
 
     /// The authorizer's Uniform Resource Identifier (URI). For ``REQUEST`` authorizers, this must be a well-formed Lambda function URI, for example, ``arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:{account_id}:function:{lambda_function_name}/invocations``. In general, the URI has this form: ``arn:aws:apigateway:{region}:lambda:path/{service_api}``, where *{region}* is the same as the region hosting the Lambda function, path indicates that the remaining substring in the URI should be treated as the path to the resource, including the initial ``/``. For Lambda functions, this is usually of the form ``/2015-03-31/functions/[FunctionARN]/invocations``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var authorizerUri: Typed<String>? {
         get { propertyValues["AuthorizerUri"] }
@@ -291,6 +359,8 @@ public struct HttpApiAuthorizer: TypedResource {
     }
 
     /// Specifies whether a Lambda authorizer returns a response in a simple format. By default, a Lambda authorizer must return an IAM policy. If enabled, the Lambda authorizer can return a boolean value instead of an IAM policy. Supported only for HTTP APIs. To learn more, see [Working with Lambda authorizers for HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html).
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var enableSimpleResponses: Typed<Bool>? {
@@ -302,6 +372,8 @@ public struct HttpApiAuthorizer: TypedResource {
     /// For a ``REQUEST`` authorizer, this is optional. The value is a set of one or more mapping expressions of the specified request parameters. The identity source can be headers, query string parameters, stage variables, and context parameters. For example, if an Auth header and a Name query string parameter are defined as identity sources, this value is route.request.header.Auth, route.request.querystring.Name for WebSocket APIs. For HTTP APIs, use selection expressions prefixed with ``$``, for example, ``$request.header.Auth``, ``$request.querystring.Name``. These parameters are used to perform runtime validation for Lambda-based authorizers by verifying all of the identity-related request parameters are present in the request, not null, and non-empty. Only when this is true does the authorizer invoke the authorizer Lambda function. Otherwise, it returns a 401 Unauthorized response without calling the Lambda function. For HTTP APIs, identity sources are also used as the cache key when caching is enabled. To learn more, see [Working with Lambda authorizers for HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html).
     /// For ``JWT``, a single entry that specifies where to extract the JSON Web Token (JWT) from inbound requests. Currently only header-based and query parameter-based selections are supported, for example ``$request.header.Authorization``.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var identitySource: Typed<[String]>? {
         get { propertyValues["IdentitySource"] }
@@ -309,6 +381,8 @@ public struct HttpApiAuthorizer: TypedResource {
     }
 
     /// This parameter is not used.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var identityValidationExpression: Typed<String>? {
@@ -318,6 +392,8 @@ public struct HttpApiAuthorizer: TypedResource {
 
     /// The ``JWTConfiguration`` property specifies the configuration of a JWT authorizer. Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
     ///
+    /// Takes: a value of `JWTConfiguration`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var jwtConfiguration: Typed<JWTConfiguration>? {
         get { propertyValues["JwtConfiguration"] }
@@ -325,6 +401,8 @@ public struct HttpApiAuthorizer: TypedResource {
     }
 
     /// The name of the authorizer.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var name: Typed<String>? {
@@ -343,11 +421,15 @@ extension HttpApiAuthorizer {
         public init() {}
 
         /// A list of the intended recipients of the JWT. A valid JWT must provide an ``aud`` that matches at least one entry in this list. See [RFC 7519](https://docs.aws.amazon.com/https://tools.ietf.org/html/rfc7519#section-4.1.3). Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var audience: Typed<[String]>? {
             get { propertyValues["Audience"] }
             set { propertyValues["Audience"] = newValue }
         }
         /// The base domain of the identity provider that issues JSON Web Tokens. For example, an Amazon Cognito user pool has the following format: ``https://cognito-idp.{region}.amazonaws.com/{userPoolId}``. Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var issuer: Typed<String>? {
             get { propertyValues["Issuer"] }
             set { propertyValues["Issuer"] = newValue }
@@ -369,6 +451,8 @@ public struct HttpApiIntegration: TypedResource {
 
     /// The API identifier.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var apiId: Typed<String>? {
         get { propertyValues["ApiId"] }
@@ -376,6 +460,8 @@ public struct HttpApiIntegration: TypedResource {
     }
 
     /// The ID of the VPC link for a private integration. Supported only for HTTP APIs.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var connectionId: Typed<String>? {
@@ -385,6 +471,8 @@ public struct HttpApiIntegration: TypedResource {
 
     /// The type of the network connection to the integration endpoint. Specify INTERNET for connections through the public routable internet or VPC_LINK for private connections between API Gateway and resources in a VPC. The default value is INTERNET.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var connectionType: Typed<String>? {
         get { propertyValues["ConnectionType"] }
@@ -392,6 +480,8 @@ public struct HttpApiIntegration: TypedResource {
     }
 
     /// Supported only for WebSocket APIs. Specifies how to handle response payload content type conversions. Supported values are CONVERT_TO_BINARY and CONVERT_TO_TEXT.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var contentHandlingStrategy: Typed<String>? {
@@ -401,6 +491,8 @@ public struct HttpApiIntegration: TypedResource {
 
     /// Specifies the credentials required for the integration, if any. For AWS integrations, three options are available. To specify an IAM Role for API Gateway to assume, use the role's Amazon Resource Name (ARN). To require that the caller's identity be passed through from the request, specify the string arn:aws:iam::*:user/*. To use resource-based permissions on supported AWS services, don't specify this parameter.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var credentialsArn: Typed<String>? {
         get { propertyValues["CredentialsArn"] }
@@ -408,6 +500,8 @@ public struct HttpApiIntegration: TypedResource {
     }
 
     /// The description of the integration.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var description: Typed<String>? {
@@ -417,6 +511,8 @@ public struct HttpApiIntegration: TypedResource {
 
     /// Specifies the integration's HTTP method type.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var integrationMethod: Typed<String>? {
         get { propertyValues["IntegrationMethod"] }
@@ -424,6 +520,8 @@ public struct HttpApiIntegration: TypedResource {
     }
 
     /// Supported only for HTTP API AWS_PROXY integrations. Specifies the AWS service action to invoke.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var integrationSubtype: Typed<String>? {
@@ -433,6 +531,8 @@ public struct HttpApiIntegration: TypedResource {
 
     /// The integration type of an integration.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var integrationType: Typed<String>? {
         get { propertyValues["IntegrationType"] }
@@ -440,6 +540,8 @@ public struct HttpApiIntegration: TypedResource {
     }
 
     /// For a Lambda integration, specify the URI of a Lambda function. For an HTTP integration, specify a fully-qualified URL. For an HTTP API private integration, specify the ARN of an Application Load Balancer listener, Network Load Balancer listener, or AWS Cloud Map service.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var integrationUri: Typed<String>? {
@@ -449,6 +551,8 @@ public struct HttpApiIntegration: TypedResource {
 
     /// Specifies the pass-through behavior for incoming requests based on the Content-Type header in the request, and the available mapping templates specified as the requestTemplates property on the Integration resource. There are three valid values: WHEN_NO_MATCH, WHEN_NO_TEMPLATES, and NEVER. Supported only for WebSocket APIs.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var passthroughBehavior: Typed<String>? {
         get { propertyValues["PassthroughBehavior"] }
@@ -456,6 +560,8 @@ public struct HttpApiIntegration: TypedResource {
     }
 
     /// Specifies the format of the payload sent to an integration. Required for HTTP APIs. For HTTP APIs, supported values for Lambda proxy integrations are 1.0 and 2.0 For all other integrations, 1.0 is the only supported value.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var payloadFormatVersion: Typed<String>? {
@@ -465,6 +571,8 @@ public struct HttpApiIntegration: TypedResource {
 
     /// A key-value map specifying parameters.
     ///
+    /// Takes: a map (`["key": …]`) from strings to values, each a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var requestParameters: Typed<[String: String]>? {
         get { propertyValues["RequestParameters"] }
@@ -472,6 +580,8 @@ public struct HttpApiIntegration: TypedResource {
     }
 
     /// A map of Velocity templates that are applied on the request payload based on the value of the Content-Type header sent by the client.
+    ///
+    /// Takes: a map (`["key": …]`) from strings to values, each a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var requestTemplates: Typed<[String: String]>? {
@@ -481,6 +591,8 @@ public struct HttpApiIntegration: TypedResource {
 
     /// Parameters that transform the HTTP response from a backend integration before returning the response to clients. Supported only for HTTP APIs.
     ///
+    /// Takes: a map (`["key": …]`) from strings to values, each a value of `ResponseParameterMap`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var responseParameters: Typed<[String: ResponseParameterMap]>? {
         get { propertyValues["ResponseParameters"] }
@@ -488,6 +600,8 @@ public struct HttpApiIntegration: TypedResource {
     }
 
     /// The template selection expression for the integration. Supported only for WebSocket APIs.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var templateSelectionExpression: Typed<String>? {
@@ -497,6 +611,8 @@ public struct HttpApiIntegration: TypedResource {
 
     /// Custom timeout between 50 and 29000 milliseconds for WebSocket APIs and between 50 and 30000 milliseconds for HTTP APIs. The default timeout is 29 seconds for WebSocket APIs and 30 seconds for HTTP APIs.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var timeoutInMillis: Typed<Int>? {
         get { propertyValues["TimeoutInMillis"] }
@@ -504,6 +620,8 @@ public struct HttpApiIntegration: TypedResource {
     }
 
     /// The TLS configuration for a private integration. If you specify a TLS configuration, private integration traffic uses the HTTPS protocol. Supported only for HTTP APIs.
+    ///
+    /// Takes: a value of `TlsConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var tlsConfig: Typed<TlsConfig>? {
@@ -522,6 +640,8 @@ extension HttpApiIntegration {
         public init() {}
 
         /// list of response parameters
+        ///
+        /// Takes: a list (`[…]`), each item a value of `ResponseParameter`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var responseParameters: Typed<[ResponseParameter]>? {
             get { propertyValues["ResponseParameters"] }
             set { propertyValues["ResponseParameters"] = newValue }
@@ -535,6 +655,7 @@ extension HttpApiIntegration {
         public var propertyValues = PropertyValues()
         public init() {}
 
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var serverNameToVerify: Typed<String>? {
             get { propertyValues["ServerNameToVerify"] }
             set { propertyValues["ServerNameToVerify"] = newValue }
@@ -548,10 +669,12 @@ extension HttpApiIntegration {
         public var propertyValues = PropertyValues()
         public init() {}
 
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var destination: Typed<String>? {
             get { propertyValues["Destination"] }
             set { propertyValues["Destination"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var source: Typed<String>? {
             get { propertyValues["Source"] }
             set { propertyValues["Source"] = newValue }
@@ -573,6 +696,8 @@ public struct HttpApiRoute: TypedResource {
 
     /// The API identifier.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var apiId: Typed<String>? {
         get { propertyValues["ApiId"] }
@@ -580,6 +705,8 @@ public struct HttpApiRoute: TypedResource {
     }
 
     /// Specifies whether an API key is required for the route. Supported only for WebSocket APIs.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var apiKeyRequired: Typed<Bool>? {
@@ -589,6 +716,8 @@ public struct HttpApiRoute: TypedResource {
 
     /// The authorization scopes supported by this route.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var authorizationScopes: Typed<[String]>? {
         get { propertyValues["AuthorizationScopes"] }
@@ -596,6 +725,8 @@ public struct HttpApiRoute: TypedResource {
     }
 
     /// The authorization type for the route. For WebSocket APIs, valid values are ``NONE`` for open access, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM`` for using a Lambda authorizer. For HTTP APIs, valid values are ``NONE`` for open access, ``JWT`` for using JSON Web Tokens, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM`` for using a Lambda authorizer.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var authorizationType: Typed<String>? {
@@ -605,6 +736,8 @@ public struct HttpApiRoute: TypedResource {
 
     /// The identifier of the ``Authorizer`` resource to be associated with this route. The authorizer identifier is generated by API Gateway when you created the authorizer.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var authorizerId: Typed<String>? {
         get { propertyValues["AuthorizerId"] }
@@ -612,6 +745,8 @@ public struct HttpApiRoute: TypedResource {
     }
 
     /// The model selection expression for the route. Supported only for WebSocket APIs.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var modelSelectionExpression: Typed<String>? {
@@ -621,12 +756,16 @@ public struct HttpApiRoute: TypedResource {
 
     /// The operation name for the route.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var operationName: Typed<String>? {
         get { propertyValues["OperationName"] }
         set { propertyValues["OperationName"] = newValue }
     }
 
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var requestModels: Typed<AnyJSON>? {
         get { propertyValues["RequestModels"] }
@@ -634,6 +773,8 @@ public struct HttpApiRoute: TypedResource {
     }
 
     /// The request parameters for the route. Supported only for WebSocket APIs.
+    ///
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var requestParameters: Typed<AnyJSON>? {
@@ -643,6 +784,8 @@ public struct HttpApiRoute: TypedResource {
 
     /// The route key for the route. For HTTP APIs, the route key can be either ``$default``, or a combination of an HTTP method and resource path, for example, ``GET /pets``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var routeKey: Typed<String>? {
         get { propertyValues["RouteKey"] }
@@ -651,6 +794,8 @@ public struct HttpApiRoute: TypedResource {
 
     /// The route response selection expression for the route. Supported only for WebSocket APIs.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var routeResponseSelectionExpression: Typed<String>? {
         get { propertyValues["RouteResponseSelectionExpression"] }
@@ -658,6 +803,8 @@ public struct HttpApiRoute: TypedResource {
     }
 
     /// The target for the route.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var target: Typed<String>? {
@@ -683,6 +830,8 @@ public struct HttpApiStage: TypedResource {
 
     /// Settings for logging access in this stage.
     ///
+    /// Takes: a value of `AccessLogSettings`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var accessLogSettings: Typed<AccessLogSettings>? {
         get { propertyValues["AccessLogSettings"] }
@@ -690,6 +839,8 @@ public struct HttpApiStage: TypedResource {
     }
 
     /// The API identifier.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var apiId: Typed<String>? {
@@ -699,6 +850,8 @@ public struct HttpApiStage: TypedResource {
 
     /// Specifies whether updates to an API automatically trigger a new deployment. The default value is false.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var autoDeploy: Typed<Bool>? {
         get { propertyValues["AutoDeploy"] }
@@ -706,6 +859,8 @@ public struct HttpApiStage: TypedResource {
     }
 
     /// The identifier of a client certificate for a Stage. Supported only for WebSocket APIs.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var clientCertificateId: Typed<String>? {
@@ -715,6 +870,8 @@ public struct HttpApiStage: TypedResource {
 
     /// The default route settings for the stage.
     ///
+    /// Takes: a value of `RouteSettings`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var defaultRouteSettings: Typed<RouteSettings>? {
         get { propertyValues["DefaultRouteSettings"] }
@@ -722,6 +879,8 @@ public struct HttpApiStage: TypedResource {
     }
 
     /// The deployment identifier for the API stage. Can't be updated if autoDeploy is enabled.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var deploymentId: Typed<String>? {
@@ -731,12 +890,16 @@ public struct HttpApiStage: TypedResource {
 
     /// The description for the API stage.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var description: Typed<String>? {
         get { propertyValues["Description"] }
         set { propertyValues["Description"] = newValue }
     }
 
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var routeSettings: Typed<AnyJSON>? {
         get { propertyValues["RouteSettings"] }
@@ -745,18 +908,24 @@ public struct HttpApiStage: TypedResource {
 
     /// The stage name. Stage names can contain only alphanumeric characters, hyphens, and underscores, or be $default. Maximum length is 128 characters.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var stageName: Typed<String>? {
         get { propertyValues["StageName"] }
         set { propertyValues["StageName"] = newValue }
     }
 
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var stageVariables: Typed<AnyJSON>? {
         get { propertyValues["StageVariables"] }
         set { propertyValues["StageVariables"] = newValue }
     }
 
+    /// Takes: a map (`["key": …]`) from strings to values, each a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var tags: Typed<[String: String]>? {
         get { propertyValues["Tags"] }
@@ -770,10 +939,12 @@ extension HttpApiStage {
         public var propertyValues = PropertyValues()
         public init() {}
 
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var destinationArn: Typed<String>? {
             get { propertyValues["DestinationArn"] }
             set { propertyValues["DestinationArn"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var format: Typed<String>? {
             get { propertyValues["Format"] }
             set { propertyValues["Format"] = newValue }
@@ -786,22 +957,27 @@ extension HttpApiStage {
         public var propertyValues = PropertyValues()
         public init() {}
 
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var dataTraceEnabled: Typed<Bool>? {
             get { propertyValues["DataTraceEnabled"] }
             set { propertyValues["DataTraceEnabled"] = newValue }
         }
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var detailedMetricsEnabled: Typed<Bool>? {
             get { propertyValues["DetailedMetricsEnabled"] }
             set { propertyValues["DetailedMetricsEnabled"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var loggingLevel: Typed<String>? {
             get { propertyValues["LoggingLevel"] }
             set { propertyValues["LoggingLevel"] = newValue }
         }
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var throttlingBurstLimit: Typed<Int>? {
             get { propertyValues["ThrottlingBurstLimit"] }
             set { propertyValues["ThrottlingBurstLimit"] = newValue }
         }
+        /// Takes: a number (`0.5`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var throttlingRateLimit: Typed<Double>? {
             get { propertyValues["ThrottlingRateLimit"] }
             set { propertyValues["ThrottlingRateLimit"] = newValue }

@@ -15,6 +15,8 @@ public struct Alarm: TypedResource {
 
     public var properties: [Field] { propertyValues.fields }
 
+    /// Takes: a value of `ActionConfiguration`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var actionConfiguration: Typed<ActionConfiguration>? {
         get { propertyValues["ActionConfiguration"] }
@@ -22,6 +24,8 @@ public struct Alarm: TypedResource {
     }
 
     /// Indicates whether actions should be executed during any changes to the alarm state. The default is TRUE.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var actionsEnabled: Typed<Bool>? {
@@ -31,6 +35,8 @@ public struct Alarm: TypedResource {
 
     /// The list of actions to execute when this alarm transitions into an ALARM state from any other state. Specify each action as an Amazon Resource Name (ARN). For more information about creating alarms and the actions that you can specify, see [PutMetricAlarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html) in the *API Reference*.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var alarmActions: Typed<[String]>? {
         get { propertyValues["AlarmActions"] }
@@ -38,6 +44,8 @@ public struct Alarm: TypedResource {
     }
 
     /// The description of the alarm.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var alarmDescription: Typed<String>? {
@@ -48,6 +56,8 @@ public struct Alarm: TypedResource {
     /// The name of the alarm. If you don't specify a name, CFN generates a unique physical ID and uses that ID for the alarm name.
     /// If you specify a name, you cannot perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var alarmName: Typed<String>? {
         get { propertyValues["AlarmName"] }
@@ -55,6 +65,8 @@ public struct Alarm: TypedResource {
     }
 
     /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand.
+    ///
+    /// Takes: one of the cases of `ComparisonOperator` (`.greaterThanOrEqualToThreshold`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var comparisonOperator: Typed<ComparisonOperator>? {
@@ -65,6 +77,8 @@ public struct Alarm: TypedResource {
     /// The number of datapoints that must be breaching to trigger the alarm. This is used only if you are setting an "M out of N" alarm. In that case, this value is the M, and the value that you set for ``EvaluationPeriods`` is the N value. For more information, see [Evaluating an Alarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation) in the *User Guide*.
     /// If you omit this parameter, CW uses the same value here that you set for ``EvaluationPeriods``, and the alarm goes to alarm state if that many consecutive periods are breaching.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var datapointsToAlarm: Typed<Int>? {
         get { propertyValues["DatapointsToAlarm"] }
@@ -72,6 +86,8 @@ public struct Alarm: TypedResource {
     }
 
     /// The dimensions for the metric associated with the alarm. For an alarm based on a math expression, you can't specify ``Dimensions``. Instead, you use ``Metrics``.
+    ///
+    /// Takes: a list (`[…]`), each item a value of `Dimension`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var dimensions: Typed<[Dimension]>? {
@@ -81,6 +97,8 @@ public struct Alarm: TypedResource {
 
     /// Used only for alarms based on percentiles. If ``ignore``, the alarm state does not change during periods with too few data points to be statistically significant. If ``evaluate`` or this parameter is not used, the alarm is always evaluated and possibly changes state no matter how many data points are available.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var evaluateLowSampleCountPercentile: Typed<String>? {
         get { propertyValues["EvaluateLowSampleCountPercentile"] }
@@ -89,6 +107,8 @@ public struct Alarm: TypedResource {
 
     /// The evaluation criteria for the alarm.
     ///
+    /// Takes: a value of `EvaluationCriteria`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var evaluationCriteria: Typed<EvaluationCriteria>? {
         get { propertyValues["EvaluationCriteria"] }
@@ -96,6 +116,8 @@ public struct Alarm: TypedResource {
     }
 
     /// The frequency, in seconds, at which the alarm is evaluated.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var evaluationInterval: Typed<Int>? {
@@ -106,6 +128,8 @@ public struct Alarm: TypedResource {
     /// The number of periods over which data is compared to the specified threshold. If you are setting an alarm that requires that a number of consecutive data points be breaching to trigger the alarm, this value specifies that number. If you are setting an "M out of N" alarm, this value is the N, and ``DatapointsToAlarm`` is the M.
     /// For more information, see [Evaluating an Alarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation) in the *User Guide*.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var evaluationPeriods: Typed<Int>? {
         get { propertyValues["EvaluationPeriods"] }
@@ -113,6 +137,8 @@ public struct Alarm: TypedResource {
     }
 
     /// The evaluation window that the alarm uses to select the range of metric data that it evaluates. This is either a sliding window or a wall clock window. For more information, see [Alarm evaluation windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the *CloudWatch User Guide*.
+    ///
+    /// Takes: a value of `EvaluationWindow`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var evaluationWindow: Typed<EvaluationWindow>? {
@@ -124,6 +150,8 @@ public struct Alarm: TypedResource {
     /// For an alarm based on a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
     /// For an alarm based on a math expression, you can't specify ``ExtendedStatistic``. Instead, you use ``Metrics``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var extendedStatistic: Typed<String>? {
         get { propertyValues["ExtendedStatistic"] }
@@ -132,6 +160,8 @@ public struct Alarm: TypedResource {
 
     /// The actions to execute when this alarm transitions to the ``INSUFFICIENT_DATA`` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var insufficientDataActions: Typed<[String]>? {
         get { propertyValues["InsufficientDataActions"] }
@@ -139,6 +169,8 @@ public struct Alarm: TypedResource {
     }
 
     /// The name of the metric associated with the alarm. This is required for an alarm based on a metric. For an alarm based on a math expression, you use ``Metrics`` instead and you can't specify ``MetricName``.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var metricName: Typed<String>? {
@@ -149,6 +181,8 @@ public struct Alarm: TypedResource {
     /// An array that enables you to create an alarm based on the result of a metric math expression. Each item in the array either retrieves a metric or performs a math expression.
     /// If you specify the ``Metrics`` parameter, you cannot specify ``MetricName``, ``Dimensions``, ``Period``, ``Namespace``, ``Statistic``, ``ExtendedStatistic``, or ``Unit``.
     ///
+    /// Takes: a list (`[…]`), each item a value of `MetricDataQuery`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var metrics: Typed<[MetricDataQuery]>? {
         get { propertyValues["Metrics"] }
@@ -158,6 +192,8 @@ public struct Alarm: TypedResource {
     /// The namespace of the metric associated with the alarm. This is required for an alarm based on a metric. For an alarm based on a math expression, you can't specify ``Namespace`` and you use ``Metrics`` instead.
     /// For a list of namespaces for metrics from AWS services, see [Services That Publish Metrics.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html)
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var namespace: Typed<String>? {
         get { propertyValues["Namespace"] }
@@ -165,6 +201,8 @@ public struct Alarm: TypedResource {
     }
 
     /// The actions to execute when this alarm transitions to the ``OK`` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var okActions: Typed<[String]>? {
@@ -176,6 +214,8 @@ public struct Alarm: TypedResource {
     /// For an alarm based on a math expression, you can't specify ``Period``, and instead you use the ``Metrics`` parameter.
     /// *Minimum:* 10
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var period: Typed<Int>? {
         get { propertyValues["Period"] }
@@ -186,6 +226,8 @@ public struct Alarm: TypedResource {
     /// For an alarm based on a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
     /// For an alarm based on a math expression, you can't specify ``Statistic``. Instead, you use ``Metrics``.
     ///
+    /// Takes: one of the cases of `Statistic` (`.average`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var statistic: Typed<Statistic>? {
         get { propertyValues["Statistic"] }
@@ -195,6 +237,8 @@ public struct Alarm: TypedResource {
     /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the ``cloudwatch:TagResource`` permission.
     /// Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values.
     ///
+    /// Takes: a `Tags` built with its builder.
+    ///
     /// Update: in place.
     public var tags: Tags? {
         get { propertyValues["Tags"] }
@@ -203,6 +247,8 @@ public struct Alarm: TypedResource {
 
     /// The value to compare with the specified statistic.
     ///
+    /// Takes: a number (`0.5`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var threshold: Typed<Double>? {
         get { propertyValues["Threshold"] }
@@ -210,6 +256,8 @@ public struct Alarm: TypedResource {
     }
 
     /// In an alarm based on an anomaly detection model, this is the ID of the ``ANOMALY_DETECTION_BAND`` function used as the threshold for the alarm.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var thresholdMetricId: Typed<String>? {
@@ -220,6 +268,8 @@ public struct Alarm: TypedResource {
     /// Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``, ``ignore``, and ``missing``. For more information, see [Configuring How Alarms Treat Missing Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data) in the *Amazon User Guide*.
     /// If you omit this parameter, the default behavior of ``missing`` is used.
     ///
+    /// Takes: one of the cases of `TreatMissingData` (`.breaching`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var treatMissingData: Typed<TreatMissingData>? {
         get { propertyValues["TreatMissingData"] }
@@ -229,6 +279,8 @@ public struct Alarm: TypedResource {
     /// The unit of the metric associated with the alarm. Specify this only if you are creating an alarm based on a single metric. Do not specify this if you are specifying a ``Metrics`` array.
     /// You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
     ///
+    /// Takes: one of the cases of `Unit` (`.bits`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var unit: Typed<Unit>? {
         get { propertyValues["Unit"] }
@@ -237,6 +289,8 @@ public struct Alarm: TypedResource {
 
     /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. During the warm-up period, the alarm stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions.
     /// For more information, see [Alarm warm-up periods](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html) in the *Amazon CloudWatch User Guide*.
+    ///
+    /// Takes: a value of `WarmUpConfiguration`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var warmUpConfiguration: Typed<WarmUpConfiguration>? {
@@ -311,6 +365,8 @@ extension Alarm {
         public init() {}
 
         /// Whether the alarm's tags are included in its action notifications and state-change events.
+        ///
+        /// Takes: a value of `AlarmTagsPropagation`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var alarmTagsPropagation: Typed<AlarmTagsPropagation>? {
             get { propertyValues["AlarmTagsPropagation"] }
             set { propertyValues["AlarmTagsPropagation"] = newValue }
@@ -325,11 +381,15 @@ extension Alarm {
         public init() {}
 
         /// The name of the dimension, from 1–255 characters in length. This dimension name must have been included when the metric was published.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var name: Typed<String>? {
             get { propertyValues["Name"] }
             set { propertyValues["Name"] = newValue }
         }
         /// The value for the dimension, from 1–255 characters in length.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var valueProperty: Typed<String>? {
             get { propertyValues["Value"] }
             set { propertyValues["Value"] = newValue }
@@ -344,6 +404,8 @@ extension Alarm {
         public init() {}
 
         /// The PromQL criteria for the alarm evaluation.
+        ///
+        /// Takes: a value of `AlarmPromQLCriteria`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var promQLCriteria: Typed<AlarmPromQLCriteria>? {
             get { propertyValues["PromQLCriteria"] }
             set { propertyValues["PromQLCriteria"] = newValue }
@@ -359,11 +421,15 @@ extension Alarm {
         public init() {}
 
         /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window.
+        ///
+        /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var slidingWindow: Typed<AnyJSON>? {
             get { propertyValues["SlidingWindow"] }
             set { propertyValues["SlidingWindow"] = newValue }
         }
         /// A wall clock window, which aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week.
+        ///
+        /// Takes: a value of `WallClockWindow`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var wallClockWindow: Typed<WallClockWindow>? {
             get { propertyValues["WallClockWindow"] }
             set { propertyValues["WallClockWindow"] = newValue }
@@ -379,33 +445,45 @@ extension Alarm {
         public init() {}
 
         /// The ID of the account where the metrics are located, if this is a cross-account alarm.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var accountId: Typed<String>? {
             get { propertyValues["AccountId"] }
             set { propertyValues["AccountId"] = newValue }
         }
         /// The math expression to be performed on the returned data, if this object is performing a math expression. This expression can use the ``Id`` of the other metrics to refer to those metrics, and can also use the ``Id`` of other expressions to use the result of those expressions. For more information about metric math expressions, see [Metric Math Syntax and Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax) in the *User Guide*.
         /// Within each MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var expression: Typed<String>? {
             get { propertyValues["Expression"] }
             set { propertyValues["Expression"] = newValue }
         }
         /// A short name used to tie this object to the results in the response. This name must be unique within a single call to ``GetMetricData``. If you are performing math expressions on this set of data, this name represents that data and can serve as a variable in the mathematical expression. The valid characters are letters, numbers, and underscore. The first character must be a lowercase letter.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var id: Typed<String>? {
             get { propertyValues["Id"] }
             set { propertyValues["Id"] = newValue }
         }
         /// A human-readable label for this metric or expression. This is especially useful if this is an expression, so that you know what the value represents. If the metric or expression is shown in a CW dashboard widget, the label is shown. If ``Label`` is omitted, CW generates a default.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var label: Typed<String>? {
             get { propertyValues["Label"] }
             set { propertyValues["Label"] = newValue }
         }
         /// The metric to be returned, along with statistics, period, and units. Use this parameter only if this object is retrieving a metric and not performing a math expression on returned data.
         /// Within one MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
+        ///
+        /// Takes: a value of `MetricStat`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var metricStat: Typed<MetricStat>? {
             get { propertyValues["MetricStat"] }
             set { propertyValues["MetricStat"] = newValue }
         }
         /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those metrics stored by a ``PutMetricData`` operation that includes a ``StorageResolution of 1 second``.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var period: Typed<Int>? {
             get { propertyValues["Period"] }
             set { propertyValues["Period"] = newValue }
@@ -413,6 +491,8 @@ extension Alarm {
         /// This option indicates whether to return the timestamps and raw data values of this metric.
         /// When you create an alarm based on a metric math expression, specify ``True`` for this value for only the one math expression that the alarm is based on. You must specify ``False`` for ``ReturnData`` for all the other metrics and expressions used in the alarm.
         /// This field is required.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var returnData: Typed<Bool>? {
             get { propertyValues["ReturnData"] }
             set { propertyValues["ReturnData"] = newValue }
@@ -428,12 +508,16 @@ extension Alarm {
         public init() {}
 
         /// Specifies whether the alarm waits for the full warm-up period before it starts to evaluate. The default is ``false``. If ``true``, the alarm waits the entire ``WarmUpPeriodDurationInMinutes`` before it starts to evaluate, even if metric data arrives earlier. If ``false``, the alarm ends the warm-up period early. Evaluation begins as soon as the alarm has enough metric data to fill its evaluation window.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var onlyStartEvaluatingAfterWarmUpPeriodEnds: Typed<Bool>? {
             get { propertyValues["OnlyStartEvaluatingAfterWarmUpPeriodEnds"] }
             set { propertyValues["OnlyStartEvaluatingAfterWarmUpPeriodEnds"] = newValue }
         }
         /// The length of the warm-up period, in minutes. After you create or update the alarm, the alarm stays in ``INSUFFICIENT_DATA`` for this duration. During this time, the alarm does not perform alarm actions.
         /// You can change this value at any time, including after the warm-up period ends. If you change it after the warm-up period ends, the new value does not restart the warm-up period.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var warmUpPeriodDurationInMinutes: Typed<Int>? {
             get { propertyValues["WarmUpPeriodDurationInMinutes"] }
             set { propertyValues["WarmUpPeriodDurationInMinutes"] = newValue }
@@ -447,16 +531,22 @@ extension Alarm {
         public init() {}
 
         /// Whether the alarm's tags are included in its action notifications and state-change events.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var enabled: Typed<Bool>? {
             get { propertyValues["Enabled"] }
             set { propertyValues["Enabled"] = newValue }
         }
         /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var excludedTagKeys: Typed<[String]>? {
             get { propertyValues["ExcludedTagKeys"] }
             set { propertyValues["ExcludedTagKeys"] = newValue }
         }
         /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var includedTagKeys: Typed<[String]>? {
             get { propertyValues["IncludedTagKeys"] }
             set { propertyValues["IncludedTagKeys"] = newValue }
@@ -471,16 +561,22 @@ extension Alarm {
         public init() {}
 
         /// The duration, in seconds, that a contributor must be continuously breaching before it transitions to the ``ALARM`` state.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var pendingPeriod: Typed<Int>? {
             get { propertyValues["PendingPeriod"] }
             set { propertyValues["PendingPeriod"] = newValue }
         }
         /// The PromQL query that the alarm evaluates. The query must return a result of vector type. Each entry in the vector result represents an alarm contributor.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var query: Typed<String>? {
             get { propertyValues["Query"] }
             set { propertyValues["Query"] = newValue }
         }
         /// The duration, in seconds, that a contributor must continuously not be breaching before it transitions back to the ``OK`` state.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var recoveryPeriod: Typed<Int>? {
             get { propertyValues["RecoveryPeriod"] }
             set { propertyValues["RecoveryPeriod"] = newValue }
@@ -498,6 +594,8 @@ extension Alarm {
 
         /// The time zone to use when the alarm aligns the evaluation window to clock boundaries. You can specify an IANA time zone name (for example, ``America/New_York``), a fixed UTC offset (for example, ``+05:30``), or an offset-prefixed identifier (for example, ``UTC+05:30``). The offset must be aligned to a multiple of 5 minutes. If you don't specify a time zone, CloudWatch uses ``UTC``.
         /// The time zone affects window alignment for all periods, including periods of one hour or shorter.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var timezone: Typed<String>? {
             get { propertyValues["Timezone"] }
             set { propertyValues["Timezone"] = newValue }
@@ -513,6 +611,8 @@ extension Alarm {
         public init() {}
 
         /// The metric to return, including the metric name, namespace, and dimensions.
+        ///
+        /// Takes: a value of `Metric`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var metric: Typed<Metric>? {
             get { propertyValues["Metric"] }
             set { propertyValues["Metric"] = newValue }
@@ -522,17 +622,23 @@ extension Alarm {
         /// +  Start time between 3 hours and 15 days ago - Use a multiple of 60 seconds (1 minute).
         /// +  Start time between 15 and 63 days ago - Use a multiple of 300 seconds (5 minutes).
         /// +  Start time greater than 63 days ago - Use a multiple of 3600 seconds (1 hour).
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var period: Typed<Int>? {
             get { propertyValues["Period"] }
             set { propertyValues["Period"] = newValue }
         }
         /// The statistic to return. It can include any CW statistic or extended statistic. For a list of valid values, see the table in [Statistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic) in the *User Guide*.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var stat: Typed<String>? {
             get { propertyValues["Stat"] }
             set { propertyValues["Stat"] = newValue }
         }
         /// The unit to use for the returned data points.
         /// Valid values are: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
+        ///
+        /// Takes: one of the cases of `Unit` (`.bits`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var unit: Typed<Unit>? {
             get { propertyValues["Unit"] }
             set { propertyValues["Unit"] = newValue }
@@ -577,16 +683,22 @@ extension Alarm {
         public init() {}
 
         /// The metric dimensions that you want to be used for the metric that the alarm will watch.
+        ///
+        /// Takes: a list (`[…]`), each item a value of `Dimension`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var dimensions: Typed<[Dimension]>? {
             get { propertyValues["Dimensions"] }
             set { propertyValues["Dimensions"] = newValue }
         }
         /// The name of the metric that you want the alarm to watch. This is a required field.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var metricName: Typed<String>? {
             get { propertyValues["MetricName"] }
             set { propertyValues["MetricName"] = newValue }
         }
         /// The namespace of the metric that the alarm will watch.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var namespace: Typed<String>? {
             get { propertyValues["Namespace"] }
             set { propertyValues["Namespace"] = newValue }
@@ -693,6 +805,8 @@ public struct Dashboard: TypedResource {
 
     /// The detailed information about the dashboard in JSON format, including the widgets to include and their location on the dashboard
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var dashboardBody: Typed<String>? {
         get { propertyValues["DashboardBody"] }
@@ -701,6 +815,8 @@ public struct Dashboard: TypedResource {
 
     /// The name of the dashboard. The name must be between 1 and 255 characters. If you do not specify a name, one will be generated automatically.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var dashboardName: Typed<String>? {
         get { propertyValues["DashboardName"] }
@@ -708,6 +824,8 @@ public struct Dashboard: TypedResource {
     }
 
     /// A list of key-value pairs to associate with the cloudwatch dashboard. You can associate up to 50 tags with a dashboard
+    ///
+    /// Takes: a `Tags` built with its builder.
     ///
     /// Update: in place.
     public var tags: Tags? {

@@ -16,6 +16,8 @@ public struct RouteTable: TypedResource {
 
     /// Any tags assigned to the route table.
     ///
+    /// Takes: a `Tags` built with its builder.
+    ///
     /// Update: in place.
     public var tags: Tags? {
         get { propertyValues["Tags"] }
@@ -23,6 +25,8 @@ public struct RouteTable: TypedResource {
     }
 
     /// The ID of the VPC.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var vpcId: Typed<String>? {
@@ -48,6 +52,8 @@ public struct SecurityGroup: TypedResource {
 
     /// A description for the security group.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var groupDescription: Typed<String>? {
         get { propertyValues["GroupDescription"] }
@@ -55,6 +61,8 @@ public struct SecurityGroup: TypedResource {
     }
 
     /// The name of the security group.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var groupName: Typed<String>? {
@@ -64,6 +72,8 @@ public struct SecurityGroup: TypedResource {
 
     /// [VPC only] The outbound rules associated with the security group. There is a short interruption during which you cannot connect to the security group.
     ///
+    /// Takes: a list (`[…]`), each item a value of `Egress`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var securityGroupEgress: Typed<[Egress]>? {
         get { propertyValues["SecurityGroupEgress"] }
@@ -71,6 +81,8 @@ public struct SecurityGroup: TypedResource {
     }
 
     /// The inbound rules associated with the security group. There is a short interruption during which you cannot connect to the security group.
+    ///
+    /// Takes: a list (`[…]`), each item a value of `Ingress`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var securityGroupIngress: Typed<[Ingress]>? {
@@ -80,6 +92,8 @@ public struct SecurityGroup: TypedResource {
 
     /// Any tags assigned to the security group.
     ///
+    /// Takes: a `Tags` built with its builder.
+    ///
     /// Update: in place.
     public var tags: Tags? {
         get { propertyValues["Tags"] }
@@ -87,6 +101,8 @@ public struct SecurityGroup: TypedResource {
     }
 
     /// The ID of the VPC for the security group.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var vpcId: Typed<String>? {
@@ -105,34 +121,42 @@ extension SecurityGroup {
         public var propertyValues = PropertyValues()
         public init() {}
 
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var cidrIp: Typed<String>? {
             get { propertyValues["CidrIp"] }
             set { propertyValues["CidrIp"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var cidrIpv6: Typed<String>? {
             get { propertyValues["CidrIpv6"] }
             set { propertyValues["CidrIpv6"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var description: Typed<String>? {
             get { propertyValues["Description"] }
             set { propertyValues["Description"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var destinationPrefixListId: Typed<String>? {
             get { propertyValues["DestinationPrefixListId"] }
             set { propertyValues["DestinationPrefixListId"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var destinationSecurityGroupId: Typed<String>? {
             get { propertyValues["DestinationSecurityGroupId"] }
             set { propertyValues["DestinationSecurityGroupId"] = newValue }
         }
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var fromPort: Typed<Int>? {
             get { propertyValues["FromPort"] }
             set { propertyValues["FromPort"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var ipProtocol: Typed<String>? {
             get { propertyValues["IpProtocol"] }
             set { propertyValues["IpProtocol"] = newValue }
         }
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var toPort: Typed<Int>? {
             get { propertyValues["ToPort"] }
             set { propertyValues["ToPort"] = newValue }
@@ -145,42 +169,52 @@ extension SecurityGroup {
         public var propertyValues = PropertyValues()
         public init() {}
 
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var cidrIp: Typed<String>? {
             get { propertyValues["CidrIp"] }
             set { propertyValues["CidrIp"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var cidrIpv6: Typed<String>? {
             get { propertyValues["CidrIpv6"] }
             set { propertyValues["CidrIpv6"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var description: Typed<String>? {
             get { propertyValues["Description"] }
             set { propertyValues["Description"] = newValue }
         }
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var fromPort: Typed<Int>? {
             get { propertyValues["FromPort"] }
             set { propertyValues["FromPort"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var ipProtocol: Typed<String>? {
             get { propertyValues["IpProtocol"] }
             set { propertyValues["IpProtocol"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var sourcePrefixListId: Typed<String>? {
             get { propertyValues["SourcePrefixListId"] }
             set { propertyValues["SourcePrefixListId"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var sourceSecurityGroupId: Typed<String>? {
             get { propertyValues["SourceSecurityGroupId"] }
             set { propertyValues["SourceSecurityGroupId"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var sourceSecurityGroupName: Typed<String>? {
             get { propertyValues["SourceSecurityGroupName"] }
             set { propertyValues["SourceSecurityGroupName"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var sourceSecurityGroupOwnerId: Typed<String>? {
             get { propertyValues["SourceSecurityGroupOwnerId"] }
             set { propertyValues["SourceSecurityGroupOwnerId"] = newValue }
         }
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var toPort: Typed<Int>? {
             get { propertyValues["ToPort"] }
             set { propertyValues["ToPort"] = newValue }
@@ -208,6 +242,8 @@ public struct SecurityGroupEgress: TypedResource {
     /// You must specify exactly one of the following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``, or ``DestinationSecurityGroupId``.
     /// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *User Guide*.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var cidrIp: Typed<String>? {
         get { propertyValues["CidrIp"] }
@@ -218,6 +254,8 @@ public struct SecurityGroupEgress: TypedResource {
     /// You must specify exactly one of the following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``, or ``DestinationSecurityGroupId``.
     /// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *User Guide*.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var cidrIpv6: Typed<String>? {
         get { propertyValues["CidrIpv6"] }
@@ -226,6 +264,8 @@ public struct SecurityGroupEgress: TypedResource {
 
     /// The description of an egress (outbound) security group rule.
     /// Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=;{}!$*
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var description: Typed<String>? {
@@ -236,6 +276,8 @@ public struct SecurityGroupEgress: TypedResource {
     /// The prefix list IDs for an AWS service. This is the AWS service to access through a VPC endpoint from instances associated with the security group.
     /// You must specify exactly one of the following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``, or ``DestinationSecurityGroupId``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var destinationPrefixListId: Typed<String>? {
         get { propertyValues["DestinationPrefixListId"] }
@@ -245,6 +287,8 @@ public struct SecurityGroupEgress: TypedResource {
     /// The ID of the security group.
     /// You must specify exactly one of the following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``, or ``DestinationSecurityGroupId``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var destinationSecurityGroupId: Typed<String>? {
         get { propertyValues["DestinationSecurityGroupId"] }
@@ -253,6 +297,8 @@ public struct SecurityGroupEgress: TypedResource {
 
     /// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types).
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var fromPort: Typed<Int>? {
         get { propertyValues["FromPort"] }
@@ -260,6 +306,8 @@ public struct SecurityGroupEgress: TypedResource {
     }
 
     /// The ID of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var groupId: Typed<String>? {
@@ -270,6 +318,8 @@ public struct SecurityGroupEgress: TypedResource {
     /// The IP protocol name (``tcp``, ``udp``, ``icmp``, ``icmpv6``) or number (see [Protocol Numbers](https://docs.aws.amazon.com/http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)).
     /// Use ``-1`` to specify all protocols. When authorizing security group rules, specifying ``-1`` or a protocol number other than ``tcp``, ``udp``, ``icmp``, or ``icmpv6`` allows traffic on all ports, regardless of any port range you specify. For ``tcp``, ``udp``, and ``icmp``, you must specify a port range. For ``icmpv6``, the port range is optional; if you omit the port range, traffic for all types and codes is allowed.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var ipProtocol: Typed<String>? {
         get { propertyValues["IpProtocol"] }
@@ -277,6 +327,8 @@ public struct SecurityGroupEgress: TypedResource {
     }
 
     /// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes).
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var toPort: Typed<Int>? {
@@ -302,6 +354,8 @@ public struct SecurityGroupIngress: TypedResource {
 
     /// The IPv4 ranges
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var cidrIp: Typed<String>? {
         get { propertyValues["CidrIp"] }
@@ -310,6 +364,8 @@ public struct SecurityGroupIngress: TypedResource {
 
     /// [VPC only] The IPv6 ranges
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var cidrIpv6: Typed<String>? {
         get { propertyValues["CidrIpv6"] }
@@ -317,6 +373,8 @@ public struct SecurityGroupIngress: TypedResource {
     }
 
     /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var description: Typed<String>? {
@@ -328,6 +386,8 @@ public struct SecurityGroupIngress: TypedResource {
     ///
     /// Use this for ICMP and any protocol that uses ports.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var fromPort: Typed<Int>? {
         get { propertyValues["FromPort"] }
@@ -338,6 +398,8 @@ public struct SecurityGroupIngress: TypedResource {
     ///
     /// You must specify the GroupName property or the GroupId property. For security groups that are in a VPC, you must use the GroupId property.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var groupId: Typed<String>? {
         get { propertyValues["GroupId"] }
@@ -345,6 +407,8 @@ public struct SecurityGroupIngress: TypedResource {
     }
 
     /// The name of the security group.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var groupName: Typed<String>? {
@@ -356,6 +420,8 @@ public struct SecurityGroupIngress: TypedResource {
     ///
     /// [VPC only] Use -1 to specify all protocols. When authorizing security group rules, specifying -1 or a protocol number other than tcp, udp, icmp, or icmpv6 allows traffic on all ports, regardless of any port range you specify. For tcp, udp, and icmp, you must specify a port range. For icmpv6, the port range is optional; if you omit the port range, traffic for all types and codes is allowed.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var ipProtocol: Typed<String>? {
         get { propertyValues["IpProtocol"] }
@@ -364,6 +430,8 @@ public struct SecurityGroupIngress: TypedResource {
 
     /// [EC2-VPC only] The ID of a prefix list.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var sourcePrefixListId: Typed<String>? {
         get { propertyValues["SourcePrefixListId"] }
@@ -371,6 +439,8 @@ public struct SecurityGroupIngress: TypedResource {
     }
 
     /// The ID of the security group. You must specify either the security group ID or the security group name. For security groups in a nondefault VPC, you must specify the security group ID.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var sourceSecurityGroupId: Typed<String>? {
@@ -382,6 +452,8 @@ public struct SecurityGroupIngress: TypedResource {
     ///
     /// You must specify the GroupName property or the GroupId property. For security groups that are in a VPC, you must use the GroupId property.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var sourceSecurityGroupName: Typed<String>? {
         get { propertyValues["SourceSecurityGroupName"] }
@@ -392,6 +464,8 @@ public struct SecurityGroupIngress: TypedResource {
     ///
     /// If you specify SourceSecurityGroupName or SourceSecurityGroupId and that security group is owned by a different account than the account creating the stack, you must specify the SourceSecurityGroupOwnerId; otherwise, this property is optional.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var sourceSecurityGroupOwnerId: Typed<String>? {
         get { propertyValues["SourceSecurityGroupOwnerId"] }
@@ -401,6 +475,8 @@ public struct SecurityGroupIngress: TypedResource {
     /// The end of port range for the TCP and UDP protocols, or an ICMP/ICMPv6 code. A value of -1 indicates all ICMP/ICMPv6 codes for the specified ICMP type. If you specify all ICMP/ICMPv6 types, you must specify all codes.
     ///
     /// Use this for ICMP and any protocol that uses ports.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var toPort: Typed<Int>? {
@@ -429,6 +505,8 @@ public struct Subnet: TypedResource {
     /// Indicates whether a network interface created in this subnet receives an IPv6 address. The default value is ``false``.
     /// If you specify ``AssignIpv6AddressOnCreation``, you must also specify an IPv6 CIDR block.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var assignIpv6AddressOnCreation: Typed<Bool>? {
         get { propertyValues["AssignIpv6AddressOnCreation"] }
@@ -438,6 +516,8 @@ public struct Subnet: TypedResource {
     /// The Availability Zone of the subnet.
     /// If you update this property, you must also update the ``CidrBlock`` property.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var availabilityZone: Typed<String>? {
         get { propertyValues["AvailabilityZone"] }
@@ -445,6 +525,8 @@ public struct Subnet: TypedResource {
     }
 
     /// The AZ ID of the subnet.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var availabilityZoneId: Typed<String>? {
@@ -455,6 +537,8 @@ public struct Subnet: TypedResource {
     /// The IPv4 CIDR block assigned to the subnet.
     /// If you update this property, we create a new subnet, and then delete the existing one.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var cidrBlock: Typed<String>? {
         get { propertyValues["CidrBlock"] }
@@ -464,6 +548,8 @@ public struct Subnet: TypedResource {
     /// Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
     /// You must first configure a NAT gateway in a public subnet (separate from the subnet containing the IPv6-only workloads). For example, the subnet containing the NAT gateway should have a ``0.0.0.0/0`` route pointing to the internet gateway. For more information, see [Configure DNS64 and NAT64](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html#nat-gateway-nat64-dns64-walkthrough) in the *User Guide*.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var enableDns64: Typed<Bool>? {
         get { propertyValues["EnableDns64"] }
@@ -471,6 +557,8 @@ public struct Subnet: TypedResource {
     }
 
     /// Indicates the device position for local network interfaces in this subnet. For example, ``1`` indicates local network interfaces in this subnet are the secondary network interface (eth1).
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var enableLniAtDeviceIndex: Typed<Int>? {
@@ -480,6 +568,8 @@ public struct Subnet: TypedResource {
 
     /// An IPv4 IPAM pool ID for the subnet.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var ipv4IpamPoolId: Typed<String>? {
         get { propertyValues["Ipv4IpamPoolId"] }
@@ -487,6 +577,8 @@ public struct Subnet: TypedResource {
     }
 
     /// An IPv4 netmask length for the subnet.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var ipv4NetmaskLength: Typed<Int>? {
@@ -497,6 +589,8 @@ public struct Subnet: TypedResource {
     /// The IPv6 CIDR block.
     /// If you specify ``AssignIpv6AddressOnCreation``, you must also specify an IPv6 CIDR block.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var ipv6CidrBlock: Typed<String>? {
         get { propertyValues["Ipv6CidrBlock"] }
@@ -504,6 +598,8 @@ public struct Subnet: TypedResource {
     }
 
     /// An IPv6 IPAM pool ID for the subnet.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var ipv6IpamPoolId: Typed<String>? {
@@ -513,6 +609,8 @@ public struct Subnet: TypedResource {
 
     /// Indicates whether this is an IPv6 only subnet. For more information, see [Subnet basics](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html#subnet-basics) in the *User Guide*.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var ipv6Native: Typed<Bool>? {
         get { propertyValues["Ipv6Native"] }
@@ -520,6 +618,8 @@ public struct Subnet: TypedResource {
     }
 
     /// An IPv6 netmask length for the subnet.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var ipv6NetmaskLength: Typed<Int>? {
@@ -530,6 +630,8 @@ public struct Subnet: TypedResource {
     /// Indicates whether instances launched in this subnet receive a public IPv4 address. The default value is ``false``.
     /// AWS charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address* tab on the [VPC pricing page](https://docs.aws.amazon.com/vpc/pricing/).
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var mapPublicIpOnLaunch: Typed<Bool>? {
         get { propertyValues["MapPublicIpOnLaunch"] }
@@ -537,6 +639,8 @@ public struct Subnet: TypedResource {
     }
 
     /// The Amazon Resource Name (ARN) of the Outpost.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var outpostArn: Typed<String>? {
@@ -550,6 +654,8 @@ public struct Subnet: TypedResource {
     /// +  EnableResourceNameDnsARecord (true | false)
     /// +  HostnameType (ip-name | resource-name)
     ///
+    /// Takes: a value of `PrivateDnsNameOptionsOnLaunch`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var privateDnsNameOptionsOnLaunch: Typed<PrivateDnsNameOptionsOnLaunch>? {
         get { propertyValues["PrivateDnsNameOptionsOnLaunch"] }
@@ -557,6 +663,8 @@ public struct Subnet: TypedResource {
     }
 
     /// Any tags assigned to the subnet.
+    ///
+    /// Takes: a `Tags` built with its builder.
     ///
     /// Update: in place.
     public var tags: Tags? {
@@ -566,6 +674,8 @@ public struct Subnet: TypedResource {
 
     /// The ID of the VPC the subnet is in.
     /// If you update this property, you must also update the ``CidrBlock`` property.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var vpcId: Typed<String>? {
@@ -591,14 +701,17 @@ extension Subnet {
         public var propertyValues = PropertyValues()
         public init() {}
 
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var enableResourceNameDnsAAAARecord: Typed<Bool>? {
             get { propertyValues["EnableResourceNameDnsAAAARecord"] }
             set { propertyValues["EnableResourceNameDnsAAAARecord"] = newValue }
         }
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var enableResourceNameDnsARecord: Typed<Bool>? {
             get { propertyValues["EnableResourceNameDnsARecord"] }
             set { propertyValues["EnableResourceNameDnsARecord"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var hostnameType: Typed<String>? {
             get { propertyValues["HostnameType"] }
             set { propertyValues["HostnameType"] = newValue }
@@ -621,6 +734,8 @@ public struct SubnetRouteTableAssociation: TypedResource {
     /// The ID of the route table.
     /// The physical ID changes when the route table ID is changed.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var routeTableId: Typed<String>? {
         get { propertyValues["RouteTableId"] }
@@ -628,6 +743,8 @@ public struct SubnetRouteTableAssociation: TypedResource {
     }
 
     /// The ID of the subnet.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var subnetId: Typed<String>? {
@@ -656,6 +773,8 @@ public struct VPC: TypedResource {
     /// The IPv4 network range for the VPC, in CIDR notation. For example, ``10.0.0.0/16``. We modify the specified CIDR block to its canonical form; for example, if you specify ``100.68.0.18/18``, we modify it to ``100.68.0.0/18``.
     /// You must specify either``CidrBlock`` or ``Ipv4IpamPoolId``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var cidrBlock: Typed<String>? {
         get { propertyValues["CidrBlock"] }
@@ -665,6 +784,8 @@ public struct VPC: TypedResource {
     /// Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances in the VPC get DNS hostnames; otherwise, they do not. Disabled by default for nondefault VPCs. For more information, see [DNS attributes in your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support).
     /// You can only enable DNS hostnames if you've enabled DNS support.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var enableDnsHostnames: Typed<Bool>? {
         get { propertyValues["EnableDnsHostnames"] }
@@ -672,6 +793,8 @@ public struct VPC: TypedResource {
     }
 
     /// Indicates whether the DNS resolution is supported for the VPC. If enabled, queries to the Amazon provided DNS server at the 169.254.169.253 IP address, or the reserved IP address at the base of the VPC network range "plus two" succeed. If disabled, the Amazon provided DNS service in the VPC that resolves public DNS hostnames to IP addresses is not enabled. Enabled by default. For more information, see [DNS attributes in your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support).
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var enableDnsSupport: Typed<Bool>? {
@@ -685,6 +808,8 @@ public struct VPC: TypedResource {
     ///
     /// Updating ``InstanceTenancy`` requires no replacement only if you are updating its value from ``dedicated`` to ``default``. Updating ``InstanceTenancy`` from ``default`` to ``dedicated`` requires replacement.
     ///
+    /// Takes: one of the cases of `InstanceTenancy` (`.dedicated`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var instanceTenancy: Typed<InstanceTenancy>? {
         get { propertyValues["InstanceTenancy"] }
@@ -694,6 +819,8 @@ public struct VPC: TypedResource {
     /// The ID of an IPv4 IPAM pool you want to use for allocating this VPC's CIDR. For more information, see [What is IPAM?](https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
     /// You must specify either``CidrBlock`` or ``Ipv4IpamPoolId``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var ipv4IpamPoolId: Typed<String>? {
         get { propertyValues["Ipv4IpamPoolId"] }
@@ -701,6 +828,8 @@ public struct VPC: TypedResource {
     }
 
     /// The netmask length of the IPv4 CIDR you want to allocate to this VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var ipv4NetmaskLength: Typed<Int>? {
@@ -710,6 +839,8 @@ public struct VPC: TypedResource {
 
     /// The tags for the VPC.
     ///
+    /// Takes: a `Tags` built with its builder.
+    ///
     /// Update: in place.
     public var tags: Tags? {
         get { propertyValues["Tags"] }
@@ -718,6 +849,8 @@ public struct VPC: TypedResource {
 
     /// Describes the configuration and state of VPC encryption controls.
     /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+    ///
+    /// Takes: a value of `VpcEncryptionControl`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var vpcEncryptionControl: Typed<VpcEncryptionControl>? {
@@ -794,64 +927,84 @@ extension VPC {
         public var propertyValues = PropertyValues()
         public init() {}
 
+        /// Takes: one of the cases of `EgressOnlyInternetGatewayExclusion` (`.enable`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var egressOnlyInternetGatewayExclusion: Typed<EgressOnlyInternetGatewayExclusion>? {
             get { propertyValues["EgressOnlyInternetGatewayExclusion"] }
             set { propertyValues["EgressOnlyInternetGatewayExclusion"] = newValue }
         }
+        /// Takes: one of the cases of `ElasticFileSystemExclusion` (`.enable`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var elasticFileSystemExclusion: Typed<ElasticFileSystemExclusion>? {
             get { propertyValues["ElasticFileSystemExclusion"] }
             set { propertyValues["ElasticFileSystemExclusion"] = newValue }
         }
+        /// Takes: one of the cases of `InternetGatewayExclusion` (`.enable`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var internetGatewayExclusion: Typed<InternetGatewayExclusion>? {
             get { propertyValues["InternetGatewayExclusion"] }
             set { propertyValues["InternetGatewayExclusion"] = newValue }
         }
+        /// Takes: one of the cases of `LambdaExclusion` (`.enable`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var lambdaExclusion: Typed<LambdaExclusion>? {
             get { propertyValues["LambdaExclusion"] }
             set { propertyValues["LambdaExclusion"] = newValue }
         }
         /// The encryption mode for the VPC Encryption Control configuration.
+        ///
+        /// Takes: one of the cases of `Mode` (`.monitor`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var mode: Typed<Mode>? {
             get { propertyValues["Mode"] }
             set { propertyValues["Mode"] = newValue }
         }
+        /// Takes: one of the cases of `NatGatewayExclusion` (`.enable`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var natGatewayExclusion: Typed<NatGatewayExclusion>? {
             get { propertyValues["NatGatewayExclusion"] }
             set { propertyValues["NatGatewayExclusion"] = newValue }
         }
         /// Information about resource exclusions for the VPC Encryption Control configuration.
+        ///
+        /// Takes: a value of `VpcEncryptionControlExclusions`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var resourceExclusions: Typed<VpcEncryptionControlExclusions>? {
             get { propertyValues["ResourceExclusions"] }
             set { propertyValues["ResourceExclusions"] = newValue }
         }
         /// The current state of the VPC Encryption Control configuration.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var state: Typed<String>? {
             get { propertyValues["State"] }
             set { propertyValues["State"] = newValue }
         }
         /// A message providing additional information about the encryption control state.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var stateMessage: Typed<String>? {
             get { propertyValues["StateMessage"] }
             set { propertyValues["StateMessage"] = newValue }
         }
+        /// Takes: one of the cases of `VirtualPrivateGatewayExclusion` (`.enable`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var virtualPrivateGatewayExclusion: Typed<VirtualPrivateGatewayExclusion>? {
             get { propertyValues["VirtualPrivateGatewayExclusion"] }
             set { propertyValues["VirtualPrivateGatewayExclusion"] = newValue }
         }
         /// The ID of the VPC Encryption Control configuration.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var vpcEncryptionControlId: Typed<String>? {
             get { propertyValues["VpcEncryptionControlId"] }
             set { propertyValues["VpcEncryptionControlId"] = newValue }
         }
         /// The ID of the VPC associated with the encryption control configuration.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var vpcId: Typed<String>? {
             get { propertyValues["VpcId"] }
             set { propertyValues["VpcId"] = newValue }
         }
+        /// Takes: one of the cases of `VpcLatticeExclusion` (`.enable`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var vpcLatticeExclusion: Typed<VpcLatticeExclusion>? {
             get { propertyValues["VpcLatticeExclusion"] }
             set { propertyValues["VpcLatticeExclusion"] = newValue }
         }
+        /// Takes: one of the cases of `VpcPeeringExclusion` (`.enable`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var vpcPeeringExclusion: Typed<VpcPeeringExclusion>? {
             get { propertyValues["VpcPeeringExclusion"] }
             set { propertyValues["VpcPeeringExclusion"] = newValue }
@@ -912,41 +1065,57 @@ extension VPC {
         public init() {}
 
         /// The exclusion configuration for egress-only internet gateway traffic.
+        ///
+        /// Takes: a value of `VpcEncryptionControlExclusion`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var egressOnlyInternetGateway: Typed<VpcEncryptionControlExclusion>? {
             get { propertyValues["EgressOnlyInternetGateway"] }
             set { propertyValues["EgressOnlyInternetGateway"] = newValue }
         }
         /// The exclusion configuration for Elastic File System traffic.
+        ///
+        /// Takes: a value of `VpcEncryptionControlExclusion`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var elasticFileSystem: Typed<VpcEncryptionControlExclusion>? {
             get { propertyValues["ElasticFileSystem"] }
             set { propertyValues["ElasticFileSystem"] = newValue }
         }
         /// The exclusion configuration for internet gateway traffic.
+        ///
+        /// Takes: a value of `VpcEncryptionControlExclusion`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var internetGateway: Typed<VpcEncryptionControlExclusion>? {
             get { propertyValues["InternetGateway"] }
             set { propertyValues["InternetGateway"] = newValue }
         }
         /// The exclusion configuration for Lambda function traffic.
+        ///
+        /// Takes: a value of `VpcEncryptionControlExclusion`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var `lambda`: Typed<VpcEncryptionControlExclusion>? {
             get { propertyValues["Lambda"] }
             set { propertyValues["Lambda"] = newValue }
         }
         /// The exclusion configuration for NAT gateway traffic.
+        ///
+        /// Takes: a value of `VpcEncryptionControlExclusion`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var natGateway: Typed<VpcEncryptionControlExclusion>? {
             get { propertyValues["NatGateway"] }
             set { propertyValues["NatGateway"] = newValue }
         }
         /// The exclusion configuration for virtual private gateway traffic.
+        ///
+        /// Takes: a value of `VpcEncryptionControlExclusion`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var virtualPrivateGateway: Typed<VpcEncryptionControlExclusion>? {
             get { propertyValues["VirtualPrivateGateway"] }
             set { propertyValues["VirtualPrivateGateway"] = newValue }
         }
         /// The exclusion configuration for VPC Lattice traffic.
+        ///
+        /// Takes: a value of `VpcEncryptionControlExclusion`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var vpcLattice: Typed<VpcEncryptionControlExclusion>? {
             get { propertyValues["VpcLattice"] }
             set { propertyValues["VpcLattice"] = newValue }
         }
         /// The exclusion configuration for VPC peering connection traffic.
+        ///
+        /// Takes: a value of `VpcEncryptionControlExclusion`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var vpcPeering: Typed<VpcEncryptionControlExclusion>? {
             get { propertyValues["VpcPeering"] }
             set { propertyValues["VpcPeering"] = newValue }
@@ -962,11 +1131,15 @@ extension VPC {
         public init() {}
 
         /// The current state of the exclusion configuration.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var state: Typed<String>? {
             get { propertyValues["State"] }
             set { propertyValues["State"] = newValue }
         }
         /// A message providing additional information about the exclusion state.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var stateMessage: Typed<String>? {
             get { propertyValues["StateMessage"] }
             set { propertyValues["StateMessage"] = newValue }
@@ -1042,6 +1215,8 @@ public struct VPCEndpoint: TypedResource {
 
     /// Describes the DNS options for an endpoint.
     ///
+    /// Takes: a value of `DnsOptionsSpecification`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing `PrivateDnsPreference`, `PrivateDnsSpecifiedDomains` replaces the resource; the rest updates in place.
     public var dnsOptions: Typed<DnsOptionsSpecification>? {
         get { propertyValues["DnsOptions"] }
@@ -1049,6 +1224,8 @@ public struct VPCEndpoint: TypedResource {
     }
 
     /// The supported IP address types.
+    ///
+    /// Takes: one of the cases of `IpAddressType` (`.ipv4`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var ipAddressType: Typed<IpAddressType>? {
@@ -1059,6 +1236,8 @@ public struct VPCEndpoint: TypedResource {
     /// An endpoint policy, which controls access to the service from the VPC. The default endpoint policy allows full access to the service. Endpoint policies are supported only for gateway and interface endpoints.
     /// For CloudFormation templates in YAML, you can provide the policy in JSON or YAML format. For example, if you have a JSON policy, you can convert it to YAML before including it in the YAML template, and CFNlong converts the policy to JSON format before calling the API actions for privatelink. Alternatively, you can include the JSON directly in the YAML, as shown in the following ``Properties`` section:
     /// ``Properties: VpcEndpointType: 'Interface' ServiceName: !Sub 'com.amazonaws.${AWS::Region}.logs' PolicyDocument: '{ "Version":"2012-10-17", "Statement": [{ "Effect":"Allow", "Principal":"*", "Action":["logs:Describe*","logs:Get*","logs:List*","logs:FilterLogEvents"], "Resource":"*" }] }'``
+    ///
+    /// Takes: a `PolicyDocument` built with its builder.
     ///
     /// Update: in place.
     public var policyDocument: PolicyDocument? {
@@ -1071,6 +1250,8 @@ public struct VPCEndpoint: TypedResource {
     /// This property is supported only for interface endpoints.
     /// Default: ``false``
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var privateDnsEnabled: Typed<Bool>? {
         get { propertyValues["PrivateDnsEnabled"] }
@@ -1078,6 +1259,8 @@ public struct VPCEndpoint: TypedResource {
     }
 
     /// The Amazon Resource Name (ARN) of the resource configuration.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var resourceConfigurationArn: Typed<String>? {
@@ -1087,6 +1270,8 @@ public struct VPCEndpoint: TypedResource {
 
     /// The IDs of the route tables. Routing is supported only for gateway endpoints.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var routeTableIds: Typed<[String]>? {
         get { propertyValues["RouteTableIds"] }
@@ -1094,6 +1279,8 @@ public struct VPCEndpoint: TypedResource {
     }
 
     /// The IDs of the security groups to associate with the endpoint network interfaces. If this parameter is not specified, we use the default security group for the VPC. Security groups are supported only for interface endpoints.
+    ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var securityGroupIds: Typed<[String]>? {
@@ -1103,6 +1290,8 @@ public struct VPCEndpoint: TypedResource {
 
     /// The name of the endpoint service.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var serviceName: Typed<String>? {
         get { propertyValues["ServiceName"] }
@@ -1110,6 +1299,8 @@ public struct VPCEndpoint: TypedResource {
     }
 
     /// The Amazon Resource Name (ARN) of the service network.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var serviceNetworkArn: Typed<String>? {
@@ -1119,6 +1310,8 @@ public struct VPCEndpoint: TypedResource {
 
     /// Describes a Region.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var serviceRegion: Typed<String>? {
         get { propertyValues["ServiceRegion"] }
@@ -1127,6 +1320,8 @@ public struct VPCEndpoint: TypedResource {
 
     /// The IDs of the subnets in which to create endpoint network interfaces. You must specify this property for an interface endpoint or a Gateway Load Balancer endpoint. You can't specify this property for a gateway endpoint. For a Gateway Load Balancer endpoint, you can specify only one subnet.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var subnetIds: Typed<[String]>? {
         get { propertyValues["SubnetIds"] }
@@ -1134,6 +1329,8 @@ public struct VPCEndpoint: TypedResource {
     }
 
     /// The tags to associate with the endpoint.
+    ///
+    /// Takes: a `Tags` built with its builder.
     ///
     /// Update: in place.
     public var tags: Tags? {
@@ -1144,6 +1341,8 @@ public struct VPCEndpoint: TypedResource {
     /// The type of endpoint.
     /// Default: Gateway
     ///
+    /// Takes: one of the cases of `VpcEndpointType` (`.interface`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var vpcEndpointType: Typed<VpcEndpointType>? {
         get { propertyValues["VpcEndpointType"] }
@@ -1151,6 +1350,8 @@ public struct VPCEndpoint: TypedResource {
     }
 
     /// The ID of the VPC.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var vpcId: Typed<String>? {
@@ -1193,21 +1394,29 @@ extension VPCEndpoint {
         public init() {}
 
         /// The DNS records created for the endpoint.
+        ///
+        /// Takes: one of the cases of `DnsRecordIpType` (`.ipv4`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var dnsRecordIpType: Typed<DnsRecordIpType>? {
             get { propertyValues["DnsRecordIpType"] }
             set { propertyValues["DnsRecordIpType"] = newValue }
         }
         /// Indicates whether to enable private DNS only for inbound endpoints. This option is available only for services that support both gateway and interface endpoints. It routes traffic that originates from the VPC to the gateway endpoint and traffic that originates from on-premises to the interface endpoint.
+        ///
+        /// Takes: one of the cases of `PrivateDnsOnlyForInboundResolverEndpoint` (`.onlyInboundResolver`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var privateDnsOnlyForInboundResolverEndpoint: Typed<PrivateDnsOnlyForInboundResolverEndpoint>? {
             get { propertyValues["PrivateDnsOnlyForInboundResolverEndpoint"] }
             set { propertyValues["PrivateDnsOnlyForInboundResolverEndpoint"] = newValue }
         }
         /// The preference for which private domains have a private hosted zone created for and associated with the specified VPC. Only supported when private DNS is enabled and when the VPC endpoint type is ServiceNetwork or Resource.
+        ///
+        /// Takes: one of the cases of `PrivateDnsPreference` (`.verifiedDomainsOnly`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var privateDnsPreference: Typed<PrivateDnsPreference>? {
             get { propertyValues["PrivateDnsPreference"] }
             set { propertyValues["PrivateDnsPreference"] = newValue }
         }
         /// Indicates which of the private domains to create private hosted zones for and associate with the specified VPC. Only supported when private DNS is enabled and the private DNS preference is ``VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS`` or ``SPECIFIED_DOMAINS_ONLY``.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var privateDnsSpecifiedDomains: Typed<[String]>? {
             get { propertyValues["PrivateDnsSpecifiedDomains"] }
             set { propertyValues["PrivateDnsSpecifiedDomains"] = newValue }

@@ -20,6 +20,8 @@ public struct ManagedPolicy: TypedResource {
     /// Typically used to store information about the permissions defined in the policy. For example, "Grants access to production DynamoDB tables."
     /// The policy description is immutable. After a value is assigned, it cannot be changed.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var description: Typed<String>? {
         get { propertyValues["Description"] }
@@ -28,6 +30,8 @@ public struct ManagedPolicy: TypedResource {
 
     /// The name (friendly name, not ARN) of the group to attach the policy to.
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
+    ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var groups: Typed<[String]>? {
@@ -39,6 +43,8 @@ public struct ManagedPolicy: TypedResource {
     /// If you specify a name, you cannot perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
     /// If you specify a name, you must specify the ``CAPABILITY_NAMED_IAM`` value to acknowledge your template's capabilities. For more information, see [Acknowledging Resources in Templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities).
     /// Naming an IAM resource can cause an unrecoverable error if you reuse the same template in multiple Regions. To prevent this, we recommend using ``Fn::Join`` and ``AWS::Region`` to create a Region-specific name, as in the following example: ``{"Fn::Join": ["", [{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}]]}``.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var managedPolicyName: Typed<String>? {
@@ -52,12 +58,16 @@ public struct ManagedPolicy: TypedResource {
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (``\u0021``) through the DEL character (``\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
     /// You cannot use an asterisk (*) in the path name.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var path: Typed<String>? {
         get { propertyValues["Path"] }
         set { propertyValues["Path"] = newValue }
     }
 
+    /// Takes: a `PolicyDocument` built with its builder.
+    ///
     /// Update: in place.
     public var policyDocument: PolicyDocument? {
         get { propertyValues["PolicyDocument"] }
@@ -68,6 +78,8 @@ public struct ManagedPolicy: TypedResource {
     /// This parameter allows (per its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
     /// If an external policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn`` attribute to the resource to make the resource depend on the external policy. This dependency ensures that the role's policy is available throughout the resource's lifecycle. For example, when you delete a stack with an ``AWS::ECS::Service`` resource, the ``DependsOn`` attribute ensures that CFN deletes the ``AWS::ECS::Service`` resource before deleting its role's policy.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var roles: Typed<[String]>? {
         get { propertyValues["Roles"] }
@@ -76,6 +88,8 @@ public struct ManagedPolicy: TypedResource {
 
     /// The name (friendly name, not ARN) of the IAM user to attach the policy to.
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
+    ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var users: Typed<[String]>? {
@@ -124,6 +138,8 @@ public struct Policy: TypedResource {
     /// The name of the group to associate the policy with.
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var groups: Typed<[String]>? {
         get { propertyValues["Groups"] }
@@ -137,6 +153,8 @@ public struct Policy: TypedResource {
     /// +  The printable characters in the Basic Latin and Latin-1 Supplement character set (through ``\u00FF``)
     /// +  The special characters tab (``\u0009``), line feed (``\u000A``), and carriage return (``\u000D``)
     ///
+    /// Takes: a `PolicyDocument` built with its builder.
+    ///
     /// Update: in place.
     public var policyDocument: PolicyDocument? {
         get { propertyValues["PolicyDocument"] }
@@ -145,6 +163,8 @@ public struct Policy: TypedResource {
 
     /// The name of the policy document.
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var policyName: Typed<String>? {
@@ -156,6 +176,8 @@ public struct Policy: TypedResource {
     /// This parameter allows (per its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
     /// If an external policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn`` attribute to the resource to make the resource depend on the external policy. This dependency ensures that the role's policy is available throughout the resource's lifecycle. For example, when you delete a stack with an ``AWS::ECS::Service`` resource, the ``DependsOn`` attribute ensures that CFN deletes the ``AWS::ECS::Service`` resource before deleting its role's policy.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var roles: Typed<[String]>? {
         get { propertyValues["Roles"] }
@@ -164,6 +186,8 @@ public struct Policy: TypedResource {
 
     /// The name of the user to associate the policy with.
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: _+=,.@-
+    ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var users: Typed<[String]>? {
@@ -190,6 +214,8 @@ public struct Role: TypedResource {
 
     /// The trust policy that is associated with this role. Trust policies define which entities can assume the role. You can associate only one trust policy with a role. For an example of a policy that can be used to assume a role, see [Template Examples](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#aws-resource-iam-role--examples). For more information about the elements that you can use in an IAM policy, see [Policy Elements Reference](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html) in the *User Guide*.
     ///
+    /// Takes: a `PolicyDocument` built with its builder.
+    ///
     /// Update: in place.
     public var assumeRolePolicyDocument: PolicyDocument? {
         get { propertyValues["AssumeRolePolicyDocument"] }
@@ -197,6 +223,8 @@ public struct Role: TypedResource {
     }
 
     /// A description of the role that you provide.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var description: Typed<String>? {
@@ -207,6 +235,8 @@ public struct Role: TypedResource {
     /// A list of Amazon Resource Names (ARNs) of the IAM managed policies that you want to attach to the role.
     /// For more information about ARNs, see [Amazon Resource Names (ARNs) and Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *General Reference*.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var managedPolicyArns: Typed<[String]>? {
         get { propertyValues["ManagedPolicyArns"] }
@@ -215,6 +245,8 @@ public struct Role: TypedResource {
 
     /// The maximum session duration (in seconds) that you want to set for the specified role. If you do not specify a value for this setting, the default value of one hour is applied. This setting can have a value from 1 hour to 12 hours.
     /// Anyone who assumes the role from the CLI or API can use the ``DurationSeconds`` API parameter or the ``duration-seconds``CLI parameter to request a longer session. The ``MaxSessionDuration`` setting determines the maximum duration that can be requested using the ``DurationSeconds`` parameter. If users don't specify a value for the ``DurationSeconds`` parameter, their security credentials are valid for one hour by default. This applies when you use the ``AssumeRole*`` API operations or the ``assume-role*``CLI operations but does not apply when you use those operations to create a console URL. For more information, see [Using IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html) in the *IAM User Guide*.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var maxSessionDuration: Typed<Int>? {
@@ -226,6 +258,8 @@ public struct Role: TypedResource {
     /// This parameter is optional. If it is not included, it defaults to a slash (/).
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (``\u0021``) through the DEL character (``\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var path: Typed<String>? {
         get { propertyValues["Path"] }
@@ -234,6 +268,8 @@ public struct Role: TypedResource {
 
     /// The ARN of the policy used to set the permissions boundary for the role.
     /// For more information about permissions boundaries, see [Permissions boundaries for IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var permissionsBoundary: Typed<String>? {
@@ -247,6 +283,8 @@ public struct Role: TypedResource {
     /// For information about limits on the number of inline policies that you can embed with a role, see [Limitations on Entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the *User Guide*.
     /// If an external policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn`` attribute to the resource to make the resource depend on the external policy. This dependency ensures that the role's policy is available throughout the resource's lifecycle. For example, when you delete a stack with an ``AWS::ECS::Service`` resource, the ``DependsOn`` attribute ensures that CFN deletes the ``AWS::ECS::Service`` resource before deleting its role's policy.
     ///
+    /// Takes: a list (`[…]`), each item a value of `Policy`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var policies: Typed<[Policy]>? {
         get { propertyValues["Policies"] }
@@ -259,6 +297,8 @@ public struct Role: TypedResource {
     /// If you specify a name, you must specify the ``CAPABILITY_NAMED_IAM`` value to acknowledge your template's capabilities. For more information, see [Acknowledging Resources in Templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities).
     /// Naming an IAM resource can cause an unrecoverable error if you reuse the same template in multiple Regions. To prevent this, we recommend using ``Fn::Join`` and ``AWS::Region`` to create a Region-specific name, as in the following example: ``{"Fn::Join": ["", [{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}]]}``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var roleName: Typed<String>? {
         get { propertyValues["RoleName"] }
@@ -266,6 +306,8 @@ public struct Role: TypedResource {
     }
 
     /// A list of tags that are attached to the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Takes: a `Tags` built with its builder.
     ///
     /// Update: in place.
     public var tags: Tags? {
@@ -288,11 +330,15 @@ extension Role {
         public init() {}
 
         /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
+        ///
+        /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var policyDocument: Typed<AnyJSON>? {
             get { propertyValues["PolicyDocument"] }
             set { propertyValues["PolicyDocument"] = newValue }
         }
         /// The friendly name (not ARN) identifying the policy.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var policyName: Typed<String>? {
             get { propertyValues["PolicyName"] }
             set { propertyValues["PolicyName"] = newValue }

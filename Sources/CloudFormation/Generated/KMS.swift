@@ -27,6 +27,8 @@ public struct Alias: TypedResource {
     /// If you change the value of the ``AliasName`` property, the existing alias is deleted and a new alias is created for the specified KMS key. This change can disrupt applications that use the alias. It can also allow or deny access to a KMS key affected by attribute-based access control (ABAC).
     /// The alias must be string of 1-256 characters. It can contain only alphanumeric characters, forward slashes (/), underscores (_), and dashes (-). The alias name cannot begin with ``alias/aws/``. The ``alias/aws/`` prefix is reserved for [](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var aliasName: Typed<String>? {
         get { propertyValues["AliasName"] }
@@ -42,6 +44,8 @@ public struct Alias: TypedResource {
     /// +  Key ARN: ``arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab``
     ///
     /// To get the key ID and key ARN for a KMS key, use [ListKeys](https://docs.aws.amazon.com/kms/latest/APIReference/API_ListKeys.html) or [DescribeKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html).
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var targetKeyId: Typed<String>? {
@@ -77,6 +81,8 @@ public struct Key: TypedResource {
     /// For more information, see [Default key policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key) in the *Developer Guide*.
     /// Use this parameter only when you intend to prevent the principal that is making the request from making a subsequent [PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html) request on the KMS key.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var bypassPolicyLockoutSafetyCheck: Typed<Bool>? {
         get { propertyValues["BypassPolicyLockoutSafetyCheck"] }
@@ -84,6 +90,8 @@ public struct Key: TypedResource {
     }
 
     /// A description of the KMS key. Use a description that helps you to distinguish this KMS key from others in the account, such as its intended use.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var description: Typed<String>? {
@@ -96,6 +104,8 @@ public struct Key: TypedResource {
     /// To enable automatic key rotation of the key material for a multi-Region KMS key, set ``EnableKeyRotation`` to ``true`` on the primary key (created by using ``AWS::KMS::Key``). KMS copies the rotation status to all replica keys. For details, see [Rotating multi-Region keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-manage.html#multi-region-rotate) in the *Developer Guide*.
     /// When you enable automatic rotation, KMS automatically creates new key material for the KMS key one year after the enable date and every year thereafter. KMS retains all key material until you delete the KMS key. For detailed information about automatic key rotation, see [Rotating KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html) in the *Developer Guide*.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var enableKeyRotation: Typed<Bool>? {
         get { propertyValues["EnableKeyRotation"] }
@@ -106,6 +116,8 @@ public struct Key: TypedResource {
     /// When ``Enabled`` is ``true``, the *key state* of the KMS key is ``Enabled``. When ``Enabled`` is ``false``, the key state of the KMS key is ``Disabled``. The default value is ``true``.
     /// The actual key state of the KMS key might be affected by actions taken outside of CloudFormation, such as running the [EnableKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKey.html), [DisableKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_DisableKey.html), or [ScheduleKeyDeletion](https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html) operations.
     /// For information about the key states of a KMS key, see [Key state: Effect on your KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Developer Guide*.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var enabled: Typed<Bool>? {
@@ -126,6 +138,8 @@ public struct Key: TypedResource {
     ///
     /// *Minimum*: ``1``
     /// *Maximum*: ``32768``
+    ///
+    /// Takes: a `PolicyDocument` built with its builder.
     ///
     /// Update: in place.
     public var keyPolicy: PolicyDocument? {
@@ -171,6 +185,8 @@ public struct Key: TypedResource {
     /// +  SM2 key pairs (encryption and decryption *or* signing and verification *or* deriving shared secrets)
     /// +  ``SM2`` (China Regions only)
     ///
+    /// Takes: one of the cases of `KeySpec` (`.symmetricDefault`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var keySpec: Typed<KeySpec>? {
         get { propertyValues["KeySpec"] }
@@ -188,6 +204,8 @@ public struct Key: TypedResource {
     /// +  For asymmetric KMS keys with ML-DSA key pairs, specify ``SIGN_VERIFY``.
     /// +  For asymmetric KMS keys with SM2 key pairs (China Regions only), specify ``ENCRYPT_DECRYPT``, ``SIGN_VERIFY``, or ``KEY_AGREEMENT``.
     ///
+    /// Takes: one of the cases of `KeyUsage` (`.encryptDecrypt`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var keyUsage: Typed<KeyUsage>? {
         get { propertyValues["KeyUsage"] }
@@ -202,6 +220,8 @@ public struct Key: TypedResource {
     /// You can create a symmetric encryption, HMAC, or asymmetric multi-Region KMS key, and you can create a multi-Region key with imported key material. However, you cannot create a multi-Region key in a custom key store.
     /// To create a replica of this primary key in a different AWS-Region , create an [AWS::KMS::ReplicaKey](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-replicakey.html) resource in a CloudFormation stack in the replica Region. Specify the key ARN of this primary key.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var multiRegion: Typed<Bool>? {
         get { propertyValues["MultiRegion"] }
@@ -213,6 +233,8 @@ public struct Key: TypedResource {
     /// You can ignore ``ENABLED`` when Origin is ``EXTERNAL``. When a KMS key with Origin ``EXTERNAL`` is created, the key state is ``PENDING_IMPORT`` and ``ENABLED`` is ``false``. After you import the key material, ``ENABLED`` updated to ``true``. The KMS key can then be used for Cryptographic Operations.
     /// +  CFN doesn't support creating an ``Origin`` parameter of the ``AWS_CLOUDHSM`` or ``EXTERNAL_KEY_STORE`` values.
     /// +  ``EXTERNAL`` is not supported for ML-DSA keys.
+    ///
+    /// Takes: one of the cases of `Origin` (`.awsKms`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var origin: Typed<Origin>? {
@@ -226,6 +248,8 @@ public struct Key: TypedResource {
     /// You cannot use a CloudFormation template to cancel deletion of the KMS key after you remove it from the stack, regardless of the waiting period. If you specify a KMS key in your template, even one with the same name, CloudFormation creates a new KMS key. To cancel deletion of a KMS key, use the KMS console or the [CancelKeyDeletion](https://docs.aws.amazon.com/kms/latest/APIReference/API_CancelKeyDeletion.html) operation.
     /// For information about the ``Pending Deletion`` and ``Pending Replica Deletion`` key states, see [Key state: Effect on your KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Developer Guide*. For more information about deleting KMS keys, see the [ScheduleKeyDeletion](https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html) operation in the *API Reference* and [Deleting KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html) in the *Developer Guide*.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var pendingWindowInDays: Typed<Int>? {
         get { propertyValues["PendingWindowInDays"] }
@@ -237,6 +261,8 @@ public struct Key: TypedResource {
     /// You can use the [kms:RotationPeriodInDays](https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-rotation-period-in-days) condition key to further constrain the values that principals can specify in the ``RotationPeriodInDays`` parameter.
     /// For more information about rotating KMS keys and automatic rotation, see [Rotating keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html) in the *Developer Guide*.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var rotationPeriodInDays: Typed<Int>? {
         get { propertyValues["RotationPeriodInDays"] }
@@ -246,6 +272,8 @@ public struct Key: TypedResource {
     /// Assigns one or more tags to the replica key.
     /// Tagging or untagging a KMS key can allow or deny permission to the KMS key. For details, see [ABAC for](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the *Developer Guide*.
     /// For information about tags in KMS, see [Tagging keys](https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html) in the *Developer Guide*. For information about tags in CloudFormation, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    ///
+    /// Takes: a `Tags` built with its builder.
     ///
     /// Update: in place.
     public var tags: Tags? {

@@ -23,6 +23,8 @@ public struct EventSourceMapping: TypedResource {
 
     /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
     ///
+    /// Takes: a value of `AmazonManagedKafkaEventSourceConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var amazonManagedKafkaEventSourceConfig: Typed<AmazonManagedKafkaEventSourceConfig>? {
         get { propertyValues["AmazonManagedKafkaEventSourceConfig"] }
@@ -38,6 +40,8 @@ public struct EventSourceMapping: TypedResource {
     /// +  *Amazon MQ (ActiveMQ and RabbitMQ)* – Default 100. Max 10,000.
     /// +  *DocumentDB* – Default 100. Max 10,000.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var batchSize: Typed<Int>? {
         get { propertyValues["BatchSize"] }
@@ -47,6 +51,8 @@ public struct EventSourceMapping: TypedResource {
     /// (Kinesis and DynamoDB Streams only) If the function returns an error, split the batch in two and retry. The default value is false.
     /// When using ``BisectBatchOnFunctionError``, check the ``BatchSize`` parameter in the ``OnFailure`` destination message's metadata. The ``BatchSize`` could be greater than 1 since LAM consolidates failed messages metadata when writing to the ``OnFailure`` destination.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var bisectBatchOnFunctionError: Typed<Bool>? {
         get { propertyValues["BisectBatchOnFunctionError"] }
@@ -54,6 +60,8 @@ public struct EventSourceMapping: TypedResource {
     }
 
     /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it.
+    ///
+    /// Takes: a value of `DestinationConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var destinationConfig: Typed<DestinationConfig>? {
@@ -63,6 +71,8 @@ public struct EventSourceMapping: TypedResource {
 
     /// Specific configuration settings for a DocumentDB event source.
     ///
+    /// Takes: a value of `DocumentDBEventSourceConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var documentDBEventSourceConfig: Typed<DocumentDBEventSourceConfig>? {
         get { propertyValues["DocumentDBEventSourceConfig"] }
@@ -71,6 +81,8 @@ public struct EventSourceMapping: TypedResource {
 
     /// When true, the event source mapping is active. When false, Lambda pauses polling and invocation.
     /// Default: True
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var enabled: Typed<Bool>? {
@@ -86,6 +98,8 @@ public struct EventSourceMapping: TypedResource {
     /// +  *Amazon MQ* – The ARN of the broker.
     /// +  *Amazon DocumentDB* – The ARN of the DocumentDB change stream.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var eventSourceArn: Typed<String>? {
         get { propertyValues["EventSourceArn"] }
@@ -93,6 +107,8 @@ public struct EventSourceMapping: TypedResource {
     }
 
     /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see [Lambda event filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+    ///
+    /// Takes: a value of `FilterCriteria`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var filterCriteria: Typed<FilterCriteria>? {
@@ -109,6 +125,8 @@ public struct EventSourceMapping: TypedResource {
     ///
     /// The length constraint applies only to the full ARN. If you specify only the function name, it's limited to 64 characters in length.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var functionName: Typed<String>? {
         get { propertyValues["FunctionName"] }
@@ -118,6 +136,8 @@ public struct EventSourceMapping: TypedResource {
     /// (Kinesis, DynamoDB Streams, and SQS) A list of current response type enums applied to the event source mapping.
     /// Valid Values: ``ReportBatchItemFailures``
     ///
+    /// Takes: a list (`[…]`), each item one of the cases of `FunctionResponseTypes` (`.reportBatchItemFailures`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var functionResponseTypes: Typed<[FunctionResponseTypes]>? {
         get { propertyValues["FunctionResponseTypes"] }
@@ -126,6 +146,8 @@ public struct EventSourceMapping: TypedResource {
 
     /// The ARN of the KMSlong (KMS) customer managed key that Lambda uses to encrypt your function's [filter criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var kmsKeyArn: Typed<String>? {
         get { propertyValues["KmsKeyArn"] }
@@ -133,6 +155,8 @@ public struct EventSourceMapping: TypedResource {
     }
 
     /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. For more information, see [Event source mapping logging](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
+    ///
+    /// Takes: a value of `LoggingConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var loggingConfig: Typed<LoggingConfig>? {
@@ -145,6 +169,8 @@ public struct EventSourceMapping: TypedResource {
     /// *Default (, Kafka, , event sources)*: 500 ms
     /// *Related setting:* For SQS event sources, when you set ``BatchSize`` to a value greater than 10, you must set ``MaximumBatchingWindowInSeconds`` to at least 1.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var maximumBatchingWindowInSeconds: Typed<Int>? {
         get { propertyValues["MaximumBatchingWindowInSeconds"] }
@@ -154,6 +180,8 @@ public struct EventSourceMapping: TypedResource {
     /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is -1, which sets the maximum age to infinite. When the value is set to infinite, Lambda never discards old records.
     /// The minimum valid value for maximum record age is 60s. Although values less than 60 and greater than -1 fall within the parameter's absolute range, they are not allowed
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var maximumRecordAgeInSeconds: Typed<Int>? {
         get { propertyValues["MaximumRecordAgeInSeconds"] }
@@ -161,6 +189,8 @@ public struct EventSourceMapping: TypedResource {
     }
 
     /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is -1, which sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until the record expires in the event source.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var maximumRetryAttempts: Typed<Int>? {
@@ -170,6 +200,8 @@ public struct EventSourceMapping: TypedResource {
 
     /// The metrics configuration for your event source. For more information, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
     ///
+    /// Takes: a value of `MetricsConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var metricsConfig: Typed<MetricsConfig>? {
         get { propertyValues["MetricsConfig"] }
@@ -177,6 +209,8 @@ public struct EventSourceMapping: TypedResource {
     }
 
     /// (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each shard. The default value is 1.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var parallelizationFactor: Typed<Int>? {
@@ -186,6 +220,8 @@ public struct EventSourceMapping: TypedResource {
 
     /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
     ///
+    /// Takes: a value of `ProvisionedPollerConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var provisionedPollerConfig: Typed<ProvisionedPollerConfig>? {
         get { propertyValues["ProvisionedPollerConfig"] }
@@ -193,6 +229,8 @@ public struct EventSourceMapping: TypedResource {
     }
 
     /// (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
+    ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var queues: Typed<[String]>? {
@@ -202,6 +240,8 @@ public struct EventSourceMapping: TypedResource {
 
     /// This property is for Amazon SQS event sources only. You cannot use ``ProvisionedPollerConfig`` while using ``ScalingConfig``. These options are mutually exclusive. To remove the scaling configuration, pass an empty value.
     ///
+    /// Takes: a value of `ScalingConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var scalingConfig: Typed<ScalingConfig>? {
         get { propertyValues["ScalingConfig"] }
@@ -209,6 +249,8 @@ public struct EventSourceMapping: TypedResource {
     }
 
     /// The self-managed Apache Kafka cluster for your event source.
+    ///
+    /// Takes: a value of `SelfManagedEventSource`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var selfManagedEventSource: Typed<SelfManagedEventSource>? {
@@ -218,6 +260,8 @@ public struct EventSourceMapping: TypedResource {
 
     /// Specific configuration settings for a self-managed Apache Kafka event source.
     ///
+    /// Takes: a value of `SelfManagedKafkaEventSourceConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var selfManagedKafkaEventSourceConfig: Typed<SelfManagedKafkaEventSourceConfig>? {
         get { propertyValues["SelfManagedKafkaEventSourceConfig"] }
@@ -225,6 +269,8 @@ public struct EventSourceMapping: TypedResource {
     }
 
     /// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
+    ///
+    /// Takes: a list (`[…]`), each item a value of `SourceAccessConfiguration`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var sourceAccessConfigurations: Typed<[SourceAccessConfiguration]>? {
@@ -237,6 +283,8 @@ public struct EventSourceMapping: TypedResource {
     /// +  *TRIM_HORIZON* - Process all available records.
     /// +  *AT_TIMESTAMP* - Specify a time from which to start reading records.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var startingPosition: Typed<String>? {
         get { propertyValues["StartingPosition"] }
@@ -244,6 +292,8 @@ public struct EventSourceMapping: TypedResource {
     }
 
     /// With ``StartingPosition`` set to ``AT_TIMESTAMP``, the time from which to start reading, in Unix time seconds. ``StartingPositionTimestamp`` cannot be in the future.
+    ///
+    /// Takes: a number (`0.5`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var startingPositionTimestamp: Typed<Double>? {
@@ -254,6 +304,8 @@ public struct EventSourceMapping: TypedResource {
     /// A list of tags to add to the event source mapping.
     /// You must have the ``lambda:TagResource``, ``lambda:UntagResource``, and ``lambda:ListTags`` permissions for your [principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html) to manage the CFN stack. If you don't have these permissions, there might be unexpected behavior with stack-level tags propagating to the resource during resource creation and update.
     ///
+    /// Takes: a `Tags` built with its builder.
+    ///
     /// Update: in place.
     public var tags: Tags? {
         get { propertyValues["Tags"] }
@@ -262,6 +314,8 @@ public struct EventSourceMapping: TypedResource {
 
     /// The name of the Kafka topic.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var topics: Typed<[String]>? {
         get { propertyValues["Topics"] }
@@ -269,6 +323,8 @@ public struct EventSourceMapping: TypedResource {
     }
 
     /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var tumblingWindowInSeconds: Typed<Int>? {
@@ -295,11 +351,15 @@ extension EventSourceMapping {
         public init() {}
 
         /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see [Customizable consumer group ID](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id).
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var consumerGroupId: Typed<String>? {
             get { propertyValues["ConsumerGroupId"] }
             set { propertyValues["ConsumerGroupId"] = newValue }
         }
         /// Specific configuration settings for a Kafka schema registry.
+        ///
+        /// Takes: a value of `SchemaRegistryConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var schemaRegistryConfig: Typed<SchemaRegistryConfig>? {
             get { propertyValues["SchemaRegistryConfig"] }
             set { propertyValues["SchemaRegistryConfig"] = newValue }
@@ -314,6 +374,8 @@ extension EventSourceMapping {
         public init() {}
 
         /// The destination configuration for failed invocations.
+        ///
+        /// Takes: a value of `OnFailure`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var onFailure: Typed<OnFailure>? {
             get { propertyValues["OnFailure"] }
             set { propertyValues["OnFailure"] = newValue }
@@ -328,16 +390,22 @@ extension EventSourceMapping {
         public init() {}
 
         /// The name of the collection to consume within the database. If you do not specify a collection, Lambda consumes all collections.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var collectionName: Typed<String>? {
             get { propertyValues["CollectionName"] }
             set { propertyValues["CollectionName"] = newValue }
         }
         /// The name of the database to consume within the DocumentDB cluster.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var databaseName: Typed<String>? {
             get { propertyValues["DatabaseName"] }
             set { propertyValues["DatabaseName"] = newValue }
         }
         /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup, DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB sends only a partial document that contains the changes.
+        ///
+        /// Takes: one of the cases of `FullDocument` (`.updateLookup`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var fullDocument: Typed<FullDocument>? {
             get { propertyValues["FullDocument"] }
             set { propertyValues["FullDocument"] = newValue }
@@ -357,6 +425,8 @@ extension EventSourceMapping {
         public init() {}
 
         /// A list of filters.
+        ///
+        /// Takes: a list (`[…]`), each item a value of `Filter`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var filters: Typed<[Filter]>? {
             get { propertyValues["Filters"] }
             set { propertyValues["Filters"] = newValue }
@@ -371,6 +441,8 @@ extension EventSourceMapping {
         public init() {}
 
         /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
+        ///
+        /// Takes: one of the cases of `SystemLogLevel` (`.debug`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var systemLogLevel: Typed<SystemLogLevel>? {
             get { propertyValues["SystemLogLevel"] }
             set { propertyValues["SystemLogLevel"] = newValue }
@@ -396,6 +468,8 @@ extension EventSourceMapping {
         /// +  ``KafkaMetrics`` (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the Kafka consumers from your event source mapping.
         ///
         /// For more information about these metrics, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+        ///
+        /// Takes: a list (`[…]`), each item one of the cases of `Metrics` (`.eventCount`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var metrics: Typed<[Metrics]>? {
             get { propertyValues["Metrics"] }
             set { propertyValues["Metrics"] = newValue }
@@ -416,16 +490,22 @@ extension EventSourceMapping {
         public init() {}
 
         /// The maximum number of event pollers this event source can scale up to. For Amazon SQS event source mappings, the accepted range is between 2 and 10,000, with a default of 200. For Amazon MSK and self-managed Apache Kafka event source mappings, the accepted range is between 1 and 2,000, with a default of 200.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var maximumPollers: Typed<Int>? {
             get { propertyValues["MaximumPollers"] }
             set { propertyValues["MaximumPollers"] = newValue }
         }
         /// The minimum number of event pollers this event source can scale down to. For Amazon SQS events source mappings, default is 2, and minimum 2 required. For Amazon MSK and self-managed Apache Kafka event source mappings, default is 1.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var minimumPollers: Typed<Int>? {
             get { propertyValues["MinimumPollers"] }
             set { propertyValues["MinimumPollers"] = newValue }
         }
         /// (Amazon MSK and self-managed Apache Kafka) The name of the provisioned poller group. Use this option to group multiple ESMs within the event source's VPC to share Event Poller Unit (EPU) capacity. You can use this option to optimize Provisioned mode costs for your ESMs. You can group up to 100 ESMs per poller group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var pollerGroupName: Typed<String>? {
             get { propertyValues["PollerGroupName"] }
             set { propertyValues["PollerGroupName"] = newValue }
@@ -440,6 +520,8 @@ extension EventSourceMapping {
         public init() {}
 
         /// Limits the number of concurrent instances that the SQS event source can invoke.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var maximumConcurrency: Typed<Int>? {
             get { propertyValues["MaximumConcurrency"] }
             set { propertyValues["MaximumConcurrency"] = newValue }
@@ -454,6 +536,8 @@ extension EventSourceMapping {
         public init() {}
 
         /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
+        ///
+        /// Takes: a value of `Endpoints`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var endpoints: Typed<Endpoints>? {
             get { propertyValues["Endpoints"] }
             set { propertyValues["Endpoints"] = newValue }
@@ -468,16 +552,22 @@ extension EventSourceMapping {
         public init() {}
 
         /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see [Customizable consumer group ID](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add).
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var consumerGroupId: Typed<String>? {
             get { propertyValues["ConsumerGroupId"] }
             set { propertyValues["ConsumerGroupId"] = newValue }
         }
         /// The mode that determines how Lambda reads from a Kafka topic. Use Stream for ordered processing or Queue for higher throughput when ordering is not required.
+        ///
+        /// Takes: one of the cases of `ConsumptionMode` (`.stream`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var consumptionMode: Typed<ConsumptionMode>? {
             get { propertyValues["ConsumptionMode"] }
             set { propertyValues["ConsumptionMode"] = newValue }
         }
         /// Specific configuration settings for a Kafka schema registry.
+        ///
+        /// Takes: a value of `SchemaRegistryConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var schemaRegistryConfig: Typed<SchemaRegistryConfig>? {
             get { propertyValues["SchemaRegistryConfig"] }
             set { propertyValues["SchemaRegistryConfig"] = newValue }
@@ -506,11 +596,15 @@ extension EventSourceMapping {
         /// +  ``VIRTUAL_HOST`` –- (RabbitMQ) The name of the virtual host in your RabbitMQ broker. Lambda uses this RabbitMQ host as the event source. This property cannot be specified in an UpdateEventSourceMapping API call.
         /// +  ``CLIENT_CERTIFICATE_TLS_AUTH`` – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password (optional) used for mutual TLS authentication of your MSK/Apache Kafka brokers.
         /// +  ``SERVER_ROOT_CA_CERTIFICATE`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
+        ///
+        /// Takes: one of the cases of `TypeValue` (`.basicAuth`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var type: Typed<TypeValue>? {
             get { propertyValues["Type"] }
             set { propertyValues["Type"] = newValue }
         }
         /// The value for your chosen configuration in ``Type``. For example: ``"URI": "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"``.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var uri: Typed<String>? {
             get { propertyValues["URI"] }
             set { propertyValues["URI"] = newValue }
@@ -543,6 +637,8 @@ extension EventSourceMapping {
         public init() {}
 
         /// An array of access configuration objects that tell Lambda how to authenticate with your schema registry.
+        ///
+        /// Takes: a list (`[…]`), each item a value of `SchemaRegistryAccessConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var accessConfigs: Typed<[SchemaRegistryAccessConfig]>? {
             get { propertyValues["AccessConfigs"] }
             set { propertyValues["AccessConfigs"] = newValue }
@@ -550,6 +646,8 @@ extension EventSourceMapping {
         /// The record format that Lambda delivers to your function after schema validation.
         /// +  Choose ``JSON`` to have Lambda deliver the record to your function as a standard JSON object.
         /// +  Choose ``SOURCE`` to have Lambda deliver the record to your function in its original source format. Lambda removes all schema metadata, such as the schema ID, before sending the record to your function.
+        ///
+        /// Takes: one of the cases of `EventRecordFormat` (`.json`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var eventRecordFormat: Typed<EventRecordFormat>? {
             get { propertyValues["EventRecordFormat"] }
             set { propertyValues["EventRecordFormat"] = newValue }
@@ -557,11 +655,15 @@ extension EventSourceMapping {
         /// The URI for your schema registry. The correct URI format depends on the type of schema registry you're using.
         /// +  For GLU schema registries, use the ARN of the registry.
         /// +  For Confluent schema registries, use the URL of the registry.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var schemaRegistryURI: Typed<String>? {
             get { propertyValues["SchemaRegistryURI"] }
             set { propertyValues["SchemaRegistryURI"] = newValue }
         }
         /// An array of schema validation configuration objects, which tell Lambda the message attributes you want to validate and filter using your schema registry.
+        ///
+        /// Takes: a list (`[…]`), each item a value of `SchemaValidationConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var schemaValidationConfigs: Typed<[SchemaValidationConfig]>? {
             get { propertyValues["SchemaValidationConfigs"] }
             set { propertyValues["SchemaValidationConfigs"] = newValue }
@@ -584,6 +686,8 @@ extension EventSourceMapping {
         /// To retain records of failed invocations from [Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), [DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), [self-managed Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), or [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), you can configure an Amazon SNS topic, Amazon SQS queue, Amazon S3 bucket, or Kafka topic as the destination.
         /// Amazon SNS destinations have a message size limit of 256 KB. If the combined size of the function request and response payload exceeds the limit, Lambda will drop the payload when sending ``OnFailure`` event to the destination. For details on this behavior, refer to [Retaining records of asynchronous invocations](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
         /// To retain records of failed invocations from [Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), [DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), [self-managed Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-smaa-onfailure-destination) or [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination), you can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the destination.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var destination: Typed<String>? {
             get { propertyValues["Destination"] }
             set { propertyValues["Destination"] = newValue }
@@ -598,6 +702,8 @@ extension EventSourceMapping {
         public init() {}
 
         /// A filter pattern. For more information on the syntax of a filter pattern, see [Filter rule syntax](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax).
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var pattern: Typed<String>? {
             get { propertyValues["Pattern"] }
             set { propertyValues["Pattern"] = newValue }
@@ -612,6 +718,8 @@ extension EventSourceMapping {
         public init() {}
 
         /// The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var kafkaBootstrapServers: Typed<[String]>? {
             get { propertyValues["KafkaBootstrapServers"] }
             set { propertyValues["KafkaBootstrapServers"] = newValue }
@@ -628,11 +736,15 @@ extension EventSourceMapping {
         public init() {}
 
         /// The type of authentication Lambda uses to access your schema registry.
+        ///
+        /// Takes: one of the cases of `TypeValue` (`.basicAuth`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var type: Typed<TypeValue>? {
             get { propertyValues["Type"] }
             set { propertyValues["Type"] = newValue }
         }
         /// The URI of the secret (Secrets Manager secret ARN) to authenticate with your schema registry.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var uri: Typed<String>? {
             get { propertyValues["URI"] }
             set { propertyValues["URI"] = newValue }
@@ -654,6 +766,8 @@ extension EventSourceMapping {
         public init() {}
 
         /// The attributes you want your schema registry to validate and filter for. If you selected ``JSON`` as the ``EventRecordFormat``, Lambda also deserializes the selected message attributes.
+        ///
+        /// Takes: one of the cases of `Attribute` (`.key`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var attribute: Typed<Attribute>? {
             get { propertyValues["Attribute"] }
             set { propertyValues["Attribute"] = newValue }
@@ -747,6 +861,8 @@ public struct Function: TypedResource {
 
     /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86_64). The default value is ``x86_64``.
     ///
+    /// Takes: a list (`[…]`), each item one of the cases of `Architectures` (`.x86_64`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var architectures: Typed<[Architectures]>? {
         get { propertyValues["Architectures"] }
@@ -754,6 +870,8 @@ public struct Function: TypedResource {
     }
 
     /// Configuration for the capacity provider that manages compute resources for Lambda functions.
+    ///
+    /// Takes: a value of `CapacityProviderConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var capacityProviderConfig: Typed<CapacityProviderConfig>? {
@@ -766,6 +884,8 @@ public struct Function: TypedResource {
     /// +  For .zip deployment packages, you can alternatively define the function code inline in the ``ZipFile`` property. This method works only for Node.js and Python functions.
     /// +  For container images, specify the URI of your container image in the ECR registry in the ``ImageUri`` property.
     ///
+    /// Takes: a value of `Code`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var code: Typed<Code>? {
         get { propertyValues["Code"] }
@@ -773,6 +893,8 @@ public struct Function: TypedResource {
     }
 
     /// To enable code signing for this function, specify the ARN of a code-signing configuration. A code-signing configuration includes a set of signing profiles, which define the trusted publishers for this function.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var codeSigningConfigArn: Typed<String>? {
@@ -782,6 +904,8 @@ public struct Function: TypedResource {
 
     /// A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing. For more information, see [Dead-letter queues](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
     ///
+    /// Takes: a value of `DeadLetterConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var deadLetterConfig: Typed<DeadLetterConfig>? {
         get { propertyValues["DeadLetterConfig"] }
@@ -789,6 +913,8 @@ public struct Function: TypedResource {
     }
 
     /// A description of the function.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var description: Typed<String>? {
@@ -798,6 +924,8 @@ public struct Function: TypedResource {
 
     /// Configuration settings for [durable functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     ///
+    /// Takes: a value of `DurableConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var durableConfig: Typed<DurableConfig>? {
         get { propertyValues["DurableConfig"] }
@@ -806,6 +934,8 @@ public struct Function: TypedResource {
 
     /// Environment variables that are accessible from function code during execution.
     ///
+    /// Takes: a value of `Environment`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var environment: Typed<Environment>? {
         get { propertyValues["Environment"] }
@@ -813,6 +943,8 @@ public struct Function: TypedResource {
     }
 
     /// The size of the function's ``/tmp`` directory in MB. The default value is 512, but it can be any whole number between 512 and 10,240 MB.
+    ///
+    /// Takes: a value of `EphemeralStorage`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var ephemeralStorage: Typed<EphemeralStorage>? {
@@ -823,6 +955,8 @@ public struct Function: TypedResource {
     /// Connection settings for an Amazon EFS or Amazon S3 Files file system. To connect a function to a file system, a mount target must be available in every Availability Zone that your function connects to. If your template contains an [AWS::EFS::MountTarget](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html) or [AWS::S3Files::MountTarget](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html) resource, you must also specify a ``DependsOn`` attribute to ensure that the mount target is created or updated before the function.
     /// For more information about using the ``DependsOn`` attribute, see [DependsOn Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html).
     ///
+    /// Takes: a list (`[…]`), each item a value of `FileSystemConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var fileSystemConfigs: Typed<[FileSystemConfig]>? {
         get { propertyValues["FileSystemConfigs"] }
@@ -832,6 +966,8 @@ public struct Function: TypedResource {
     /// The name of the Lambda function, up to 64 characters in length. If you don't specify a name, CFN generates one.
     /// If you specify a name, you cannot perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var functionName: Typed<String>? {
         get { propertyValues["FunctionName"] }
@@ -839,6 +975,8 @@ public struct Function: TypedResource {
     }
 
     /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
+    ///
+    /// Takes: a value of `FunctionScalingConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var functionScalingConfig: Typed<FunctionScalingConfig>? {
@@ -848,6 +986,8 @@ public struct Function: TypedResource {
 
     /// The name of the method within your code that Lambda calls to run your function. Handler is required if the deployment package is a .zip file archive. The format includes the file name. It can also include namespaces and other qualifiers, depending on the runtime. For more information, see [Lambda programming model](https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var handler: Typed<String>? {
         get { propertyValues["Handler"] }
@@ -855,6 +995,8 @@ public struct Function: TypedResource {
     }
 
     /// Configuration values that override the container image Dockerfile settings. For more information, see [Container image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
+    ///
+    /// Takes: a value of `ImageConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var imageConfig: Typed<ImageConfig>? {
@@ -870,6 +1012,8 @@ public struct Function: TypedResource {
     ///
     /// If you don't provide a customer managed key, Lambda uses an [owned key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk) or an [](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var kmsKeyArn: Typed<String>? {
         get { propertyValues["KmsKeyArn"] }
@@ -877,6 +1021,8 @@ public struct Function: TypedResource {
     }
 
     /// A list of [function layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the function's execution environment. Specify each layer by its ARN, including the version.
+    ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var layers: Typed<[String]>? {
@@ -886,6 +1032,8 @@ public struct Function: TypedResource {
 
     /// The function's Amazon CloudWatch Logs configuration settings.
     ///
+    /// Takes: a value of `LoggingConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var loggingConfig: Typed<LoggingConfig>? {
         get { propertyValues["LoggingConfig"] }
@@ -893,6 +1041,8 @@ public struct Function: TypedResource {
     }
 
     /// The amount of [memory available to the function](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console) at runtime. Increasing the function memory also increases its CPU allocation. The default value is 128 MB. The value can be any multiple of 1 MB. Note that new AWS accounts have reduced concurrency and memory quotas. AWS raises these quotas automatically based on your usage. You can also request a quota increase.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var memorySize: Typed<Int>? {
@@ -902,12 +1052,16 @@ public struct Function: TypedResource {
 
     /// The type of deployment package. Set to ``Image`` for container image and set ``Zip`` for .zip file archive.
     ///
+    /// Takes: one of the cases of `PackageType` (`.image`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var packageType: Typed<PackageType>? {
         get { propertyValues["PackageType"] }
         set { propertyValues["PackageType"] = newValue }
     }
 
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var publishToLatestPublished: Typed<Bool>? {
         get { propertyValues["PublishToLatestPublished"] }
@@ -918,6 +1072,8 @@ public struct Function: TypedResource {
     /// When this value is set to ``Allow``and Lambda detects your function being invoked as part of a recursive loop, it doesn't take any action.
     /// When this value is set to ``Terminate`` and Lambda detects your function being invoked as part of a recursive loop, it stops your function being invoked and notifies you.
     ///
+    /// Takes: one of the cases of `RecursiveLoop` (`.allow`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var recursiveLoop: Typed<RecursiveLoop>? {
         get { propertyValues["RecursiveLoop"] }
@@ -926,6 +1082,8 @@ public struct Function: TypedResource {
 
     /// The number of simultaneous executions to reserve for the function.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var reservedConcurrentExecutions: Typed<Int>? {
         get { propertyValues["ReservedConcurrentExecutions"] }
@@ -933,6 +1091,8 @@ public struct Function: TypedResource {
     }
 
     /// The Amazon Resource Name (ARN) of the function's execution role.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var role: Typed<String>? {
@@ -944,6 +1104,8 @@ public struct Function: TypedResource {
     /// The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing functions shortly after each runtime is deprecated. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
     /// For a list of all currently supported runtimes, see [Supported runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
     ///
+    /// Takes: one of the cases of `Runtime` (`.dotnet10`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var runtime: Typed<Runtime>? {
         get { propertyValues["Runtime"] }
@@ -952,6 +1114,8 @@ public struct Function: TypedResource {
 
     /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
     ///
+    /// Takes: a value of `RuntimeManagementConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var runtimeManagementConfig: Typed<RuntimeManagementConfig>? {
         get { propertyValues["RuntimeManagementConfig"] }
@@ -959,6 +1123,8 @@ public struct Function: TypedResource {
     }
 
     /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
+    ///
+    /// Takes: a value of `SnapStart`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var snapStart: Typed<SnapStart>? {
@@ -969,6 +1135,8 @@ public struct Function: TypedResource {
     /// A list of [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the function.
     /// You must have the ``lambda:TagResource``, ``lambda:UntagResource``, and ``lambda:ListTags`` permissions for your [principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html) to manage the CFN stack. If you don't have these permissions, there might be unexpected behavior with stack-level tags propagating to the resource during resource creation and update.
     ///
+    /// Takes: a `Tags` built with its builder.
+    ///
     /// Update: in place.
     public var tags: Tags? {
         get { propertyValues["Tags"] }
@@ -976,6 +1144,8 @@ public struct Function: TypedResource {
     }
 
     /// The function's tenant isolation configuration settings. Determines whether the Lambda function runs on a shared or dedicated infrastructure per unique tenant.
+    ///
+    /// Takes: a value of `TenancyConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var tenancyConfig: Typed<TenancyConfig>? {
@@ -985,6 +1155,8 @@ public struct Function: TypedResource {
 
     /// The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For functions using Lambda Managed Instances, asynchronous invocations and event source mapping invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of 5,400 seconds (90 minutes). For more information, see [Lambda execution environment](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var timeout: Typed<Int>? {
         get { propertyValues["Timeout"] }
@@ -993,6 +1165,8 @@ public struct Function: TypedResource {
 
     /// Set ``Mode`` to ``Active`` to sample and trace a subset of incoming requests with [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
     ///
+    /// Takes: a value of `TracingConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var tracingConfig: Typed<TracingConfig>? {
         get { propertyValues["TracingConfig"] }
@@ -1000,6 +1174,8 @@ public struct Function: TypedResource {
     }
 
     /// For network connectivity to AWS resources in a VPC, specify a list of security groups and subnets in the VPC. When you connect a function to a VPC, it can access resources and the internet only through that VPC. For more information, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
+    ///
+    /// Takes: a value of `VpcConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var vpcConfig: Typed<VpcConfig>? {
@@ -1093,6 +1269,8 @@ extension Function {
         public init() {}
 
         /// Configuration for Lambda-managed instances used by the capacity provider.
+        ///
+        /// Takes: a value of `LambdaManagedInstancesCapacityProviderConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var lambdaManagedInstancesCapacityProviderConfig: Typed<LambdaManagedInstancesCapacityProviderConfig>? {
             get { propertyValues["LambdaManagedInstancesCapacityProviderConfig"] }
             set { propertyValues["LambdaManagedInstancesCapacityProviderConfig"] = newValue }
@@ -1109,31 +1287,43 @@ extension Function {
         public init() {}
 
         /// URI of a [container image](https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html) in the Amazon ECR registry.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var imageUri: Typed<String>? {
             get { propertyValues["ImageUri"] }
             set { propertyValues["ImageUri"] = newValue }
         }
         /// An Amazon S3 bucket in the same AWS-Region as your function. The bucket can be in a different AWS-account.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var s3Bucket: Typed<String>? {
             get { propertyValues["S3Bucket"] }
             set { propertyValues["S3Bucket"] = newValue }
         }
         /// The Amazon S3 key of the deployment package.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var s3Key: Typed<String>? {
             get { propertyValues["S3Key"] }
             set { propertyValues["S3Key"] = newValue }
         }
         /// Specifies the storage mode for the deployment package. Use ``COPY`` to store the package in LAMlong-managed storage. Use ``REFERENCE`` to read the package directly from the Amazon S3 bucket. If omitted, the default is ``COPY``.
+        ///
+        /// Takes: one of the cases of `S3ObjectStorageMode` (`.copy`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var s3ObjectStorageMode: Typed<S3ObjectStorageMode>? {
             get { propertyValues["S3ObjectStorageMode"] }
             set { propertyValues["S3ObjectStorageMode"] = newValue }
         }
         /// For versioned objects, the version of the deployment package object to use.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var s3ObjectVersion: Typed<String>? {
             get { propertyValues["S3ObjectVersion"] }
             set { propertyValues["S3ObjectVersion"] = newValue }
         }
         /// The ARN of the KMSlong (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an [owned key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk).
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var sourceKMSKeyArn: Typed<String>? {
             get { propertyValues["SourceKMSKeyArn"] }
             set { propertyValues["SourceKMSKeyArn"] = newValue }
@@ -1143,6 +1333,8 @@ extension Function {
         /// When using Node.js 24 or later, Node.js can automatically detect if a ``.js`` file should be treated as CommonJS or as an ES module. To enable auto-detection, add the ``--experimental-detect-module`` flag to the ``NODE_OPTIONS`` environment variable. For more information, see [Experimental Node.js features](https://docs.aws.amazon.com//lambda/latest/dg/lambda-nodejs.html#nodejs-experimental-features).
         /// For JSON, you must escape quotes and special characters such as newline (``\n``) with a backslash.
         /// If you specify a function that interacts with an AWS CloudFormation custom resource, you don't have to write your own functions to send responses to the custom resource that invoked the function. AWS CloudFormation provides a response module ([cfn-response](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-lambda-function-code-cfnresponsemodule.html)) that simplifies sending responses. See [Using Lambda with CloudFormation](https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html) for details.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var zipFile: Typed<String>? {
             get { propertyValues["ZipFile"] }
             set { propertyValues["ZipFile"] = newValue }
@@ -1162,6 +1354,8 @@ extension Function {
         public init() {}
 
         /// The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var targetArn: Typed<String>? {
             get { propertyValues["TargetArn"] }
             set { propertyValues["TargetArn"] = newValue }
@@ -1176,16 +1370,22 @@ extension Function {
         public init() {}
 
         /// The maximum time (in seconds) that a durable execution can run before timing out. This timeout applies to the entire durable execution, not individual function invocations.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var executionTimeout: Typed<Int>? {
             get { propertyValues["ExecutionTimeout"] }
             set { propertyValues["ExecutionTimeout"] = newValue }
         }
         /// The ARN of the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var kmsKeyArn: Typed<String>? {
             get { propertyValues["KMSKeyArn"] }
             set { propertyValues["KMSKeyArn"] = newValue }
         }
         /// The number of days to retain execution history after a durable execution completes. After this period, execution history is no longer available through the GetDurableExecutionHistory API.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var retentionPeriodInDays: Typed<Int>? {
             get { propertyValues["RetentionPeriodInDays"] }
             set { propertyValues["RetentionPeriodInDays"] = newValue }
@@ -1201,6 +1401,8 @@ extension Function {
 
         /// Environment variable key-value pairs. For more information, see [Using Lambda environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
         /// If the value of the environment variable is a time or a duration, enclose the value in quotes.
+        ///
+        /// Takes: a map (`["key": …]`) from strings to values, each any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var variables: Typed<[String: AnyJSON]>? {
             get { propertyValues["Variables"] }
             set { propertyValues["Variables"] = newValue }
@@ -1215,6 +1417,8 @@ extension Function {
         public init() {}
 
         /// The size of the function's ``/tmp`` directory.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var size: Typed<Int>? {
             get { propertyValues["Size"] }
             set { propertyValues["Size"] = newValue }
@@ -1229,16 +1433,22 @@ extension Function {
         public init() {}
 
         /// The Amazon Resource Name (ARN) of the Amazon EFS or Amazon S3 Files access point that provides access to the file system.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var arn: Typed<String>? {
             get { propertyValues["Arn"] }
             set { propertyValues["Arn"] = newValue }
         }
         /// The path where the function can access the file system, starting with ``/mnt/``.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var localMountPath: Typed<String>? {
             get { propertyValues["LocalMountPath"] }
             set { propertyValues["LocalMountPath"] = newValue }
         }
         /// The configuration for how your function accesses data on an Amazon S3 file system. Valid only when the file system access point ARN is an Amazon S3 Files access point. If you specify a different access point type (for example, Amazon Elastic File System), the operation returns an ``InvalidParameterException``.
+        ///
+        /// Takes: a value of `S3FilesConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var s3FilesConfig: Typed<S3FilesConfig>? {
             get { propertyValues["S3FilesConfig"] }
             set { propertyValues["S3FilesConfig"] = newValue }
@@ -1253,11 +1463,15 @@ extension Function {
         public init() {}
 
         /// The maximum number of execution environments that can be provisioned for the function.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var maxExecutionEnvironments: Typed<Int>? {
             get { propertyValues["MaxExecutionEnvironments"] }
             set { propertyValues["MaxExecutionEnvironments"] = newValue }
         }
         /// The minimum number of execution environments to maintain for the function.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var minExecutionEnvironments: Typed<Int>? {
             get { propertyValues["MinExecutionEnvironments"] }
             set { propertyValues["MinExecutionEnvironments"] = newValue }
@@ -1272,16 +1486,22 @@ extension Function {
         public init() {}
 
         /// Specifies parameters that you want to pass in with ENTRYPOINT. You can specify a maximum of 1,500 parameters in the list.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var command: Typed<[String]>? {
             get { propertyValues["Command"] }
             set { propertyValues["Command"] = newValue }
         }
         /// Specifies the entry point to their application, which is typically the location of the runtime executable. You can specify a maximum of 1,500 string entries in the list.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var entryPoint: Typed<[String]>? {
             get { propertyValues["EntryPoint"] }
             set { propertyValues["EntryPoint"] = newValue }
         }
         /// Specifies the working directory. The length of the directory string cannot exceed 1,000 characters.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var workingDirectory: Typed<String>? {
             get { propertyValues["WorkingDirectory"] }
             set { propertyValues["WorkingDirectory"] = newValue }
@@ -1296,21 +1516,29 @@ extension Function {
         public init() {}
 
         /// Set this property to filter the application logs for your function that Lambda sends to CloudWatch. Lambda only sends application logs at the selected level of detail and lower, where ``TRACE`` is the highest level and ``FATAL`` is the lowest.
+        ///
+        /// Takes: one of the cases of `ApplicationLogLevel` (`.trace`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var applicationLogLevel: Typed<ApplicationLogLevel>? {
             get { propertyValues["ApplicationLogLevel"] }
             set { propertyValues["ApplicationLogLevel"] = newValue }
         }
         /// The format in which Lambda sends your function's application and system logs to CloudWatch. Select between plain text and structured JSON.
+        ///
+        /// Takes: one of the cases of `LogFormat` (`.text`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var logFormat: Typed<LogFormat>? {
             get { propertyValues["LogFormat"] }
             set { propertyValues["LogFormat"] = newValue }
         }
         /// The name of the Amazon CloudWatch log group the function sends logs to. By default, Lambda functions send logs to a default log group named ``/aws/lambda/<function name>``. To use a different log group, enter an existing log group or enter a new log group name.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var logGroup: Typed<String>? {
             get { propertyValues["LogGroup"] }
             set { propertyValues["LogGroup"] = newValue }
         }
         /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
+        ///
+        /// Takes: one of the cases of `SystemLogLevel` (`.debug`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var systemLogLevel: Typed<SystemLogLevel>? {
             get { propertyValues["SystemLogLevel"] }
             set { propertyValues["SystemLogLevel"] = newValue }
@@ -1346,6 +1574,8 @@ extension Function {
 
         /// The ARN of the runtime version you want the function to use.
         /// This is only required if you're using the *Manual* runtime update mode.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var runtimeVersionArn: Typed<String>? {
             get { propertyValues["RuntimeVersionArn"] }
             set { propertyValues["RuntimeVersionArn"] = newValue }
@@ -1356,6 +1586,8 @@ extension Function {
         /// +  *Manual* - You specify a runtime version in your function configuration. The function will use this runtime version indefinitely. In the rare case where a new runtime version is incompatible with an existing function, this allows you to roll back your function to an earlier runtime version. For more information, see [Roll back a runtime version](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback).
         ///
         /// *Valid Values*: ``Auto`` | ``FunctionUpdate`` | ``Manual``
+        ///
+        /// Takes: one of the cases of `UpdateRuntimeOn` (`.auto`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var updateRuntimeOn: Typed<UpdateRuntimeOn>? {
             get { propertyValues["UpdateRuntimeOn"] }
             set { propertyValues["UpdateRuntimeOn"] = newValue }
@@ -1376,6 +1608,8 @@ extension Function {
         public init() {}
 
         /// Set ``ApplyOn`` to ``PublishedVersions`` to create a snapshot of the initialized execution environment when you publish a function version.
+        ///
+        /// Takes: one of the cases of `ApplyOn` (`.publishedVersions`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var applyOn: Typed<ApplyOn>? {
             get { propertyValues["ApplyOn"] }
             set { propertyValues["ApplyOn"] = newValue }
@@ -1395,6 +1629,8 @@ extension Function {
         public init() {}
 
         /// Tenant isolation mode allows for invocation to be sent to a corresponding execution environment dedicated to a specific tenant ID.
+        ///
+        /// Takes: one of the cases of `TenantIsolationMode` (`.perTenant`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var tenantIsolationMode: Typed<TenantIsolationMode>? {
             get { propertyValues["TenantIsolationMode"] }
             set { propertyValues["TenantIsolationMode"] = newValue }
@@ -1413,6 +1649,8 @@ extension Function {
         public init() {}
 
         /// The tracing mode.
+        ///
+        /// Takes: one of the cases of `Mode` (`.active`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var mode: Typed<Mode>? {
             get { propertyValues["Mode"] }
             set { propertyValues["Mode"] = newValue }
@@ -1434,16 +1672,22 @@ extension Function {
         public init() {}
 
         /// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var ipv6AllowedForDualStack: Typed<Bool>? {
             get { propertyValues["Ipv6AllowedForDualStack"] }
             set { propertyValues["Ipv6AllowedForDualStack"] = newValue }
         }
         /// A list of VPC security group IDs.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var securityGroupIds: Typed<[String]>? {
             get { propertyValues["SecurityGroupIds"] }
             set { propertyValues["SecurityGroupIds"] = newValue }
         }
         /// A list of VPC subnet IDs.
+        ///
+        /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var subnetIds: Typed<[String]>? {
             get { propertyValues["SubnetIds"] }
             set { propertyValues["SubnetIds"] = newValue }
@@ -1458,16 +1702,22 @@ extension Function {
         public init() {}
 
         /// The Amazon Resource Name (ARN) of the capacity provider.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var capacityProviderArn: Typed<String>? {
             get { propertyValues["CapacityProviderArn"] }
             set { propertyValues["CapacityProviderArn"] = newValue }
         }
         /// The amount of memory in GiB allocated per vCPU for execution environments.
+        ///
+        /// Takes: a number (`0.5`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var executionEnvironmentMemoryGiBPerVCpu: Typed<Double>? {
             get { propertyValues["ExecutionEnvironmentMemoryGiBPerVCpu"] }
             set { propertyValues["ExecutionEnvironmentMemoryGiBPerVCpu"] = newValue }
         }
         /// The maximum number of concurrent executions that can run on each execution environment.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var perExecutionEnvironmentMaxConcurrency: Typed<Int>? {
             get { propertyValues["PerExecutionEnvironmentMaxConcurrency"] }
             set { propertyValues["PerExecutionEnvironmentMaxConcurrency"] = newValue }
@@ -1487,6 +1737,8 @@ extension Function {
         /// +  ``DISABLED`` – Routes all reads through the file system, regardless of memory configuration.
         ///
         /// To use direct reads, you must grant the execution role the ``s3:GetObject`` and ``s3:GetObjectVersion`` permissions. If a direct read fails, Lambda automatically falls back to reading through the file system.
+        ///
+        /// Takes: one of the cases of `DirectS3Read` (`.enabled`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var directS3Read: Typed<DirectS3Read>? {
             get { propertyValues["DirectS3Read"] }
             set { propertyValues["DirectS3Read"] = newValue }
@@ -1637,6 +1889,8 @@ public struct LambdaPermission: TypedResource {
 
     /// The action that the principal can use on the function. For example, ``lambda:InvokeFunction`` or ``lambda:GetFunction``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var action: Typed<String>? {
         get { propertyValues["Action"] }
@@ -1644,6 +1898,8 @@ public struct LambdaPermission: TypedResource {
     }
 
     /// For Alexa Smart Home functions, a token that the invoker must supply.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var eventSourceToken: Typed<String>? {
@@ -1659,6 +1915,8 @@ public struct LambdaPermission: TypedResource {
     ///
     /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var functionName: Typed<String>? {
         get { propertyValues["FunctionName"] }
@@ -1666,6 +1924,8 @@ public struct LambdaPermission: TypedResource {
     }
 
     /// The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you want to restrict access to authenticated users only. Set to ``NONE`` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+    ///
+    /// Takes: one of the cases of `FunctionUrlAuthType` (`.awsIam`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var functionUrlAuthType: Typed<FunctionUrlAuthType>? {
@@ -1675,6 +1935,8 @@ public struct LambdaPermission: TypedResource {
 
     /// Indicates whether the permission applies when the function is invoked through a function URL.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var invokedViaFunctionUrl: Typed<Bool>? {
         get { propertyValues["InvokedViaFunctionUrl"] }
@@ -1682,6 +1944,8 @@ public struct LambdaPermission: TypedResource {
     }
 
     /// The AWS-service, AWS-account, IAM user, or IAM role that invokes the function. If you specify a service, use ``SourceArn`` or ``SourceAccount`` to limit who can invoke the function through that service.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var principal: Typed<String>? {
@@ -1691,6 +1955,8 @@ public struct LambdaPermission: TypedResource {
 
     /// The identifier for your organization in AOlong. Use this to grant permissions to all the AWS-accounts under this organization.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var principalOrgID: Typed<String>? {
         get { propertyValues["PrincipalOrgID"] }
@@ -1698,6 +1964,8 @@ public struct LambdaPermission: TypedResource {
     }
 
     /// For AWS-service, the ID of the AWS-account that owns the resource. Use this together with ``SourceArn`` to ensure that the specified account owns the resource. It is possible for an Amazon S3 bucket to be deleted by its owner and recreated by another account.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var sourceAccount: Typed<String>? {
@@ -1707,6 +1975,8 @@ public struct LambdaPermission: TypedResource {
 
     /// For AWS-services, the ARN of the AWS resource that invokes the function. For example, an Amazon S3 bucket or Amazon SNS topic.
     /// Note that Lambda configures the comparison using the ``StringLike`` operator.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var sourceArn: Typed<String>? {

@@ -19,12 +19,16 @@ public struct LogGroup: TypedResource {
 
     /// Indicates whether bearer token authentication is enabled for this log group. When enabled, bearer token authentication is allowed on operations until it is explicitly disabled.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var bearerTokenAuthenticationEnabled: Typed<Bool>? {
         get { propertyValues["BearerTokenAuthenticationEnabled"] }
         set { propertyValues["BearerTokenAuthenticationEnabled"] = newValue }
     }
 
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var dataProtectionPolicy: Typed<AnyJSON>? {
         get { propertyValues["DataProtectionPolicy"] }
@@ -32,6 +36,8 @@ public struct LogGroup: TypedResource {
     }
 
     /// Indicates whether deletion protection is enabled for this log group. When enabled, deletion protection blocks all deletion operations until it is explicitly disabled.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var deletionProtectionEnabled: Typed<Bool>? {
@@ -43,6 +49,8 @@ public struct LogGroup: TypedResource {
     /// You can use field index policies to create *field indexes* on fields found in log events in the log group. Creating field indexes lowers the costs for CWL Insights queries that reference those field indexes, because these queries attempt to skip the processing of log events that are known to not match the indexed field. Good fields to index are fields that you often need to query for and fields that have high cardinality of values Common examples of indexes include request ID, session ID, userID, and instance IDs. For more information, see [Create field indexes to improve query performance and reduce costs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html).
     /// Currently, this array supports only one field index policy object.
     ///
+    /// Takes: a list (`[…]`), each item any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var fieldIndexPolicies: Typed<[AnyJSON]>? {
         get { propertyValues["FieldIndexPolicies"] }
@@ -53,6 +61,8 @@ public struct LogGroup: TypedResource {
     /// To associate an KMS key with the log group, specify the ARN of that KMS key here. If you do so, ingested data is encrypted using this key. This association is stored as long as the data encrypted with the KMS key is still within CWL. This enables CWL to decrypt this data whenever it is requested.
     /// If you attempt to associate a KMS key with the log group but the KMS key doesn't exist or is deactivated, you will receive an ``InvalidParameterException`` error.
     /// Log group data is always encrypted in CWL. If you omit this key, the encryption does not use KMS. For more information, see [Encrypt log data in using](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html)
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var kmsKeyId: Typed<String>? {
@@ -66,6 +76,8 @@ public struct LogGroup: TypedResource {
     ///
     /// For details about the features supported by each class, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
     ///
+    /// Takes: one of the cases of `LogGroupClass` (`.standard`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var logGroupClass: Typed<LogGroupClass>? {
         get { propertyValues["LogGroupClass"] }
@@ -74,6 +86,8 @@ public struct LogGroup: TypedResource {
 
     /// The name of the log group. If you don't specify a name, CFNlong generates a unique ID for the log group.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var logGroupName: Typed<String>? {
         get { propertyValues["LogGroupName"] }
@@ -81,6 +95,8 @@ public struct LogGroup: TypedResource {
     }
 
     /// Creates or updates a resource policy for the specified log group that allows other services to put log events to this account. A LogGroup can have 1 resource policy.
+    ///
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var resourcePolicyDocument: Typed<AnyJSON>? {
@@ -91,6 +107,8 @@ public struct LogGroup: TypedResource {
     /// The number of days to retain the log events in the specified log group. Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653.
     /// To set a log group so that its log events do not expire, do not specify this property.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     /// Only these values: `LogGroup.allowedRetentionInDays`.
     public var retentionInDays: Typed<Int>? {
@@ -100,6 +118,8 @@ public struct LogGroup: TypedResource {
 
     /// An array of key-value pairs to apply to the log group.
     /// For more information, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    ///
+    /// Takes: a `Tags` built with its builder.
     ///
     /// Update: in place.
     public var tags: Tags? {

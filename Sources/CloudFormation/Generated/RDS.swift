@@ -33,6 +33,8 @@ public struct DBCluster: TypedResource {
     /// Valid for Cluster Type: Multi-AZ DB clusters only
     /// This setting is required to create a Multi-AZ DB cluster.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var allocatedStorage: Typed<Int>? {
         get { propertyValues["AllocatedStorage"] }
@@ -41,6 +43,8 @@ public struct DBCluster: TypedResource {
 
     /// Provides a list of the AWS Identity and Access Management (IAM) roles that are associated with the DB cluster. IAM roles that are associated with a DB cluster grant permission for the DB cluster to access other Amazon Web Services on your behalf.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a list (`[…]`), each item a value of `DBClusterRole`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var associatedRoles: Typed<[DBClusterRole]>? {
@@ -52,6 +56,8 @@ public struct DBCluster: TypedResource {
     /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB cluster.
     /// For more information about automatic minor version upgrades, see [Automatically upgrading the minor engine version](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Upgrading.html#USER_UpgradeDBInstance.Upgrading.AutoMinorVersionUpgrades).
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var autoMinorVersionUpgrade: Typed<Bool>? {
         get { propertyValues["AutoMinorVersionUpgrade"] }
@@ -60,6 +66,8 @@ public struct DBCluster: TypedResource {
 
     /// A list of Availability Zones (AZs) where instances in the DB cluster can be created. For information on AWS Regions and Availability Zones, see [Choosing the Regions and Availability Zones](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.RegionsAndAvailabilityZones.html) in the *Amazon Aurora User Guide*.
     /// Valid for: Aurora DB clusters only
+    ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it may replace the resource.
     public var availabilityZones: Typed<[String]>? {
@@ -72,6 +80,8 @@ public struct DBCluster: TypedResource {
     /// Default: ``0``
     /// Constraints:
     /// +  If specified, this value must be set to a number from 0 to 259,200 (72 hours).
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var backtrackWindow: Typed<Int>? {
@@ -86,6 +96,8 @@ public struct DBCluster: TypedResource {
     ///
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var backupRetentionPeriod: Typed<Int>? {
         get { propertyValues["BackupRetentionPeriod"] }
@@ -95,6 +107,8 @@ public struct DBCluster: TypedResource {
     /// Specifies the scalability mode of the Aurora DB cluster. When set to ``limitless``, the cluster operates as an Aurora Limitless Database, allowing you to create a DB shard group for horizontal scaling (sharding) capabilities. When set to ``standard`` (the default), the cluster uses normal DB instance creation.
     /// *Important:* Automated backup retention isn't supported with Aurora Limitless Database clusters. If you set this property to ``limitless``, you cannot set ``DeleteAutomatedBackups`` to ``false``. To create a backup, use manual snapshots instead.
     ///
+    /// Takes: one of the cases of `ClusterScalabilityType` (`.limitless`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var clusterScalabilityType: Typed<ClusterScalabilityType>? {
         get { propertyValues["ClusterScalabilityType"] }
@@ -103,6 +117,8 @@ public struct DBCluster: TypedResource {
 
     /// A value that indicates whether to copy all tags from the DB cluster to snapshots of the DB cluster. The default is not to copy them.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var copyTagsToSnapshot: Typed<Bool>? {
@@ -119,6 +135,8 @@ public struct DBCluster: TypedResource {
     /// Example: ``my-cluster1``
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var dbClusterIdentifier: Typed<String>? {
         get { propertyValues["DBClusterIdentifier"] }
@@ -129,6 +147,8 @@ public struct DBCluster: TypedResource {
     /// For the full list of DB instance classes and availability for your engine, see [DB instance class](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html) in the *Amazon RDS User Guide*.
     /// This setting is required to create a Multi-AZ DB cluster.
     /// Valid for Cluster Type: Multi-AZ DB clusters only
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var dbClusterInstanceClass: Typed<String>? {
@@ -142,6 +162,8 @@ public struct DBCluster: TypedResource {
     /// To list all of the available DB cluster parameter group names, use the following command:
     /// ``aws rds describe-db-cluster-parameter-groups --query "DBClusterParameterGroups[].DBClusterParameterGroupName" --output text``
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var dbClusterParameterGroupName: Typed<String>? {
@@ -157,6 +179,8 @@ public struct DBCluster: TypedResource {
     /// +  The DB parameter group must be in the same DB parameter group family as this DB cluster.
     /// +  The ``DBInstanceParameterGroupName`` parameter is valid in combination with the ``AllowMajorVersionUpgrade`` parameter for a major version upgrade only.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var dbInstanceParameterGroupName: Typed<String>? {
         get { propertyValues["DBInstanceParameterGroupName"] }
@@ -167,6 +191,8 @@ public struct DBCluster: TypedResource {
     /// If you are restoring a DB cluster to a point in time with ``RestoreType`` set to ``copy-on-write``, and don't specify a DB subnet group name, then the DB cluster is restored with a default DB subnet group.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var dbSubnetGroupName: Typed<String>? {
         get { propertyValues["DBSubnetGroupName"] }
@@ -174,6 +200,8 @@ public struct DBCluster: TypedResource {
     }
 
     /// Reserved for future use.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var dbSystemId: Typed<String>? {
@@ -185,6 +213,8 @@ public struct DBCluster: TypedResource {
     /// If you set this value to ``advanced``, you must also set the ``PerformanceInsightsEnabled`` parameter to ``true`` and the ``PerformanceInsightsRetentionPeriod`` parameter to 465.
     /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: one of the cases of `DatabaseInsightsMode` (`.advanced`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var databaseInsightsMode: Typed<DatabaseInsightsMode>? {
         get { propertyValues["DatabaseInsightsMode"] }
@@ -194,6 +224,8 @@ public struct DBCluster: TypedResource {
     /// The name of your database. If you don't provide a name, then Amazon RDS won't create a database in this DB cluster. For naming constraints, see [Naming Constraints](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/CHAP_Limits.html#RDS_Limits.Constraints) in the *Amazon Aurora User Guide*.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var databaseName: Typed<String>? {
         get { propertyValues["DatabaseName"] }
@@ -201,6 +233,8 @@ public struct DBCluster: TypedResource {
     }
 
     /// Specifies whether to remove automated backups immediately after the DB cluster is deleted. This parameter isn't case-sensitive. The default is to remove automated backups immediately after the DB cluster is deleted, unless the AWS Backup policy specifies a point-in-time restore rule.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var deleteAutomatedBackups: Typed<Bool>? {
@@ -210,6 +244,8 @@ public struct DBCluster: TypedResource {
 
     /// A value that indicates whether the DB cluster has deletion protection enabled. The database can't be deleted when deletion protection is enabled. By default, deletion protection is disabled.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var deletionProtection: Typed<Bool>? {
@@ -222,6 +258,8 @@ public struct DBCluster: TypedResource {
     /// For more information, see [Kerberos authentication](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/kerberos-authentication.html) in the *Amazon Aurora User Guide*.
     /// Valid for: Aurora DB clusters only
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var domain: Typed<String>? {
         get { propertyValues["Domain"] }
@@ -230,6 +268,8 @@ public struct DBCluster: TypedResource {
 
     /// Specifies the name of the IAM role to use when making API calls to the Directory Service.
     /// Valid for: Aurora DB clusters only
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var domainIAMRoleName: Typed<String>? {
@@ -244,6 +284,8 @@ public struct DBCluster: TypedResource {
     /// Valid values: ``postgresql``
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var enableCloudwatchLogsExports: Typed<[String]>? {
         get { propertyValues["EnableCloudwatchLogsExports"] }
@@ -253,6 +295,8 @@ public struct DBCluster: TypedResource {
     /// Specifies whether to enable this DB cluster to forward write operations to the primary cluster of a global cluster (Aurora global database). By default, write operations are not allowed on Aurora DB clusters that are secondary clusters in an Aurora global database.
     /// You can set this value only on Aurora DB clusters that are members of an Aurora global database. With this parameter enabled, a secondary cluster can forward writes to the current primary cluster, and the resulting changes are replicated back to this cluster. For the primary DB cluster of an Aurora global database, this value is used immediately if the primary is demoted by a global cluster API operation, but it does nothing until then.
     /// Valid for Cluster Type: Aurora DB clusters only
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var enableGlobalWriteForwarding: Typed<Bool>? {
@@ -265,6 +309,8 @@ public struct DBCluster: TypedResource {
     /// For more information, see [Using RDS Data API](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api.html) in the *Amazon Aurora User Guide*.
     /// Valid for Cluster Type: Aurora DB clusters only
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var enableHttpEndpoint: Typed<Bool>? {
         get { propertyValues["EnableHttpEndpoint"] }
@@ -275,6 +321,8 @@ public struct DBCluster: TypedResource {
     /// For more information, see [IAM Database Authentication](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.IAMDBAuth.html) in the *Amazon Aurora User Guide.*
     /// Valid for: Aurora DB clusters only
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var enableIAMDatabaseAuthentication: Typed<Bool>? {
         get { propertyValues["EnableIAMDatabaseAuthentication"] }
@@ -283,6 +331,8 @@ public struct DBCluster: TypedResource {
 
     /// Specifies whether read replicas can forward write operations to the writer DB instance in the DB cluster. By default, write operations aren't allowed on reader DB instances.
     /// Valid for: Aurora DB clusters only
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var enableLocalWriteForwarding: Typed<Bool>? {
@@ -298,6 +348,8 @@ public struct DBCluster: TypedResource {
     /// +   ``postgres``
     ///
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it may replace the resource.
     public var engine: Typed<String>? {
@@ -315,6 +367,8 @@ public struct DBCluster: TypedResource {
     /// Valid Values: ``open-source-rds-extended-support | open-source-rds-extended-support-disabled``
     /// Default: ``open-source-rds-extended-support``
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var engineLifecycleSupport: Typed<String>? {
         get { propertyValues["EngineLifecycleSupport"] }
@@ -328,6 +382,8 @@ public struct DBCluster: TypedResource {
     /// +   [Requirements for Aurora Serverless v2](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.requirements.html)
     ///
     /// Valid for Cluster Type: Aurora DB clusters only
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var engineMode: Typed<String>? {
@@ -356,6 +412,8 @@ public struct DBCluster: TypedResource {
     /// For information, see [Amazon RDS for PostgreSQL](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_PostgreSQL.html#PostgreSQL.Concepts) in the *Amazon RDS User Guide*.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var engineVersion: Typed<String>? {
         get { propertyValues["EngineVersion"] }
@@ -367,6 +425,8 @@ public struct DBCluster: TypedResource {
     /// To remove the DB cluster from a global database cluster, specify an empty value for the ``GlobalClusterIdentifier`` property.
     /// For information about Aurora global databases, see [Working with Amazon Aurora Global Databases](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html) in the *Amazon Aurora User Guide*.
     /// Valid for: Aurora DB clusters only
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it may replace the resource.
     public var globalClusterIdentifier: Typed<String>? {
@@ -381,6 +441,8 @@ public struct DBCluster: TypedResource {
     /// Constraints:
     /// +  Must be a multiple between .5 and 50 of the storage amount for the DB cluster.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var iops: Typed<Int>? {
         get { propertyValues["Iops"] }
@@ -391,6 +453,8 @@ public struct DBCluster: TypedResource {
     /// If you specify the ``SnapshotIdentifier`` property, the ``StorageEncrypted`` property value is inherited from the snapshot, and if the DB cluster is encrypted, the specified ``KmsKeyId`` property is used.
     /// If you create a read replica of an encrypted DB cluster in another AWS Region, make sure to set ``KmsKeyId`` to a KMS key identifier that is valid in the destination AWS Region. This KMS key is used to encrypt the read replica in that AWS Region.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var kmsKeyId: Typed<String>? {
@@ -403,6 +467,8 @@ public struct DBCluster: TypedResource {
     /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
     /// Constraints:
     /// +  Can't manage the master user password with AWS Secrets Manager if ``MasterUserPassword`` is specified.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var manageMasterUserPassword: Typed<Bool>? {
@@ -418,6 +484,8 @@ public struct DBCluster: TypedResource {
     /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
     /// This option is only valid for RDS for MySQL, RDS for MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora PostgreSQL engines.
     ///
+    /// Takes: one of the cases of `MasterUserAuthenticationType` (`.iamDbAuth`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var masterUserAuthenticationType: Typed<MasterUserAuthenticationType>? {
         get { propertyValues["MasterUserAuthenticationType"] }
@@ -427,6 +495,8 @@ public struct DBCluster: TypedResource {
     /// The master password for the DB instance.
     /// If you specify the ``SourceDBClusterIdentifier``, ``SnapshotIdentifier``, or ``GlobalClusterIdentifier`` property, don't specify this property. The value is inherited from the source DB cluster, the snapshot, or the primary DB cluster for the global database cluster, respectively.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var masterUserPassword: Typed<String>? {
@@ -438,6 +508,8 @@ public struct DBCluster: TypedResource {
     /// When you restore a DB cluster from a snapshot, Amazon RDS generates a new secret instead of reusing the secret specified in the ``SecretArn`` property. This ensures that the restored DB cluster is securely managed with a dedicated secret. To maintain consistent integration with your application, you might need to update resource configurations to reference the newly created secret.
     /// For more information, see [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html) in the *Amazon RDS User Guide* and [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html) in the *Amazon Aurora User Guide.*
     ///
+    /// Takes: a value of `MasterUserSecret`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var masterUserSecret: Typed<MasterUserSecret>? {
         get { propertyValues["MasterUserSecret"] }
@@ -447,6 +519,8 @@ public struct DBCluster: TypedResource {
     /// The name of the master user for the DB cluster.
     /// If you specify the ``SourceDBClusterIdentifier``, ``SnapshotIdentifier``, or ``GlobalClusterIdentifier`` property, don't specify this property. The value is inherited from the source DB cluster, the snapshot, or the primary DB cluster for the global database cluster, respectively.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it may replace the resource.
     public var masterUsername: Typed<String>? {
@@ -460,6 +534,8 @@ public struct DBCluster: TypedResource {
     /// Valid Values: ``0 | 1 | 5 | 10 | 15 | 30 | 60``
     /// Default: ``0``
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var monitoringInterval: Typed<Int>? {
         get { propertyValues["MonitoringInterval"] }
@@ -469,6 +545,8 @@ public struct DBCluster: TypedResource {
     /// The Amazon Resource Name (ARN) for the IAM role that permits RDS to send Enhanced Monitoring metrics to Amazon CloudWatch Logs. An example is ``arn:aws:iam:123456789012:role/emaccess``. For information on creating a monitoring role, see [Setting up and enabling Enhanced Monitoring](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.html#USER_Monitoring.OS.Enabling) in the *Amazon RDS User Guide*.
     /// If ``MonitoringInterval`` is set to a value other than ``0``, supply a ``MonitoringRoleArn`` value.
     /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var monitoringRoleArn: Typed<String>? {
@@ -485,6 +563,8 @@ public struct DBCluster: TypedResource {
     /// For more information, see [Working with a DB instance in a VPC](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html) in the *Amazon Aurora User Guide.*
     /// Valid for: Aurora DB clusters only
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var networkType: Typed<String>? {
         get { propertyValues["NetworkType"] }
@@ -494,6 +574,8 @@ public struct DBCluster: TypedResource {
     /// Specifies whether to turn on Performance Insights for the DB cluster.
     /// For more information, see [Using Amazon Performance Insights](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.html) in the *Amazon RDS User Guide*.
     /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var performanceInsightsEnabled: Typed<Bool>? {
@@ -505,6 +587,8 @@ public struct DBCluster: TypedResource {
     /// The AWS KMS key identifier is the key ARN, key ID, alias ARN, or alias name for the KMS key.
     /// If you don't specify a value for ``PerformanceInsightsKMSKeyId``, then Amazon RDS uses your default KMS key. There is a default KMS key for your AWS-account. Your AWS-account has a different default KMS key for each AWS-Region.
     /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var performanceInsightsKmsKeyId: Typed<String>? {
@@ -522,6 +606,8 @@ public struct DBCluster: TypedResource {
     /// Default: ``7`` days
     /// If you specify a retention period that isn't valid, such as ``94``, Amazon RDS issues an error.
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var performanceInsightsRetentionPeriod: Typed<Int>? {
         get { propertyValues["PerformanceInsightsRetentionPeriod"] }
@@ -535,6 +621,8 @@ public struct DBCluster: TypedResource {
     ///
     /// The ``No interruption`` on update behavior only applies to DB clusters. If you are updating a DB instance, see [Port](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-database-instance.html#cfn-rds-dbinstance-port) for the AWS::RDS::DBInstance resource.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var port: Typed<Int>? {
@@ -551,6 +639,8 @@ public struct DBCluster: TypedResource {
     ///
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var preferredBackupWindow: Typed<String>? {
         get { propertyValues["PreferredBackupWindow"] }
@@ -563,6 +653,8 @@ public struct DBCluster: TypedResource {
     /// Valid Days: Mon, Tue, Wed, Thu, Fri, Sat, Sun.
     /// Constraints: Minimum 30-minute window.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var preferredMaintenanceWindow: Typed<String>? {
@@ -579,6 +671,8 @@ public struct DBCluster: TypedResource {
     /// If ``DBSubnetGroup`` is specified, ``PubliclyAccessible`` defaults to ``false`` unless the value of ``DBSubnetGroup`` is ``default``, in which case ``PubliclyAccessible`` defaults to ``true``.
     /// If ``PubliclyAccessible`` is true and the VPC that the ``DBSubnetGroup`` is in doesn't have an internet gateway attached to it, Amazon RDS returns an error.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var publiclyAccessible: Typed<Bool>? {
         get { propertyValues["PubliclyAccessible"] }
@@ -587,6 +681,8 @@ public struct DBCluster: TypedResource {
 
     /// The Amazon Resource Name (ARN) of the source DB instance or DB cluster if this DB cluster is created as a read replica.
     /// Valid for: Aurora DB clusters only
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var replicationSourceIdentifier: Typed<String>? {
@@ -606,6 +702,8 @@ public struct DBCluster: TypedResource {
     /// Example: ``2015-03-07T23:45:00Z``
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var restoreToTime: Typed<String>? {
         get { propertyValues["RestoreToTime"] }
@@ -619,6 +717,8 @@ public struct DBCluster: TypedResource {
     /// If you don't specify a ``RestoreType`` value, then the new DB cluster is restored as a full copy of the source DB cluster.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var restoreType: Typed<String>? {
         get { propertyValues["RestoreType"] }
@@ -629,6 +729,8 @@ public struct DBCluster: TypedResource {
     /// This property is only supported for Aurora Serverless v1. For Aurora Serverless v2, Use the ``ServerlessV2ScalingConfiguration`` property.
     /// Valid for: Aurora Serverless v1 DB clusters only
     ///
+    /// Takes: a value of `ScalingConfiguration`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var scalingConfiguration: Typed<ScalingConfiguration>? {
         get { propertyValues["ScalingConfiguration"] }
@@ -638,6 +740,8 @@ public struct DBCluster: TypedResource {
     /// The scaling configuration of an Aurora Serverless V2 DB cluster.
     /// This property is only supported for Aurora Serverless v2. For Aurora Serverless v1, Use the ``ScalingConfiguration`` property.
     /// Valid for: Aurora Serverless v2 DB clusters only
+    ///
+    /// Takes: a value of `ServerlessV2ScalingConfiguration`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var serverlessV2ScalingConfiguration: Typed<ServerlessV2ScalingConfiguration>? {
@@ -664,6 +768,8 @@ public struct DBCluster: TypedResource {
     ///
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var snapshotIdentifier: Typed<String>? {
         get { propertyValues["SnapshotIdentifier"] }
@@ -677,6 +783,8 @@ public struct DBCluster: TypedResource {
     ///
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var sourceDBClusterIdentifier: Typed<String>? {
         get { propertyValues["SourceDBClusterIdentifier"] }
@@ -684,6 +792,8 @@ public struct DBCluster: TypedResource {
     }
 
     /// The resource ID of the source DB cluster from which to restore.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var sourceDbClusterResourceId: Typed<String>? {
@@ -693,6 +803,8 @@ public struct DBCluster: TypedResource {
 
     /// The AWS Region which contains the source DB cluster when replicating a DB cluster. For example, ``us-east-1``.
     /// Valid for: Aurora DB clusters only
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var sourceRegion: Typed<String>? {
@@ -707,6 +819,8 @@ public struct DBCluster: TypedResource {
     /// If you specify the ``SnapshotIdentifier`` and the specified snapshot isn't encrypted, you can use this property to specify that the restored DB cluster is encrypted. Specify the ``KmsKeyId`` property for the KMS key to use for encryption. If you don't want the restored DB cluster to be encrypted, then don't set this property or set it to ``false``.
     /// If you specify both the ``StorageEncrypted`` and ``SnapshotIdentifier`` properties without specifying the ``KmsKeyId`` property, then the restored DB cluster inherits the encryption settings from the DB snapshot that provide.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var storageEncrypted: Typed<Bool>? {
@@ -729,6 +843,8 @@ public struct DBCluster: TypedResource {
     ///
     /// When you create an Aurora DB cluster with the storage type set to ``aurora-iopt1``, the storage type is returned in the response. The storage type isn't returned when you set it to ``aurora``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var storageType: Typed<String>? {
         get { propertyValues["StorageType"] }
@@ -737,6 +853,8 @@ public struct DBCluster: TypedResource {
 
     /// Tags to assign to the DB cluster.
     /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a `Tags` built with its builder.
     ///
     /// Update: in place.
     public var tags: Tags? {
@@ -747,6 +865,8 @@ public struct DBCluster: TypedResource {
     /// A value that indicates whether to restore the DB cluster to the latest restorable backup time. By default, the DB cluster is not restored to the latest restorable backup time.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var useLatestRestorableTime: Typed<Bool>? {
         get { propertyValues["UseLatestRestorableTime"] }
@@ -756,6 +876,8 @@ public struct DBCluster: TypedResource {
     /// A list of EC2 VPC security groups to associate with this DB cluster.
     /// If you plan to update the resource, don't specify VPC security groups in a shared VPC.
     /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var vpcSecurityGroupIds: Typed<[String]>? {
@@ -805,11 +927,15 @@ extension DBCluster {
         public init() {}
 
         /// The name of the feature associated with the AWS Identity and Access Management (IAM) role. IAM roles that are associated with a DB cluster grant permission for the DB cluster to access other AWS services on your behalf. For the list of supported feature names, see the ``SupportedFeatureNames`` description in [DBEngineVersion](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBEngineVersion.html) in the *Amazon RDS API Reference*.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var featureName: Typed<String>? {
             get { propertyValues["FeatureName"] }
             set { propertyValues["FeatureName"] = newValue }
         }
         /// The Amazon Resource Name (ARN) of the IAM role that is associated with the DB cluster.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var roleArn: Typed<String>? {
             get { propertyValues["RoleArn"] }
             set { propertyValues["RoleArn"] = newValue }
@@ -825,11 +951,15 @@ extension DBCluster {
         public init() {}
 
         /// The AWS KMS key identifier that is used to encrypt the secret.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var kmsKeyId: Typed<String>? {
             get { propertyValues["KmsKeyId"] }
             set { propertyValues["KmsKeyId"] = newValue }
         }
         /// The Amazon Resource Name (ARN) of the secret. This parameter is a return value that you can retrieve using the ``Fn::GetAtt`` intrinsic function. For more information, see [Return values](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var secretArn: Typed<String>? {
             get { propertyValues["SecretArn"] }
             set { propertyValues["SecretArn"] = newValue }
@@ -848,6 +978,8 @@ extension DBCluster {
 
         /// Indicates whether to allow or disallow automatic pause for an Aurora DB cluster in ``serverless`` DB engine mode. A DB cluster can be paused only when it's idle (it has no connections).
         /// If a DB cluster is paused for more than seven days, the DB cluster might be backed up with a snapshot. In this case, the DB cluster is restored when there is a request to connect to it.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var autoPause: Typed<Bool>? {
             get { propertyValues["AutoPause"] }
             set { propertyValues["AutoPause"] = newValue }
@@ -856,6 +988,8 @@ extension DBCluster {
         /// For Aurora MySQL, valid capacity values are ``1``, ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``128``, and ``256``.
         /// For Aurora PostgreSQL, valid capacity values are ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``192``, and ``384``.
         /// The maximum capacity must be greater than or equal to the minimum capacity.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var maxCapacity: Typed<Int>? {
             get { propertyValues["MaxCapacity"] }
             set { propertyValues["MaxCapacity"] = newValue }
@@ -864,18 +998,24 @@ extension DBCluster {
         /// For Aurora MySQL, valid capacity values are ``1``, ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``128``, and ``256``.
         /// For Aurora PostgreSQL, valid capacity values are ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``192``, and ``384``.
         /// The minimum capacity must be less than or equal to the maximum capacity.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var minCapacity: Typed<Int>? {
             get { propertyValues["MinCapacity"] }
             set { propertyValues["MinCapacity"] = newValue }
         }
         /// The amount of time, in seconds, that Aurora Serverless v1 tries to find a scaling point to perform seamless scaling before enforcing the timeout action. The default is 300.
         /// Specify a value between 60 and 600 seconds.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var secondsBeforeTimeout: Typed<Int>? {
             get { propertyValues["SecondsBeforeTimeout"] }
             set { propertyValues["SecondsBeforeTimeout"] = newValue }
         }
         /// The time, in seconds, before an Aurora DB cluster in ``serverless`` mode is paused.
         /// Specify a value between 300 and 86,400 seconds.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var secondsUntilAutoPause: Typed<Int>? {
             get { propertyValues["SecondsUntilAutoPause"] }
             set { propertyValues["SecondsUntilAutoPause"] = newValue }
@@ -885,6 +1025,8 @@ extension DBCluster {
         /// ``RollbackCapacityChange``, the default, ignores the capacity change if a scaling point isn't found in the timeout period.
         /// If you specify ``ForceApplyCapacityChange``, connections that prevent Aurora Serverless v1 from finding a scaling point might be dropped.
         /// For more information, see [Autoscaling for Aurora Serverless v1](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless.how-it-works.html#aurora-serverless.how-it-works.auto-scaling) in the *Amazon Aurora User Guide*.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var timeoutAction: Typed<String>? {
             get { propertyValues["TimeoutAction"] }
             set { propertyValues["TimeoutAction"] = newValue }
@@ -904,17 +1046,23 @@ extension DBCluster {
         /// The maximum number of Aurora capacity units (ACUs) for a DB instance in an Aurora Serverless v2 cluster. You can specify ACU values in half-step increments, such as 40, 40.5, 41, and so on. The largest value that you can use is 128.
         /// The maximum capacity must be higher than 0.5 ACUs. For more information, see [Choosing the maximum Aurora Serverless v2 capacity setting for a cluster](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html#aurora-serverless-v2.max_capacity_considerations) in the *Amazon Aurora User Guide*.
         /// Aurora automatically sets certain parameters for Aurora Serverless V2 DB instances to values that depend on the maximum ACU value in the capacity range. When you update the maximum capacity value, the ``ParameterApplyStatus`` value for the DB instance changes to ``pending-reboot``. You can update the parameter values by rebooting the DB instance after changing the capacity range.
+        ///
+        /// Takes: a number (`0.5`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var maxCapacity: Typed<Double>? {
             get { propertyValues["MaxCapacity"] }
             set { propertyValues["MaxCapacity"] = newValue }
         }
         /// The minimum number of Aurora capacity units (ACUs) for a DB instance in an Aurora Serverless v2 cluster. You can specify ACU values in half-step increments, such as 8, 8.5, 9, and so on. For Aurora versions that support the Aurora Serverless v2 auto-pause feature, the smallest value that you can use is 0. For versions that don't support Aurora Serverless v2 auto-pause, the smallest value that you can use is 0.5.
+        ///
+        /// Takes: a number (`0.5`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var minCapacity: Typed<Double>? {
             get { propertyValues["MinCapacity"] }
             set { propertyValues["MinCapacity"] = newValue }
         }
         /// Specifies the number of seconds an Aurora Serverless v2 DB instance must be idle before Aurora attempts to automatically pause it.
         /// Specify a value between 300 seconds (five minutes) and 86,400 seconds (one day). The default is 300 seconds.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var secondsUntilAutoPause: Typed<Int>? {
             get { propertyValues["SecondsUntilAutoPause"] }
             set { propertyValues["SecondsUntilAutoPause"] = newValue }
@@ -958,6 +1106,8 @@ public struct DBClusterParameterGroup: TypedResource {
     ///
     /// This value is stored as a lowercase string.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var dbClusterParameterGroupName: Typed<String>? {
         get { propertyValues["DBClusterParameterGroupName"] }
@@ -965,6 +1115,8 @@ public struct DBClusterParameterGroup: TypedResource {
     }
 
     /// The description for the DB cluster parameter group.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var description: Typed<String>? {
@@ -992,12 +1144,16 @@ public struct DBClusterParameterGroup: TypedResource {
     /// +   ``mysql``
     /// +   ``postgres``
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var family: Typed<String>? {
         get { propertyValues["Family"] }
         set { propertyValues["Family"] = newValue }
     }
 
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var parameters: Typed<AnyJSON>? {
         get { propertyValues["Parameters"] }
@@ -1005,6 +1161,8 @@ public struct DBClusterParameterGroup: TypedResource {
     }
 
     /// Tags to assign to the DB cluster parameter group.
+    ///
+    /// Takes: a `Tags` built with its builder.
     ///
     /// Update: in place.
     public var tags: Tags? {
@@ -1047,6 +1205,8 @@ public struct DBInstance: TypedResource {
     public var properties: [Field] { propertyValues.fields }
 
     /// The additional storage volumes associated with the DB instance. RDS supports additional storage volumes for RDS for Oracle and RDS for SQL Server.
+    ///
+    /// Takes: a list (`[…]`), each item a value of `AdditionalStorageVolume`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var additionalStorageVolumes: Typed<[AdditionalStorageVolume]>? {
@@ -1101,6 +1261,8 @@ public struct DBInstance: TypedResource {
     /// +  Enterprise and Standard editions: Must be an integer from 20 to 1024.
     /// +  Web and Express editions: Must be an integer from 20 to 1024.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var allocatedStorage: Typed<String>? {
         get { propertyValues["AllocatedStorage"] }
@@ -1109,6 +1271,8 @@ public struct DBInstance: TypedResource {
 
     /// A value that indicates whether major version upgrades are allowed. Changing this parameter doesn't result in an outage and the change is asynchronously applied as soon as possible.
     /// Constraints: Major version upgrades must be allowed when specifying a value for the ``EngineVersion`` parameter that is a different major version than the DB instance's current version.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var allowMajorVersionUpgrade: Typed<Bool>? {
@@ -1120,6 +1284,8 @@ public struct DBInstance: TypedResource {
     /// In addition to the settings described in [Modifying a DB instance](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Modifying.html), this property also determines whether the DB instance reboots when a static parameter is modified in the associated DB parameter group.
     /// Default: ``true``
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var applyImmediately: Typed<Bool>? {
         get { propertyValues["ApplyImmediately"] }
@@ -1130,6 +1296,8 @@ public struct DBInstance: TypedResource {
     /// *Amazon Aurora*
     /// Not applicable. The associated roles are managed by the DB cluster.
     ///
+    /// Takes: a list (`[…]`), each item a value of `DBInstanceRole`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var associatedRoles: Typed<[DBInstanceRole]>? {
         get { propertyValues["AssociatedRoles"] }
@@ -1137,6 +1305,8 @@ public struct DBInstance: TypedResource {
     }
 
     /// A value that indicates whether minor engine upgrades are applied automatically to the DB instance during the maintenance window. By default, minor engine upgrades are applied automatically.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it may replace the resource.
     public var autoMinorVersionUpgrade: Typed<Bool>? {
@@ -1146,6 +1316,8 @@ public struct DBInstance: TypedResource {
 
     /// The AWS KMS key identifier for encryption of the replicated automated backups. The KMS key ID is the Amazon Resource Name (ARN) for the KMS encryption key in the destination AWS-Region, for example, ``arn:aws:kms:us-east-1:123456789012:key/AKIAIOSFODNN7EXAMPLE``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var automaticBackupReplicationKmsKeyId: Typed<String>? {
         get { propertyValues["AutomaticBackupReplicationKmsKeyId"] }
@@ -1153,6 +1325,8 @@ public struct DBInstance: TypedResource {
     }
 
     /// The AWS-Region associated with the automated backup.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var automaticBackupReplicationRegion: Typed<String>? {
@@ -1162,6 +1336,8 @@ public struct DBInstance: TypedResource {
 
     /// The retention period for automated backups in a different AWS Region. Use this parameter to set a unique retention period that only applies to cross-Region automated backups. To enable automated backups in a different Region, specify a positive value for the ``AutomaticBackupReplicationRegion`` parameter.
     /// If not specified, this parameter defaults to the value of the ``BackupRetentionPeriod`` parameter. The maximum allowed value is 35.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var automaticBackupReplicationRetentionPeriod: Typed<Int>? {
@@ -1178,6 +1354,8 @@ public struct DBInstance: TypedResource {
     ///
     /// Example: ``us-east-1d``
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var availabilityZone: Typed<String>? {
         get { propertyValues["AvailabilityZone"] }
@@ -1191,6 +1369,8 @@ public struct DBInstance: TypedResource {
     /// Constraints:
     /// +  Must be a value from 0 to 35
     /// +  Can't be set to 0 if the DB instance is a source to read replicas
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it may replace the resource.
     public var backupRetentionPeriod: Typed<Int>? {
@@ -1207,6 +1387,8 @@ public struct DBInstance: TypedResource {
     /// Default: ``region``
     /// For more information, see [Working with Amazon RDS on Outposts](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-on-outposts.html) in the *Amazon RDS User Guide*.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var backupTarget: Typed<String>? {
         get { propertyValues["BackupTarget"] }
@@ -1215,6 +1397,8 @@ public struct DBInstance: TypedResource {
 
     /// The identifier of the CA certificate for this DB instance.
     /// For more information, see [Using SSL/TLS to encrypt a connection to a DB instance](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html) in the *Amazon RDS User Guide* and [Using SSL/TLS to encrypt a connection to a DB cluster](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.SSL.html) in the *Amazon Aurora User Guide*.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var caCertificateIdentifier: Typed<String>? {
@@ -1231,6 +1415,8 @@ public struct DBInstance: TypedResource {
     ///
     /// This setting doesn't apply to RDS Custom DB instances.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var certificateRotationRestart: Typed<Bool>? {
         get { propertyValues["CertificateRotationRestart"] }
@@ -1241,6 +1427,8 @@ public struct DBInstance: TypedResource {
     /// *Amazon Aurora*
     /// Not applicable. The character set is managed by the DB cluster. For more information, see [AWS::RDS::DBCluster](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html).
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var characterSetName: Typed<String>? {
         get { propertyValues["CharacterSetName"] }
@@ -1249,6 +1437,8 @@ public struct DBInstance: TypedResource {
 
     /// Specifies whether to copy tags from the DB instance to snapshots of the DB instance. By default, tags are not copied.
     /// This setting doesn't apply to Amazon Aurora DB instances. Copying tags to snapshots is managed by the DB cluster. Setting this value for an Aurora DB instance has no effect on the DB cluster setting.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var copyTagsToSnapshot: Typed<Bool>? {
@@ -1265,6 +1455,8 @@ public struct DBInstance: TypedResource {
     ///
     /// For the list of permissions required for the IAM role, see [Configure IAM and your VPC](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/custom-setup-orcl.html#custom-setup-orcl.iam-vpc) in the *Amazon RDS User Guide*.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var customIAMInstanceProfile: Typed<String>? {
         get { propertyValues["CustomIAMInstanceProfile"] }
@@ -1273,6 +1465,8 @@ public struct DBInstance: TypedResource {
 
     /// The identifier of the DB cluster that this DB instance will belong to.
     /// This setting doesn't apply to RDS Custom DB instances.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var dbClusterIdentifier: Typed<String>? {
@@ -1289,6 +1483,8 @@ public struct DBInstance: TypedResource {
     /// +  If you are restoring from a shared manual Multi-AZ DB cluster snapshot, the ``DBClusterSnapshotIdentifier`` must be the ARN of the shared snapshot.
     /// +  Can't be the identifier of an Aurora DB cluster snapshot.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var dbClusterSnapshotIdentifier: Typed<String>? {
         get { propertyValues["DBClusterSnapshotIdentifier"] }
@@ -1296,6 +1492,8 @@ public struct DBInstance: TypedResource {
     }
 
     /// The compute and memory capacity of the DB instance, for example ``db.m5.large``. Not all DB instance classes are available in all AWS-Regions, or for all database engines. For the full list of DB instance classes, and availability for your engine, see [DB instance classes](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html) in the *Amazon RDS User Guide* or [Aurora DB instance classes](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.DBInstanceClass.html) in the *Amazon Aurora User Guide*.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var dbInstanceClass: Typed<String>? {
@@ -1306,6 +1504,8 @@ public struct DBInstance: TypedResource {
     /// A name for the DB instance. If you specify a name, AWS CloudFormation converts it to lowercase. If you don't specify a name, AWS CloudFormation generates a unique physical ID and uses that ID for the DB instance. For more information, see [Name Type](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
     /// For information about constraints that apply to DB instance identifiers, see [Naming constraints in Amazon RDS](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.Constraints) in the *Amazon RDS User Guide*.
     /// If you specify a name, you can't perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var dbInstanceIdentifier: Typed<String>? {
@@ -1352,6 +1552,8 @@ public struct DBInstance: TypedResource {
     /// *SQL Server*
     /// Not applicable. Must be null.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var dbName: Typed<String>? {
         get { propertyValues["DBName"] }
@@ -1363,6 +1565,8 @@ public struct DBInstance: TypedResource {
     /// ``aws rds describe-db-parameter-groups --query "DBParameterGroups[].DBParameterGroupName" --output text``
     /// If any of the data members of the referenced parameter group are changed during an update, the DB instance might need to be restarted, which causes some interruption. If the parameter group contains static parameters, whether they were changed or not, an update triggers a reboot.
     /// If you don't specify a value for ``DBParameterGroupName`` property, the default DB parameter group for the specified engine and engine version is used.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it may replace the resource.
     public var dbParameterGroupName: Typed<String>? {
@@ -1396,6 +1600,8 @@ public struct DBInstance: TypedResource {
     ///
     /// All other properties are ignored. Specify a virtual private cloud (VPC) security group if you want to submit other properties, such as ``StorageType``, ``StorageEncrypted``, or ``KmsKeyId``. If you're already using the ``DBSecurityGroups`` property, you can't use these other properties by updating your DB instance to use a VPC security group. You must recreate the DB instance.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var dbSecurityGroups: Typed<[String]>? {
         get { propertyValues["DBSecurityGroups"] }
@@ -1422,6 +1628,8 @@ public struct DBInstance: TypedResource {
     /// *Amazon Aurora*
     /// Not applicable. Snapshot restore is managed by the DB cluster.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var dbSnapshotIdentifier: Typed<String>? {
         get { propertyValues["DBSnapshotIdentifier"] }
@@ -1433,6 +1641,8 @@ public struct DBInstance: TypedResource {
     /// For more information about using Amazon RDS in a VPC, see [Amazon VPC and Amazon RDS](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.html) in the *Amazon RDS User Guide*.
     /// This setting doesn't apply to Amazon Aurora DB instances. The DB subnet group is managed by the DB cluster. If specified, the setting must match the DB cluster setting.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var dbSubnetGroupName: Typed<String>? {
         get { propertyValues["DBSubnetGroupName"] }
@@ -1440,6 +1650,8 @@ public struct DBInstance: TypedResource {
     }
 
     /// The Oracle system identifier (SID), which is the name of the Oracle database instance that manages your database files. In this context, the term "Oracle database instance" refers exclusively to the system global area (SGA) and Oracle background processes. If you don't specify a SID, the value defaults to ``RDSCDB``. The Oracle SID is also the name of your CDB.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var dbSystemId: Typed<String>? {
@@ -1450,6 +1662,8 @@ public struct DBInstance: TypedResource {
     /// The mode of Database Insights to enable for the DB instance.
     /// Aurora DB instances inherit this value from the DB cluster, so you can't change this value.
     ///
+    /// Takes: one of the cases of `DatabaseInsightsMode` (`.advanced`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var databaseInsightsMode: Typed<DatabaseInsightsMode>? {
         get { propertyValues["DatabaseInsightsMode"] }
@@ -1457,6 +1671,8 @@ public struct DBInstance: TypedResource {
     }
 
     /// Indicates whether the DB instance has a dedicated log volume (DLV) enabled.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var dedicatedLogVolume: Typed<Bool>? {
@@ -1468,6 +1684,8 @@ public struct DBInstance: TypedResource {
     /// *Amazon Aurora*
     /// Not applicable. When you delete a DB cluster, all automated backups for that DB cluster are deleted and can't be recovered. Manual DB cluster snapshots of the DB cluster are not deleted.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var deleteAutomatedBackups: Typed<Bool>? {
         get { propertyValues["DeleteAutomatedBackups"] }
@@ -1476,6 +1694,8 @@ public struct DBInstance: TypedResource {
 
     /// Specifies whether the DB instance has deletion protection enabled. The database can't be deleted when deletion protection is enabled. By default, deletion protection isn't enabled. For more information, see [Deleting a DB Instance](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html).
     /// This setting doesn't apply to Amazon Aurora DB instances. You can enable or disable deletion protection for the DB cluster. For more information, see ``CreateDBCluster``. DB instances in a DB cluster can be deleted even when deletion protection is enabled for the DB cluster.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var deletionProtection: Typed<Bool>? {
@@ -1486,6 +1706,8 @@ public struct DBInstance: TypedResource {
     /// The Active Directory directory ID to create the DB instance in. Currently, only Db2, MySQL, Microsoft SQL Server, Oracle, and PostgreSQL DB instances can be created in an Active Directory Domain.
     /// For more information, see [Kerberos Authentication](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/kerberos-authentication.html) in the *Amazon RDS User Guide*.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var domain: Typed<String>? {
         get { propertyValues["Domain"] }
@@ -1494,6 +1716,8 @@ public struct DBInstance: TypedResource {
 
     /// The ARN for the Secrets Manager secret with the credentials for the user joining the domain.
     /// Example: ``arn:aws:secretsmanager:region:account-number:secret:myselfmanagedADtestsecret-123456``
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var domainAuthSecretArn: Typed<String>? {
@@ -1507,6 +1731,8 @@ public struct DBInstance: TypedResource {
     ///
     /// Example: ``123.124.125.126,234.235.236.237``
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var domainDnsIps: Typed<[String]>? {
         get { propertyValues["DomainDnsIps"] }
@@ -1519,6 +1745,8 @@ public struct DBInstance: TypedResource {
     ///
     /// Example: ``mymanagedADtest.mymanagedAD.mydomain``
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var domainFqdn: Typed<String>? {
         get { propertyValues["DomainFqdn"] }
@@ -1529,6 +1757,8 @@ public struct DBInstance: TypedResource {
     /// This setting doesn't apply to the following DB instances:
     /// +  Amazon Aurora (The domain is managed by the DB cluster.)
     /// +  RDS Custom
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var domainIAMRoleName: Typed<String>? {
@@ -1542,6 +1772,8 @@ public struct DBInstance: TypedResource {
     /// +  Can't be longer than 64 characters.
     ///
     /// Example: ``OU=mymanagedADtestOU,DC=mymanagedADtest,DC=mymanagedAD,DC=mydomain``
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var domainOu: Typed<String>? {
@@ -1565,6 +1797,8 @@ public struct DBInstance: TypedResource {
     /// *PostgreSQL*
     /// Valid values: ``postgresql``, ``upgrade``
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var enableCloudwatchLogsExports: Typed<[String]>? {
         get { propertyValues["EnableCloudwatchLogsExports"] }
@@ -1576,6 +1810,8 @@ public struct DBInstance: TypedResource {
     /// *Amazon Aurora*
     /// Not applicable. Mapping AWS IAM accounts to database accounts is managed by the DB cluster.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var enableIAMDatabaseAuthentication: Typed<Bool>? {
         get { propertyValues["EnableIAMDatabaseAuthentication"] }
@@ -1584,6 +1820,8 @@ public struct DBInstance: TypedResource {
 
     /// Specifies whether to enable Performance Insights for the DB instance. For more information, see [Using Amazon Performance Insights](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.html) in the *Amazon RDS User Guide*.
     /// This setting doesn't apply to RDS Custom DB instances.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var enablePerformanceInsights: Typed<Bool>? {
@@ -1616,6 +1854,8 @@ public struct DBInstance: TypedResource {
     /// +   ``sqlserver-ex``
     /// +   ``sqlserver-web``
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var engine: Typed<String>? {
         get { propertyValues["Engine"] }
@@ -1628,6 +1868,8 @@ public struct DBInstance: TypedResource {
     /// You can use this setting to enroll your DB instance into Amazon RDS Extended Support. With RDS Extended Support, you can run the selected major engine version on your DB instance past the end of standard support for that engine version. For more information, see [Amazon RDS Extended Support with Amazon RDS](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html) in the *Amazon RDS User Guide*.
     /// Valid Values: ``open-source-rds-extended-support | open-source-rds-extended-support-disabled``
     /// Default: ``open-source-rds-extended-support``
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var engineLifecycleSupport: Typed<String>? {
@@ -1655,6 +1897,8 @@ public struct DBInstance: TypedResource {
     /// If you specify a version prefix rather than a full version number, AWS CloudFormation uses prefix matching during drift detection.
     /// For example, ``"8.0"`` for MySQL or ``"16"`` for PostgreSQL matches any version that starts with that prefix.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var engineVersion: Typed<String>? {
         get { propertyValues["EngineVersion"] }
@@ -1667,6 +1911,8 @@ public struct DBInstance: TypedResource {
     /// Constraints:
     /// +  For RDS for Db2, MariaDB, MySQL, Oracle, and PostgreSQL - Must be a multiple between .5 and 50 of the storage amount for the DB instance.
     /// +  For RDS for SQL Server - Must be a multiple between 1 and 50 of the storage amount for the DB instance.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var iops: Typed<Int>? {
@@ -1682,6 +1928,8 @@ public struct DBInstance: TypedResource {
     /// If you specify ``DBSecurityGroups``, AWS CloudFormation ignores this property. To specify both a security group and this property, you must use a VPC security group. For more information about Amazon RDS and VPC, see [Using Amazon RDS with Amazon VPC](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.html) in the *Amazon RDS User Guide*.
     /// *Amazon Aurora*
     /// Not applicable. The KMS key identifier is managed by the DB cluster.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var kmsKeyId: Typed<String>? {
@@ -1702,6 +1950,8 @@ public struct DBInstance: TypedResource {
     ///
     /// If you've specified ``DBSecurityGroups`` and then you update the license model, AWS CloudFormation replaces the underlying DB instance. This will incur some interruptions to database availability.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var licenseModel: Typed<String>? {
         get { propertyValues["LicenseModel"] }
@@ -1712,6 +1962,8 @@ public struct DBInstance: TypedResource {
     /// For more information, see [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html) in the *Amazon RDS User Guide.*
     /// Constraints:
     /// +  Can't manage the master user password with AWS Secrets Manager if ``MasterUserPassword`` is specified.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var manageMasterUserPassword: Typed<Bool>? {
@@ -1725,6 +1977,8 @@ public struct DBInstance: TypedResource {
     /// +  ``iam-db-auth`` - Use IAM database authentication for the master user.
     ///
     /// This option is only valid for RDS for MySQL, RDS for MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora PostgreSQL engines.
+    ///
+    /// Takes: one of the cases of `MasterUserAuthenticationType` (`.iamDbAuth`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var masterUserAuthenticationType: Typed<MasterUserAuthenticationType>? {
@@ -1748,6 +2002,8 @@ public struct DBInstance: TypedResource {
     /// *RDS for PostgreSQL*
     /// Constraints: Must contain from 8 to 128 characters.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var masterUserPassword: Typed<String>? {
         get { propertyValues["MasterUserPassword"] }
@@ -1756,6 +2012,8 @@ public struct DBInstance: TypedResource {
 
     /// The secret managed by RDS in AWS Secrets Manager for the master user password.
     /// For more information, see [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html) in the *Amazon RDS User Guide.*
+    ///
+    /// Takes: a value of `MasterUserSecret`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var masterUserSecret: Typed<MasterUserSecret>? {
@@ -1803,6 +2061,8 @@ public struct DBInstance: TypedResource {
     /// +  First character must be a letter.
     /// +  Can't be a reserved word for the chosen database engine.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var masterUsername: Typed<String>? {
         get { propertyValues["MasterUsername"] }
@@ -1814,6 +2074,8 @@ public struct DBInstance: TypedResource {
     /// This setting doesn't apply to the following DB instances:
     /// +  Amazon Aurora (Storage is managed by the DB cluster.)
     /// +  RDS Custom
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var maxAllocatedStorage: Typed<Int>? {
@@ -1827,6 +2089,8 @@ public struct DBInstance: TypedResource {
     /// Valid Values: ``0 | 1 | 5 | 10 | 15 | 30 | 60``
     /// Default: ``0``
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var monitoringInterval: Typed<Int>? {
         get { propertyValues["MonitoringInterval"] }
@@ -1837,6 +2101,8 @@ public struct DBInstance: TypedResource {
     /// If ``MonitoringInterval`` is set to a value other than ``0``, then you must supply a ``MonitoringRoleArn`` value.
     /// This setting doesn't apply to RDS Custom DB instances.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var monitoringRoleArn: Typed<String>? {
         get { propertyValues["MonitoringRoleArn"] }
@@ -1846,6 +2112,8 @@ public struct DBInstance: TypedResource {
     /// Specifies whether the DB instance is a Multi-AZ deployment. You can't set the ``AvailabilityZone`` parameter if the DB instance is a Multi-AZ deployment.
     /// This setting doesn't apply to Amazon Aurora because the DB instance Availability Zones (AZs) are managed by the DB cluster.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var multiAZ: Typed<Bool>? {
         get { propertyValues["MultiAZ"] }
@@ -1854,6 +2122,8 @@ public struct DBInstance: TypedResource {
 
     /// The name of the NCHAR character set for the Oracle DB instance.
     /// This setting doesn't apply to RDS Custom DB instances.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var ncharCharacterSetName: Typed<String>? {
@@ -1869,6 +2139,8 @@ public struct DBInstance: TypedResource {
     /// The network type is determined by the ``DBSubnetGroup`` specified for the DB instance. A ``DBSubnetGroup`` can support only the IPv4 protocol or the IPv4 and IPv6 protocols (``DUAL``).
     /// For more information, see [Working with a DB instance in a VPC](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html) in the *Amazon RDS User Guide.*
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var networkType: Typed<String>? {
         get { propertyValues["NetworkType"] }
@@ -1877,6 +2149,8 @@ public struct DBInstance: TypedResource {
 
     /// Indicates that the DB instance should be associated with the specified option group.
     /// Permanent options, such as the TDE option for Oracle Advanced Security TDE, can't be removed from an option group. Also, that option group can't be removed from a DB instance once it is associated with a DB instance.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var optionGroupName: Typed<String>? {
@@ -1896,6 +2170,8 @@ public struct DBInstance: TypedResource {
     /// To avoid drift, omit both ``EnablePerformanceInsights`` and ``PerformanceInsightsKMSKeyId`` during initial instance creation, then set both properties together when you're ready to enable Performance Insights.
     /// For information about enabling Performance Insights, see [EnablePerformanceInsights](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-database-instance.html#cfn-rds-dbinstance-enableperformanceinsights).
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var performanceInsightsKMSKeyId: Typed<String>? {
         get { propertyValues["PerformanceInsightsKMSKeyId"] }
@@ -1911,6 +2187,8 @@ public struct DBInstance: TypedResource {
     ///
     /// Default: ``7`` days
     /// If you specify a retention period that isn't valid, such as ``94``, Amazon RDS returns an error.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     /// Only these values: `DBInstance.allowedPerformanceInsightsRetentionPeriod`.
@@ -1933,6 +2211,8 @@ public struct DBInstance: TypedResource {
     /// Constraints:
     /// +  For RDS for Microsoft SQL Server, the value can't be ``1234``, ``1434``, ``3260``, ``3343``, ``3389``, ``47001``, or ``49152-49156``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var port: Typed<String>? {
         get { propertyValues["Port"] }
@@ -1949,6 +2229,8 @@ public struct DBInstance: TypedResource {
     /// *Amazon Aurora*
     /// Not applicable. The daily time range for creating automated backups is managed by the DB cluster.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var preferredBackupWindow: Typed<String>? {
         get { propertyValues["PreferredBackupWindow"] }
@@ -1961,6 +2243,8 @@ public struct DBInstance: TypedResource {
     /// This property applies when AWS CloudFormation initially creates the DB instance. If you use AWS CloudFormation to update the DB instance, those updates are applied immediately.
     /// Constraints: Minimum 30-minute window.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var preferredMaintenanceWindow: Typed<String>? {
         get { propertyValues["PreferredMaintenanceWindow"] }
@@ -1969,6 +2253,8 @@ public struct DBInstance: TypedResource {
 
     /// The number of CPU cores and the number of threads per core for the DB instance class of the DB instance.
     /// This setting doesn't apply to Amazon Aurora or RDS Custom DB instances.
+    ///
+    /// Takes: a list (`[…]`), each item a value of `ProcessorFeature`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var processorFeatures: Typed<[ProcessorFeature]>? {
@@ -1981,6 +2267,8 @@ public struct DBInstance: TypedResource {
     /// Default: ``1``
     /// Valid Values: ``0 - 15``
     ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var promotionTier: Typed<Int>? {
         get { propertyValues["PromotionTier"] }
@@ -1989,6 +2277,8 @@ public struct DBInstance: TypedResource {
 
     /// Indicates whether the DB instance is an internet-facing instance. If you specify true, AWS CloudFormation creates an instance with a publicly resolvable DNS name, which resolves to a public IP address. If you specify false, AWS CloudFormation creates an internal instance with a DNS name that resolves to a private IP address.
     /// The default behavior value depends on your VPC setup and the database subnet group. For more information, see the ``PubliclyAccessible`` parameter in the [CreateDBInstance](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html) in the *Amazon RDS API Reference*.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var publiclyAccessible: Typed<Bool>? {
@@ -2000,6 +2290,8 @@ public struct DBInstance: TypedResource {
     /// This setting is only supported in RDS for Oracle.
     /// Default: ``open-read-only``
     /// Valid Values: ``open-read-only`` or ``mounted``
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var replicaMode: Typed<String>? {
@@ -2015,6 +2307,8 @@ public struct DBInstance: TypedResource {
     ///
     /// Example: ``2009-09-07T23:45:00Z``
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var restoreTime: Typed<String>? {
         get { propertyValues["RestoreTime"] }
@@ -2028,6 +2322,8 @@ public struct DBInstance: TypedResource {
     /// +  The specified DB cluster must have automatic backups enabled, that is, its backup retention period must be greater than 0.
     /// +  The source DB cluster must be in the same AWS-Region as the read replica. Cross-Region replication isn't supported.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var sourceDBClusterIdentifier: Typed<String>? {
         get { propertyValues["SourceDBClusterIdentifier"] }
@@ -2036,6 +2332,8 @@ public struct DBInstance: TypedResource {
 
     /// The Amazon Resource Name (ARN) of the replicated automated backups from which to restore, for example, ``arn:aws:rds:us-east-1:123456789012:auto-backup:ab-L2IJCEXJP7XQ7HOJ4SIEXAMPLE``.
     /// This setting doesn't apply to RDS Custom.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it may replace the resource.
     public var sourceDBInstanceAutomatedBackupsArn: Typed<String>? {
@@ -2054,6 +2352,8 @@ public struct DBInstance: TypedResource {
     /// +  If the source DB instance is in a different region than the read replica, specify the source region in ``SourceRegion``, and specify an ARN for a valid DB instance in ``SourceDBInstanceIdentifier``. For more information, see [Constructing a Amazon RDS Amazon Resource Name (ARN)](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html#USER_Tagging.ARN) in the *Amazon RDS User Guide*.
     /// +  For DB instances in Amazon Aurora clusters, don't specify this property. Amazon RDS automatically assigns writer and reader DB instances.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var sourceDBInstanceIdentifier: Typed<String>? {
         get { propertyValues["SourceDBInstanceIdentifier"] }
@@ -2062,6 +2362,8 @@ public struct DBInstance: TypedResource {
 
     /// The resource ID of the source DB instance from which to restore.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it may replace the resource.
     public var sourceDbiResourceId: Typed<String>? {
         get { propertyValues["SourceDbiResourceId"] }
@@ -2069,6 +2371,8 @@ public struct DBInstance: TypedResource {
     }
 
     /// The ID of the region that contains the source DB instance for the read replica.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var sourceRegion: Typed<String>? {
@@ -2084,6 +2388,8 @@ public struct DBInstance: TypedResource {
     /// *Amazon Aurora*
     /// Not applicable. The encryption for DB instances is managed by the DB cluster.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var storageEncrypted: Typed<Bool>? {
         get { propertyValues["StorageEncrypted"] }
@@ -2092,6 +2398,8 @@ public struct DBInstance: TypedResource {
 
     /// Specifies the storage throughput value, in mebibyte per second (MiBps), for the DB instance. This setting applies only to the ``gp3`` storage type.
     /// This setting doesn't apply to RDS Custom or Amazon Aurora.
+    ///
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var storageThroughput: Typed<Int>? {
@@ -2105,6 +2413,8 @@ public struct DBInstance: TypedResource {
     /// Valid Values: ``gp2 | gp3 | io1 | io2 | standard``
     /// Default: ``io1``, if the ``Iops`` parameter is specified. Otherwise, ``gp3``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var storageType: Typed<String>? {
         get { propertyValues["StorageType"] }
@@ -2113,18 +2423,24 @@ public struct DBInstance: TypedResource {
 
     /// Tags to assign to the DB instance.
     ///
+    /// Takes: a `Tags` built with its builder.
+    ///
     /// Update: in place.
     public var tags: Tags? {
         get { propertyValues["Tags"] }
         set { propertyValues["Tags"] = newValue }
     }
 
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var tdeCredentialArn: Typed<String>? {
         get { propertyValues["TdeCredentialArn"] }
         set { propertyValues["TdeCredentialArn"] = newValue }
     }
 
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var tdeCredentialPassword: Typed<String>? {
         get { propertyValues["TdeCredentialPassword"] }
@@ -2132,6 +2448,8 @@ public struct DBInstance: TypedResource {
     }
 
     /// The time zone of the DB instance. The time zone parameter is currently supported only by [RDS for Db2](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/db2-time-zone) and [RDS for SQL Server](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_SQLServer.html#SQLServer.Concepts.General.TimeZone).
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var timezone: Typed<String>? {
@@ -2142,6 +2460,8 @@ public struct DBInstance: TypedResource {
     /// Specifies whether the DB instance class of the DB instance uses its default processor features.
     /// This setting doesn't apply to RDS Custom DB instances.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var useDefaultProcessorFeatures: Typed<Bool>? {
         get { propertyValues["UseDefaultProcessorFeatures"] }
@@ -2151,6 +2471,8 @@ public struct DBInstance: TypedResource {
     /// Specifies whether the DB instance is restored from the latest backup time. By default, the DB instance isn't restored from the latest backup time. This parameter applies to point-in-time recovery. For more information, see [Restoring a DB instance to a specified time](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html) in the in the *Amazon RDS User Guide*.
     /// Constraints:
     /// +  Can't be specified if the ``RestoreTime`` parameter is provided.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it may replace the resource.
     public var useLatestRestorableTime: Typed<Bool>? {
@@ -2169,6 +2491,8 @@ public struct DBInstance: TypedResource {
     /// To avoid this situation, migrate your DB instance to using VPC security groups only when that is the only change in your stack template.
     /// *Amazon Aurora*
     /// Not applicable. The associated list of EC2 VPC security groups is managed by the DB cluster. If specified, the setting must match the DB cluster setting.
+    ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var vpcSecurityGroups: Typed<[String]>? {
@@ -2246,41 +2570,55 @@ extension DBInstance {
         public init() {}
 
         /// The amount of storage allocated for the additional storage volume, in gibibytes (GiB). The minimum is 20 GiB. The maximum is 65,536 GiB (64 TiB).
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var allocatedStorage: Typed<String>? {
             get { propertyValues["AllocatedStorage"] }
             set { propertyValues["AllocatedStorage"] = newValue }
         }
         /// The number of I/O operations per second (IOPS) provisioned for the additional storage volume.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var iops: Typed<Int>? {
             get { propertyValues["Iops"] }
             set { propertyValues["Iops"] = newValue }
         }
         /// The upper limit in gibibytes (GiB) to which RDS can automatically scale the storage of the additional storage volume.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var maxAllocatedStorage: Typed<Int>? {
             get { propertyValues["MaxAllocatedStorage"] }
             set { propertyValues["MaxAllocatedStorage"] = newValue }
         }
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var storageOperationPercentProgress: Typed<Int>? {
             get { propertyValues["StorageOperationPercentProgress"] }
             set { propertyValues["StorageOperationPercentProgress"] = newValue }
         }
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var storageOperationStatus: Typed<String>? {
             get { propertyValues["StorageOperationStatus"] }
             set { propertyValues["StorageOperationStatus"] = newValue }
         }
         /// The storage throughput value for the additional storage volume, in mebibytes per second (MiBps). This setting applies only to the General Purpose SSD (``gp3``) storage type.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var storageThroughput: Typed<Int>? {
             get { propertyValues["StorageThroughput"] }
             set { propertyValues["StorageThroughput"] = newValue }
         }
         /// The storage type for the additional storage volume.
         /// Valid Values: ``GP3 | IO2``
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var storageType: Typed<String>? {
             get { propertyValues["StorageType"] }
             set { propertyValues["StorageType"] = newValue }
         }
         /// The name of the additional storage volume.
         /// Valid Values: ``RDSDBDATA2 | RDSDBDATA3 | RDSDBDATA4``
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var volumeName: Typed<String>? {
             get { propertyValues["VolumeName"] }
             set { propertyValues["VolumeName"] = newValue }
@@ -2295,11 +2633,15 @@ extension DBInstance {
         public init() {}
 
         /// The name of the feature associated with the AWS Identity and Access Management (IAM) role. IAM roles that are associated with a DB instance grant permission for the DB instance to access other AWS services on your behalf. For the list of supported feature names, see the ``SupportedFeatureNames`` description in [DBEngineVersion](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBEngineVersion.html) in the *Amazon RDS API Reference*.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var featureName: Typed<String>? {
             get { propertyValues["FeatureName"] }
             set { propertyValues["FeatureName"] = newValue }
         }
         /// The Amazon Resource Name (ARN) of the IAM role that is associated with the DB instance.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var roleArn: Typed<String>? {
             get { propertyValues["RoleArn"] }
             set { propertyValues["RoleArn"] = newValue }
@@ -2315,11 +2657,15 @@ extension DBInstance {
         public init() {}
 
         /// The AWS KMS key identifier that is used to encrypt the secret.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var kmsKeyId: Typed<String>? {
             get { propertyValues["KmsKeyId"] }
             set { propertyValues["KmsKeyId"] = newValue }
         }
         /// The Amazon Resource Name (ARN) of the secret. This parameter is a return value that you can retrieve using the ``Fn::GetAtt`` intrinsic function. For more information, see [Return values](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var secretArn: Typed<String>? {
             get { propertyValues["SecretArn"] }
             set { propertyValues["SecretArn"] = newValue }
@@ -2334,11 +2680,15 @@ extension DBInstance {
         public init() {}
 
         /// The name of the processor feature. Valid names are ``coreCount`` and ``threadsPerCore``.
+        ///
+        /// Takes: one of the cases of `Name` (`.coreCount`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var name: Typed<Name>? {
             get { propertyValues["Name"] }
             set { propertyValues["Name"] = newValue }
         }
         /// The value of a processor feature.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var valueProperty: Typed<String>? {
             get { propertyValues["Value"] }
             set { propertyValues["Value"] = newValue }
@@ -2381,6 +2731,8 @@ public struct DBSubnetGroup: TypedResource {
 
     /// The description for the DB subnet group.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var dbSubnetGroupDescription: Typed<String>? {
         get { propertyValues["DBSubnetGroupDescription"] }
@@ -2395,6 +2747,8 @@ public struct DBSubnetGroup: TypedResource {
     ///
     /// Example: ``mydbsubnetgroup``
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var dbSubnetGroupName: Typed<String>? {
         get { propertyValues["DBSubnetGroupName"] }
@@ -2403,6 +2757,8 @@ public struct DBSubnetGroup: TypedResource {
 
     /// The EC2 Subnet IDs for the DB subnet group.
     ///
+    /// Takes: a list (`[…]`), each item a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var subnetIds: Typed<[String]>? {
         get { propertyValues["SubnetIds"] }
@@ -2410,6 +2766,8 @@ public struct DBSubnetGroup: TypedResource {
     }
 
     /// Tags to assign to the DB subnet group.
+    ///
+    /// Takes: a `Tags` built with its builder.
     ///
     /// Update: in place.
     public var tags: Tags? {

@@ -15,6 +15,8 @@ public struct Subscription: TypedResource {
 
     /// The delivery policy JSON assigned to the subscription. Enables the subscriber to define the message delivery retry strategy in the case of an HTTP/S endpoint subscribed to the topic.
     ///
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var deliveryPolicy: Typed<AnyJSON>? {
         get { propertyValues["DeliveryPolicy"] }
@@ -22,6 +24,8 @@ public struct Subscription: TypedResource {
     }
 
     /// The subscription's endpoint. The endpoint value depends on the protocol that you specify.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var endpoint: Typed<String>? {
@@ -31,6 +35,8 @@ public struct Subscription: TypedResource {
 
     /// The filter policy JSON assigned to the subscription. Enables the subscriber to filter out unwanted messages.
     ///
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var filterPolicy: Typed<AnyJSON>? {
         get { propertyValues["FilterPolicy"] }
@@ -38,6 +44,8 @@ public struct Subscription: TypedResource {
     }
 
     /// This attribute lets you choose the filtering scope by using one of the following string value types: MessageAttributes (default) and MessageBody.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var filterPolicyScope: Typed<String>? {
@@ -47,6 +55,8 @@ public struct Subscription: TypedResource {
 
     /// The subscription's protocol.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var `protocol`: Typed<String>? {
         get { propertyValues["Protocol"] }
@@ -54,6 +64,8 @@ public struct Subscription: TypedResource {
     }
 
     /// When set to true, enables raw message delivery. Raw messages don't contain any JSON formatting and can be sent to Amazon SQS and HTTP/S endpoints.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var rawMessageDelivery: Typed<Bool>? {
@@ -63,6 +75,8 @@ public struct Subscription: TypedResource {
 
     /// When specified, sends undeliverable messages to the specified Amazon SQS dead-letter queue. Messages that can't be delivered due to client errors are held in the dead-letter queue for further analysis or reprocessing.
     ///
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var redrivePolicy: Typed<AnyJSON>? {
         get { propertyValues["RedrivePolicy"] }
@@ -70,6 +84,8 @@ public struct Subscription: TypedResource {
     }
 
     /// For cross-region subscriptions, the region in which the topic resides.If no region is specified, AWS CloudFormation uses the region of the caller as the default.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it may replace the resource.
     public var region: Typed<String>? {
@@ -79,6 +95,8 @@ public struct Subscription: TypedResource {
 
     /// Specifies whether Amazon SNS resends the notification to the subscription when a message's attribute changes.
     ///
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var replayPolicy: Typed<AnyJSON>? {
         get { propertyValues["ReplayPolicy"] }
@@ -87,6 +105,8 @@ public struct Subscription: TypedResource {
 
     /// This property applies only to Amazon Data Firehose delivery stream subscriptions.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var subscriptionRoleArn: Typed<String>? {
         get { propertyValues["SubscriptionRoleArn"] }
@@ -94,6 +114,8 @@ public struct Subscription: TypedResource {
     }
 
     /// The ARN of the topic to subscribe to.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var topicArn: Typed<String>? {
@@ -119,6 +141,8 @@ public struct Topic: TypedResource {
 
     public var properties: [Field] { propertyValues.fields }
 
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var archivePolicy: Typed<AnyJSON>? {
         get { propertyValues["ArchivePolicy"] }
@@ -127,12 +151,16 @@ public struct Topic: TypedResource {
 
     /// ``ContentBasedDeduplication`` enables deduplication of messages based on their content for FIFO topics. By default, this property is set to false. If you create a FIFO topic with ``ContentBasedDeduplication`` set to false, you must provide a ``MessageDeduplicationId`` for each ``Publish`` action. When set to true, SNS automatically generates a ``MessageDeduplicationId`` using a SHA-256 hash of the message body (excluding message attributes). You can optionally override this generated value by specifying a ``MessageDeduplicationId`` in the ``Publish`` action. Note that this property only applies to FIFO topics; using it with standard topics will cause the creation to fail.
     ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var contentBasedDeduplication: Typed<Bool>? {
         get { propertyValues["ContentBasedDeduplication"] }
         set { propertyValues["ContentBasedDeduplication"] = newValue }
     }
 
+    /// Takes: any JSON value, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var dataProtectionPolicy: Typed<AnyJSON>? {
         get { propertyValues["DataProtectionPolicy"] }
@@ -148,6 +176,8 @@ public struct Topic: TypedResource {
     ///
     /// Once configured, log entries are sent to Amazon CloudWatch Logs.
     ///
+    /// Takes: a list (`[…]`), each item a value of `LoggingConfig`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var deliveryStatusLogging: Typed<[LoggingConfig]>? {
         get { propertyValues["DeliveryStatusLogging"] }
@@ -155,6 +185,8 @@ public struct Topic: TypedResource {
     }
 
     /// The display name to use for an SNS topic with SMS subscriptions. The display name must be maximum 100 characters long, including hyphens (-), underscores (_), spaces, and tabs.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var displayName: Typed<String>? {
@@ -164,6 +196,8 @@ public struct Topic: TypedResource {
 
     /// Specifies the throughput quota and deduplication behavior to apply for the FIFO topic. Valid values are ``Topic`` or ``MessageGroup``.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var fifoThroughputScope: Typed<String>? {
         get { propertyValues["FifoThroughputScope"] }
@@ -171,6 +205,8 @@ public struct Topic: TypedResource {
     }
 
     /// Set to true to create a FIFO topic.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var fifoTopic: Typed<Bool>? {
@@ -181,12 +217,16 @@ public struct Topic: TypedResource {
     /// The ID of an AWS managed customer master key (CMK) for SNS or a custom CMK. For more information, see [Key terms](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms). For more examples, see ``KeyId`` in the *API Reference*.
     /// This property applies only to [server-side-encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html).
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var kmsMasterKeyId: Typed<String>? {
         get { propertyValues["KmsMasterKeyId"] }
         set { propertyValues["KmsMasterKeyId"] = newValue }
     }
 
+    /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var maximumMessageSize: Typed<Int>? {
         get { propertyValues["MaximumMessageSize"] }
@@ -194,6 +234,8 @@ public struct Topic: TypedResource {
     }
 
     /// The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS. By default, ``SignatureVersion`` is set to ``1``.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var signatureVersion: Typed<String>? {
@@ -204,6 +246,8 @@ public struct Topic: TypedResource {
     /// The SNS subscriptions (endpoints) for this topic.
     /// If you specify the ``Subscription`` property in the ``AWS::SNS::Topic`` resource and it creates an associated subscription resource, the associated subscription is not deleted when the ``AWS::SNS::Topic`` resource is deleted.
     ///
+    /// Takes: a list (`[…]`), each item a value of `Subscription`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var subscription: Typed<[Subscription]>? {
         get { propertyValues["Subscription"] }
@@ -212,6 +256,8 @@ public struct Topic: TypedResource {
 
     /// The list of tags to add to a new topic.
     /// To be able to tag a topic on creation, you must have the ``sns:CreateTopic`` and ``sns:TagResource`` permissions.
+    ///
+    /// Takes: a `Tags` built with its builder.
     ///
     /// Update: in place.
     public var tags: Tags? {
@@ -223,6 +269,8 @@ public struct Topic: TypedResource {
     /// If you don't specify a name, CFN generates a unique physical ID and uses that ID for the topic name. For more information, see [Name type](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
     /// If you specify a name, you can't perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var topicName: Typed<String>? {
         get { propertyValues["TopicName"] }
@@ -230,6 +278,8 @@ public struct Topic: TypedResource {
     }
 
     /// Tracing mode of an SNS topic. By default ``TracingConfig`` is set to ``PassThrough``, and the topic passes through the tracing header it receives from an SNS publisher to its subscriptions. If set to ``Active``, SNS will vend X-Ray segment data to topic owner account if the sampled flag in the tracing header is true.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var tracingConfig: Typed<String>? {
@@ -248,22 +298,30 @@ extension Topic {
         public init() {}
 
         /// The IAM role ARN to be used when logging failed message deliveries in Amazon CloudWatch.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var failureFeedbackRoleArn: Typed<String>? {
             get { propertyValues["FailureFeedbackRoleArn"] }
             set { propertyValues["FailureFeedbackRoleArn"] = newValue }
         }
         /// Indicates one of the supported protocols for the Amazon SNS topic.
         /// At least one of the other three ``LoggingConfig`` properties is recommend along with ``Protocol``.
+        ///
+        /// Takes: one of the cases of `ProtocolValue` (`.httpS`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var `protocol`: Typed<ProtocolValue>? {
             get { propertyValues["Protocol"] }
             set { propertyValues["Protocol"] = newValue }
         }
         /// The IAM role ARN to be used when logging successful message deliveries in Amazon CloudWatch.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var successFeedbackRoleArn: Typed<String>? {
             get { propertyValues["SuccessFeedbackRoleArn"] }
             set { propertyValues["SuccessFeedbackRoleArn"] = newValue }
         }
         /// The percentage of successful message deliveries to be logged in Amazon CloudWatch. Valid percentage values range from 0 to 100.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var successFeedbackSampleRate: Typed<String>? {
             get { propertyValues["SuccessFeedbackSampleRate"] }
             set { propertyValues["SuccessFeedbackSampleRate"] = newValue }
@@ -287,11 +345,15 @@ extension Topic {
         public init() {}
 
         /// The endpoint that receives notifications from the SNS topic. The endpoint value depends on the protocol that you specify. For more information, see the ``Endpoint`` parameter of the ``Subscribe`` action in the *API Reference*.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var endpoint: Typed<String>? {
             get { propertyValues["Endpoint"] }
             set { propertyValues["Endpoint"] = newValue }
         }
         /// The subscription's protocol. For more information, see the ``Protocol`` parameter of the ``Subscribe`` action in the *API Reference*.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var `protocol`: Typed<String>? {
             get { propertyValues["Protocol"] }
             set { propertyValues["Protocol"] = newValue }

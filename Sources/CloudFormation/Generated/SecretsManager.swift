@@ -15,6 +15,8 @@ public struct RotationSchedule: TypedResource {
 
     /// The list of metadata needed to successfully rotate a managed external secret.
     ///
+    /// Takes: a list (`[…]`), each item a value of `ExternalSecretRotationMetadataItem`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var externalSecretRotationMetadata: Typed<[ExternalSecretRotationMetadataItem]>? {
         get { propertyValues["ExternalSecretRotationMetadata"] }
@@ -22,6 +24,8 @@ public struct RotationSchedule: TypedResource {
     }
 
     /// The ARN of the IAM role that is used by Secrets Manager to rotate a managed external secret.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var externalSecretRotationRoleArn: Typed<String>? {
@@ -31,6 +35,8 @@ public struct RotationSchedule: TypedResource {
 
     /// Creates a new Lambda rotation function based on one of the Secrets Manager rotation function templates. To use a rotation function that already exists, specify RotationLambdaARN instead.
     ///
+    /// Takes: a value of `HostedRotationLambda`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var hostedRotationLambda: Typed<HostedRotationLambda>? {
         get { propertyValues["HostedRotationLambda"] }
@@ -38,6 +44,8 @@ public struct RotationSchedule: TypedResource {
     }
 
     /// Specifies whether to rotate the secret immediately or wait until the next scheduled rotation window.
+    ///
+    /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var rotateImmediatelyOnUpdate: Typed<Bool>? {
@@ -47,6 +55,8 @@ public struct RotationSchedule: TypedResource {
 
     /// The ARN of an existing Lambda rotation function. To specify a rotation function that is also defined in this template, use the Ref function.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var rotationLambdaARN: Typed<String>? {
         get { propertyValues["RotationLambdaARN"] }
@@ -55,6 +65,8 @@ public struct RotationSchedule: TypedResource {
 
     /// A structure that defines the rotation configuration for this secret.
     ///
+    /// Takes: a value of `RotationRules`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var rotationRules: Typed<RotationRules>? {
         get { propertyValues["RotationRules"] }
@@ -62,6 +74,8 @@ public struct RotationSchedule: TypedResource {
     }
 
     /// The ARN or name of the secret to rotate.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: changing it replaces the resource.
     public var secretId: Typed<String>? {
@@ -80,11 +94,15 @@ extension RotationSchedule {
         public init() {}
 
         /// The key name of the metadata item. You can specify a value that's 1 to 256 characters in length.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var key: Typed<String>? {
             get { propertyValues["Key"] }
             set { propertyValues["Key"] = newValue }
         }
         /// The value for the metadata item. You can specify a value that's 1 to 2048 characters in length.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var valueProperty: Typed<String>? {
             get { propertyValues["Value"] }
             set { propertyValues["Value"] = newValue }
@@ -98,56 +116,78 @@ extension RotationSchedule {
         public init() {}
 
         /// A string of the characters that you don't want in the password.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var excludeCharacters: Typed<String>? {
             get { propertyValues["ExcludeCharacters"] }
             set { propertyValues["ExcludeCharacters"] = newValue }
         }
         /// The ARN of the KMS key that Secrets Manager uses to encrypt the secret. If you don't specify this value, then Secrets Manager uses the key aws/secretsmanager. If aws/secretsmanager doesn't yet exist, then Secrets Manager creates it for you automatically the first time it encrypts the secret value.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var kmsKeyArn: Typed<String>? {
             get { propertyValues["KmsKeyArn"] }
             set { propertyValues["KmsKeyArn"] = newValue }
         }
         /// The ARN of the secret that contains superuser credentials, if you use the alternating users rotation strategy. CloudFormation grants the execution role for the Lambda rotation function GetSecretValue permission to the secret in this property.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var masterSecretArn: Typed<String>? {
             get { propertyValues["MasterSecretArn"] }
             set { propertyValues["MasterSecretArn"] = newValue }
         }
         /// The ARN of the KMS key that Secrets Manager used to encrypt the superuser secret, if you use the alternating users strategy and the superuser secret is encrypted with a customer managed key. You don't need to specify this property if the superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey permission to the key in this property.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var masterSecretKmsKeyArn: Typed<String>? {
             get { propertyValues["MasterSecretKmsKeyArn"] }
             set { propertyValues["MasterSecretKmsKeyArn"] = newValue }
         }
         /// The name of the Lambda rotation function.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var rotationLambdaName: Typed<String>? {
             get { propertyValues["RotationLambdaName"] }
             set { propertyValues["RotationLambdaName"] = newValue }
         }
         /// The type of rotation template to use
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var rotationType: Typed<String>? {
             get { propertyValues["RotationType"] }
             set { propertyValues["RotationType"] = newValue }
         }
         /// The python runtime associated with the Lambda function
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var runtime: Typed<String>? {
             get { propertyValues["Runtime"] }
             set { propertyValues["Runtime"] = newValue }
         }
         /// The ARN of the secret that contains superuser credentials, if you use the alternating users rotation strategy. CloudFormation grants the execution role for the Lambda rotation function GetSecretValue permission to the secret in this property.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var superuserSecretArn: Typed<String>? {
             get { propertyValues["SuperuserSecretArn"] }
             set { propertyValues["SuperuserSecretArn"] = newValue }
         }
         /// The ARN of the KMS key that Secrets Manager used to encrypt the superuser secret, if you use the alternating users strategy and the superuser secret is encrypted with a customer managed key. You don't need to specify this property if the superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey permission to the key in this property.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var superuserSecretKmsKeyArn: Typed<String>? {
             get { propertyValues["SuperuserSecretKmsKeyArn"] }
             set { propertyValues["SuperuserSecretKmsKeyArn"] = newValue }
         }
         /// A comma-separated list of security group IDs applied to the target database.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var vpcSecurityGroupIds: Typed<String>? {
             get { propertyValues["VpcSecurityGroupIds"] }
             set { propertyValues["VpcSecurityGroupIds"] = newValue }
         }
         /// A comma separated list of VPC subnet IDs of the target database network. The Lambda rotation function is in the same subnet group.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var vpcSubnetIds: Typed<String>? {
             get { propertyValues["VpcSubnetIds"] }
             set { propertyValues["VpcSubnetIds"] = newValue }
@@ -161,16 +201,22 @@ extension RotationSchedule {
         public init() {}
 
         /// The number of days between automatic scheduled rotations of the secret. You can use this value to check that your secret meets your compliance guidelines for how often secrets must be rotated.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var automaticallyAfterDays: Typed<Int>? {
             get { propertyValues["AutomaticallyAfterDays"] }
             set { propertyValues["AutomaticallyAfterDays"] = newValue }
         }
         /// The length of the rotation window in hours, for example 3h for a three hour window. Secrets Manager rotates your secret at any time during this window. The window must not extend into the next rotation window or the next UTC day. The window starts according to the ScheduleExpression. If you don't specify a Duration, for a ScheduleExpression in hours, the window automatically closes after one hour. For a ScheduleExpression in days, the window automatically closes at the end of the UTC day.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var duration: Typed<String>? {
             get { propertyValues["Duration"] }
             set { propertyValues["Duration"] = newValue }
         }
         /// A cron() or rate() expression that defines the schedule for rotating your secret. Secrets Manager rotation schedules use UTC time zone.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var scheduleExpression: Typed<String>? {
             get { propertyValues["ScheduleExpression"] }
             set { propertyValues["ScheduleExpression"] = newValue }
@@ -197,6 +243,8 @@ public struct Secret: TypedResource {
 
     /// The description of the secret.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var description: Typed<String>? {
         get { propertyValues["Description"] }
@@ -205,6 +253,8 @@ public struct Secret: TypedResource {
 
     /// A structure that specifies how to generate a password to encrypt and store in the secret. To include a specific string in the secret, use ``SecretString`` instead. If you omit both ``GenerateSecretString`` and ``SecretString``, you create an empty secret. When you make a change to this property, a new secret version is created.
     /// We recommend that you specify the maximum length and include every character type that the system you are generating a password for can support.
+    ///
+    /// Takes: a value of `GenerateSecretString`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var generateSecretString: Typed<GenerateSecretString>? {
@@ -217,6 +267,8 @@ public struct Secret: TypedResource {
     /// If you don't specify this value, then Secrets Manager uses the key ``aws/secretsmanager``. If that key doesn't yet exist, then Secrets Manager creates it for you automatically the first time it encrypts the secret value.
     /// If the secret is in a different AWS account from the credentials calling the API, then you can't use ``aws/secretsmanager`` to encrypt the secret, and you must create and use a customer managed KMS key.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var kmsKeyId: Typed<String>? {
         get { propertyValues["KmsKeyId"] }
@@ -227,6 +279,8 @@ public struct Secret: TypedResource {
     /// The secret name can contain ASCII letters, numbers, and the following characters: /_+=.@-
     /// Do not end your secret name with a hyphen followed by six characters. If you do so, you risk confusion and unexpected results when searching for a secret by partial ARN. Secrets Manager automatically adds a hyphen and six random characters after the secret name at the end of the ARN.
     ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var name: Typed<String>? {
         get { propertyValues["Name"] }
@@ -235,6 +289,8 @@ public struct Secret: TypedResource {
 
     /// A custom type that specifies a ``Region`` and the ``KmsKeyId`` for a replica secret.
     ///
+    /// Takes: a list (`[…]`), each item a value of `ReplicaRegion`, built with `.init { $0.… = … }`, or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var replicaRegions: Typed<[ReplicaRegion]>? {
         get { propertyValues["ReplicaRegions"] }
@@ -242,6 +298,8 @@ public struct Secret: TypedResource {
     }
 
     /// The text to encrypt and store in the secret. We recommend you use a JSON structure of key/value pairs for your secret value. To generate a random password, use ``GenerateSecretString`` instead. If you omit both ``GenerateSecretString`` and ``SecretString``, you create an empty secret. When you make a change to this property, a new secret version is created.
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var secretString: Typed<String>? {
@@ -263,6 +321,8 @@ public struct Secret: TypedResource {
     /// +  Do not use the ``aws:`` prefix in your tag names or values because AWS reserves it for AWS use. You can't edit or delete tag names or values with this prefix. Tags with this prefix do not count against your tags per secret limit.
     /// +  If you use your tagging schema across multiple services and resources, other services might have restrictions on allowed characters. Generally allowed characters: letters, spaces, and numbers representable in UTF-8, plus the following special characters: + - = . _ : / @.
     ///
+    /// Takes: a `Tags` built with its builder.
+    ///
     /// Update: in place.
     public var tags: Tags? {
         get { propertyValues["Tags"] }
@@ -270,6 +330,8 @@ public struct Secret: TypedResource {
     }
 
     /// The exact string that identifies the third-party partner that holds the external secret. For more information, see [Managed external secret partners](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html).
+    ///
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
     ///
     /// Update: in place.
     public var type: Typed<String>? {
@@ -289,51 +351,71 @@ extension Secret {
         public init() {}
 
         /// A string of the characters that you don't want in the password.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var excludeCharacters: Typed<String>? {
             get { propertyValues["ExcludeCharacters"] }
             set { propertyValues["ExcludeCharacters"] = newValue }
         }
         /// Specifies whether to exclude lowercase letters from the password. If you don't include this switch, the password can contain lowercase letters.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var excludeLowercase: Typed<Bool>? {
             get { propertyValues["ExcludeLowercase"] }
             set { propertyValues["ExcludeLowercase"] = newValue }
         }
         /// Specifies whether to exclude numbers from the password. If you don't include this switch, the password can contain numbers.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var excludeNumbers: Typed<Bool>? {
             get { propertyValues["ExcludeNumbers"] }
             set { propertyValues["ExcludeNumbers"] = newValue }
         }
         /// Specifies whether to exclude the following punctuation characters from the password: ``! " # $ % & ' ( ) * + , - . / : ; < = > ? @ [ \ ] ^ _ ` { | } ~``. If you don't include this switch, the password can contain punctuation.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var excludePunctuation: Typed<Bool>? {
             get { propertyValues["ExcludePunctuation"] }
             set { propertyValues["ExcludePunctuation"] = newValue }
         }
         /// Specifies whether to exclude uppercase letters from the password. If you don't include this switch, the password can contain uppercase letters.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var excludeUppercase: Typed<Bool>? {
             get { propertyValues["ExcludeUppercase"] }
             set { propertyValues["ExcludeUppercase"] = newValue }
         }
         /// The JSON key name for the key/value pair, where the value is the generated password. This pair is added to the JSON structure specified by the ``SecretStringTemplate`` parameter. If you specify this parameter, then you must also specify ``SecretStringTemplate``.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var generateStringKey: Typed<String>? {
             get { propertyValues["GenerateStringKey"] }
             set { propertyValues["GenerateStringKey"] = newValue }
         }
         /// Specifies whether to include the space character. If you include this switch, the password can contain space characters.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var includeSpace: Typed<Bool>? {
             get { propertyValues["IncludeSpace"] }
             set { propertyValues["IncludeSpace"] = newValue }
         }
         /// The length of the password. If you don't include this parameter, the default length is 32 characters.
+        ///
+        /// Takes: an integer (`5432`, not `"5432"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var passwordLength: Typed<Int>? {
             get { propertyValues["PasswordLength"] }
             set { propertyValues["PasswordLength"] = newValue }
         }
         /// Specifies whether to include at least one upper and lowercase letter, one number, and one punctuation. If you don't include this switch, the password contains at least one of every character type.
+        ///
+        /// Takes: a boolean (`true`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var requireEachIncludedType: Typed<Bool>? {
             get { propertyValues["RequireEachIncludedType"] }
             set { propertyValues["RequireEachIncludedType"] = newValue }
         }
         /// A template that the generated string must match. When you make a change to this property, a new secret version is created.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var secretStringTemplate: Typed<String>? {
             get { propertyValues["SecretStringTemplate"] }
             set { propertyValues["SecretStringTemplate"] = newValue }
@@ -348,11 +430,15 @@ extension Secret {
         public init() {}
 
         /// The ARN, key ID, or alias of the KMS key to encrypt the secret. If you don't include this field, Secrets Manager uses ``aws/secretsmanager``.
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var kmsKeyId: Typed<String>? {
             get { propertyValues["KmsKeyId"] }
             set { propertyValues["KmsKeyId"] = newValue }
         }
         /// A string that represents a ``Region``, for example "us-east-1".
+        ///
+        /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
         public var region: Typed<String>? {
             get { propertyValues["Region"] }
             set { propertyValues["Region"] = newValue }
@@ -372,18 +458,24 @@ public struct SecretTargetAttachment: TypedResource {
 
     public var properties: [Field] { propertyValues.fields }
 
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: changing it replaces the resource.
     public var secretId: Typed<String>? {
         get { propertyValues["SecretId"] }
         set { propertyValues["SecretId"] = newValue }
     }
 
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var targetId: Typed<String>? {
         get { propertyValues["TargetId"] }
         set { propertyValues["TargetId"] = newValue }
     }
 
+    /// Takes: a string (`"text"`), or any `Typed` value of that kind: a parameter's `ref`, an attribute, `.sub(…)`, `.if(…)`.
+    ///
     /// Update: in place.
     public var targetType: Typed<String>? {
         get { propertyValues["TargetType"] }
