@@ -24,14 +24,21 @@ struct Synth: ParsableCommand {
 
     /// The project's exit-code table (`UsageExitStatus`): 0 success, 1 findings (stale files, synth
     /// errors, what `--fail-on` names), 2 usage or input errors.
-    static func main() { mainExitingTwoOnUsageErrors() }
+    static func main() {
+        RepositoryRoot.enter(arguments: Array(CommandLine.arguments.dropFirst()))
+        mainExitingTwoOnUsageErrors()
+    }
 }
 
 extension DiffReport.FailOn: ExpressibleByArgument {}
 
 struct OutputOptions: ParsableArguments {
-    @Option(name: .customLong("output-dir"), help: "Directory the stage folders are written to.")
+    @Option(name: .customLong("output-dir"), help: "Directory the stage folders are written to (relative to where synth is run).")
     var outputDirectory = Synthesizer.defaultOutputDirectory
+
+    mutating func validate() throws {
+        if outputDirectory != Synthesizer.defaultOutputDirectory { outputDirectory = RepositoryRoot.fromStart(outputDirectory) }
+    }
 }
 
 let synthesizer = Synthesizer(project: chatProject)
@@ -50,12 +57,11 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
+    func run() throws {
+        // Checked here, after parsing, rather than in validate(): argument-parser validates the default
+        // command before it reports an unknown option, so `synth --bogus` said "name a stage".
         if stages.isEmpty && !all { throw ValidationError("name a stage (\(synthesizer.stageNames.joined(separator: ", "))) or pass --all") }
         if !stages.isEmpty && all { throw ValidationError("pass stage names or --all, not both") }
-    }
-
-    func run() throws {
         let names = all ? synthesizer.stageNames : stages
         let definitions = try names.map { name in try reported { try synthesizer.stage(named: name) } }
         // The generated sources follow the migrations committed in `out`: chains written elsewhere
@@ -156,7 +162,7 @@ struct Diff: ParsableCommand {
     func makeReport() throws -> DiffReport {
         let isFile = { (path: String) in path.contains("/") || path.contains(".") }
         if targets.count == 2, targets.allSatisfy(isFile) {
-            return try DiffInputs.files(old: targets[0], new: targets[1])
+            return try DiffInputs.files(old: RepositoryRoot.fromStart(targets[0]), new: RepositoryRoot.fromStart(targets[1]))
         }
         guard all || !targets.isEmpty else {
             printError("error: name a stage (\(synthesizer.stageNames.joined(separator: ", "))), pass --all, or give two files")

@@ -4,12 +4,28 @@ import TestSupport
 
 /// The `synth` executable as a user runs it.
 @Suite(.timeLimit(.minutes(5))) struct CommandLineTests {
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    static func run(_ arguments: [String], in directory: String = SynthCheckTests.repositoryRoot) throws -> (status: Int32, output: String) {
         let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/synth")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CommandLineFailure(description: "\(binary.path) is missing: run `swift build` before `swift test`")
         }
-        return try runProgram(binary, arguments, in: URL(fileURLWithPath: SynthCheckTests.repositoryRoot))
+        return try runProgram(binary, arguments, in: URL(fileURLWithPath: directory))
+    }
+
+    /// synth works from any folder of the repository (it reads stacks/ and out/ from the root) and
+    /// refuses outside one, where it once reported every file stale and a diff of 83 changes.
+    @Test func synthRunsFromASubfolderAndRefusesOutsideTheRepository() throws {
+        let inside = try Self.run(["check"], in: SynthCheckTests.repositoryRoot + "/stacks")
+        #expect(inside.status == 0 && inside.output.contains("up to date"), "\(inside.output)")
+        let relative = try Self.run(["diff", "dev/app.yaml", "dev/app.yaml"], in: SynthCheckTests.repositoryRoot + "/out")
+        #expect(relative.status == 0 && relative.output.contains("No changes."), "\(relative.output)")
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("outside-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        for arguments in [["check"], ["diff", "dev"], ["dev"]] {
+            let refused = try Self.run(arguments, in: outside.path)
+            #expect(refused.status == 2 && refused.output.contains("synth runs inside the repository"), "\(arguments): \(refused.output)")
+        }
     }
 
     struct CommandLineFailure: Error, CustomStringConvertible { var description: String }
@@ -23,6 +39,8 @@ import TestSupport
     /// Usage and input errors exit 2 from every command, whoever detects them (argument-parser or synth).
     @Test(arguments: [
         (["dev", "--all"], "pass stage names or --all, not both"),
+        (["--bogus"], "Unknown option '--bogus'"),
+        ([], "name a stage (dev, staging, prod) or pass --all"),
         (["diff", "dev", "--fail-on", "nonsense"], "--fail-on"),
         (["diff", "--format", "xml", "dev"], "--format"),
         (["cost", "dev", "--format", "xml"], "--format"),

@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// synth reads `stacks/`, `out/` and the generated sources by their paths in the repository, so it
+/// runs from the repository's root wherever it is started: it looks for the root in the directory it
+/// was started in and above, and refuses outside the repository rather than compare with nothing.
+enum RepositoryRoot {
+    /// What marks the root: the package manifest beside the stacks.
+    static let markers = ["Package.swift", "stacks/ChatApp.swift"]
+
+    /// The directory synth was started in, for the paths its arguments give.
+    nonisolated(unsafe) static var startDirectory = FileManager.default.currentDirectoryPath
+
+    /// The root at or above `directory`, if any.
+    static func find(from directory: String) -> String? {
+        var candidate = URL(fileURLWithPath: directory).standardizedFileURL
+        while true {
+            if markers.allSatisfy({ FileManager.default.fileExists(atPath: candidate.appendingPathComponent($0).path) }) { return candidate.path }
+            let parent = candidate.deletingLastPathComponent()
+            if parent.path == candidate.path { return nil }
+            candidate = parent
+        }
+    }
+
+    /// Moves to the root, or says where to run synth and exits 2. `--help` works anywhere.
+    static func enter(arguments: [String]) {
+        startDirectory = FileManager.default.currentDirectoryPath
+        if arguments.contains(where: { ["-h", "--help", "help"].contains($0) }) { return }
+        guard let root = find(from: startDirectory) else {
+            let message = "error: synth runs inside the repository (no Package.swift beside stacks/ in \(startDirectory) or above); cd into your checkout\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
+            exit(2)
+        }
+        _ = FileManager.default.changeCurrentDirectoryPath(root)
+    }
+
+    /// A path an argument gave, relative to where synth was started.
+    static func fromStart(_ path: String) -> String {
+        path.hasPrefix("/") ? path : startDirectory + "/" + path
+    }
+}
