@@ -31,6 +31,21 @@ import Testing
         return snippets
     }
 
+    /// The README's contents list every chapter (`## ` heading), in order, with the anchor GitHub gives it.
+    @Test func theContentsListEveryChapter() throws {
+        let readme = try String(contentsOfFile: TypeErrorTests.repository + "/README.md", encoding: .utf8)
+        let lines = readme.components(separatedBy: "\n")
+        let chapters = lines.filter { $0.hasPrefix("## ") && $0 != "## Contents" }.map { String($0.dropFirst(3)) }
+        func anchor(_ heading: String) -> String {
+            String(heading.lowercased().filter { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" || $0 == "_" }.map { $0 == " " ? "-" : $0 })
+        }
+        let start = try #require(lines.firstIndex(of: "## Contents"), "the README has no ## Contents")
+        let listed = lines[(start + 1)...].drop { $0.isEmpty }.prefix { $0.hasPrefix("- [") }
+        let wanted = chapters.map { "- [\($0)](#\(anchor($0)))" }
+        #expect(Array(listed) == wanted, "README.md's contents should read:\n\(wanted.joined(separator: "\n"))")
+        #expect(FileManager.default.fileExists(atPath: TypeErrorTests.repository + "/LICENSE"))
+    }
+
     @Test func everyMarkedSwiftBlockCompiles() throws {
         let snippets = try Self.snippets()
         #expect(snippets.count >= 2, "the README's Swift blocks lost their compiles markers")
