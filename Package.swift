@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "chat-function",
             dependencies: [
-                "ChatFunction", "LambdaRuntime", "DynamicServices",
+                "ChatFunction", "ChatRuntime", "LambdaRuntime", "DynamicServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

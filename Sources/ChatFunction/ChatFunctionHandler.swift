@@ -11,7 +11,15 @@ import Logging
 /// `CHAT_FUNCTION_ROLE` (`api`, the default, `migrator` or `sync`), which the app stack sets on
 /// each, says which.
 public struct ChatFunctionHandler: LambdaHandler {
-    public enum Role: String, Sendable { case api, migrator, sync }
+    public enum Role: String, Sendable, CaseIterable {
+        case api, migrator, sync
+
+        /// `api, migrator or sync`, for messages that list them.
+        public static var allNames: String {
+            let names = allCases.map(\.rawValue)
+            return names.dropLast().joined(separator: ", ") + " or " + names.last!
+        }
+    }
 
     public let role: Role
     public let api: ChatAPI
@@ -26,7 +34,7 @@ public struct ChatFunctionHandler: LambdaHandler {
         let roleText = environment[ChatContract.Environment.functionRole] ?? Role.api.rawValue
         guard let role = Role(rawValue: roleText) else {
             throw FunctionError(type: "Runtime.InvalidConfiguration",
-                                message: "\(ChatContract.Environment.functionRole): must be api or migrator (got \(roleText))")
+                                message: "\(ChatContract.Environment.functionRole): must be \(Role.allNames) (got \(roleText))")
         }
         let configuration: RuntimeConfiguration
         do {

@@ -58,6 +58,8 @@ import TestSupport
         ("chat-store", ["--no-such-flag"], "--no-such-flag"),
         ("chat-store", ["search-bots"], "Missing expected argument"),
         ("data-api-local", ["--port", "eighty"], "--port"),
+        ("chat-function", ["--bogus"], "unknown argument \"--bogus\""),
+        ("chat-function", ["serve", "--port", "eighty"], "usage: chat-function serve --port N"),
     ])
     func theOtherCommandsExitTwoOnUsageErrors(_ command: String, _ arguments: [String], _ named: String) throws {
         let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/" + command)
@@ -67,6 +69,16 @@ import TestSupport
         let result = try runProgram(binary, arguments)
         #expect(result.status == 2, "\(command) \(arguments): \(result.status) \(result.output)")
         #expect(result.output.contains(named), "\(result.output)")
+    }
+
+    /// Outside Lambda, the function's binary says what it is instead of failing to reach a runtime API.
+    @Test func chatFunctionHasHelpAndAVersion() throws {
+        let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/chat-function")
+        let help = try runProgram(binary, ["--help"])
+        #expect(help.status == 0 && help.output.contains("chat-function serve --port N") && help.output.contains("api, migrator or sync"), "\(help.output)")
+        #expect(!help.output.contains("FunctionError"))
+        let version = try runProgram(binary, ["--version"])
+        #expect(version.status == 0 && version.output.contains("schema versions: dev "), "\(version.output)")
     }
 
     @Test(arguments: [[], ["generate"], ["list"], ["check"]])
