@@ -10,7 +10,13 @@
 # go to every stack that declares them; the artifact's key parameter is set by this script.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-stage="${1:?usage: scripts/deploy.sh <stage> ArtifactBucket=<bucket> [ParameterKey=Value ...]}"
+usage="usage: scripts/deploy.sh <stage> ArtifactBucket=<bucket> [ParameterKey=Value ...]"
+case "${1:-}" in
+  "" ) echo "$usage" >&2; exit 2 ;;
+  -h|--help) echo "$usage"; exit 0 ;;
+  -*) echo "deploy: unknown option $1" >&2; echo "$usage" >&2; exit 2 ;;
+esac
+stage="$1"
 shift
 manifest="$root/out/$stage/manifest.json"
 zip="${CHAT_FUNCTION_ZIP:-$root/.build/lambda/$stage/bootstrap.zip}"

@@ -11,7 +11,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-stage="${1:?usage: scripts/package.sh <stage>}"
+usage="usage: scripts/package.sh <stage>"
+case "${1:-}" in
+  "" ) echo "$usage" >&2; exit 2 ;;
+  -h|--help) echo "$usage"; exit 0 ;;
+  -*) echo "package: unknown option $1" >&2; echo "$usage" >&2; exit 2 ;;
+esac
+[ $# -eq 1 ] || { echo "$usage" >&2; exit 2; }
+stage="$1"
 manifest="out/$stage/manifest.json"
 [ -f "$manifest" ] || { echo "package: no $manifest: run swift run synth $stage first" >&2; exit 2; }
 

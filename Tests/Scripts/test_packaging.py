@@ -147,3 +147,24 @@ def test_deploy_refuses_bad_arguments_before_touching_aws(tmp_path, arguments, m
     result = run(["bash", "scripts/deploy.sh", "staging", *arguments], env=environment)
     assert result.returncode != 0 and message in result.stderr, result.stderr
     assert not (tmp_path / "bin" / "aws.log").exists()
+
+
+@pytest.mark.parametrize("script, arguments", [
+    ("package.sh", []),
+    ("package.sh", ["--bogus"]),
+    ("package.sh", ["dev", "extra"]),
+    ("deploy.sh", []),
+    ("deploy.sh", ["--bogus"]),
+    ("postgres.sh", ["restart-everything"]),
+])
+def test_scripts_print_their_usage_and_exit_2_on_bad_usage(script, arguments):
+    result = run(["bash", f"scripts/{script}", *arguments])
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert f"usage: scripts/{script}" in result.stderr, result.stderr
+    assert "line " not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("script", ["package.sh", "deploy.sh"])
+def test_scripts_answer_help(script):
+    result = run(["bash", f"scripts/{script}", "--help"])
+    assert result.returncode == 0 and result.stdout.startswith(f"usage: scripts/{script}"), result.stdout
