@@ -70,8 +70,50 @@ func readJSON<T: Decodable>(_ type: T.Type, from source: String) throws -> T {
 func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, source: String) throws -> T {
     do {
         return try JSONDecoder().decode(T.self, from: data)
-    } catch {
-        throw ValidationError("could not read \(T.self) from \(source == "-" ? "standard input" : source): \(error)")
+    } catch let error as DecodingError {
+        let origin = source == "-" ? "standard input" : source.hasPrefix("{") || source.hasPrefix("[") ? "the JSON given" : source
+        throw ValidationError("\(origin): \(InputProblem.describe(error))")
+    }
+}
+
+/// Input mistakes in the words of the input: the field and what it should hold, never a Swift type's name.
+enum InputProblem {
+    static func describe(_ error: DecodingError) -> String {
+        func field(_ path: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
+            let names = (path + (key.map { [$0] } ?? [])).map { $0.intValue.map { "item \($0 + 1)" } ?? $0.stringValue }
+            return names.isEmpty ? "the input" : "\"" + names.joined(separator: ".") + "\""
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(field(context.codingPath, key)) is missing; add it"
+        case .valueNotFound(_, let context): return "\(field(context.codingPath)) is null; give it a value"
+        case .typeMismatch(let type, let context): return "\(field(context.codingPath)) should be \(kind(of: type))"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "is not valid JSON" : "\(field(context.codingPath)) is not valid: \(context.debugDescription)"
+        @unknown default: return "cannot be read"
+        }
+    }
+
+    static func kind(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [Any].Type: "a list"
+        default: "an object"
+        }
+    }
+
+    /// A search: words to look for, and a limit the API would take too.
+    static func requireSearch(_ query: String, limit: Int) throws {
+        if query.allSatisfy(\.isWhitespace) { throw ValidationError("the query is empty; give the words to search for") }
+        guard (1...100).contains(limit) else { throw ValidationError("--limit must be 1–100, not \(limit)") }
+    }
+
+    /// `--conversation`, and the like: a UUID.
+    static func requireUUID(_ value: String, _ option: String) throws {
+        guard UUID(uuidString: value) != nil else {
+            throw ValidationError("\(option) must be a UUID such as \(UUID().uuidString.lowercased()), not \"\(value)\"")
+        }
     }
 }
 
@@ -159,13 +201,19 @@ struct Append: AsyncParsableCommand {
     @Option(help: "The conversation's owner.") var owner: String
     @Argument(help: "JSON, a file, or - for standard input.") var messages: String
 
+    func validate() throws { try InputProblem.requireUUID(conversation, "--conversation") }
+
     func run() async throws {
         let data = try jsonData(messages)
         let parsed: [NewMessage]
-        if let list = try? JSONDecoder().decode([NewMessage].self, from: data) {
-            parsed = list
+        if data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "[") {
+            parsed = try decodeJSON([NewMessage].self, from: data, source: messages)
         } else {
             parsed = [try decodeJSON(NewMessage.self, from: data, source: messages)]
+        }
+        for (index, message) in parsed.enumerated() where !ChatContract.Values.roles.contains(message.role) {
+            let roles = ChatContract.Values.roles
+            throw ValidationError("message \(index + 1): role must be \(roles.dropLast().joined(separator: ", ")) or \(roles.last ?? ""), not \"\(message.role)\"")
         }
         try printJSON(try await withDatabase { try await $0.history.append(parsed, to: conversation, ownerId: owner) })
     }
@@ -175,6 +223,10 @@ struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "A conversation's messages in order.")
     @Option(help: "Conversation UUID.") var conversation: String
     @Option(help: "Only the newest N messages.") var newest: Int?
+    func validate() throws {
+        try InputProblem.requireUUID(conversation, "--conversation")
+        if let newest, newest < 1 { throw ValidationError("--newest must be at least 1, not \(newest)") }
+    }
     func run() async throws { try printJSON(try await withDatabase { try await $0.history.history(of: conversation, newest: newest) }) }
 }
 
@@ -194,6 +246,7 @@ struct DeleteConversation: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Delete a conversation with its messages.")
     @Option(help: "Conversation UUID.") var conversation: String
     @Option(help: "The conversation's owner.") var owner: String
+    func validate() throws { try InputProblem.requireUUID(conversation, "--conversation") }
     func run() async throws {
         try printJSON(["deleted": try await withDatabase { try await $0.history.delete(conversation, ownerId: owner) }])
     }
@@ -222,6 +275,7 @@ struct SearchBots: AsyncParsableCommand {
     @Option(name: .customLong("group"), help: "A Cognito group the user is in (repeat for several; Admin also sees every shared bot).") var groups: [String] = []
     @Option var limit = 10
     @Argument var query: String
+    func validate() throws { try InputProblem.requireSearch(query, limit: limit) }
     func run() async throws { try printJSON(try await withDatabase { try await $0.search.searchBots(query, user: user, groups: groups, limit: limit) }) }
 }
 
@@ -240,5 +294,6 @@ struct SearchConversations: AsyncParsableCommand {
     @Option var user: String
     @Option var limit = 10
     @Argument var query: String
+    func validate() throws { try InputProblem.requireSearch(query, limit: limit) }
     func run() async throws { try printJSON(try await withDatabase { try await $0.search.searchConversations(query, user: user, limit: limit) }) }
 }

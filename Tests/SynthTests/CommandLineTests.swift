@@ -71,6 +71,29 @@ import TestSupport
         #expect(result.output.contains(named), "\(result.output)")
     }
 
+    /// chat-store's input mistakes exit 2 before any database is reached, naming the field and the fix
+    /// in the input's own words (no Swift type names such as DecodingError or CodingKeys).
+    @Test(arguments: [
+        (["history", "--conversation", "not-a-uuid"], "--conversation must be a UUID"),
+        (["history", "--conversation", "3f2a0b7c-1234-4e8f-9abc-1234567890ab", "--newest=-1"], "--newest must be at least 1, not -1"),
+        (["search-bots", "--user", "u", " "], "the query is empty"),
+        (["search-conversations", "--user", "u", "--limit", "500", "lantern"], "--limit must be 1–100, not 500"),
+        (["append", "--conversation", "3f2a0b7c-1234-4e8f-9abc-1234567890ab", "--owner", "o", #"{"clientMessageId":"m","role":"robot","content":"x"}"#],
+         #"role must be user, assistant, system or tool, not "robot""#),
+        (["append", "--conversation", "3f2a0b7c-1234-4e8f-9abc-1234567890ab", "--owner", "o", #"{"clientMessageId":"m","content":"x"}"#],
+         #"the JSON given: "role" is missing; add it"#),
+        (["append", "--conversation", "3f2a0b7c-1234-4e8f-9abc-1234567890ab", "--owner", "o", #"[{"clientMessageId":"m","role":"user","content":5}]"#],
+         #""item 1.content" should be a string"#),
+    ])
+    func chatStoreInputErrorsExitTwoInPlainWords(_ arguments: [String], _ named: String) throws {
+        let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/chat-store")
+        // A database nobody listens on: each of these must fail before reaching it.
+        let result = try runProgram(binary, arguments, environment: ["MEMORY_BACKEND_TYPE": "postgres", "DATABASE_URL": "postgresql://chat@127.0.0.1:1/chat"])
+        #expect(result.status == 2, "\(arguments): \(result.status) \(result.output)")
+        #expect(result.output.contains(named), "\(result.output)")
+        for jargon in ["DecodingError", "CodingKeys", "keyNotFound", "Dictionary<", "NewMessage"] { #expect(!result.output.contains(jargon), "\(result.output)") }
+    }
+
     /// Outside Lambda, the function's binary says what it is instead of failing to reach a runtime API.
     @Test func chatFunctionHasHelpAndAVersion() throws {
         let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/chat-function")
