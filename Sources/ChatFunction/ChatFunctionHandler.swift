@@ -48,7 +48,7 @@ public struct ChatFunctionHandler: LambdaHandler {
                 throw FunctionError(type: "Runtime.InvalidConfiguration",
                                     message: "\(ChatContract.Environment.applicationSecretArn): is not set; the migrator sets the application role's password from that secret")
             }
-            let secrets = ChatDatabase.secretsManager(configuration, environment: environment)
+            let secrets = try ChatDatabase.secretsManager(configuration, environment: environment)
             applicationCredentials = { try await secrets.databaseSecret(arn: arn) }
         }
         var logger = Logger(label: "chat-function")
@@ -63,8 +63,8 @@ public struct ChatFunctionHandler: LambdaHandler {
                 throw FunctionError(type: "Runtime.SchemaMismatch", message: mismatch.description)
             }
         }
-        let largeMessages = environment[ChatContract.Environment.largeMessageBucket].flatMap { $0.isEmpty ? nil : $0 }.map {
-            LargeMessageBucket(s3: ChatDatabase.s3(configuration, environment: environment), bucket: $0)
+        let largeMessages = try environment[ChatContract.Environment.largeMessageBucket].flatMap { $0.isEmpty ? nil : $0 }.map {
+            LargeMessageBucket(s3: try ChatDatabase.s3(configuration, environment: environment), bucket: $0)
         }
         return ChatFunctionHandler(role: role, api: ChatAPI(chat: database, log: { log.write(.warning, $0) }),
                                    schema: SchemaResource(migrator: SchemaMigrator(executor: database.migrator.executor, settings: .deployTime), applicationCredentials: applicationCredentials,

@@ -36,7 +36,10 @@ public struct ChatDatabase: Sendable {
     public static func embedder(_ configuration: RuntimeConfiguration, environment: [String: String],
                                 dimension: Int = ChatContract.BotVectors.embeddingDimension) throws -> any Embedder {
         environment["EMBEDDER"] == "bedrock"
-            ? try BedrockEmbedder(region: configuration.region, credentials: configuration.credentials, dimension: dimension)
+            ? try { () throws -> BedrockEmbedder in
+                let aws = try configuration.aws(for: "EMBEDDER=bedrock")
+                return try BedrockEmbedder(region: aws.region, credentials: aws.credentials, dimension: dimension)
+            }()
             : LocalEmbedder(dimension: dimension)
     }
 
@@ -57,7 +60,7 @@ public struct ChatDatabase: Sendable {
             if let databaseURL {
                 executor = try PostgresExecutor(try PostgresExecutor.Endpoint(url: databaseURL), pool: postgresPool, timeouts: postgresTimeouts, logger: logger)
             } else {
-                let secrets = secretsManager(configuration, environment: environment)
+                let secrets = try secretsManager(configuration, environment: environment)
                 let secret = try await secrets.databaseSecret(arn: configuration.secretArn)
                 let endpoint = PostgresExecutor.Endpoint(
                     host: host ?? secret.host ?? "", port: secret.port ?? port, username: secret.username, password: secret.password,
@@ -72,18 +75,20 @@ public struct ChatDatabase: Sendable {
     }
 
     /// Secrets Manager in the configured region (`AWS_ENDPOINT_URL_SECRETS_MANAGER` overrides its endpoint).
-    public static func secretsManager(_ configuration: RuntimeConfiguration, environment: [String: String]) -> SecretsManagerClient {
-        SecretsManagerClient(region: configuration.region, credentials: configuration.credentials,
-                             endpoint: environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"])
+    public static func secretsManager(_ configuration: RuntimeConfiguration, environment: [String: String]) throws -> SecretsManagerClient {
+        let aws = try configuration.aws(for: "Secrets Manager")
+        return SecretsManagerClient(region: aws.region, credentials: aws.credentials, endpoint: environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"])
     }
 
     /// DynamoDB in the configured region (`AWS_ENDPOINT_URL_DYNAMODB` overrides its endpoint).
-    public static func dynamoDB(_ configuration: RuntimeConfiguration, environment: [String: String]) -> DynamoDBClient {
-        DynamoDBClient(region: configuration.region, credentials: configuration.credentials, endpoint: environment["AWS_ENDPOINT_URL_DYNAMODB"])
+    public static func dynamoDB(_ configuration: RuntimeConfiguration, environment: [String: String]) throws -> DynamoDBClient {
+        let aws = try configuration.aws(for: "reading Bedrock Chat's DynamoDB tables")
+        return DynamoDBClient(region: aws.region, credentials: aws.credentials, endpoint: environment["AWS_ENDPOINT_URL_DYNAMODB"])
     }
 
     /// S3 in the configured region (`AWS_ENDPOINT_URL_S3` overrides its endpoint, path-style).
-    public static func s3(_ configuration: RuntimeConfiguration, environment: [String: String]) -> S3Client {
-        S3Client(region: configuration.region, credentials: configuration.credentials, endpoint: environment["AWS_ENDPOINT_URL_S3"])
+    public static func s3(_ configuration: RuntimeConfiguration, environment: [String: String]) throws -> S3Client {
+        let aws = try configuration.aws(for: "reading large messages from S3")
+        return S3Client(region: aws.region, credentials: aws.credentials, endpoint: environment["AWS_ENDPOINT_URL_S3"])
     }
 }

@@ -13,8 +13,9 @@ struct ChatStoreCommand: AsyncParsableCommand {
         discussion: """
             Configured like the Lambda: \(ChatContract.Environment.backendType) (\(ChatContract.Backend.dataAPI) or \(ChatContract.Backend.postgres)), \
             \(ChatContract.Environment.clusterArn), \(ChatContract.Environment.secretArn), \(ChatContract.Environment.databaseName), AWS_REGION, \
-            AWS credentials; \(ChatContract.Environment.dataAPIEndpoint) points at data-api-local, DATABASE_URL at a local PostgreSQL. \
-            Embeddings come from the local deterministic embedder unless EMBEDDER=bedrock. Output is JSON.
+            AWS credentials; \(ChatContract.Environment.dataAPIEndpoint) points at data-api-local. A local PostgreSQL needs only \
+            \(ChatContract.Environment.backendType)=\(ChatContract.Backend.postgres) and DATABASE_URL: AWS settings are asked for only by what uses \
+            them (sync, EMBEDDER=bedrock). Embeddings come from the local deterministic embedder unless EMBEDDER=bedrock. Output is JSON.
             """,
         subcommands: [Migrate.self, Reembed.self, Append.self, History.self, UpsertConversation.self, DeleteConversation.self,
                       UpsertBot.self, DeleteBot.self, SearchBots.self, IndexConversation.self, SearchConversations.self, Sync.self]

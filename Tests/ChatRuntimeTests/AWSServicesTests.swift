@@ -53,6 +53,24 @@ import TestSupport
         #expect(headers.first { $0.name == "Authorization" }?.value == result.output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// PostgreSQL at DATABASE_URL is the local mode: nothing of AWS is needed until something uses it,
+    /// and then the error names what wanted it.
+    @Test func databaseURLAloneIsEnoughForThePostgresBackend() throws {
+        let local = try RuntimeConfiguration.fromEnvironment(["MEMORY_BACKEND_TYPE": "postgres", "DATABASE_URL": "postgresql://chat@127.0.0.1:5432/chat"])
+        #expect(local.backend == .postgres(host: nil, port: 5432, databaseURL: "postgresql://chat@127.0.0.1:5432/chat"))
+        #expect(throws: RuntimeConfiguration.Invalid(variable: "AWS_REGION", problem: "is not set (nor AWS_DEFAULT_REGION); reading Bedrock Chat's DynamoDB tables needs it")) {
+            _ = try ChatDatabase.dynamoDB(local, environment: [:])
+        }
+        let withRegion = try RuntimeConfiguration.fromEnvironment(["MEMORY_BACKEND_TYPE": "postgres", "DATABASE_URL": "postgresql://h/db", "AWS_REGION": "eu-west-1"])
+        #expect(throws: RuntimeConfiguration.Invalid(variable: "AWS_ACCESS_KEY_ID", problem: "and AWS_SECRET_ACCESS_KEY are not set; EMBEDDER=bedrock needs AWS credentials")) {
+            _ = try ChatDatabase.embedder(withRegion, environment: ["EMBEDDER": "bedrock"])
+        }
+        // Without DATABASE_URL the postgres backend reads its credentials from the cluster secret, so it needs AWS.
+        #expect(throws: RuntimeConfiguration.Invalid(variable: "AWS_REGION", problem: "is not set (nor AWS_DEFAULT_REGION)")) {
+            try RuntimeConfiguration.fromEnvironment(["MEMORY_BACKEND_TYPE": "postgres", "DB_HOST": "h"])
+        }
+    }
+
     @Test func configurationErrorsNameTheVariable() {
         #expect(throws: RuntimeConfiguration.Invalid(variable: "MEMORY_BACKEND_TYPE", problem: "is not set")) {
             try RuntimeConfiguration.fromEnvironment([:])

@@ -94,6 +94,22 @@ import TestSupport
         for jargon in ["DecodingError", "CodingKeys", "keyNotFound", "Dictionary<", "NewMessage"] { #expect(!result.output.contains(jargon), "\(result.output)") }
     }
 
+    /// The local mode, as a newcomer runs it: MEMORY_BACKEND_TYPE=postgres and DATABASE_URL, nothing
+    /// else (no region, credentials, ARNs or database name), through migrate, append and history.
+    @Test func chatStoreNeedsOnlyADatabaseURLForALocalPostgreSQL() throws {
+        let database = try TestPostgres.server().createDatabase(prefix: "local_mode")
+        defer { database.drop() }
+        let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/chat-store")
+        let environment = ["MEMORY_BACKEND_TYPE": "postgres", "DATABASE_URL": database.url, "PGSSLMODE": "disable"]
+        let conversation = "3f2a0b7c-1234-4e8f-9abc-1234567890ab"
+        for arguments in [["migrate"], ["append", "--conversation", conversation, "--owner", "alice", #"{"clientMessageId":"m1","role":"user","content":"hello"}"#]] {
+            let result = try runProgram(binary, arguments, environment: environment)
+            #expect(result.status == 0, "\(arguments): \(result.output)")
+        }
+        let history = try runProgram(binary, ["history", "--conversation", conversation], environment: environment)
+        #expect(history.status == 0 && history.output.contains(#""content" : "hello""#), "\(history.output)")
+    }
+
     /// Outside Lambda, the function's binary says what it is instead of failing to reach a runtime API.
     @Test func chatFunctionHasHelpAndAVersion() throws {
         let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/chat-function")

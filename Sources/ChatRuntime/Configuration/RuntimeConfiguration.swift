@@ -44,16 +44,30 @@ public struct RuntimeConfiguration: Sendable, Equatable {
         public var description: String { "\(variable): \(problem)" }
     }
 
+    /// The region and credentials, for `use` (`Amazon Bedrock embeddings`, `DynamoDB`, …); in the local
+    /// mode, where nothing else needs them, a clear error naming the use when they are not given.
+    public func aws(for use: String) throws(Invalid) -> (region: String, credentials: AWSCredentials) {
+        guard !region.isEmpty else { throw Invalid(variable: "AWS_REGION", problem: "is not set (nor AWS_DEFAULT_REGION); \(use) needs it") }
+        guard !credentials.accessKeyId.isEmpty, !credentials.secretAccessKey.isEmpty else {
+            throw Invalid(variable: "AWS_ACCESS_KEY_ID", problem: "and AWS_SECRET_ACCESS_KEY are not set; \(use) needs AWS credentials")
+        }
+        return (region, credentials)
+    }
+
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> RuntimeConfiguration {
         func required(_ name: String) throws(Invalid) -> String {
             guard let value = environment[name], !value.isEmpty else { throw Invalid(variable: name, problem: "is not set") }
             return value
         }
         let type = try required(ChatContract.Environment.backendType)
-        let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"]
-        guard let region, !region.isEmpty else { throw Invalid(variable: "AWS_REGION", problem: "is not set (nor AWS_DEFAULT_REGION)") }
+        // The local mode: PostgreSQL at DATABASE_URL needs nothing of AWS, so its region, credentials,
+        // ARNs and database name are read when given and asked for only by what uses them (`aws(for:)`).
+        let local = type == ChatContract.Backend.postgres && !(environment["DATABASE_URL"] ?? "").isEmpty
+        func setting(_ name: String) throws(Invalid) -> String { local ? environment[name] ?? "" : try required(name) }
+        let region = environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["AWS_DEFAULT_REGION"] ?? ""
+        if region.isEmpty && !local { throw Invalid(variable: "AWS_REGION", problem: "is not set (nor AWS_DEFAULT_REGION)") }
         let credentials = AWSCredentials(
-            accessKeyId: try required("AWS_ACCESS_KEY_ID"), secretAccessKey: try required("AWS_SECRET_ACCESS_KEY"),
+            accessKeyId: try setting("AWS_ACCESS_KEY_ID"), secretAccessKey: try setting("AWS_SECRET_ACCESS_KEY"),
             sessionToken: environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
         let backend: Backend
         switch type {
@@ -78,9 +92,9 @@ public struct RuntimeConfiguration: Sendable, Equatable {
             throw Invalid(variable: ChatContract.Environment.backendType,
                           problem: "must be \(ChatContract.Backend.dataAPI) or \(ChatContract.Backend.postgres) (got \(type))")
         }
-        var configuration = RuntimeConfiguration(backend: backend, clusterArn: try required(ChatContract.Environment.clusterArn),
-                                                 secretArn: try required(ChatContract.Environment.secretArn),
-                                                 databaseName: try required(ChatContract.Environment.databaseName), region: region,
+        var configuration = RuntimeConfiguration(backend: backend, clusterArn: try setting(ChatContract.Environment.clusterArn),
+                                                 secretArn: try setting(ChatContract.Environment.secretArn),
+                                                 databaseName: try setting(ChatContract.Environment.databaseName), region: region,
                                                  credentials: credentials)
         configuration.applicationSecretArn = environment[ChatContract.Environment.applicationSecretArn].flatMap { $0.isEmpty ? nil : $0 }
         if let stage = environment[ChatContract.Environment.stage].flatMap({ $0.isEmpty ? nil : $0 }) {
