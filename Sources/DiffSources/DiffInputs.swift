@@ -28,11 +28,22 @@ public enum DiffInputs {
                              usage: UsageProfile) throws -> DiffReport {
         let directory = outputDirectory + "/" + stage.name
         var old: [String: String] = [:], new: [String: String] = [:]
+        let baseline: String
         if let base {
             for name in try gitFiles(revision: base, directory: directory) { old[name] = try git(["show", "\(base):\(directory)/\(name)"]) }
             for name in stageFiles(directory) { new[name] = try readFile(directory + "/" + name) }
+            baseline = "\(directory)/ at \(base) against the working tree"
         } else {
-            for name in stageFiles(directory) { old[name] = try readFile(directory + "/" + name) }
+            // What the code produces now against the committed out/<stage>/ (HEAD's), as a reviewer
+            // means it; on disk only where nothing is committed (a new stage, no git, another --output-dir).
+            let head = outputDirectory == Synthesizer.defaultOutputDirectory ? committedAtHead(directory) : nil
+            if let head {
+                for name in head.files { old[name] = try git(["show", "HEAD:\(directory)/\(name)"]) }
+                baseline = "the stacks now against \(directory)/ as committed at HEAD (\(head.commit))"
+            } else {
+                for name in stageFiles(directory) { old[name] = try readFile(directory + "/" + name) }
+                baseline = "the stacks now against \(directory)/ as on disk"
+            }
             for artifact in try synthesizer.artifacts(for: stage, committedIn: outputDirectory) {
                 new[String(artifact.path.dropFirst(stage.name.count + 1))] = artifact.contents
             }
@@ -51,7 +62,15 @@ public enum DiffInputs {
         let plan = schemas.new.map { MigrationPlanner.plan(from: schemas.old, to: $0) }
         var report = DiffReport(stage: versions, schema: schemaChanges(schemas, plan: plan, old: old, new: new), usage: usage, name: stage.name)
         report.migrations = MigrationChange.changes(old: old, new: new, dataLoss: (plan?.changes ?? []).compactMap(\.dataLoss).map(\.description))
+        report.baseline = baseline
         return report
+    }
+
+    /// HEAD's short commit and the files it has under `directory`; nil without git, a commit, or files there.
+    static func committedAtHead(_ directory: String) -> (commit: String, files: [String])? {
+        guard let commit = (try? git(["rev-parse", "--short", "HEAD"]))?.split(separator: "\n").first.map(String.init),
+              let files = try? gitFiles(revision: "HEAD", directory: directory), !files.isEmpty else { return nil }
+        return (commit, files)
     }
 
     /// The schema diff from the declared schemas both sides record; a side from before they were

@@ -11,6 +11,8 @@ public struct DiffReport: Sendable {
     public var stageBlockers: [DeployBlocker]
     /// What the change does to the monthly bill, when it was priced.
     public var cost: CostChange?
+    /// What was compared with what (`the stacks now against out/dev/ as committed at HEAD (abc1234)`), for the reader.
+    public var baseline: String?
 
     public init(stacks: [StackDiffResult], schema: [SchemaObjectChange], stageBlockers: [DeployBlocker] = []) {
         self.stacks = stacks

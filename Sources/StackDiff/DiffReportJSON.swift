@@ -4,7 +4,7 @@ import JSONText
 /// `synth diff --format json`: the report's own model, encoded, members in the order written here (so
 /// blockers come first); an absent optional is left out; a template value is shown as the review shows it (`!Sub ${AWS::StackName}-chat`).
 extension DiffReport: Encodable {
-    enum CodingKeys: String, CodingKey { case blockers, orphans, cost, stacks, schema, migrations, verdict }
+    enum CodingKeys: String, CodingKey { case blockers, orphans, cost, stacks, schema, migrations, verdict, baseline }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -15,6 +15,7 @@ extension DiffReport: Encodable {
         try container.encode(schema, forKey: .schema)
         try container.encode(migrations, forKey: .migrations)
         try container.encode(verdict, forKey: .verdict)
+        try container.encodeIfPresent(baseline, forKey: .baseline)
     }
 
     /// Throws only for an amount that is not a number (JSON has no NaN or infinity).

@@ -15,7 +15,8 @@ extension DiffReport {
 
     func markdownBlocks() -> [MarkdownBlock] {
         let icon = fails(.blocker) ? "⛔ " : fails(.dataLoss) || fails(.broadening) || fails(.replacement) ? "⚠️ " : ""
-        return [MarkdownBlock(text: "### synth diff\n\n\(icon)**\(verdict)**\n", isDetail: false)] + sections.flatMap(MarkdownBackend.blocks)
+        let compared = baseline.map { "\n_Compared: \($0)._\n" } ?? ""
+        return [MarkdownBlock(text: "### synth diff\n\n\(icon)**\(verdict)**\n" + compared, isDetail: false)] + sections.flatMap(MarkdownBackend.blocks)
     }
 }
 

@@ -1,7 +1,7 @@
 /// The review for a terminal: every section in full, colour only when asked for.
 extension DiffReport {
     public func text(color: Bool) -> String {
-        TextBackend(color: color).render(verdict: verdict, sections: sections)
+        TextBackend(color: color).render(verdict: verdict, sections: sections) + (baseline.map { "\nCompared: \($0).\n" } ?? "")
     }
 }
 

@@ -171,12 +171,14 @@ struct Diff: ParsableCommand {
         let names = all ? synthesizer.stageNames : targets
         var stacks: [StackDiffResult] = [], schema: [SchemaObjectChange] = [], blockers: [DeployBlocker] = [], costs: [CostChange] = []
         var migrations: [MigrationChange] = []
+        var baselines: [String] = []
         for name in names {
             let stage = try reported { try synthesizer.stage(named: name) }
             let report = try reported {
                 try DiffInputs.stage(stage, synthesizer: synthesizer, outputDirectory: output.outputDirectory, base: base,
                                      usage: chatUsageProfiles[name] ?? .idle)
             }
+            if let baseline = report.baseline { baselines.append(names.count > 1 ? "\(name): \(baseline)" : baseline) }
             stacks += report.stacks
             blockers += report.stageBlockers
             if let cost = report.cost { costs.append(cost) }
@@ -192,6 +194,7 @@ struct Diff: ParsableCommand {
             }
         }
         var report = DiffReport(stacks: stacks, schema: schema, stageBlockers: blockers)
+        report.baseline = baselines.isEmpty ? nil : baselines.joined(separator: "; ")
         report.migrations = migrations
         report.cost = CostChange.merged(costs)
         return report

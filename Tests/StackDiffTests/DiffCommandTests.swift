@@ -232,6 +232,23 @@ import TestSupport
         #expect(iam.count == 1 && iam[0]["when"] as? String == "when C" && !((iam[0]["broadening"] as? [String]) ?? []).isEmpty, "\(iam)")
     }
 
+    /// Without --base, synth diff compares what the stacks produce now with out/<stage>/ as committed
+    /// at HEAD (what the README promises, and what a reviewer means), and says so; a folder given with
+    /// --output-dir is compared as it is on disk.
+    @Test func diffSaysWhatItComparesWith() throws {
+        let committed = try synth(["diff", "dev"])
+        #expect(committed.status == 0 && committed.output.hasPrefix("No changes."), "\(committed.output)")
+        #expect(committed.output.contains("Compared: the stacks now against out/dev/ as committed at HEAD ("), "\(committed.output)")
+        let json = try synth(["diff", "dev", "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any], "\(json.output)")
+        #expect((report["baseline"] as? String)?.contains("as committed at HEAD") == true)
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("out"), to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let onDisk = try synth(["diff", "dev", "--output-dir", copy.path])
+        #expect(onDisk.output.contains("as on disk"), "\(onDisk.output)")
+    }
+
     @Test func theCommittedStagesDiffCleanAgainstTheirOwnRevision() throws {
         let result = try synth(["diff", "--all", "--base", "HEAD", "--fail-on", "any"])
         #expect(result.status == 0, "\(result.output)")
