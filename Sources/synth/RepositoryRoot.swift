@@ -30,6 +30,18 @@ enum RepositoryRoot {
     static func enter(arguments: [String]) {
         startDirectory = FileManager.default.currentDirectoryPath
         if arguments.contains(where: { ["-h", "--help", "help"].contains($0) }) { return }
+        // Two template files are compared wherever they are; nothing of the repository is read.
+        var operands: [String] = []
+        var skipValue = false
+        for argument in arguments.dropFirst() {
+            if skipValue { skipValue = false; continue }
+            if ["--format", "--fail-on", "--output-dir"].contains(argument) { skipValue = true; continue }
+            if !argument.hasPrefix("-") { operands.append(argument) }
+        }
+        if arguments.first == "diff", operands.count == 2, operands.allSatisfy({ $0.contains("/") || $0.contains(".") }),
+           !arguments.contains("--base"), find(from: startDirectory) == nil {
+            return
+        }
         guard let root = find(from: startDirectory) else {
             let message = "error: synth runs inside the repository (no Package.swift beside stacks/ in \(startDirectory) or above); cd into your checkout\n"
             _ = message.withCString { write(2, $0, strlen($0)) }
@@ -38,8 +50,13 @@ enum RepositoryRoot {
         _ = FileManager.default.changeCurrentDirectoryPath(root)
     }
 
-    /// A path an argument gave, relative to where synth was started.
+    /// A path an argument gave, relative to where synth was started, as it reads from the root synth
+    /// now runs in (`out/dev/app.yaml` for `dev/app.yaml` given in out/), so reports name it the same way.
     static func fromStart(_ path: String) -> String {
-        path.hasPrefix("/") ? path : startDirectory + "/" + path
+        guard !path.hasPrefix("/") else { return path }
+        let here = FileManager.default.currentDirectoryPath
+        if startDirectory == here { return path }
+        let absolute = startDirectory + "/" + path
+        return absolute.hasPrefix(here + "/") ? String(absolute.dropFirst(here.count + 1)) : absolute
     }
 }

@@ -249,6 +249,27 @@ import TestSupport
         #expect(onDisk.output.contains("as on disk"), "\(onDisk.output)")
     }
 
+    /// The README's `synth diff old.yaml new.yaml` example is what synth prints for it today, run as the
+    /// README says: in a folder of its own (outside the repository), on a copy of out/dev/database.yaml
+    /// whose DatabaseName changed.
+    @Test func theReadmesTwoFileExampleIsWhatSynthPrints() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let intro = try #require(readme.range(of: "Example: `DatabaseName: chat` → `chat2` in a copy of out/dev/database.yaml"))
+        let blockStart = try #require(readme.range(of: "```text\n", range: intro.upperBound..<readme.endIndex))
+        let blockEnd = try #require(readme.range(of: "```", range: blockStart.upperBound..<readme.endIndex))
+        let shown = String(readme[blockStart.upperBound..<blockEnd.lowerBound])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("readme-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let template = try String(contentsOf: Self.root.appendingPathComponent("out/dev/database.yaml"), encoding: .utf8)
+        try template.write(to: folder.appendingPathComponent("old.yaml"), atomically: true, encoding: .utf8)
+        try template.replacingOccurrences(of: "DatabaseName: chat\n", with: "DatabaseName: chat2\n")
+            .write(to: folder.appendingPathComponent("new.yaml"), atomically: true, encoding: .utf8)
+        let result = try runProgram(Self.root.appendingPathComponent(".build/debug/synth"), ["diff", "old.yaml", "new.yaml"], in: folder)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output == shown, "README.md's example should read:\n\(result.output)")
+    }
+
     @Test func theCommittedStagesDiffCleanAgainstTheirOwnRevision() throws {
         let result = try synth(["diff", "--all", "--base", "HEAD", "--fail-on", "any"])
         #expect(result.status == 0, "\(result.output)")
