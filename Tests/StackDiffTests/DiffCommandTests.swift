@@ -249,6 +249,28 @@ import TestSupport
         #expect(onDisk.output.contains("as on disk"), "\(onDisk.output)")
     }
 
+    /// The README's stage example (the database renamed) is what synth prints for it today: out/dev/ as
+    /// the stacks wrote it with DatabaseName chat2, compared with the stacks now.
+    @Test func theReadmesStageExampleIsWhatSynthPrints() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let intro = try #require(readme.range(of: "Example: the database renamed."))
+        let blockStart = try #require(readme.range(of: "```text\n", range: intro.upperBound..<readme.endIndex))
+        let blockEnd = try #require(readme.range(of: "```", range: blockStart.upperBound..<readme.endIndex))
+        let shown = String(readme[blockStart.upperBound..<blockEnd.lowerBound])
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("renamed-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("out"), to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        for stack in ["database", "app"] {
+            let path = copy.appendingPathComponent("dev/\(stack).yaml")
+            try String(contentsOf: path, encoding: .utf8).replacingOccurrences(of: "DatabaseName: chat\n", with: "DatabaseName: chat2\n")
+                .replacingOccurrences(of: "DB_NAME: chat\n", with: "DB_NAME: chat2\n").write(to: path, atomically: true, encoding: .utf8)
+        }
+        let result = try synth(["diff", "dev", "--output-dir", copy.path, "--fail-on", "blocker"])
+        #expect(result.status == 1, "\(result.output)")
+        let printed = result.output.replacingOccurrences(of: copy.path + "/", with: "<folder>/")
+        #expect(printed == shown, "README.md's example should read:\n\(printed)")
+    }
+
     /// The README's `synth diff old.yaml new.yaml` example is what synth prints for it today, run as the
     /// README says: in a folder of its own (outside the repository), on a copy of out/dev/database.yaml
     /// whose DatabaseName changed.
