@@ -3,9 +3,9 @@
 # throwaway PostgreSQL with pgvector (scripts/postgres.sh), builds, packages the chat function for
 # the dev stage (scripts/package.sh: the release `bootstrap` the emulator tests run), runs `swift
 # test` (the generative suites after the others, on their own), the boto3 suite against
-# data-api-local (Tests/DataAPIClients) and the script tests (Tests/Scripts), checks that out/ is what the stacks produce, and lints every template with
-# cfn-lint (zero errors, zero warnings) and checkov (zero failed checks). The PostgreSQL is stopped
-# on exit, pass or fail.
+# data-api-local (Tests/DataAPIClients) and the script tests (Tests/Scripts), checks that out/ is
+# what the stacks produce, and lints every template with cfn-lint (zero errors, zero warnings) and
+# checkov (zero failed checks). The PostgreSQL is stopped on exit, pass or fail.
 #
 # Every step runs under a time limit, so a dead dependency fails that step, saying which, instead
 # of hanging the run. The suite reads only the repository: a `shared` folder beside the checkout
