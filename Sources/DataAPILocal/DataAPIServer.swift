@@ -25,7 +25,8 @@ public struct DataAPIServer: Sendable {
         self.logger = logger
     }
 
-    public func application(host: String, port: Int) -> some ApplicationProtocol {
+    /// The HTTP application; `onServerRunning` runs once the port is bound and calls can arrive.
+    public func application(host: String, port: Int, onServerRunning: @escaping @Sendable () -> Void = {}) -> some ApplicationProtocol {
         let router = Router()
         router.post("/Execute") { request, _ in
             await self.handle(request) { (body: ExecuteStatementRequest) throws(DataAPIError) in try await self.service.execute(body) }
@@ -42,7 +43,8 @@ public struct DataAPIServer: Sendable {
         router.post("/RollbackTransaction") { request, _ in
             await self.handle(request) { (body: EndTransactionRequest) throws(DataAPIError) in try await self.service.rollbackTransaction(body) }
         }
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
+                           onServerRunning: { _ in onServerRunning() }, logger: logger)
     }
 
     func handle<Input: Decodable, Output: Encodable>(

@@ -84,17 +84,27 @@ struct DataAPILocalCommand: AsyncParsableCommand {
         let verifier = verifySignatures ? SignatureVerifier(credentials: credentials, service: "rds-data") : nil
         let server = DataAPIServer(service: service, verifier: verifier, logger: logger)
 
-        printEnvironment(database: url)
+        // Said once the port is bound, so a script that waits for these lines can use the endpoint at
+        // once, and a port already taken is reported without them.
+        let announcement = environmentAnnouncement(database: url)
+        let application = server.application(host: host, port: port) {
+            print(announcement, terminator: "")
+            fflush(nil)
+        }
         // On SIGTERM or SIGINT the server stops first (no new calls, those under way finish), then the
         // service rolls back open transactions and closes its connections.
         let services = ServiceGroup(configuration: .init(
-            services: [.init(service: service), .init(service: server.application(host: host, port: port))],
+            services: [.init(service: service), .init(service: application)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await services.run()
+        do {
+            try await services.run()
+        } catch where "\(error)".contains("Address already in use") {
+            throw ThrowawayPostgres.StepFailed(description: "port \(port) on \(host) is already in use: stop what listens there, or pass another --port")
+        }
     }
 
-    /// What a runtime (or the AWS CLI) needs to use this endpoint.
-    func printEnvironment(database: DatabaseURL) {
+    /// What a runtime (or the AWS CLI) needs to use this endpoint: the listening line, then the exports.
+    func environmentAnnouncement(database: DatabaseURL) -> String {
         let lines = [
             "\(ChatContract.Environment.backendType)=\(ChatContract.Backend.dataAPI)",
             "\(ChatContract.Environment.dataAPIEndpoint)=http://\(host):\(port)",
@@ -105,9 +115,7 @@ struct DataAPILocalCommand: AsyncParsableCommand {
             "AWS_ACCESS_KEY_ID=\(accessKeyId)",
             "AWS_SECRET_ACCESS_KEY=\(secretAccessKey)",
         ]
-        print("data-api-local: listening on http://\(host):\(port), database \(database.redacted)")
-        for line in lines { print("export \(line)") }
-        fflush(nil)
+        return "data-api-local: listening on http://\(host):\(port), database \(database.redacted)\n" + lines.map { "export \($0)\n" }.joined()
     }
 }
 
@@ -177,11 +185,18 @@ struct ThrowawayPostgres {
         try? Self.run("/bin/bash", ["scripts/postgres.sh", "stop"], environment: ["POSTGRES_STATE_FILE": stateFile])
     }
 
+    /// A step that failed, with what the step itself said (the script's message says what to do).
+    struct StepFailed: Error, CustomStringConvertible {
+        var description: String
+    }
+
     private static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-        let result = try ChildProcess.run(executable, arguments, environment: environment, standardOutput: false,
-                                          standardError: .discarded, timeLimitSeconds: 300)
+        let result = try ChildProcess.run(executable, arguments, environment: environment,
+                                          standardError: .combinedWithOutput, timeLimitSeconds: 300)
         guard result.status == 0 else {
-            throw ValidationError("\(executable) \(arguments.joined(separator: " ")) failed (status \(result.status))")
+            let said = result.outputText.split(separator: "\n").suffix(5).joined(separator: "\n")
+            throw StepFailed(description: "\(executable) \(arguments.joined(separator: " ")) failed (status \(result.status))"
+                                 + (said.isEmpty ? "" : ":\n" + said))
         }
     }
 }

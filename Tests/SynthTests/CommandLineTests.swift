@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 
@@ -108,6 +111,27 @@ import TestSupport
         }
         let history = try runProgram(binary, ["history", "--conversation", conversation], environment: environment)
         #expect(history.status == 0 && history.output.contains(#""content" : "hello""#), "\(history.output)")
+    }
+
+    /// data-api-local announces itself (the listening line and the exports) only once its port is
+    /// bound: on a port already taken it says so, names --port, and prints no exports.
+    @Test func dataAPILocalOnABusyPortSaysSoAndExportsNothing() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 1) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        try #require(bound, "could not listen on a port to make it busy")
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/data-api-local")
+        let result = try runProgram(binary, ["--port", String(port), "--database-url", "postgresql://postgres@127.0.0.1:1/postgres"])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("port \(port) on 127.0.0.1 is already in use") && result.output.contains("--port"), "\(result.output)")
+        #expect(!result.output.contains("export ") && !result.output.contains("listening"), "\(result.output)")
     }
 
     /// Outside Lambda, the function's binary says what it is instead of failing to reach a runtime API.
