@@ -134,6 +134,25 @@ import TestSupport
         #expect(!result.output.contains("export ") && !result.output.contains("listening"), "\(result.output)")
     }
 
+    /// When its throwaway PostgreSQL cannot start, data-api-local repeats what scripts/postgres.sh said
+    /// (here a stand-in script in a folder of its own, which says to bootstrap), not its usage text.
+    @Test func dataAPILocalRepeatsWhyItsPostgreSQLDidNotStart() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("no-postgres-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("scripts"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("out/dev"), withIntermediateDirectories: true)
+        try "-- empty\n".write(to: folder.appendingPathComponent("out/dev/schema.sql"), atomically: true, encoding: .utf8)
+        let script = folder.appendingPathComponent("scripts/postgres.sh")
+        try "#!/usr/bin/env bash\necho 'postgres.sh: no embedded PostgreSQL in .venv: run scripts/bootstrap.sh first' >&2\nexit 1\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/data-api-local")
+        let result = try runProgram(binary, ["--port", "0"], in: folder)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("run scripts/bootstrap.sh first"), "\(result.output)")
+        #expect(!result.output.contains("USAGE") && !result.output.contains("Usage:"), "\(result.output)")
+    }
+
     /// Outside Lambda, the function's binary says what it is instead of failing to reach a runtime API.
     @Test func chatFunctionHasHelpAndAVersion() throws {
         let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/chat-function")
