@@ -1,3 +1,4 @@
+import ChatRuntime
 import Foundation
 
 /// Request bodies read strictly: valid JSON, an object, no field the route does not know, each
@@ -21,9 +22,9 @@ enum Strict {
         } catch let DecodingError.keyNotFound(key, context) {
             throw Invalid(description: "\(path(context.codingPath + [key])) is required")
         } catch let DecodingError.typeMismatch(expected, context) {
-            throw Invalid(description: "\(path(context.codingPath)) must be \(name(of: expected))")
+            throw Invalid(description: "\(path(context.codingPath)) must be \(JSONKind.name(of: expected))")
         } catch let DecodingError.valueNotFound(expected, context) {
-            throw Invalid(description: "\(path(context.codingPath)) must be \(name(of: expected)), not null")
+            throw Invalid(description: "\(path(context.codingPath)) must be \(JSONKind.name(of: expected)), not null")
         } catch let DecodingError.dataCorrupted(context) {
             throw Invalid(description: "\(path(context.codingPath)) is not valid: \(context.debugDescription)")
         }
@@ -33,15 +34,6 @@ enum Strict {
         keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".").description
     }
 
-    static func name(of type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type, is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        case is [Any].Type: "a list"
-        default: "an object"
-        }
-    }
 }
 
 /// Any JSON value, kept as it came (conversation metadata).

@@ -163,6 +163,20 @@ struct StatementReader {
         if let tokenizeError { throw tokenizeError }
         guard peek?.text == "(", peek?.kind == .symbol else { throw ReadError("expected (, found \(peek?.text ?? "the end")") }
         advance()
+        let (items, closed) = splitAtCommas(closing: true)
+        guard closed else { throw ReadError("a ( is never closed") }
+        return items == [[]] ? [] : items
+    }
+
+    /// The rest of the statement, split at its top-level commas.
+    mutating func list() throws(ReadError) -> [[Token]] {
+        if let tokenizeError { throw tokenizeError }
+        return splitAtCommas(closing: false).items
+    }
+
+    /// Items up to the end, or (`closing`) up to and past the `)` that closes the list, split at the
+    /// commas outside any parentheses; `closed` says whether that `)` came.
+    private mutating func splitAtCommas(closing: Bool) -> (items: [[Token]], closed: Bool) {
         var items: [[Token]] = [[]]
         var depth = 0
         while let token = peek {
@@ -170,7 +184,7 @@ struct StatementReader {
             if token.kind == .symbol {
                 if token.text == "(" { depth += 1 }
                 if token.text == ")" {
-                    if depth == 0 { return items == [[]] ? [] : items }
+                    if depth == 0 && closing { return (items, true) }
                     depth -= 1
                 }
                 if token.text == ",", depth == 0 {
@@ -180,27 +194,7 @@ struct StatementReader {
             }
             items[items.count - 1].append(token)
         }
-        throw ReadError("a ( is never closed")
-    }
-
-    /// The rest of the statement, split at its top-level commas.
-    mutating func list() throws(ReadError) -> [[Token]] {
-        if let tokenizeError { throw tokenizeError }
-        var items: [[Token]] = [[]]
-        var depth = 0
-        while let token = peek {
-            advance()
-            if token.kind == .symbol {
-                if token.text == "(" { depth += 1 }
-                if token.text == ")" { depth -= 1 }
-                if token.text == ",", depth == 0 {
-                    items.append([])
-                    continue
-                }
-            }
-            items[items.count - 1].append(token)
-        }
-        return items
+        return (items, false)
     }
 
     /// Skips an expression: up to the end, or to one of `keywords` outside parentheses.

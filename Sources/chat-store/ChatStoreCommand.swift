@@ -87,20 +87,10 @@ enum InputProblem {
         switch error {
         case .keyNotFound(let key, let context): return "\(field(context.codingPath, key)) is missing; add it"
         case .valueNotFound(_, let context): return "\(field(context.codingPath)) is null; give it a value"
-        case .typeMismatch(let type, let context): return "\(field(context.codingPath)) should be \(kind(of: type))"
+        case .typeMismatch(let type, let context): return "\(field(context.codingPath)) should be \(JSONKind.name(of: type))"
         case .dataCorrupted(let context):
             return context.codingPath.isEmpty ? "is not valid JSON" : "\(field(context.codingPath)) is not valid: \(context.debugDescription)"
         @unknown default: return "cannot be read"
-        }
-    }
-
-    static func kind(of type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type, is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        case is [Any].Type: "a list"
-        default: "an object"
         }
     }
 

@@ -38,11 +38,12 @@ enum RepositoryRoot {
             if ["--format", "--fail-on", "--output-dir"].contains(argument) { skipValue = true; continue }
             if !argument.hasPrefix("-") { operands.append(argument) }
         }
-        if arguments.first == "diff", operands.count == 2, operands.allSatisfy({ $0.contains("/") || $0.contains(".") }),
-           !arguments.contains("--base"), find(from: startDirectory) == nil {
+        let root = find(from: startDirectory)
+        if root == nil, arguments.first == "diff", operands.count == 2, operands.allSatisfy({ $0.contains("/") || $0.contains(".") }),
+           !arguments.contains("--base") {
             return
         }
-        guard let root = find(from: startDirectory) else {
+        guard let root else {
             let message = "error: synth runs inside the repository (no Package.swift beside stacks/ in \(startDirectory) or above); cd into your checkout\n"
             _ = message.withCString { write(2, $0, strlen($0)) }
             exit(2)
