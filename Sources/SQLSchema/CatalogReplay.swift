@@ -65,20 +65,47 @@ public struct CatalogReplay: Sendable {
 
     /// The catalog's lines, as `SchemaCatalog.lines` and the introspection query write them.
     public var lines: [String] {
+        var memo = LineMemo()
+        return lines(reusing: &memo)
+    }
+
+    /// The lines of tables and indexes already described, kept while a chain is replayed: a
+    /// migration changes a few objects, and describing every one again after each migration was
+    /// half the cost of proving the chain.
+    struct LineMemo {
+        var tables: [String: (table: Table, lines: [String])] = [:]
+        var indexes: [String: (index: Index, line: String)] = [:]
+    }
+
+    func lines(reusing memo: inout LineMemo) -> [String] {
         var lines = extensions.map { "extension \($0)" }
         lines += functions.flatMap { name, arguments in arguments.map { "function \(name)(\($0))" } }
         lines += textSearchConfigurations.map { "text search configuration \($0)" }
         for (name, table) in tables {
-            lines.append("table \(name)")
+            if let known = memo.tables[name], known.table == table {
+                lines += known.lines
+                continue
+            }
+            var described = ["table \(name)"]
             for column in table.columns {
-                lines.append("column \(name).\(column.name) \(column.type)" + (column.notNull ? " not null" : "")
-                             + (column.generated ? " generated" : column.hasDefault ? " default" : ""))
+                described.append("column \(name).\(column.name) \(column.type)" + (column.notNull ? " not null" : "")
+                                 + (column.generated ? " generated" : column.hasDefault ? " default" : ""))
             }
             for (constraintName, constraint) in table.constraints {
-                lines.append("constraint \(name).\(constraintName) \(Self.shape(constraint))")
+                described.append("constraint \(name).\(constraintName) \(Self.shape(constraint))")
             }
+            memo.tables[name] = (table, described)
+            lines += described
         }
-        for (name, index) in indexes { lines.append("index \(index.table).\(name) \(Self.shape(index))") }
+        for (name, index) in indexes {
+            if let known = memo.indexes[name], known.index == index {
+                lines.append(known.line)
+                continue
+            }
+            let line = "index \(index.table).\(name) \(Self.shape(index))"
+            memo.indexes[name] = (index, line)
+            lines.append(line)
+        }
         return lines.sorted()
     }
 
@@ -96,6 +123,7 @@ public struct CatalogReplay: Sendable {
     /// with the declaration, which is the step missing from it (or a step a later one lacks too).
     public static func firstBreak(in chain: [Migration], declared: [String]) -> ChainBreak? {
         var replay = CatalogReplay()
+        var memo = LineMemo()
         var broken: (Migration, String)?
         for migration in chain {
             do {
@@ -103,12 +131,12 @@ public struct CatalogReplay: Sendable {
             } catch {
                 return ChainBreak(fileName: migration.fileName, message: "a statement cannot be replayed offline (\(error))")
             }
-            let reached = SchemaCatalog.digest(replay.lines)
+            let reached = SchemaCatalog.digest(replay.lines(reusing: &memo))
             if broken == nil, reached != migration.after {
                 broken = (migration, "its statements lead to \(reached), not to \(migration.after) as its header says")
             }
         }
-        let reached = replay.lines
+        let reached = replay.lines(reusing: &memo)
         guard broken != nil || reached != declared, let last = chain.last else { return nil }
         let (migration, message) = broken ?? (last, "the chain ends short of the declared schema")
         let missing = declared.filter { !reached.contains($0) }.map { "never made: \($0)" }

@@ -41,7 +41,13 @@ public enum SchemaCatalog {
 
     /// `sha256:<hex>` of the lines, one per line.
     public static func digest(_ lines: [String]) -> String {
-        "sha256:" + hex(SHA256.hash(data: Array(lines.sorted().map { $0 + "\n" }.joined().utf8)))
+        var text: [UInt8] = []
+        text.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        for line in lines.sorted() {
+            text.append(contentsOf: line.utf8)
+            text.append(UInt8(ascii: "\n"))
+        }
+        return "sha256:" + hex(SHA256.hash(data: text))
     }
 
     public static func fingerprint(_ schema: Schema) -> String { digest(lines(schema)) }

@@ -87,7 +87,16 @@ public enum SchemaRenderer {
     }
 
     /// A SQL string literal of text synth wrote (names, checksums): quotes doubled.
-    static func literal(_ text: String) -> String { "'" + String(text.flatMap { $0 == "'" ? ["'", "'"] : [$0] }) + "'" }
+    static func literal(_ text: String) -> String {
+        var quoted: [UInt8] = [UInt8(ascii: "'")]
+        quoted.reserveCapacity(text.utf8.count + 2)
+        for byte in text.utf8 {
+            quoted.append(byte)
+            if byte == UInt8(ascii: "'") { quoted.append(byte) }
+        }
+        quoted.append(UInt8(ascii: "'"))
+        return String(decoding: quoted, as: UTF8.self)
+    }
 
     /// Creates the application role unless it exists (a concurrent migrator may create it first:
     /// roles belong to the whole cluster), checks that an existing one has no more power than it

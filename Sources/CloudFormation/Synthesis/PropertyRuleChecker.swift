@@ -59,11 +59,9 @@ public struct PropertyRule: Sendable, Equatable {
 
 /// Checks a resource's properties against its type's `PropertyRule`s where they are known at synth
 /// time: literals are checked, and a value that is an intrinsic (a `Ref`, an `Fn::If`) is left to
-/// CloudFormation, since what it resolves to is not known until deployment. One checker serves a
-/// stage's synthesis: each pattern is compiled once, the first time a value meets it.
+/// CloudFormation, since what it resolves to is not known until deployment. Each pattern is
+/// compiled once per process, the first time a value meets it (`CompiledPatterns`).
 public struct PropertyRuleChecker {
-    var compiled: [String: Regex<AnyRegexOutput>?] = [:]
-
     public init() {}
 
     public struct Violation: Sendable, Equatable {
@@ -74,7 +72,7 @@ public struct PropertyRuleChecker {
     }
 
     /// What breaks a rule.
-    public mutating func violations(of resource: any Resource) -> [Violation] {
+    public func violations(of resource: any Resource) -> [Violation] {
         let rules = PropertyRule.rules(for: resource.resourceType)
         guard !rules.isEmpty else { return [] }
         let fields = resource.properties
@@ -116,15 +114,7 @@ public struct PropertyRuleChecker {
         }
     }
 
-    /// The pattern compiled, once per checker; nil when Swift's Regex cannot read it.
-    mutating func regex(_ pattern: String) -> Regex<AnyRegexOutput>? {
-        if let known = compiled[pattern] { return known }
-        let regex = try? Regex(pattern)
-        compiled[pattern] = regex
-        return regex
-    }
-
-    mutating func violation(of check: PropertyRule.Check, by value: Value) -> String? {
+    func violation(of check: PropertyRule.Check, by value: Value) -> String? {
         func keys() -> Set<String>? {
             guard case .object(let fields) = value else { return nil }
             return Set(fields.map(\.key))
@@ -160,7 +150,7 @@ public struct PropertyRuleChecker {
             guard format == "ipv4-network", case .string(let text) = value, PrivateNetwork.prefixLength(ofIPv4Network: text) == nil else { return nil }
             return "\"\(text)\" is not an IPv4 network such as 10.0.0.0/16"
         case .pattern(let pattern):
-            guard case .string(let text) = value, let regex = regex(pattern), (try? regex.firstMatch(in: text)) == nil else { return nil }
+            guard case .string(let text) = value, let regex = CompiledPatterns.regex(pattern), (try? regex.firstMatch(in: text)) == nil else { return nil }
             return "\"\(text)\" does not match the pattern \(pattern)"
         case .minLength(let minimum):
             guard case .string(let text) = value, text.unicodeScalars.count < minimum else { return nil }

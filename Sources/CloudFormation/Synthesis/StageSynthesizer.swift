@@ -37,7 +37,7 @@ public enum StageSynthesizer {
                                      message: "stacks refer to each other in a cycle (\(names)); move the shared resource into one of them"))
             order = Array(stacks.indices)
         }
-        var checker = PropertyRuleChecker()
+        let checker = PropertyRuleChecker()
         for (index, stack) in stacks.enumerated() {
             errors += TemplateValidator.validate(linked.templates[index], stack: stack.name, resourceLimit: app.maximumResourcesPerStack)
             for resource in linked.templates[index].resources {
