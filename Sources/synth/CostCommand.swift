@@ -10,6 +10,7 @@ import YAML
 /// `synth cost`: what a stage costs a month, from its templates.
 struct Cost: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cost",
         abstract: "Estimate what each stage costs a month: the floor paid with no traffic, and the cost at the stage's usage profile.",
         discussion: """
             synth cost dev                       the dev stage at its usage profile (stacks/Stages.swift)

@@ -15,6 +15,8 @@ import SynthCore
 
 @main
 struct Synth: ParsableCommand {
+    // Every command here names itself: argument-parser would otherwise derive each name with
+    // String(describing:), whose runtime type lookups cost a quarter of `synth --help`.
     static let configuration = CommandConfiguration(
         commandName: "synth",
         abstract: "Turns the stack definitions in stacks/ into CloudFormation templates under out/<stage>/.",
@@ -80,7 +82,7 @@ struct Generate: ParsableCommand {
 }
 
 struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the stages and their stacks in deploy order.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the stages and their stacks in deploy order.")
 
     func run() throws {
         for stage in synthesizer.app.stages {
@@ -92,6 +94,7 @@ struct List: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Fail when any file under out/ differs from what the stacks produce (for CI)."
     )
 
@@ -117,6 +120,7 @@ struct Check: ParsableCommand {
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Show what a change does to the stacks and the schema: replacements, data loss, widened access.",
         discussion: """
             synth diff dev                        what the code produces now vs the committed out/dev/
