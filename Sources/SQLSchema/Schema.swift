@@ -2,7 +2,7 @@ import DSLCore
 
 /// A PostgreSQL schema declared in Swift: extensions and tables with their columns, constraints and
 /// indexes. Rendered by `SchemaRenderer` into idempotent DDL; checked by `SchemaValidator`.
-public struct Schema: Sendable, Codable {
+public struct Schema: Sendable, Codable, Equatable {
     public var extensions: [String]
     public var tables: [Table]
     /// The login role the application connects as: it reads and writes the tables' rows and reads

@@ -15,7 +15,9 @@ public enum SchemaCatalog {
     public static let lockTable = "schema_version_lock"
     static let bookkeeping = "('\(versionTable)', '\(lockTable)')"
 
-    public static func lines(_ schema: Schema) -> [String] {
+    public static func lines(_ schema: Schema) -> [String] { RenderedSchemas.of(schema).lines }
+
+    static func describe(_ schema: Schema) -> [String] {
         var lines = schema.extensions.map { "extension \($0)" }
         lines += schema.functions.map { "function \($0.name)(\($0.argument))" }
         lines += schema.queryFunctions.map { "function \($0.signature)" }
@@ -50,7 +52,7 @@ public enum SchemaCatalog {
         return "sha256:" + hex(SHA256.hash(data: text))
     }
 
-    public static func fingerprint(_ schema: Schema) -> String { digest(lines(schema)) }
+    public static func fingerprint(_ schema: Schema) -> String { RenderedSchemas.of(schema).fingerprint }
 
     /// A named constraint and how the catalog describes it.
     public struct Constraint: Equatable, Sendable {

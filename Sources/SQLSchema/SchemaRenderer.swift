@@ -9,7 +9,9 @@ public enum SchemaRenderer {
     /// Extensions, text search configurations, functions (which may name a configuration), each table
     /// with its indexes, then the functions that query the tables (without trailing semicolons), in
     /// the order they must run.
-    public static func statements(_ schema: Schema) -> [String] {
+    public static func statements(_ schema: Schema) -> [String] { RenderedSchemas.of(schema).statements }
+
+    static func render(_ schema: Schema) -> [String] {
         var statements = schema.extensions.map(createExtension)
         statements += schema.textSearchConfigurations.flatMap(\.statements)
         statements += schema.functions.map(\.statement)

@@ -108,7 +108,7 @@ public struct StageSchema: Sendable {
         var unchanged = false
         if let last = committed.last {
             let snapshotBytes = files.files[snapshotFile]
-            if let bytes = snapshotBytes, bytes.elementsEqual(declared.utf8) {
+            if let bytes = snapshotBytes, bytes == Array(declared.utf8) {
                 // The usual case: nothing changed since the last migration, so there is nothing to plan.
                 if SchemaRenderer.fingerprint(schema) != last.after {
                     fail(snapshotFile, snapshotMismatch(schema, last))

@@ -47,7 +47,7 @@ public struct PropertyRule: Sendable, Equatable {
     init(_ path: String, _ check: Check) {
         self.path = path
         self.check = check
-        components = path.isEmpty ? [] : path.split(separator: "/").map(String.init)
+        components = path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The resource types that have rules: those with a generated struct.
@@ -91,33 +91,47 @@ public struct PropertyRuleChecker {
                 }
             }
             // Deeper paths are walked, and the path is written only for a value that breaks the rule.
-            for (path, value) in Self.values(at: rule.components, in: root, path: "Properties") {
-                if let message = violation(of: rule.check, by: value) { found.append(Violation(check: rule.check.name, message: "\(path): \(message)")) }
+            Self.visit(rule.components[...], in: root, at: []) { steps, value in
+                if let message = violation(of: rule.check, by: value) {
+                    found.append(Violation(check: rule.check.name, message: Self.path(steps) + ": " + message))
+                }
             }
         }
         return found
     }
 
-    /// The values at `components` below `value`, with their paths; intrinsics are not looked into.
-    static func values(at components: [String], in value: Value, path: String) -> [(String, Value)] {
-        guard let first = components.first else { return [(path, value)] }
-        let rest = Array(components.dropFirst())
+    /// One step of a path below `Properties`: a key, or a list element's position.
+    enum Step { case key(String), element(Int) }
+
+    /// `Properties.Tags[0].Key`.
+    static func path(_ steps: [Step]) -> String {
+        steps.reduce(into: "Properties") { path, step in
+            switch step {
+            case .key(let key): path += ".\(key)"
+            case .element(let offset): path += "[\(offset)]"
+            }
+        }
+    }
+
+    /// Calls `body` with each value at `components` below `value` and the steps to it; intrinsics are not looked into.
+    static func visit(_ components: ArraySlice<String>, in value: Value, at steps: [Step], _ body: ([Step], Value) -> Void) {
+        guard let first = components.first else { return body(steps, value) }
+        let rest = components.dropFirst()
         switch value {
-        case .object(let fields) where first == "*":
-            return fields.flatMap { values(at: rest, in: $0.value, path: "\(path).\($0.key)") }
         case .object(let fields):
-            return fields.filter { $0.key == first }.flatMap { values(at: rest, in: $0.value, path: "\(path).\($0.key)") }
+            for field in fields where first == "*" || field.key == first { visit(rest, in: field.value, at: steps + [.key(field.key)], body) }
         case .list(let elements) where first == "*":
-            return elements.enumerated().flatMap { values(at: rest, in: $0.element, path: "\(path)[\($0.offset)]") }
+            for (offset, element) in elements.enumerated() { visit(rest, in: element, at: steps + [.element(offset)], body) }
         default:
-            return []
+            return
         }
     }
 
     func violation(of check: PropertyRule.Check, by value: Value) -> String? {
-        func keys() -> Set<String>? {
+        // The keys set, for the rules about which properties go together; a block has a handful.
+        func keys() -> [String]? {
             guard case .object(let fields) = value else { return nil }
-            return Set(fields.map(\.key))
+            return fields.map(\.key)
         }
         func listed(_ names: [String]) -> String { names.joined(separator: ", ") }
         switch check {

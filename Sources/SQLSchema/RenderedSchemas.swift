@@ -1,0 +1,31 @@
+import Synchronization
+
+/// The statements and catalog lines of the schemas rendered last, kept for the process.
+///
+/// One synth run asks for the same stage schema's statements, catalog lines and fingerprint in
+/// half a dozen places (the stacks' outputs, the migration plan, `schema.sql`, the runtime
+/// contract), each of which used to render it again: some 40 M instructions of `synth --all`.
+/// A schema equal to one rendered before gets that rendering back; comparing two schemas costs
+/// a fraction of rendering one. A few are kept, so a process that renders thousands (the
+/// generative tests) holds no more than that.
+enum RenderedSchemas {
+    struct Rendering: Sendable {
+        let statements: [String]
+        let lines: [String]
+        let fingerprint: String
+    }
+
+    private static let capacity = 8
+    private static let recent = Mutex<[(schema: Schema, rendering: Rendering)]>([])
+
+    static func of(_ schema: Schema) -> Rendering {
+        if let known = recent.withLock({ entries in entries.first { $0.schema == schema }?.rendering }) { return known }
+        let lines = SchemaCatalog.describe(schema)
+        let rendering = Rendering(statements: SchemaRenderer.render(schema), lines: lines, fingerprint: SchemaCatalog.digest(lines))
+        recent.withLock { entries in
+            entries.insert((schema, rendering), at: 0)
+            if entries.count > capacity { entries.removeLast() }
+        }
+        return rendering
+    }
+}
