@@ -75,8 +75,10 @@ let package = Package(
         // The exit-code table every command shares: 0 success, 1 findings, 2 usage or input errors.
         .target(name: "CommandLineExit", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        // Calls to AWS services other than the Data API (Secrets Manager), shared by the runtime and data-api-local.
-        .target(name: "AWSServices", dependencies: ["AWSSigV4", "Deadline", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        // Calls to AWS services other than the Data API (Secrets Manager, DynamoDB, S3), shared by the runtime and
+        // data-api-local, and the credential chain they sign with (STS, SSO, container endpoints, IMDS).
+        .target(name: "AWSServices", dependencies: ["AWSSigV4", "Deadline", "Spawn", .product(name: "Crypto", package: "swift-crypto"),
+                                                 .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(
             name: "DataAPILocal",
             dependencies: [
@@ -121,7 +123,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "chat-store",
-            dependencies: ["ChatRuntime", "CommandLineExit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ChatRuntime", "AWSServices", "CommandLineExit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "chat-bench", dependencies: ["ChatRuntime", "DataAPILocal", "AWSSigV4", "DynamicServices", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .executableTarget(name: "search-bench", dependencies: ["ChatRuntime", "DynamicServices"]),

@@ -2,13 +2,16 @@ import AsyncHTTPClient
 import Deadline
 
 extension HTTPClient {
-    /// The client the runtime calls AWS with (the Data API, Secrets Manager, Bedrock). `.shared` has
-    /// no read timeout, so an endpoint that accepts a request and never answers would hang the
-    /// caller; this one gives up on connecting after 5 s and on a silent connection after 50 s
-    /// (the Data API itself stops waiting for a statement after 45 s). It lives as long as the process.
+    /// The client the runtime calls AWS with (the Data API, Secrets Manager, Bedrock, STS). `.shared`
+    /// has no read timeout, so an endpoint that accepts a request and never answers would hang the
+    /// caller; this one gives up on a silent connection after 50 s (the Data API itself stops
+    /// waiting for a statement after 45 s). It keeps trying to connect (AsyncHTTPClient retries a
+    /// refused or failed connection with backoff) for 3 s: an AWS endpoint connects in milliseconds,
+    /// and a wrong endpoint or a name that does not resolve is reported within 5 s, not after a
+    /// minute of retries. It lives as long as the process.
     public static let aws = HTTPClient(
         eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-        configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(50))))
+        configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(3), read: .seconds(50))))
 }
 
 extension HTTPClient {

@@ -11,12 +11,12 @@ import NIOCore
 public struct DynamoDBClient: Sendable {
     public let endpoint: String
     let signer: SigV4
-    let credentials: AWSCredentials
+    let credentials: any AWSCredentialProvider
     let http: HTTPClient
     let retry: AWSRetry
 
     /// `endpoint` overrides AWS's (the SDKs' `AWS_ENDPOINT_URL_DYNAMODB`), e.g. moto on loopback.
-    public init(region: String, credentials: AWSCredentials, endpoint: String? = nil, retry: AWSRetry = AWSRetry(), http: HTTPClient = .aws) {
+    public init(region: String, credentials: any AWSCredentialProvider, endpoint: String? = nil, retry: AWSRetry = AWSRetry(), http: HTTPClient = .aws) {
         self.endpoint = endpoint ?? "https://dynamodb.\(region).amazonaws.com"
         signer = SigV4(service: "dynamodb", region: region)
         self.credentials = credentials
@@ -109,7 +109,7 @@ public struct DynamoDBClient: Sendable {
 
     private func send<Response: Decodable>(_ operation: String, _ payload: [UInt8]) async throws -> Response {
         guard let request = signer.jsonRequest(to: endpoint, target: "DynamoDB_20120810.\(operation)", protocolVersion: "1.0",
-                                               payload: payload, credentials: credentials) else {
+                                               payload: payload, credentials: try await credentials.credentials()) else {
             throw Failure(code: "InvalidEndpoint", message: endpoint)
         }
         let response: HTTPClientResponse
@@ -128,7 +128,8 @@ public struct DynamoDBClient: Sendable {
             // `com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException` → the part after `#`.
             let code = decoded?.__type.map { String($0.split(separator: "#").last ?? Substring($0)) } ?? "HTTP\(response.status.code)"
             throw Failure(code: response.status.code >= 500 && decoded?.__type == nil ? "HTTP\(response.status.code)" : code,
-                          message: decoded?.message ?? decoded?.Message ?? String(decoding: data.prefix(300), as: UTF8.self))
+                          message: CredentialRejection.describe(code: code, message: decoded?.message ?? decoded?.Message ?? String(decoding: data.prefix(300), as: UTF8.self),
+                                                                source: credentials.source))
         }
         do {
             return try JSONDecoder().decode(Response.self, from: data)

@@ -11,12 +11,12 @@ public struct S3Client: Sendable {
     public let region: String
     public let endpoint: String?
     let signer: SigV4
-    let credentials: AWSCredentials
+    let credentials: any AWSCredentialProvider
     let http: HTTPClient
     let retry: AWSRetry
 
     /// `endpoint` overrides AWS's (the SDKs' `AWS_ENDPOINT_URL_S3`).
-    public init(region: String, credentials: AWSCredentials, endpoint: String? = nil, retry: AWSRetry = AWSRetry(attempts: 5), http: HTTPClient = .aws) {
+    public init(region: String, credentials: any AWSCredentialProvider, endpoint: String? = nil, retry: AWSRetry = AWSRetry(attempts: 5), http: HTTPClient = .aws) {
         self.region = region
         self.endpoint = endpoint
         signer = SigV4(service: "s3", region: region)
@@ -69,7 +69,7 @@ public struct S3Client: Sendable {
         var request = HTTPClientRequest(url: base + path)
         request.method = .GET
         request.headers.add(name: "x-amz-content-sha256", value: emptyPayload)
-        for (name, value) in signer.sign(SigningRequest(method: "GET", path: path, headers: headers, body: []), credentials: credentials, amzDate: AMZDate.now()) {
+        for (name, value) in signer.sign(SigningRequest(method: "GET", path: path, headers: headers, body: []), credentials: try await credentials.credentials(), amzDate: AMZDate.now()) {
             request.headers.add(name: name, value: value)
         }
         let response: HTTPClientResponse
@@ -87,8 +87,9 @@ public struct S3Client: Sendable {
         let bytes = Array(body.readableBytesView)
         guard response.status == .ok else {
             let text = String(decoding: bytes.prefix(2000), as: UTF8.self)
-            throw Failure(code: Self.element("Code", in: text) ?? "HTTP\(response.status.code)",
-                          message: "s3://\(bucket)/\(key): \(Self.element("Message", in: text) ?? String(text.prefix(300)))")
+            let code = Self.element("Code", in: text) ?? "HTTP\(response.status.code)"
+            throw Failure(code: code, message: CredentialRejection.describe(
+                code: code, message: "s3://\(bucket)/\(key): \(Self.element("Message", in: text) ?? String(text.prefix(300)))", source: credentials.source))
         }
         return bytes
     }

@@ -8,11 +8,11 @@ import NIOCore
 public struct SecretsManagerClient: Sendable {
     public let endpoint: String
     let signer: SigV4
-    let credentials: AWSCredentials
+    let credentials: any AWSCredentialProvider
     let http: HTTPClient
 
     /// `endpoint` overrides AWS's (the SDKs' `AWS_ENDPOINT_URL_SECRETS_MANAGER`), e.g. moto on loopback.
-    public init(region: String, credentials: AWSCredentials, endpoint: String? = nil, http: HTTPClient = .aws) {
+    public init(region: String, credentials: any AWSCredentialProvider, endpoint: String? = nil, http: HTTPClient = .aws) {
         self.endpoint = endpoint ?? "https://secretsmanager.\(region).amazonaws.com"
         signer = SigV4(service: "secretsmanager", region: region)
         self.credentials = credentials
@@ -46,13 +46,16 @@ public struct SecretsManagerClient: Sendable {
     public func secretString(arn: String) async throws -> String {
         let payload = Array(try JSONEncoder().encode(["SecretId": arn]))
         guard let request = signer.jsonRequest(to: endpoint, target: "secretsmanager.GetSecretValue", protocolVersion: "1.1",
-                                               payload: payload, credentials: credentials) else {
+                                               payload: payload, credentials: try await credentials.credentials()) else {
             throw Failure(description: "invalid Secrets Manager endpoint \(endpoint)")
         }
         let response = try await http.execute(request, within: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
         guard response.status == .ok else {
-            throw Failure(description: "GetSecretValue \(arn) failed with HTTP \(response.status.code): \(String(buffer: body))")
+            struct ErrorBody: Decodable { var __type: String? }
+            let code = (try? JSONDecoder().decode(ErrorBody.self, from: Data(body.readableBytesView)))?.__type.map { String($0.split(separator: "#").last ?? "") } ?? ""
+            throw Failure(description: CredentialRejection.describe(
+                code: code, message: "GetSecretValue \(arn) failed with HTTP \(response.status.code): \(String(buffer: body))", source: credentials.source))
         }
         struct Answer: Decodable { var SecretString: String? }
         guard let secret = try JSONDecoder().decode(Answer.self, from: Data(body.readableBytesView)).SecretString else {

@@ -48,12 +48,12 @@ public struct ChatFunctionHandler: LambdaHandler {
                 throw FunctionError(type: "Runtime.InvalidConfiguration",
                                     message: "\(ChatContract.Environment.applicationSecretArn): is not set; the migrator sets the application role's password from that secret")
             }
-            let secrets = try ChatDatabase.secretsManager(configuration, environment: environment)
+            let secrets = try await ChatDatabase.secretsManager(configuration, environment: environment)
             applicationCredentials = { try await secrets.databaseSecret(arn: arn) }
         }
         var logger = Logger(label: "chat-function")
         logger.logLevel = .error
-        let database = try await ChatDatabase.connect(configuration, embedder: try ChatDatabase.embedder(configuration, environment: environment),
+        let database = try await ChatDatabase.connect(configuration, embedder: try await ChatDatabase.embedder(configuration, environment: environment),
                                                       environment: environment, postgresPool: .lambda, logger: logger)
         database.services.forEach(services.add)
         if role != .migrator {
@@ -63,8 +63,9 @@ public struct ChatFunctionHandler: LambdaHandler {
                 throw FunctionError(type: "Runtime.SchemaMismatch", message: mismatch.description)
             }
         }
-        let largeMessages = try environment[ChatContract.Environment.largeMessageBucket].flatMap { $0.isEmpty ? nil : $0 }.map {
-            LargeMessageBucket(s3: try ChatDatabase.s3(configuration, environment: environment), bucket: $0)
+        var largeMessages: LargeMessageBucket?
+        if let bucket = environment[ChatContract.Environment.largeMessageBucket].flatMap({ $0.isEmpty ? nil : $0 }) {
+            largeMessages = LargeMessageBucket(s3: try await ChatDatabase.s3(configuration, environment: environment), bucket: bucket)
         }
         return ChatFunctionHandler(role: role, api: ChatAPI(chat: database, log: { log.write(.warning, $0) }),
                                    schema: SchemaResource(migrator: SchemaMigrator(executor: database.migrator.executor, settings: .deployTime), applicationCredentials: applicationCredentials,

@@ -34,13 +34,10 @@ public struct ChatDatabase: Sendable {
     /// The embedder the environment asks for: Amazon Bedrock with `EMBEDDER=bedrock`, else the local
     /// deterministic one, at the schema's dimension.
     public static func embedder(_ configuration: RuntimeConfiguration, environment: [String: String],
-                                dimension: Int = ChatContract.BotVectors.embeddingDimension) throws -> any Embedder {
-        environment["EMBEDDER"] == "bedrock"
-            ? try { () throws -> BedrockEmbedder in
-                let aws = try configuration.aws(for: "EMBEDDER=bedrock")
-                return try BedrockEmbedder(region: aws.region, credentials: aws.credentials, dimension: dimension)
-            }()
-            : LocalEmbedder(dimension: dimension)
+                                dimension: Int = ChatContract.BotVectors.embeddingDimension) async throws -> any Embedder {
+        guard environment["EMBEDDER"] == "bedrock" else { return LocalEmbedder(dimension: dimension) }
+        let aws = try await configuration.aws(for: "EMBEDDER=bedrock")
+        return try BedrockEmbedder(region: aws.region, credentials: aws.credentials, dimension: dimension)
     }
 
     /// Connects as `configuration` says. On `postgres` without DATABASE_URL the credentials come from
@@ -53,14 +50,15 @@ public struct ChatDatabase: Sendable {
         let executor: any SQLExecutor
         switch configuration.backend {
         case .dataAPI(let endpoint):
-            executor = DataAPIExecutor(endpoint: endpoint, region: configuration.region, clusterArn: configuration.clusterArn,
+            let aws = try await configuration.aws(for: "the Data API")
+            executor = DataAPIExecutor(endpoint: endpoint, region: aws.region, clusterArn: configuration.clusterArn,
                                        secretArn: configuration.secretArn, database: configuration.databaseName,
-                                       credentials: configuration.credentials, logger: logger)
+                                       credentials: aws.credentials, logger: logger)
         case .postgres(let host, let port, let databaseURL):
             if let databaseURL {
                 executor = try PostgresExecutor(try PostgresExecutor.Endpoint(url: databaseURL), pool: postgresPool, timeouts: postgresTimeouts, logger: logger)
             } else {
-                let secrets = try secretsManager(configuration, environment: environment)
+                let secrets = try await secretsManager(configuration, environment: environment)
                 let secret = try await secrets.databaseSecret(arn: configuration.secretArn)
                 let endpoint = PostgresExecutor.Endpoint(
                     host: host ?? secret.host ?? "", port: secret.port ?? port, username: secret.username, password: secret.password,
@@ -75,20 +73,20 @@ public struct ChatDatabase: Sendable {
     }
 
     /// Secrets Manager in the configured region (`AWS_ENDPOINT_URL_SECRETS_MANAGER` overrides its endpoint).
-    public static func secretsManager(_ configuration: RuntimeConfiguration, environment: [String: String]) throws -> SecretsManagerClient {
-        let aws = try configuration.aws(for: "Secrets Manager")
+    public static func secretsManager(_ configuration: RuntimeConfiguration, environment: [String: String]) async throws -> SecretsManagerClient {
+        let aws = try await configuration.aws(for: "Secrets Manager")
         return SecretsManagerClient(region: aws.region, credentials: aws.credentials, endpoint: environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"])
     }
 
     /// DynamoDB in the configured region (`AWS_ENDPOINT_URL_DYNAMODB` overrides its endpoint).
-    public static func dynamoDB(_ configuration: RuntimeConfiguration, environment: [String: String]) throws -> DynamoDBClient {
-        let aws = try configuration.aws(for: "reading Bedrock Chat's DynamoDB tables")
+    public static func dynamoDB(_ configuration: RuntimeConfiguration, environment: [String: String]) async throws -> DynamoDBClient {
+        let aws = try await configuration.aws(for: "reading Bedrock Chat's DynamoDB tables")
         return DynamoDBClient(region: aws.region, credentials: aws.credentials, endpoint: environment["AWS_ENDPOINT_URL_DYNAMODB"])
     }
 
     /// S3 in the configured region (`AWS_ENDPOINT_URL_S3` overrides its endpoint, path-style).
-    public static func s3(_ configuration: RuntimeConfiguration, environment: [String: String]) throws -> S3Client {
-        let aws = try configuration.aws(for: "reading large messages from S3")
+    public static func s3(_ configuration: RuntimeConfiguration, environment: [String: String]) async throws -> S3Client {
+        let aws = try await configuration.aws(for: "reading large messages from S3")
         return S3Client(region: aws.region, credentials: aws.credentials, endpoint: environment["AWS_ENDPOINT_URL_S3"])
     }
 }

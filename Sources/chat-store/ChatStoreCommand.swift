@@ -18,7 +18,7 @@ struct ChatStoreCommand: AsyncParsableCommand {
             them (sync, EMBEDDER=bedrock). Embeddings come from the local deterministic embedder unless EMBEDDER=bedrock. Output is JSON.
             """,
         subcommands: [Migrate.self, Reembed.self, Append.self, History.self, UpsertConversation.self, DeleteConversation.self,
-                      UpsertBot.self, DeleteBot.self, SearchBots.self, IndexConversation.self, SearchConversations.self, Sync.self]
+                      UpsertBot.self, DeleteBot.self, SearchBots.self, IndexConversation.self, SearchConversations.self, Sync.self, Credentials.self]
     )
 
     /// The project's exit-code table (`UsageExitStatus`), with `migrate`'s 3 and 4 above it.
@@ -37,7 +37,7 @@ func withDatabase<T: Sendable>(checkSchema: Bool = true, _ body: (ChatDatabase) 
     } catch {
         throw ValidationError("configuration: \(error)")
     }
-    let database = try await ChatDatabase.connect(configuration, embedder: try ChatDatabase.embedder(configuration, environment: environment),
+    let database = try await ChatDatabase.connect(configuration, embedder: try await ChatDatabase.embedder(configuration, environment: environment),
                                                   environment: environment, logger: logger)
     return try await database.whileRunning { database in
         if checkSchema {
@@ -174,7 +174,7 @@ struct Reembed: AsyncParsableCommand {
                 let probe = EmbeddingBackfill(executor: database.executor, embedder: LocalEmbedder(dimension: 1))
                 let dimension = try await probe.columnType(source, column: column).dimension
                 let backfill = EmbeddingBackfill(executor: database.executor,
-                                                 embedder: try ChatDatabase.embedder(configuration, environment: environment, dimension: dimension))
+                                                 embedder: try await ChatDatabase.embedder(configuration, environment: environment, dimension: dimension))
                 let filled = try await backfill.run(source, column: column, batchSize: batchSize) { count in
                     FileHandle.standardError.write(Data("reembed: \(count) rows filled\n".utf8))
                 }

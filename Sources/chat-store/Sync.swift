@@ -36,8 +36,12 @@ struct Sync: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try RuntimeConfiguration.fromEnvironment(environment)
         try await withDatabase { database in
-            let backfill = try Backfill(dynamoDB: try ChatDatabase.dynamoDB(configuration, environment: environment), database: database,
-                                        largeMessages: try largeMessageBucket.map { LargeMessageBucket(s3: try ChatDatabase.s3(configuration, environment: environment), bucket: $0) })
+            var largeMessages: LargeMessageBucket?
+            if let largeMessageBucket {
+                largeMessages = LargeMessageBucket(s3: try await ChatDatabase.s3(configuration, environment: environment), bucket: largeMessageBucket)
+            }
+            let backfill = try Backfill(dynamoDB: try await ChatDatabase.dynamoDB(configuration, environment: environment), database: database,
+                                        largeMessages: largeMessages)
             let options = Backfill.Options(segments: segments, pageSize: pageSize, dryRun: dryRun, removeMissing: !keepMissing)
             var summaries: [Backfill.Summary] = []
             for (table, kind) in [(botsTable, Backfill.Kind.bots)] + (conversationsTable.map { [($0, .conversations)] } ?? []) {

@@ -43,7 +43,7 @@ import TestSupport
     @Test func theBedrockRequestIsSignedLikeBotocore() throws {
         let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
         let embedder = try BedrockEmbedder(region: "us-west-2", credentials: credentials)
-        let (headers, body) = try embedder.request(for: "Plan a holiday in Hội An", amzDate: "20240115T123456Z")
+        let (headers, body) = try embedder.request(for: "Plan a holiday in Hội An", amzDate: "20240115T123456Z", credentials: credentials)
         #expect(BedrockEmbedder.invokePath == "/model/amazon.titan-embed-text-v2%3A0/invoke")
         let signed = headers.filter { ["Content-Type", "Accept", "Host"].contains($0.name) }.map { "\($0.name)=\($0.value)" }
         let result = try PythonTool.run(script: "sigv4_botocore_sign.py", arguments: [
@@ -54,21 +54,29 @@ import TestSupport
     }
 
     /// PostgreSQL at DATABASE_URL is the local mode: nothing of AWS is needed until something uses it,
-    /// and then the error names what wanted it.
-    @Test func databaseURLAloneIsEnoughForThePostgresBackend() throws {
-        let local = try RuntimeConfiguration.fromEnvironment(["MEMORY_BACKEND_TYPE": "postgres", "DATABASE_URL": "postgresql://chat@127.0.0.1:5432/chat"])
+    /// and then the error names what wanted it. (No shared files and no instance metadata here, so
+    /// the credential chain finds nothing.)
+    @Test func databaseURLAloneIsEnoughForThePostgresBackend() async throws {
+        let noAWS = ["HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"]
+        let local = try RuntimeConfiguration.fromEnvironment(noAWS.merging(["MEMORY_BACKEND_TYPE": "postgres", "DATABASE_URL": "postgresql://chat@127.0.0.1:5432/chat"]) { $1 })
         #expect(local.backend == .postgres(host: nil, port: 5432, databaseURL: "postgresql://chat@127.0.0.1:5432/chat"))
-        #expect(throws: RuntimeConfiguration.Invalid(variable: "AWS_REGION", problem: "is not set (nor AWS_DEFAULT_REGION); reading Bedrock Chat's DynamoDB tables needs it")) {
-            _ = try ChatDatabase.dynamoDB(local, environment: [:])
+        await #expect(throws: RuntimeConfiguration.Invalid.self) { _ = try await ChatDatabase.dynamoDB(local, environment: [:]) }
+        do {
+            _ = try await ChatDatabase.dynamoDB(local, environment: [:])
+        } catch let error as RuntimeConfiguration.Invalid {
+            #expect(error.variable == "AWS_ACCESS_KEY_ID")
+            #expect(error.problem.hasPrefix("no AWS credentials: none in environment variables"))
+            #expect(error.problem.hasSuffix("reading Bedrock Chat's DynamoDB tables needs AWS credentials"))
         }
-        let withRegion = try RuntimeConfiguration.fromEnvironment(["MEMORY_BACKEND_TYPE": "postgres", "DATABASE_URL": "postgresql://h/db", "AWS_REGION": "eu-west-1"])
-        #expect(throws: RuntimeConfiguration.Invalid(variable: "AWS_ACCESS_KEY_ID", problem: "and AWS_SECRET_ACCESS_KEY are not set; EMBEDDER=bedrock needs AWS credentials")) {
-            _ = try ChatDatabase.embedder(withRegion, environment: ["EMBEDDER": "bedrock"])
+        let withKeys = try RuntimeConfiguration.fromEnvironment(noAWS.merging(["MEMORY_BACKEND_TYPE": "postgres", "DATABASE_URL": "postgresql://h/db",
+                                                                               "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret"]) { $1 })
+        await #expect(throws: RuntimeConfiguration.Invalid(variable: "AWS_REGION", problem: "is not set (nor AWS_DEFAULT_REGION, nor region in the profile); EMBEDDER=bedrock needs it")) {
+            _ = try await ChatDatabase.embedder(withKeys, environment: ["EMBEDDER": "bedrock"])
         }
         // Without DATABASE_URL the postgres backend reads its credentials from the cluster secret, so it needs AWS.
-        #expect(throws: RuntimeConfiguration.Invalid(variable: "AWS_REGION", problem: "is not set (nor AWS_DEFAULT_REGION)")) {
-            try RuntimeConfiguration.fromEnvironment(["MEMORY_BACKEND_TYPE": "postgres", "DB_HOST": "h"])
-        }
+        let secretBacked = try RuntimeConfiguration.fromEnvironment(noAWS.merging(["MEMORY_BACKEND_TYPE": "postgres", "DB_HOST": "h", "DB_CLUSTER_ARN": "arn",
+                                                                                   "DB_SECRET_ARN": "arn", "DB_NAME": "chat"]) { $1 })
+        await #expect(throws: RuntimeConfiguration.Invalid.self) { _ = try await ChatDatabase.secretsManager(secretBacked, environment: [:]) }
     }
 
     @Test func configurationErrorsNameTheVariable() {

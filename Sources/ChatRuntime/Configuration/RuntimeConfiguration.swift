@@ -1,3 +1,4 @@
+import AWSServices
 import AWSSigV4
 
 /// Which backend the runtime talks to and where, read from the environment the generated Lambda gets
@@ -18,12 +19,16 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// The migrator's only: the application role's secret (`DB_APP_SECRET_ARN`).
     public var applicationSecretArn: String?
     public var databaseName: String
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's; empty when none says (`aws(for:)` then
+    /// asks instance metadata).
     public var region: String
-    public var credentials: AWSCredentials
+    /// The AWS SDKs' credential chain (`AWSCredentialChain`): environment variables, web identity,
+    /// profiles, container endpoints, instance metadata. Nothing is fetched until something signs.
+    public var credentials: AWSCredentialChain
     /// The stage served (`CHAT_STAGE`; the contract's default stage when unset).
     public var stage = StageContract.default
 
-    public init(backend: Backend, clusterArn: String, secretArn: String, databaseName: String, region: String, credentials: AWSCredentials) {
+    public init(backend: Backend, clusterArn: String, secretArn: String, databaseName: String, region: String, credentials: AWSCredentialChain) {
         self.backend = backend
         self.clusterArn = clusterArn
         self.secretArn = secretArn
@@ -44,14 +49,24 @@ public struct RuntimeConfiguration: Sendable, Equatable {
         public var description: String { "\(variable): \(problem)" }
     }
 
-    /// The region and credentials, for `use` (`Amazon Bedrock embeddings`, `DynamoDB`, …); in the local
-    /// mode, where nothing else needs them, a clear error naming the use when they are not given.
-    public func aws(for use: String) throws(Invalid) -> (region: String, credentials: AWSCredentials) {
-        guard !region.isEmpty else { throw Invalid(variable: "AWS_REGION", problem: "is not set (nor AWS_DEFAULT_REGION); \(use) needs it") }
-        guard !credentials.accessKeyId.isEmpty, !credentials.secretAccessKey.isEmpty else {
-            throw Invalid(variable: "AWS_ACCESS_KEY_ID", problem: "and AWS_SECRET_ACCESS_KEY are not set; \(use) needs AWS credentials")
+    /// Equal settings; the credential chains compare by the source they chose.
+    public static func == (a: RuntimeConfiguration, b: RuntimeConfiguration) -> Bool {
+        (a.backend, a.clusterArn, a.secretArn, a.applicationSecretArn, a.databaseName) == (b.backend, b.clusterArn, b.secretArn, b.applicationSecretArn, b.databaseName)
+            && (a.region, a.stage) == (b.region, b.stage) && a.credentials.selection == b.credentials.selection
+    }
+
+    /// The region and credentials, for `use` (`Amazon Bedrock embeddings`, `DynamoDB`, …): a clear
+    /// error naming the use when the chain finds no source of credentials, or no region is set
+    /// (instance metadata is asked for the region when the credentials come from it).
+    public func aws(for use: String) async throws(Invalid) -> (region: String, credentials: AWSCredentialChain) {
+        if case .failure(let error) = credentials.selection {
+            throw Invalid(variable: error.setting, problem: "\(error.problem); \(use) needs AWS credentials")
         }
-        return (region, credentials)
+        if !region.isEmpty { return (region, credentials) }
+        guard let found = await credentials.resolvedRegion() else {
+            throw Invalid(variable: "AWS_REGION", problem: "is not set (nor AWS_DEFAULT_REGION, nor region in the profile); \(use) needs it")
+        }
+        return (found.region, credentials)
     }
 
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> RuntimeConfiguration {
@@ -64,11 +79,8 @@ public struct RuntimeConfiguration: Sendable, Equatable {
         // ARNs and database name are read when given and asked for only by what uses them (`aws(for:)`).
         let local = type == ChatContract.Backend.postgres && !(environment["DATABASE_URL"] ?? "").isEmpty
         func setting(_ name: String) throws(Invalid) -> String { local ? environment[name] ?? "" : try required(name) }
-        let region = environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["AWS_DEFAULT_REGION"] ?? ""
-        if region.isEmpty && !local { throw Invalid(variable: "AWS_REGION", problem: "is not set (nor AWS_DEFAULT_REGION)") }
-        let credentials = AWSCredentials(
-            accessKeyId: try setting("AWS_ACCESS_KEY_ID"), secretAccessKey: try setting("AWS_SECRET_ACCESS_KEY"),
-            sessionToken: environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+        let credentials = AWSCredentialChain(environment: environment)
+        let region = credentials.configuredRegion?.region ?? ""
         let backend: Backend
         switch type {
         case ChatContract.Backend.dataAPI:

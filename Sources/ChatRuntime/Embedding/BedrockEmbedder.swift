@@ -13,10 +13,10 @@ public struct BedrockEmbedder: Embedder {
     public let dimension: Int
     public let endpoint: String
     let signer: SigV4
-    let credentials: AWSCredentials
+    let credentials: any AWSCredentialProvider
     let http: HTTPClient
 
-    public init(region: String, credentials: AWSCredentials, dimension: Int = 1024, endpoint: String? = nil, http: HTTPClient = .aws) throws {
+    public init(region: String, credentials: any AWSCredentialProvider, dimension: Int = 1024, endpoint: String? = nil, http: HTTPClient = .aws) throws {
         guard Self.dimensions.contains(dimension) else { throw ChatStoreError.wrongDimension(expected: 1024, got: dimension) }
         self.dimension = dimension
         self.endpoint = endpoint ?? "https://bedrock-runtime.\(region).amazonaws.com"
@@ -29,7 +29,7 @@ public struct BedrockEmbedder: Embedder {
     public static var invokePath: String { "/model/" + PercentEncoding.encode(modelId) + "/invoke" }
 
     /// The signed InvokeModel request for `text` (exposed so tests can check it against botocore).
-    public func request(for text: String, amzDate: String) throws -> (headers: [(name: String, value: String)], body: [UInt8]) {
+    public func request(for text: String, amzDate: String, credentials: AWSCredentials) throws -> (headers: [(name: String, value: String)], body: [UInt8]) {
         struct Body: Encodable { var inputText: String; var dimensions: Int; var normalize: Bool }
         let body = Array(try JSONEncoder().encode(Body(inputText: text, dimensions: dimension, normalize: true)))
         guard let url = URL(string: endpoint), let host = url.host else { throw ChatStoreError.invalid("Bedrock endpoint \(endpoint)") }
@@ -41,7 +41,7 @@ public struct BedrockEmbedder: Embedder {
     }
 
     public func embed(_ text: String) async throws -> [Float] {
-        let (headers, body) = try request(for: text, amzDate: AMZDate.now())
+        let (headers, body) = try request(for: text, amzDate: AMZDate.now(), credentials: try await credentials.credentials())
         var request = HTTPClientRequest(url: endpoint + Self.invokePath)
         request.method = .POST
         for (name, value) in headers where name != "Host" { request.headers.add(name: name, value: value) }

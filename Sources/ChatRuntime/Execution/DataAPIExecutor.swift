@@ -22,7 +22,7 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
     let secretArn: String
     let database: String
     let signer: SigV4
-    let credentials: AWSCredentials
+    let credentials: any AWSCredentialProvider
     let retry: RetryPolicy
     let http: HTTPClient
     let logger: Logger
@@ -39,7 +39,7 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
     static let maximumBatchBytes = 3 << 20
 
     public init(endpoint: String?, region: String, clusterArn: String, secretArn: String, database: String,
-                credentials: AWSCredentials, retry: RetryPolicy = .standard, http: HTTPClient = .aws, logger: Logger) {
+                credentials: any AWSCredentialProvider, retry: RetryPolicy = .standard, http: HTTPClient = .aws, logger: Logger) {
         self.endpoint = endpoint ?? "https://rds-data.\(region).amazonaws.com"
         self.clusterArn = clusterArn
         self.secretArn = secretArn
@@ -162,7 +162,7 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
         var request = HTTPClientRequest(url: endpoint + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        for (name, value) in signer.sign(signing, credentials: credentials, amzDate: AMZDate.now()) {
+        for (name, value) in signer.sign(signing, credentials: try await credentials.credentials(), amzDate: AMZDate.now()) {
             request.headers.add(name: name, value: value)
         }
         request.body = .bytes(ByteBuffer(bytes: payload))
@@ -207,7 +207,7 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
             let final: SQLExecutionError = typed.map(away.contains) == true ? .unavailable("\(code): \(message)") : .dataAPI(code: code, message: message)
             return RetryableFailure(code: code, final: final)
         }
-        return SQLExecutionError.dataAPI(code: code, message: message)
+        return SQLExecutionError.dataAPI(code: code, message: CredentialRejection.describe(code: code, message: message, source: credentials.source))
     }
 
     static func sqlState(in message: String) -> String? {
