@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Calls to AWS services other than the Data API (Secrets Manager, DynamoDB, S3), shared by the runtime and
         // data-api-local, and the credential chain they sign with (STS, SSO, container endpoints, IMDS).
-        .target(name: "AWSServices", dependencies: ["AWSSigV4", "Deadline", "Spawn", .product(name: "Crypto", package: "swift-crypto"),
+        .target(name: "AWSServices", dependencies: ["AWSSigV4", "Deadline", "PostgresTimeLimits", "Spawn", .product(name: "Crypto", package: "swift-crypto"),
                                                  .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(
             name: "DataAPILocal",

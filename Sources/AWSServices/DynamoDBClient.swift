@@ -1,8 +1,9 @@
-import AWSSigV4
 import AsyncHTTPClient
+import AWSSigV4
 import Deadline
 import Foundation
 import NIOCore
+import PostgresTimeLimits
 
 /// DynamoDB's JSON protocol (1.0, SigV4) for reading a table another application owns: `Scan` by
 /// parallel segments with `LastEvaluatedKey` paging, and `GetItem`. Throttling
@@ -36,6 +37,12 @@ public struct DynamoDBClient: Sendable {
             self.message = message
         }
         public var description: String { "DynamoDB \(code): \(message)" }
+
+        /// The code of an endpoint that cannot be reached (refused, or its name does not resolve).
+        public static let unreachable = "EndpointUnreachable"
+
+        /// Whether nothing further can succeed: the endpoint cannot be reached, or it refuses the credentials.
+        public var stopsEverything: Bool { code == Self.unreachable || CredentialRejection.codes.contains(code) || code == "AccessDeniedException" }
     }
 
     /// One page of a scan: the items, and the key to continue from (nil on the last page).
@@ -120,6 +127,8 @@ public struct DynamoDBClient: Sendable {
         } catch let expired as DeadlineExceeded {
             throw expired
         } catch {
+            // Refused, or a name that does not resolve: retrying cannot help, so it is said at once.
+            if let unreachable = ConnectionFailure(unreachable: endpoint, error) { throw Failure(code: Failure.unreachable, message: "\(operation): \(unreachable)") }
             throw Failure(code: "ConnectionError", message: "\(operation) to \(endpoint): \(error)")
         }
         let data = Data(body.readableBytesView)

@@ -1,8 +1,9 @@
-import AWSSigV4
 import AsyncHTTPClient
+import AWSSigV4
 import Deadline
 import Foundation
 import NIOCore
+import PostgresTimeLimits
 
 /// S3's `GetObject`, for reading objects another application wrote (Bedrock Chat's large message
 /// maps). Virtual-hosted addressing on AWS; path-style (`endpoint/bucket/key`) when an endpoint is
@@ -82,6 +83,7 @@ public struct S3Client: Sendable {
         } catch let error as NIOTooManyBytesError {
             throw Failure(code: "TooLarge", message: "s3://\(bucket)/\(key) is larger than \(limit) bytes: \(error)")
         } catch {
+            if let unreachable = ConnectionFailure(unreachable: base, error) { throw Failure(code: "EndpointUnreachable", message: "GetObject s3://\(bucket)/\(key): \(unreachable)") }
             throw Failure(code: "ConnectionError", message: "GetObject s3://\(bucket)/\(key): \(error)")
         }
         let bytes = Array(body.readableBytesView)

@@ -24,7 +24,7 @@ public struct DataAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         if let failure = error as? ConnectionFailure {
             // The service hands on PostgreSQL's refusal of the secret's credentials or database as a
             // bad request in the server's words; a server that cannot be reached is unavailability.
-            if failure.cause == .connectionRefused { return DataAPIError(.databaseUnavailable, "The database is unavailable: \(failure)") }
+            if [.connectionRefused, .nameUnresolved].contains(failure.cause) { return DataAPIError(.databaseUnavailable, "The database is unavailable: \(failure)") }
             return .badRequest(failure.dataAPIMessage)
         }
         if let error = error as? PSQLError {

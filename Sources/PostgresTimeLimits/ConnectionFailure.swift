@@ -23,6 +23,8 @@ public struct ConnectionFailure: Error, Sendable, Equatable, CustomStringConvert
         case databaseMissing
         /// Nothing listens at the address (ECONNREFUSED).
         case connectionRefused
+        /// The host name does not resolve (DNS).
+        case nameUnresolved
     }
 
     public var cause: Cause
@@ -60,6 +62,8 @@ public struct ConnectionFailure: Error, Sendable, Equatable, CustomStringConvert
                 + "create it, or set the database name to one that exists"
         case .connectionRefused:
             return "nothing accepts connections at \(target) (connection refused): is the server running, and is that its address and port?"
+        case .nameUnresolved:
+            return "the host name of \(target) does not resolve (DNS): check its spelling, and that this machine's DNS can see it"
         }
     }
 
@@ -81,14 +85,21 @@ public struct ConnectionFailure: Error, Sendable, Equatable, CustomStringConvert
             }
             return
         }
-        guard Self.isRefusedConnection(error) else { return nil }
-        self.init(cause: .connectionRefused, target: target, username: username, database: database)
+        guard let cause = Self.unreachable(error) else { return nil }
+        self.init(cause: cause, target: target, username: username, database: database)
     }
 
-    /// A refused connection to an HTTP endpoint (the Data API's).
-    public init?(refusedConnectionTo endpoint: String, _ error: any Error) {
-        guard Self.isRefusedConnection(error) else { return nil }
-        self.init(cause: .connectionRefused, target: endpoint)
+    /// A connection to an HTTP endpoint (the Data API's) that cannot be made: refused, or its name
+    /// does not resolve. Neither gets better by retrying, so it is reported at once.
+    public init?(unreachable endpoint: String, _ error: any Error) {
+        guard let cause = Self.unreachable(error) else { return nil }
+        self.init(cause: cause, target: endpoint)
+    }
+
+    static func unreachable(_ error: any Error) -> Cause? {
+        if isRefusedConnection(error) { return .connectionRefused }
+        if isUnresolvedName(error) { return .nameUnresolved }
+        return nil
     }
 
     /// PostgreSQL's `FATAL:` text as the Data API returns it in a `BadRequestException`
@@ -126,6 +137,15 @@ public struct ConnectionFailure: Error, Sendable, Equatable, CustomStringConvert
     /// The quoted word right after `prefix`, when `text` starts with it.
     private static func quoted(in text: String, after prefix: String) -> String? {
         text.hasPrefix(prefix + "\"") ? quoted(after: prefix, anywhereIn: text) : nil
+    }
+
+    /// Every lookup of the name failed and no address was tried.
+    static func isUnresolvedName(_ error: any Error) -> Bool {
+        switch error {
+        case let error as NIOConnectionError: return error.connectionErrors.isEmpty && (error.dnsAError ?? error.dnsAAAAError) != nil
+        case let error as PSQLError: return error.underlying.map(isUnresolvedName) ?? false
+        default: return false
+        }
     }
 
     static func isRefusedConnection(_ error: any Error) -> Bool {

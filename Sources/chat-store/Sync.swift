@@ -45,7 +45,14 @@ struct Sync: AsyncParsableCommand {
             let options = Backfill.Options(segments: segments, pageSize: pageSize, dryRun: dryRun, removeMissing: !keepMissing)
             var summaries: [Backfill.Summary] = []
             for (table, kind) in [(botsTable, Backfill.Kind.bots)] + (conversationsTable.map { [($0, .conversations)] } ?? []) {
-                let printer = ProgressPrinter(terminal: isatty(STDERR_FILENO) == 1)
+                let printer = ProgressPrinter(terminal: isatty(STDERR_FILENO) == 1, table: table, segments: segments)
+                let heartbeat = Task {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: .seconds(1))
+                        printer.heartbeat()
+                    }
+                }
+                defer { heartbeat.cancel() }
                 let summary = try await backfill.run(table: table, kind: kind, options: options) { printer.show($0) }
                 printer.finish(summary)
                 summaries.append(summary)
@@ -56,22 +63,42 @@ struct Sync: AsyncParsableCommand {
     }
 }
 
-/// Progress on standard error: a bar redrawn in place on a terminal, a plain line every five seconds
-/// otherwise (a log file or CI), and a summary line per table.
+/// Progress on standard error: a line as soon as a table starts, then a bar redrawn in place on a
+/// terminal or a plain line every five seconds otherwise (a log file or CI), a heartbeat while
+/// nothing moves (DynamoDB slow to answer, a page being written), and a summary line per table.
 final class ProgressPrinter: @unchecked Sendable {
     let terminal: Bool
+    let table: String
     let started = ContinuousClock.now
     private let lock = NSLock()
-    private var lastLine = ContinuousClock.now - .seconds(60)
+    private var lastLine = ContinuousClock.now
+    private var last: Backfill.Progress?
 
-    init(terminal: Bool) { self.terminal = terminal }
+    init(terminal: Bool, table: String, segments: Int) {
+        self.terminal = terminal
+        self.table = table
+        write("sync \(table): starting, \(segments) segment\(segments == 1 ? "" : "s"); asking DynamoDB for the table\n")
+    }
 
     func show(_ progress: Backfill.Progress) {
         lock.withLock {
+            last = progress
             let now = ContinuousClock.now
             guard terminal ? now - lastLine > .milliseconds(100) : now - lastLine > .seconds(5) else { return }
             lastLine = now
             write(terminal ? "\r\(Self.bar(progress, elapsed: now - started))\u{1B}[K" : Self.line(progress, elapsed: now - started) + "\n")
+        }
+    }
+
+    /// Called every second: after five without a line, says what the sync is waiting for.
+    func heartbeat() {
+        lock.withLock {
+            let now = ContinuousClock.now
+            guard now - lastLine >= .seconds(5) else { return }
+            lastLine = now
+            let waited = Int(Self.seconds(now - started))
+            let state = last.map { "scanned \($0.counts.scanned), segments done \($0.finishedSegments)/\($0.segments)" } ?? "no page read yet"
+            write((terminal ? "\r\u{1B}[K" : "") + "sync \(table): waiting for DynamoDB or the database, \(state), \(waited) s\n")
         }
     }
 

@@ -105,7 +105,16 @@ public struct Backfill: Sendable {
                     progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Summary {
         guard (1...1_000_000).contains(options.segments) else { throw ChatStoreError.invalid("segments must be 1–1,000,000 (got \(options.segments))") }
         guard (1...1000).contains(options.pageSize) else { throw ChatStoreError.invalid("the page size must be 1–1000 (got \(options.pageSize))") }
-        let total = (try? await dynamoDB.approximateItemCount(table: table)) ?? 0
+        // The table's size is only for the progress line, but a DynamoDB that cannot be reached or
+        // refuses the credentials stops the sync here, in its first second, naming why.
+        let total: Int64
+        do {
+            total = try await dynamoDB.approximateItemCount(table: table)
+        } catch let failure as DynamoDBClient.Failure where failure.stopsEverything || failure.code == "ResourceNotFoundException" {
+            throw failure
+        } catch {
+            total = 0
+        }
         let saved = options.dryRun ? [:] : try await checkpoints(table: table, segments: options.segments)
         let tally = Tally(table: table, segments: options.segments, approximateTotal: total, report: progress)
         for checkpoint in saved.values { await tally.add(checkpoint.counts, finished: checkpoint.finished) }

@@ -175,7 +175,7 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
             response = try await http.execute(request, timeout: Self.requestTimeout)
             bytes = try await response.body.collect(upTo: 64 << 20)
         } catch {
-            if let refused = ConnectionFailure(refusedConnectionTo: endpoint, error) { throw SQLExecutionError.cannotConnect(refused) }
+            if let unreachable = ConnectionFailure(unreachable: endpoint, error) { throw SQLExecutionError.cannotConnect(unreachable) }
             throw RetryableFailure(code: "ConnectionError", final: .unavailable("\(error)"))
         }
         let data = Data(bytes.readableBytesView)
