@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `synth cost` as a user runs it, and the README's table, which the command produces.
+/// `synth cost` as a user runs it, and docs/cost.md's table, which the command produces.
 @Suite(.timeLimit(.minutes(5))) struct CostCommandTests {
     static let root = TestPostgres.repositoryRoot
     static let synth = root.appendingPathComponent(".build/debug/synth")
@@ -11,14 +11,14 @@ import TestSupport
         try runProgram(Self.synth, ["cost"] + arguments, in: Self.root)
     }
 
-    @Test func theReadmeTableIsWhatTheCommandPrints() throws {
-        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
-        let start = try #require(readme.range(of: "<!-- synth-cost -->\n"), "the README has no <!-- synth-cost --> block")
+    @Test func theDocumentedTableIsWhatTheCommandPrints() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("docs/cost.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "<!-- synth-cost -->\n"), "docs/cost.md has no <!-- synth-cost --> block")
         let end = try #require(readme.range(of: "<!-- /synth-cost -->", range: start.upperBound..<readme.endIndex))
         let printed = try cost(["--all", "--format", "markdown"])
         #expect(printed.status == 0)
         #expect(String(readme[start.upperBound..<end.lowerBound]) == printed.output,
-                "README.md's cost table is stale: replace the block with `swift run synth cost --all --format markdown`")
+                "docs/cost.md's cost table is stale: replace the block with `swift run synth cost --all --format markdown`")
     }
 
     @Test func whatIfFlagsOverrideTheProfile() throws {

@@ -138,14 +138,15 @@ def calls(client):
 
 
 def readme_session(marker):
-    """The README's session between <!-- marker --> comments: terminal 1's server command lines and
-    terminal 2's script."""
-    readme = (ROOT / "README.md").read_text()
-    match = re.search(rf"<!-- {marker} -->\s*```sh\n(.*?)```\s*<!-- /{marker} -->", readme, re.S)
-    if not match:
-        pytest.fail(f"README.md has no session between <!-- {marker} --> markers")
-    terminal1, terminal2 = match.group(1).split("# Terminal 2\n")
-    return [line for line in terminal1.splitlines() if line and not line.startswith("#")], terminal2
+    """The documented session between <!-- marker --> comments (in README.md or a page under docs/):
+    terminal 1's server command lines and terminal 2's script."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for page in pages:
+        match = re.search(rf"<!-- {marker} -->\s*```sh\n(.*?)```\s*<!-- /{marker} -->", page.read_text(), re.S)
+        if match:
+            terminal1, terminal2 = match.group(1).split("# Terminal 2\n")
+            return [line for line in terminal1.splitlines() if line and not line.startswith("#")], terminal2
+    pytest.fail(f"no page of the documentation has a session between <!-- {marker} --> markers")
 
 
 def start_readme_server(command, port):

@@ -249,3 +249,16 @@ def test_a_sync_that_outlives_its_credentials_refreshes_them_and_no_request_is_r
         print(f"sync of {elapsed:.1f} s: {seen['issued']['cont']} credential sets, {seen['forwarded']} requests, 0 refused")
     finally:
         standins.stop()
+
+
+def test_the_documented_example_is_what_chat_store_prints(home):
+    page = (ROOT / "docs" / "runtime.md").read_text()
+    start = page.index("<!-- credentials-example -->")
+    block = page[start:page.index("<!-- /credentials-example -->")]
+    command, _, shown = block.split("```sh\n", 1)[1].rsplit("```", 1)[0].partition("\n")
+    assert command == "$ AWS_PROFILE=dev swift run chat-store credentials"
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    environment.update({"HOME": str(home), "AWS_PROFILE": "dev", "AWS_EC2_METADATA_DISABLED": "true"})
+    result = chat_store(environment, "credentials")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == shown, "docs/runtime.md's example should read:\n" + result.stdout

@@ -1,4 +1,4 @@
-"""Runs the README's chat-function session exactly as written, except for the ports (8080 and 3000
+"""Runs the documented chat-function session (docs/chat-function.md) exactly as written, except for the ports (8080 and 3000
 may be taken on the machine running the tests): terminal 1 in the background, terminal 2 as a script."""
 import subprocess
 

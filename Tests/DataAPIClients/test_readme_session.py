@@ -1,4 +1,4 @@
-"""Runs the README's chat-store session exactly as written, except for the port (8080 may be taken
+"""Runs the documented chat-store session (docs/runtime.md) exactly as written, except for the port (8080 may be taken
 on the machine running the tests): terminal 1 in the background, terminal 2 line by line."""
 import subprocess
 

@@ -2,7 +2,7 @@ import Foundation
 import SQLSchema
 import Testing
 
-/// The online-safety rules (`MigrationRule`), one test each, and the README's list of them.
+/// The online-safety rules (`MigrationRule`), one test each, and docs/schema.md's list of them.
 @Suite struct MigrationRuleTests {
     static func bots(@TableBuilder _ extra: () -> [TableElement] = { [] }) -> Schema { MigrationPlannerTests.bots(extra) }
 
@@ -77,12 +77,12 @@ import Testing
         #expect(plan.steps.first?.summary.hasPrefix("[MIG-08] ") == true)
     }
 
-    /// The README lists every rule by its id, with what it asks.
+    /// docs/schema.md lists every rule by its id, with what it asks.
     @Test func theReadmeListsEveryRule() throws {
-        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/schema.md"), encoding: .utf8)
         for rule in MigrationRule.allCases {
             let listed = readme.contains("| \(rule.rawValue) | \(rule.rule) |")
-            #expect(listed, "README.md has no row for \(rule.rawValue)")
+            #expect(listed, "docs/schema.md has no row for \(rule.rawValue)")
         }
     }
 }

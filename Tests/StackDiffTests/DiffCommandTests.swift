@@ -249,10 +249,12 @@ import TestSupport
         #expect(onDisk.output.contains("as on disk"), "\(onDisk.output)")
     }
 
-    /// The README's stage example (the database renamed) is what synth prints for it today: out/dev/ as
-    /// the stacks wrote it with DatabaseName chat2, compared with the stacks now.
-    @Test func theReadmesStageExampleIsWhatSynthPrints() throws {
-        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+    /// docs/synth-diff.md's stage example (the database renamed) is what synth prints for it today:
+    /// out/dev/ as the stacks wrote it with DatabaseName chat2, compared with the stacks now.
+    static let documentation = "docs/synth-diff.md"
+
+    @Test func theDocumentedStageExampleIsWhatSynthPrints() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent(Self.documentation), encoding: .utf8)
         let intro = try #require(readme.range(of: "Example: the database renamed."))
         let blockStart = try #require(readme.range(of: "```text\n", range: intro.upperBound..<readme.endIndex))
         let blockEnd = try #require(readme.range(of: "```", range: blockStart.upperBound..<readme.endIndex))
@@ -268,18 +270,20 @@ import TestSupport
         let result = try synth(["diff", "dev", "--output-dir", copy.path, "--fail-on", "blocker"])
         #expect(result.status == 1, "\(result.output)")
         let printed = result.output.replacingOccurrences(of: copy.path + "/", with: "<folder>/")
-        #expect(printed == shown, "README.md's example should read:\n\(printed)")
+        #expect(printed == shown, "\(Self.documentation)'s example should read:\n\(printed)")
     }
 
-    /// The README's `synth diff old.yaml new.yaml` example is what synth prints for it today, run as the
-    /// README says: in a folder of its own (outside the repository), on a copy of out/dev/database.yaml
-    /// whose DatabaseName changed.
-    @Test func theReadmesTwoFileExampleIsWhatSynthPrints() throws {
-        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
-        let intro = try #require(readme.range(of: "Example: `DatabaseName: chat` → `chat2` in a copy of out/dev/database.yaml"))
-        let blockStart = try #require(readme.range(of: "```text\n", range: intro.upperBound..<readme.endIndex))
-        let blockEnd = try #require(readme.range(of: "```", range: blockStart.upperBound..<readme.endIndex))
-        let shown = String(readme[blockStart.upperBound..<blockEnd.lowerBound])
+    /// docs/synth-diff.md's `synth diff old.yaml new.yaml` examples, text, Markdown and JSON, are what
+    /// synth prints for them today, run as the page says: in a folder of its own (outside the
+    /// repository), on a copy of out/dev/database.yaml whose DatabaseName changed.
+    @Test func theDocumentedTwoFileExamplesAreWhatSynthPrints() throws {
+        let page = try String(contentsOf: Self.root.appendingPathComponent(Self.documentation), encoding: .utf8)
+        let intro = try #require(page.range(of: "Example: `DatabaseName: chat` → `chat2` in a copy of out/dev/database.yaml"))
+        func block(_ fence: String) throws -> String {
+            let start = try #require(page.range(of: "```\(fence)\n", range: intro.upperBound..<page.endIndex), "no ```\(fence) block after the example")
+            let end = try #require(page.range(of: "```", range: start.upperBound..<page.endIndex))
+            return String(page[start.upperBound..<end.lowerBound])
+        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("readme-diff-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -287,9 +291,11 @@ import TestSupport
         try template.write(to: folder.appendingPathComponent("old.yaml"), atomically: true, encoding: .utf8)
         try template.replacingOccurrences(of: "DatabaseName: chat\n", with: "DatabaseName: chat2\n")
             .write(to: folder.appendingPathComponent("new.yaml"), atomically: true, encoding: .utf8)
-        let result = try runProgram(Self.root.appendingPathComponent(".build/debug/synth"), ["diff", "old.yaml", "new.yaml"], in: folder)
-        #expect(result.status == 0, "\(result.output)")
-        #expect(result.output == shown, "README.md's example should read:\n\(result.output)")
+        for (fence, format) in [("text", "text"), ("markdown", "markdown"), ("json", "json")] {
+            let result = try runProgram(Self.root.appendingPathComponent(".build/debug/synth"), ["diff", "old.yaml", "new.yaml", "--format", format], in: folder)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output == (try block(fence)), "\(Self.documentation)'s \(format) example should read:\n\(result.output)")
+        }
     }
 
     @Test func theCommittedStagesDiffCleanAgainstTheirOwnRevision() throws {
