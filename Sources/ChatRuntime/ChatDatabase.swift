@@ -50,7 +50,7 @@ public struct ChatDatabase: Sendable {
         let executor: any SQLExecutor
         switch configuration.backend {
         case .dataAPI(let endpoint):
-            let aws = try await configuration.aws(for: "the Data API")
+            let aws = try await configuration.dataAPIAccess()
             executor = DataAPIExecutor(endpoint: endpoint, region: aws.region, clusterArn: configuration.clusterArn,
                                        secretArn: configuration.secretArn, database: configuration.databaseName,
                                        credentials: aws.credentials, logger: logger)

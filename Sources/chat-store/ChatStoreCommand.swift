@@ -12,10 +12,12 @@ struct ChatStoreCommand: AsyncParsableCommand {
         abstract: "Chat history and bot/conversation search on Aurora, over the Data API or PostgreSQL.",
         discussion: """
             Configured like the Lambda: \(ChatContract.Environment.backendType) (\(ChatContract.Backend.dataAPI) or \(ChatContract.Backend.postgres)), \
-            \(ChatContract.Environment.clusterArn), \(ChatContract.Environment.secretArn), \(ChatContract.Environment.databaseName), AWS_REGION, \
-            AWS credentials; \(ChatContract.Environment.dataAPIEndpoint) points at data-api-local. A local PostgreSQL needs only \
-            \(ChatContract.Environment.backendType)=\(ChatContract.Backend.postgres) and DATABASE_URL: AWS settings are asked for only by what uses \
-            them (sync, EMBEDDER=bedrock). Embeddings come from the local deterministic embedder unless EMBEDDER=bedrock. Output is JSON.
+            \(ChatContract.Environment.clusterArn), \(ChatContract.Environment.secretArn), \(ChatContract.Environment.databaseName), the region and \
+            AWS credentials (the AWS SDKs' chain: environment, web identity, profiles and SSO, containers, instance metadata; \
+            `chat-store credentials` shows which). A local PostgreSQL needs only \(ChatContract.Environment.backendType)=\(ChatContract.Backend.postgres) \
+            and DATABASE_URL; a local Data API (data-api-local) only \(ChatContract.Environment.backendType)=\(ChatContract.Backend.dataAPI) and \
+            \(ChatContract.Environment.dataAPIEndpoint). AWS settings are asked for only by what uses them (sync, EMBEDDER=bedrock). \
+            Embeddings come from the local deterministic embedder unless EMBEDDER=bedrock. Output is JSON.
             """,
         subcommands: [Migrate.self, Reembed.self, Append.self, History.self, UpsertConversation.self, DeleteConversation.self,
                       UpsertBot.self, DeleteBot.self, SearchBots.self, IndexConversation.self, SearchConversations.self, Sync.self, Credentials.self]

@@ -37,8 +37,8 @@ struct DataAPILocalCommand: AsyncParsableCommand {
     @Option(help: "Region of the secrets (signing the Secrets Manager calls).") var region = "us-east-1"
     @Flag(name: .customLong("verify-signatures"), help: "Require SigV4 signatures (service rds-data) made with the keys below.")
     var verifySignatures = false
-    @Option(name: .customLong("access-key-id")) var accessKeyId = "AKIDLOCAL"
-    @Option(name: .customLong("secret-access-key")) var secretAccessKey = "local-secret-access-key"
+    @Option(name: .customLong("access-key-id")) var accessKeyId = LocalDataAPI.credentials.accessKeyId
+    @Option(name: .customLong("secret-access-key")) var secretAccessKey = LocalDataAPI.credentials.secretAccessKey
     @Option(name: .customLong("auto-pause-after"), help: "Simulate auto-pause after this many idle seconds.")
     var autoPauseAfter: Double?
     @Option(name: .customLong("resume-seconds"), help: "How long a simulated resume lasts.") var resumeSeconds: Double = 15
@@ -103,18 +103,19 @@ struct DataAPILocalCommand: AsyncParsableCommand {
         }
     }
 
-    /// What a runtime (or the AWS CLI) needs to use this endpoint: the listening line, then the exports.
+    /// What a runtime needs to use this endpoint: the listening line, then the exports. On this
+    /// machine the runtime takes `LocalDataAPI`'s defaults for whatever is not exported, so only what
+    /// differs from them is.
     func environmentAnnouncement(database: DatabaseURL) -> String {
-        let lines = [
+        var lines = [
             "\(ChatContract.Environment.backendType)=\(ChatContract.Backend.dataAPI)",
             "\(ChatContract.Environment.dataAPIEndpoint)=http://\(host):\(port)",
-            "\(ChatContract.Environment.clusterArn)=\(resourceArn ?? "arn:aws:rds:us-east-1:000000000000:cluster:local")",
-            "\(ChatContract.Environment.secretArn)=\(secretArn ?? "arn:aws:secretsmanager:us-east-1:000000000000:secret:local")",
-            "\(ChatContract.Environment.databaseName)=\(database.database)",
-            "AWS_REGION=us-east-1",
-            "AWS_ACCESS_KEY_ID=\(accessKeyId)",
-            "AWS_SECRET_ACCESS_KEY=\(secretAccessKey)",
         ]
+        if let resourceArn { lines.append("\(ChatContract.Environment.clusterArn)=\(resourceArn)") }
+        if let secretArn { lines.append("\(ChatContract.Environment.secretArn)=\(secretArn)") }
+        if accessKeyId != LocalDataAPI.credentials.accessKeyId || secretAccessKey != LocalDataAPI.credentials.secretAccessKey {
+            lines += ["AWS_ACCESS_KEY_ID=\(accessKeyId)", "AWS_SECRET_ACCESS_KEY=\(secretAccessKey)"]
+        }
         return "data-api-local: listening on http://\(host):\(port), database \(database.redacted)\n" + lines.map { "export \($0)\n" }.joined()
     }
 }

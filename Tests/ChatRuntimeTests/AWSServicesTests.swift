@@ -79,6 +79,26 @@ import TestSupport
         await #expect(throws: RuntimeConfiguration.Invalid.self) { _ = try await ChatDatabase.secretsManager(secretBacked, environment: [:]) }
     }
 
+    /// A Data API endpoint on this machine (data-api-local) needs nothing but itself: the ARNs, the
+    /// region and the keys take what data-api-local accepts, and no database name is sent. Anywhere
+    /// else the ARNs are required, and keys that are configured are used even locally.
+    @Test func aLocalDataAPIEndpointIsEnoughForTheDataAPIBackend() async throws {
+        let noAWS = ["HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true", "MEMORY_BACKEND_TYPE": "aurora_data_api"]
+        let local = try RuntimeConfiguration.fromEnvironment(noAWS.merging(["DATA_API_ENDPOINT": "http://127.0.0.1:8080"]) { $1 })
+        #expect((local.clusterArn, local.secretArn, local.databaseName, local.localDataAPI) == (LocalDataAPI.clusterArn, LocalDataAPI.secretArn, "", true))
+        let access = try await local.dataAPIAccess()
+        #expect(access.region == "us-east-1")
+        #expect(try await access.credentials.credentials() == LocalDataAPI.credentials)
+        let withKeys = try RuntimeConfiguration.fromEnvironment(noAWS.merging(["DATA_API_ENDPOINT": "http://localhost:8080", "AWS_ACCESS_KEY_ID": "AKIAMINE",
+                                                                               "AWS_SECRET_ACCESS_KEY": "mine", "AWS_REGION": "eu-west-1"]) { $1 })
+        let mine = try await withKeys.dataAPIAccess()
+        #expect(mine.region == "eu-west-1")
+        #expect(try await mine.credentials.credentials().accessKeyId == "AKIAMINE")
+        #expect(throws: RuntimeConfiguration.Invalid(variable: "DB_CLUSTER_ARN", problem: "is not set")) {
+            try RuntimeConfiguration.fromEnvironment(noAWS.merging(["DATA_API_ENDPOINT": "https://rds-data.eu-west-1.amazonaws.com"]) { $1 })
+        }
+    }
+
     @Test func configurationErrorsNameTheVariable() {
         #expect(throws: RuntimeConfiguration.Invalid(variable: "MEMORY_BACKEND_TYPE", problem: "is not set")) {
             try RuntimeConfiguration.fromEnvironment([:])

@@ -27,6 +27,8 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var credentials: AWSCredentialChain
     /// The stage served (`CHAT_STAGE`; the contract's default stage when unset).
     public var stage = StageContract.default
+    /// `DATA_API_ENDPOINT` is on this machine (data-api-local): what is not set takes `LocalDataAPI`'s defaults.
+    public var localDataAPI = false
 
     public init(backend: Backend, clusterArn: String, secretArn: String, databaseName: String, region: String, credentials: AWSCredentialChain) {
         self.backend = backend
@@ -52,7 +54,7 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// Equal settings; the credential chains compare by the source they chose.
     public static func == (a: RuntimeConfiguration, b: RuntimeConfiguration) -> Bool {
         (a.backend, a.clusterArn, a.secretArn, a.applicationSecretArn, a.databaseName) == (b.backend, b.clusterArn, b.secretArn, b.applicationSecretArn, b.databaseName)
-            && (a.region, a.stage) == (b.region, b.stage) && a.credentials.selection == b.credentials.selection
+            && (a.region, a.stage, a.localDataAPI) == (b.region, b.stage, b.localDataAPI) && a.credentials.selection == b.credentials.selection
     }
 
     /// The region and credentials, for `use` (`Amazon Bedrock embeddings`, `DynamoDB`, …): a clear
@@ -69,6 +71,21 @@ public struct RuntimeConfiguration: Sendable, Equatable {
         return (found.region, credentials)
     }
 
+    /// The region and credentials the Data API is called with. An endpoint on this machine with
+    /// nothing configured gets data-api-local's defaults; credentials that are configured (keys,
+    /// a profile) are used as they would be against AWS.
+    public func dataAPIAccess() async throws(Invalid) -> (region: String, credentials: any AWSCredentialProvider) {
+        guard localDataAPI else {
+            let aws = try await aws(for: "the Data API")
+            return (aws.region, aws.credentials)
+        }
+        let region = region.isEmpty ? LocalDataAPI.region : region
+        switch credentials.selection {
+        case .failure, .success(.instanceMetadata): return (region, LocalDataAPI.credentials)
+        case .success: return (region, credentials)
+        }
+    }
+
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> RuntimeConfiguration {
         func required(_ name: String) throws(Invalid) -> String {
             guard let value = environment[name], !value.isEmpty else { throw Invalid(variable: name, problem: "is not set") }
@@ -78,13 +95,19 @@ public struct RuntimeConfiguration: Sendable, Equatable {
         // The local mode: PostgreSQL at DATABASE_URL needs nothing of AWS, so its region, credentials,
         // ARNs and database name are read when given and asked for only by what uses them (`aws(for:)`).
         let local = type == ChatContract.Backend.postgres && !(environment["DATABASE_URL"] ?? "").isEmpty
-        func setting(_ name: String) throws(Invalid) -> String { local ? environment[name] ?? "" : try required(name) }
+        let endpoint = environment[ChatContract.Environment.dataAPIEndpoint].flatMap { $0.isEmpty ? nil : $0 }
+        // The local Data API (data-api-local): the endpoint alone is enough.
+        let localDataAPI = type == ChatContract.Backend.dataAPI && endpoint.map(LocalDataAPI.isLocal) == true
+        func setting(_ name: String, locally fallback: String = "") throws(Invalid) -> String {
+            if local { return environment[name] ?? "" }
+            if localDataAPI { return environment[name].flatMap { $0.isEmpty ? nil : $0 } ?? fallback }
+            return try required(name)
+        }
         let credentials = AWSCredentialChain(environment: environment)
         let region = credentials.configuredRegion?.region ?? ""
         let backend: Backend
         switch type {
         case ChatContract.Backend.dataAPI:
-            let endpoint = environment[ChatContract.Environment.dataAPIEndpoint].flatMap { $0.isEmpty ? nil : $0 }
             if let endpoint, !(endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://")) {
                 throw Invalid(variable: ChatContract.Environment.dataAPIEndpoint, problem: "must be an http:// or https:// URL (got \(endpoint))")
             }
@@ -104,10 +127,11 @@ public struct RuntimeConfiguration: Sendable, Equatable {
             throw Invalid(variable: ChatContract.Environment.backendType,
                           problem: "must be \(ChatContract.Backend.dataAPI) or \(ChatContract.Backend.postgres) (got \(type))")
         }
-        var configuration = RuntimeConfiguration(backend: backend, clusterArn: try setting(ChatContract.Environment.clusterArn),
-                                                 secretArn: try setting(ChatContract.Environment.secretArn),
+        var configuration = RuntimeConfiguration(backend: backend, clusterArn: try setting(ChatContract.Environment.clusterArn, locally: LocalDataAPI.clusterArn),
+                                                 secretArn: try setting(ChatContract.Environment.secretArn, locally: LocalDataAPI.secretArn),
                                                  databaseName: try setting(ChatContract.Environment.databaseName), region: region,
                                                  credentials: credentials)
+        configuration.localDataAPI = localDataAPI
         configuration.applicationSecretArn = environment[ChatContract.Environment.applicationSecretArn].flatMap { $0.isEmpty ? nil : $0 }
         if let stage = environment[ChatContract.Environment.stage].flatMap({ $0.isEmpty ? nil : $0 }) {
             configuration.stage = try StageContract.named(stage)

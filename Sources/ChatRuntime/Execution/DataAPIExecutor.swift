@@ -20,7 +20,7 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
     public let endpoint: String
     let clusterArn: String
     let secretArn: String
-    let database: String
+    let database: String?
     let signer: SigV4
     let credentials: any AWSCredentialProvider
     let retry: RetryPolicy
@@ -43,7 +43,8 @@ public final class DataAPIExecutor: SQLExecutor, Sendable {
         self.endpoint = endpoint ?? "https://rds-data.\(region).amazonaws.com"
         self.clusterArn = clusterArn
         self.secretArn = secretArn
-        self.database = database
+        // No name: the field is left out, and the Data API uses the cluster's own database (data-api-local its URL's).
+        self.database = database.isEmpty ? nil : database
         self.signer = SigV4(service: "rds-data", region: region)
         self.credentials = credentials
         self.retry = retry
