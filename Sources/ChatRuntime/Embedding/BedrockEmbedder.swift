@@ -49,7 +49,9 @@ public struct BedrockEmbedder: Embedder {
         let response = try await http.execute(request, within: .seconds(30))
         let data = try await response.body.collect(upTo: 4 << 20)
         guard response.status == .ok else {
-            throw ChatStoreError.embedding("Bedrock InvokeModel failed with HTTP \(response.status.code): \(String(buffer: data))")
+            let code = response.headers.first(name: "x-amzn-ErrorType")?.split(separator: ":").first.map(String.init) ?? ""
+            throw ChatStoreError.embedding(CredentialRejection.describe(
+                code: code, message: "Bedrock InvokeModel failed with HTTP \(response.status.code): \(String(buffer: data))", source: credentials.source))
         }
         struct Answer: Decodable { var embedding: [Float] }
         return try JSONDecoder().decode(Answer.self, from: Data(data.readableBytesView)).embedding
