@@ -82,9 +82,10 @@ final class ProgressPrinter: @unchecked Sendable {
 
     func show(_ progress: Backfill.Progress) {
         lock.withLock {
+            let first = last == nil
             last = progress
             let now = ContinuousClock.now
-            guard terminal ? now - lastLine > .milliseconds(100) : now - lastLine > .seconds(5) else { return }
+            guard first || (terminal ? now - lastLine > .milliseconds(100) : now - lastLine > .seconds(5)) else { return }
             lastLine = now
             write(terminal ? "\r\(Self.bar(progress, elapsed: now - started))\u{1B}[K" : Self.line(progress, elapsed: now - started) + "\n")
         }
