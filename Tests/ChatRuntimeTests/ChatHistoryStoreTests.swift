@@ -163,4 +163,14 @@ struct UnreachableExecutor: SQLExecutor {
     func execute(_ statement: SQLStatement) async throws -> SQLResult { throw Reached() }
     func batch(_ sql: String, _ parameterSets: [[String: SQLValue]]) async throws { throw Reached() }
     func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T { throw Reached() }
+
+    /// A conversation's metadata is read as a JSON object or as its text, and kept as text.
+    @Test func metadataIsReadAsAnObjectOrAsText() throws {
+        let object = try JSONDecoder().decode(Conversation.self, from: Data(#"{"conversationId":"c","ownerId":"a","metadata":{"topic":"travel","tags":["a",1,true,null]}}"#.utf8))
+        #expect(object.metadata == #"{"tags":["a",1,true,null],"topic":"travel"}"#)
+        let text = try JSONDecoder().decode(Conversation.self, from: Data(#"{"conversationId":"c","ownerId":"a","metadata":"{\"topic\":\"travel\"}"}"#.utf8))
+        #expect(text.metadata == #"{"topic":"travel"}"#)
+        #expect(try JSONDecoder().decode(Conversation.self, from: Data(#"{"conversationId":"c","ownerId":"a"}"#.utf8)).metadata == "{}")
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Conversation.self, from: Data(#"{"conversationId":"c","ownerId":"a","metadata":[1]}"#.utf8)) }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// What the stores take and return. JSON-friendly: the operator CLI reads and prints these.
 
 public struct NewMessage: Codable, Sendable, Equatable {
@@ -37,6 +38,66 @@ public struct Conversation: Codable, Sendable, Equatable {
         self.botId = botId
         self.title = title
         self.metadata = metadata
+    }
+
+    enum CodingKeys: String, CodingKey { case conversationId, ownerId, botId, title, metadata, updatedAt }
+
+    /// `metadata` is read as a JSON object or as its text (`{"metadata": {"topic": "travel"}}` or
+    /// `{"metadata": "{\"topic\": \"travel\"}"}`), and kept as text; it is written as text.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        conversationId = try container.decode(String.self, forKey: .conversationId)
+        ownerId = try container.decode(String.self, forKey: .ownerId)
+        botId = try container.decodeIfPresent(String.self, forKey: .botId)
+        title = try container.decodeIfPresent(String.self, forKey: .title) ?? ""
+        updatedAt = try container.decodeIfPresent(String.self, forKey: .updatedAt)
+        if let text = try? container.decodeIfPresent(String.self, forKey: .metadata) {
+            metadata = text
+        } else if let object = try container.decodeIfPresent(JSONObjectText.self, forKey: .metadata) {
+            metadata = object.text
+        } else {
+            metadata = "{}"
+        }
+    }
+}
+
+/// A JSON object decoded as its text (keys sorted), for fields kept as text; anything but an object
+/// is a type mismatch naming the field.
+struct JSONObjectText: Decodable {
+    var text: String
+
+    init(from decoder: any Decoder) throws {
+        let value = try JSONValue(from: decoder)
+        guard case .object = value else {
+            throw DecodingError.typeMismatch([String: Any].self, .init(codingPath: decoder.codingPath, debugDescription: "expected a JSON object"))
+        }
+        text = String(decoding: try JSONSerialization.data(withJSONObject: value.foundation, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
+
+/// Any JSON value, as `Decodable` reads it.
+indirect enum JSONValue: Decodable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let flag = try? container.decode(Bool.self) { self = .bool(flag) }
+        else if let number = try? container.decode(Double.self) { self = .number(number) }
+        else if let text = try? container.decode(String.self) { self = .string(text) }
+        else if let items = try? container.decode([JSONValue].self) { self = .array(items) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    var foundation: Any {
+        switch self {
+        case .null: NSNull()
+        case .bool(let flag): flag
+        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? Int64(number) as Any : number
+        case .string(let text): text
+        case .array(let items): items.map(\.foundation)
+        case .object(let fields): fields.mapValues(\.foundation)
+        }
     }
 }
 
