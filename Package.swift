@@ -98,6 +98,7 @@ let package = Package(
                 "DataAPIWire", "AWSSigV4", "AWSServices", "Deadline", "PostgresTimeLimits", "DynamicServices", "SQLSchema",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

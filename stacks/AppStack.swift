@@ -8,7 +8,8 @@ import SQLSchema
 /// only the Data API grant; on the postgres backend they run in the database's private subnets and
 /// read a cluster secret. The API function signs in as the application role and can read only that
 /// role's secret; only the migrator reads the master secret (and the application secret, to set the
-/// role's password).
+/// role's password). The rotator, Secrets Manager's rotation function for both secrets, works through
+/// the Data API on every stage, so it runs outside any VPC (`SecretRotation`).
 public struct AppStack {
     public let stack: Stack
 
@@ -29,32 +30,30 @@ public struct AppStack {
 
         let bedrockChat = BedrockChatSources()
 
-        func environment(_ role: String, signingInAs user: AuroraServerlessCluster.User) -> [Field] {
+        func environment(_ role: String, signingInAs user: AuroraServerlessCluster.User, backend: DatabaseBackend? = nil) -> [Field] {
+            let backend = backend ?? stage.backend
             var variables: [Field] = [
                 Field(RuntimeEnvironment.functionRole, .string(role)),
                 Field(RuntimeEnvironment.stage, .string(stage.name)),
-                Field(RuntimeEnvironment.backendType, .string(stage.backend.rawValue)),
+                Field(RuntimeEnvironment.backendType, .string(backend.rawValue)),
                 Field(RuntimeEnvironment.clusterArn, cluster.arn.value),
                 Field(RuntimeEnvironment.secretArn, cluster.secret(of: user).ref.value),
                 Field(RuntimeEnvironment.databaseName, .string(DatabaseStack.databaseName)),
             ]
             if user == .master { variables.append(Field(RuntimeEnvironment.applicationSecretArn, cluster.secret(of: .application).ref.value)) }
-            if stage.backend == .postgres {
+            if backend == .postgres {
                 variables.append(Field(RuntimeEnvironment.host, cluster.endpointAddress.value))
                 variables.append(Field(RuntimeEnvironment.port, cluster.endpointPort.value))
             }
             return variables
         }
-        // One Secrets Manager endpoint in the VPC serves the secret rotation on every stage, and both
-        // functions where they run in the VPC. It keeps the logical ID it had when it served
-        // RagFunction alone: under a new one CloudFormation would create a second endpoint with
-        // private DNS before deleting the first, which the VPC refuses (synth diff reports it as a
-        // deploy blocker). Where only the rotation uses it (the Data API stages) one zone is enough:
-        // a rotation that fails in a zone outage is retried.
-        let secrets = SecretsManagerEndpoint("RagFunctionSecretsManagerEndpoint", network: database.network,
-                                             zones: stage.backend == .postgres ? nil : 1)
-        let placement: ServerlessFunction.Placement = stage.backend == .postgres
-            ? .inVPC(database.network, databases: [cluster], secrets: secrets) : .outsideVPC
+        // On the postgres backend the functions run in the VPC and read their secrets through one
+        // Secrets Manager endpoint there. It keeps the logical ID it had when it served RagFunction
+        // alone: under a new one CloudFormation would create a second endpoint with private DNS before
+        // deleting the first, which the VPC refuses (synth diff reports it as a deploy blocker). The
+        // Data API stages need none: nothing of theirs runs in the VPC, the rotation included.
+        let secrets = stage.backend == .postgres ? SecretsManagerEndpoint("RagFunctionSecretsManagerEndpoint", network: database.network) : nil
+        let placement: ServerlessFunction.Placement = secrets.map { .inVPC(database.network, databases: [cluster], secrets: $0) } ?? .outsideVPC
         func grant(_ role: Role, as user: AuroraServerlessCluster.User) -> DatabaseAccessGrant {
             let others: [AuroraServerlessCluster.User] = user == .master ? [.application] : []
             return switch stage.backend {
@@ -97,7 +96,14 @@ public struct AppStack {
                                           placement: placement, key: key) { grant($0, as: .application) }.dependsOn(schema)
 
         // The first rotation runs as soon as its schedule exists: after the schema has created the role.
-        let rotation = SecretRotation("SecretRotation", cluster: cluster, network: database.network, endpoint: secrets,
+        // The rotator signs in as the master user through the Data API, whatever the stage's backend.
+        var rotatorSettings = settings("Rotates the cluster's secrets through the Data API (Secrets Manager rotation function)", role: "rotator",
+                                       signingInAs: .master, reservedConcurrency: 2)
+        let testSecretPrefix: Typed<String> = .sub("${AWS::StackName}-rotation-test-")
+        rotatorSettings.environment = environment("rotator", signingInAs: .master, backend: .dataAPI)
+            + [Field(RuntimeEnvironment.testSecretPrefix, testSecretPrefix.value)]
+        rotatorSettings.timeoutSeconds = 120
+        let rotation = SecretRotation("SecretRotation", cluster: cluster, settings: rotatorSettings, key: key, testSecretPrefix: testSecretPrefix,
                                       everyDays: stage.secretRotationDays, after: [schema])
 
         let api = AuthenticatedHTTPAPI("ChatApi", AuthenticatedHTTPAPI.Settings(
@@ -121,7 +127,7 @@ public struct AppStack {
             issuer
             audience
             key
-            secrets
+            if let secrets { secrets }
             migrator
             schema
             rotation

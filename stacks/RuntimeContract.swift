@@ -34,6 +34,7 @@ enum RuntimeContract {
                 ("host", RuntimeEnvironment.host), ("port", RuntimeEnvironment.port),
                 ("functionRole", RuntimeEnvironment.functionRole), ("dataAPIEndpoint", RuntimeEnvironment.dataAPIEndpoint),
                 ("largeMessageBucket", RuntimeEnvironment.largeMessageBucket), ("stage", RuntimeEnvironment.stage),
+                ("testSecretPrefix", RuntimeEnvironment.testSecretPrefix),
             ],
             backends: [("dataAPI", DatabaseBackend.dataAPI.rawValue), ("postgres", DatabaseBackend.postgres.rawValue)],
             dataAPIActions: DatabaseAccessGrant.dataAPIActions, routes: ChatRoutes.all)

@@ -14,8 +14,9 @@ public enum RuntimeEnvironment {
     public static let host = "DB_HOST"
     public static let port = "DB_PORT"
 
-    /// `api` (the HTTP API function), `migrator` (the function behind `Custom::ChatSchema`) or
-    /// `sync` (the function Bedrock Chat's DynamoDB streams invoke).
+    /// `api` (the HTTP API function), `migrator` (the function behind `Custom::ChatSchema`), `sync`
+    /// (the function Bedrock Chat's DynamoDB streams invoke) or `rotator` (the one Secrets Manager
+    /// invokes to rotate the cluster's secrets).
     public static let functionRole = "CHAT_FUNCTION_ROLE"
 
     /// The stage the function serves, whose schema (in the contract) it migrates to and searches.
@@ -24,9 +25,14 @@ public enum RuntimeEnvironment {
     /// The sync function's only: the bucket Bedrock Chat keeps large message maps in.
     public static let largeMessageBucket = "LARGE_MESSAGE_BUCKET"
 
+    /// The rotator's only: what the names of the short-lived secrets it signs in with to test new
+    /// credentials start with (its IAM policy allows it those names only).
+    public static let testSecretPrefix = "ROTATION_TEST_SECRET_PREFIX"
+
     /// Set outside AWS only: where a local Data API endpoint (`data-api-local`) listens.
     public static let dataAPIEndpoint = "DATA_API_ENDPOINT"
 
     /// What the templates set; `dataAPIEndpoint` is never set on AWS.
-    public static let all = [backendType, clusterArn, secretArn, applicationSecretArn, databaseName, host, port, functionRole, stage, largeMessageBucket]
+    public static let all = [backendType, clusterArn, secretArn, applicationSecretArn, databaseName, host, port, functionRole, stage, largeMessageBucket,
+                             testSecretPrefix]
 }

@@ -5,29 +5,58 @@ import Foundation
 import LambdaRuntime
 import Logging
 
-/// The chat function: one artifact, three roles. The API function answers HTTP API events; the
+/// The chat function: one artifact, four roles. The API function answers HTTP API events; the
 /// migrator function (its own role, the only one that reads what migrating needs) answers the
-/// `Custom::ChatSchema` resource; the sync function applies Bedrock Chat's DynamoDB stream records.
-/// `CHAT_FUNCTION_ROLE` (`api`, the default, `migrator` or `sync`), which the app stack sets on
-/// each, says which.
+/// `Custom::ChatSchema` resource; the sync function applies Bedrock Chat's DynamoDB stream records;
+/// the rotator is Secrets Manager's rotation function for the cluster's two secrets.
+/// `CHAT_FUNCTION_ROLE` (`api`, the default, `migrator`, `sync` or `rotator`), which the app stack
+/// sets on each, says which, and with it the one kind of event the function reads: the role is
+/// decided once, at start-up, and each event is decoded once, as that role's event.
 public struct ChatFunctionHandler: LambdaHandler {
     public enum Role: String, Sendable, CaseIterable {
-        case api, migrator, sync
+        case api, migrator, sync, rotator
 
-        /// `api, migrator or sync`, for messages that list them.
+        /// `api, migrator, sync or rotator`, for messages that list them.
         public static var allNames: String {
             let names = allCases.map(\.rawValue)
             return names.dropLast().joined(separator: ", ") + " or " + names.last!
         }
+
+        /// The event the role takes, for messages.
+        var event: String {
+            switch self {
+            case .api: "an HTTP API request (payload format 2.0)"
+            case .migrator: "a CloudFormation custom resource request"
+            case .sync: "a DynamoDB stream event"
+            case .rotator: "a Secrets Manager rotation request (Step, SecretId, ClientRequestToken)"
+            }
+        }
     }
 
-    public let role: Role
-    public let api: ChatAPI
-    public let schema: SchemaResource
-    public let streams: StreamSync
+    /// What the function does, with what it needs for it.
+    public enum Work: Sendable {
+        case api(ChatAPI)
+        case migrator(SchemaResource)
+        case sync(StreamSync)
+        case rotator(SecretRotator)
+    }
 
-    /// Start-up, once a process: configuration, connection, and (for the API) the schema check.
-    /// Every failure names what to fix, for Lambda's `init/error`.
+    public let work: Work
+
+    public var role: Role {
+        switch work {
+        case .api: .api
+        case .migrator: .migrator
+        case .sync: .sync
+        case .rotator: .rotator
+        }
+    }
+
+    /// The API, for `chat-function serve`; nil in the other roles.
+    public var api: ChatAPI? { if case .api(let api) = work { api } else { nil } }
+
+    /// Start-up, once a process: configuration, connection, and (for the API and the sync) the
+    /// schema check. Every failure names what to fix, for Lambda's `init/error`.
     /// The database's connection pools are added to `services`, which must be running (the runtime
     /// loop's, or the local server's `ServiceGroup`): the schema check needs them.
     public static func start(environment: [String: String], services: ServiceSet, log: RuntimeLog = RuntimeLog()) async throws -> ChatFunctionHandler {
@@ -42,67 +71,130 @@ public struct ChatFunctionHandler: LambdaHandler {
         } catch {
             throw FunctionError(type: "Runtime.InvalidConfiguration", message: error.description)
         }
-        var applicationCredentials: (@Sendable () async throws -> SecretsManagerClient.DatabaseSecret)?
-        if role == .migrator {
+        func applicationSecretArn(_ use: String) throws -> String {
             guard let arn = configuration.applicationSecretArn else {
                 throw FunctionError(type: "Runtime.InvalidConfiguration",
-                                    message: "\(ChatContract.Environment.applicationSecretArn): is not set; the migrator sets the application role's password from that secret")
+                                    message: "\(ChatContract.Environment.applicationSecretArn): is not set; the \(role.rawValue) \(use)")
             }
-            let secrets = try await ChatDatabase.secretsManager(configuration, environment: environment)
-            applicationCredentials = { try await secrets.databaseSecret(arn: arn) }
+            return arn
         }
+        switch role {
+        case .rotator:
+            return ChatFunctionHandler(work: .rotator(try await rotator(configuration, environment: environment,
+                                                                       applicationSecretArn: try applicationSecretArn("rotates that secret"), log: log)))
+        case .migrator:
+            let arn = try applicationSecretArn("sets the application role's password from that secret")
+            let secrets = try await ChatDatabase.secretsManager(configuration, environment: environment)
+            let database = try await connected(configuration, environment: environment, services: services, checkingTheSchema: false)
+            return ChatFunctionHandler(work: .migrator(SchemaResource(
+                migrator: SchemaMigrator(executor: database.migrator.executor, settings: .deployTime),
+                applicationCredentials: { try await secrets.databaseSecret(arn: arn) }, log: { log.write(.error, $0) })))
+        case .api:
+            let database = try await connected(configuration, environment: environment, services: services, checkingTheSchema: true)
+            return ChatFunctionHandler(work: .api(ChatAPI(chat: database, log: { log.write(.warning, $0) })))
+        case .sync:
+            let database = try await connected(configuration, environment: environment, services: services, checkingTheSchema: true)
+            var largeMessages: LargeMessageBucket?
+            if let bucket = environment[ChatContract.Environment.largeMessageBucket].flatMap({ $0.isEmpty ? nil : $0 }) {
+                largeMessages = LargeMessageBucket(s3: try await ChatDatabase.s3(configuration, environment: environment), bucket: bucket)
+            }
+            return ChatFunctionHandler(work: .sync(try StreamSync(database: database, largeMessages: largeMessages, log: { log.write(.warning, $0) })))
+        }
+    }
+
+    /// The chat database, its pools running in `services`, and its schema checked against the
+    /// runtime's (not by the migrator, which is what brings it there).
+    static func connected(_ configuration: RuntimeConfiguration, environment: [String: String], services: ServiceSet,
+                          checkingTheSchema: Bool) async throws -> ChatDatabase {
         var logger = Logger(label: "chat-function")
         logger.logLevel = .error
         let database = try await ChatDatabase.connect(configuration, embedder: try await ChatDatabase.embedder(configuration, environment: environment),
                                                       environment: environment, postgresPool: .lambda, logger: logger)
         database.services.forEach(services.add)
-        if role != .migrator {
+        if checkingTheSchema {
             do {
                 try await database.migrator.checkDatabase()
             } catch let mismatch as SchemaMigrator.Mismatch {
                 throw FunctionError(type: "Runtime.SchemaMismatch", message: mismatch.description)
             }
         }
-        var largeMessages: LargeMessageBucket?
-        if let bucket = environment[ChatContract.Environment.largeMessageBucket].flatMap({ $0.isEmpty ? nil : $0 }) {
-            largeMessages = LargeMessageBucket(s3: try await ChatDatabase.s3(configuration, environment: environment), bucket: bucket)
-        }
-        return ChatFunctionHandler(role: role, api: ChatAPI(chat: database, log: { log.write(.warning, $0) }),
-                                   schema: SchemaResource(migrator: SchemaMigrator(executor: database.migrator.executor, settings: .deployTime), applicationCredentials: applicationCredentials,
-                                                          log: { log.write(.error, $0) }),
-                                   streams: try StreamSync(database: database, largeMessages: largeMessages, log: { log.write(.warning, $0) }))
+        return database
     }
 
-    /// Each event is parsed once on the way that succeeds (an HTTP API request is the hot path);
-    /// only an event that fits neither shape is looked at again, to say what is wrong with it.
+    /// The rotator needs no schema and no pool: Secrets Manager, and Data API calls signed in with
+    /// whichever secret a step needs (the master's, or a short-lived one holding pending credentials).
+    static func rotator(_ configuration: RuntimeConfiguration, environment: [String: String], applicationSecretArn: String,
+                        log: RuntimeLog) async throws -> SecretRotator {
+        guard case .dataAPI(let endpoint) = configuration.backend else {
+            throw FunctionError(type: "Runtime.InvalidConfiguration",
+                                message: "\(ChatContract.Environment.backendType): the rotator works through the Data API; set it to \(ChatContract.Backend.dataAPI)")
+        }
+        guard let prefix = environment[ChatContract.Environment.testSecretPrefix].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw FunctionError(type: "Runtime.InvalidConfiguration",
+                                message: "\(ChatContract.Environment.testSecretPrefix): is not set; the rotator names the secrets it tests new credentials with after it")
+        }
+        let secrets = try await ChatDatabase.secretsManager(configuration, environment: environment)
+        let access = try await configuration.dataAPIAccess()
+        var logger = Logger(label: "chat-function")
+        logger.logLevel = .error
+        return SecretRotator(secrets: secrets, masterSecretArn: configuration.secretArn, applicationSecretArn: applicationSecretArn,
+                             testSecretPrefix: prefix, executor: { secretArn in
+                                 DataAPIExecutor(endpoint: endpoint, region: access.region, clusterArn: configuration.clusterArn, secretArn: secretArn,
+                                                 database: configuration.databaseName, credentials: access.credentials, logger: logger)
+                             },
+                             log: { log.write(.info, $0) })
+    }
+
+    /// The event is decoded once, as the role's; one that is not is described, to say what it is instead.
     public func handle(_ invocation: Invocation) async throws -> [UInt8] {
         let data = Data(invocation.body)
-        if let event = try? JSONDecoder().decode(HTTPAPIEvent.self, from: data) {
-            guard role == .api else { throw FunctionError(type: "Chat.WrongRole", message: "the migrator function does not serve HTTP requests") }
-            return Array(try JSONEncoder().encode(await api.handle(event)))
+        func decoded<Event: Decodable>(_ type: Event.Type) throws -> Event {
+            guard let event = try? JSONDecoder().decode(Event.self, from: data) else { throw Self.unexpected(data, role: role) }
+            return event
         }
-        if let request = try? JSONDecoder().decode(SchemaResource.Request.self, from: data) {
-            guard role == .migrator else { throw FunctionError(type: "Chat.WrongRole", message: "only the migrator function applies the schema") }
-            try await schema.handle(request)
+        switch work {
+        case .api(let api):
+            return Array(try JSONEncoder().encode(await api.handle(try decoded(HTTPAPIEvent.self))))
+        case .migrator(let schema):
+            try await schema.handle(try decoded(SchemaResource.Request.self))
+            return Array("{}".utf8)
+        case .sync(let streams):
+            let event = try decoded(StreamSync.Event.self)
+            guard event.Records.allSatisfy({ $0.eventSource == "aws:dynamodb" }) else { throw Self.unexpected(data, role: role) }
+            return Array(try JSONEncoder().encode(await streams.handle(event)))
+        case .rotator(let rotator):
+            do {
+                try await rotator.handle(try decoded(SecretRotator.Event.self))
+            } catch let failure as SecretRotator.Failure {
+                throw FunctionError(type: "Chat.RotationFailed", message: failure.description)
+            }
             return Array("{}".utf8)
         }
-        if let event = try? JSONDecoder().decode(StreamSync.Event.self, from: data), event.Records.allSatisfy({ $0.eventSource == "aws:dynamodb" }) {
-            guard role == .sync else { throw FunctionError(type: "Chat.WrongRole", message: "only the sync function applies DynamoDB stream records") }
-            return Array(try JSONEncoder().encode(await streams.handle(event)))
-        }
+    }
+
+    /// What is wrong with an event the role cannot read: another role's event, or none at all.
+    static func unexpected(_ data: Data, role: Role) -> FunctionError {
+        let takes = "the \(role.rawValue) function takes \(role.event)"
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw FunctionError(type: "Chat.UnknownEvent", message: "the event is not a JSON object")
+            return FunctionError(type: "Chat.UnknownEvent", message: "the event is not a JSON object; \(takes)")
         }
-        if object["requestContext"] != nil && object["rawPath"] != nil {
-            throw FunctionError(type: "Chat.UnknownEvent", message: "the HTTP API event is not payload format 2.0")
+        let looksLike: Role? = if object["requestContext"] != nil && object["rawPath"] != nil { .api }
+            else if object["RequestType"] != nil && object["ResponseURL"] != nil { .migrator }
+            else if object["Records"] != nil { .sync }
+            else if object["Step"] != nil && object["SecretId"] != nil { .rotator }
+            else { nil }
+        guard let other = looksLike else {
+            return FunctionError(type: "Chat.UnknownEvent", message: "the event is none of the four kinds the roles take; \(takes)")
         }
-        if object["RequestType"] != nil && object["ResponseURL"] != nil {
-            throw FunctionError(type: "Chat.UnknownEvent", message: "the custom resource request lacks a field CloudFormation always sends")
+        if other == role {
+            let missing = switch role {
+            case .api: "the HTTP API event is not payload format 2.0"
+            case .migrator: "the custom resource request lacks a field CloudFormation always sends"
+            case .sync: "the Records are not DynamoDB stream records (eventSource aws:dynamodb, with dynamodb.Keys and SequenceNumber)"
+            case .rotator: "the rotation request lacks Step, SecretId or ClientRequestToken"
+            }
+            return FunctionError(type: "Chat.UnknownEvent", message: missing)
         }
-        if object["Records"] != nil {
-            throw FunctionError(type: "Chat.UnknownEvent", message: "the Records are not DynamoDB stream records (eventSource aws:dynamodb, with dynamodb.Keys and SequenceNumber)")
-        }
-        throw FunctionError(type: "Chat.UnknownEvent",
-                            message: "the event is neither an HTTP API request (payload 2.0), a CloudFormation custom resource request, nor a DynamoDB stream event")
+        return FunctionError(type: "Chat.WrongRole", message: "this is \(other.event), which the \(other.rawValue) function takes; \(takes)")
     }
 }

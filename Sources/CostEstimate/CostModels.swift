@@ -30,7 +30,7 @@ public struct CostModels: Sendable {
         "AWS::ApiGatewayV2::Integration": "billed per request on its API", "AWS::ApiGatewayV2::Authorizer": "billed per request on its API",
         "AWS::ApiGatewayV2::Deployment": "billed per request on its API",
         "AWS::OpenSearchServerless::SecurityPolicy": "no charge", "AWS::OpenSearchServerless::AccessPolicy": "no charge",
-        "AWS::SecretsManager::RotationSchedule": "no charge of its own; the hosted rotation function runs for seconds a month",
+        "AWS::SecretsManager::RotationSchedule": "no charge of its own; the rotation function runs for seconds a month",
         "AWS::SNS::Topic": "no charge of its own; a month's first million publishes and 1,000 emails are free",
         "AWS::SNS::Subscription": "no charge",
     ]

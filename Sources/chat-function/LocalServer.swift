@@ -1,8 +1,10 @@
 import ChatFunction
+import ChatRuntime
 import DynamicServices
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LambdaRuntime
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -34,7 +36,11 @@ enum LocalServer {
 
         func run() async throws {
             let handler = try await ChatFunctionHandler.start(environment: environment, services: services)
-            try await LocalServer.application(port: port, api: handler.api).run()
+            guard let api = handler.api else {
+                throw FunctionError(type: "Runtime.InvalidConfiguration",
+                                    message: "\(ChatContract.Environment.functionRole): serve runs the api role (got \(handler.role.rawValue))")
+            }
+            try await LocalServer.application(port: port, api: api).run()
         }
     }
 

@@ -108,8 +108,9 @@ import TestSupport
         defer { Task { await apiEmulator.stop() } }
         try await ChatFunctionTests().withFunction(ChatFunctionTests.environment(harness, kind, emulator: apiEmulator), on: apiEmulator) {
             let outcome = try await apiEmulator.invoke(Self.event([try Self.record("INSERT", Self.bot(first), sequence: 700)]))
-            guard case .error(let type?, _) = outcome else { Issue.record("the API function refuses stream records, got \(outcome)"); return }
+            guard case .error(let type?, let body) = outcome else { Issue.record("the API function refuses stream records, got \(outcome)"); return }
             #expect(type == "Chat.WrongRole")
+            #expect(String(decoding: body, as: UTF8.self).contains("this is a DynamoDB stream event, which the sync function takes; the api function takes an HTTP API request"))
         }
     }
 }

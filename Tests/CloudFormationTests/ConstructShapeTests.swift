@@ -61,42 +61,38 @@ import Testing
         #expect(clash.diagnostics.map(\.message).contains { $0.contains("is the master user; the application needs a role of its own") })
     }
 
-    @Test func secretRotationReachesOnlyTheClusterAndSecretsManagerAndRotatesBothUsers() throws {
+    @Test func secretRotationRunsOutsideTheVPCWithRightsOnItsSecretsAndTheDataAPIOnly() throws {
         var settings = cluster.settings
         settings.applicationUsername = "chat_app"
         let network = PrivateNetwork("Network", cidr: "10.0.0.0/16", zones: 2)
         let withApplication = AuroraServerlessCluster("ChatDB", settings, network: network, key: EncryptionKey("DatabaseKey", description: "k", alias: "alias/k"))
-        let endpoint = SecretsManagerEndpoint("SecretsEndpoint", network: network)
         let schema = CustomResource("ChatSchema", type: "Custom::ChatSchema", serviceToken: "arn", properties: [])
-        let rotation = SecretRotation("SecretRotation", cluster: withApplication, network: network, endpoint: endpoint, everyDays: 30, after: [schema])
-        #expect(rotation.elements.contains { if case .transform(SecretRotation.transform) = $0 { true } else { false } })
-        #expect(rotation.egress.map(\.destinationSecurityGroupId) == [withApplication.securityGroupId, endpoint.securityGroup.groupId])
-        #expect(rotation.egress.map(\.fromPort) == [5432, 443] && rotation.egress.allSatisfy { $0.cidrIp == nil })
-        #expect(rotation.ingress.map(\.groupId) == [withApplication.securityGroupId, endpoint.securityGroup.groupId])
-        #expect(rotation.securityGroup.securityGroupEgress == [SecurityGroup.noOutboundTraffic])
-        func field(_ value: Value?, _ key: String) -> Value? {
-            guard case .object(let fields)? = value else { return nil }
-            return fields.first { $0.key == key }?.value
-        }
-        let master = rotation.masterSchedule.hostedRotationLambda?.value
-        #expect(field(master, "RotationType") == "PostgreSQLSingleUser" && field(master, "MasterSecretArn") == nil)
-        #expect(rotation.masterSchedule.secretId == withApplication.secretArn)
+        let key = EncryptionKey("AppKey", description: "k", alias: "alias/app")
+        let function = ServerlessFunction.Settings(description: "rotator", codeBucket: "bucket", codeKey: "key.zip", reservedConcurrency: 2, logRetentionDays: 30)
+        let rotation = SecretRotation("SecretRotation", cluster: withApplication, settings: function, key: key, testSecretPrefix: "chat-dev-app-rotation-test-",
+                                      everyDays: 30, after: [schema])
+        // No transform, no network: the function has no VpcConfig and the content no security group.
+        #expect(!rotation.elements.contains { if case .transform = $0 { true } else { false } })
+        #expect(rotation.function.securityGroup == nil && rotation.function.function.vpcConfig == nil)
+        let statements = try #require(rotation.policy.policyDocument?.statements)
+        #expect(statements.map(\.sid) == ["RotateClusterSecrets", "SignInTestSecrets", "SecretsKey", "DataApi"])
+        #expect(statements[0].resources == [withApplication.secretArn, withApplication.applicationSecret!.ref])
+        #expect(statements[3].actions == ["rds-data:ExecuteStatement"] && statements[3].resources == [withApplication.arn])
+        #expect(statements.allSatisfy { !$0.actions.contains { $0.hasSuffix("*") } })
+        // Secrets Manager may invoke it for the two secrets only.
+        #expect(rotation.permissions.map(\.principal) == ["secretsmanager.amazonaws.com", "secretsmanager.amazonaws.com"])
+        #expect(rotation.permissions.map(\.sourceArn) == [withApplication.secretArn, withApplication.applicationSecret!.ref])
         let application = try #require(rotation.applicationSchedule)
-        #expect(application.secretId == withApplication.applicationSecret?.ref)
-        #expect(field(application.hostedRotationLambda?.value, "RotationType") == "PostgreSQLMultiUser")
-        #expect(field(application.hostedRotationLambda?.value, "MasterSecretArn") == withApplication.secretArn.value)
-        #expect(field(application.rotationRules?.value, "AutomaticallyAfterDays") == 30)
-        // The first rotation runs at once: after the role exists and the network path is in place.
         for schedule in [rotation.masterSchedule, application] {
-            #expect(Set(schedule.attributes.dependsOn) == Set(["ChatSchema", "SecretsEndpoint"] + rotation.ingress.map(\.logicalId) + rotation.egress.map(\.logicalId)))
+            #expect(schedule.rotationLambdaARN == rotation.function.function.arn && schedule.hostedRotationLambda == nil)
+            // The first rotation runs at once: after the role exists and the function may run.
+            #expect(Set(schedule.attributes.dependsOn) == Set(["ChatSchema", rotation.function.function.logicalId, rotation.policy.logicalId]
+                                                                + rotation.permissions.map(\.logicalId)))
         }
+        #expect(rotation.masterSchedule.secretId == withApplication.secretArn && application.secretId == withApplication.applicationSecret?.ref)
         #expect(rotation.diagnostics.isEmpty)
-        let never = SecretRotation("SecretRotation", cluster: withApplication, network: network, endpoint: endpoint, everyDays: 0)
+        let never = SecretRotation("SecretRotation", cluster: withApplication, settings: function, key: key, testSecretPrefix: "p-", everyDays: 0)
         #expect(never.diagnostics.map(\.message) == ["everyDays 0 is outside 1–1,000, the schedules Secrets Manager accepts"])
-        let elsewhere = PrivateNetwork("Elsewhere", cidr: "10.1.0.0/16", zones: 2)
-        let stray = SecretRotation("SecretRotation", cluster: withApplication, network: elsewhere,
-                                   endpoint: SecretsManagerEndpoint("Stray", network: elsewhere), everyDays: 30)
-        #expect(stray.diagnostics.map(\.message).contains { $0.contains("must share one VPC") })
     }
 
     @Test func alarmThresholdsFollowTheSettingsAndBadOnesAreNamed() throws {

@@ -33,10 +33,9 @@ import YAML
             #expect(variables?["MEMORY_BACKEND_TYPE"] == .string("aurora_data_api"))
             #expect(variables?["DB_HOST"] == nil)
         }
-        // In the VPC only the secret rotation runs: its group and the Secrets Manager endpoint it reaches.
-        #expect(Self.resources(ofType: "AWS::EC2::SecurityGroup", in: app).map(\.key)
-            == ["RagFunctionSecretsManagerEndpointSecurityGroup", "SecretRotationSecurityGroup"])
-        #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).map(\.key) == ["RagFunctionSecretsManagerEndpoint"])
+        // Nothing of the app runs in the VPC, the secret rotation included: no security group, no endpoint.
+        #expect(Self.resources(ofType: "AWS::EC2::SecurityGroup", in: app).isEmpty)
+        #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).isEmpty)
         let policies = Self.resources(ofType: "AWS::IAM::Policy", in: app).map(\.key)
         #expect(policies == ["SchemaMigratorRoleEnvironmentKey", "SchemaMigratorRoleDataApiAccess",
                              "RagFunctionRoleEnvironmentKey", "RagFunctionRoleDataApiAccess",
@@ -176,26 +175,28 @@ import YAML
         #expect(secret?["GenerateSecretString"]?["SecretStringTemplate"]?.scalarText?.contains(#""masterarn":"${ChatDBSecret}""#) == true)
     }
 
-    /// Both secrets rotate on the stage's schedule, through hosted rotation functions in the VPC,
-    /// once the schema has created the application role.
+    /// Both secrets rotate on the stage's schedule, through the rotator (the chat function in its
+    /// `rotator` role, outside any VPC, on the Data API), once the schema has created the application role.
     @Test(arguments: ["dev", "staging", "prod"])
     func bothSecretsRotateOnTheStageSchedule(_ stage: String) throws {
         let settings = try #require(StageSettings.all.first { $0.name == stage })
         let app = try Self.templates(stage)["app"]
-        #expect(app?["Transform"]?.scalarText == "AWS::SecretsManager-2020-07-23")
+        #expect(app?["Transform"] == nil)
         let schedules = Self.resources(ofType: "AWS::SecretsManager::RotationSchedule", in: app)
         #expect(schedules.map(\.key) == ["SecretRotationMaster", "SecretRotationApplication"])
-        let expected = [("chat-\(stage)-database-ChatDBSecret", "PostgreSQLSingleUser"), ("chat-\(stage)-database-ChatDBAppSecret", "PostgreSQLMultiUser")]
-        for (schedule, (secret, type)) in zip(schedules.map(\.value), expected) {
+        for (schedule, secret) in zip(schedules.map(\.value), ["chat-\(stage)-database-ChatDBSecret", "chat-\(stage)-database-ChatDBAppSecret"]) {
             let properties = schedule["Properties"]
             #expect(properties?["SecretId"]?.scalarText == secret)
-            #expect(properties?["HostedRotationLambda"]?["RotationType"]?.scalarText == type)
-            #expect(properties?["HostedRotationLambda"]?["VpcSecurityGroupIds"] == .string("SecretRotationSecurityGroup.GroupId", tag: "!GetAtt"))
+            #expect(properties?["RotationLambdaARN"] == .string("SecretRotationFunction.Arn", tag: "!GetAtt"))
             #expect(properties?["RotationRules"]?["AutomaticallyAfterDays"] == .int(settings.secretRotationDays))
             #expect(schedule["DependsOn"]?[0] == .string("ChatSchema"))
         }
-        // The endpoint the rotation reaches Secrets Manager through exists on every stage.
-        #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).map(\.key) == ["RagFunctionSecretsManagerEndpoint"])
+        let rotator = Self.resources(ofType: "AWS::Lambda::Function", in: app).first { $0.key == "SecretRotationFunction" }?.value["Properties"]
+        #expect(rotator?["VpcConfig"] == nil)
+        #expect(rotator?["Environment"]?["Variables"]?["CHAT_FUNCTION_ROLE"] == .string("rotator"))
+        #expect(rotator?["Environment"]?["Variables"]?["MEMORY_BACKEND_TYPE"] == .string("aurora_data_api"))
+        // Only the VPC stages keep a Secrets Manager endpoint: their functions read their secrets through it.
+        #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).map(\.key) == (settings.backend == .postgres ? ["RagFunctionSecretsManagerEndpoint"] : []))
     }
 
     /// Every stage is watched: Aurora, the API function and the HTTP API, with the stage's thresholds,

@@ -1,109 +1,97 @@
 import DSLCore
 
-/// Secrets Manager's hosted rotation of an Aurora cluster's secrets, on one schedule: the master
-/// user's on its own (single user), and the application role's alternating between the role and a
-/// clone of it (multi-user: the rotation signs in as the master user to change them, and
-/// connections opened with the previous credentials keep working until the rotation after next).
+/// The rotation of an Aurora cluster's secrets, on one schedule, by this repository's own rotation
+/// function (the chat function in its `rotator` role), which works through the Data API and so runs
+/// outside any VPC: no interface endpoint, no security group, no route to the cluster's port, and no
+/// `AWS::SecretsManager-2020-07-23` transform (whose hosted functions run in the VPC). The master
+/// user's secret rotates on its own (single user); the application role's alternates between the
+/// role and a clone of it (multi-user), signed in as the master user.
 ///
-/// The rotation functions run in the cluster's private subnets. The network has no route out, so
-/// they reach Secrets Manager through its interface endpoint, and the cluster on its port; their
-/// security group allows exactly those two and nothing else, and the cluster's and the endpoint's
-/// groups each admit it. The hosted functions come from the `AWS::SecretsManager-2020-07-23`
-/// transform, which the stack declares because this content asks for it.
+/// The function may read and write only the two secrets and the short-lived secrets its `testSecret`
+/// step signs in with (named after `testSecretPrefix`, since the Data API reads only a secret's
+/// current version), decrypt and encrypt them with the cluster's key through Secrets Manager, and
+/// call only `rds-data:ExecuteStatement` on its cluster. Secrets Manager may invoke it for these two
+/// secrets only (`SourceArn`).
 ///
 /// The master secret is not left to RDS (`ManageMasterUserPassword`), which would rotate it without
 /// a function: neither "Password management with Amazon Aurora and AWS Secrets Manager" nor "Using
 /// the Amazon RDS Data API" (Aurora user guide) says the Data API accepts an RDS-managed secret, and
 /// the migrator signs in through the Data API on the Data API stages.
 public struct SecretRotation: StackContent {
-    public static let transform = "AWS::SecretsManager-2020-07-23"
-
-    public let securityGroup: SecurityGroup
-    public let ingress: [SecurityGroupIngress]
-    public let egress: [SecurityGroupEgress]
+    public let function: ServerlessFunction
+    public let policy: Policy
+    public let permissions: [LambdaPermission]
     public let masterSchedule: RotationSchedule
     public let applicationSchedule: RotationSchedule?
     let logicalId: String
     let everyDays: Int
     let location: SourceLocation
-    let cluster: AuroraServerlessCluster
-    let network: PrivateNetwork
-    let endpoint: SecretsManagerEndpoint
 
+    /// `settings` are the function's (its environment names the rotator role and the secrets);
+    /// `testSecretPrefix` is what its short-lived secrets' names start with.
     /// - Parameter after: what must exist before the first rotation, which runs as soon as a schedule
     ///   is created: the application role itself (the schema resource that creates it).
-    public init(_ logicalId: String, cluster: AuroraServerlessCluster, network: PrivateNetwork, endpoint: SecretsManagerEndpoint,
-                everyDays: Int, after: [any Resource] = [], filePath: String = #filePath, line: Int = #line) {
+    public init(_ logicalId: String, cluster: AuroraServerlessCluster, settings: ServerlessFunction.Settings, key: EncryptionKey,
+                testSecretPrefix: Typed<String>, everyDays: Int, after: [any Resource] = [], filePath: String = #filePath, line: Int = #line) {
         self.logicalId = logicalId
         self.everyDays = everyDays
-        self.cluster = cluster
-        self.network = network
-        self.endpoint = endpoint
         location = SourceLocation(filePath: filePath, line: line)
-        let group = SecurityGroup("\(logicalId)SecurityGroup") {
-            $0.groupDescription = "Secret rotation functions: outbound to the cluster and the Secrets Manager endpoint only"
-            $0.vpcId = network.vpcId
-            $0.securityGroupEgress = [SecurityGroup.noOutboundTraffic]
+        let function = ServerlessFunction("\(logicalId)Function", settings, placement: .outsideVPC, key: key, filePath: filePath, line: line)
+        self.function = function
+        let secrets: [Secret] = [cluster.secret] + (cluster.applicationSecret.map { [$0] } ?? [])
+        let testSecrets: Typed<String> = .sub("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${Prefix}*",
+                                              [Field("Prefix", testSecretPrefix.value)])
+        policy = Policy("\(logicalId)Access") {
+            $0.policyName = "secret-rotation"
+            $0.policyDocument = PolicyDocument {
+                Statement(sid: "RotateClusterSecrets", actions: Self.rotationActions, resources: secrets.map(\.ref))
+                Statement(sid: "SignInTestSecrets", actions: Self.testSecretActions, resources: [testSecrets])
+                Statement(sid: "SecretsKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [cluster.key.arn],
+                          condition: ["StringEquals": ["kms:ViaService": .sub("secretsmanager.${AWS::Region}.amazonaws.com")]])
+                Statement(sid: "DataApi", actions: ["rds-data:ExecuteStatement"], resources: [cluster.arn])
+            }
+            $0.roles = [function.role.ref]
         }
-        securityGroup = group
-        let who = "the secret rotation functions"
-        let paths = [SecurityGroupPath.toCluster(cluster, from: logicalId, group: group.groupId, who: who),
-                     SecurityGroupPath.toSecretsManager(endpoint, from: logicalId, group: group.groupId, who: who)]
-        ingress = paths.map(\.ingress)
-        egress = paths.map(\.egress)
-        // Rotation needs its network path in place, and the users it rotates.
-        let prerequisites = after.map(\.logicalId) + [endpoint.endpoint.logicalId] + ingress.map(\.logicalId) + egress.map(\.logicalId)
-        func hosted(_ type: String, signsInAsMaster: Bool) -> Typed<RotationSchedule.HostedRotationLambda> {
-            .init {
-                $0.rotationType = .string(type)
-                $0.vpcSubnetIds = .join(",", list: network.subnetIds)
-                $0.vpcSecurityGroupIds = group.groupId
-                $0.kmsKeyArn = cluster.key.arn
-                $0.excludeCharacters = .string(AuroraServerlessCluster.excludedPasswordCharacters)
-                if signsInAsMaster {
-                    $0.masterSecretArn = cluster.secretArn
-                    $0.masterSecretKmsKeyArn = cluster.key.arn
-                }
+        permissions = secrets.map { secret in
+            LambdaPermission("\(logicalId)InvokedFor\(secret.logicalId)") {
+                $0.action = "lambda:InvokeFunction"
+                $0.functionName = function.function.arn
+                $0.principal = "secretsmanager.amazonaws.com"
+                $0.sourceArn = secret.ref
             }
         }
+        // Rotation needs the function with its rights, and the users it rotates.
+        let prerequisites = after.map(\.logicalId) + [function.function.logicalId, policy.logicalId] + permissions.map(\.logicalId)
         let rules = Typed<RotationSchedule.RotationRules> { $0.automaticallyAfterDays = .int(everyDays) }
-        var masterSchedule = RotationSchedule("\(logicalId)Master") {
-            $0.secretId = cluster.secretArn
-            $0.hostedRotationLambda = hosted("PostgreSQLSingleUser", signsInAsMaster: false)
-            $0.rotationRules = rules
-        }
-        masterSchedule.attributes.dependsOn += prerequisites
-        self.masterSchedule = masterSchedule
-        if let appSecret = cluster.applicationSecret {
-            var schedule = RotationSchedule("\(logicalId)Application") {
-                $0.secretId = appSecret.ref
-                $0.hostedRotationLambda = hosted("PostgreSQLMultiUser", signsInAsMaster: true)
+        func schedule(_ name: String, for secret: Secret) -> RotationSchedule {
+            var schedule = RotationSchedule("\(logicalId)\(name)") {
+                $0.secretId = secret.ref
+                $0.rotationLambdaARN = function.function.arn
                 $0.rotationRules = rules
             }
             schedule.attributes.dependsOn += prerequisites
-            applicationSchedule = schedule
-        } else {
-            applicationSchedule = nil
+            return schedule
         }
+        masterSchedule = schedule("Master", for: cluster.secret)
+        applicationSchedule = cluster.applicationSecret.map { schedule("Application", for: $0) }
     }
+
+    /// What a rotation does with the two secrets.
+    public static let rotationActions = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret",
+                                         "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]
+    /// What `testSecret` does with its short-lived secret (the Data API reads it as the caller).
+    public static let testSecretActions = ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:GetSecretValue",
+                                           "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"]
 
     public var elements: [StackElement] {
-        let resources: [any Resource] = [securityGroup] + ingress + egress + [masterSchedule] + (applicationSchedule.map { [$0] } ?? [])
-        return [.transform(Self.transform)] + resources.flatMap(\.elements)
+        let resources: [any Resource] = [policy] + permissions + [masterSchedule] + (applicationSchedule.map { [$0] } ?? [])
+        return function.elements + resources.flatMap(\.elements)
     }
 
-    /// Secrets Manager rotates at most every 1,000 days; the functions need the cluster's own network.
+    /// Secrets Manager rotates at most every 1,000 days.
     public var diagnostics: [Diagnostic] {
-        let subject = "SecretRotation \"\(logicalId)\""
-        var errors: [Diagnostic] = []
-        if !(1...1000).contains(everyDays) {
-            errors.append(Diagnostic("rotation.settings", location: location, subject: subject,
-                                     message: "everyDays \(everyDays) is outside 1–1,000, the schedules Secrets Manager accepts"))
-        }
-        if network.vpcId != cluster.network.vpcId || endpoint.vpcId != cluster.network.vpcId {
-            errors.append(Diagnostic("rotation.settings", location: location, subject: subject,
-                                     message: "the rotation functions, the Secrets Manager endpoint and the cluster must share one VPC; give them the cluster's network"))
-        }
-        return errors
+        guard !(1...1000).contains(everyDays) else { return function.diagnostics }
+        return function.diagnostics + [Diagnostic("rotation.settings", location: location, subject: "SecretRotation \"\(logicalId)\"",
+                                                  message: "everyDays \(everyDays) is outside 1–1,000, the schedules Secrets Manager accepts")]
     }
 }

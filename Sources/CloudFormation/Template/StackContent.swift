@@ -6,8 +6,8 @@ public enum StackElement: Sendable {
     case output(Output)
     case condition(ConditionDeclaration)
     case mapping(MappingDeclaration)
-    /// A macro CloudFormation runs over the template before deploying it (the hosted secret
-    /// rotation needs `AWS::SecretsManager-2020-07-23`); declared once however many ask for it.
+    /// A macro CloudFormation runs over the template before deploying it (Secrets Manager's hosted
+    /// rotation functions need `AWS::SecretsManager-2020-07-23`); declared once however many ask for it.
     case transform(String)
 }
 
