@@ -99,7 +99,8 @@ public struct AppStack {
         // The rotator signs in as the master user through the Data API, whatever the stage's backend.
         var rotatorSettings = settings("Rotates the cluster's secrets through the Data API (Secrets Manager rotation function)", role: "rotator",
                                        signingInAs: .master, reservedConcurrency: 2)
-        let testSecretPrefix: Typed<String> = .sub("${AWS::StackName}-rotation-test-")
+        // Short: the Data API takes a secret ARN of at most 100 characters.
+        let testSecretPrefix: Typed<String> = .sub("${AWS::StackName}-rt-")
         rotatorSettings.environment = environment("rotator", signingInAs: .master, backend: .dataAPI)
             + [Field(RuntimeEnvironment.testSecretPrefix, testSecretPrefix.value)]
         rotatorSettings.timeoutSeconds = 120
@@ -128,6 +129,12 @@ public struct AppStack {
             audience
             key
             if let secrets { secrets }
+            // The hosted rotation functions ran in dev's VPC until the rotator replaced them; the deployed
+            // dev/app imports these for them. The database stack keeps exporting them for one deploy.
+            // Remove this once dev/app is deployed without them.
+            if stage.backend == .dataAPI {
+                KeepExported([cluster.securityGroupId.value, database.network.vpcId.value] + database.network.subnets.map(\.ref.value))
+            }
             migrator
             schema
             rotation

@@ -71,7 +71,9 @@ public struct SecretsManagerClient: Sendable {
         struct Answer: Decodable { var VersionId: String; var SecretString: String? }
         let answer: Answer
         do {
-            answer = try await call("GetSecretValue", Request(SecretId: arn, VersionId: versionId, VersionStage: stage))
+            // AWSCURRENT by name when nothing else is asked: what AWS answers anyway, and moto's default
+            // version does not follow UpdateSecretVersionStage (it would hand out the rotated-away one).
+            answer = try await call("GetSecretValue", Request(SecretId: arn, VersionId: versionId, VersionStage: stage ?? (versionId == nil ? "AWSCURRENT" : nil)))
         } catch let failure as Failure where failure.code == "ResourceNotFoundException" {
             return nil
         }
@@ -138,6 +140,9 @@ public struct SecretsManagerClient: Sendable {
 
     // MARK: The protocol
 
+    /// An error answer: `__type` ends in the code; the message is `message` or `Message`.
+    struct ErrorBody: Decodable { var __type: String?; var message: String?; var Message: String? }
+
     /// One operation: its JSON request and answer; an error answer is a `Failure` with the service's
     /// code, and one that refuses the credentials says where they came from.
     func call<Request: Encodable, Answer: Decodable>(_ operation: String, _ request: Request) async throws -> Answer {
@@ -150,7 +155,6 @@ public struct SecretsManagerClient: Sendable {
         let body = try await response.body.collect(upTo: 1 << 20)
         let data = Data(body.readableBytesView)
         guard response.status == .ok else {
-            struct ErrorBody: Decodable { var __type: String?; var message: String?; var Message: String? }
             let decoded = try? JSONDecoder().decode(ErrorBody.self, from: data)
             let code = decoded?.__type.map { String($0.split(separator: "#").last ?? "") } ?? ""
             let detail = decoded?.message ?? decoded?.Message ?? String(buffer: body)

@@ -135,8 +135,7 @@ public struct ChatFunctionHandler: LambdaHandler {
         }
         let secrets = try await ChatDatabase.secretsManager(configuration, environment: environment)
         let access = try await configuration.dataAPIAccess()
-        var logger = Logger(label: "chat-function")
-        logger.logLevel = .error
+        let logger = { var logger = Logger(label: "chat-function"); logger.logLevel = .error; return logger }()
         return SecretRotator(secrets: secrets, masterSecretArn: configuration.secretArn, applicationSecretArn: applicationSecretArn,
                              testSecretPrefix: prefix, executor: { secretArn in
                                  DataAPIExecutor(endpoint: endpoint, region: access.region, clusterArn: configuration.clusterArn, secretArn: secretArn,

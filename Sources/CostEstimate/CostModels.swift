@@ -57,13 +57,17 @@ public struct CostModels: Sendable {
         var customResourceFunctions = Set<String>()
         /// Functions an event source mapping invokes (stream batches), not the API's requests.
         var streamFunctions = Set<String>()
+        /// Functions Secrets Manager invokes on a rotation schedule, four times a rotation.
+        var rotationFunctions = Set<String>()
 
         static let policyTypes: Set<String> = ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role"]
 
         init(_ templates: [TemplateTree]) {
+            var functionRoles: [String: Set<String>] = [:]
+            var dataAPIPolicies: [(id: String, roles: Set<String>)] = []
             for template in templates {
                 guard case .map(let resources)? = template["Resources"] else { continue }
-                for resource in resources.values {
+                for (id, resource) in resources {
                     guard let type = resource["Type"]?.text else { continue }
                     if type == "AWS::Logs::LogGroup" { logGroups += 1 }
                     if type.hasPrefix("Custom::") || type == "AWS::CloudFormation::CustomResource" {
@@ -72,12 +76,24 @@ public struct CostModels: Sendable {
                     if type == "AWS::Lambda::EventSourceMapping" {
                         streamFunctions.formUnion(resource["Properties"]?["FunctionName"]?.referencedIds ?? [])
                     }
-                    // Only policies can grant rds-data actions; the rest of the template is not searched.
-                    guard Self.policyTypes.contains(type), !grantsDataAPI else { continue }
-                    resource["Properties"]?.visit { tree in
-                        if let action = tree.text, action.hasPrefix("rds-data:") { grantsDataAPI = true }
+                    if type == "AWS::SecretsManager::RotationSchedule" {
+                        rotationFunctions.formUnion(resource["Properties"]?["RotationLambdaARN"]?.referencedIds ?? [])
                     }
+                    if type == "AWS::Lambda::Function" { functionRoles[id] = resource["Properties"]?["Role"]?.referencedIds ?? [] }
+                    // Only policies can grant rds-data actions; the rest of the template is not searched.
+                    guard Self.policyTypes.contains(type) else { continue }
+                    var grants = false
+                    resource["Properties"]?.visit { tree in
+                        if let action = tree.text, action.hasPrefix("rds-data:") { grants = true }
+                    }
+                    if grants { dataAPIPolicies.append((id, resource["Properties"]?["Roles"]?.referencedIds ?? [])) }
                 }
+            }
+            // The stage's requests reach the Data API when a role other than the rotation function's
+            // may call it: the rotator's few statements a month are no traffic.
+            let rotationRoles = rotationFunctions.reduce(into: Set<String>()) { $0.formUnion(functionRoles[$1] ?? []) }
+            grantsDataAPI = dataAPIPolicies.contains { policy in
+                !(rotationRoles.contains(policy.id) || (!policy.roles.isEmpty && policy.roles.isSubset(of: rotationRoles)))
             }
         }
     }
@@ -112,6 +128,8 @@ public struct CostModels: Sendable {
             }
         case "AWS::Lambda::Function" where stage.customResourceFunctions.contains(id):
             return line(0, 0, "invoked by CloudFormation on deploys only (custom resource): a few requests a month")
+        case "AWS::Lambda::Function" where stage.rotationFunctions.contains(id):
+            return line(0, 0, "invoked by Secrets Manager on its rotation schedule: a few requests a month")
         case "AWS::Lambda::Function" where stage.streamFunctions.contains(id):
             return line(0, 0, "invoked by event source mappings (stream batches): no stream traffic in the usage profile")
         case "AWS::Lambda::Function":

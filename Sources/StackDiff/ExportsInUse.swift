@@ -31,11 +31,16 @@ public enum ExportsInUse {
                 }
                 guard !importers.isEmpty else { continue }
                 let names = importers.map(\.name).joined(separator: ", ")
-                let fix = after[name] == nil && importers.contains(where: \.stillImports)
-                    ? "keep the export, or stop importing it in \(importers.filter(\.stillImports).map(\.name).joined(separator: ", ")) first"
-                    : "deploy in two steps: first make \(names) stop importing \(name) (pass the value another way, such as a parameter) "
+                let fix = if after[name] == nil && importers.contains(where: \.stillImports) {
+                    "keep the export, or stop importing it in \(importers.filter(\.stillImports).map(\.name).joined(separator: ", ")) first"
+                } else if after[name] == nil {
+                    "keep it exported for this deploy: declare KeepExported([…]) with the value in \(names), and remove that once "
+                        + "\(names) \(importers.count == 1 ? "is" : "are") deployed without the import"
+                } else {
+                    "deploy in two steps: first make \(names) stop importing \(name) (pass the value another way, such as a parameter) "
                         + "and deploy \(importers.count == 1 ? "it" : "them"); then deploy this change to \(stack.name) and restore the import. "
                         + "synth does not generate that transition yet"
+                }
                 blockers.append(DeployBlocker(
                     kind: .exportInUse, stack: stack.name, resource: cause ?? was.output, export: name,
                     detail: "export \(name) (output \(was.output)) \(change), but \(names) import\(importers.count == 1 ? "s" : "") it: "

@@ -86,7 +86,7 @@ import Testing
         for schedule in [rotation.masterSchedule, application] {
             #expect(schedule.rotationLambdaARN == rotation.function.function.arn && schedule.hostedRotationLambda == nil)
             // The first rotation runs at once: after the role exists and the function may run.
-            #expect(Set(schedule.attributes.dependsOn) == Set(["ChatSchema", rotation.function.function.logicalId, rotation.policy.logicalId]
+            #expect(Set(schedule.attributes.dependsOn) == Set(["ChatSchema", rotation.policy.logicalId]
                                                                 + rotation.permissions.map(\.logicalId)))
         }
         #expect(rotation.masterSchedule.secretId == withApplication.secretArn && application.secretId == withApplication.applicationSecret?.ref)

@@ -157,7 +157,7 @@ import TestSupport
     @Test func chatFunctionHasHelpAndAVersion() throws {
         let binary = URL(fileURLWithPath: SynthCheckTests.repositoryRoot + "/.build/debug/chat-function")
         let help = try runProgram(binary, ["--help"])
-        #expect(help.status == 0 && help.output.contains("chat-function serve --port N") && help.output.contains("api, migrator or sync"), "\(help.output)")
+        #expect(help.status == 0 && help.output.contains("chat-function serve --port N") && help.output.contains("api, migrator, sync or rotator"), "\(help.output)")
         #expect(!help.output.contains("FunctionError"))
         let version = try runProgram(binary, ["--version"])
         #expect(version.status == 0 && version.output.contains("schema versions: dev "), "\(version.output)")

@@ -26,7 +26,7 @@ import YAML
     @Test func devFunctionsAreOutsideTheVPCAndUseOnlyTheDataAPIGrant() throws {
         let app = try Self.templates("dev")["app"]
         let functions = Self.resources(ofType: "AWS::Lambda::Function", in: app)
-        #expect(functions.map(\.key) == ["SchemaMigrator", "RagFunction", "StreamSyncFunction"])
+        #expect(functions.map(\.key) == ["SchemaMigrator", "SecretRotationFunction", "RagFunction", "StreamSyncFunction"])
         for function in functions.map(\.value) {
             #expect(function["Properties"]?["VpcConfig"] == nil)
             let variables = function["Properties"]?["Environment"]?["Variables"]
@@ -38,7 +38,7 @@ import YAML
         #expect(Self.resources(ofType: "AWS::EC2::VPCEndpoint", in: app).isEmpty)
         let policies = Self.resources(ofType: "AWS::IAM::Policy", in: app).map(\.key)
         #expect(policies == ["SchemaMigratorRoleEnvironmentKey", "SchemaMigratorRoleDataApiAccess",
-                             "RagFunctionRoleEnvironmentKey", "RagFunctionRoleDataApiAccess",
+                             "SecretRotationFunctionRoleEnvironmentKey", "SecretRotationAccess", "RagFunctionRoleEnvironmentKey", "RagFunctionRoleDataApiAccess",
                              "StreamSyncFunctionRoleEnvironmentKey", "StreamSyncFunctionRoleDataApiAccess", "StreamSyncStreamAccess", "StreamSyncLargeMessageReads"])
         let grant = try Self.resource("RagFunctionRoleDataApiAccess", in: app)["Properties"]?["PolicyDocument"]?["Statement"]
         guard case .sequence(let statements, _)? = grant else { Issue.record("no statements"); return }
@@ -145,8 +145,9 @@ import YAML
     }
 
     /// The API function signs in as the application role and can read only that role's secret; the
-    /// master secret is read by the migrator alone (which also reads the application secret, to set
-    /// the role's password).
+    /// master secret is read by the migrator (which also reads the application secret, to set the
+    /// role's password) and by the rotator, which rotates both and the short-lived secrets it tests
+    /// new credentials with, and no one else.
     @Test(arguments: ["dev", "staging", "prod"])
     func onlyTheMigratorReadsTheMasterSecret(_ stage: String) throws {
         let templates = try Self.templates(stage)
@@ -163,7 +164,9 @@ import YAML
                 secretsByRole[role, default: []] += texts(statement["Resource"])
             }
         }
-        #expect(secretsByRole == ["RagFunctionRole": [application], "StreamSyncFunctionRole": [application], "SchemaMigratorRole": [master, application]])
+        let tests = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${Prefix}*"
+        #expect(secretsByRole == ["RagFunctionRole": [application], "StreamSyncFunctionRole": [application], "SchemaMigratorRole": [master, application],
+                                  "SecretRotationFunctionRole": [master, application, tests]])
         let api = try Self.resource("RagFunction", in: templates["app"])["Properties"]?["Environment"]?["Variables"]
         #expect(api?["DB_SECRET_ARN"]?.scalarText == application && api?["DB_APP_SECRET_ARN"] == nil)
         let migrator = try Self.resource("SchemaMigrator", in: templates["app"])["Properties"]?["Environment"]?["Variables"]

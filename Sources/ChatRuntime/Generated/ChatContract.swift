@@ -17,6 +17,7 @@ public enum ChatContract {
         public static let dataAPIEndpoint = "DATA_API_ENDPOINT"
         public static let largeMessageBucket = "LARGE_MESSAGE_BUCKET"
         public static let stage = "CHAT_STAGE"
+        public static let testSecretPrefix = "ROTATION_TEST_SECRET_PREFIX"
     }
 
     public enum Backend {

@@ -19,8 +19,8 @@ import Foundation
 ///   credentials are tried, and the step is done when they work.
 /// - `testSecret`: a sign-in with the pending credentials. The Data API reads only a secret's
 ///   current version, so they go into a short-lived secret of their own (named `testSecretPrefix`
-///   + the token, encrypted with the rotated secret's key), a `SELECT 1` runs with it, and it is
-///   deleted.
+///   and the token's first 12 letters and digits, encrypted with the rotated secret's key), a
+///   `SELECT 1` runs with it, and it is deleted.
 /// - `finishSecret`: AWSCURRENT moved to the token's version; AWSPREVIOUS follows by itself.
 public struct SecretRotator: Sendable {
     /// Secrets Manager's request to a rotation function ("Lambda rotation functions", Secrets Manager user guide).
@@ -162,7 +162,9 @@ public struct SecretRotator: Sendable {
 
     /// A `SELECT 1` through the Data API with `secret`, put for the purpose in a secret of its own.
     func signIn(with secret: [String: Any], token: String, description: SecretsManagerClient.Description) async throws {
-        let probe = try await secrets.create(name: testSecretPrefix + token, string: try Self.text(secret), kmsKeyId: description.KmsKeyId)
+        // Short: the Data API takes a secret ARN of at most 100 characters.
+        let probe = try await secrets.create(name: testSecretPrefix + String(token.filter { $0.isLetter || $0.isNumber }.prefix(12)),
+                                             string: try Self.text(secret), kmsKeyId: description.KmsKeyId)
         do {
             _ = try await executor(probe).execute(SQLStatement("SELECT 1"))
         } catch {

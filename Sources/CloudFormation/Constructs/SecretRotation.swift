@@ -60,8 +60,9 @@ public struct SecretRotation: StackContent {
                 $0.sourceArn = secret.ref
             }
         }
-        // Rotation needs the function with its rights, and the users it rotates.
-        let prerequisites = after.map(\.logicalId) + [function.function.logicalId, policy.logicalId] + permissions.map(\.logicalId)
+        // Rotation needs the function's rights, and the users it rotates (the function itself, the
+        // schedule's RotationLambdaARN names).
+        let prerequisites = after.map(\.logicalId) + [policy.logicalId] + permissions.map(\.logicalId)
         let rules = Typed<RotationSchedule.RotationRules> { $0.automaticallyAfterDays = .int(everyDays) }
         func schedule(_ name: String, for secret: Secret) -> RotationSchedule {
             var schedule = RotationSchedule("\(logicalId)\(name)") {

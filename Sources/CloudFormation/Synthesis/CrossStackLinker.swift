@@ -37,6 +37,16 @@ struct CrossStackLinker {
                 output.value = output.value.rewritten { naming.imported($0, into: consumer, local: local, imports: &imports) }
                 return output
             }
+            // Kept imports only keep the producers' exports: what they rewrite to is not written anywhere.
+            for value in template.keptImports {
+                var kept: [Import] = []
+                _ = value.rewritten { naming.imported($0, into: consumer, local: local, imports: &kept) }
+                if kept.isEmpty {
+                    errors.append(Diagnostic("stack.kept-export", subject: "stack \"\(names[consumer])\"",
+                        message: "KeepExported names \(value), which no other stack of the stage declares; keep only values of other stacks"))
+                }
+                imports += kept
+            }
             for resource in template.resources {
                 for dependency in resource.attributes.dependsOn where !local.contains(dependency) && naming.owners[dependency] != nil {
                     errors.append(Diagnostic("stack.depends-on-other-stack", location: resource.attributes.location,

@@ -20,6 +20,7 @@ public struct Stack: Sendable {
             case .condition(let condition): template.conditions.append(condition)
             case .mapping(let mapping): template.mappings.append(mapping)
             case .transform(let name): if !template.transforms.contains(name) { template.transforms.append(name) }
+            case .keptImport(let value): template.keptImports.append(value)
             }
         }
         return template
@@ -38,6 +39,8 @@ public struct Template: Sendable {
     public var conditions: [ConditionDeclaration] = []
     public var resources: [any Resource] = []
     public var outputs: [Output] = []
+    /// Values of other stacks kept exported for this one though it no longer imports them (`KeepExported`).
+    public var keptImports: [Value] = []
 
     public init(description: String? = nil) { self.description = description }
 

@@ -9,6 +9,9 @@ public enum StackElement: Sendable {
     /// A macro CloudFormation runs over the template before deploying it (Secrets Manager's hosted
     /// rotation functions need `AWS::SecretsManager-2020-07-23`); declared once however many ask for it.
     case transform(String)
+    /// A value of another stack this stack imported until now and no longer uses (`KeepExported`):
+    /// the producer keeps exporting it, and nothing is written into this stack's template.
+    case keptImport(Value)
 }
 
 public protocol StackContent: Sendable {
