@@ -171,12 +171,7 @@ public struct ChatAPI: Sendable {
         var metadata: [String: JSONValue]?
         var excerpt: String?
 
-        func metadataText() throws -> String {
-            guard let metadata else { return "{}" }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            return String(decoding: try encoder.encode(metadata), as: UTF8.self)
-        }
+        func metadataText() throws -> String { try metadata.map(JSONValue.text(of:)) ?? "{}" }
     }
 
     struct BotBody: Decodable {

@@ -53,51 +53,45 @@ public struct Conversation: Codable, Sendable, Equatable {
         updatedAt = try container.decodeIfPresent(String.self, forKey: .updatedAt)
         if let text = try? container.decodeIfPresent(String.self, forKey: .metadata) {
             metadata = text
-        } else if let object = try container.decodeIfPresent(JSONObjectText.self, forKey: .metadata) {
-            metadata = object.text
+        } else if let object = try container.decodeIfPresent([String: JSONValue].self, forKey: .metadata) {
+            metadata = try JSONValue.text(of: object)
         } else {
             metadata = "{}"
         }
     }
 }
 
-/// A JSON object decoded as its text (keys sorted), for fields kept as text; anything but an object
-/// is a type mismatch naming the field.
-struct JSONObjectText: Decodable {
-    var text: String
+/// Any JSON value, kept as it came (conversation metadata).
+public enum JSONValue: Codable, Sendable, Equatable {
+    case string(String), number(Double), bool(Bool), null, array([JSONValue]), object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
-        let value = try JSONValue(from: decoder)
-        guard case .object = value else {
-            throw DecodingError.typeMismatch([String: Any].self, .init(codingPath: decoder.codingPath, debugDescription: "expected a JSON object"))
-        }
-        text = String(decoding: try JSONSerialization.data(withJSONObject: value.foundation, options: [.sortedKeys]), as: UTF8.self)
-    }
-}
-
-/// Any JSON value, as `Decodable` reads it.
-indirect enum JSONValue: Decodable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
-        else if let flag = try? container.decode(Bool.self) { self = .bool(flag) }
-        else if let number = try? container.decode(Double.self) { self = .number(number) }
-        else if let text = try? container.decode(String.self) { self = .string(text) }
-        else if let items = try? container.decode([JSONValue].self) { self = .array(items) }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
         else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
-    var foundation: Any {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
         switch self {
-        case .null: NSNull()
-        case .bool(let flag): flag
-        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? Int64(number) as Any : number
-        case .string(let text): text
-        case .array(let items): items.map(\.foundation)
-        case .object(let fields): fields.mapValues(\.foundation)
+        case .string(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .null: try container.encodeNil()
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
         }
+    }
+
+    /// An object's JSON text, keys sorted: how metadata given as an object is kept.
+    public static func text(of object: [String: JSONValue]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(object), as: UTF8.self)
     }
 }
 
