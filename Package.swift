@@ -41,6 +41,8 @@ let package = Package(
         // hand-written hash would cost, so keeping BoringSSL off that path does not pay.
         .target(name: "SQLSchema", dependencies: ["DSLCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "JSONText"),
+        // An HTTP API's routes with their request and response shapes, and its OpenAPI document.
+        .target(name: "HTTPAPIContract", dependencies: ["JSONText"]),
         .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "YAML", "JSONText"]),
         // synth diff: template and schema diffs for review, replacement- and security-aware.
         // Templates as synth diff and synth cost read them: values with intrinsics in one form.
@@ -52,7 +54,7 @@ let package = Package(
         // StackDiff itself only compares what it is given.
         .target(name: "DiffSources", dependencies: ["StackDiff", "CloudFormation", "SynthCore", "SQLSchema", "CostEstimate", "YAML", "Spawn"]),
         // This project's own infrastructure and database schema, written with the DSLs.
-        .target(name: "Stacks", dependencies: ["CloudFormation", "SQLSchema", "SynthCore", "CostEstimate"], path: "stacks"),
+        .target(name: "Stacks", dependencies: ["CloudFormation", "SQLSchema", "SynthCore", "CostEstimate", "HTTPAPIContract"], path: "stacks"),
         .executableTarget(
             name: "synth",
             dependencies: [

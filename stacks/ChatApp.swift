@@ -11,13 +11,15 @@ public let chatApp = App(name: "chat", stages: StageSettings.all.map { settings 
     }
 })
 
-/// What `synth` writes: the stacks above, each stage's database schema, and the runtime's contract.
+/// What `synth` writes: the stacks above, each stage's database schema, the chat API's OpenAPI
+/// document, and the runtime's contract.
 public let chatProject = SynthProject(
     app: chatApp,
     schemas: Dictionary(uniqueKeysWithValues: StageSettings.all.map { settings in
         (settings.name, { @Sendable in ChatSchema.schema(for: settings) })
     }),
-    generatedSources: RuntimeContract.sources(migrations:)
+    generatedSources: RuntimeContract.sources(migrations:),
+    stageDocuments: [("openapi.json", { ChatRoutes.openAPI.rendered() })]
 )
 
 /// The usage each stage is priced at (`synth cost`, and the cost change in `synth diff`).

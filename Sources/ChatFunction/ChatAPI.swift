@@ -24,6 +24,9 @@ public struct ChatAPI: Sendable {
             return .message(413, "the body is \(body.count) bytes; the limit is \(Self.maximumBodyBytes)")
         }
         let method = event.requestContext.http.method.uppercased()
+        if let problem = RequestContract.chat.problem(method: method, path: event.rawPath, query: event.queryStringParameters ?? [:], body: body) {
+            return .message(400, problem)
+        }
         let segments = event.rawPath.split(separator: "/").map(String.init)
         do {
             switch (method, segments.count, segments.first) {
@@ -36,6 +39,8 @@ public struct ChatAPI: Sendable {
                     try await chat.conversationText.search(text, user: caller.userId, limit: limit)
                 }
             case ("GET", 2, "conversations") where segments[1] == "search":
+                // No words find nothing: the document lets both q and query be left out.
+                guard event.queryStringParameters?["q"] != nil else { return .json(200, ["conversations": [ConversationHit]()]) }
                 return .json(200, ["conversations": try await chat.search.searchConversations(try query(event), user: caller.userId, limit: try limit(event))])
             case ("GET", 2, "store"):
                 let limit = try limit(event, default: 20)

@@ -50,6 +50,8 @@ public enum SwiftContractRenderer {
         public var routes: [String]
         /// `(Swift name, values)` of the value sets the schema's checks allow (message roles, visibilities).
         public var valueSets: [(name: String, values: [String])] = []
+        /// The HTTP API's OpenAPI document, which the local server serves.
+        public var apiDocument: String?
 
         public init(typeName: String, stages: [Stage], environment: [(name: String, value: String)],
                     backends: [(name: String, value: String)], dataAPIActions: [String], routes: [String] = []) {
@@ -90,6 +92,10 @@ public enum SwiftContractRenderer {
         if !input.routes.isEmpty {
             out += "    /// The HTTP API's routes, each an authorized API Gateway route to the function.\n"
             out += "    public static let routes = [\(input.routes.map(literal).joined(separator: ", "))]\n\n"
+        }
+        if let document = input.apiDocument {
+            out += "    /// The HTTP API's OpenAPI 3.1 document (out/<stage>/openapi.json).\n"
+            out += "    public static let openAPIDocument = \(literal(document))\n\n"
         }
         guard let first = input.stages.first else { return out + "}\n" }
         // Each distinct database once, named after its first stage.

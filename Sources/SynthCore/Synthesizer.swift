@@ -26,12 +26,16 @@ public struct SynthProject: Sendable {
     public var schemas: [String: @Sendable () -> Schema]
     /// Given each stage's migrations (by stage name), the source files to generate.
     public var generatedSources: @Sendable ([String: [Migration]]) throws -> [Artifact]
+    /// Further files every stage folder gets, by name (the API's `openapi.json`).
+    public var stageDocuments: [(name: String, contents: @Sendable () -> String)]
 
     public init(app: App, schemas: [String: @Sendable () -> Schema] = [:],
-                generatedSources: @escaping @Sendable ([String: [Migration]]) throws -> [Artifact] = { _ in [] }) {
+                generatedSources: @escaping @Sendable ([String: [Migration]]) throws -> [Artifact] = { _ in [] },
+                stageDocuments: [(name: String, contents: @Sendable () -> String)] = []) {
         self.app = app
         self.schemas = schemas
         self.generatedSources = generatedSources
+        self.stageDocuments = stageDocuments
     }
 }
 
@@ -84,6 +88,7 @@ public struct Synthesizer: Sendable {
         let manifest = Manifest.json(app: app, stage: stage.name, stacks: stacks,
                                      schema: stageSchema.map { (SchemaRenderer.fingerprint($0.schema), $0.migrations.count) })
         artifacts.append(Artifact(path: "\(stage.name)/manifest.json", contents: manifest.rendered()))
+        artifacts += project.stageDocuments.map { Artifact(path: "\(stage.name)/\($0.name)", contents: $0.contents()) }
         return (artifacts, stacks.flatMap(\.warnings), stageSchema?.migrations)
     }
 

@@ -46,13 +46,17 @@ enum LocalServer {
 
     static func application(port: Int, api: ChatAPI) -> some ApplicationProtocol & Service {
         let router = Router()
+        // The API's contract, for a client generator or a viewer (no user needed).
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: ChatContract.openAPIDocument)))
+        }
         router.on("**", method: .get) { request, _ in try await answer(request, api) }
         router.on("**", method: .post) { request, _ in try await answer(request, api) }
         router.on("**", method: .put) { request, _ in try await answer(request, api) }
         router.on("**", method: .delete) { request, _ in try await answer(request, api) }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
                            onServerRunning: { _ in
-                               FileHandle.standardOutput.write(Data("chat-function: serving the chat routes on http://127.0.0.1:\(port) (name the user with the X-Dev-User header)\n".utf8))
+                               FileHandle.standardOutput.write(Data("chat-function: serving the chat routes on http://127.0.0.1:\(port) (name the user with the X-Dev-User header or Authorization: Bearer <user>; the OpenAPI document at /openapi.json)\n".utf8))
                            })
     }
 
@@ -61,7 +65,11 @@ enum LocalServer {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value).removingPercentEncoding ?? String(value) }
         var claims: [String: String] = [:]
-        if let user = request.headers[userHeader], !user.isEmpty { claims["sub"] = user }
+        // The user: X-Dev-User, or a bearer token standing for the JWT API Gateway checks (the token
+        // is the user's name; nothing is verified on this machine), so OpenAPI clients can sign in as
+        // the document says.
+        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        if let user = request.headers[userHeader] ?? bearer, !user.isEmpty { claims["sub"] = user }
         if let groups = request.headers[groupsHeader] { claims["cognito:groups"] = "[\(groups)]" }
         let event = HTTPAPIEvent(method: request.method.rawValue, path: request.uri.path, query: query,
                                  body: body.readableBytes == 0 ? nil : String(buffer: body), claims: claims)

@@ -80,18 +80,25 @@ import TestSupport
         let id = newConversationId()
         let cases: [(HTTPAPIEvent, Int, String)] = [
             (try Self.event("GET", "/bots/search", user: nil, query: ["q": "x"]), 401, "sign in: the request carries no user (sub) claim"),
-            (try Self.event("POST", "/conversations/\(id)/messages", body: "{not json"), 400, "the body is not valid JSON"),
+            (try Self.event("POST", "/conversations/\(id)/messages", body: "{not json"), 400, "the body is not JSON"),
             (try Self.event("POST", "/conversations/\(id)/messages", body: #"{"messages":[],"userId":"mallory"}"#), 400,
-             "unknown field userId; the fields are messages"),
+             "body.userId is not a field it takes (it takes messages)"),
             (try Self.event("POST", "/conversations/\(id)/messages", body: #"{"messages":[{"clientMessageId":"m1","role":"user"}]}"#), 400,
-             "messages[0].content is required"),
+             "body.messages[0].content is required"),
             (try Self.event("POST", "/conversations/not-a-uuid/messages", body: #"{"messages":[{"clientMessageId":"m1","role":"user","content":"x"}]}"#),
-             400, "conversationId must be a UUID"),
-            (try Self.event("PUT", "/bots/b1", body: #"{"title":"t","visibility":"everyone"}"#), 400, "visibility is not valid"),
-            (try Self.event("GET", "/bots/search", query: ["q": "x", "limit": "500"]), 400, "limit must be a whole number from 1 to 50 (got 500)"),
+             400, "id must be a UUID"),
+            (try Self.event("PUT", "/bots/b1", body: #"{"title":"t","visibility":"everyone"}"#), 400, "body.visibility must be one of private, shared, public"),
+            (try Self.event("GET", "/bots/search", query: ["q": "x", "limit": "500"]), 400, "limit must be at most 50"),
             (try Self.event("POST", "/conversations/\(id)/messages", body: String(repeating: "x", count: ChatAPI.maximumBodyBytes + 1)), 413,
              "the limit is \(ChatAPI.maximumBodyBytes)"),
             (try Self.event("GET", "/nowhere"), 404, "no route GET /nowhere"),
+            // Found by fuzzing the OpenAPI document (Tests/DataAPIClients/test_openapi.py): PostgreSQL's text and
+            // jsonb cannot hold NUL, which answered 500; the document now forbids it and the contract refuses it.
+            (try Self.event("GET", "/bots/search", query: ["q": "a\u{0}b"]), 400, "q holds a character it may not (NUL)"),
+            (try Self.event("PUT", "/conversations/\(id)", body: #"{"metadata":{"k":{"deep":"a\u0000b"}}}"#), 400,
+             "body.metadata.k fits 0 of the shapes it may take"),
+            (try Self.event("POST", "/conversations/\(id)/messages", body: #"{"messages":[]}"#), 400, "body.messages needs at least 1 item"),
+            (try Self.event("GET", "/conversations/\(id)/messages", query: ["newest": "99999999999999999999999"]), 400, "newest must be a whole number"),
         ]
         for (event, status, message) in cases {
             let response = await api.handle(event)

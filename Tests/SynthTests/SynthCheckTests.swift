@@ -79,7 +79,7 @@ import Testing
         }
         let out = Self.repositoryRoot + "/out"
         #expect(try Synthesizer(project: chatProject).staleFiles(in: out).isEmpty, "out/ is stale: run swift run synth --all")
-        #expect(try Synthesizer(project: SynthProject(app: edited, schemas: chatProject.schemas)).staleFiles(in: out).map(\.path)
+        #expect(try Synthesizer(project: SynthProject(app: edited, schemas: chatProject.schemas, stageDocuments: chatProject.stageDocuments)).staleFiles(in: out).map(\.path)
             == ["dev/app.yaml", "dev/database.yaml"], "the capacity and the alarms on it")
     }
 }
