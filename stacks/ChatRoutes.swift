@@ -19,7 +19,8 @@ public enum ChatRoutes {
     static func limit(default value: Int) -> APIRoute.Parameter {
         .init("limit", .integer(minimum: 1, maximum: 50), required: false, "How many to return, 1–50 (\(value) when left out)")
     }
-    static let searchText = text(minLength: 1, maxLength: 1000)
+    /// What to search for: something besides white space, and no NUL.
+    static let searchText = JSONSchema.string(pattern: "^[^\\x00]*[^\\x00\\s][^\\x00]*$", minLength: 1, maxLength: 1000)
 
     /// What every authorized route may answer besides its own success.
     static let common: [APIRoute.Response] = [
@@ -35,7 +36,8 @@ public enum ChatRoutes {
         APIRoute(.POST, "/conversations/{id}/messages", operationId: "appendMessages",
                  summary: "Append messages to one of the caller's conversations (creating it), numbered in order; a repeated clientMessageId is stored once",
                  pathParameters: [id], body: .object([.init("messages", .array(.reference("NewMessage"), minItems: 1, maxItems: 100))]),
-                 responses: answers(.init(200, "The messages as stored", list("messages", of: "Message")),
+                 responses: answers(.init(200, "The messages as stored", list("messages", of: "Message"),
+                                          links: [.init("readMessages", ["id": "$request.path.id"]), .init("deleteConversation", ["id": "$request.path.id"])]),
                                     .init(404, "The conversation is another user's", .reference("Error")),
                                     .init(413, "The body or a message is too large", .reference("Error")))),
         APIRoute(.GET, "/conversations/{id}/messages", operationId: "readMessages", summary: "A conversation's messages in order, all or the newest N",
@@ -46,7 +48,8 @@ public enum ChatRoutes {
                  pathParameters: [id],
                  body: .object([.init("botId", identifier, required: false), .init("title", text(maxLength: 1000), required: false),
                                 .init("metadata", .reference("Metadata"), required: false), .init("excerpt", text(maxLength: 10000), required: false)]),
-                 responses: answers(.init(200, "The conversation as stored", .reference("Conversation")),
+                 responses: answers(.init(200, "The conversation as stored", .reference("Conversation"),
+                                          links: ["appendMessages", "readMessages", "deleteConversation"].map { .init($0, ["id": "$response.body#/conversationId"]) }),
                                     .init(404, "The conversation is another user's", .reference("Error")))),
         APIRoute(.DELETE, "/conversations/{id}", operationId: "deleteConversation", summary: "Delete one of the caller's conversations and its messages",
                  pathParameters: [id],
@@ -58,7 +61,9 @@ public enum ChatRoutes {
                                 .init("visibility", .string(values: ChatSchema.visibilities), required: false),
                                 .init("sharedWith", .array(identifier, maxItems: 100), required: false),
                                 .init("allowedGroups", .array(identifier, maxItems: 100), required: false)]),
-                 responses: answers(.init(200, "The bot as stored", .reference("Bot")), .init(403, "The bot is another user's", .reference("Error")))),
+                 responses: answers(.init(200, "The bot as stored", .reference("Bot"),
+                                          links: ["storeBot", "deleteBot"].map { .init($0, ["id": "$response.body#/botId"]) }),
+                                    .init(403, "The bot is another user's", .reference("Error")))),
         APIRoute(.DELETE, "/bots/{id}", operationId: "deleteBot", summary: "Delete one of the caller's bots",
                  pathParameters: [botId],
                  responses: answers(.init(204, "Deleted"), .init(403, "The bot is another user's", .reference("Error")),

@@ -24,76 +24,80 @@ public struct ChatAPI: Sendable {
             return .message(413, "the body is \(body.count) bytes; the limit is \(Self.maximumBodyBytes)")
         }
         let method = event.requestContext.http.method.uppercased()
-        if let problem = RequestContract.chat.problem(method: method, path: event.rawPath, query: event.queryStringParameters ?? [:], body: body) {
-            return .message(400, problem)
+        // The route, as the document declares it; what breaks the document is refused before any work.
+        guard let matched = RequestContract.chat.matched(method: method, path: event.rawPath,
+                                                         query: event.queryStringParameters ?? [:], body: body) else {
+            return .message(404, "no route \(method) \(event.rawPath)")
         }
-        let segments = event.rawPath.split(separator: "/").map(String.init)
+        let (operation, path, problem) = matched
+        if let problem { return .message(400, problem) }
+        let id = path["id"] ?? ""
         do {
-            switch (method, segments.count, segments.first) {
-            case ("GET", 2, "bots") where segments[1] == "search":
+            switch operation {
+            case "searchBots":
                 return .json(200, ["bots": try await chat.search.searchBots(try query(event), user: caller.userId, groups: caller.groups, limit: try limit(event))])
-            case ("GET", 2, "conversations") where segments[1] == "search" && event.queryStringParameters?["query"] != nil:
-                // Bedrock Chat's front end asks with `query`: its conversations, with highlights.
-                let (text, limit) = (try query(event, name: "query"), try limit(event, default: 20))
-                return await failingSoft(event, empty: [ConversationTextHit]()) {
-                    try await chat.conversationText.search(text, user: caller.userId, limit: limit)
+            case "searchConversations":
+                if event.queryStringParameters?["query"] != nil {
+                    // Bedrock Chat's front end asks with `query`: its conversations, with highlights.
+                    let (text, limit) = (try query(event, name: "query"), try limit(event, default: 20))
+                    return await failingSoft(event, empty: [ConversationTextHit]()) {
+                        try await chat.conversationText.search(text, user: caller.userId, limit: limit)
+                    }
                 }
-            case ("GET", 2, "conversations") where segments[1] == "search":
                 // No words find nothing: the document lets both q and query be left out.
                 guard event.queryStringParameters?["q"] != nil else { return .json(200, ["conversations": [ConversationHit]()]) }
                 return .json(200, ["conversations": try await chat.search.searchConversations(try query(event), user: caller.userId, limit: try limit(event))])
-            case ("GET", 2, "store"):
+            case "storeSearch", "storePopular", "storePickup":
                 let limit = try limit(event, default: 20)
                 let store = chat.botStore
-                switch segments[1] {
-                case "search":
+                if operation == "storeSearch" {
                     let text = try query(event, name: "query")
                     return await failingSoft(event, empty: [StoreBot]()) { try await store.search(text, user: caller.userId, groups: caller.groups, limit: limit) }
-                case "popular":
-                    return await failingSoft(event, empty: [StoreBot]()) { try await store.popular(user: caller.userId, groups: caller.groups, limit: limit) }
-                case "pickup":
-                    return await failingSoft(event, empty: [StoreBot]()) { try await store.pickup(user: caller.userId, groups: caller.groups, limit: limit) }
-                default:
-                    return .message(404, "no route \(method) \(event.rawPath)")
                 }
-            case ("GET", 3, "store") where segments[1] == "bots":
-                return .json(200, try await chat.botStore.bot(segments[2], user: caller.userId, groups: caller.groups))
-            case ("POST", 3, "conversations") where segments[2] == "messages":
+                let popular = operation == "storePopular"
+                return await failingSoft(event, empty: [StoreBot]()) {
+                    popular ? try await store.popular(user: caller.userId, groups: caller.groups, limit: limit)
+                        : try await store.pickup(user: caller.userId, groups: caller.groups, limit: limit)
+                }
+            case "storeBot":
+                return .json(200, try await chat.botStore.bot(id, user: caller.userId, groups: caller.groups))
+            case "appendMessages":
                 let append = try Strict.decode(AppendBody.self, body, allowed: ["messages"])
-                let stored = try await chat.history.append(append.messages, to: segments[1], ownerId: caller.userId)
+                let stored = try await chat.history.append(append.messages, to: id, ownerId: caller.userId)
                 return .json(200, ["messages": stored])
-            case ("GET", 3, "conversations") where segments[2] == "messages":
-                guard let conversation = try await chat.history.conversation(segments[1]), conversation.ownerId == caller.userId else {
-                    return .message(404, "no conversation \(segments[1])")
+            case "readMessages":
+                guard let conversation = try await chat.history.conversation(id), conversation.ownerId == caller.userId else {
+                    return .message(404, "no conversation \(id)")
                 }
                 let newest = try event.queryStringParameters?["newest"].map { text -> Int in
                     guard let value = Int(text), value > 0 else { throw ChatStoreError.invalid("newest must be a positive whole number (got \(text))") }
                     return value
                 }
-                return .json(200, ["messages": try await chat.history.history(of: segments[1], newest: newest)])
-            case ("PUT", 2, "conversations"):
+                return .json(200, ["messages": try await chat.history.history(of: id, newest: newest)])
+            case "putConversation":
                 let fields = try Strict.decode(ConversationBody.self, body, allowed: ["botId", "title", "metadata", "excerpt"])
-                let conversation = Conversation(conversationId: segments[1], ownerId: caller.userId, botId: fields.botId, title: fields.title ?? "",
+                let conversation = Conversation(conversationId: id, ownerId: caller.userId, botId: fields.botId, title: fields.title ?? "",
                                                 metadata: try fields.metadataText())
                 try await chat.history.upsert(conversation)
-                try await chat.search.upsert(ConversationSummary(conversationId: segments[1], userId: caller.userId, botId: fields.botId,
+                try await chat.search.upsert(ConversationSummary(conversationId: id, userId: caller.userId, botId: fields.botId,
                                                                  title: fields.title ?? "", excerpt: fields.excerpt ?? ""))
                 return .json(200, conversation)
-            case ("DELETE", 2, "conversations"):
-                return try await chat.history.delete(segments[1], ownerId: caller.userId)
-                    ? HTTPAPIResponse(statusCode: 204, headers: [:], body: "") : .message(404, "no conversation \(segments[1])")
-            case ("PUT", 2, "bots"):
+            case "deleteConversation":
+                return try await chat.history.delete(id, ownerId: caller.userId)
+                    ? HTTPAPIResponse(statusCode: 204, headers: [:], body: "") : .message(404, "no conversation \(id)")
+            case "putBot":
                 let fields = try Strict.decode(BotBody.self, body, allowed: ["title", "description", "instruction", "visibility", "sharedWith", "allowedGroups"])
-                let bot = Bot(botId: segments[1], ownerId: caller.userId, title: fields.title, description: fields.description ?? "",
+                let bot = Bot(botId: id, ownerId: caller.userId, title: fields.title, description: fields.description ?? "",
                               instruction: fields.instruction ?? "", visibility: fields.visibility ?? .private, sharedWith: fields.sharedWith ?? [],
                               allowedGroups: fields.allowedGroups ?? [])
                 try await chat.search.upsert(bot)
                 return .json(200, bot)
-            case ("DELETE", 2, "bots"):
-                return try await chat.search.deleteBot(segments[1], ownerId: caller.userId)
-                    ? HTTPAPIResponse(statusCode: 204, headers: [:], body: "") : .message(404, "no bot \(segments[1])")
+            case "deleteBot":
+                return try await chat.search.deleteBot(id, ownerId: caller.userId)
+                    ? HTTPAPIResponse(statusCode: 204, headers: [:], body: "") : .message(404, "no bot \(id)")
             default:
-                return .message(404, "no route \(method) \(event.rawPath)")
+                // An operation the document declares and no case here serves: the test of every route catches it.
+                return .message(500, "the route \(operation) has no handler")
             }
         } catch {
             return response(for: error, path: event.rawPath)

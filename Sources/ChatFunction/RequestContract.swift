@@ -8,6 +8,7 @@ import Foundation
 /// document is refused with a message naming the field and the rule.
 struct RequestContract: Sendable {
     struct Operation: Sendable {
+        var operationId: String
         var method: String
         var segments: [String]
         var parameters: [(name: String, location: String, required: Bool, schema: JSONValue)]
@@ -47,7 +48,8 @@ struct RequestContract: Sendable {
                    case .object(let json)? = content["application/json"] {
                     body = json["schema"]
                 }
-                operations.append(Operation(method: method.uppercased(), segments: path.split(separator: "/").map(String.init),
+                guard case .string(let operationId)? = fields["operationId"] else { continue }
+                operations.append(Operation(operationId: operationId, method: method.uppercased(), segments: path.split(separator: "/").map(String.init),
                                             parameters: parameters, body: body))
             }
         }
@@ -72,9 +74,14 @@ struct RequestContract: Sendable {
         return nil
     }
 
-    /// What in the request breaks the document, in words; nil when nothing does, or no route matches.
-    func problem(method: String, path: String, query: [String: String], body: [UInt8]) -> String? {
-        guard let (operation, pathValues) = operation(method: method, path: path) else { return nil }
+    /// A request matched to its operation: its id, the path's values by name, and what in the request
+    /// breaks the document (nil when nothing does). Nil when no operation has its method and path.
+    func matched(method: String, path: String, query: [String: String], body: [UInt8]) -> (operationId: String, path: [String: String], problem: String?)? {
+        guard let (operation, values) = operation(method: method, path: path) else { return nil }
+        return (operation.operationId, values, problem(operation, path: values, query: query, body: body))
+    }
+
+    func problem(_ operation: Operation, path pathValues: [String: String], query: [String: String], body: [UInt8]) -> String? {
         for parameter in operation.parameters {
             let given = parameter.location == "path" ? pathValues[parameter.name] : query[parameter.name]
             guard let given else {
@@ -96,13 +103,15 @@ struct RequestContract: Sendable {
         return check(value, against: schema, at: "body")
     }
 
-    /// The two patterns the routes use: no control character (identifiers), no NUL (text PostgreSQL stores).
-    static let noControlCharacters = "^[^\\x00-\\x1f]*$", noNUL = "^[^\\x00]*$"
+    /// The patterns the routes use: no control character (identifiers), no NUL (text PostgreSQL
+    /// stores), and no NUL with something besides white space (search text).
+    static let noControlCharacters = "^[^\\x00-\\x1f]*$", noNUL = "^[^\\x00]*$", searchable = "^[^\\x00]*[^\\x00\\s][^\\x00]*$"
 
     static func matches(_ text: String, _ pattern: String) -> Bool {
         switch pattern {
         case noControlCharacters: !text.unicodeScalars.contains { $0.value < 0x20 }
         case noNUL: !text.unicodeScalars.contains { $0.value == 0 }
+        case searchable: !text.unicodeScalars.contains { $0.value == 0 } && text.unicodeScalars.contains { !$0.properties.isWhitespace }
         default: (try? Regex(pattern)).map { (try? $0.firstMatch(in: text)) != nil } ?? true
         }
     }
@@ -130,7 +139,8 @@ struct RequestContract: Sendable {
             }
             if case .string("uuid")? = rules["format"], UUID(uuidString: text) == nil { return "\(path) must be a UUID" }
             if case .string(let pattern)? = rules["pattern"], !Self.matches(text, pattern) {
-                return "\(path) holds a character it may not (\(pattern == Self.noControlCharacters ? "a control character" : "NUL"))"
+                return pattern == Self.searchable ? "\(path) needs something to search for besides white space, and no NUL"
+                    : "\(path) holds a character it may not (\(pattern == Self.noControlCharacters ? "a control character" : "NUL"))"
             }
             return nil
         case ("integer", .number(let number)):

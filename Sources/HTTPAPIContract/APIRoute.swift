@@ -18,16 +18,30 @@ public struct APIRoute: Sendable, Equatable {
         }
     }
 
-    /// A status the route answers, and the body it answers with (none for 204).
+    /// A status the route answers, the body it answers with (none for 204), and the operations a
+    /// client goes on to with values of this answer (OpenAPI links: what a stateful fuzzer follows).
     public struct Response: Sendable, Equatable {
         public var status: Int
         public var description: String
         public var body: JSONSchema?
+        public var links: [Link]
 
-        public init(_ status: Int, _ description: String, _ body: JSONSchema? = nil) {
+        public init(_ status: Int, _ description: String, _ body: JSONSchema? = nil, links: [Link] = []) {
             self.status = status
             self.description = description
             self.body = body
+            self.links = links
+        }
+    }
+
+    /// `operationId`, with its parameters taken from runtime expressions (`$response.body#/botId`).
+    public struct Link: Sendable, Equatable {
+        public var operationId: String
+        public var parameters: [String: String]
+
+        public init(_ operationId: String, _ parameters: [String: String]) {
+            self.operationId = operationId
+            self.parameters = parameters
         }
     }
 

@@ -35,6 +35,12 @@ public enum OpenAPIDocument {
         fields.append(("responses", .object(route.responses.map { response in
             var answer: [(String, JSON)] = [("description", .string(response.description))]
             if let body = response.body { answer.append(("content", .object([("application/json", .object([("schema", body.json)]))]))) }
+            if !response.links.isEmpty {
+                answer.append(("links", .object(response.links.map { link in
+                    (link.operationId, .object([("operationId", .string(link.operationId)),
+                                                ("parameters", .object(link.parameters.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))]))
+                })))
+            }
             return (String(response.status), .object(answer))
         })))
         if route.authorized { fields.append(("security", .array([.object([("jwt", .array([]))])]))) }

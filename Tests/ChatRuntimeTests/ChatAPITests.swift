@@ -94,7 +94,8 @@ import TestSupport
             (try Self.event("GET", "/nowhere"), 404, "no route GET /nowhere"),
             // Found by fuzzing the OpenAPI document (Tests/DataAPIClients/test_openapi.py): PostgreSQL's text and
             // jsonb cannot hold NUL, which answered 500; the document now forbids it and the contract refuses it.
-            (try Self.event("GET", "/bots/search", query: ["q": "a\u{0}b"]), 400, "q holds a character it may not (NUL)"),
+            (try Self.event("GET", "/bots/search", query: ["q": "a\u{0}b"]), 400, "q needs something to search for besides white space, and no NUL"),
+            (try Self.event("GET", "/store/search", query: ["query": "\u{a0}"]), 400, "query needs something to search for besides white space"),
             (try Self.event("PUT", "/conversations/\(id)", body: #"{"metadata":{"k":{"deep":"a\u0000b"}}}"#), 400,
              "body.metadata.k fits 0 of the shapes it may take"),
             (try Self.event("POST", "/conversations/\(id)/messages", body: #"{"messages":[]}"#), 400, "body.messages needs at least 1 item"),
