@@ -49,9 +49,12 @@ public enum DiffInputs {
             }
         }
         let stackNames = cloudFormationStackNames(manifest: new["manifest.json"] ?? old["manifest.json"])
+        // The templates are the files the manifests list (a stage folder holds other JSON, openapi.json);
+        // without a manifest, every YAML or JSON file at the top of the folder.
+        let listed = Set(cloudFormationStackNames(manifest: old["manifest.json"]).keys).union(stackNames.keys)
         var versions: [StackTemplates] = []
         for name in Set(old.keys).union(new.keys).sorted()
-        where (name.hasSuffix(".yaml") || name.hasSuffix(".json")) && name != "manifest.json" && !name.contains("/") {
+        where listed.isEmpty ? (name.hasSuffix(".yaml") || name.hasSuffix(".json")) && name != "manifest.json" && !name.contains("/") : listed.contains(name) {
             let stack = "\(stage.name)/" + name.split(separator: ".").dropLast().joined(separator: ".")
             let before = try old[name].map { TemplateTree(try parse($0, file: "\(directory)/\(name) (old)")) }
             let after = try new[name].map { TemplateTree(try parse($0, file: "\(directory)/\(name)")) }

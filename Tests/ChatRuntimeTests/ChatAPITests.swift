@@ -109,7 +109,8 @@ import TestSupport
     }
 
     /// The template creates one API Gateway route per entry of the contract's route list; each must
-    /// reach a handler here, not the function's own "no route" answer.
+    /// reach a handler here: not the function's own "no route" answer, nor an operation the document
+    /// declares and no handler serves.
     @Test func everyRouteTheTemplateCreatesIsServed() async throws {
         let harness = try await Harness.make(.postgres)
         defer { harness.close() }
@@ -119,7 +120,7 @@ import TestSupport
             let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
             let path = parts[1].replacingOccurrences(of: "{id}", with: newConversationId())
             let response = await api.handle(try Self.event(parts[0], path, query: ["q": "x"], body: "{}"))
-            #expect(!response.body.contains("no route"), "\(route): \(response.statusCode) \(response.body)")
+            #expect(!response.body.contains("no route") && !response.body.contains("has no handler"), "\(route): \(response.statusCode) \(response.body)")
         }
     }
 
