@@ -77,7 +77,7 @@ def served(request, database):
         endpoint.stop()
 
 
-def test_serve_answers_what_the_document_allows(served):
+def test_serve_answers_what_the_document_allows(served, tmp_path):
     backend, server = served
     assert server.document == (ROOT / "out" / "dev" / "openapi.json").read_text()
     examples = os.environ.get("FUZZ_MAX_EXAMPLES", "40")
@@ -87,8 +87,9 @@ def test_serve_answers_what_the_document_allows(served):
                        "negative_data_rejection", "content_type_conformance", "response_headers_conformance"])
     result = subprocess.run([str(SCHEMATHESIS), "run", server.url + "/openapi.json", "-H", "Authorization: Bearer alice",
                              "--max-examples", examples, "--seed", "1", "--checks", checks, "--max-response-time", "1",
-                             "--no-color"], capture_output=True, text=True, timeout=1800)
+                             "--no-color"], capture_output=True, text=True, timeout=1800, cwd=tmp_path)
     summary = result.stdout[-3000:]
+    # Its report, and its cache, stay out of the repository.
     (ROOT / ".build" / f"schemathesis-{backend}.log").write_text(result.stdout)
     generated = int(re.search(r"(\d+) generated", result.stdout).group(1)) if re.search(r"(\d+) generated", result.stdout) else 0
     print(f"{backend}: {generated} generated requests; {summary.splitlines()[-1] if summary else ''}")
