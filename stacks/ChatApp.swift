@@ -19,7 +19,7 @@ public let chatProject = SynthProject(
         (settings.name, { @Sendable in ChatSchema.schema(for: settings) })
     }),
     generatedSources: RuntimeContract.sources(migrations:),
-    stageDocuments: [("openapi.json", { ChatRoutes.openAPI.rendered() })]
+    stageDocuments: [("openapi.json", { ChatRoutes.openAPI })]
 )
 
 /// The usage each stage is priced at (`synth cost`, and the cost change in `synth diff`).

@@ -121,10 +121,9 @@ public enum ChatRoutes {
                               .init("syncStatus", .string()), .init("sharedScope", .string()), .init("sharedStatus", .string())])),
     ]
 
-    /// The OpenAPI 3.1 document of the chat API.
-    public static var openAPI: JSON {
-        OpenAPIDocument.json(title: "Chat API", version: "1",
-                             description: "Chat history and bot and conversation search on Aurora. Every route needs a JWT whose `sub` is the caller.",
-                             routes: routes, schemas: schemas)
-    }
+    /// The OpenAPI 3.1 document of the chat API, as written: once per process, for every stage and the contract.
+    public static let openAPI: String = OpenAPIDocument.json(
+        title: "Chat API", version: "1",
+        description: "Chat history and bot and conversation search on Aurora. Every route needs a JWT whose `sub` is the caller.",
+        routes: routes, schemas: schemas).rendered()
 }

@@ -39,7 +39,7 @@ enum RuntimeContract {
             backends: [("dataAPI", DatabaseBackend.dataAPI.rawValue), ("postgres", DatabaseBackend.postgres.rawValue)],
             dataAPIActions: DatabaseAccessGrant.dataAPIActions, routes: ChatRoutes.all)
         input.valueSets = [("roles", ChatSchema.roles), ("visibilities", ChatSchema.visibilities)]
-        input.apiDocument = ChatRoutes.openAPI.rendered()
+        input.apiDocument = ChatRoutes.openAPI
         return [Artifact(path: path, contents: SwiftContractRenderer.render(input))]
     }
 }

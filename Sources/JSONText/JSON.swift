@@ -11,9 +11,11 @@ public indirect enum JSON: Sendable, Equatable {
     public static func == (a: JSON, b: JSON) -> Bool { a.rendered() == b.rendered() }
 
     public func rendered() -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 14)
         write(to: &out, indent: 0)
-        return out + "\n"
+        out.append(UInt8(ascii: "\n"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// No whitespace at all: `[{"a":1}]`.
@@ -48,34 +50,36 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
-    private func write(to out: inout String, indent: Int) {
-        let pad = String(repeating: "  ", count: indent + 1)
-        let closing = String(repeating: "  ", count: indent)
+    /// Pretty, into bytes: writing a manifest or an OpenAPI document as strings, scalar by scalar,
+    /// cost ten times as much.
+    private func write(to out: inout [UInt8], indent: Int) {
+        func pad(_ level: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level)) }
         switch self {
-        case .string(let text): JSON.quote(text, into: &out)
-        case .number(let text): out += text
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .null: out += "null"
+        case .string, .number, .bool, .null: writeCompact(to: &out)
         case .array(let items):
-            guard !items.isEmpty else { out += "[]"; return }
-            out += "[\n"
+            guard !items.isEmpty else { out.append(contentsOf: "[]".utf8); return }
+            out.append(contentsOf: "[\n".utf8)
             for (index, item) in items.enumerated() {
-                out += pad
+                pad(indent + 1)
                 item.write(to: &out, indent: indent + 1)
-                out += index == items.count - 1 ? "\n" : ",\n"
+                if index < items.count - 1 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "\n"))
             }
-            out += closing + "]"
+            pad(indent)
+            out.append(UInt8(ascii: "]"))
         case .object(let entries):
-            guard !entries.isEmpty else { out += "{}"; return }
-            out += "{\n"
+            guard !entries.isEmpty else { out.append(contentsOf: "{}".utf8); return }
+            out.append(contentsOf: "{\n".utf8)
             for (index, (key, value)) in entries.enumerated() {
-                out += pad
+                pad(indent + 1)
                 JSON.quote(key, into: &out)
-                out += ": "
+                out.append(contentsOf: ": ".utf8)
                 value.write(to: &out, indent: indent + 1)
-                out += index == entries.count - 1 ? "\n" : ",\n"
+                if index < entries.count - 1 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "\n"))
             }
-            out += closing + "}"
+            pad(indent)
+            out.append(UInt8(ascii: "}"))
         }
     }
 
