@@ -113,7 +113,7 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         // The chat function's routes: HTTP API events mapped to store calls.
-        .target(name: "ChatFunction", dependencies: ["ChatRuntime", "AWSServices", "LambdaRuntime", "DynamicServices"]),
+        .target(name: "ChatFunction", dependencies: ["ChatRuntime", "AWSServices", "LambdaRuntime", "DynamicServices", "HTTPAPIContract"]),
         .executableTarget(
             name: "chat-function",
             dependencies: [

@@ -10,9 +10,9 @@ public enum ChatRoutes {
     public static var all: [String] { routes.map(\.key) }
 
     /// An id or a name a user chooses: 1–63 characters (at most 255 bytes), no control character.
-    static let identifier = JSONSchema.string(pattern: "^[^\\x00-\\x1f]*$", minLength: 1, maxLength: 63)
+    static let identifier = JSONSchema.string(pattern: JSONSchema.Pattern.noControlCharacters, minLength: 1, maxLength: 63)
     /// Text PostgreSQL stores or searches: anything but NUL, which its text cannot hold.
-    static func text(minLength: Int? = nil, maxLength: Int) -> JSONSchema { .string(pattern: "^[^\\x00]*$", minLength: minLength, maxLength: maxLength) }
+    static func text(minLength: Int? = nil, maxLength: Int) -> JSONSchema { .string(pattern: JSONSchema.Pattern.noNUL, minLength: minLength, maxLength: maxLength) }
 
     static let id = APIRoute.Parameter("id", .uuid, "The conversation's id (a UUID the client chooses)")
     static let botId = APIRoute.Parameter("id", identifier, "The bot's id")
@@ -20,7 +20,7 @@ public enum ChatRoutes {
         .init("limit", .integer(minimum: 1, maximum: 50), required: false, "How many to return, 1–50 (\(value) when left out)")
     }
     /// What to search for: something besides white space, and no NUL.
-    static let searchText = JSONSchema.string(pattern: "^[^\\x00]*[^\\x00\\s][^\\x00]*$", minLength: 1, maxLength: 1000)
+    static let searchText = JSONSchema.string(pattern: JSONSchema.Pattern.searchable, minLength: 1, maxLength: 1000)
 
     /// What every authorized route may answer besides its own success.
     static let common: [APIRoute.Response] = [

@@ -35,20 +35,20 @@ public struct ChatAPI: Sendable {
         do {
             switch operation {
             case "searchBots":
-                return .json(200, ["bots": try await chat.search.searchBots(try query(event), user: caller.userId, groups: caller.groups, limit: try limit(event))])
+                return .json(200, ["bots": try await chat.search.searchBots(try query(event), user: caller.userId, groups: caller.groups, limit: limit(event))])
             case "searchConversations":
                 if event.queryStringParameters?["query"] != nil {
                     // Bedrock Chat's front end asks with `query`: its conversations, with highlights.
-                    let (text, limit) = (try query(event, name: "query"), try limit(event, default: 20))
+                    let (text, limit) = (try query(event, name: "query"), limit(event, default: 20))
                     return await failingSoft(event, empty: [ConversationTextHit]()) {
                         try await chat.conversationText.search(text, user: caller.userId, limit: limit)
                     }
                 }
                 // No words find nothing: the document lets both q and query be left out.
                 guard event.queryStringParameters?["q"] != nil else { return .json(200, ["conversations": [ConversationHit]()]) }
-                return .json(200, ["conversations": try await chat.search.searchConversations(try query(event), user: caller.userId, limit: try limit(event))])
+                return .json(200, ["conversations": try await chat.search.searchConversations(try query(event), user: caller.userId, limit: limit(event))])
             case "storeSearch", "storePopular", "storePickup":
-                let limit = try limit(event, default: 20)
+                let limit = limit(event, default: 20)
                 let store = chat.botStore
                 if operation == "storeSearch" {
                     let text = try query(event, name: "query")
@@ -69,10 +69,8 @@ public struct ChatAPI: Sendable {
                 guard let conversation = try await chat.history.conversation(id), conversation.ownerId == caller.userId else {
                     return .message(404, "no conversation \(id)")
                 }
-                let newest = try event.queryStringParameters?["newest"].map { text -> Int in
-                    guard let value = Int(text), value > 0 else { throw ChatStoreError.invalid("newest must be a positive whole number (got \(text))") }
-                    return value
-                }
+                // The document bounds `newest` (a whole number, 1–1,000,000), and the contract has checked it.
+                let newest = event.queryStringParameters?["newest"].flatMap { Int($0) }
                 return .json(200, ["messages": try await chat.history.history(of: id, newest: newest)])
             case "putConversation":
                 let fields = try Strict.decode(ConversationBody.self, body, allowed: ["botId", "title", "metadata", "excerpt"])
@@ -166,10 +164,9 @@ public struct ChatAPI: Sendable {
         return text
     }
 
-    func limit(_ event: HTTPAPIEvent, default fallback: Int = 10) throws -> Int {
-        guard let text = event.queryStringParameters?["limit"] else { return fallback }
-        guard let value = Int(text), (1...50).contains(value) else { throw ChatStoreError.invalid("limit must be a whole number from 1 to 50 (got \(text))") }
-        return value
+    /// `limit`, which the document bounds (1–50) and the contract has checked, or the route's default.
+    func limit(_ event: HTTPAPIEvent, default fallback: Int = 10) -> Int {
+        event.queryStringParameters?["limit"].flatMap { Int($0) } ?? fallback
     }
 
     struct AppendBody: Decodable { var messages: [NewMessage] }

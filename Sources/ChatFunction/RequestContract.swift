@@ -1,5 +1,6 @@
 import ChatRuntime
 import Foundation
+import HTTPAPIContract
 
 /// The routes as the OpenAPI document declares them (`ChatContract.openAPIDocument`, which synth
 /// writes from `stacks/ChatRoutes.swift`), read once: every request is matched to its operation and
@@ -53,15 +54,16 @@ struct RequestContract: Sendable {
                                             parameters: parameters, body: body))
             }
         }
-        self.operations = operations
+        // A literal segment wins over a parameter (`/bots/search` before `/bots/{id}`): fewest parameters first.
+        self.operations = operations.sorted { $0.segments.filter { $0.hasPrefix("{") }.count < $1.segments.filter { $0.hasPrefix("{") }.count }
     }
 
     /// The operation the request is for: its method, and its path with `{name}` matching a segment;
     /// a literal segment wins over a parameter (`/bots/search` before `/bots/{id}`).
     func operation(method: String, path: String) -> (Operation, [String: String])? {
         let segments = path.split(separator: "/").map(String.init)
-        let candidates = operations.filter { $0.method == method && $0.segments.count == segments.count }
         func matches(_ operation: Operation) -> [String: String]? {
+            guard operation.method == method, operation.segments.count == segments.count else { return nil }
             var values: [String: String] = [:]
             for (declared, given) in zip(operation.segments, segments) {
                 if declared.hasPrefix("{"), declared.hasSuffix("}") { values[String(declared.dropFirst().dropLast())] = given.removingPercentEncoding ?? given }
@@ -69,8 +71,7 @@ struct RequestContract: Sendable {
             }
             return values
         }
-        let literal = candidates.sorted { $0.segments.filter { $0.hasPrefix("{") }.count < $1.segments.filter { $0.hasPrefix("{") }.count }
-        for operation in literal { if let values = matches(operation) { return (operation, values) } }
+        for operation in operations { if let values = matches(operation) { return (operation, values) } }
         return nil
     }
 
@@ -103,15 +104,13 @@ struct RequestContract: Sendable {
         return check(value, against: schema, at: "body")
     }
 
-    /// The patterns the routes use: no control character (identifiers), no NUL (text PostgreSQL
-    /// stores), and no NUL with something besides white space (search text).
-    static let noControlCharacters = "^[^\\x00-\\x1f]*$", noNUL = "^[^\\x00]*$", searchable = "^[^\\x00]*[^\\x00\\s][^\\x00]*$"
-
+    /// Whether `text` follows one of the patterns the routes use (`JSONSchema.Pattern`); any other
+    /// one goes to Swift's Regex.
     static func matches(_ text: String, _ pattern: String) -> Bool {
         switch pattern {
-        case noControlCharacters: !text.unicodeScalars.contains { $0.value < 0x20 }
-        case noNUL: !text.unicodeScalars.contains { $0.value == 0 }
-        case searchable: !text.unicodeScalars.contains { $0.value == 0 } && text.unicodeScalars.contains { !$0.properties.isWhitespace }
+        case JSONSchema.Pattern.noControlCharacters: !text.unicodeScalars.contains { $0.value < 0x20 }
+        case JSONSchema.Pattern.noNUL: !text.unicodeScalars.contains { $0.value == 0 }
+        case JSONSchema.Pattern.searchable: !text.unicodeScalars.contains { $0.value == 0 } && text.unicodeScalars.contains { !$0.properties.isWhitespace }
         default: (try? Regex(pattern)).map { (try? $0.firstMatch(in: text)) != nil } ?? true
         }
     }
@@ -139,8 +138,8 @@ struct RequestContract: Sendable {
             }
             if case .string("uuid")? = rules["format"], UUID(uuidString: text) == nil { return "\(path) must be a UUID" }
             if case .string(let pattern)? = rules["pattern"], !Self.matches(text, pattern) {
-                return pattern == Self.searchable ? "\(path) needs something to search for besides white space, and no NUL"
-                    : "\(path) holds a character it may not (\(pattern == Self.noControlCharacters ? "a control character" : "NUL"))"
+                return pattern == JSONSchema.Pattern.searchable ? "\(path) needs something to search for besides white space, and no NUL"
+                    : "\(path) holds a character it may not (\(pattern == JSONSchema.Pattern.noControlCharacters ? "a control character" : "NUL"))"
             }
             return nil
         case ("integer", .number(let number)):

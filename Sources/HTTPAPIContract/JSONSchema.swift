@@ -35,6 +35,17 @@ public indirect enum JSONSchema: Sendable, Equatable {
 
     public static let uuid = JSONSchema.string(format: "uuid")
 
+    /// The string patterns the chat API's routes use, named once for the document and for the
+    /// runtime, which checks these three without a regex engine (`RequestContract`).
+    public enum Pattern {
+        /// No control character: ids and names.
+        public static let noControlCharacters = "^[^\\x00-\\x1f]*$"
+        /// No NUL, which PostgreSQL's text and jsonb cannot hold.
+        public static let noNUL = "^[^\\x00]*$"
+        /// No NUL, and something besides white space: search text.
+        public static let searchable = "^[^\\x00]*[^\\x00\\s][^\\x00]*$"
+    }
+
     public var json: JSON {
         switch self {
         case .string(let format, let pattern, let minLength, let maxLength, let values):

@@ -125,18 +125,19 @@ public struct CatalogReplay: Sendable {
         var replay = CatalogReplay()
         var memo = LineMemo()
         var broken: (Migration, String)?
+        var reached = replay.lines(reusing: &memo)
         for migration in chain {
             do {
                 try replay.replay(migration)
             } catch {
                 return ChainBreak(fileName: migration.fileName, message: "a statement cannot be replayed offline (\(error))")
             }
-            let reached = SchemaCatalog.digest(replay.lines(reusing: &memo))
-            if broken == nil, reached != migration.after {
-                broken = (migration, "its statements lead to \(reached), not to \(migration.after) as its header says")
+            reached = replay.lines(reusing: &memo)
+            let digest = SchemaCatalog.digest(reached)
+            if broken == nil, digest != migration.after {
+                broken = (migration, "its statements lead to \(digest), not to \(migration.after) as its header says")
             }
         }
-        let reached = replay.lines(reusing: &memo)
         guard broken != nil || reached != declared, let last = chain.last else { return nil }
         let (migration, message) = broken ?? (last, "the chain ends short of the declared schema")
         let missing = declared.filter { !reached.contains($0) }.map { "never made: \($0)" }

@@ -30,6 +30,12 @@ struct ChatStoreCommand: AsyncParsableCommand {
 /// Opens the database the environment describes (configuration errors name the variable), runs
 /// `body` on it, and closes its connections when `body` is done.
 func withDatabase<T: Sendable>(checkSchema: Bool = true, _ body: (ChatDatabase) async throws -> T) async throws -> T {
+    try await withConfiguredDatabase(checkSchema: checkSchema) { database, _ in try await body(database) }
+}
+
+/// `withDatabase`, with the configuration it was opened with: what else the command calls (Secrets
+/// Manager, DynamoDB, Bedrock) shares its credential chain, so credentials are fetched once.
+func withConfiguredDatabase<T: Sendable>(checkSchema: Bool = true, _ body: (ChatDatabase, RuntimeConfiguration) async throws -> T) async throws -> T {
     var logger = Logger(label: "chat-store")
     logger.logLevel = .error
     let environment = ProcessInfo.processInfo.environment
@@ -49,7 +55,7 @@ func withDatabase<T: Sendable>(checkSchema: Bool = true, _ body: (ChatDatabase) 
                 throw ValidationError(mismatch.description)
             }
         }
-        return try await body(database)
+        return try await body(database, configuration)
     }
 }
 
@@ -125,7 +131,7 @@ struct Migrate: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
-        try await withDatabase(checkSchema: false) { database in
+        try await withConfiguredDatabase(checkSchema: false) { database, configuration in
             let report: SchemaMigrator.Report
             do {
                 report = try await database.migrator.migrate(dryRun: dryRun)
@@ -137,7 +143,7 @@ struct Migrate: AsyncParsableCommand {
             var result: [String: String] = ["fingerprint": database.migrator.schema.fingerprint, "from": String(report.from), "to": String(report.to),
                                             "dryRun": String(dryRun)]
             let environment = ProcessInfo.processInfo.environment
-            if !dryRun, let configuration = try? RuntimeConfiguration.fromEnvironment(environment), let arn = configuration.applicationSecretArn {
+            if !dryRun, let arn = configuration.applicationSecretArn {
                 let secret = try await ChatDatabase.secretsManager(configuration, environment: environment).databaseSecret(arn: arn)
                 try await database.migrator.setPassword(of: secret.username, to: secret.password)
                 result["applicationUser"] = secret.username
@@ -169,9 +175,8 @@ struct Reembed: AsyncParsableCommand {
 
     func run() async throws {
         let source = EmbeddingBackfill.Source(rawValue: table)!
-        try await withDatabase { database in
+        try await withConfiguredDatabase { database, configuration in
             let environment = ProcessInfo.processInfo.environment
-            let configuration = try RuntimeConfiguration.fromEnvironment(environment)
             do {
                 let probe = EmbeddingBackfill(executor: database.executor, embedder: LocalEmbedder(dimension: 1))
                 let dimension = try await probe.columnType(source, column: column).dimension

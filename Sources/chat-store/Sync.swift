@@ -34,8 +34,7 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let configuration = try RuntimeConfiguration.fromEnvironment(environment)
-        try await withDatabase { database in
+        try await withConfiguredDatabase { database, configuration in
             var largeMessages: LargeMessageBucket?
             if let largeMessageBucket {
                 largeMessages = LargeMessageBucket(s3: try await ChatDatabase.s3(configuration, environment: environment), bucket: largeMessageBucket)

@@ -50,31 +50,26 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Endpoint:
-    def __init__(self, database, *flags):
-        if not BINARY.exists():
-            pytest.fail(f"{BINARY} is missing: run swift build first")
-        port, _ = postgres_settings()
+class Server:
+    """A server the tests run as a child process on a free loopback port (`{port}` in its arguments),
+    waited for until it listens, and stopped (SIGTERM, then SIGKILL after 10 s)."""
+
+    def __init__(self, arguments, name, env=None, wait_seconds=30):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [str(BINARY), "--port", str(self.port), "--database-url", f"postgresql://postgres@127.0.0.1:{port}/{database}", *flags],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.time() + 30
+        self.process = subprocess.Popen([str(a).replace("{port}", str(self.port)) for a in arguments], env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.time() + wait_seconds
         while time.time() < deadline:
             if self.process.poll() is not None:
-                pytest.fail("data-api-local exited: " + self.process.stdout.read())
+                pytest.fail(f"{name} exited: " + self.process.stdout.read())
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return
             except OSError:
                 time.sleep(0.05)
-        pytest.fail("data-api-local did not start listening within 30 s")
-
-    def client(self, access_key="AKIDTEST", secret_key="test-secret", token=None):
-        return boto3.client("rds-data", endpoint_url=self.url, region_name="us-east-1",
-                            aws_access_key_id=access_key, aws_secret_access_key=secret_key, aws_session_token=token,
-                            config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=60))
+        self.stop()
+        pytest.fail(f"{name} did not start listening within {wait_seconds} s")
 
     def stop(self):
         self.process.terminate()
@@ -82,6 +77,22 @@ class Endpoint:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+class Endpoint(Server):
+    """data-api-local on the test PostgreSQL's `database`."""
+
+    def __init__(self, database, *flags):
+        if not BINARY.exists():
+            pytest.fail(f"{BINARY} is missing: run swift build first")
+        port, _ = postgres_settings()
+        super().__init__([BINARY, "--port", "{port}", "--database-url", f"postgresql://postgres@127.0.0.1:{port}/{database}", *flags],
+                         "data-api-local")
+
+    def client(self, access_key="AKIDTEST", secret_key="test-secret", token=None):
+        return boto3.client("rds-data", endpoint_url=self.url, region_name="us-east-1",
+                            aws_access_key_id=access_key, aws_secret_access_key=secret_key, aws_session_token=token,
+                            config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=60))
 
 
 @pytest.fixture

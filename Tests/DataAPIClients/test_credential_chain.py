@@ -6,49 +6,19 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import boto3
 import pytest
 
-from conftest import ROOT, free_port, postgres_settings, psql
+from conftest import ROOT, Server, postgres_settings
 
 CHAT_STORE = ROOT / ".build" / "debug" / "chat-store"
 PYTHON = ROOT / ".venv" / "bin" / "python"
-
-
-def wait_for_port(port, process, name):
-    import socket
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{name} exited: {process.stdout.read() if process.stdout else ''}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"{name} did not listen within 30 s")
-
-
-class Server:
-    def __init__(self, arguments, name):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([str(a).replace("{port}", str(self.port)) for a in arguments],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        wait_for_port(self.port, self.process, name)
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +128,11 @@ def scenarios(home, moto, standins):
     }
 
 
-@pytest.mark.parametrize("scenario", list(scenarios(Path("/h"), type("M", (), {"url": ""}), type("S", (), {"url": ""}))))
+# The scenarios' names, from the same table (the servers' addresses do not change what is in it).
+SCENARIOS = list(scenarios(Path("/"), SimpleNamespace(url=""), SimpleNamespace(url="")))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
 def test_the_chain_chooses_the_source_and_keys_botocore_chooses(scenario, home, moto, standins):
     environment = base_environment(home)
     environment.update(scenarios(home, moto, standins)[scenario])
