@@ -1,4 +1,5 @@
 import SQLSchema
+import Synchronization
 
 /// The chat database: history and per-conversation metadata, and the search tables that replace
 /// the OpenSearch bot store (pgvector embeddings, weighted full-text, trigram titles). Title
@@ -50,6 +51,21 @@ public enum ChatSchema {
     }
 
     public static func schema(embeddingDimension: Int, languages: SearchLanguages = .all) -> Schema {
+        let known = declared.withLock { $0.first { $0.dimension == embeddingDimension && $0.languages == languages }?.schema }
+        if let known { return known }
+        let schema = declare(embeddingDimension: embeddingDimension, languages: languages)
+        declared.withLock { entries in
+            entries.insert((embeddingDimension, languages, schema), at: 0)
+            if entries.count > 8 { entries.removeLast() }
+        }
+        return schema
+    }
+
+    /// The schemas declared last: a synth run asks for each stage's three times (its stacks, its
+    /// migrations, the runtime contract), and declaring one costs 1.7 M instructions.
+    private static let declared = Mutex<[(dimension: Int, languages: SearchLanguages, schema: Schema)]>([])
+
+    private static func declare(embeddingDimension: Int, languages: SearchLanguages) -> Schema {
         func titleTrigrams(_ name: String, where predicate: String? = nil) -> Index {
             languages.foldsAccents ? Index(name, .foldedTrigramGiST("title", function: .unaccent), where: predicate)
                 : Index(name, .trigramGiST("title"), where: predicate)

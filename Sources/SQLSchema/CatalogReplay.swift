@@ -122,22 +122,19 @@ public struct CatalogReplay: Sendable {
     /// A migration that falls short is named with what the chain's end lacks or keeps compared
     /// with the declaration, which is the step missing from it (or a step a later one lacks too).
     public static func firstBreak(in chain: [Migration], declared: [String]) -> ChainBreak? {
-        var replay = CatalogReplay()
-        var memo = LineMemo()
+        var step = ReplayedSteps.start
         var broken: (Migration, String)?
-        var reached = replay.lines(reusing: &memo)
         for migration in chain {
             do {
-                try replay.replay(migration)
+                step = try ReplayedSteps.after(step, replaying: migration)
             } catch {
                 return ChainBreak(fileName: migration.fileName, message: "a statement cannot be replayed offline (\(error))")
             }
-            reached = replay.lines(reusing: &memo)
-            let digest = SchemaCatalog.digest(reached)
-            if broken == nil, digest != migration.after {
-                broken = (migration, "its statements lead to \(digest), not to \(migration.after) as its header says")
+            if broken == nil, step.digest != migration.after {
+                broken = (migration, "its statements lead to \(step.digest), not to \(migration.after) as its header says")
             }
         }
+        let reached = step.lines
         guard broken != nil || reached != declared, let last = chain.last else { return nil }
         let (migration, message) = broken ?? (last, "the chain ends short of the declared schema")
         let missing = declared.filter { !reached.contains($0) }.map { "never made: \($0)" }

@@ -1,6 +1,7 @@
 import CloudFormation
 import JSONText
 import SQLSchema
+import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -38,8 +39,15 @@ public struct StageSchema: Sendable {
     /// The schema as JSON, keys sorted, so the file changes only when the schema does: byte for byte
     /// what JSONEncoder first wrote, by `JSONTreeEncoder`.
     static func snapshot(_ schema: Schema) throws -> String {
-        try JSONTreeEncoder.prettyPrinted(schema) + "\n"
+        if let known = lastSnapshot.withLock({ $0?.schema == schema ? $0?.text : nil }) { return known }
+        let text = try JSONTreeEncoder.prettyPrinted(schema) + "\n"
+        lastSnapshot.withLock { $0 = (schema, text) }
+        return text
     }
+
+    /// The schema written last, with its JSON: the stages of a run mostly declare the same schema
+    /// (all three do today), and writing it cost 11 M instructions a stage.
+    private static let lastSnapshot = Mutex<(schema: Schema, text: String)?>(nil)
 
     static func snapshotMismatch(_ snapshot: Schema, _ last: Migration) -> String {
         "describes schema \(SchemaRenderer.fingerprint(snapshot)), but the last migration, \(last.fileName), leads to \(last.after); restore it from git"

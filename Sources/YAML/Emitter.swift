@@ -5,7 +5,15 @@ import CYAML
 /// reader would take them for something else (see `PlainScalarResolver`); multi-line strings are
 /// literal blocks. libyaml itself switches to double quotes when a style cannot hold the text.
 public enum Emitter {
+    /// The document as libyaml writes it: by `BlockWriter`, which writes the same bytes as libyaml
+    /// for what it models, or else by libyaml.
     public static func emit(_ root: Node) throws -> String {
+        if let text = BlockWriter.write(root) { return text }
+        return try emitThroughLibyaml(root)
+    }
+
+    /// The document as libyaml's emitter writes it, event by event.
+    static func emitThroughLibyaml(_ root: Node) throws -> String {
         let sink = OutputSink()
         var emitter = yaml_emitter_t()
         guard yaml_emitter_initialize(&emitter) == 1 else { throw YAMLError("libyaml: cannot initialize the emitter") }

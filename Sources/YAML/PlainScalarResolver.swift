@@ -16,11 +16,11 @@ public enum PlainScalarResolver {
     /// matters: any YAML 1.1 or 1.2 non-string, timestamps, `y`/`n`, the merge key `<<` and `=`.
     public static func needsQuotes(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { raw in
-            let bytes = raw
-            if kind(of: bytes) != .string { return true }
-            return isAmbiguousString(bytes)
-        }
+        return text.withUTF8 { needsQuotes($0) }
+    }
+
+    static func needsQuotes(_ bytes: Bytes) -> Bool {
+        kind(of: bytes) != .string || isAmbiguousString(bytes)
     }
 
     private static func kind(of b: Bytes) -> ScalarKind {
@@ -62,7 +62,11 @@ public enum PlainScalarResolver {
     /// Strings PyYAML keeps as strings that another reader would not: YAML 1.1's `y`/`n` booleans,
     /// YAML 1.2 numbers (`1e3`, `0o17`, `08`), timestamps, the merge key and the value key.
     private static func isAmbiguousString(_ b: Bytes) -> Bool {
-        if b.count == 1, let c = b.first, "yYnN=".utf8.contains(c) { return true }
+        guard let first = b.first else { return false }
+        if b.count == 1 && (first == UInt8(ascii: "y") || first == UInt8(ascii: "Y") || first == UInt8(ascii: "n")
+                            || first == UInt8(ascii: "N") || first == UInt8(ascii: "=")) { return true }
+        // Numbers and timestamps start with a digit, a sign or a dot; most template strings with a letter.
+        if (first >= 65 && first <= 90) || (first >= 97 && first <= 122) { return false }
         if b.equals("<<") { return true }
         return isCoreInt12(b) || isCoreFloat12(b) || startsLikeTimestamp(b)
     }
