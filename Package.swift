@@ -39,7 +39,7 @@ let package = Package(
         // SHA-256 (fingerprints, checksums) from swift-crypto, so BoringSSL is on the synth path: it
         // measured 2.3% of `synth --all`'s instructions (6.6 M of 289 M, callgrind), less than any
         // hand-written hash would cost, so keeping BoringSSL off that path does not pay.
-        .target(name: "SQLSchema", dependencies: ["DSLCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "SQLSchema", dependencies: ["DSLCore", "JSONText", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "JSONText"),
         // An HTTP API's routes with their request and response shapes, and its OpenAPI document.
         .target(name: "HTTPAPIContract", dependencies: ["JSONText"]),

@@ -20,34 +20,9 @@ public indirect enum JSON: Sendable, Equatable {
 
     /// No whitespace at all: `[{"a":1}]`.
     public func compact() -> String {
-        var out = ""
+        var out: [UInt8] = []
         writeCompact(to: &out)
-        return out
-    }
-
-    private func writeCompact(to out: inout String) {
-        switch self {
-        case .string(let text): JSON.quote(text, into: &out)
-        case .number(let text): out += text
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .null: out += "null"
-        case .array(let items):
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                item.writeCompact(to: &out)
-            }
-            out += "]"
-        case .object(let entries):
-            out += "{"
-            for (index, (key, value)) in entries.enumerated() {
-                if index > 0 { out += "," }
-                JSON.quote(key, into: &out)
-                out += ":"
-                value.writeCompact(to: &out)
-            }
-            out += "}"
-        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Pretty, into bytes: writing a manifest or an OpenAPI document as strings, scalar by scalar,
@@ -90,39 +65,52 @@ public indirect enum JSON: Sendable, Equatable {
         case .number(let text): out.append(contentsOf: text.utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .null: out.append(contentsOf: "null".utf8)
-        case .array, .object: out.append(contentsOf: compact().utf8)
-        }
-    }
-
-    /// `quote(_:into:)` for a byte buffer; text with nothing to escape is copied whole.
-    static func quote(_ text: String, into out: inout [UInt8]) {
-        let needsEscaping = text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-        out.append(UInt8(ascii: "\""))
-        if needsEscaping {
-            var escaped = ""
-            quote(text, into: &escaped)
-            out.append(contentsOf: escaped.utf8.dropFirst().dropLast())
-        } else {
-            out.append(contentsOf: text.utf8)
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    public static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                item.writeCompact(to: &out)
             }
+            out.append(UInt8(ascii: "]"))
+        case .object(let entries):
+            out.append(UInt8(ascii: "{"))
+            for (index, (key, value)) in entries.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.quote(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                value.writeCompact(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
-        out += "\""
+    }
+
+    /// `text` as a JSON string, quotes included, byte by byte: every character escaped is ASCII,
+    /// and the runs between them are copied whole. Control characters without a short escape are
+    /// written `\u00xx`, as JSONEncoder writes them.
+    static func quote(_ text: String, into out: inout [UInt8]) {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        out.append(quote)
+        var text = text
+        text.withUTF8 { bytes in
+            var run = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == quote || byte == backslash else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                run = index + 1
+                out.append(backslash)
+                switch byte {
+                case quote, backslash: out.append(byte)
+                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
+        }
+        out.append(quote)
     }
 }

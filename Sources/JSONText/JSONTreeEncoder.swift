@@ -4,12 +4,48 @@
 /// writes bytes, not strings.
 public enum JSONTreeEncoder {
     public static func prettyPrinted(_ value: some Encodable) throws -> String {
-        let root = Slot()
-        try value.encode(to: TreeEncoder(slot: root, codingPath: []))
+        prettyPrinted(try tree(value))
+    }
+
+    /// A `JSON` value as JSONEncoder writes one with the same options: for values that build their
+    /// tree themselves, which is many times cheaper than encoding them (`latest-schema.json`).
+    public static func prettyPrinted(_ tree: JSON) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
-        root.write(to: &out, indent: 0)
+        write(tree, to: &out, indent: 0)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func write(_ tree: JSON, to out: inout [UInt8], indent: Int) {
+        func pad(_ level: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level)) }
+        switch tree {
+        case .string, .number, .bool, .null: tree.writeCompact(to: &out)
+        case .array(let items):
+            out.append(contentsOf: "[\n".utf8)
+            if items.isEmpty { out.append(UInt8(ascii: "\n")) }
+            for (index, item) in items.enumerated() {
+                pad(indent + 1)
+                write(item, to: &out, indent: indent + 1)
+                if index < items.count - 1 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "\n"))
+            }
+            pad(indent)
+            out.append(UInt8(ascii: "]"))
+        case .object(let entries):
+            out.append(contentsOf: "{\n".utf8)
+            if entries.isEmpty { out.append(UInt8(ascii: "\n")) }
+            let sorted = entries.sorted { $0.0 < $1.0 }
+            for (index, entry) in sorted.enumerated() {
+                pad(indent + 1)
+                JSON.quote(entry.0, into: &out)
+                out.append(contentsOf: " : ".utf8)
+                write(entry.1, to: &out, indent: indent + 1)
+                if index < sorted.count - 1 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "\n"))
+            }
+            pad(indent)
+            out.append(UInt8(ascii: "}"))
+        }
     }
 
     /// Any `Encodable` as a `JSON` value, members in the order `encode(to:)` wrote them, to render
@@ -33,13 +69,6 @@ private final class Slot {
             switch self {
             case .leaf(let json): json
             case .node(let slot): slot.tree()
-            }
-        }
-
-        func write(to out: inout [UInt8], indent: Int) {
-            switch self {
-            case .leaf(let json): json.writeCompact(to: &out)
-            case .node(let slot): slot.write(to: &out, indent: indent)
             }
         }
     }
@@ -82,38 +111,6 @@ private final class Slot {
         case .value: value
         case .array: .array(items.map(\.tree))
         case .empty, .object: .object(entries.map { ($0.key, $0.child.tree) })
-        }
-    }
-
-    func write(to out: inout [UInt8], indent: Int) {
-        func pad(_ level: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level)) }
-        switch kind {
-        case .value: value.writeCompact(to: &out)
-        case .array:
-            out.append(contentsOf: "[\n".utf8)
-            if items.isEmpty { out.append(UInt8(ascii: "\n")) }
-            for (index, item) in items.enumerated() {
-                pad(indent + 1)
-                item.write(to: &out, indent: indent + 1)
-                if index < items.count - 1 { out.append(UInt8(ascii: ",")) }
-                out.append(UInt8(ascii: "\n"))
-            }
-            pad(indent)
-            out.append(UInt8(ascii: "]"))
-        case .empty, .object:
-            out.append(contentsOf: "{\n".utf8)
-            if entries.isEmpty { out.append(UInt8(ascii: "\n")) }
-            let sorted = entries.sorted { $0.key < $1.key }
-            for (index, entry) in sorted.enumerated() {
-                pad(indent + 1)
-                JSON.quote(entry.key, into: &out)
-                out.append(contentsOf: " : ".utf8)
-                entry.child.write(to: &out, indent: indent + 1)
-                if index < sorted.count - 1 { out.append(UInt8(ascii: ",")) }
-                out.append(UInt8(ascii: "\n"))
-            }
-            pad(indent)
-            out.append(UInt8(ascii: "}"))
         }
     }
 }

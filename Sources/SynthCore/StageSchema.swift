@@ -1,7 +1,6 @@
 import CloudFormation
 import JSONText
 import SQLSchema
-import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -37,17 +36,10 @@ public struct StageSchema: Sendable {
     }
 
     /// The schema as JSON, keys sorted, so the file changes only when the schema does: byte for byte
-    /// what JSONEncoder first wrote, by `JSONTreeEncoder`.
-    static func snapshot(_ schema: Schema) throws -> String {
-        if let known = lastSnapshot.withLock({ $0?.schema == schema ? $0?.text : nil }) { return known }
-        let text = try JSONTreeEncoder.prettyPrinted(schema) + "\n"
-        lastSnapshot.withLock { $0 = (schema, text) }
-        return text
+    /// what JSONEncoder first wrote.
+    static func snapshot(_ schema: Schema) -> String {
+        JSONTreeEncoder.prettyPrinted(schema.snapshot) + "\n"
     }
-
-    /// The schema written last, with its JSON: the stages of a run mostly declare the same schema
-    /// (all three do today), and writing it cost 11 M instructions a stage.
-    private static let lastSnapshot = Mutex<(schema: Schema, text: String)?>(nil)
 
     static func snapshotMismatch(_ snapshot: Schema, _ last: Migration) -> String {
         "describes schema \(SchemaRenderer.fingerprint(snapshot)), but the last migration, \(last.fileName), leads to \(last.after); restore it from git"
@@ -106,12 +98,7 @@ public struct StageSchema: Sendable {
                 fail(migration.fileName, "starts from \(migration.before ?? "an empty database"), but the migration before it leads to \(expectedBefore ?? "an empty database"): the chain is broken")
             }
         }
-        let declared: String
-        do {
-            declared = try snapshot(schema)
-        } catch {
-            throw Diagnostics([Diagnostic("schema.snapshot", subject: "schema of stage \"\(stage)\"", message: "cannot be written as JSON: \(error)")])
-        }
+        let declared = snapshot(schema)
         var previous: Schema?
         var unchanged = false
         if let last = committed.last {
