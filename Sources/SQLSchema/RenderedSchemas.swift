@@ -21,7 +21,7 @@ enum RenderedSchemas {
     static func of(_ schema: Schema) -> Rendering {
         if let known = recent.withLock({ entries in entries.first { $0.schema == schema }?.rendering }) { return known }
         let lines = SchemaCatalog.describe(schema)
-        let rendering = Rendering(statements: SchemaRenderer.render(schema), lines: lines, fingerprint: SchemaCatalog.digest(lines))
+        let rendering = Rendering(statements: SchemaRenderer.render(schema), lines: lines, fingerprint: SchemaCatalog.digest(sortedLines: lines))
         recent.withLock { entries in
             entries.insert((schema, rendering), at: 0)
             if entries.count > capacity { entries.removeLast() }

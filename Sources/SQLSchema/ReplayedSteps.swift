@@ -5,21 +5,25 @@ import Synchronization
 /// A step's catalog is a function of the catalog before it and the SQL it runs, so two chains that
 /// begin with the same migrations (staging's and prod's are the same eleven; dev shares its first
 /// three) replay what they share once: a third of `synth --all`'s proof of the chains. A step is
-/// known by the one before it and the migration's body as written, not by its header's checksum,
-/// which a hand-edited file may no longer match. A few hundred are kept, so a process that replays
+/// known by the one before it and the migration's body as written (a hand-edited file's body
+/// may no longer match its header's checksum). A few hundred are kept, so a process that replays
 /// thousands of chains (the generative tests) holds no more than that.
 enum ReplayedSteps {
     /// Where a chain stands after a step: the replayed catalog, its lines and their digest.
     struct Step: Sendable {
         fileprivate let id: Int
+        /// The body of the migration that led here.
+        fileprivate let body: String
         let replay: CatalogReplay
         let lines: [String]
         let digest: String
     }
 
+    /// A step is looked up by its header's checksum (hashing a short string, not the body) and
+    /// taken only when its body is the one replayed.
     private struct Key: Hashable {
         var before: Int
-        var body: String
+        var checksum: String
     }
 
     private struct Known {
@@ -36,21 +40,21 @@ enum ReplayedSteps {
     static let start: Step = {
         let empty = CatalogReplay()
         let lines = empty.lines
-        return Step(id: 0, replay: empty, lines: lines, digest: SchemaCatalog.digest(lines))
+        return Step(id: 0, body: "", replay: empty, lines: lines, digest: SchemaCatalog.digest(lines))
     }()
 
     /// Where `migration` leads from `step`; a statement that cannot be replayed is thrown.
     static func after(_ step: Step, replaying migration: Migration) throws(CatalogReplay.Failure) -> Step {
-        let key = Key(before: step.id, body: migration.body)
+        let key = Key(before: step.id, checksum: migration.checksum)
         let (found, memoBefore) = known.withLock { ($0.steps[key], $0.memo) }
-        if let found { return found }
+        if let found, found.body == migration.body { return found }
         var memo = memoBefore
         var replay = step.replay
         try replay.replay(migration)
         let lines = replay.lines(reusing: &memo)
-        let digest = SchemaCatalog.digest(lines)
+        let digest = SchemaCatalog.digest(sortedLines: lines)
         return known.withLock { known in
-            if let raced = known.steps[key] { return raced }
+            if let raced = known.steps[key], raced.body == migration.body { return raced }
             if known.steps.count >= capacity {
                 known.steps.removeAll(keepingCapacity: true)
                 known.memo = CatalogReplay.LineMemo()
@@ -58,7 +62,7 @@ enum ReplayedSteps {
                 known.memo = memo
             }
             known.lastID += 1
-            let next = Step(id: known.lastID, replay: replay, lines: lines, digest: digest)
+            let next = Step(id: known.lastID, body: migration.body, replay: replay, lines: lines, digest: digest)
             known.steps[key] = next
             return next
         }

@@ -42,10 +42,13 @@ public enum SchemaCatalog {
     }
 
     /// `sha256:<hex>` of the lines, one per line.
-    public static func digest(_ lines: [String]) -> String {
+    public static func digest(_ lines: [String]) -> String { digest(sortedLines: lines.sorted()) }
+
+    /// `digest` of lines already in order (a replayed catalog's), without sorting them again.
+    static func digest(sortedLines lines: [String]) -> String {
         var text: [UInt8] = []
         text.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
-        for line in lines.sorted() {
+        for line in lines {
             text.append(contentsOf: line.utf8)
             text.append(UInt8(ascii: "\n"))
         }

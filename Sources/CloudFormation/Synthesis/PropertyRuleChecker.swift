@@ -164,7 +164,7 @@ public struct PropertyRuleChecker {
             guard format == "ipv4-network", case .string(let text) = value, PrivateNetwork.prefixLength(ofIPv4Network: text) == nil else { return nil }
             return "\"\(text)\" is not an IPv4 network such as 10.0.0.0/16"
         case .pattern(let pattern):
-            guard case .string(let text) = value, let regex = CompiledPatterns.regex(pattern), (try? regex.firstMatch(in: text)) == nil else { return nil }
+            guard case .string(let text) = value, CompiledPatterns.matches(pattern, text) == false else { return nil }
             return "\"\(text)\" does not match the pattern \(pattern)"
         case .minLength(let minimum):
             guard case .string(let text) = value, text.unicodeScalars.count < minimum else { return nil }

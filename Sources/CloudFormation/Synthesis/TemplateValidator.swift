@@ -113,9 +113,9 @@ public enum TemplateValidator {
         if !parameter.allowedValues.isEmpty, !parameter.allowedValues.contains(value) {
             return "its default \"\(text)\" is not one of its AllowedValues; change the setting it comes from"
         }
-        if let pattern = parameter.allowedPattern, let regex = CompiledPatterns.regex(pattern) {
+        if let pattern = parameter.allowedPattern {
             let values = parameter.type == "CommaDelimitedList" ? text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [text]
-            if let bad = values.first(where: { (try? regex.wholeMatch(in: $0)) == nil }) {
+            if let bad = values.first(where: { CompiledPatterns.matches(pattern, $0, whole: true) == false }) {
                 return "its default \"\(bad)\" does not match its AllowedPattern \(pattern); change the setting it comes from"
             }
         }
