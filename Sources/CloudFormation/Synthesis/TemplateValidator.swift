@@ -46,7 +46,8 @@ public enum TemplateValidator {
 
         func check(_ value: Value, in what: String, at location: SourceLocation? = nil) {
             func report(_ id: String, _ what: String, _ message: String) { errors.append(Diagnostic("template.\(id)", location: location, subject: "\(subject): \(what)", message: message)) }
-            for reference in value.references {
+            let used = value.namesUsed
+            for reference in used.references {
                 let target = reference.target
                 switch reference.kind {
                 case .getAtt:
@@ -62,10 +63,10 @@ public enum TemplateValidator {
                     }
                 }
             }
-            for name in value.conditionNames where !conditions.contains(name) {
+            for name in used.conditions where !conditions.contains(name) {
                 report("condition", what, "condition \"\(name)\" is not declared" + hint(name, among: conditions))
             }
-            for name in value.mappingNames where !mappings.contains(name) {
+            for name in used.mappings where !mappings.contains(name) {
                 report("mapping", what, "mapping \"\(name)\" is not declared" + hint(name, among: mappings))
             }
         }

@@ -9,42 +9,33 @@ public struct Reference: Sendable, Equatable {
     public var kind: Kind
 }
 
+/// The names a value uses, found in one walk: what the template validator checks are declared.
+public struct NamesUsed: Sendable {
+    /// References to resources, parameters and pseudo parameters.
+    public var references: [Reference] = []
+    /// Conditions named by `Fn::If` and `Condition`.
+    public var conditions: [String] = []
+    /// Mappings named by `Fn::FindInMap`.
+    public var mappings: [String] = []
+}
+
 extension Value {
-    /// Every reference to a resource, parameter or pseudo parameter in this value.
-    public var references: [Reference] {
-        var found: [Reference] = []
+    public var namesUsed: NamesUsed {
+        var found = NamesUsed()
         forEach { value in
             guard case .intrinsic(let function) = value else { return }
             switch function {
-            case .ref(let target): found.append(Reference(target: target, attribute: nil, kind: .ref))
-            case .getAtt(let target, let attribute): found.append(Reference(target: target, attribute: attribute, kind: .getAtt))
+            case .ref(let target): found.references.append(Reference(target: target, attribute: nil, kind: .ref))
+            case .getAtt(let target, let attribute): found.references.append(Reference(target: target, attribute: attribute, kind: .getAtt))
             case .sub(let text, let variables):
                 let local = Set(variables.map(\.key))
                 for placeholder in SubPlaceholder.all(in: text) where !local.contains(placeholder.name) {
-                    found.append(Reference(target: placeholder.target, attribute: placeholder.attribute, kind: .sub))
+                    found.references.append(Reference(target: placeholder.target, attribute: placeholder.attribute, kind: .sub))
                 }
+            case .if(let condition, _, _), .condition(let condition): found.conditions.append(condition)
+            case .findInMap(let map, _, _): found.mappings.append(map)
             default: break
             }
-        }
-        return found
-    }
-
-    /// Every condition name used by `Fn::If` and `Condition` in this value.
-    public var conditionNames: [String] {
-        var found: [String] = []
-        forEach { value in
-            switch value {
-            case .intrinsic(.if(let condition, _, _)), .intrinsic(.condition(let condition)): found.append(condition)
-            default: break
-            }
-        }
-        return found
-    }
-
-    public var mappingNames: [String] {
-        var found: [String] = []
-        forEach { value in
-            if case .intrinsic(.findInMap(let map, _, _)) = value { found.append(map) }
         }
         return found
     }
