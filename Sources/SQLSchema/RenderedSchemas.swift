@@ -13,6 +13,8 @@ enum RenderedSchemas {
         let statements: [String]
         let lines: [String]
         let fingerprint: String
+        /// `SchemaRenderer.definitionDigest`: every stage's app stack asks for it.
+        let definitionDigest: String
     }
 
     private static let capacity = 8
@@ -21,7 +23,9 @@ enum RenderedSchemas {
     static func of(_ schema: Schema) -> Rendering {
         if let known = recent.withLock({ entries in entries.first { $0.schema == schema }?.rendering }) { return known }
         let lines = SchemaCatalog.describe(schema)
-        let rendering = Rendering(statements: SchemaRenderer.render(schema), lines: lines, fingerprint: SchemaCatalog.digest(sortedLines: lines))
+        let statements = SchemaRenderer.render(schema)
+        let rendering = Rendering(statements: statements, lines: lines, fingerprint: SchemaCatalog.digest(sortedLines: lines),
+                                  definitionDigest: "sha256:" + SchemaRenderer.sha256Hex(statements.joined(separator: ";\n")))
         recent.withLock { entries in
             entries.insert((schema, rendering), at: 0)
             if entries.count > capacity { entries.removeLast() }

@@ -149,9 +149,7 @@ public enum SchemaRenderer {
     /// `sha256:<hex>` of the statements that create the schema. Unlike the fingerprint, which
     /// describes what the catalog shows, it moves with everything a migration can change, a query
     /// function's settings and body included: a deploy that must run the migrator can tell by it.
-    public static func definitionDigest(_ schema: Schema) -> String {
-        "sha256:" + sha256Hex(statements(schema).joined(separator: ";\n"))
-    }
+    public static func definitionDigest(_ schema: Schema) -> String { RenderedSchemas.of(schema).definitionDigest }
 
     /// Lower-case hex SHA-256 of the text's UTF-8.
     static func sha256Hex(_ text: String) -> String { SchemaCatalog.hex(SHA256.hash(data: Array(text.utf8))) }

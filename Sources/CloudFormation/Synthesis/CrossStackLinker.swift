@@ -95,11 +95,11 @@ struct ExportNaming {
         return "\(deployNames[item.producer])-\(item.logicalId)\(suffix)"
     }
 
-    func imported(_ value: Value, into consumer: Int, local: Set<String>, imports: inout [Import]) -> Value {
-        guard case .intrinsic(let function) = value else { return value }
+    func imported(_ value: Value, into consumer: Int, local: Set<String>, imports: inout [Import]) -> Value? {
+        guard case .intrinsic(let function) = value else { return nil }
         switch function {
         case .ref(let name), .getAtt(let name, _):
-            guard let producer = producer(of: name, for: consumer, local: local) else { return value }
+            guard let producer = producer(of: name, for: consumer, local: local) else { return nil }
             var attribute: String?
             if case .getAtt(_, let name) = function { attribute = name }
             let item = Import(producer: producer, logicalId: name, attribute: attribute)
@@ -107,19 +107,21 @@ struct ExportNaming {
             return .importValue(.string(exportName(item)))
         case .sub(var text, var variables):
             let declared = Set(variables.map(\.key))
+            var changed = false
             for placeholder in SubPlaceholder.all(in: text) where !declared.contains(placeholder.name) {
                 guard let producer = producer(of: placeholder.target, for: consumer, local: local) else { continue }
                 let item = Import(producer: producer, logicalId: placeholder.target, attribute: placeholder.attribute)
                 imports.append(item)
+                changed = true
                 let variable = placeholder.name.filter { $0 != "." }
                 text = text.replacingAll("${\(placeholder.name)}", with: "${\(variable)}")
                 if !variables.contains(where: { $0.key == variable }) {
                     variables.append(Field(variable, .importValue(.string(exportName(item)))))
                 }
             }
-            return .intrinsic(.sub(text, variables: variables))
+            return changed ? .intrinsic(.sub(text, variables: variables)) : nil
         default:
-            return value
+            return nil
         }
     }
 }

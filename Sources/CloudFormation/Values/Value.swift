@@ -66,15 +66,41 @@ extension Value {
         }
     }
 
-    /// Rebuilds this value bottom-up, letting `transform` replace any node.
-    public func rewritten(_ transform: (Value) -> Value) -> Value {
-        let rebuilt: Value
+    /// The value with `transform` applied to every node, children first; `transform` answers nil
+    /// for a node it leaves alone. A node left alone whose children are unchanged is kept as it
+    /// is, not rebuilt: the linker rewrites every property of every resource, and few change.
+    public func rewritten(_ transform: (Value) -> Value?) -> Value { rewrittenIfChanged(transform) ?? self }
+
+    private func rewrittenIfChanged(_ transform: (Value) -> Value?) -> Value? {
+        var rebuilt: Value?
         switch self {
-        case .string, .number, .bool: rebuilt = self
-        case .list(let items): rebuilt = .list(items.map { $0.rewritten(transform) })
-        case .object(let fields): rebuilt = .object(fields.map { Field($0.key, $0.value.rewritten(transform)) })
-        case .intrinsic(let function): rebuilt = .intrinsic(function.mapArguments { $0.rewritten(transform) })
+        case .string, .number, .bool:
+            break
+        case .list(let items):
+            var changed: [Value]?
+            for (index, item) in items.enumerated() {
+                guard let new = item.rewrittenIfChanged(transform) else { continue }
+                if changed == nil { changed = items }
+                changed![index] = new
+            }
+            rebuilt = changed.map(Value.list)
+        case .object(let fields):
+            var changed: [Field]?
+            for (index, field) in fields.enumerated() {
+                guard let new = field.value.rewrittenIfChanged(transform) else { continue }
+                if changed == nil { changed = fields }
+                changed![index] = Field(field.key, new)
+            }
+            rebuilt = changed.map(Value.object)
+        case .intrinsic(let function):
+            var changed = false
+            let mapped = function.mapArguments { argument in
+                guard let new = argument.rewrittenIfChanged(transform) else { return argument }
+                changed = true
+                return new
+            }
+            if changed { rebuilt = .intrinsic(mapped) }
         }
-        return transform(rebuilt)
+        return transform(rebuilt ?? self) ?? rebuilt
     }
 }
