@@ -1,5 +1,5 @@
+import DSLCore
 import SQLSchema
-import Synchronization
 
 /// The chat database: history and per-conversation metadata, and the search tables that replace
 /// the OpenSearch bot store (pgvector embeddings, weighted full-text, trigram titles). Title
@@ -51,19 +51,20 @@ public enum ChatSchema {
     }
 
     public static func schema(embeddingDimension: Int, languages: SearchLanguages = .all) -> Schema {
-        let known = declared.withLock { $0.first { $0.dimension == embeddingDimension && $0.languages == languages }?.schema }
-        if let known { return known }
-        let schema = declare(embeddingDimension: embeddingDimension, languages: languages)
-        declared.withLock { entries in
-            entries.insert((embeddingDimension, languages, schema), at: 0)
-            if entries.count > 8 { entries.removeLast() }
+        declared.result(for: Settings(embeddingDimension: embeddingDimension, languages: languages)) {
+            declare(embeddingDimension: $0.embeddingDimension, languages: $0.languages)
         }
-        return schema
+    }
+
+    /// What a schema is declared from.
+    private struct Settings: Equatable, Sendable {
+        var embeddingDimension: Int
+        var languages: SearchLanguages
     }
 
     /// The schemas declared last: a synth run asks for each stage's three times (its stacks, its
     /// migrations, the runtime contract), and declaring one costs 1.7 M instructions.
-    private static let declared = Mutex<[(dimension: Int, languages: SearchLanguages, schema: Schema)]>([])
+    private static let declared = RecentResults<Settings, Schema>()
 
     private static func declare(embeddingDimension: Int, languages: SearchLanguages) -> Schema {
         func titleTrigrams(_ name: String, where predicate: String? = nil) -> Index {

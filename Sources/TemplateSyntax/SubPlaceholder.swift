@@ -4,10 +4,14 @@ public struct SubPlaceholder: Sendable, Equatable {
     public var name: String
 
     /// The entity referred to: `Cluster` of `Cluster.Endpoint.Address`, or `AWS::Region`.
-    public var target: String { name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name }
+    public var target: String {
+        guard let dot = name.utf8.firstIndex(of: UInt8(ascii: ".")) else { return name }
+        return String(name[..<dot])
+    }
+
     public var attribute: String? {
-        let parts = name.split(separator: ".", maxSplits: 1)
-        return parts.count == 2 ? String(parts[1]) : nil
+        guard let dot = name.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        return String(name[name.utf8.index(after: dot)...])
     }
 
     public static func all(in text: String) -> [SubPlaceholder] {
