@@ -77,8 +77,12 @@ struct Token: Sendable, Equatable {
                 while position < bytes.count, isWordByte(bytes[position]) { position += 1 }
                 tokens.append(Token(kind: .word, text: text(start..<position)))
             } else {
-                let pair = position + 1 < bytes.count ? text(position..<(position + 2)) : ""
-                let length = ["::", "<>", "||", "<=", ">=", "!="].contains(pair) ? 2 : 1
+                // `::`, `<>`, `||`, `<=`, `>=` and `!=` are one symbol.
+                let next = position + 1 < bytes.count ? bytes[position + 1] : 0
+                let length = switch (byte, next) {
+                case (58, 58), (60, 62), (124, 124), (60, 61), (62, 61), (33, 61): 2
+                default: 1
+                }
                 tokens.append(Token(kind: .symbol, text: text(position..<(position + length))))
                 position += length
             }
