@@ -132,15 +132,20 @@ struct BlockWriter {
         indent = indent < 0 ? 2 : indent + 2
         defer { indent = saved }
         switch style {
-        case .plain: writePlain(bytes)
+        case .plain: writePlain(bytes, isASCII: analysis.isASCII)
         case .singleQuoted: writeSingleQuoted(bytes)
         case .literal: try writeLiteral(bytes)
         }
     }
 
-    private mutating func writePlain(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private mutating func writePlain(_ bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
         if !whitespace && !bytes.isEmpty { put(UInt8(ascii: " ")) }
-        append(bytes)
+        if isASCII {
+            out.append(contentsOf: bytes)
+            column += bytes.count
+        } else {
+            append(bytes)
+        }
         whitespace = false
         indention = false
     }
@@ -231,6 +236,8 @@ struct ScalarAnalysis {
     var blockPlainAllowed = true
     var singleQuotedAllowed = true
     var blockAllowed = true
+    /// All of it ASCII: each byte a column.
+    var isASCII = false
 
     init?(_ bytes: UnsafeBufferPointer<UInt8>) {
         if let line = Self.asciiLine(bytes) {
@@ -347,6 +354,7 @@ struct ScalarAnalysis {
         }
         let leadingSpace = first == space, trailingSpace = bytes[count - 1] == space
         var analysis = ScalarAnalysis()
+        analysis.isASCII = true
         analysis.blockPlainAllowed = !(indicators || leadingSpace || trailingSpace)
         analysis.blockAllowed = !trailingSpace
         return analysis

@@ -60,25 +60,32 @@ public struct PropertyRule: Sendable, Equatable {
     /// A resource type's rules by the property their path starts at, each with its place in the
     /// type's list: a resource sets a handful of the properties its rules name, and looking each
     /// rule's property up in every resource cost more than checking the ones set.
-    struct Index: Sendable {
+    final class Index: Sendable {
         /// Rules whose path is the block itself or starts with `*`.
-        var block: [(order: Int, rule: PropertyRule)] = []
-        var byProperty: [String: [(order: Int, rule: PropertyRule)]] = [:]
+        let block: [(order: Int, rule: PropertyRule)]
+        let byProperty: [String: [(order: Int, rule: PropertyRule)]]
         var isEmpty: Bool { block.isEmpty && byProperty.isEmpty }
+
+        init(_ rules: [PropertyRule]) {
+            var block: [(order: Int, rule: PropertyRule)] = []
+            var byProperty: [String: [(order: Int, rule: PropertyRule)]] = [:]
+            for (order, rule) in rules.enumerated() {
+                if let first = rule.components.first, first != "*" {
+                    byProperty[first, default: []].append((order, rule))
+                } else {
+                    block.append((order, rule))
+                }
+            }
+            self.block = block
+            self.byProperty = byProperty
+        }
     }
 
     private static let indexes = Mutex<[String: Index]>([:])
 
     static func index(for resourceType: String) -> Index {
         if let known = indexes.withLock({ $0[resourceType] }) { return known }
-        var index = Index()
-        for (order, rule) in rules(for: resourceType).enumerated() {
-            if let first = rule.components.first, first != "*" {
-                index.byProperty[first, default: []].append((order, rule))
-            } else {
-                index.block.append((order, rule))
-            }
-        }
+        let index = Index(rules(for: resourceType))
         indexes.withLock { $0[resourceType] = index }
         return index
     }
@@ -115,8 +122,8 @@ public struct PropertyRuleChecker {
         }
         // Rules about the block itself, or every property of it (`*`), start from the block.
         for rule in index.block { check(rule, rule.rule.components[...], in: .object(fields)) }
-        var seen = Set<String>()
-        for field in fields where seen.insert(field.key).inserted {
+        // A resource's properties have distinct keys (its generated type has one member per property).
+        for field in fields {
             guard let rules = index.byProperty[field.key] else { continue }
             steps = [.key(field.key)]
             for rule in rules { check(rule, rule.rule.components.dropFirst(), in: field.value) }
