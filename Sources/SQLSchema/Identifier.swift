@@ -8,8 +8,11 @@ public enum Identifier {
     public static func problem(with name: String) -> String? {
         if name.isEmpty { return "is empty" }
         if name.utf8.count > maximumLength { return "is \(name.utf8.count) bytes; PostgreSQL keeps only \(maximumLength)" }
-        if name.contains("\"") || name.contains("'") { return "contains a quote; use letters, digits and underscores" }
-        if name.unicodeScalars.contains(where: { $0.value < 0x20 }) { return "contains a control character" }
+        // Byte by byte: a quote and every control character are ASCII.
+        if name.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) {
+            return "contains a quote; use letters, digits and underscores"
+        }
+        if name.utf8.contains(where: { $0 < 0x20 }) { return "contains a control character" }
         return nil
     }
 

@@ -124,11 +124,14 @@ public struct Migration: Sendable, Equatable {
             throw fail("a migration is named NNNN_<slug>.sql, numbered from 0001")
         }
         guard let end = text.range(of: headerEnd) else { throw fail("no blank line after the header") }
+        // `-- key: value` lines, read as bytes: the header is ASCII, and reading it character by
+        // character cost more than the rest of the file.
         var fields: [String: String] = [:]
-        for line in text[..<end.lowerBound].utf8.split(separator: UInt8(ascii: "\n")).map({ Substring($0) }) {
-            guard line.hasPrefix("-- "), let colon = line.firstIndex(of: ":") else { continue }
+        for line in text.utf8[..<end.lowerBound].split(separator: UInt8(ascii: "\n")) {
+            guard line.starts(with: "-- ".utf8), let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
             let key = line[line.index(line.startIndex, offsetBy: 3)..<colon]
-            fields[String(key)] = String(line[line.index(after: colon)...].drop { $0 == " " })
+            let value = line[line.index(after: colon)...].drop { $0 == UInt8(ascii: " ") }
+            fields[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self)
         }
         guard let before = fields["before"], let after = fields["after"], let checksum = fields["checksum"] else {
             throw fail("the header must have before:, after: and checksum: lines")

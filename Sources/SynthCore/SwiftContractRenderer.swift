@@ -201,13 +201,25 @@ public enum SwiftContractRenderer {
 
     /// `chat_history` → `ChatHistory`.
     static func typeIdentifier(_ name: String) -> String {
-        name.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        var bytes: [UInt8] = []
+        var startsWord = true
+        for byte in name.utf8 {
+            if byte == UInt8(ascii: "_") {
+                startsWord = true
+                continue
+            }
+            // Identifiers here are ASCII; anything else is kept as it is.
+            bytes.append(startsWord && byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte)
+            startsWord = false
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `conversation_id` → `conversationId`.
     static func memberIdentifier(_ name: String) -> String {
-        let type = typeIdentifier(name)
-        return type.prefix(1).lowercased() + type.dropFirst()
+        var bytes = Array(typeIdentifier(name).utf8)
+        if let first = bytes.first, first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z") { bytes[0] = first + 32 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A Swift string literal, escapes included. The characters escaped are all ASCII, so the text
