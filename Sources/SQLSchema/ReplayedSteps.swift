@@ -5,8 +5,9 @@ import Synchronization
 /// A step's catalog is a function of the catalog before it and the SQL it runs, so two chains that
 /// begin with the same migrations (staging's and prod's are the same eleven; dev shares its first
 /// three) replay what they share once: a third of `synth --all`'s proof of the chains. A step is
-/// known by the one before it and the migration's body as written (a hand-edited file's body
-/// may no longer match its header's checksum). A few hundred are kept, so a process that replays
+/// known by the one before it and the migration's body as written: looked up by the header's
+/// checksum, it is taken only for the same body (a hand-edited file's body may no longer match
+/// its header). A few hundred are kept, so a process that replays
 /// thousands of chains (the generative tests) holds no more than that.
 enum ReplayedSteps {
     /// Where a chain stands after a step: the replayed catalog, its lines and their digest.
