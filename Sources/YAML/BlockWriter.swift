@@ -9,7 +9,8 @@
 /// `!Name`, a key over 128 bytes or on several lines, text with a character libyaml escapes (tabs,
 /// control characters, characters beyond the Basic Multilingual Plane, breaks other than `\n`), and
 /// scalars libyaml would write double-quoted or as literal blocks with indentation or keep hints.
-/// `YAMLTests` checks it against libyaml on every stage's templates and on random documents.
+/// `TemplateWritingTests` and `BlockWriterTests` check it against libyaml: every stage's templates,
+/// random strings in every place a scalar goes, and random documents.
 struct BlockWriter {
     /// Something this writer leaves to libyaml.
     struct Unsupported: Error {}
