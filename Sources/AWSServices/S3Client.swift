@@ -89,16 +89,10 @@ public struct S3Client: Sendable {
         let bytes = Array(body.readableBytesView)
         guard response.status == .ok else {
             let text = String(decoding: bytes.prefix(2000), as: UTF8.self)
-            let code = Self.element("Code", in: text) ?? "HTTP\(response.status.code)"
+            let code = text.xmlElement("Code") ?? "HTTP\(response.status.code)"
             throw Failure(code: code, message: CredentialRejection.describe(
-                code: code, message: "s3://\(bucket)/\(key): \(Self.element("Message", in: text) ?? String(text.prefix(300)))", source: credentials.source))
+                code: code, message: "s3://\(bucket)/\(key): \(text.xmlElement("Message") ?? String(text.prefix(300)))", source: credentials.source))
         }
         return bytes
-    }
-
-    /// The text of the first `<name>…</name>` in S3's XML error body.
-    static func element(_ name: String, in xml: String) -> String? {
-        guard let open = xml.range(of: "<\(name)>"), let close = xml.range(of: "</\(name)>", range: open.upperBound..<xml.endIndex) else { return nil }
-        return String(xml[open.upperBound..<close.lowerBound])
     }
 }

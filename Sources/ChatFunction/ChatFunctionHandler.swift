@@ -95,7 +95,7 @@ public struct ChatFunctionHandler: LambdaHandler {
         case .sync:
             let database = try await connected(configuration, environment: environment, services: services, checkingTheSchema: true)
             var largeMessages: LargeMessageBucket?
-            if let bucket = environment[ChatContract.Environment.largeMessageBucket].flatMap({ $0.isEmpty ? nil : $0 }) {
+            if let bucket = environment.nonEmpty(ChatContract.Environment.largeMessageBucket) {
                 largeMessages = LargeMessageBucket(s3: try await ChatDatabase.s3(configuration, environment: environment), bucket: bucket)
             }
             return ChatFunctionHandler(work: .sync(try StreamSync(database: database, largeMessages: largeMessages, log: { log.write(.warning, $0) })))
@@ -129,7 +129,7 @@ public struct ChatFunctionHandler: LambdaHandler {
             throw FunctionError(type: "Runtime.InvalidConfiguration",
                                 message: "\(ChatContract.Environment.backendType): the rotator works through the Data API; set it to \(ChatContract.Backend.dataAPI)")
         }
-        guard let prefix = environment[ChatContract.Environment.testSecretPrefix].flatMap({ $0.isEmpty ? nil : $0 }) else {
+        guard let prefix = environment.nonEmpty(ChatContract.Environment.testSecretPrefix) else {
             throw FunctionError(type: "Runtime.InvalidConfiguration",
                                 message: "\(ChatContract.Environment.testSecretPrefix): is not set; the rotator names the secrets it tests new credentials with after it")
         }

@@ -81,7 +81,7 @@ public actor AWSCredentialChain: AWSCredentialProvider {
         for name in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
             if let region = environment[name], !region.isEmpty { return (region, name) }
         }
-        let profile = environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["AWS_DEFAULT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        let profile = environment.nonEmpty("AWS_PROFILE") ?? environment.nonEmpty("AWS_DEFAULT_PROFILE") ?? "default"
         return files.profile(profile)?["region"].map { ($0, "profile \"\(profile)\" in \(files.configPath)") }
     }
 }

@@ -30,7 +30,7 @@ struct CredentialFetcher: Sendable {
     /// resort must not keep an operator waiting (the SDKs wait one second too).
     var metadataTimeout: Duration = .seconds(1)
 
-    func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+    func value(_ name: String) -> String? { environment.nonEmpty(name) }
 
     func fetch(_ source: CredentialSource) async throws(CredentialError) -> ResolvedCredentials {
         switch source {
@@ -76,15 +76,15 @@ struct CredentialFetcher: Sendable {
         let (status, text) = try await exchange(method: .POST, url: endpoint + "/", headers: headers.filter { $0.name != "Host" }, body: body,
                                                 timeout: .seconds(10), source: source)
         guard status == 200 else {
-            let code = Self.element("Code", in: text) ?? "HTTP \(status)"
+            let code = text.xmlElement("Code") ?? "HTTP \(status)"
             throw CredentialError(source.kind == "assume-role-with-web-identity" ? "AWS_ROLE_ARN" : "role_arn",
-                                  "STS \(action) refused (\(code): \(Self.element("Message", in: text) ?? String(text.prefix(200)))) for \(source)")
+                                  "STS \(action) refused (\(code): \(text.xmlElement("Message") ?? String(text.prefix(200)))) for \(source)")
         }
-        guard let key = Self.element("AccessKeyId", in: text), let secret = Self.element("SecretAccessKey", in: text) else {
+        guard let key = text.xmlElement("AccessKeyId"), let secret = text.xmlElement("SecretAccessKey") else {
             throw CredentialError("AWS_ENDPOINT_URL_STS", "STS \(action) at \(endpoint) answered without credentials (\(source))")
         }
-        return ResolvedCredentials(credentials: AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: Self.element("SessionToken", in: text)),
-                                   expiration: Self.element("Expiration", in: text).flatMap(Self.timestamp))
+        return ResolvedCredentials(credentials: AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: text.xmlElement("SessionToken")),
+                                   expiration: text.xmlElement("Expiration").flatMap(Self.timestamp))
     }
 
     // MARK: credential_process
@@ -243,11 +243,6 @@ struct CredentialFetcher: Sendable {
         case .container: "AWS_CONTAINER_CREDENTIALS_FULL_URI"
         default: "AWS_EC2_METADATA_SERVICE_ENDPOINT"
         }
-    }
-
-    static func element(_ name: String, in xml: String) -> String? {
-        guard let open = xml.range(of: "<\(name)>"), let close = xml.range(of: "</\(name)>", range: open.upperBound..<xml.endIndex) else { return nil }
-        return String(xml[open.upperBound..<close.lowerBound])
     }
 
     /// An ISO 8601 time, with or without fractional seconds (STS, IMDS and SSO's cache write both).

@@ -71,7 +71,7 @@ extension CredentialSource {
     /// resort, is chosen when nothing else is set (unless `AWS_EC2_METADATA_DISABLED=true`);
     /// whether it answers is known only when fetching.
     public static func select(environment: [String: String], files: SharedConfigFiles) throws(CredentialError) -> CredentialSource {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func value(_ name: String) -> String? { environment.nonEmpty(name) }
 
         switch (value("AWS_ACCESS_KEY_ID"), value("AWS_SECRET_ACCESS_KEY")) {
         case (_?, _?): return environmentKeys(environment)!
@@ -103,16 +103,20 @@ extension CredentialSource {
                                   + "with credentials in \(files.configPath) or \(files.credentialsPath), no container endpoint, and EC2 instance metadata is disabled. "
                                   + "Set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
         }
-        return .instanceMetadata(endpoint: value("AWS_EC2_METADATA_SERVICE_ENDPOINT").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-                                 ?? "http://169.254.169.254")
+        return instanceMetadataSource(environment)
+    }
+
+    /// EC2 instance metadata, at `AWS_EC2_METADATA_SERVICE_ENDPOINT` or its usual address.
+    static func instanceMetadataSource(_ environment: [String: String]) -> CredentialSource {
+        .instanceMetadata(endpoint: environment.nonEmpty("AWS_EC2_METADATA_SERVICE_ENDPOINT").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+                          ?? "http://169.254.169.254")
     }
 
     static let defaultSessionName = "chat-store"
 
     static func environmentKeys(_ environment: [String: String]) -> CredentialSource? {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        guard let key = value("AWS_ACCESS_KEY_ID"), let secret = value("AWS_SECRET_ACCESS_KEY") else { return nil }
-        return .environment(AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: value("AWS_SESSION_TOKEN")))
+        guard let key = environment.nonEmpty("AWS_ACCESS_KEY_ID"), let secret = environment.nonEmpty("AWS_SECRET_ACCESS_KEY") else { return nil }
+        return .environment(AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: environment.nonEmpty("AWS_SESSION_TOKEN")))
     }
 
     /// A profile's credentials, in botocore's order: a role to assume, SSO, keys of the credentials
@@ -154,7 +158,7 @@ extension CredentialSource {
                 switch origin {
                 case "Environment": base = environmentKeys(environment)
                 case "EcsContainer": base = try containerSource(environment)
-                case "Ec2InstanceMetadata": base = .instanceMetadata(endpoint: environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? "http://169.254.169.254")
+                case "Ec2InstanceMetadata": base = instanceMetadataSource(environment)
                 default:
                     throw CredentialError("credential_source", "profile \"\(name)\" has credential_source \(origin); it is one of Environment, EcsContainer, Ec2InstanceMetadata")
                 }
@@ -190,7 +194,7 @@ extension CredentialSource {
     /// The ECS or EKS container endpoint the environment names; a full URI over plain HTTP must be
     /// a loopback or the container agents' addresses, as the SDKs require.
     static func containerSource(_ environment: [String: String]) throws(CredentialError) -> CredentialSource? {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func value(_ name: String) -> String? { environment.nonEmpty(name) }
         let authorization: ContainerAuthorization? = value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE").map { .tokenFile($0) }
             ?? value("AWS_CONTAINER_AUTHORIZATION_TOKEN").map { .token($0) }
         if let relative = value("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {

@@ -24,7 +24,7 @@ public struct SharedConfigFiles: Sendable, Equatable {
     public static func load(environment: [String: String]) -> SharedConfigFiles {
         let home = environment["HOME"] ?? NSHomeDirectory()
         func path(_ variable: String, _ fallback: String) -> (shown: String, actual: String) {
-            let shown = environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+            let shown = environment.nonEmpty(variable) ?? fallback
             return (shown, shown.hasPrefix("~/") ? home + shown.dropFirst() : shown)
         }
         let config = path("AWS_CONFIG_FILE", "~/.aws/config"), credentials = path("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
@@ -40,7 +40,7 @@ public struct SharedConfigFiles: Sendable, Equatable {
         /// The file `aws_access_key_id` came from: the credentials file wins over the config file.
         public var keysFile: String?
 
-        public subscript(key: String) -> String? { settings[key].flatMap { $0.isEmpty ? nil : $0 } }
+        public subscript(key: String) -> String? { settings.nonEmpty(key) }
     }
 
     /// The profile, or nil when neither file has a section for it.

@@ -95,12 +95,12 @@ public struct RuntimeConfiguration: Sendable, Equatable {
         // The local mode: PostgreSQL at DATABASE_URL needs nothing of AWS, so its region, credentials,
         // ARNs and database name are read when given and asked for only by what uses them (`aws(for:)`).
         let local = type == ChatContract.Backend.postgres && !(environment["DATABASE_URL"] ?? "").isEmpty
-        let endpoint = environment[ChatContract.Environment.dataAPIEndpoint].flatMap { $0.isEmpty ? nil : $0 }
+        let endpoint = environment.nonEmpty(ChatContract.Environment.dataAPIEndpoint)
         // The local Data API (data-api-local): the endpoint alone is enough.
         let localDataAPI = type == ChatContract.Backend.dataAPI && endpoint.map(LocalDataAPI.isLocal) == true
         func setting(_ name: String, locally fallback: String = "") throws(Invalid) -> String {
             if local { return environment[name] ?? "" }
-            if localDataAPI { return environment[name].flatMap { $0.isEmpty ? nil : $0 } ?? fallback }
+            if localDataAPI { return environment.nonEmpty(name) ?? fallback }
             return try required(name)
         }
         let credentials = AWSCredentialChain(environment: environment)
@@ -117,8 +117,8 @@ public struct RuntimeConfiguration: Sendable, Equatable {
             guard let port = Int(portText), (1...65_535).contains(port) else {
                 throw Invalid(variable: ChatContract.Environment.port, problem: "must be a port number (got \(portText))")
             }
-            let url = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-            let host = environment[ChatContract.Environment.host].flatMap { $0.isEmpty ? nil : $0 }
+            let url = environment.nonEmpty("DATABASE_URL")
+            let host = environment.nonEmpty(ChatContract.Environment.host)
             if url == nil && host == nil {
                 throw Invalid(variable: ChatContract.Environment.host, problem: "is not set (nor DATABASE_URL); the postgres backend needs one")
             }
@@ -132,8 +132,8 @@ public struct RuntimeConfiguration: Sendable, Equatable {
                                                  databaseName: try setting(ChatContract.Environment.databaseName), region: region,
                                                  credentials: credentials)
         configuration.localDataAPI = localDataAPI
-        configuration.applicationSecretArn = environment[ChatContract.Environment.applicationSecretArn].flatMap { $0.isEmpty ? nil : $0 }
-        if let stage = environment[ChatContract.Environment.stage].flatMap({ $0.isEmpty ? nil : $0 }) {
+        configuration.applicationSecretArn = environment.nonEmpty(ChatContract.Environment.applicationSecretArn)
+        if let stage = environment.nonEmpty(ChatContract.Environment.stage) {
             configuration.stage = try StageContract.named(stage)
         }
         return configuration
