@@ -16,7 +16,11 @@ for argument in "$@"; do
   esac
 done
 command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install valgrind" >&2; exit 1; }
-if [[ $build == 1 ]]; then swift build -c release --product synth >&2; fi
+# The release synth links the Swift runtime and Foundation into the binary, as the Lambda function
+# does (scripts/package.sh): a self-contained tool whose start-up binds no shared Swift libraries
+# (13 M instructions of the dynamic linker's symbol lookups otherwise). Only the link differs from
+# `swift build -c release`, so the two share every compiled module.
+if [[ $build == 1 ]]; then swift build -c release --product synth --static-swift-stdlib >&2; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # valgrind cannot read the DWARF the Swift toolchain writes; counting needs no symbols.

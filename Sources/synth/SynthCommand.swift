@@ -3,9 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ArgumentParser
 import CloudFormation
-import CommandLineExit
+import CommandArguments
 import CostEstimate
 import DiffSources
 import StackDiff
@@ -14,56 +13,87 @@ import Stacks
 import SynthCore
 
 @main
-struct Synth: ParsableCommand {
-    // Every command here names itself: argument-parser would otherwise derive each name with
-    // String(describing:), whose runtime type lookups cost a quarter of `synth --help`.
-    static let configuration = CommandConfiguration(
-        commandName: "synth",
+enum Synth {
+    static let commands: [any SynthCommand.Type] = [Generate.self, List.self, Check.self, Diff.self, Cost.self]
+
+    static let tool = CommandLineTool(
+        name: "synth",
         abstract: "Turns the stack definitions in stacks/ into CloudFormation templates under out/<stage>/.",
-        subcommands: [Generate.self, List.self, Check.self, Diff.self, Cost.self],
-        defaultSubcommand: Generate.self
+        subcommands: commands.map { $0.spec },
+        defaultSubcommand: Generate.spec.name
     )
 
-    /// The project's exit-code table (`UsageExitStatus`): 0 success, 1 findings (stale files, synth
-    /// errors, what `--fail-on` names), 2 usage or input errors.
+    /// Reads the arguments against the commands' own declarations (`CommandArguments`), moves to the
+    /// repository's root and runs the command; `CommandOutcome` turns what it threw into the exit status.
     static func main() {
-        RepositoryRoot.enter(arguments: Array(CommandLine.arguments.dropFirst()))
-        mainExitingTwoOnUsageErrors()
+        let invocation: Invocation
+        do {
+            invocation = try tool.invocation(of: Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            CommandOutcome.exit(after: error)
+        }
+        switch invocation {
+        case .help(let name):
+            let command = name.flatMap { name in tool.subcommands.first { $0.name == name } }
+            print(command.map { CommandHelp.text(for: $0, in: tool) } ?? CommandHelp.text(for: tool), terminator: "")
+        case .run(let name, let arguments):
+            RepositoryRoot.enter(for: name, arguments)
+            do {
+                let command = try commands.first { $0.spec.name == name }!.init(arguments)
+                try command.run()
+            } catch {
+                CommandOutcome.exit(after: error)
+            }
+        }
     }
 }
 
-extension DiffReport.FailOn: ExpressibleByArgument {}
+/// A subcommand of synth: its declaration, read into its typed settings, and what it does.
+protocol SynthCommand {
+    static var spec: CommandSpec { get }
+    init(_ arguments: ParsedArguments) throws(UsageError)
+    func run() throws
+}
 
-struct OutputOptions: ParsableArguments {
-    @Option(name: .customLong("output-dir"), help: "Directory the stage folders are written to (relative to where synth is run).")
+/// `--output-dir`, which every command that reads or writes out/ takes.
+struct OutputOptions {
+    static let spec = OptionSpec.value("output-dir", defaultValue: Synthesizer.defaultOutputDirectory,
+                                       help: "Directory the stage folders are written to (relative to where synth is run).")
+
     var outputDirectory = Synthesizer.defaultOutputDirectory
 
-    mutating func validate() throws {
-        if outputDirectory != Synthesizer.defaultOutputDirectory { outputDirectory = RepositoryRoot.fromStart(outputDirectory) }
+    init(_ arguments: ParsedArguments) {
+        if let directory = arguments.value(Self.spec.name), directory != Synthesizer.defaultOutputDirectory {
+            outputDirectory = RepositoryRoot.fromStart(directory)
+        }
     }
 }
 
 let synthesizer = Synthesizer(project: chatProject)
 
-struct Generate: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "generate",
-        abstract: "Write out/<stage>/<stack>.yaml and out/<stage>/manifest.json (the default command: `synth dev`)."
+struct Generate: SynthCommand {
+    static let spec = CommandSpec(
+        name: "generate",
+        abstract: "Write out/<stage>/<stack>.yaml and out/<stage>/manifest.json (the default command: `synth dev`).",
+        operands: .init("stages", help: "Stages to synthesize (see `synth list`)."),
+        options: [.flag("all", help: "Synthesize every stage."), OutputOptions.spec]
     )
 
-    @Argument(help: "Stages to synthesize (see `synth list`).")
-    var stages: [String] = []
+    var stages: [String]
+    var all: Bool
+    var output: OutputOptions
 
-    @Flag(help: "Synthesize every stage.")
-    var all = false
-
-    @OptionGroup var output: OutputOptions
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        stages = arguments.operands
+        all = arguments.flag("all")
+        output = OutputOptions(arguments)
+        if stages.isEmpty && !all {
+            throw UsageError("name a stage (\(synthesizer.stageNames.joined(separator: ", "))) or pass --all", subcommand: Self.spec.name)
+        }
+        if !stages.isEmpty && all { throw UsageError("pass stage names or --all, not both", subcommand: Self.spec.name) }
+    }
 
     func run() throws {
-        // Checked here, after parsing, rather than in validate(): argument-parser validates the default
-        // command before it reports an unknown option, so `synth --bogus` said "name a stage".
-        if stages.isEmpty && !all { throw ValidationError("name a stage (\(synthesizer.stageNames.joined(separator: ", "))) or pass --all") }
-        if !stages.isEmpty && all { throw ValidationError("pass stage names or --all, not both") }
         let names = all ? synthesizer.stageNames : stages
         let definitions = try names.map { name in try reported { try synthesizer.stage(named: name) } }
         // The generated sources follow the migrations committed in `out`: chains written elsewhere
@@ -81,8 +111,10 @@ struct Generate: ParsableCommand {
     }
 }
 
-struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the stages and their stacks in deploy order.")
+struct List: SynthCommand {
+    static let spec = CommandSpec(name: "list", abstract: "List the stages and their stacks in deploy order.")
+
+    init(_ arguments: ParsedArguments) {}
 
     func run() throws {
         for stage in synthesizer.app.stages {
@@ -92,13 +124,16 @@ struct List: ParsableCommand {
     }
 }
 
-struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check",
-        abstract: "Fail when any file under out/ differs from what the stacks produce (for CI)."
+struct Check: SynthCommand {
+    static let spec = CommandSpec(
+        name: "check",
+        abstract: "Fail when any file under out/ differs from what the stacks produce (for CI).",
+        options: [OutputOptions.spec]
     )
 
-    @OptionGroup var output: OutputOptions
+    var output: OutputOptions
+
+    init(_ arguments: ParsedArguments) { output = OutputOptions(arguments) }
 
     func run() throws {
         let stale = try reported {
@@ -112,15 +147,15 @@ struct Check: ParsableCommand {
             printError("synth check: \(stale.count) generated file(s) are stale:")
             for file in stale { printError("  \(file)") }
             printError("run `swift run synth --all` and commit the result")
-            throw ExitCode.failure
+            throw CommandOutcome.findings
         }
         print("synth check: \(output.outputDirectory)/ and the generated sources are up to date for \(synthesizer.stageNames.joined(separator: ", "))")
     }
 }
 
-struct Diff: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "diff",
+struct Diff: SynthCommand {
+    static let spec = CommandSpec(
+        name: "diff",
         abstract: "Show what a change does to the stacks and the schema: replacements, data loss, widened access.",
         discussion: """
             synth diff dev                        what the code produces now vs the committed out/dev/
@@ -130,20 +165,40 @@ struct Diff: ParsableCommand {
             Deploy blockers (an export in use that changes, a replaced resource that keeps its custom name, a name
             still taken) lead the report: CloudFormation would stop part-way through such a deploy.
             Exit status: 0 whatever changed; 1 when --fail-on finds what it names; 2 for bad usage or an unreadable file.
-            """
+            """,
+        operands: .init("targets", help: "A stage, or two files."),
+        options: [
+            .flag("all", help: "Every stage."),
+            .value("base", help: "Compare out/<stage>/ at this git revision with the working tree."),
+            .value("format", allowed: Format.allCases.map(\.rawValue), defaultValue: Format.text.rawValue,
+                   help: "text (default; colour on a terminal unless NO_COLOR), markdown, or json."),
+            .value("fail-on", allowed: DiffReport.FailOn.allCases.map(\.rawValue),
+                   help: "Exit 1 when the diff has: any, blocker, replacement, data-loss, broadening."),
+            .flag("full", help: "Markdown: every detail, even past GitHub's 65,536-character comment limit (findings are always complete)."),
+            OutputOptions.spec,
+        ]
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
+    enum Format: String, CaseIterable { case text, markdown, json }
 
-    @Argument(help: "A stage, or two files.") var targets: [String] = []
-    @Flag(help: "Every stage.") var all = false
-    @Option(help: "Compare out/<stage>/ at this git revision with the working tree.") var base: String?
-    @Option(help: "text (default; colour on a terminal unless NO_COLOR), markdown, or json.") var format: Format = .text
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when the diff has: any, blocker, replacement, data-loss, broadening.")
+    var targets: [String]
+    var all: Bool
+    var base: String?
+    var format: Format
     var failOn: DiffReport.FailOn?
-    @Flag(help: "Markdown: every detail, even past GitHub's 65,536-character comment limit (findings are always complete).")
-    var full = false
-    @OptionGroup var output: OutputOptions
+    var full: Bool
+    var output: OutputOptions
+
+    init(_ arguments: ParsedArguments) {
+        targets = arguments.operands
+        all = arguments.flag("all")
+        base = arguments.value("base")
+        // The parser accepts only the declared values, so these readings cannot fail.
+        format = arguments.value("format").flatMap(Format.init(rawValue:)) ?? .text
+        failOn = arguments.value("fail-on").flatMap(DiffReport.FailOn.init(rawValue:))
+        full = arguments.flag("full")
+        output = OutputOptions(arguments)
+    }
 
     func run() throws {
         let report: DiffReport
@@ -151,7 +206,7 @@ struct Diff: ParsableCommand {
             report = try makeReport()
         } catch let error as DiffInputs.Unreadable {
             printError("error: \(error)")
-            throw ExitCode(2)
+            throw CommandOutcome.usage
         }
         switch format {
         case .json: print(try report.json(), terminator: "")
@@ -160,17 +215,16 @@ struct Diff: ParsableCommand {
             let color = isatty(1) == 1 && getenv("NO_COLOR") == nil
             print(report.text(color: color), terminator: "")
         }
-        if let failOn, report.fails(failOn) { throw ExitCode.failure }
+        if let failOn, report.fails(failOn) { throw CommandOutcome.findings }
     }
 
     func makeReport() throws -> DiffReport {
-        let isFile = { (path: String) in path.contains("/") || path.contains(".") }
-        if targets.count == 2, targets.allSatisfy(isFile) {
+        if targets.count == 2, targets.allSatisfy(namesAFile) {
             return try DiffInputs.files(old: RepositoryRoot.fromStart(targets[0]), new: RepositoryRoot.fromStart(targets[1]))
         }
         guard all || !targets.isEmpty else {
-            printError("error: name a stage (\(synthesizer.stageNames.joined(separator: ", "))), pass --all, or give two files")
-            throw ExitCode(2)
+            throw UsageError("name a stage (\(synthesizer.stageNames.joined(separator: ", "))), pass --all, or give two files",
+                             subcommand: Self.spec.name)
         }
         let names = all ? synthesizer.stageNames : targets
         var stacks: [StackDiffResult] = [], schema: [SchemaObjectChange] = [], blockers: [DeployBlocker] = [], costs: [CostChange] = []
@@ -205,20 +259,18 @@ struct Diff: ParsableCommand {
     }
 }
 
+/// An operand that names a file rather than a stage: stage names have neither a slash nor a dot.
+func namesAFile(_ operand: String) -> Bool { operand.contains("/") || operand.contains(".") }
+
 /// Prints synth-time errors one per line, each naming what to change, and exits non-zero.
 func reported<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let errors as Diagnostics {
         for error in errors.all { printError(error.printed) }
-        throw ExitCode.failure
+        throw CommandOutcome.findings
     } catch let error as UnknownStage {
         printError("error: \(error)")
-        throw ExitCode(2)
+        throw CommandOutcome.usage
     }
-}
-
-func printError(_ text: String) {
-    var line = text + "\n"
-    line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
 }

@@ -39,7 +39,7 @@ import TestSupport
         #expect(result.output.contains(#"unknown stage "qa"; known stages: dev, staging, prod"#), "\(result.output)")
     }
 
-    /// Usage and input errors exit 2 from every command, whoever detects them (argument-parser or synth).
+    /// Usage and input errors exit 2 from every command, whoever detects them (the command-line reader or the command).
     @Test(arguments: [
         (["dev", "--all"], "pass stage names or --all, not both"),
         (["--bogus"], "Unknown option '--bogus'"),
