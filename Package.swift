@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "JSONText"),
         // An HTTP API's routes with their request and response shapes, and its OpenAPI document.
         .target(name: "HTTPAPIContract", dependencies: ["JSONText"]),
-        .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "YAML", "JSONText"]),
+        .target(name: "SynthCore", dependencies: ["CloudFormation", "SQLSchema", "DSLCore", "YAML", "JSONText"]),
         // synth diff: template and schema diffs for review, replacement- and security-aware.
         // Templates as synth diff and synth cost read them: values with intrinsics in one form.
         .target(name: "Templates", dependencies: ["YAML", "TemplateSyntax"]),

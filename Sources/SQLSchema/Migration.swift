@@ -1,3 +1,4 @@
+import DSLCore
 import Crypto
 
 /// One versioned migration, as `out/<stage>/migrations/NNNN_<slug>.sql` holds it: a header with the
@@ -29,7 +30,11 @@ public struct Migration: Sendable, Equatable {
     public var name: String { String(fileName.dropLast(4)) }
 
     /// The body's actual checksum; a committed migration whose header says otherwise was edited.
-    public var computedChecksum: String { Self.checksum(of: body) }
+    public var computedChecksum: String { Self.checksums.result(for: body) { Self.checksum(of: $0) } }
+
+    /// Stages whose migrations share their bodies (staging's and prod's, all but the header line)
+    /// hash each body once.
+    private static let checksums = RecentResults<String, String>(capacity: 64)
 
     public static func checksum(of body: String) -> String { "sha256:" + SchemaCatalog.hex(SHA256.hash(data: Array(body.utf8))) }
 

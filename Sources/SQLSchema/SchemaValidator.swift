@@ -20,6 +20,13 @@ public enum SchemaValidator {
     /// Every mistake, each located at the declaration it concerns: the column's or the table's
     /// line, the schema's for what the schema itself declares.
     public static func problems(in schema: Schema) -> [Diagnostic] {
+        checked.result(for: IdenticalSchema(schema)) { problems(inUnchecked: $0.schema) }
+    }
+
+    /// Every stage declares the chat schema; it is checked once for each schema identical in full.
+    private static let checked = RecentResults<IdenticalSchema, [Diagnostic]>()
+
+    private static func problems(inUnchecked schema: Schema) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         // What is being checked: the diagnostics' id and where it was declared.
         var context = (id: "schema.extension", location: schema.location)

@@ -1,4 +1,5 @@
 import CloudFormation
+import DSLCore
 import JSONText
 import SQLSchema
 #if canImport(FoundationEssentials)
@@ -38,8 +39,11 @@ public struct StageSchema: Sendable {
     /// The schema as JSON, keys sorted, so the file changes only when the schema does: byte for byte
     /// what JSONEncoder first wrote.
     static func snapshot(_ schema: Schema) -> String {
-        JSONTreeEncoder.prettyPrinted(schema.snapshot) + "\n"
+        snapshots.result(for: IdenticalSchema(schema)) { JSONTreeEncoder.prettyPrinted($0.schema.snapshot) + "\n" }
     }
+
+    /// The stages that declare the same schema commit the same snapshot; it is written once.
+    private static let snapshots = RecentResults<IdenticalSchema, String>()
 
     static func snapshotMismatch(_ snapshot: Schema, _ last: Migration) -> String {
         "describes schema \(SchemaRenderer.fingerprint(snapshot)), but the last migration, \(last.fileName), leads to \(last.after); restore it from git"

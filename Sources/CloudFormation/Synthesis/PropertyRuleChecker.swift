@@ -110,6 +110,14 @@ public struct PropertyRuleChecker {
         let index = PropertyRule.index(for: resource.resourceType)
         guard !index.isEmpty else { return [] }
         let fields = resource.properties
+        return Self.checked.result(type: resource.resourceType, properties: fields) { Self.violations(of: fields, index) }
+    }
+
+    /// Violations depend on the type and the properties alone, and the stages declare many resources
+    /// alike (staging's and prod's share two thirds): each distinct block is checked once.
+    private static let checked = CheckedBlocks()
+
+    private static func violations(of fields: [Field], _ index: PropertyRule.Index) -> [Violation] {
         var found: [(order: Int, violation: Violation)] = []
         var steps: [Step] = []
         func check(_ rule: (order: Int, rule: PropertyRule), _ components: ArraySlice<String>, in value: Value) {
@@ -129,6 +137,23 @@ public struct PropertyRuleChecker {
             for rule in rules { check(rule, rule.rule.components.dropFirst(), in: field.value) }
         }
         return found.sorted { $0.order < $1.order }.map(\.violation)
+    }
+
+    /// The violations of the property blocks already checked, by resource type; a few hundred a type
+    /// at most, so the generative tests, which check thousands, keep only the latest.
+    final class CheckedBlocks: Sendable {
+        private static let perType = 256
+        private let blocks = Mutex<[String: [(properties: [Field], violations: [Violation])]]>([:])
+
+        func result(type: String, properties: [Field], _ check: () -> [Violation]) -> [Violation] {
+            if let known = blocks.withLock({ $0[type]?.first { $0.properties == properties }?.violations }) { return known }
+            let violations = check()
+            blocks.withLock { blocks in
+                blocks[type, default: []].append((properties, violations))
+                if blocks[type]!.count > Self.perType { blocks[type]!.removeFirst() }
+            }
+            return violations
+        }
     }
 
     /// One step of a path below `Properties`: a key, or a list element's position.
@@ -166,7 +191,7 @@ public struct PropertyRuleChecker {
         }
     }
 
-    func violation(of check: PropertyRule.Check, by value: Value) -> String? {
+    static func violation(of check: PropertyRule.Check, by value: Value) -> String? {
         // The keys set, for the rules about which properties go together; a block has a handful.
         func keys() -> [String]? {
             guard case .object(let fields) = value else { return nil }
