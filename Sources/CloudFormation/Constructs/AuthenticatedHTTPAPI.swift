@@ -142,6 +142,23 @@ public struct AuthenticatedHTTPAPI: StackContent {
 
     /// `GET /bots/search` → `GetBotsSearch`; `POST /conversations/{id}/messages` → `PostConversationsIdMessages`.
     static func logicalIdPart(_ key: String) -> String {
+        // Route keys are ASCII (`POST /bots/{botId}`): their words are read byte by byte, without the
+        // Unicode property and case tables the general reading needs.
+        guard key.utf8.allSatisfy({ $0 < 0x80 }) else { return wordsCapitalized(key) }
+        var part: [UInt8] = []
+        var startsWord = true
+        for byte in key.utf8 {
+            let isLetter = (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            guard isLetter || (0x30...0x39).contains(byte) else { startsWord = true; continue }
+            let lowered = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+            part.append(startsWord && isLetter ? lowered - 0x20 : lowered)
+            startsWord = false
+        }
+        return String(decoding: part, as: UTF8.self)
+    }
+
+    /// Any text's letters and digits, each word capitalized and the rest dropped.
+    static func wordsCapitalized(_ key: String) -> String {
         key.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { word in
             word.prefix(1).uppercased() + word.dropFirst().lowercased()
         }.joined()
