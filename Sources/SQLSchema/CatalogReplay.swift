@@ -307,7 +307,7 @@ public struct CatalogReplay: Sendable {
     mutating func addColumn(to table: String, _ reader: inout StatementReader, ifNotExists: Bool) throws {
         let name = try reader.name()
         var type: [Token] = []
-        while let token = reader.peek, !["NOT", "NULL", "DEFAULT", "GENERATED"].contains(token.keyword) {
+        while let token = reader.peek, !["NOT", "NULL", "DEFAULT", "GENERATED"].contains(where: token.is) {
             reader.advance()
             type.append(token)
         }
@@ -348,7 +348,7 @@ public struct CatalogReplay: Sendable {
             let referencedColumns = try reader.names()
             try reader.expect("ON", "DELETE")
             var action: [String] = []
-            while let token = reader.peek, token.keyword != "NOT" { reader.advance(); action.append(token.text.lowercased()) }
+            while let token = reader.peek, !token.is("NOT") { reader.advance(); action.append(token.text.lowercased()) }
             guard tables[referenced] != nil else { throw ReadError("constraint \(name) references table \(referenced), which does not exist") }
             kind = .foreignKey(columns, table: referenced, columns: referencedColumns, onDelete: action.joined(separator: " "))
         } else if reader.take("CHECK") {
@@ -398,7 +398,7 @@ public struct CatalogReplay: Sendable {
                 try updateColumn(table, name) { $0.hasDefault = true }
             } else if reader.take("TYPE") || reader.take("SET", "DATA", "TYPE") {
                 var type: [Token] = []
-                while let token = reader.peek, token.keyword != "USING" { reader.advance(); type.append(token) }
+                while let token = reader.peek, !token.is("USING") { reader.advance(); type.append(token) }
                 reader.skipExpression(until: [])
                 let catalogType = Self.catalogType(Token.joined(type))
                 try updateColumn(table, name) { $0.type = catalogType }
@@ -512,7 +512,7 @@ public struct CatalogReplay: Sendable {
                 key.column = column
                 if method == "gin" { key.operatorClass = type == "tsvector" ? "tsvector_ops" : type.hasSuffix("[]") ? "array_ops" : nil }
             }
-            if let token = part.peek, token.keyword != "DESC", token.keyword != "ASC" {
+            if let token = part.peek, !token.is("DESC"), !token.is("ASC") {
                 part.advance()
                 key.operatorClass = token.text
             }

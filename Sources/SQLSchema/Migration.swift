@@ -53,43 +53,42 @@ public struct Migration: Sendable, Equatable {
     /// UTF-8 newline bytes, which is what makes reading every committed migration at synth time cheap.
     public var sections: (transactional: [String], outside: [String]) {
         var transactional: [String] = [], outside: [String] = []
-        var inTransaction = false
-        var lines: [Substring] = []
-        func endParagraph() {
-            defer { lines.removeAll(keepingCapacity: true) }
-            guard !lines.isEmpty else { return }
-            var sql = lines.count == 1 ? String(lines[0]) : lines.joined(separator: "\n")
-            if sql.utf8.last == UInt8(ascii: ";") { sql.removeLast() }
-            switch sql {
-            case "BEGIN": inTransaction = true
-            case "COMMIT": inTransaction = false
-            default: if inTransaction { transactional.append(sql) } else { outside.append(sql) }
+        var body = body
+        body.withUTF8 { bytes in
+            let newline = UInt8(ascii: "\n"), dash = UInt8(ascii: "-")
+            var inTransaction = false
+            // The paragraph's lines other than comments, joined by line breaks.
+            var paragraph: [UInt8] = []
+            var paragraphOpen = false
+            func endParagraph() {
+                defer { paragraph.removeAll(keepingCapacity: true) }
+                guard let last = paragraph.last else { return }
+                let sql = String(decoding: paragraph[..<(last == UInt8(ascii: ";") ? paragraph.count - 1 : paragraph.count)], as: UTF8.self)
+                switch sql {
+                case "BEGIN": inTransaction = true
+                case "COMMIT": inTransaction = false
+                default: if inTransaction { transactional.append(sql) } else { outside.append(sql) }
+                }
             }
-        }
-        let bytes = body.utf8
-        var lineStart = bytes.startIndex
-        var paragraphOpen = false
-        func endLine(_ end: String.Index) {
-            if lineStart == end {
-                endParagraph()
-                paragraphOpen = false
-            } else {
+            var lineStart = 0
+            func endLine(_ end: Int) {
+                if lineStart == end {
+                    endParagraph()
+                    paragraphOpen = false
+                    return
+                }
                 paragraphOpen = true
-                let isComment = bytes[lineStart] == UInt8(ascii: "-") && bytes.index(after: lineStart) < end
-                    && bytes[bytes.index(after: lineStart)] == UInt8(ascii: "-")
-                if !isComment { lines.append(body[lineStart..<end]) }
+                guard !(bytes[lineStart] == dash && lineStart + 1 < end && bytes[lineStart + 1] == dash) else { return }
+                if !paragraph.isEmpty { paragraph.append(newline) }
+                paragraph.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart..<end]))
             }
-        }
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            if bytes[index] == UInt8(ascii: "\n") {
+            for index in bytes.indices where bytes[index] == newline {
                 endLine(index)
-                lineStart = bytes.index(after: index)
+                lineStart = index + 1
             }
-            index = bytes.index(after: index)
+            endLine(bytes.count)
+            if paragraphOpen { endParagraph() }
         }
-        endLine(bytes.endIndex)
-        if paragraphOpen { endParagraph() }
         return (transactional, outside)
     }
 

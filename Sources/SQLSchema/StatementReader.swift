@@ -6,17 +6,22 @@ struct Token: Sendable, Equatable {
     var kind: Kind
     /// The identifier without its quotes, the string's or body's contents, or the symbol.
     var text: String
-    /// Upper-cased for a bare word, so keywords compare whatever their case; the symbol itself; empty
-    /// for the rest (a quoted identifier is never a keyword).
-    var keyword: String
 
     init(kind: Kind, text: String) {
         self.kind = kind
         self.text = text
+    }
+
+    /// Whether this is the keyword (written in capitals) or the symbol: a bare word is whatever its
+    /// case, compared byte by byte rather than upper-cased into a string of its own; a quoted
+    /// identifier is never a keyword.
+    func `is`(_ keyword: String) -> Bool {
         switch kind {
-        case .word: keyword = String(decoding: text.utf8.map { (97...122).contains($0) ? $0 - 32 : $0 }, as: UTF8.self)
-        case .symbol: keyword = text
-        default: keyword = ""
+        case .symbol: return text == keyword
+        case .word:
+            return text.utf8.count == keyword.utf8.count
+                && zip(text.utf8, keyword.utf8).allSatisfy { ((97...122).contains($0) ? $0 - 32 : $0) == $1 }
+        default: return false
         }
     }
 
@@ -125,7 +130,7 @@ struct StatementReader {
 
     mutating func take(_ words: [String]) -> Bool {
         guard position + words.count <= tokens.count,
-              zip(tokens[position...], words).allSatisfy({ $0.keyword == $1 }) else { return false }
+              zip(tokens[position...], words).allSatisfy({ $0.is($1) }) else { return false }
         position += words.count
         return true
     }
@@ -202,10 +207,10 @@ struct StatementReader {
     }
 
     /// Skips an expression: up to the end, or to one of `keywords` outside parentheses.
-    mutating func skipExpression(until keywords: Set<String>) {
+    mutating func skipExpression(until keywords: [String]) {
         var depth = 0
         while let token = peek {
-            if depth == 0, token.kind == .word, keywords.contains(token.keyword) { return }
+            if depth == 0, token.kind == .word, keywords.contains(where: token.is) { return }
             if token.kind == .symbol, token.text == "(" { depth += 1 }
             if token.kind == .symbol, token.text == ")" { depth -= 1 }
             advance()
