@@ -11,25 +11,27 @@
 /// scalars libyaml would write double-quoted or as literal blocks with indentation or keep hints.
 /// `TemplateWritingTests` and `BlockWriterTests` check it against libyaml: every stage's templates,
 /// random strings in every place a scalar goes, and random documents.
-struct BlockWriter {
+struct BlockWriter: NodeSink {
     /// Something this writer leaves to libyaml.
     struct Unsupported: Error {}
 
     private enum Style { case plain, singleQuoted, literal }
+    /// What holds the node being written: what comes before it, and how a sequence in it is indented.
+    private enum Container { case root, sequence, mapping }
 
     private var out: [UInt8] = []
     private var column = 0
     private var whitespace = true
     private var indention = true
     private var indent = -1
+    private var container = Container.root
 
     /// The document as libyaml writes it; nil when it holds something left to libyaml.
-    static func write(_ root: Node) -> String? {
-        if case .scalar = root { return nil }
+    static func write(_ document: some NodeSource) -> String? {
         var writer = BlockWriter()
         writer.out.reserveCapacity(32 * 1024)
         do {
-            try writer.node(root, mappingContext: false)
+            try document.write(to: &writer)
         } catch {
             return nil
         }
@@ -40,35 +42,53 @@ struct BlockWriter {
 
     // MARK: Nodes (libyaml's emit_node and the block collection states)
 
-    private mutating func node(_ node: Node, mappingContext: Bool) throws(Unsupported) {
-        switch node {
-        case .scalar(let scalar):
-            try self.scalar(scalar.text, isString: scalar.kind == .string, tag: scalar.tag, simpleKey: false)
-        case .sequence(let items, let tag):
-            try writeTag(tag)
-            guard !items.isEmpty else { return emptyFlowCollection("[", "]") }
-            let saved = indent
-            increaseIndent(indentless: mappingContext && !indention)
-            for item in items {
-                writeIndent()
-                writeIndicator("-", needWhitespace: true, isWhitespace: false, isIndention: true)
-                try self.node(item, mappingContext: false)
-            }
-            indent = saved
-        case .mapping(let entries, let tag):
-            try writeTag(tag)
-            guard !entries.isEmpty else { return emptyFlowCollection("{", "}") }
-            let saved = indent
-            increaseIndent(indentless: false)
-            for entry in entries {
-                writeIndent()
-                // libyaml writes a key over 128 bytes, or on several lines, as a complex key (`? `).
-                guard entry.key.utf8.count <= 128 else { throw Unsupported() }
-                try scalar(entry.key, isString: true, tag: nil, simpleKey: true)
-                writeIndicator(":", needWhitespace: false, isWhitespace: false, isIndention: false)
-                try self.node(entry.value, mappingContext: true)
-            }
-            indent = saved
+    mutating func scalar(_ scalar: Scalar) throws {
+        // A root scalar is left to libyaml.
+        guard container != .root else { throw Unsupported() }
+        _ = beginNode()
+        try self.scalar(scalar.text, isString: scalar.kind == .string, tag: scalar.tag, simpleKey: false)
+    }
+
+    mutating func sequence(tag: String?, count: Int, _ items: (inout BlockWriter) throws -> Void) throws {
+        let mappingContext = beginNode()
+        try writeTag(tag)
+        guard count > 0 else { return emptyFlowCollection("[", "]") }
+        let (savedIndent, savedContainer) = (indent, container)
+        increaseIndent(indentless: mappingContext && !indention)
+        container = .sequence
+        try items(&self)
+        (indent, container) = (savedIndent, savedContainer)
+    }
+
+    mutating func mapping(tag: String?, count: Int, _ entries: (inout BlockWriter) throws -> Void) throws {
+        _ = beginNode()
+        try writeTag(tag)
+        guard count > 0 else { return emptyFlowCollection("{", "}") }
+        let (savedIndent, savedContainer) = (indent, container)
+        increaseIndent(indentless: false)
+        container = .mapping
+        try entries(&self)
+        (indent, container) = (savedIndent, savedContainer)
+    }
+
+    mutating func key(_ key: String) throws {
+        writeIndent()
+        // libyaml writes a key over 128 bytes, or on several lines, as a complex key (`? `).
+        guard key.utf8.count <= 128 else { throw Unsupported() }
+        try scalar(key, isString: true, tag: nil, simpleKey: true)
+        writeIndicator(":", needWhitespace: false, isWhitespace: false, isIndention: false)
+    }
+
+    /// What comes before a node: in a sequence, its item's indicator on a line of its own. Says
+    /// whether the node is a mapping's value (a sequence there is indented as its key is).
+    private mutating func beginNode() -> Bool {
+        switch container {
+        case .root: return false
+        case .sequence:
+            writeIndent()
+            writeIndicator("-", needWhitespace: true, isWhitespace: false, isIndention: true)
+            return false
+        case .mapping: return true
         }
     }
 

@@ -12,6 +12,13 @@ public enum Emitter {
         return try emitThroughLibyaml(root)
     }
 
+    /// The same for a document that writes itself node by node: written by `BlockWriter` without a
+    /// tree, or else built into one for libyaml.
+    public static func emit(_ document: some NodeSource) throws -> String {
+        if let text = BlockWriter.write(document) { return text }
+        return try emitThroughLibyaml(NodeBuilder.node(document))
+    }
+
     /// The document as libyaml's emitter writes it, event by event.
     static func emitThroughLibyaml(_ root: Node) throws -> String {
         let sink = OutputSink()

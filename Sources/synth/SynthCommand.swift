@@ -49,7 +49,7 @@ enum Synth {
 }
 
 /// A subcommand of synth: its declaration, read into its typed settings, and what it does.
-protocol SynthCommand {
+protocol SynthCommand: Sendable {
     static var spec: CommandSpec { get }
     init(_ arguments: ParsedArguments) throws(UsageError)
     func run() throws

@@ -1,128 +1,230 @@
 import YAML
 
-/// Turns a template into the YAML node tree that is written to `out/`: sections in CloudFormation's
-/// customary order, intrinsic functions in short form.
+/// Turns a template into the YAML written to `out/`: sections in CloudFormation's customary order,
+/// intrinsic functions in short form. The template is described once, node by node
+/// (`TemplateDocument`): `yaml` writes it without building a tree, `node` builds the tree.
 public enum TemplateRenderer {
-    public static func node(_ template: Template) -> Node {
-        var sections: [Node.Entry] = [.init("AWSTemplateFormatVersion", .string("2010-09-09"))]
-        if let description = template.description { sections.append(.init("Description", .string(description))) }
-        if let only = template.transforms.first, template.transforms.count == 1 {
-            sections.append(.init("Transform", .string(only)))
-        } else if !template.transforms.isEmpty {
-            sections.append(.init("Transform", .sequence(template.transforms.map { .string($0) })))
-        }
-        if !template.metadata.isEmpty { sections.append(.init("Metadata", ValueRenderer.node(.object(template.metadata)))) }
-        if !template.parameters.isEmpty {
-            sections.append(.init("Parameters", .mapping(template.parameters.map { .init($0.name, parameter($0)) })))
-        }
-        if !template.mappings.isEmpty {
-            sections.append(.init("Mappings", .mapping(template.mappings.map { .init($0.name, ValueRenderer.node(.object($0.entries))) })))
-        }
-        if !template.conditions.isEmpty {
-            sections.append(.init("Conditions", .mapping(template.conditions.map { .init($0.name, ValueRenderer.node($0.expression)) })))
-        }
-        sections.append(.init("Resources", .mapping(template.resources.map { .init($0.logicalId, resource($0)) })))
-        if !template.outputs.isEmpty {
-            sections.append(.init("Outputs", .mapping(template.outputs.map { .init($0.name, output($0)) })))
-        }
-        return .mapping(sections)
-    }
+    public static func node(_ template: Template) -> Node { NodeBuilder.node(TemplateDocument(template: template)) }
 
     public static func yaml(_ template: Template) throws -> String {
-        try Emitter.emit(node(template))
+        try Emitter.emit(TemplateDocument(template: template))
     }
+}
 
-    static func parameter(_ parameter: Parameter) -> Node {
-        var entries: [Node.Entry] = [.init("Type", .string(parameter.type))]
-        if let description = parameter.description { entries.append(.init("Description", .string(description))) }
-        if let value = parameter.defaultValue { entries.append(.init("Default", ValueRenderer.node(value))) }
-        if !parameter.allowedValues.isEmpty { entries.append(.init("AllowedValues", ValueRenderer.node(.list(parameter.allowedValues)))) }
-        if let pattern = parameter.allowedPattern { entries.append(.init("AllowedPattern", .string(pattern))) }
-        if parameter.noEcho { entries.append(.init("NoEcho", .bool(true))) }
-        return .mapping(entries)
-    }
+/// A template as a YAML document.
+struct TemplateDocument: NodeSource {
+    let template: Template
 
-    static func resource(_ resource: any Resource) -> Node {
-        var entries: [Node.Entry] = [.init("Type", .string(resource.resourceType))]
-        let attributes = resource.attributes
-        if let condition = attributes.condition { entries.append(.init("Condition", .string(condition))) }
-        switch attributes.dependsOn.count {
-        case 0: break
-        case 1: entries.append(.init("DependsOn", .string(attributes.dependsOn[0])))
-        default: entries.append(.init("DependsOn", .sequence(attributes.dependsOn.map { .string($0) })))
+    func write<Sink: NodeSink>(to sink: inout Sink) throws {
+        let template = template
+        let sections = 2 + (template.description == nil ? 0 : 1) + (template.transforms.isEmpty ? 0 : 1)
+            + [template.metadata.isEmpty, template.parameters.isEmpty, template.mappings.isEmpty, template.conditions.isEmpty,
+               template.outputs.isEmpty].filter { !$0 }.count
+        try sink.mapping(tag: nil, count: sections) { sink in
+            try sink.entry("AWSTemplateFormatVersion", string: "2010-09-09")
+            if let description = template.description { try sink.entry("Description", string: description) }
+            if let only = template.transforms.first, template.transforms.count == 1 {
+                try sink.entry("Transform", string: only)
+            } else if !template.transforms.isEmpty {
+                try sink.key("Transform")
+                try sink.sequence(tag: nil, count: template.transforms.count) { sink in
+                    for transform in template.transforms { try sink.scalar(Scalar(transform)) }
+                }
+            }
+            if !template.metadata.isEmpty { try sink.entry("Metadata", value: .object(template.metadata)) }
+            if !template.parameters.isEmpty {
+                try sink.key("Parameters")
+                try sink.mapping(tag: nil, count: template.parameters.count) { sink in
+                    for parameter in template.parameters {
+                        try sink.key(parameter.name)
+                        try Self.parameter(parameter, to: &sink)
+                    }
+                }
+            }
+            if !template.mappings.isEmpty {
+                try sink.key("Mappings")
+                try sink.mapping(tag: nil, count: template.mappings.count) { sink in
+                    for mapping in template.mappings { try sink.entry(mapping.name, value: .object(mapping.entries)) }
+                }
+            }
+            if !template.conditions.isEmpty {
+                try sink.key("Conditions")
+                try sink.mapping(tag: nil, count: template.conditions.count) { sink in
+                    for condition in template.conditions { try sink.entry(condition.name, value: condition.expression) }
+                }
+            }
+            try sink.key("Resources")
+            try sink.mapping(tag: nil, count: template.resources.count) { sink in
+                for resource in template.resources {
+                    try sink.key(resource.logicalId)
+                    try Self.resource(resource, to: &sink)
+                }
+            }
+            if !template.outputs.isEmpty {
+                try sink.key("Outputs")
+                try sink.mapping(tag: nil, count: template.outputs.count) { sink in
+                    for output in template.outputs {
+                        try sink.key(output.name)
+                        try Self.output(output, to: &sink)
+                    }
+                }
+            }
         }
-        if let policy = attributes.deletionPolicy { entries.append(.init("DeletionPolicy", .string(policy.rawValue))) }
-        if let policy = attributes.updateReplacePolicy { entries.append(.init("UpdateReplacePolicy", .string(policy.rawValue))) }
-        if !attributes.metadata.isEmpty { entries.append(.init("Metadata", ValueRenderer.node(.object(attributes.metadata)))) }
-        let properties = resource.properties
-        if !properties.isEmpty { entries.append(.init("Properties", ValueRenderer.node(.object(properties)))) }
-        return .mapping(entries)
     }
 
-    static func output(_ output: Output) -> Node {
-        var entries: [Node.Entry] = []
-        if let description = output.description { entries.append(.init("Description", .string(description))) }
-        if let condition = output.condition { entries.append(.init("Condition", .string(condition))) }
-        entries.append(.init("Value", ValueRenderer.node(output.value)))
-        if let name = output.exportName { entries.append(.init("Export", .mapping([.init("Name", ValueRenderer.node(name))]))) }
-        return .mapping(entries)
+    static func parameter<Sink: NodeSink>(_ parameter: Parameter, to sink: inout Sink) throws {
+        let count = 1 + [parameter.description != nil, parameter.defaultValue != nil, !parameter.allowedValues.isEmpty,
+                         parameter.allowedPattern != nil, parameter.noEcho].filter { $0 }.count
+        try sink.mapping(tag: nil, count: count) { sink in
+            try sink.entry("Type", string: parameter.type)
+            if let description = parameter.description { try sink.entry("Description", string: description) }
+            if let value = parameter.defaultValue { try sink.entry("Default", value: value) }
+            if !parameter.allowedValues.isEmpty { try sink.entry("AllowedValues", value: .list(parameter.allowedValues)) }
+            if let pattern = parameter.allowedPattern { try sink.entry("AllowedPattern", string: pattern) }
+            if parameter.noEcho { try sink.entry("NoEcho", value: .bool(true)) }
+        }
+    }
+
+    static func resource<Sink: NodeSink>(_ resource: any Resource, to sink: inout Sink) throws {
+        let attributes = resource.attributes
+        let properties = resource.properties
+        let count = 1 + [attributes.condition != nil, !attributes.dependsOn.isEmpty, attributes.deletionPolicy != nil,
+                         attributes.updateReplacePolicy != nil, !attributes.metadata.isEmpty, !properties.isEmpty].filter { $0 }.count
+        try sink.mapping(tag: nil, count: count) { sink in
+            try sink.entry("Type", string: resource.resourceType)
+            if let condition = attributes.condition { try sink.entry("Condition", string: condition) }
+            switch attributes.dependsOn.count {
+            case 0: break
+            case 1: try sink.entry("DependsOn", string: attributes.dependsOn[0])
+            default: try sink.entry("DependsOn", value: .list(attributes.dependsOn.map(Value.string)))
+            }
+            if let policy = attributes.deletionPolicy { try sink.entry("DeletionPolicy", string: policy.rawValue) }
+            if let policy = attributes.updateReplacePolicy { try sink.entry("UpdateReplacePolicy", string: policy.rawValue) }
+            if !attributes.metadata.isEmpty { try sink.entry("Metadata", value: .object(attributes.metadata)) }
+            if !properties.isEmpty { try sink.entry("Properties", value: .object(properties)) }
+        }
+    }
+
+    static func output<Sink: NodeSink>(_ output: Output, to sink: inout Sink) throws {
+        let count = 1 + [output.description != nil, output.condition != nil, output.exportName != nil].filter { $0 }.count
+        try sink.mapping(tag: nil, count: count) { sink in
+            if let description = output.description { try sink.entry("Description", string: description) }
+            if let condition = output.condition { try sink.entry("Condition", string: condition) }
+            try sink.entry("Value", value: output.value)
+            if let name = output.exportName {
+                try sink.key("Export")
+                try sink.mapping(tag: nil, count: 1) { sink in try sink.entry("Name", value: name) }
+            }
+        }
+    }
+}
+
+extension NodeSink {
+    /// `key: text`, the text a string.
+    mutating func entry(_ key: String, string text: String) throws {
+        try self.key(key)
+        try scalar(Scalar(text))
+    }
+
+    /// `key: value`, the value as `ValueRenderer` writes it.
+    mutating func entry(_ key: String, value: Value) throws {
+        try self.key(key)
+        try ValueRenderer.write(value, to: &self)
     }
 }
 
 /// Renders values; intrinsic functions use the short-form tags (`!Ref`, `!GetAtt A.B`, `!Sub`), and
 /// the long form (`Fn::Base64: !Sub …`) where YAML cannot put two tags on one node.
 public enum ValueRenderer {
-    public static func node(_ value: Value) -> Node {
+    public static func node(_ value: Value) -> Node { NodeBuilder.node(ValueDocument(value: value)) }
+
+    private struct ValueDocument: NodeSource {
+        let value: Value
+        func write<Sink: NodeSink>(to sink: inout Sink) throws { try ValueRenderer.write(value, to: &sink) }
+    }
+
+    /// Writes the value's node; `retagged` replaces the node's own tag (a scalar then reads as a string).
+    static func write<Sink: NodeSink>(_ value: Value, retagged: String? = nil, to sink: inout Sink) throws {
+        func scalar(_ text: String, _ kind: ScalarKind, tag: String? = nil) throws {
+            try sink.scalar(retagged.map { Scalar(text, kind: .string, tag: $0) } ?? Scalar(text, kind: kind, tag: tag))
+        }
         switch value {
-        case .string(let text): .string(text)
-        case .number(let text): .number(text)
-        case .bool(let flag): .bool(flag)
-        case .list(let items): .sequence(items.map(node))
-        case .object(let fields): .mapping(fields.map { .init($0.key, node($0.value)) })
-        case .intrinsic(let function): intrinsic(function)
+        case .string(let text): try scalar(text, .string)
+        case .number(let text): try scalar(text, text.contains(".") ? .float : .int)
+        case .bool(let flag): try scalar(flag ? "true" : "false", .bool)
+        case .list(let items): try sequence(items, tag: retagged, to: &sink)
+        case .object(let fields):
+            try sink.mapping(tag: retagged, count: fields.count) { sink in
+                for field in fields { try sink.entry(field.key, value: field.value) }
+            }
+        case .intrinsic(let function): try intrinsic(function, retagged: retagged, to: &sink)
         }
     }
 
-    static func intrinsic(_ function: Intrinsic) -> Node {
+    private static func sequence<Sink: NodeSink>(_ items: [Value], tag: String?, to sink: inout Sink) throws {
+        try sink.sequence(tag: tag, count: items.count) { sink in
+            for item in items { try write(item, to: &sink) }
+        }
+    }
+
+    private static func intrinsic<Sink: NodeSink>(_ function: Intrinsic, retagged: String?, to sink: inout Sink) throws {
+        func tagged(_ tag: String, _ items: [Value]) throws { try sequence(items, tag: retagged ?? tag, to: &sink) }
+        func scalar(_ text: String, _ tag: String) throws { try sink.scalar(Scalar(text, kind: .string, tag: retagged ?? tag)) }
         switch function {
-        case .ref(let name): .string(name, tag: "!Ref")
-        case .getAtt(let name, let attribute): .string("\(name).\(attribute)", tag: "!GetAtt")
+        case .ref(let name): try scalar(name, "!Ref")
+        case .getAtt(let name, let attribute): try scalar("\(name).\(attribute)", "!GetAtt")
         case .sub(let text, let variables):
-            variables.isEmpty
-                ? .string(text, tag: "!Sub")
-                : .sequence([.string(text), node(.object(variables))], tag: "!Sub")
-        case .join(let delimiter, let list): .sequence([.string(delimiter), node(list)], tag: "!Join")
-        case .select(let index, let list): .sequence([.string(String(index)), node(list)], tag: "!Select")
-        case .split(let delimiter, let text): .sequence([.string(delimiter), node(text)], tag: "!Split")
-        case .getAZs(let region): single("GetAZs", region)
-        case .importValue(let name): single("ImportValue", name)
-        case .base64(let text): single("Base64", text)
-        case .findInMap(let map, let top, let second): .sequence([.string(map), node(top), node(second)], tag: "!FindInMap")
-        case .cidr(let block, let count, let bits): .sequence([node(block), .int(count), .int(bits)], tag: "!Cidr")
-        case .if(let condition, let a, let b): .sequence([.string(condition), node(a), node(b)], tag: "!If")
-        case .equals(let a, let b): .sequence([node(a), node(b)], tag: "!Equals")
-        case .not(let list): retagged(node(list), "!Not")
-        case .and(let values): .sequence(values.map(node), tag: "!And")
-        case .or(let values): .sequence(values.map(node), tag: "!Or")
-        case .condition(let name): .string(name, tag: "!Condition")
+            if variables.isEmpty { try scalar(text, "!Sub") } else { try tagged("!Sub", [.string(text), .object(variables)]) }
+        case .join(let delimiter, let list): try tagged("!Join", [.string(delimiter), list])
+        case .select(let index, let list): try tagged("!Select", [.string(String(index)), list])
+        case .split(let delimiter, let text): try tagged("!Split", [.string(delimiter), text])
+        case .getAZs(let region): try single("GetAZs", region, retagged: retagged, to: &sink)
+        case .importValue(let name): try single("ImportValue", name, retagged: retagged, to: &sink)
+        case .base64(let text): try single("Base64", text, retagged: retagged, to: &sink)
+        case .findInMap(let map, let top, let second): try tagged("!FindInMap", [.string(map), top, second])
+        case .cidr(let block, let count, let bits):
+            try sink.sequence(tag: retagged ?? "!Cidr", count: 3) { sink in
+                try write(block, to: &sink)
+                try sink.scalar(Scalar(String(count), kind: .int))
+                try sink.scalar(Scalar(String(bits), kind: .int))
+            }
+        case .if(let condition, let a, let b): try tagged("!If", [.string(condition), a, b])
+        case .equals(let a, let b): try tagged("!Equals", [a, b])
+        case .not(let list): try write(list, retagged: retagged ?? "!Not", to: &sink)
+        case .and(let values): try tagged("!And", values)
+        case .or(let values): try tagged("!Or", values)
+        case .condition(let name): try scalar(name, "!Condition")
         }
     }
 
-    /// A one-argument function: short form unless the argument is itself tagged.
-    private static func single(_ name: String, _ argument: Value) -> Node {
-        let inner = node(argument)
-        if inner.tag != nil { return .mapping([.init("Fn::\(name)", inner)]) }
-        return retagged(inner, "!\(name)")
+    /// A one-argument function: short form unless the argument is itself tagged, then the long form
+    /// (`Fn::Base64: !Sub …`).
+    private static func single<Sink: NodeSink>(_ name: String, _ argument: Value, retagged: String?, to sink: inout Sink) throws {
+        guard tag(of: argument) != nil else { return try write(argument, retagged: retagged ?? "!\(name)", to: &sink) }
+        try sink.mapping(tag: retagged, count: 1) { sink in try sink.entry("Fn::\(name)", value: argument) }
     }
 
-    private static func retagged(_ node: Node, _ tag: String) -> Node {
-        switch node {
-        case .scalar(var scalar):
-            scalar.tag = tag
-            scalar.kind = .string
-            return .scalar(scalar)
-        case .sequence(let items, _): return .sequence(items, tag: tag)
-        case .mapping(let entries, _): return .mapping(entries, tag: tag)
+    /// The tag of the node `write` writes for the value.
+    static func tag(of value: Value) -> String? {
+        guard case .intrinsic(let function) = value else { return nil }
+        switch function {
+        case .ref: return "!Ref"
+        case .getAtt: return "!GetAtt"
+        case .sub: return "!Sub"
+        case .join: return "!Join"
+        case .select: return "!Select"
+        case .split: return "!Split"
+        case .getAZs(let argument): return tag(of: argument) == nil ? "!GetAZs" : nil
+        case .importValue(let argument): return tag(of: argument) == nil ? "!ImportValue" : nil
+        case .base64(let argument): return tag(of: argument) == nil ? "!Base64" : nil
+        case .findInMap: return "!FindInMap"
+        case .cidr: return "!Cidr"
+        case .if: return "!If"
+        case .equals: return "!Equals"
+        case .not: return "!Not"
+        case .and: return "!And"
+        case .or: return "!Or"
+        case .condition: return "!Condition"
         }
     }
 }
