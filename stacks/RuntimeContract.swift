@@ -19,9 +19,10 @@ enum RuntimeContract {
         }
         // The runtime names tables and columns once, so every stage must have the same ones.
         func shape(_ schema: Schema) -> [String] { schema.tables.flatMap { table in table.columns.map { "\(table.name).\($0.name) \(SchemaRenderer.typeName($0.type))" } } }
-        let shapes = Dictionary(grouping: stages) { shape($0.schema) }
-        guard shapes.count == 1 else {
-            let groups = shapes.values.map { $0.map(\.name).joined(separator: ", ") }.sorted().joined(separator: " vs ")
+        let shapes = stages.map { shape($0.schema) }
+        guard shapes.allSatisfy({ $0 == shapes[0] }) else {
+            let groups = Dictionary(grouping: stages.indices) { shapes[$0] }.values
+                .map { $0.map { stages[$0].name }.joined(separator: ", ") }.sorted().joined(separator: " vs ")
             throw Diagnostics([Diagnostic("contract.stage-shapes", subject: "runtime contract",
                 message: "stages have different tables, columns or column types (\(groups)); the runtime is built once for every stage, so stages may differ only in indexes and search settings")])
         }

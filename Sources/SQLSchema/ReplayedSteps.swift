@@ -20,15 +20,11 @@ enum ReplayedSteps {
         let digest: String
     }
 
-    /// A step is looked up by its header's checksum (hashing a short string, not the body) and
-    /// taken only when its body is the one replayed.
-    private struct Key: Hashable {
-        var before: Int
-        var checksum: String
-    }
-
     private struct Known {
-        var steps: [Key: Step] = [:]
+        /// By the step before and the header's checksum (`12 sha256:…`: hashing a short string, not
+        /// the body); a step is taken only when its body is the one replayed. Keyed by a string, whose
+        /// hashing the runtime has already looked up, rather than a type of its own.
+        var steps: [String: Step] = [:]
         /// Lines of tables and indexes described before, whichever chain they were in.
         var memo = CatalogReplay.LineMemo()
         var lastID = 0
@@ -46,7 +42,7 @@ enum ReplayedSteps {
 
     /// Where `migration` leads from `step`; a statement that cannot be replayed is thrown.
     static func after(_ step: Step, replaying migration: Migration) throws(CatalogReplay.Failure) -> Step {
-        let key = Key(before: step.id, checksum: migration.checksum)
+        let key = "\(step.id) \(migration.checksum)"
         let (found, memoBefore) = known.withLock { ($0.steps[key], $0.memo) }
         if let found, found.body == migration.body { return found }
         var memo = memoBefore

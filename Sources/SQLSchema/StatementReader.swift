@@ -19,8 +19,16 @@ struct Token: Sendable, Equatable {
         switch kind {
         case .symbol: return text == keyword
         case .word:
-            return text.utf8.count == keyword.utf8.count
-                && zip(text.utf8, keyword.utf8).allSatisfy { ((97...122).contains($0) ? $0 - 32 : $0) == $1 }
+            let (word, wanted) = (text.utf8, keyword.utf8)
+            guard word.count == wanted.count else { return false }
+            var (index, other) = (word.startIndex, wanted.startIndex)
+            while index < word.endIndex {
+                let byte = word[index]
+                guard ((97...122).contains(byte) ? byte - 32 : byte) == wanted[other] else { return false }
+                word.formIndex(after: &index)
+                wanted.formIndex(after: &other)
+            }
+            return true
         default: return false
         }
     }
@@ -129,8 +137,8 @@ struct StatementReader {
     mutating func take(_ words: String...) -> Bool { take(words) }
 
     mutating func take(_ words: [String]) -> Bool {
-        guard position + words.count <= tokens.count,
-              zip(tokens[position...], words).allSatisfy({ $0.is($1) }) else { return false }
+        guard position + words.count <= tokens.count else { return false }
+        for (offset, word) in words.enumerated() where !tokens[position + offset].is(word) { return false }
         position += words.count
         return true
     }

@@ -62,8 +62,8 @@ public struct StageSchema: Sendable {
         public static func read(stage: String, from outputDirectory: String) -> CommittedFiles {
             let folder = "\(outputDirectory)/\(stage)/\(directory)"
             var files: [String: [UInt8]] = [:]
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
-                if let bytes = FileManager.default.contents(atPath: "\(folder)/\(name)") { files[name] = Array(bytes) }
+            for name in Files.names(in: folder) ?? [] {
+                if let bytes = Files.read("\(folder)/\(name)") { files[name] = bytes }
             }
             return CommittedFiles(files)
         }

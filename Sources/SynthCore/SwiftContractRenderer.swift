@@ -230,18 +230,20 @@ public enum SwiftContractRenderer {
         var bytes: [UInt8] = [quote]
         var text = text
         text.withUTF8 { source in
-            bytes.reserveCapacity(source.count + 16)
-            var run = 0
-            for index in source.indices {
-                // One table lookup a byte: the contract's literals are mostly long SQL bodies.
-                let escaped = escapes[Int(source[index])]
-                guard escaped != 0 else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[run..<index]))
-                bytes.append(backslash)
-                bytes.append(escaped)
-                run = index + 1
+            escapes.withUnsafeBufferPointer { escapes in
+                bytes.reserveCapacity(source.count + 16)
+                var run = 0
+                for index in source.indices {
+                    // One table lookup a byte: the contract's literals are mostly long SQL bodies.
+                    let escaped = escapes[Int(source[index])]
+                    guard escaped != 0 else { continue }
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[run..<index]))
+                    bytes.append(backslash)
+                    bytes.append(escaped)
+                    run = index + 1
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[run...]))
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[run...]))
         }
         bytes.append(quote)
         return String(decoding: bytes, as: UTF8.self)

@@ -1,11 +1,6 @@
 import CloudFormation
 import JSONText
 import SQLSchema
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// A file synth produces, by path relative to the output directory (`dev/database.yaml`).
 public struct Artifact: Sendable, Equatable {
@@ -115,19 +110,16 @@ public struct Synthesizer: Sendable {
     @discardableResult
     public func write(_ stage: StageDefinition, to outputDirectory: String) throws -> Written {
         let (artifacts, warnings, migrations) = try output(of: stage, committedIn: outputDirectory)
-        let files = FileManager.default
         var changed: [String] = []
         for artifact in artifacts {
             let path = outputDirectory + "/" + artifact.path
-            let bytes = Data(artifact.contents.utf8)
-            if files.contents(atPath: path) != bytes {
-                try files.createDirectory(atPath: String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]), withIntermediateDirectories: true)
-                try bytes.write(to: URL(fileURLWithPath: path))
+            if !(Files.read(path).map { Files.holds($0, artifact.contents) } ?? false) {
+                try Files.write(artifact.contents, to: path)
                 changed.append(artifact.path)
             }
         }
         for path in Self.unproduced(stage.name, artifacts: artifacts, in: outputDirectory) {
-            try files.removeItem(atPath: outputDirectory + "/" + path)
+            try Files.remove(outputDirectory + "/" + path)
             changed.append("\(path) (removed)")
         }
         return Written(changed: changed.sorted(), warnings: warnings, migrations: migrations)
@@ -142,11 +134,8 @@ public struct Synthesizer: Sendable {
         var changed: [String] = []
         for artifact in try generatedSources(committedIn: outputDirectory, knownMigrations: knownMigrations) {
             let path = packageRoot + "/" + artifact.path
-            let bytes = Data(artifact.contents.utf8)
-            guard FileManager.default.contents(atPath: path) != bytes else { continue }
-            let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try bytes.write(to: URL(fileURLWithPath: path))
+            guard !(Files.read(path).map { Files.holds($0, artifact.contents) } ?? false) else { continue }
+            try Files.write(artifact.contents, to: path)
             changed.append(artifact.path)
         }
         return changed
@@ -155,17 +144,16 @@ public struct Synthesizer: Sendable {
     /// Generated sources under the package root that differ from what synth would write now.
     public func staleGeneratedSources(packageRoot: String = ".", committedIn outputDirectory: String = Synthesizer.defaultOutputDirectory) throws -> [StaleFile] {
         try generatedSources(committedIn: outputDirectory).compactMap { artifact in
-            guard let bytes = FileManager.default.contents(atPath: packageRoot + "/" + artifact.path) else {
+            guard let bytes = Files.read(packageRoot + "/" + artifact.path) else {
                 return StaleFile(path: artifact.path, reason: .missing)
             }
-            return bytes == Data(artifact.contents.utf8) ? nil : StaleFile(path: artifact.path, reason: .outdated)
+            return Files.holds(bytes, artifact.contents) ? nil : StaleFile(path: artifact.path, reason: .outdated)
         }
     }
 
     /// Every file under `outputDirectory` that differs from what synth would write now, is missing, or
     /// should not be there.
     public func staleFiles(in outputDirectory: String) throws -> [StaleFile] {
-        let files = FileManager.default
         var stale: [StaleFile] = []
         var errors: [Diagnostic] = []
         for stage in app.stages {
@@ -179,11 +167,11 @@ public struct Synthesizer: Sendable {
             }
             for artifact in artifacts {
                 let path = outputDirectory + "/" + artifact.path
-                guard let bytes = files.contents(atPath: path) else {
+                guard let bytes = Files.read(path) else {
                     stale.append(StaleFile(path: artifact.path, reason: .missing))
                     continue
                 }
-                if bytes != Data(artifact.contents.utf8) { stale.append(StaleFile(path: artifact.path, reason: .outdated)) }
+                if !Files.holds(bytes, artifact.contents) { stale.append(StaleFile(path: artifact.path, reason: .outdated)) }
             }
             for path in Self.unproduced(stage.name, artifacts: artifacts, in: outputDirectory) {
                 stale.append(StaleFile(path: path, reason: .unexpected))
@@ -191,7 +179,7 @@ public struct Synthesizer: Sendable {
         }
         guard errors.isEmpty else { throw Diagnostics(errors) }
         let known = Set(stageNames)
-        for name in (try? files.contentsOfDirectory(atPath: outputDirectory)) ?? [] where !known.contains(name) && !name.hasPrefix(".") {
+        for name in Files.names(in: outputDirectory) ?? [] where !known.contains(name) && !name.hasPrefix(".") {
             stale.append(StaleFile(path: name, reason: .unexpected))
         }
         return stale.sorted { $0.path < $1.path }
@@ -211,10 +199,9 @@ extension Synthesizer {
     /// Files under the stage's folder (and its migrations folder) that synth does not produce, by path relative to `outputDirectory`.
     static func unproduced(_ stage: String, artifacts: [Artifact], in outputDirectory: String) -> [String] {
         let produced = Set(artifacts.map(\.path))
-        let files = FileManager.default
         var paths: [String] = []
         for folder in [stage, "\(stage)/\(StageSchema.directory)"] {
-            for name in (try? files.contentsOfDirectory(atPath: outputDirectory + "/" + folder)) ?? [] {
+            for name in Files.names(in: outputDirectory + "/" + folder) ?? [] {
                 let path = "\(folder)/\(name)"
                 if folder == stage && name == StageSchema.directory { continue }
                 if !produced.contains(path) { paths.append(path) }

@@ -30,17 +30,21 @@ public struct AuroraEngineVersion: Sendable, Equatable, Comparable, CustomString
     /// Majors this generator knows the Serverless v2 limits of.
     public static let supportedMajors = 13...17
 
-    private static let minimums: [Int: (dataAPI: Int, scaleToZero: Int, maxCapacity256: Int)] = [
-        13: (11, 15, 13), 14: (8, 12, 10), 15: (3, 7, 5), 16: (1, 3, 1), 17: (4, 4, 4),
+    /// Per major, the first minor with each capability. A list of five, searched: a dictionary keyed
+    /// by Int cost a run-time lookup of Int's hashing, more than the search.
+    private static let minimums: [(major: Int, dataAPI: Int, scaleToZero: Int, maxCapacity256: Int)] = [
+        (13, 11, 15, 13), (14, 8, 12, 10), (15, 3, 7, 5), (16, 1, 3, 1), (17, 4, 4, 4),
     ]
 
+    private var minimums: (major: Int, dataAPI: Int, scaleToZero: Int, maxCapacity256: Int)? { Self.minimums.first { $0.major == major } }
+
     /// The first version of this major with the Data API on Serverless v2.
-    public var dataAPIMinimum: AuroraEngineVersion? { Self.minimums[major].map { .init(major: major, minor: $0.dataAPI) } }
+    public var dataAPIMinimum: AuroraEngineVersion? { minimums.map { .init(major: major, minor: $0.dataAPI) } }
     /// The first version of this major that can scale to 0 ACU (auto-pause).
-    public var scaleToZeroMinimum: AuroraEngineVersion? { Self.minimums[major].map { .init(major: major, minor: $0.scaleToZero) } }
+    public var scaleToZeroMinimum: AuroraEngineVersion? { minimums.map { .init(major: major, minor: $0.scaleToZero) } }
     /// The largest MaxCapacity this version accepts.
     public var maximumCapacity: Double {
-        guard let row = Self.minimums[major] else { return 128 }
+        guard let row = minimums else { return 128 }
         return minor >= row.maxCapacity256 ? 256 : 128
     }
 

@@ -133,7 +133,7 @@ public struct AuthenticatedHTTPAPI: StackContent {
         return problems.map { Diagnostic("api.settings", location: location, subject: "AuthenticatedHTTPAPI \"\(api.logicalId)\"", message: $0) }
     }
 
-    static let methods: Set<Substring> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
+    static let methods: [Substring] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
 
     static func isRouteKey(_ key: String) -> Bool {
         let parts = key.split(separator: " ", omittingEmptySubsequences: false)
