@@ -50,7 +50,7 @@ public struct QueryFunction: Sendable, Codable, Equatable {
 
     /// `STABLE`: it reads the tables and changes nothing.
     var statement: String {
-        let settings = settings.map { " SET \($0.name) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }.joined()
+        let settings = settings.map { " SET \($0.name) = \(SchemaRenderer.literal($0.value))" }.joined()
         return "CREATE OR REPLACE FUNCTION public.\(Identifier.quoted(name))(\(argumentList)) "
             + "RETURNS \(returns) LANGUAGE sql STABLE\(settings) AS $$ \(body) $$"
     }

@@ -5,7 +5,7 @@ import TemplateSyntax
 /// is recorded as depending on the producer. A name is looked up in the consumer's own stack first.
 struct CrossStackLinker {
     private(set) var templates: [Template]
-    private(set) var dependencies: [Set<Int>]
+    private(set) var dependencies: [[Int]]
     private(set) var errors: [Diagnostic] = []
     private let names: [String]
     private let naming: ExportNaming
@@ -61,7 +61,7 @@ struct CrossStackLinker {
 
     /// Adds the producer's exported output for an import, once.
     private mutating func export(_ item: Import, to consumer: Int) {
-        dependencies[consumer].insert(item.producer)
+        if !dependencies[consumer].contains(item.producer) { dependencies[consumer].append(item.producer) }
         let outputName = "Export" + item.logicalId + (item.attribute?.filter { $0 != "." } ?? "")
         guard !templates[item.producer].outputs.contains(where: { $0.name == outputName }) else { return }
         let value: Value = item.attribute.map { .intrinsic(.getAtt(item.logicalId, attribute: $0)) } ?? .intrinsic(.ref(item.logicalId))

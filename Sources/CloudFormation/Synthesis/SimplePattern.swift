@@ -243,8 +243,15 @@ struct SimplePattern: Sendable {
         /// After `[`: members, ranges, class escapes, `^` negating; up to `]`.
         mutating func characterClass() -> CharacterSet? {
             let negated = take(UInt8(ascii: "^"))
-            // Swift's Regex reads `[:…:]` at a class's start as a POSIX class.
-            if peek == UInt8(ascii: ":") { return nil }
+            // Swift's Regex reads `[:…:]` at a class's start as a POSIX class (and refuses `[::]`); a
+            // colon that no other one follows before the class closes is itself (`[^:]`).
+            if peek == UInt8(ascii: ":") {
+                var offset = 1
+                while let byte = peek(offset), byte != UInt8(ascii: "]") {
+                    if byte == UInt8(ascii: ":") { return nil }
+                    offset += 1
+                }
+            }
             var set = CharacterSet()
             var first = true
             while true {

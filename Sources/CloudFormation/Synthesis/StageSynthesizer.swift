@@ -62,26 +62,28 @@ public enum StageSynthesizer {
 enum DeployOrder {
     enum Result { case success([Int]), failure(cycle: [Int]) }
 
-    static func sort(count: Int, dependencies: [Set<Int>]) -> Result {
+    /// A stage has a handful of stacks: lists and flags, not sets, which would make the runtime look
+    /// up Int's hashing for this alone.
+    static func sort(count: Int, dependencies: [[Int]]) -> Result {
         var placed: [Int] = []
-        var done = Set<Int>()
+        var done = [Bool](repeating: false, count: count)
         while placed.count < count {
-            guard let next = (0..<count).first(where: { !done.contains($0) && dependencies[$0].isSubset(of: done) }) else {
+            guard let next = (0..<count).first(where: { !done[$0] && dependencies[$0].allSatisfy { done[$0] } }) else {
                 return .failure(cycle: findCycle(dependencies: dependencies, excluding: done))
             }
             placed.append(next)
-            done.insert(next)
+            done[next] = true
         }
         return .success(placed)
     }
 
-    private static func findCycle(dependencies: [Set<Int>], excluding done: Set<Int>) -> [Int] {
+    private static func findCycle(dependencies: [[Int]], excluding done: [Bool]) -> [Int] {
         // Every remaining stack depends on a remaining stack, so walking dependencies must revisit one.
         var path: [Int] = []
-        var current = (0..<dependencies.count).first { !done.contains($0) } ?? 0
+        var current = (0..<dependencies.count).first { !done[$0] } ?? 0
         while !path.contains(current) {
             path.append(current)
-            current = dependencies[current].subtracting(done).min() ?? current
+            current = dependencies[current].filter { !done[$0] }.min() ?? current
         }
         return Array(path[path.firstIndex(of: current)!...]).reversed()
     }

@@ -61,7 +61,7 @@ extension Typed: ExpressibleByBooleanLiteral where Kind: BooleanLiteralKind {
 }
 
 extension Typed: ExpressibleByArrayLiteral where Kind: ListKind {
-    public init(arrayLiteral items: Typed<Kind.Item>...) { self.init(unchecked: CloudFormation.Value.list(items.map(\.value))) }
+    public init(arrayLiteral items: Typed<Kind.Item>...) { self.init(unchecked: CloudFormation.Value.list(items.map { $0.value })) }
 }
 
 extension Typed: ExpressibleByDictionaryLiteral where Kind: MapKind {
@@ -76,7 +76,7 @@ extension Typed where Kind == String {
     public static func string(_ text: String) -> Typed { Typed(unchecked: CloudFormation.Value.string(text)) }
     /// `Fn::Sub`: `${Name}` and `${Name.Attribute}` placeholders, with optional variables.
     public static func sub(_ text: String, _ variables: [Field] = []) -> Typed { Typed(unchecked: CloudFormation.Value.sub(text, variables)) }
-    public static func join(_ delimiter: String, _ parts: [Typed<String>]) -> Typed { Typed(unchecked: CloudFormation.Value.join(delimiter, parts.map(\.value))) }
+    public static func join(_ delimiter: String, _ parts: [Typed<String>]) -> Typed { Typed(unchecked: CloudFormation.Value.join(delimiter, parts.map { $0.value })) }
     public static func join(_ delimiter: String, list: Typed<[String]>) -> Typed { Typed(unchecked: CloudFormation.Value.join(delimiter, list: list.value)) }
     public static func base64(_ text: Typed<String>) -> Typed { Typed(unchecked: CloudFormation.Value.base64(text.value)) }
     public static func importValue(_ exportName: Typed<String>) -> Typed { Typed(unchecked: CloudFormation.Value.importValue(exportName.value)) }
@@ -95,7 +95,7 @@ extension Typed where Kind == Bool {
 }
 
 extension Typed where Kind: ListKind {
-    public static func list(_ items: [Typed<Kind.Item>]) -> Typed { Typed(unchecked: CloudFormation.Value.list(items.map(\.value))) }
+    public static func list(_ items: [Typed<Kind.Item>]) -> Typed { Typed(unchecked: CloudFormation.Value.list(items.map { $0.value })) }
 }
 
 extension Typed where Kind == [String] {
