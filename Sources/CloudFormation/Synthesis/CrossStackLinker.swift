@@ -106,7 +106,7 @@ struct ExportNaming {
             imports.append(item)
             return .importValue(.string(exportName(item)))
         case .sub(var text, var variables):
-            let declared = Set(variables.map(\.key))
+            let declared = variables.map(\.key)
             var changed = false
             for placeholder in SubPlaceholder.all(in: text) where !declared.contains(placeholder.name) {
                 guard let producer = producer(of: placeholder.target, for: consumer, local: local) else { continue }

@@ -20,36 +20,45 @@ public enum Intrinsic: Sendable, Equatable {
     case or([Value])
     case condition(String)
 
-    /// The nested values, for walking a template.
-    var arguments: [Value] {
+    /// Calls `body` with each nested value, for walking a template (without collecting them first).
+    func forEachArgument(_ body: (Value) -> Void) {
         switch self {
-        case .ref, .getAtt, .condition: []
-        case .sub(_, let variables): variables.map(\.value)
+        case .ref, .getAtt, .condition: break
+        case .sub(_, let variables): for variable in variables { body(variable.value) }
         case .join(_, let value), .select(_, let value), .split(_, let value), .getAZs(let value),
              .importValue(let value), .base64(let value), .not(let value), .cidr(let value, _, _):
-            [value]
-        case .findInMap(_, let a, let b), .if(_, let a, let b), .equals(let a, let b): [a, b]
-        case .and(let values), .or(let values): values
+            body(value)
+        case .findInMap(_, let a, let b), .if(_, let a, let b), .equals(let a, let b):
+            body(a)
+            body(b)
+        case .and(let values), .or(let values): for value in values { body(value) }
         }
     }
 
-    func mapArguments(_ transform: (Value) -> Value) -> Intrinsic {
+    /// The function with the nested values `rewrite` changes (it returns nil for one it keeps); nil
+    /// when it changes none, so walking a template builds nothing for the values it leaves alone.
+    func rewritingArguments(_ rewrite: (Value) -> Value?) -> Intrinsic? {
+        func pair(_ a: Value, _ b: Value) -> (Value, Value)? {
+            let (newA, newB) = (rewrite(a), rewrite(b))
+            return newA == nil && newB == nil ? nil : (newA ?? a, newB ?? b)
+        }
         switch self {
-        case .ref, .getAtt, .condition: self
-        case .sub(let text, let variables): .sub(text, variables: variables.map { Field($0.key, transform($0.value)) })
-        case .join(let delimiter, let value): .join(delimiter: delimiter, transform(value))
-        case .select(let index, let value): .select(index: index, transform(value))
-        case .split(let delimiter, let value): .split(delimiter: delimiter, transform(value))
-        case .getAZs(let value): .getAZs(transform(value))
-        case .importValue(let value): .importValue(transform(value))
-        case .findInMap(let map, let a, let b): .findInMap(map: map, transform(a), transform(b))
-        case .base64(let value): .base64(transform(value))
-        case .cidr(let value, let count, let bits): .cidr(transform(value), count: count, cidrBits: bits)
-        case .if(let condition, let a, let b): .if(condition: condition, transform(a), transform(b))
-        case .equals(let a, let b): .equals(transform(a), transform(b))
-        case .not(let value): .not(transform(value))
-        case .and(let values): .and(values.map(transform))
-        case .or(let values): .or(values.map(transform))
+        case .ref, .getAtt, .condition: return nil
+        case .sub(let text, let variables):
+            return variables.rewriting { variable in rewrite(variable.value).map { Field(variable.key, $0) } }.map { .sub(text, variables: $0) }
+        case .join(let delimiter, let value): return rewrite(value).map { .join(delimiter: delimiter, $0) }
+        case .select(let index, let value): return rewrite(value).map { .select(index: index, $0) }
+        case .split(let delimiter, let value): return rewrite(value).map { .split(delimiter: delimiter, $0) }
+        case .getAZs(let value): return rewrite(value).map { .getAZs($0) }
+        case .importValue(let value): return rewrite(value).map { .importValue($0) }
+        case .base64(let value): return rewrite(value).map { .base64($0) }
+        case .not(let value): return rewrite(value).map { .not($0) }
+        case .cidr(let value, let count, let bits): return rewrite(value).map { .cidr($0, count: count, cidrBits: bits) }
+        case .findInMap(let map, let a, let b): return pair(a, b).map { .findInMap(map: map, $0.0, $0.1) }
+        case .if(let condition, let a, let b): return pair(a, b).map { .if(condition: condition, $0.0, $0.1) }
+        case .equals(let a, let b): return pair(a, b).map { .equals($0.0, $0.1) }
+        case .and(let values): return values.rewriting(rewrite).map { .and($0) }
+        case .or(let values): return values.rewriting(rewrite).map { .or($0) }
         }
     }
 }

@@ -62,7 +62,7 @@ extension Value {
         case .string, .number, .bool: break
         case .list(let items): items.forEach { $0.forEach(visit) }
         case .object(let fields): fields.forEach { $0.value.forEach(visit) }
-        case .intrinsic(let function): function.arguments.forEach { $0.forEach(visit) }
+        case .intrinsic(let function): function.forEachArgument { $0.forEach(visit) }
         }
     }
 
@@ -77,30 +77,26 @@ extension Value {
         case .string, .number, .bool:
             break
         case .list(let items):
-            var changed: [Value]?
-            for (index, item) in items.enumerated() {
-                guard let new = item.rewrittenIfChanged(transform) else { continue }
-                if changed == nil { changed = items }
-                changed![index] = new
-            }
-            rebuilt = changed.map(Value.list)
+            rebuilt = items.rewriting { $0.rewrittenIfChanged(transform) }.map(Value.list)
         case .object(let fields):
-            var changed: [Field]?
-            for (index, field) in fields.enumerated() {
-                guard let new = field.value.rewrittenIfChanged(transform) else { continue }
-                if changed == nil { changed = fields }
-                changed![index] = Field(field.key, new)
-            }
-            rebuilt = changed.map(Value.object)
+            rebuilt = fields.rewriting { field in field.value.rewrittenIfChanged(transform).map { Field(field.key, $0) } }.map(Value.object)
         case .intrinsic(let function):
-            var changed = false
-            let mapped = function.mapArguments { argument in
-                guard let new = argument.rewrittenIfChanged(transform) else { return argument }
-                changed = true
-                return new
-            }
-            if changed { rebuilt = .intrinsic(mapped) }
+            rebuilt = function.rewritingArguments { $0.rewrittenIfChanged(transform) }.map(Value.intrinsic)
         }
         return transform(rebuilt ?? self) ?? rebuilt
+    }
+}
+
+extension Array {
+    /// The array with the elements `rewrite` changes (it returns nil for one it keeps); nil when it
+    /// changes none, so that nothing is copied.
+    func rewriting(_ rewrite: (Element) -> Element?) -> [Element]? {
+        var changed: [Element]?
+        for (index, element) in enumerated() {
+            guard let new = rewrite(element) else { continue }
+            if changed == nil { changed = self }
+            changed![index] = new
+        }
+        return changed
     }
 }
