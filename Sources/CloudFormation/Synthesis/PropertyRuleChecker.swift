@@ -48,7 +48,9 @@ public struct PropertyRule: Sendable, Equatable {
     init(_ path: String, _ check: Check) {
         self.path = path
         self.check = check
-        components = path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+        // Most paths are the block itself or one property: those need no splitting.
+        components = path.isEmpty ? [] : !path.utf8.contains(UInt8(ascii: "/")) ? [path]
+            : path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The resource types that have rules: those with a generated struct.

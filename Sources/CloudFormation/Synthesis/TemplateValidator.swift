@@ -14,10 +14,12 @@ public enum TemplateValidator {
         func report(_ id: String, _ what: String, _ message: String, at location: SourceLocation? = nil) {
             errors.append(Diagnostic("template.\(id)", location: location, subject: "\(subject): \(what)", message: message))
         }
-        // Where each resource and parameter was declared, by logical ID (several when it is declared twice).
-        var declared: [String: [SourceLocation]] = [:]
-        for resource in template.resources { declared[resource.logicalId, default: []] += resource.attributes.location.map { [$0] } ?? [] }
-        for parameter in template.parameters { declared[parameter.name, default: []] += parameter.location.map { [$0] } ?? [] }
+        // Where a resource or parameter was declared (several places when it is declared twice); looked
+        // up only for a name in a diagnostic.
+        func declared(_ name: String) -> [SourceLocation] {
+            template.resources.compactMap { $0.logicalId == name ? $0.attributes.location : nil }
+                + template.parameters.compactMap { $0.name == name ? $0.location : nil }
+        }
 
         let resourceIds = template.resources.map(\.logicalId)
         let parameterNames = template.parameters.map(\.name)
@@ -26,25 +28,28 @@ public enum TemplateValidator {
         let resources = Set(resourceIds)
         let parameters = Set(parameterNames)
 
-        for (kind, names) in [("resource or parameter", resourceIds + parameterNames), ("output", template.outputs.map(\.name)),
-                              ("condition", template.conditions.map(\.name)), ("mapping", template.mappings.map(\.name))] {
+        for (kind, names, distinct) in [("resource or parameter", resourceIds + parameterNames, resources.union(parameters).count),
+                                        ("output", template.outputs.map(\.name), Set(template.outputs.map(\.name)).count),
+                                        ("condition", template.conditions.map(\.name), conditions.count),
+                                        ("mapping", template.mappings.map(\.name), mappings.count)] {
+            for name in names where !isValidLogicalId(name) {
+                report("logical-id", "\(kind) \"\(name)\"", "a logical ID must be 1–255 ASCII letters and digits; rename it", at: declared(name).first)
+            }
+            // Names are told apart one by one only when their set is smaller than their list.
+            guard distinct < names.count else { continue }
             var seen = Set<String>()
-            for name in names {
-                if !isValidLogicalId(name) {
-                    report("logical-id", "\(kind) \"\(name)\"", "a logical ID must be 1–255 ASCII letters and digits; rename it", at: declared[name]?.first)
-                }
-                if !seen.insert(name).inserted {
-                    let places = declared[name] ?? []
-                    let both = places.count > 1 ? " (at \(places.map(\.description).joined(separator: " and ")))" : ""
-                    report("duplicate-id", "\(kind) \"\(name)\"", "declared twice\(both); give each \(kind) its own logical ID", at: places.last)
-                }
+            for name in names where !seen.insert(name).inserted {
+                let places = declared(name)
+                let both = places.count > 1 ? " (at \(places.map(\.description).joined(separator: " and ")))" : ""
+                report("duplicate-id", "\(kind) \"\(name)\"", "declared twice\(both); give each \(kind) its own logical ID", at: places.last)
             }
         }
         if template.resources.count > resourceLimit {
             report("resource-limit", "resources", "\(template.resources.count) resources exceed the limit of \(resourceLimit) per template; split the stack")
         }
 
-        func check(_ value: Value, in what: String, at location: SourceLocation? = nil) {
+        // `what` is written only for a value that has a problem.
+        func check(_ value: Value, in what: @autoclosure () -> String, at location: SourceLocation? = nil) {
             func report(_ id: String, _ what: String, _ message: String) { errors.append(Diagnostic("template.\(id)", location: location, subject: "\(subject): \(what)", message: message)) }
             let used = value.namesUsed
             for reference in used.references {
@@ -52,35 +57,36 @@ public enum TemplateValidator {
                 switch reference.kind {
                 case .getAtt:
                     if !resources.contains(target) {
-                        report("reference", what, "GetAtt \(target).\(reference.attribute ?? "") refers to no resource named \"\(target)\"" + hint(target, among: resources))
+                        report("reference", what(), "GetAtt \(target).\(reference.attribute ?? "") refers to no resource named \"\(target)\"" + hint(target, among: resources))
                     }
                 case .ref, .sub:
                     let known = resources.contains(target) || Pseudo.names.contains(target)
                         || (parameters.contains(target) && reference.attribute == nil)
                     if !known {
                         let form = reference.kind == .ref ? "Ref \(target)" : "${\(reference.attribute.map { "\(target).\($0)" } ?? target)} in Fn::Sub"
-                        report("reference", what, "\(form) refers to no resource, parameter or pseudo parameter named \"\(target)\"" + hint(target, among: resources.union(parameters)))
+                        report("reference", what(), "\(form) refers to no resource, parameter or pseudo parameter named \"\(target)\"" + hint(target, among: resources.union(parameters)))
                     }
                 }
             }
             for name in used.conditions where !conditions.contains(name) {
-                report("condition", what, "condition \"\(name)\" is not declared" + hint(name, among: conditions))
+                report("condition", what(), "condition \"\(name)\" is not declared" + hint(name, among: conditions))
             }
             for name in used.mappings where !mappings.contains(name) {
-                report("mapping", what, "mapping \"\(name)\" is not declared" + hint(name, among: mappings))
+                report("mapping", what(), "mapping \"\(name)\" is not declared" + hint(name, among: mappings))
             }
         }
 
         for resource in template.resources {
-            let what = "resource \"\(resource.logicalId)\""
-            let location = resource.attributes.location
-            check(.object(resource.properties), in: what, at: location)
-            check(.object(resource.attributes.metadata), in: what, at: location)
-            for dependency in resource.attributes.dependsOn where !resources.contains(dependency) {
-                report("depends-on", what, "DependsOn \"\(dependency)\" names no resource in this stack" + hint(dependency, among: resources), at: location)
+            let what = { "resource \"\(resource.logicalId)\"" }
+            let attributes = resource.attributes
+            let location = attributes.location
+            check(.object(resource.properties), in: what(), at: location)
+            check(.object(attributes.metadata), in: what(), at: location)
+            for dependency in attributes.dependsOn where !resources.contains(dependency) {
+                report("depends-on", what(), "DependsOn \"\(dependency)\" names no resource in this stack" + hint(dependency, among: resources), at: location)
             }
-            if let condition = resource.attributes.condition, !conditions.contains(condition) {
-                report("condition", what, "condition \"\(condition)\" is not declared" + hint(condition, among: conditions), at: location)
+            if let condition = attributes.condition, !conditions.contains(condition) {
+                report("condition", what(), "condition \"\(condition)\" is not declared" + hint(condition, among: conditions), at: location)
             }
         }
         for output in template.outputs {
