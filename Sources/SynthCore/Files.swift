@@ -33,20 +33,32 @@ enum Files {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        // Read to the end, whatever the size said: the file may have grown since.
-        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
-        var total = 0
-        while true {
-            if total == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-            let count = bytes.withUnsafeMutableBytes { buffer in systemRead(descriptor, buffer.baseAddress! + total, buffer.count - total) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
+        // Read into a buffer of the size the file has (not zero-filled first), then to the end,
+        // whatever the size said: the file may have grown since.
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: max(Int(status.st_size), 0) + 1) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let read = systemRead(descriptor, buffer.baseAddress! + count, buffer.count - count)
+                if read < 0 && errno == EINTR { continue }
+                if read <= 0 {
+                    failed = read < 0
+                    return
+                }
+                count += read
             }
-            if count == 0 { break }
-            total += count
         }
-        bytes.removeSubrange(total...)
+        guard !failed else { return nil }
+        if bytes.count > Int(status.st_size) {
+            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let read = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+                if read < 0 && errno == EINTR { continue }
+                if read < 0 { return nil }
+                if read == 0 { break }
+                bytes.append(contentsOf: chunk[..<read])
+            }
+        }
         return bytes
     }
 
