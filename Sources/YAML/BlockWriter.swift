@@ -11,6 +11,7 @@
 /// scalars libyaml would write double-quoted or as literal blocks with indentation or keep hints.
 /// `TemplateWritingTests` and `BlockWriterTests` check it against libyaml: every stage's templates,
 /// random strings in every place a scalar goes, and random documents.
+@usableFromInline
 struct BlockWriter: NodeSink {
     /// Something this writer leaves to libyaml.
     struct Unsupported: Error {}
@@ -26,22 +27,31 @@ struct BlockWriter: NodeSink {
     private var indent = -1
     private var container = Container.root
 
+    @usableFromInline
+    init() { out.reserveCapacity(64 * 1024) }
+
     /// The document as libyaml writes it; nil when it holds something left to libyaml.
     static func write(_ document: some NodeSource) -> String? {
         var writer = BlockWriter()
-        writer.out.reserveCapacity(32 * 1024)
         do {
             try document.write(to: &writer)
         } catch {
             return nil
         }
-        // The document's implicit end: a line break unless one was just written.
-        writer.writeIndent()
-        return String(decoding: writer.out, as: UTF8.self)
+        return writer.finished()
+    }
+
+    /// The bytes written, once the whole document has been: with the document's implicit end, a
+    /// line break unless one was just written.
+    @usableFromInline
+    mutating func finished() -> String {
+        writeIndent()
+        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: Nodes (libyaml's emit_node and the block collection states)
 
+    @usableFromInline
     mutating func scalar(_ scalar: Scalar) throws {
         // A root scalar is left to libyaml.
         guard container != .root else { throw Unsupported() }
@@ -49,6 +59,7 @@ struct BlockWriter: NodeSink {
         try self.scalar(scalar.text, isString: scalar.kind == .string, tag: scalar.tag, simpleKey: false)
     }
 
+    @usableFromInline
     mutating func sequence(tag: String?, count: Int, _ items: (inout BlockWriter) throws -> Void) throws {
         let mappingContext = beginNode()
         try writeTag(tag)
@@ -60,6 +71,7 @@ struct BlockWriter: NodeSink {
         (indent, container) = (savedIndent, savedContainer)
     }
 
+    @usableFromInline
     mutating func mapping(tag: String?, count: Int, _ entries: (inout BlockWriter) throws -> Void) throws {
         _ = beginNode()
         try writeTag(tag)
@@ -71,6 +83,7 @@ struct BlockWriter: NodeSink {
         (indent, container) = (savedIndent, savedContainer)
     }
 
+    @usableFromInline
     mutating func key(_ key: String) throws {
         writeIndent()
         // libyaml writes a key over 128 bytes, or on several lines, as a complex key (`? `).
@@ -221,7 +234,10 @@ struct BlockWriter: NodeSink {
     private mutating func writeIndent() {
         let target = max(indent, 0)
         if !indention || column > target || (column == target && !whitespace) { putBreak() }
-        while column < target { put(UInt8(ascii: " ")) }
+        if column < target {
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: target - column))
+            column = target
+        }
         whitespace = true
         indention = true
     }
@@ -349,16 +365,19 @@ struct ScalarAnalysis {
         guard count > 0 else { return nil }
         let space = UInt8(ascii: " ")
         var indicators = false
-        var precededBySpace = false
-        for index in 0..<count {
+        // Most bytes are printable characters of no account: one table lookup tells them from `:`, `#`
+        // and the bytes this reading leaves to the general one.
+        let classes = asciiClasses
+        var index = 0
+        while index < count {
             let byte = bytes[index]
-            guard byte >= 0x20 && byte <= 0x7E else { return nil }
-            if byte == UInt8(ascii: ":") {
-                if index + 1 == count || bytes[index + 1] == space { indicators = true }
-            } else if byte == UInt8(ascii: "#") && precededBySpace {
-                indicators = true
+            switch classes[Int(byte)] {
+            case 0: break
+            case 1: return nil
+            case 2: if index + 1 == count || bytes[index + 1] == space { indicators = true }
+            default: if index > 0 && bytes[index - 1] == space { indicators = true }
             }
-            precededBySpace = byte == space
+            index += 1
         }
         let first = bytes[0]
         switch first {
@@ -382,6 +401,17 @@ struct ScalarAnalysis {
     }
 
     private init() {}
+
+    /// For each byte: 0 printable ASCII of no account, 1 anything else (not on a plain ASCII line),
+    /// 2 `:`, 3 `#`.
+    private static let asciiClasses: [UInt8] = (0...255).map { byte in
+        switch byte {
+        case 0x3A: 2
+        case 0x23: 3
+        case 0x20...0x7E: 0
+        default: 1
+        }
+    }
 
     /// The width of the character at `index` when libyaml writes it as it is (IS_PRINTABLE, not a
     /// break other than `\n`, not a byte-order mark); nil otherwise.

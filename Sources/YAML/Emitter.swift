@@ -13,13 +13,18 @@ public enum Emitter {
     }
 
     /// The same for a document that writes itself node by node: written by `BlockWriter` without a
-    /// tree, or else built into one for libyaml.
+    /// tree, or else built into one for libyaml. Inlinable, so that the document's description is
+    /// compiled for `BlockWriter` where the document is declared, and not called through witness
+    /// tables node by node.
+    @inlinable
     public static func emit(_ document: some NodeSource) throws -> String {
-        if let text = BlockWriter.write(document) { return text }
+        var writer = BlockWriter()
+        if (try? document.write(to: &writer)) != nil { return writer.finished() }
         return try emitThroughLibyaml(NodeBuilder.node(document))
     }
 
     /// The document as libyaml's emitter writes it, event by event.
+    @usableFromInline
     static func emitThroughLibyaml(_ root: Node) throws -> String {
         let sink = OutputSink()
         var emitter = yaml_emitter_t()
