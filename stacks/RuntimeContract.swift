@@ -14,7 +14,7 @@ enum RuntimeContract {
             SwiftContractRenderer.Stage(name: settings.name, schema: ChatSchema.schema(for: settings), migrations: chains[settings.name] ?? [],
                                         textSearchConfigurations: settings.searchLanguages.queryConfigurations,
                                         foldingFunction: settings.searchLanguages.foldingFunction,
-                                        normalizer: SearchLanguages.ngrams.name, detector: settings.searchLanguages.detector.name,
+                                        normalizer: SearchLanguages.ngrams.name, detector: SearchLanguages.detectorName,
                                         spellingQuery: settings.searchLanguages.spellingQuery.name)
         }
         // The runtime names tables and columns once, so every stage must have the same ones.

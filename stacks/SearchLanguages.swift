@@ -110,6 +110,9 @@ public struct SearchLanguages: Sendable, Equatable {
             + "ELSE m.parts[1] END, ' ' ORDER BY m.n), '') "
             + "FROM regexp_matches($1, '[\(unsegmentedCharacters)]+|[^\(unsegmentedCharacters)]+', 'g') WITH ORDINALITY AS m(parts, n))")
 
+    /// The detector's name, which the contract and the generated columns need without its body.
+    static let detectorName = "chat_search_config"
+
     /// The configuration a text is in: `simple` (over character pairs) for an unsegmented script,
     /// `chat_vietnamese` for Vietnamese's letters, otherwise the Latin-script language whose marker
     /// words it has most of, the first listed on a tie or when it has none.
@@ -134,13 +137,13 @@ public struct SearchLanguages: Sendable, Equatable {
             : "(SELECT v.c FROM (VALUES " + scored.enumerated().map { index, entry in
                 "(\(entry.language.regconfig), regexp_count($1, '\\m(\(entry.markers.joined(separator: "|")))\\M', 1, 'i'), \(index))"
             }.joined(separator: ", ") + ") AS v(c, hits, rank) ORDER BY v.hits DESC, v.rank LIMIT 1)"
-        return ImmutableFunction("chat_search_config", argument: "text", returns: "regconfig",
+        return ImmutableFunction(Self.detectorName, argument: "text", returns: "regconfig",
                                  body: cases.isEmpty ? vote : "CASE \(cases.joined(separator: " ")) ELSE \(vote) END")
     }
 
     /// A tsvector generated per row from `sources`, each in the row's language.
     func tsvector(_ sources: [ColumnType.WeightedSource]) -> ColumnType {
-        .generatedTSVectorPerRow(detector: detector.name, normalizer: Self.ngrams.name, sources: sources)
+        .generatedTSVectorPerRow(detector: Self.detectorName, normalizer: Self.ngrams.name, sources: sources)
     }
 
     /// The words of `$1` that can be misspelled, folded as titles are (`words`, each a row `w.word`,

@@ -75,6 +75,8 @@ public enum SwiftContractRenderer {
             public enum \(input.typeName) {
 
             """
+        // The contract is some 180 kB: grown from empty, it would be copied a dozen times over.
+        out.reserveCapacity(256 * 1024)
         out += "    public enum Environment {\n"
         for (name, value) in input.environment { out += "        public static let \(name) = \(literal(value))\n" }
         out += "    }\n\n"
@@ -196,7 +198,15 @@ public enum SwiftContractRenderer {
     static func list(_ items: [String], indent: Int = 12) -> String {
         guard !items.isEmpty else { return "[]" }
         let pad = String(repeating: " ", count: indent)
-        return "[\n" + items.map { "\(pad)    \(literal($0)),\n" }.joined() + "\(pad)]"
+        var text = "[\n"
+        text.reserveCapacity(items.reduce(0) { $0 + $1.utf8.count + indent + 8 } + indent + 2)
+        for item in items {
+            text += pad
+            text += "    "
+            text += literal(item)
+            text += ",\n"
+        }
+        return text + pad + "]"
     }
 
     /// `chat_history` → `ChatHistory`.
