@@ -62,41 +62,36 @@ struct SimplePattern: Sendable {
         var text = text
         return text.withUTF8 { bytes -> Bool? in
             guard bytes.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) else { return nil }
-            // A whole match starts at 0 and must end at the end; a match anywhere starts and ends anywhere.
-            var starts = [Bool](repeating: !whole, count: bytes.count + 1)
-            starts[0] = true
-            let ends = Self.ends(of: root, in: bytes, from: starts)
-            return whole ? ends[bytes.count] : ends.contains(true)
+            // Nearly every value is short enough for its positions to be bits held inline.
+            return bytes.count < PositionBits.capacity ? Self.matches(root, bytes, whole: whole, as: PositionBits.self)
+                : Self.matches(root, bytes, whole: whole, as: PositionFlags.self)
         }
     }
 
-    /// The positions a match of `node` can end at, having started at one of `starts` (a flag for
-    /// each position, 0 through the text's length). What a node can match from a position does not
-    /// depend on how the text before it was matched, so this composes node by node, without
-    /// backtracking, each node in time linear in the text.
-    static func ends(of node: Node, in text: UnsafeBufferPointer<UInt8>, from starts: [Bool]) -> [Bool] {
-        let count = text.count
+    private static func matches<Positions: PositionSet>(_ root: Node, _ text: UnsafeBufferPointer<UInt8>, whole: Bool, as: Positions.Type) -> Bool {
+        // A whole match starts at 0 and must end at the end; a match anywhere starts and ends anywhere.
+        let starts = whole ? Positions.none(count: text.count).adding(0) : Positions.all(count: text.count)
+        let ends = self.ends(of: root, in: text, from: starts)
+        return whole ? ends.contains(text.count) : !ends.isEmpty
+    }
+
+    /// The positions a match of `node` can end at, having started at one of `starts` (positions 0
+    /// through the text's length). What a node can match from a position does not depend on how the
+    /// text before it was matched, so this composes node by node, without backtracking.
+    static func ends<Positions: PositionSet>(of node: Node, in text: UnsafeBufferPointer<UInt8>, from starts: Positions) -> Positions {
         switch node {
         case .start:
-            var ends = [Bool](repeating: false, count: count + 1)
-            ends[0] = starts[0]
-            return ends
+            return starts.keeping(0)
         case .end:
-            var ends = [Bool](repeating: false, count: count + 1)
-            ends[count] = starts[count]
-            return ends
+            return starts.keeping(text.count)
         case .characters(let set):
-            return runs(of: set, in: text, from: starts, minimum: 1, maximum: 1)
+            return starts.after(set, in: text)
         case .sequence(let nodes):
             return nodes.reduce(starts) { ends(of: $1, in: text, from: $0) }
         case .alternatives(let nodes):
-            var union = [Bool](repeating: false, count: count + 1)
-            for node in nodes {
-                for (position, reached) in ends(of: node, in: text, from: starts).enumerated() where reached { union[position] = true }
-            }
-            return union
+            return nodes.reduce(Positions.none(count: text.count)) { $0.union(ends(of: $1, in: text, from: starts)) }
         case .repeated(.characters(let set), let minimum, let maximum):
-            return runs(of: set, in: text, from: starts, minimum: minimum, maximum: maximum)
+            return starts.runs(of: set, in: text, minimum: minimum, maximum: maximum)
         case .repeated(let operand, let minimum, let maximum):
             var current = starts
             for _ in 0..<minimum { current = ends(of: operand, in: text, from: current) }
@@ -107,31 +102,12 @@ struct SimplePattern: Sendable {
                 times += 1
                 // Once a round reaches nothing new, no later round can: whatever follows a position
                 // reached before has been reached already.
-                var grew = false
-                for (position, reached) in current.enumerated() where reached && !union[position] {
-                    union[position] = true
-                    grew = true
-                }
-                if !grew { break }
+                let grown = union.union(current)
+                if grown == union { break }
+                union = grown
             }
             return union
         }
-    }
-
-    /// Where runs of `minimum` to `maximum` characters of `set` end, from each start.
-    private static func runs(of set: CharacterSet, in text: UnsafeBufferPointer<UInt8>, from starts: [Bool],
-                             minimum: Int, maximum: Int?) -> [Bool] {
-        let count = text.count
-        var ends = [Bool](repeating: false, count: count + 1)
-        for start in 0...count where starts[start] {
-            var length = 0
-            while true {
-                if length >= minimum { ends[start + length] = true }
-                guard maximum.map({ length < $0 }) ?? true, start + length < count, set.contains(text[start + length]) else { break }
-                length += 1
-            }
-        }
-        return ends
     }
 
     private struct Reader {
@@ -377,5 +353,139 @@ struct SimplePattern: Sendable {
         static func isAlphanumeric(_ byte: UInt8) -> Bool {
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
         }
+    }
+}
+
+/// The positions 0 through a text's length that a match can have reached.
+protocol PositionSet: Equatable {
+    static func none(count: Int) -> Self
+    static func all(count: Int) -> Self
+    func adding(_ position: Int) -> Self
+    /// The position, if it is in the set.
+    func keeping(_ position: Int) -> Self
+    func union(_ other: Self) -> Self
+    func contains(_ position: Int) -> Bool
+    var isEmpty: Bool { get }
+    /// The positions after one character of `set`, from these.
+    func after(_ set: SimplePattern.CharacterSet, in text: UnsafeBufferPointer<UInt8>) -> Self
+    /// Where runs of `minimum` to `maximum` characters of `set` end, from these.
+    func runs(of set: SimplePattern.CharacterSet, in text: UnsafeBufferPointer<UInt8>, minimum: Int, maximum: Int?) -> Self
+}
+
+/// A text of up to 255 characters, nearly every value a rule meets: a position is a bit of four
+/// words held inline, so following a pattern allocates nothing.
+struct PositionBits: PositionSet {
+    static let capacity = 256
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    static func == (a: PositionBits, b: PositionBits) -> Bool { a.words == b.words }
+
+    private subscript(word index: Int) -> UInt64 {
+        get {
+            switch index {
+            case 0: words.0
+            case 1: words.1
+            case 2: words.2
+            default: words.3
+            }
+        }
+        set {
+            switch index {
+            case 0: words.0 = newValue
+            case 1: words.1 = newValue
+            case 2: words.2 = newValue
+            default: words.3 = newValue
+            }
+        }
+    }
+
+    static func none(count: Int) -> PositionBits { PositionBits() }
+
+    static func all(count: Int) -> PositionBits {
+        var all = PositionBits()
+        for position in 0...count { all = all.adding(position) }
+        return all
+    }
+
+    func adding(_ position: Int) -> PositionBits {
+        var added = self
+        added[word: position >> 6] |= 1 << UInt64(position & 63)
+        return added
+    }
+
+    func keeping(_ position: Int) -> PositionBits { contains(position) ? PositionBits().adding(position) : PositionBits() }
+    func union(_ other: PositionBits) -> PositionBits {
+        var union = self
+        union.words = (words.0 | other.words.0, words.1 | other.words.1, words.2 | other.words.2, words.3 | other.words.3)
+        return union
+    }
+    func contains(_ position: Int) -> Bool { self[word: position >> 6] & 1 << UInt64(position & 63) != 0 }
+    var isEmpty: Bool { words == (0, 0, 0, 0) }
+
+    func after(_ set: SimplePattern.CharacterSet, in text: UnsafeBufferPointer<UInt8>) -> PositionBits {
+        var next = PositionBits()
+        for index in 0..<4 {
+            var remaining = self[word: index]
+            while remaining != 0 {
+                let position = index << 6 | remaining.trailingZeroBitCount
+                remaining &= remaining - 1
+                if position < text.count && set.contains(text[position]) { next = next.adding(position + 1) }
+            }
+        }
+        return next
+    }
+
+    func runs(of set: SimplePattern.CharacterSet, in text: UnsafeBufferPointer<UInt8>, minimum: Int, maximum: Int?) -> PositionBits {
+        var current = self
+        var reached = minimum == 0 ? self : PositionBits()
+        var length = 0
+        while !current.isEmpty, maximum.map({ length < $0 }) ?? true {
+            current = current.after(set, in: text)
+            length += 1
+            if length >= minimum { reached = reached.union(current) }
+        }
+        return reached
+    }
+}
+
+/// A longer text: a flag a position.
+struct PositionFlags: PositionSet {
+    var flags: [Bool]
+
+    static func none(count: Int) -> PositionFlags { PositionFlags(flags: [Bool](repeating: false, count: count + 1)) }
+    static func all(count: Int) -> PositionFlags { PositionFlags(flags: [Bool](repeating: true, count: count + 1)) }
+
+    func adding(_ position: Int) -> PositionFlags {
+        var flags = flags
+        flags[position] = true
+        return PositionFlags(flags: flags)
+    }
+
+    func keeping(_ position: Int) -> PositionFlags {
+        var kept = [Bool](repeating: false, count: flags.count)
+        kept[position] = flags[position]
+        return PositionFlags(flags: kept)
+    }
+
+    func union(_ other: PositionFlags) -> PositionFlags { PositionFlags(flags: zip(flags, other.flags).map { $0 || $1 }) }
+    func contains(_ position: Int) -> Bool { flags[position] }
+    var isEmpty: Bool { !flags.contains(true) }
+
+    func after(_ set: SimplePattern.CharacterSet, in text: UnsafeBufferPointer<UInt8>) -> PositionFlags {
+        runs(of: set, in: text, minimum: 1, maximum: 1)
+    }
+
+    func runs(of set: SimplePattern.CharacterSet, in text: UnsafeBufferPointer<UInt8>, minimum: Int, maximum: Int?) -> PositionFlags {
+        let count = text.count
+        var ends = [Bool](repeating: false, count: count + 1)
+        for start in 0...count where flags[start] {
+            var length = 0
+            while true {
+                if length >= minimum { ends[start + length] = true }
+                guard maximum.map({ length < $0 }) ?? true, start + length < count, set.contains(text[start + length]) else { break }
+                length += 1
+            }
+        }
+        return PositionFlags(flags: ends)
     }
 }
