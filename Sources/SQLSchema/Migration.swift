@@ -103,8 +103,6 @@ public struct Migration: Sendable, Equatable {
 
     // MARK: The file
 
-    static let headerEnd = "\n\n"
-
     /// The file's text: header, blank line, body.
     public func file(stage: String) -> String {
         var header = "-- Migration \(fileName.prefix(4)) of stage \(stage), written by `swift run synth \(stage)` from stacks/. Never edit it once committed.\n"
@@ -127,22 +125,33 @@ public struct Migration: Sendable, Equatable {
               let version = Int(fileName[..<underscore]), fileName.distance(from: fileName.startIndex, to: underscore) == 4, version > 0 else {
             throw fail("a migration is named NNNN_<slug>.sql, numbered from 0001")
         }
-        guard let end = text.range(of: headerEnd) else { throw fail("no blank line after the header") }
-        // `-- key: value` lines, read as bytes: the header is ASCII, and reading it character by
-        // character cost more than the rest of the file.
-        var fields: [String: String] = [:]
-        for line in text.utf8[..<end.lowerBound].split(separator: UInt8(ascii: "\n")) {
-            guard line.starts(with: "-- ".utf8), let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let key = line[line.index(line.startIndex, offsetBy: 3)..<colon]
-            let value = line[line.index(after: colon)...].drop { $0 == UInt8(ascii: " ") }
-            fields[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self)
+        // `-- key: value` lines up to the first blank one, read as bytes: the header is ASCII, and
+        // reading it character by character cost more than the rest of the file.
+        var text = text
+        let header: (fields: [String: String], bodyStart: Int)? = text.withUTF8 { bytes in
+            let newline = UInt8(ascii: "\n")
+            var fields: [String: String] = [:]
+            var lineStart = 0
+            for index in bytes.indices where bytes[index] == newline {
+                // A blank line (`\n\n`) ends the header.
+                if index == lineStart && index > 0 { return (fields, index + 1) }
+                let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<index])
+                lineStart = index + 1
+                guard line.starts(with: "-- ".utf8), let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+                let key = UnsafeBufferPointer(rebasing: line[(line.startIndex + 3)..<colon])
+                let value = line[(colon + 1)...].drop { $0 == UInt8(ascii: " ") }
+                fields[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self)
+            }
+            return nil
         }
+        guard let header else { throw fail("no blank line after the header") }
+        let fields = header.fields
         guard let before = fields["before"], let after = fields["after"], let checksum = fields["checksum"] else {
             throw fail("the header must have before:, after: and checksum: lines")
         }
         let slug = String(fileName[fileName.index(after: underscore)...].dropLast(4))
         return Migration(version: version, slug: slug, before: before == "empty" ? nil : before, after: after,
-                         checksum: checksum, body: String(text[end.upperBound...]))
+                         checksum: checksum, body: String(text[text.utf8.index(text.utf8.startIndex, offsetBy: header.bodyStart)...]))
     }
 }
 
