@@ -1,6 +1,7 @@
-/// Writes a `Node` byte for byte as libyaml's emitter does with `Emitter`'s settings (block style,
-/// indent 2, no folding, raw UTF-8), without libyaml's event queue: handing libyaml a template event
-/// by event cost 32 M instructions of `synth --all`, several times what writing the bytes costs.
+/// Writes a document node by node, as a `NodeSink` (a `Node`, or a template describing itself),
+/// byte for byte as libyaml's emitter does with `Emitter`'s settings (block style, indent 2, no
+/// folding, raw UTF-8), without libyaml's event queue: handing libyaml a template event by event
+/// cost 32 M instructions of `synth --all`, several times what writing the bytes costs.
 ///
 /// It follows libyaml's emitter function for function (`write_indent`, `write_indicator`,
 /// `analyze_scalar`, `select_scalar_style`, the plain, single-quoted and literal writers), keeping the
