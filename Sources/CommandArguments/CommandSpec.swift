@@ -82,5 +82,5 @@ public struct CommandLineTool: Sendable {
         self.defaultSubcommand = defaultSubcommand
     }
 
-    func subcommand(named name: String) -> CommandSpec? { subcommands.first { $0.name == name } }
+    public func subcommand(named name: String) -> CommandSpec? { subcommands.first { $0.name == name } }
 }

@@ -73,7 +73,7 @@ public struct CatalogReplay: Sendable {
     /// migration changes a few objects, and describing every one again after each migration was
     /// half the cost of proving the chain.
     struct LineMemo {
-        var tables: [String: (table: Table, columns: [String], constraints: [String], line: String)] = [:]
+        var tables: [String: (table: Table, columns: [String], constraints: [String])] = [:]
         var indexes: [String: (index: Index, line: String)] = [:]
     }
 
@@ -88,20 +88,18 @@ public struct CatalogReplay: Sendable {
             if let known = memo.tables[name], known.table == table {
                 columns += known.columns
                 constraints += known.constraints
-                tableLines.append(known.line)
             } else {
                 let described = (
                     columns: table.columns.map { column in
                         "column \(name).\(column.name) \(column.type)" + (column.notNull ? " not null" : "")
                             + (column.generated ? " generated" : column.hasDefault ? " default" : "")
                     }.sorted(),
-                    constraints: table.constraints.map { "constraint \(name).\($0.key) \(Self.shape($0.value))" }.sorted(),
-                    line: "table \(name)")
-                memo.tables[name] = (table, described.columns, described.constraints, described.line)
+                    constraints: table.constraints.map { "constraint \(name).\($0.key) \(Self.shape($0.value))" }.sorted())
+                memo.tables[name] = (table, described.columns, described.constraints)
                 columns += described.columns
                 constraints += described.constraints
-                tableLines.append(described.line)
             }
+            tableLines.append("table \(name)")
         }
         var indexLines: [String] = []
         for (name, index) in indexes {

@@ -4,65 +4,50 @@ import Glibc
 import Darwin
 #endif
 
-// The C library's read and write, which `Files`' own `read` and `write` would otherwise hide.
-private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.read(descriptor, buffer, count)
-    #else
-    Darwin.read(descriptor, buffer, count)
-    #endif
-}
-
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.write(descriptor, buffer, count)
-    #else
-    Darwin.write(descriptor, buffer, count)
-    #endif
-}
-
 /// The file operations synth's output needs, over the C library. Comparing every committed file
 /// with what synth produces is synth's usual work (`synth check`, and `synth --all` on an unchanged
 /// tree): through Foundation, each file was read into `Data`, each produced text copied into another
 /// `Data`, and types were looked up at run time, 2 M of `synth --all`'s 115 M instructions.
 enum Files {
     /// A file's bytes; nil when it is missing, unreadable or not a regular file.
-    static func read(_ path: String) -> [UInt8]? {
+    static func contents(of path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        // Read into a buffer of the size the file has (not zero-filled first), then to the end,
-        // whatever the size said: the file may have grown since.
-        var failed = false
-        var bytes = [UInt8](unsafeUninitializedCapacity: max(Int(status.st_size), 0) + 1) { buffer, count in
-            count = 0
-            while count < buffer.count {
-                let read = systemRead(descriptor, buffer.baseAddress! + count, buffer.count - count)
-                if read < 0 && errno == EINTR { continue }
-                if read <= 0 {
-                    failed = read < 0
-                    return
+        /// Up to `capacity` bytes read into a buffer not zero-filled first, fewer only at the end of
+        /// the file; nil on an error.
+        func chunk(_ capacity: Int) -> [UInt8]? {
+            var failed = false
+            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                count = 0
+                while count < capacity {
+                    let got = read(descriptor, buffer.baseAddress! + count, capacity - count)
+                    if got < 0 && errno == EINTR { continue }
+                    if got <= 0 {
+                        failed = got < 0
+                        return
+                    }
+                    count += got
                 }
-                count += read
             }
+            return failed ? nil : bytes
         }
-        guard !failed else { return nil }
-        if bytes.count > Int(status.st_size) {
-            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-            while true {
-                let read = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
-                if read < 0 && errno == EINTR { continue }
-                if read < 0 { return nil }
-                if read == 0 { break }
-                bytes.append(contentsOf: chunk[..<read])
-            }
+        // The size the file has and a byte more; while a buffer fills, the file has grown since.
+        var capacity = max(Int(status.st_size), 0) + 1
+        guard var bytes = chunk(capacity) else { return nil }
+        var last = bytes.count
+        while last == capacity {
+            capacity = 64 * 1024
+            guard let more = chunk(capacity) else { return nil }
+            bytes += more
+            last = more.count
         }
         return bytes
     }
 
-    /// Whether the file holds exactly `text`'s UTF-8.
+    /// Whether `bytes` are exactly `text`'s UTF-8.
     static func holds(_ bytes: [UInt8], _ text: String) -> Bool {
         var text = text
         return text.withUTF8 { utf8 in
@@ -70,8 +55,10 @@ enum Files {
         }
     }
 
-    /// Writes `text` to the file, creating it and the folders above it as needed.
-    static func write(_ text: String, to path: String) throws(FileError) {
+    /// Writes `text` to the file unless it holds it already, creating the file and the folders above
+    /// it as needed; says whether it wrote.
+    static func update(_ path: String, to text: String) throws(FileError) -> Bool {
+        if let stored = contents(of: path), holds(stored, text) { return false }
         if let slash = path.lastIndex(of: "/"), slash != path.startIndex { try createDirectories(String(path[..<slash])) }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw FileError(path: path, action: "write", code: errno) }
@@ -80,7 +67,7 @@ enum Files {
         let failure: Int32? = text.withUTF8 { utf8 in
             var offset = 0
             while offset < utf8.count {
-                let written = systemWrite(descriptor, utf8.baseAddress! + offset, utf8.count - offset)
+                let written = write(descriptor, utf8.baseAddress! + offset, utf8.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     return errno
@@ -90,6 +77,7 @@ enum Files {
             return nil
         }
         if let failure { throw FileError(path: path, action: "write", code: failure) }
+        return true
     }
 
     /// Creates the folder and the ones above it that are missing (`mkdir -p`).

@@ -63,7 +63,7 @@ public struct StageSchema: Sendable {
             let folder = "\(outputDirectory)/\(stage)/\(directory)"
             var files: [String: [UInt8]] = [:]
             for name in Files.names(in: folder) ?? [] {
-                if let bytes = Files.read("\(folder)/\(name)") { files[name] = bytes }
+                if let bytes = Files.contents(of: "\(folder)/\(name)") { files[name] = bytes }
             }
             return CommittedFiles(files)
         }

@@ -111,12 +111,8 @@ public struct Synthesizer: Sendable {
     public func write(_ stage: StageDefinition, to outputDirectory: String) throws -> Written {
         let (artifacts, warnings, migrations) = try output(of: stage, committedIn: outputDirectory)
         var changed: [String] = []
-        for artifact in artifacts {
-            let path = outputDirectory + "/" + artifact.path
-            if !(Files.read(path).map { Files.holds($0, artifact.contents) } ?? false) {
-                try Files.write(artifact.contents, to: path)
-                changed.append(artifact.path)
-            }
+        for artifact in artifacts where try Files.update(outputDirectory + "/" + artifact.path, to: artifact.contents) {
+            changed.append(artifact.path)
         }
         for path in Self.unproduced(stage.name, artifacts: artifacts, in: outputDirectory) {
             try Files.remove(outputDirectory + "/" + path)
@@ -132,10 +128,8 @@ public struct Synthesizer: Sendable {
     public func writeGeneratedSources(packageRoot: String = ".", committedIn outputDirectory: String = Synthesizer.defaultOutputDirectory,
                                       knownMigrations: [String: [Migration]] = [:]) throws -> [String] {
         var changed: [String] = []
-        for artifact in try generatedSources(committedIn: outputDirectory, knownMigrations: knownMigrations) {
-            let path = packageRoot + "/" + artifact.path
-            guard !(Files.read(path).map { Files.holds($0, artifact.contents) } ?? false) else { continue }
-            try Files.write(artifact.contents, to: path)
+        for artifact in try generatedSources(committedIn: outputDirectory, knownMigrations: knownMigrations)
+        where try Files.update(packageRoot + "/" + artifact.path, to: artifact.contents) {
             changed.append(artifact.path)
         }
         return changed
@@ -144,7 +138,7 @@ public struct Synthesizer: Sendable {
     /// Generated sources under the package root that differ from what synth would write now.
     public func staleGeneratedSources(packageRoot: String = ".", committedIn outputDirectory: String = Synthesizer.defaultOutputDirectory) throws -> [StaleFile] {
         try generatedSources(committedIn: outputDirectory).compactMap { artifact in
-            guard let bytes = Files.read(packageRoot + "/" + artifact.path) else {
+            guard let bytes = Files.contents(of: packageRoot + "/" + artifact.path) else {
                 return StaleFile(path: artifact.path, reason: .missing)
             }
             return Files.holds(bytes, artifact.contents) ? nil : StaleFile(path: artifact.path, reason: .outdated)
@@ -167,7 +161,7 @@ public struct Synthesizer: Sendable {
             }
             for artifact in artifacts {
                 let path = outputDirectory + "/" + artifact.path
-                guard let bytes = Files.read(path) else {
+                guard let bytes = Files.contents(of: path) else {
                     stale.append(StaleFile(path: artifact.path, reason: .missing))
                     continue
                 }

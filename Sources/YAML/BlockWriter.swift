@@ -61,10 +61,10 @@ struct BlockWriter: NodeSink {
     }
 
     @usableFromInline
-    mutating func sequence(tag: String?, count: Int, _ items: (inout BlockWriter) throws -> Void) throws {
+    mutating func sequence(tag: String?, isEmpty: Bool, _ items: (inout BlockWriter) throws -> Void) throws {
         let mappingContext = beginNode()
         try writeTag(tag)
-        guard count > 0 else { return emptyFlowCollection("[", "]") }
+        guard !isEmpty else { return emptyFlowCollection("[", "]") }
         let (savedIndent, savedContainer) = (indent, container)
         increaseIndent(indentless: mappingContext && !indention)
         container = .sequence
@@ -73,10 +73,10 @@ struct BlockWriter: NodeSink {
     }
 
     @usableFromInline
-    mutating func mapping(tag: String?, count: Int, _ entries: (inout BlockWriter) throws -> Void) throws {
+    mutating func mapping(tag: String?, isEmpty: Bool, _ entries: (inout BlockWriter) throws -> Void) throws {
         _ = beginNode()
         try writeTag(tag)
-        guard count > 0 else { return emptyFlowCollection("{", "}") }
+        guard !isEmpty else { return emptyFlowCollection("{", "}") }
         let (savedIndent, savedContainer) = (indent, container)
         increaseIndent(indentless: false)
         container = .mapping

@@ -4,10 +4,12 @@
 /// tree being built and then torn down, and a tree is built from the same description when needed.
 public protocol NodeSink {
     mutating func scalar(_ scalar: Scalar) throws
-    /// A sequence of `count` items, which `items` writes one node each.
-    mutating func sequence(tag: String?, count: Int, _ items: (inout Self) throws -> Void) throws
-    /// A mapping of `count` entries, which `entries` writes as a `key` and then its value's node.
-    mutating func mapping(tag: String?, count: Int, _ entries: (inout Self) throws -> Void) throws
+    /// A sequence, whose items `items` writes one node each; `isEmpty` says it writes none (an empty
+    /// collection is written in flow style, `[]`, before its items would be).
+    mutating func sequence(tag: String?, isEmpty: Bool, _ items: (inout Self) throws -> Void) throws
+    /// A mapping, whose entries `entries` writes as a `key` and then its value's node; `isEmpty`
+    /// says it writes none (`{}`).
+    mutating func mapping(tag: String?, isEmpty: Bool, _ entries: (inout Self) throws -> Void) throws
     /// The key of the mapping entry whose value comes next.
     mutating func key(_ key: String) throws
 }
@@ -23,11 +25,11 @@ extension Node: NodeSource {
         case .scalar(let scalar):
             try sink.scalar(scalar)
         case .sequence(let items, let tag):
-            try sink.sequence(tag: tag, count: items.count) { sink in
+            try sink.sequence(tag: tag, isEmpty: items.isEmpty) { sink in
                 for item in items { try item.write(to: &sink) }
             }
         case .mapping(let entries, let tag):
-            try sink.mapping(tag: tag, count: entries.count) { sink in
+            try sink.mapping(tag: tag, isEmpty: entries.isEmpty) { sink in
                 for entry in entries {
                     try sink.key(entry.key)
                     try entry.value.write(to: &sink)
@@ -58,16 +60,14 @@ public struct NodeBuilder: NodeSink {
 
     public mutating func scalar(_ scalar: Scalar) { add(.scalar(scalar)) }
 
-    public mutating func sequence(tag: String?, count: Int, _ items: (inout NodeBuilder) throws -> Void) throws {
+    public mutating func sequence(tag: String?, isEmpty: Bool, _ items: (inout NodeBuilder) throws -> Void) throws {
         var child = NodeBuilder(collecting: .sequence)
-        child.items.reserveCapacity(count)
         try items(&child)
         add(.sequence(child.items, tag: tag))
     }
 
-    public mutating func mapping(tag: String?, count: Int, _ entries: (inout NodeBuilder) throws -> Void) throws {
+    public mutating func mapping(tag: String?, isEmpty: Bool, _ entries: (inout NodeBuilder) throws -> Void) throws {
         var child = NodeBuilder(collecting: .mapping)
-        child.entries.reserveCapacity(count)
         try entries(&child)
         add(.mapping(child.entries, tag: tag))
     }

@@ -34,7 +34,7 @@ enum Synth {
         }
         switch invocation {
         case .help(let name):
-            let command = name.flatMap { name in tool.subcommands.first { $0.name == name } }
+            let command = name.flatMap(tool.subcommand(named:))
             print(command.map { CommandHelp.text(for: $0, in: tool) } ?? CommandHelp.text(for: tool), terminator: "")
         case .run(let name, let arguments):
             RepositoryRoot.enter(for: name, arguments)

@@ -17,65 +17,25 @@ struct TemplateDocument: NodeSource {
 
     func write<Sink: NodeSink>(to sink: inout Sink) throws {
         let template = template
-        let sections = 2 + (template.description == nil ? 0 : 1) + (template.transforms.isEmpty ? 0 : 1)
-            + [template.metadata.isEmpty, template.parameters.isEmpty, template.mappings.isEmpty, template.conditions.isEmpty,
-               template.outputs.isEmpty].filter { !$0 }.count
-        try sink.mapping(tag: nil, count: sections) { sink in
+        try sink.mapping(tag: nil, isEmpty: false) { sink in
             try sink.entry("AWSTemplateFormatVersion", string: "2010-09-09")
             if let description = template.description { try sink.entry("Description", string: description) }
             if let only = template.transforms.first, template.transforms.count == 1 {
                 try sink.entry("Transform", string: only)
             } else if !template.transforms.isEmpty {
-                try sink.key("Transform")
-                try sink.sequence(tag: nil, count: template.transforms.count) { sink in
-                    for transform in template.transforms { try sink.scalar(Scalar(transform)) }
-                }
+                try sink.entry("Transform", value: .list(template.transforms.map(Value.string)))
             }
             if !template.metadata.isEmpty { try sink.entry("Metadata", value: .object(template.metadata)) }
-            if !template.parameters.isEmpty {
-                try sink.key("Parameters")
-                try sink.mapping(tag: nil, count: template.parameters.count) { sink in
-                    for parameter in template.parameters {
-                        try sink.key(parameter.name)
-                        try Self.parameter(parameter, to: &sink)
-                    }
-                }
-            }
-            if !template.mappings.isEmpty {
-                try sink.key("Mappings")
-                try sink.mapping(tag: nil, count: template.mappings.count) { sink in
-                    for mapping in template.mappings { try sink.entry(mapping.name, value: .object(mapping.entries)) }
-                }
-            }
-            if !template.conditions.isEmpty {
-                try sink.key("Conditions")
-                try sink.mapping(tag: nil, count: template.conditions.count) { sink in
-                    for condition in template.conditions { try sink.entry(condition.name, value: condition.expression) }
-                }
-            }
-            try sink.key("Resources")
-            try sink.mapping(tag: nil, count: template.resources.count) { sink in
-                for resource in template.resources {
-                    try sink.key(resource.logicalId)
-                    try Self.resource(resource, to: &sink)
-                }
-            }
-            if !template.outputs.isEmpty {
-                try sink.key("Outputs")
-                try sink.mapping(tag: nil, count: template.outputs.count) { sink in
-                    for output in template.outputs {
-                        try sink.key(output.name)
-                        try Self.output(output, to: &sink)
-                    }
-                }
-            }
+            try sink.section("Parameters", template.parameters, name: { $0.name }) { try Self.parameter($0, to: &$1) }
+            try sink.section("Mappings", template.mappings, name: { $0.name }) { try ValueRenderer.write(.object($0.entries), to: &$1) }
+            try sink.section("Conditions", template.conditions, name: { $0.name }) { try ValueRenderer.write($0.expression, to: &$1) }
+            try sink.section("Resources", template.resources, name: { $0.logicalId }, always: true) { try Self.resource($0, to: &$1) }
+            try sink.section("Outputs", template.outputs, name: { $0.name }) { try Self.output($0, to: &$1) }
         }
     }
 
     static func parameter<Sink: NodeSink>(_ parameter: Parameter, to sink: inout Sink) throws {
-        let count = 1 + [parameter.description != nil, parameter.defaultValue != nil, !parameter.allowedValues.isEmpty,
-                         parameter.allowedPattern != nil, parameter.noEcho].filter { $0 }.count
-        try sink.mapping(tag: nil, count: count) { sink in
+        try sink.mapping(tag: nil, isEmpty: false) { sink in
             try sink.entry("Type", string: parameter.type)
             if let description = parameter.description { try sink.entry("Description", string: description) }
             if let value = parameter.defaultValue { try sink.entry("Default", value: value) }
@@ -88,9 +48,7 @@ struct TemplateDocument: NodeSource {
     static func resource<Sink: NodeSink>(_ resource: any Resource, to sink: inout Sink) throws {
         let attributes = resource.attributes
         let properties = resource.properties
-        let count = 1 + [attributes.condition != nil, !attributes.dependsOn.isEmpty, attributes.deletionPolicy != nil,
-                         attributes.updateReplacePolicy != nil, !attributes.metadata.isEmpty, !properties.isEmpty].filter { $0 }.count
-        try sink.mapping(tag: nil, count: count) { sink in
+        try sink.mapping(tag: nil, isEmpty: false) { sink in
             try sink.entry("Type", string: resource.resourceType)
             if let condition = attributes.condition { try sink.entry("Condition", string: condition) }
             switch attributes.dependsOn.count {
@@ -106,15 +64,11 @@ struct TemplateDocument: NodeSource {
     }
 
     static func output<Sink: NodeSink>(_ output: Output, to sink: inout Sink) throws {
-        let count = 1 + [output.description != nil, output.condition != nil, output.exportName != nil].filter { $0 }.count
-        try sink.mapping(tag: nil, count: count) { sink in
+        try sink.mapping(tag: nil, isEmpty: false) { sink in
             if let description = output.description { try sink.entry("Description", string: description) }
             if let condition = output.condition { try sink.entry("Condition", string: condition) }
             try sink.entry("Value", value: output.value)
-            if let name = output.exportName {
-                try sink.key("Export")
-                try sink.mapping(tag: nil, count: 1) { sink in try sink.entry("Name", value: name) }
-            }
+            if let name = output.exportName { try sink.entry("Export", value: .object([Field("Name", name)])) }
         }
     }
 }
@@ -130,6 +84,20 @@ extension NodeSink {
     mutating func entry(_ key: String, value: Value) throws {
         try self.key(key)
         try ValueRenderer.write(value, to: &self)
+    }
+
+    /// A template section, `key:` and each item under its name; a section without items is left
+    /// out unless it is written `always` (`Resources`).
+    mutating func section<Item>(_ key: String, _ items: [Item], name: (Item) -> String, always: Bool = false,
+                                _ write: (Item, inout Self) throws -> Void) throws {
+        guard always || !items.isEmpty else { return }
+        try self.key(key)
+        try mapping(tag: nil, isEmpty: items.isEmpty) { sink in
+            for item in items {
+                try sink.key(name(item))
+                try write(item, &sink)
+            }
+        }
     }
 }
 
@@ -154,7 +122,7 @@ public enum ValueRenderer {
         case .bool(let flag): try scalar(flag ? "true" : "false", .bool)
         case .list(let items): try sequence(items, tag: retagged, to: &sink)
         case .object(let fields):
-            try sink.mapping(tag: retagged, count: fields.count) { sink in
+            try sink.mapping(tag: retagged, isEmpty: fields.isEmpty) { sink in
                 for field in fields { try sink.entry(field.key, value: field.value) }
             }
         case .intrinsic(let function): try intrinsic(function, retagged: retagged, to: &sink)
@@ -162,7 +130,7 @@ public enum ValueRenderer {
     }
 
     private static func sequence<Sink: NodeSink>(_ items: [Value], tag: String?, to sink: inout Sink) throws {
-        try sink.sequence(tag: tag, count: items.count) { sink in
+        try sink.sequence(tag: tag, isEmpty: items.isEmpty) { sink in
             for item in items { try write(item, to: &sink) }
         }
     }
@@ -183,7 +151,7 @@ public enum ValueRenderer {
         case .base64(let text): try single("Base64", text, retagged: retagged, to: &sink)
         case .findInMap(let map, let top, let second): try tagged("!FindInMap", [.string(map), top, second])
         case .cidr(let block, let count, let bits):
-            try sink.sequence(tag: retagged ?? "!Cidr", count: 3) { sink in
+            try sink.sequence(tag: retagged ?? "!Cidr", isEmpty: false) { sink in
                 try write(block, to: &sink)
                 try sink.scalar(Scalar(String(count), kind: .int))
                 try sink.scalar(Scalar(String(bits), kind: .int))
@@ -201,7 +169,7 @@ public enum ValueRenderer {
     /// (`Fn::Base64: !Sub …`).
     private static func single<Sink: NodeSink>(_ name: String, _ argument: Value, retagged: String?, to sink: inout Sink) throws {
         guard tag(of: argument) != nil else { return try write(argument, retagged: retagged ?? "!\(name)", to: &sink) }
-        try sink.mapping(tag: retagged, count: 1) { sink in try sink.entry("Fn::\(name)", value: argument) }
+        try sink.mapping(tag: retagged, isEmpty: false) { sink in try sink.entry("Fn::\(name)", value: argument) }
     }
 
     /// The tag of the node `write` writes for the value.
